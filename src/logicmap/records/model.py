@@ -1,0 +1,211 @@
+"""The record model shared by every reader, writer and pipeline stage.
+
+A reader turns a :class:`Document` (a decoded file) into :class:`ParsedRecord`
+objects: canonical field names mapped to the raw values exactly as the file gave
+them, each with the tag (or column) and line it came from. Normalisation
+(:mod:`logicmap.records.normalise`) turns a parsed record into a :class:`Record`
+with cleaned values while keeping the originals as provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Canonical record fields, in display order. List-valued fields hold list[str].
+FIELDS: tuple[str, ...] = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "isbn",
+    "issn",
+    "keywords",
+    "language",
+    "type",
+    "url",
+)
+LIST_FIELDS: frozenset[str] = frozenset({"authors", "keywords"})
+
+
+@dataclass
+class FieldValue:
+    """A raw value as found in the file: ``str`` or ``list[str]`` for list fields.
+
+    ``tag`` is the file's own tag or column name (``"TI"``, ``"Title"``, ``"AU"``),
+    ``line`` the 1-based line (or spreadsheet row) where the value starts.
+    """
+
+    value: Any
+    tag: str
+    line: int | None = None
+
+
+@dataclass
+class RecordProblem:
+    """Why a record cannot be imported as it is."""
+
+    position: int
+    line: int | None
+    field: str | None
+    message: str
+    source_id: str | None = None
+
+    def describe(self, file: str) -> str:
+        """One line naming the file, the line/record and the field."""
+        where = [file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        where.append(f"record {self.position}")
+        if self.source_id:
+            where.append(f"id {self.source_id}")
+        if self.field:
+            where.append(f"field {self.field}")
+        return ", ".join(where) + f": {self.message}"
+
+
+@dataclass
+class ParsedRecord:
+    """One record as a reader found it, before normalisation.
+
+    ``position`` is the record's 1-based position in the file, ``line`` the line
+    (or row) it starts at, ``source_id`` its own identifier in the file (RIS ID/AN,
+    MEDLINE PMID, BibTeX key, EndNote rec-number, CSV id column) when it has one.
+    ``extra`` keeps every tag/column the canonical fields do not use, verbatim.
+    ``label`` is an inclusion label carried by the file (ASReview CSV columns).
+    ``problems`` lists defects the reader found (truncated record, bad tag line).
+    """
+
+    position: int
+    line: int | None
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    source_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    label: int | None = None
+    problems: list[RecordProblem] = field(default_factory=list)
+
+    def set(self, name: str, value: Any, tag: str, line: int | None = None) -> None:
+        """Store a canonical field unless empty; list fields append."""
+        if value is None:
+            return
+        if isinstance(value, str) and not value.strip():
+            return
+        if name in LIST_FIELDS:
+            values = [value] if isinstance(value, str) else [v for v in value if v and str(v).strip()]
+            if not values:
+                return
+            if name in self.fields:
+                self.fields[name].value.extend(values)
+            else:
+                self.fields[name] = FieldValue(list(values), tag, line)
+        elif name not in self.fields:
+            self.fields[name] = FieldValue(value, tag, line)
+
+    def problem(self, field_name: str | None, message: str) -> None:
+        """Record a defect of this record."""
+        self.problems.append(
+            RecordProblem(self.position, self.line, field_name, message, self.source_id)
+        )
+
+
+@dataclass
+class Provenance:
+    """Where a normalised value came from."""
+
+    tag: str
+    line: int | None
+    original: Any
+
+
+@dataclass
+class Record:
+    """A normalised record; ``provenance`` maps each set field to its origin."""
+
+    position: int
+    line: int | None = None
+    source_id: str | None = None
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    isbn: str | None = None
+    issn: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    language: str | None = None
+    type: str | None = None
+    url: str | None = None
+    label: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    def values(self) -> dict[str, Any]:
+        """The canonical fields as a plain dict (for comparisons and writers)."""
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+class ImportFormatError(Exception):
+    """A file that cannot be imported; names the file, line/record and field."""
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        record: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.file = file
+        self.message = message
+        self.line = line
+        self.record = record
+        self.field = field
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.record is not None:
+            where.append(f"record {self.record}")
+        if self.field:
+            where.append(f"field {self.field}")
+        text = ", ".join(where) + f": {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass
+class Document:
+    """A file to read: its bytes and, for text formats, the decoded text.
+
+    ``text`` has every line ending (CRLF, bare CR) turned into ``\\n`` so that
+    line numbers are those an editor shows; the byte-order mark is removed.
+    """
+
+    name: str
+    data: bytes
+    text: str | None = None
+    encoding: str | None = None
+    path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The text split into lines (without line endings)."""
+        if self.text is None:
+            raise ImportFormatError(self.name, "binary file has no text lines")
+        return self.text.split("\n")
