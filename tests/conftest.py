@@ -35,3 +35,45 @@ def manifest_counts() -> dict[str, int]:
         if match:
             counts[cells[1]] = int(match.group(1).replace(",", ""))
     return counts
+
+
+PG_URL_VAR = "LOGICMAP_TEST_PG_URL"
+
+
+def _fresh_postgres_database() -> tuple[str, callable]:
+    """Create an empty PostgreSQL database; return its URL and a function dropping it."""
+    import os
+    import uuid
+
+    import psycopg
+
+    admin_url = os.environ[PG_URL_VAR]
+    name = f"logicmap_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin_url.rsplit("/", 1)[0]
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base}/{name}", drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def project_location(request, tmp_path):
+    """Where to create a project: an SQLite path, or a fresh PostgreSQL database.
+
+    The PostgreSQL variant runs when LOGICMAP_TEST_PG_URL names a server (CI
+    starts one in .ci/run) and is skipped with that reason otherwise.
+    """
+    import os
+
+    if request.param == "sqlite":
+        yield str(tmp_path / "review.db")
+        return
+    if not os.environ.get(PG_URL_VAR):
+        pytest.skip(f"PostgreSQL variant needs {PG_URL_VAR} (set by .ci/run)")
+    url, drop = _fresh_postgres_database()
+    yield url
+    drop()

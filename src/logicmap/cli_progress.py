@@ -1,0 +1,40 @@
+"""Rich progress display for the CLI (the core reports through a callback)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from logicmap.records.importer import Progress as ProgressCallback
+
+
+@contextmanager
+def import_progress(console: Console, *, enabled: bool = True) -> Iterator[ProgressCallback | None]:
+    """A callback showing files read and stored, or None when disabled."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def callback(stage: str, name: str, done: int, total: int) -> None:
+            if stage == "done":
+                for task in tasks.values():
+                    bar.update(task, completed=bar.tasks[task].total)
+                return
+            label = {"read": "Reading", "store": "Storing"}[stage]
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(label, total=total)
+            bar.update(tasks[stage], completed=done, description=f"{label} {name}")
+
+        yield callback

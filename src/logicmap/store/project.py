@@ -1,0 +1,176 @@
+"""Opening, creating and migrating a project store (SQLite file or PostgreSQL URL)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from logicmap.store.models import ProjectSetting
+
+FORMAT_VERSION = "1"
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".logicmap")
+
+
+class StoreError(Exception):
+    """A project store that cannot be opened, created or migrated."""
+
+
+def database_url(location: str | Path) -> str:
+    """The SQLAlchemy URL for a project path or URL.
+
+    A path names an SQLite file; ``postgresql://`` URLs use psycopg 3.
+    """
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite connections get WAL and foreign keys."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "logicmap.store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this version."""
+    with make_engine("sqlite://").connect() as connection:
+        return ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration revision the database is at (None when not a project)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` (each migration in a transaction)."""
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+class Project:
+    """A review project: one database, opened through :func:`open_project`."""
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        self.engine = engine
+        self.location = location
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def setting(self, key: str) -> str | None:
+        """A project setting's value."""
+        with self._sessions() as session:
+            row = session.get(ProjectSetting, key)
+            return row.value if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a project setting."""
+        with self.session() as session:
+            session.merge(ProjectSetting(key=key, value=value))
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _is_sqlite_path(location: str) -> bool:
+    return "://" not in location
+
+
+def create_project(location: str | Path, name: str | None = None) -> Project:
+    """Create a new project at ``location`` (SQLite path or PostgreSQL URL)."""
+    location = str(location)
+    if _is_sqlite_path(location):
+        path = Path(location).expanduser()
+        if path.exists():
+            raise StoreError(f"{location}: already exists; open it with --project {location}")
+        if not path.parent.exists():
+            raise StoreError(f"{location}: folder {path.parent} does not exist")
+    engine = make_engine(database_url(location))
+    if _is_sqlite_path(location) is False and inspect(engine).has_table("records"):
+        engine.dispose()
+        raise StoreError(f"{location}: already holds a logicmap project")
+    migrate(engine)
+    project = Project(engine, location)
+    project_name = name or (Path(location).stem if _is_sqlite_path(location) else "review")
+    project.set_setting("name", project_name)
+    project.set_setting("format_version", FORMAT_VERSION)
+    project.set_setting("created_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    return project
+
+
+def open_project(location: str | Path) -> Project:
+    """Open an existing project, applying any pending migrations."""
+    location = str(location)
+    if _is_sqlite_path(location) and not Path(location).expanduser().is_file():
+        raise StoreError(f"{location}: no project here; create one with `logicmap init {location}`")
+    engine = make_engine(database_url(location))
+    try:
+        revision = current_revision(engine)
+    except Exception as exc:  # a file that is not SQLite, an unreachable server
+        engine.dispose()
+        raise StoreError(f"{location}: cannot open as a project store ({exc.__class__.__name__}: {exc})") from exc
+    if revision is None:
+        engine.dispose()
+        raise StoreError(f"{location}: not a logicmap project (no schema version found)")
+    if revision != head_revision():
+        migrate(engine)
+    project = Project(engine, location)
+    version = project.setting("format_version")
+    if version != FORMAT_VERSION:
+        raise StoreError(f"{location}: project format {version} is not supported (expected {FORMAT_VERSION})")
+    return project
+
+
+def settings(project: Project) -> dict[str, str]:
+    """Every project setting."""
+    with project.session() as session:
+        return {row.key: row.value for row in session.scalars(select(ProjectSetting))}

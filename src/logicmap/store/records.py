@@ -1,0 +1,179 @@
+"""Writing and reading imported sources and records."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Iterable, Iterator
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from logicmap.records.model import FIELDS, Provenance, Record, RecordProblem
+from logicmap.store.models import FieldProvenance, RecordRow, SkippedRecord, Source, SourceFile
+from logicmap.store.project import Project
+
+_BATCH = 5000
+
+
+@dataclass
+class SourceInfo:
+    """What is known about an imported file before its records are stored."""
+
+    name: str
+    sha256: str
+    format: str
+    size_bytes: int
+    encoding: str | None = None
+    database: str | None = None
+    search_date: str | None = None
+    search_string: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_source_by_sha256(project: Project, sha256: str) -> Source | None:
+    """An earlier import of the same bytes, if any."""
+    with project.session() as session:
+        return session.scalars(select(Source).where(Source.sha256 == sha256)).first()
+
+
+def save_source(
+    session: Session,
+    info: SourceInfo,
+    records: list[Record],
+    skipped: list[RecordProblem],
+    original: bytes | None,
+) -> int:
+    """Store one file's source row, records, provenance and skip report; returns the source id."""
+    source = Source(
+        name=info.name,
+        sha256=info.sha256,
+        format=info.format,
+        database=info.database,
+        search_date=info.search_date,
+        search_string=info.search_string,
+        record_count=len(records),
+        skipped_count=len({p.position for p in skipped}),
+        encoding=info.encoding,
+        size_bytes=info.size_bytes,
+        warnings=list(info.warnings),
+        imported_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    session.add(source)
+    session.flush()
+    if original is not None:
+        session.add(SourceFile(source_id=source.id, compressed=zlib.compress(original, 1)))
+    for start in range(0, len(records), _BATCH):
+        _insert_batch(session, source.id, records[start : start + _BATCH])
+    if skipped:
+        session.execute(insert(SkippedRecord), [_skipped_row(source.id, p) for p in skipped])
+    return source.id
+
+
+def _record_row(source_id: int, record: Record) -> dict:
+    row = {name: getattr(record, name) for name in FIELDS}
+    row.update(
+        source_id=source_id,
+        position=record.position,
+        line=record.line,
+        source_record_id=record.source_id,
+        label=record.label,
+        extra=record.extra,
+    )
+    return row
+
+
+def _insert_batch(session: Session, source_id: int, records: list[Record]) -> None:
+    rows = [_record_row(source_id, r) for r in records]
+    ids = session.scalars(
+        insert(RecordRow).returning(RecordRow.id, sort_by_parameter_order=True), rows
+    ).all()
+    provenance = [
+        {
+            "record_id": record_id,
+            "field": name,
+            "source_id": source_id,
+            "tag": prov.tag,
+            "line": prov.line,
+            "original": prov.original,
+        }
+        for record_id, record in zip(ids, records, strict=True)
+        for name, prov in record.provenance.items()
+    ]
+    if provenance:
+        session.execute(insert(FieldProvenance), provenance)
+
+
+def _skipped_row(source_id: int, problem: RecordProblem) -> dict:
+    return {
+        "source_id": source_id,
+        "position": problem.position,
+        "line": problem.line,
+        "source_record_id": problem.source_id,
+        "field": problem.field,
+        "reason": problem.message,
+    }
+
+
+def list_sources(project: Project) -> list[Source]:
+    """Every imported source, oldest first."""
+    with project.session() as session:
+        return list(session.scalars(select(Source).order_by(Source.id)))
+
+
+def count_records(project: Project) -> int:
+    """Number of imported records."""
+    with project.session() as session:
+        return session.scalar(select(func.count(RecordRow.id))) or 0
+
+
+def skipped_records(project: Project, source_id: int | None = None) -> list[SkippedRecord]:
+    """The skip report, optionally for one source."""
+    query = select(SkippedRecord).order_by(SkippedRecord.source_id, SkippedRecord.position)
+    if source_id is not None:
+        query = query.where(SkippedRecord.source_id == source_id)
+    with project.session() as session:
+        return list(session.scalars(query))
+
+
+def row_to_record(row: RecordRow, provenance: Iterable[FieldProvenance] = ()) -> Record:
+    """A stored row as a :class:`~logicmap.records.model.Record`."""
+    record = Record(
+        position=row.position,
+        line=row.line,
+        source_id=row.source_record_id,
+        label=row.label,
+        extra=dict(row.extra or {}),
+    )
+    for name in FIELDS:
+        setattr(record, name, getattr(row, name))
+    record.authors = list(row.authors or [])
+    record.keywords = list(row.keywords or [])
+    for prov in provenance:
+        record.provenance[prov.field] = Provenance(prov.tag, prov.line, prov.original)
+    return record
+
+
+def iter_records(project: Project, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
+    """``(record id, Record)`` pairs in import order, without provenance."""
+    query = select(RecordRow).order_by(RecordRow.id)
+    if source_id is not None:
+        query = query.where(RecordRow.source_id == source_id)
+    with project.session() as session:
+        for row in session.scalars(query).yield_per(2000):
+            yield row.id, row_to_record(row)
+
+
+def record_provenance(project: Project, record_id: int) -> dict[str, tuple[str, str, int | None, object]]:
+    """Per-field origin of one record: field -> (source name, tag, line, original)."""
+    query = (
+        select(FieldProvenance, Source.name)
+        .join(Source, Source.id == FieldProvenance.source_id)
+        .where(FieldProvenance.record_id == record_id)
+    )
+    with project.session() as session:
+        return {
+            prov.field: (name, prov.tag, prov.line, prov.original)
+            for prov, name in session.execute(query)
+        }
