@@ -235,7 +235,18 @@ def demo(
     """
     from logicmap.demo import run_demo
 
-    run_demo(out_dir, console=out)
+    out.print(f"Running the demo pipeline into {out_dir}/ ...")
+    result = run_demo(out_dir)
+    table = Table(title="Demo corpus imported: records per source")
+    for column in ("file", "format", "database", "records", "skipped"):
+        table.add_column(column, justify="right" if column in ("records", "skipped") else "left")
+    total = 0
+    for report in result.imports:
+        for f in report.files:
+            table.add_row(f.file, f.format, f.database or "-", str(f.records), str(f.skipped))
+            total += f.records
+    out.print(table)
+    out.print(f"Demo project: {result.project_path} ({total} records imported).")
 
 
 def main() -> None:

@@ -82,6 +82,13 @@ class ImportReport:
         }
 
 
+def human_size(size: int) -> str:
+    """A byte count as ``"1.2 MB"`` / ``"340 KB"``."""
+    if size >= 2**20:
+        return f"{size / 2**20:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def read_file(
     path: Path, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[str, list[ParsedRecord], SourceInfo, bytes]:
@@ -97,7 +104,7 @@ def read_file(
     if size > max_bytes:
         raise ImportFormatError(
             name,
-            f"file is {size / 2**20:.0f} MB, over the {max_bytes / 2**20:.0f} MB limit",
+            f"file is {human_size(size)}, over the {human_size(max_bytes)} limit",
             hint="split the export, or raise the limit with --max-size",
         )
     data = path.read_bytes()

@@ -1,0 +1,151 @@
+"""Importing into a real project store: transactions, skip reports, bad input."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from sqlalchemy import select
+
+from logicmap.records.importer import ImportRefused, import_files
+from logicmap.records.model import ImportFormatError
+from logicmap.store import create_project
+from logicmap.store.models import FieldProvenance, RecordRow, SourceFile
+from logicmap.store.records import count_records, list_sources, record_provenance, skipped_records
+
+GOOD_RIS = (
+    "TY  - JOUR\nID  - r1\nTI  - Peer support and personal recovery\nAU  - Cook, Judith A.\n"
+    "PY  - 2012\nDO  - https://doi.org/10.1176/APPI.PS.201100125\nER  - \n\n"
+    "TY  - JOUR\nID  - r2\nTI  - Recovery colleges: a pilot\nAU  - Perkins, Rachel\nPY  - 2018\nER  - \n"
+)
+BAD_SECOND_RECORD = (
+    "TY  - JOUR\nID  - a\nTI  - First good record\nER  - \n\n"
+    "TY  - JOUR\nID  - b\nPY  - 2011\nER  - \n\n"
+    "TY  - JOUR\nID  - c\nTI  - Third good record\nER  - \n"
+)
+
+
+@pytest.fixture
+def project(project_location):
+    with create_project(project_location) as store:
+        yield store
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def test_import_stores_records_provenance_and_original(project, tmp_path):
+    path = write(tmp_path, "search.ris", GOOD_RIS)
+    report = import_files(project, [path], database="PubMed", search_date="2024-05-01")
+    assert report.to_json() == {"files": [{"file": "search.ris", "format": "ris", "records": 2, "skipped": 0}], "records": 2}
+    (source,) = list_sources(project)
+    assert (source.database, source.search_date, source.record_count) == ("PubMed", "2024-05-01", 2)
+    with project.session() as session:
+        row = session.scalars(select(RecordRow).order_by(RecordRow.id)).first()
+        assert row.doi == "10.1176/appi.ps.201100125"
+        assert row.authors == ["Cook, Judith A."]
+        assert (row.year, row.line, row.source_record_id) == (2012, 1, "r1")
+        stored = session.get(SourceFile, source.id)
+        assert zlib.decompress(stored.compressed) == GOOD_RIS.encode()
+        provenance = record_provenance(project, row.id)
+    assert provenance["doi"] == ("search.ris", "DO", 6, "https://doi.org/10.1176/APPI.PS.201100125")
+    assert provenance["title"][2] == 3
+
+
+def test_bad_record_refuses_whole_import(project, tmp_path):
+    good = write(tmp_path, "good.ris", GOOD_RIS)
+    bad = write(tmp_path, "bad.ris", BAD_SECOND_RECORD)
+    with pytest.raises(ImportRefused) as refused:
+        import_files(project, [good, bad])
+    assert "bad.ris, line 6, record 2, id b" in refused.value.problems[0]
+    assert "no title, abstract, DOI or PMID" in refused.value.problems[0]
+    assert count_records(project) == 0 and list_sources(project) == []
+
+
+def test_skip_bad_imports_good_records_and_reports_each_skipped(project, tmp_path):
+    bad = write(tmp_path, "bad.ris", BAD_SECOND_RECORD)
+    report = import_files(project, [bad], skip_bad=True)
+    assert report.to_json()["files"][0] == {"file": "bad.ris", "format": "ris", "records": 2, "skipped": 1}
+    (skipped,) = skipped_records(project)
+    assert (skipped.position, skipped.line, skipped.source_record_id) == (2, 6, "b")
+    assert count_records(project) == 2
+
+
+def test_reimport_of_same_file_needs_again(project, tmp_path):
+    path = write(tmp_path, "search.ris", GOOD_RIS)
+    import_files(project, [path])
+    copy = write(tmp_path, "renamed.ris", GOOD_RIS)
+    with pytest.raises(ImportRefused, match="already imported as source 1 .*--again"):
+        import_files(project, [copy])
+    import_files(project, [copy], again=True)
+    assert count_records(project) == 4
+
+
+def test_duplicate_record_ids_are_reported(project, tmp_path):
+    content = GOOD_RIS.replace("ID  - r2", "ID  - r1")
+    path = write(tmp_path, "dupes.ris", content)
+    with pytest.raises(ImportRefused) as refused:
+        import_files(project, [path])
+    assert "duplicate record id 'r1' (first at line 1)" in refused.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.ris", b"", "file is empty"),
+        ("blank.ris", b"\n\n  \n", "file is empty"),
+        ("paper.ris", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is a PDF document, not a search export"),
+        ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+        ("binary.ris", b"TY  - JOUR\nTI  - x\x00\x01\x02\nER  - \n", "binary content"),
+        ("notes.txt", b"Just some notes about the search\nnothing else\n", "unrecognised format"),
+    ],
+)
+def test_unreadable_files_get_clear_messages(project, tmp_path, name, content, message):
+    path = write(tmp_path, name, content)
+    with pytest.raises(ImportFormatError) as error:
+        import_files(project, [path])
+    assert message in str(error.value)
+    assert str(error.value).startswith(name)
+    assert count_records(project) == 0
+
+
+def test_truncated_file_is_refused_with_line(project, tmp_path):
+    truncated = GOOD_RIS + "\nTY  - JOUR\nID  - r3\nTI  - Cut off in the middle of"
+    path = write(tmp_path, "cut.ris", truncated)
+    with pytest.raises(ImportRefused) as refused:
+        import_files(project, [path])
+    assert "cut.ris, line 16, record 3" in refused.value.problems[0]
+    assert "truncated" in refused.value.problems[0]
+
+
+def test_oversized_file_is_refused_with_hint(project, tmp_path):
+    path = write(tmp_path, "huge.ris", GOOD_RIS * 2000)
+    with pytest.raises(ImportFormatError, match=r"huge.ris: file is 475 KB, over the 98 KB limit .*--max-size"):
+        import_files(project, [path], max_bytes=100_000)
+
+
+def test_missing_file_is_named(project, tmp_path):
+    with pytest.raises(ImportFormatError, match="nowhere.ris: file not found"):
+        import_files(project, [tmp_path / "nowhere.ris"])
+
+
+def test_encodings_utf16_and_latin1(project, tmp_path):
+    text = GOOD_RIS.replace("Peer support", "Peer support in Zürich")
+    utf16 = write(tmp_path, "utf16.ris", text.encode("utf-16"))
+    latin = write(tmp_path, "latin.ris", text.replace("r1", "x1").replace("r2", "x2").encode("latin-1"))
+    report = import_files(project, [utf16, latin])
+    assert report.records == 4
+    assert report.files[1].warnings and "not valid UTF-8" in report.files[1].warnings[0]
+    with project.session() as session:
+        titles = session.scalars(select(RecordRow.title)).all()
+    assert titles.count("Peer support in Zürich and personal recovery") == 2
+
+
+def test_provenance_rows_match_fields(project, tmp_path):
+    import_files(project, [write(tmp_path, "s.ris", GOOD_RIS)])
+    with project.session() as session:
+        fields = sorted(session.scalars(select(FieldProvenance.field).where(FieldProvenance.record_id == 1)))
+    assert fields == ["authors", "doi", "title", "type", "year"]
