@@ -17,7 +17,7 @@ _SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ovid_tagged", re.compile(r"^<\d+\.?\s*>\s*$", re.M)),
     ("wos_tagged", re.compile(r"^(FN (Clarivate|Thomson)|PT [A-Z]\s*$)", re.M)),
     ("ris", re.compile(r"^\s*TY\s{1,2}-", re.M)),
-    ("medline", re.compile(r"^PMID- ?\d", re.M)),
+    ("medline", re.compile(r"^(PMID- ?\d|OWN - |STAT- |FAU - |DCOM- )", re.M)),
     ("bibtex", re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.M)),
     ("refer", re.compile(r"^%[0A-Z@] \S", re.M)),
 )

@@ -64,7 +64,8 @@ def normalise_doi(value: Any) -> str | None:
     if not match:
         return None
     doi = match.group(0).rstrip(".,;)]}>'\"").lower()
-    return doi or None
+    # "10.1234/." loses its whole suffix to the rstrip: no DOI (keeps f(f(x)) == f(x))
+    return doi if doi.partition("/")[2] else None
 
 
 def normalise_year(value: Any) -> int | None:
@@ -111,9 +112,14 @@ def normalise_author(value: Any) -> str | None:
         return text
     if all(_is_initials(tok) for tok in tokens[1:]):
         return f"{tokens[0]}, {' '.join(tokens[1:])}"
+    first = next((i for i, tok in enumerate(tokens) if _is_initials(tok)), 0)
+    if first > 1 and all(_is_initials(tok) for tok in tokens[first:]):
+        return f"{' '.join(tokens[:first])}, {' '.join(tokens[first:])}"  # "Dos Santos H.B."
     cut = len(tokens) - 1
     while cut > 1 and tokens[cut - 1].lower() in _PARTICLES:
         cut -= 1
+    if all(tok.lower() in _PARTICLES for tok in tokens[:cut]):
+        return text  # "van den Hoven", "de Bree": a family name with no given name
     return f"{' '.join(tokens[cut:])}, {' '.join(tokens[:cut])}"
 
 

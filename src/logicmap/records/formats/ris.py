@@ -1,0 +1,153 @@
+"""RIS reader and writer.
+
+Reading uses rispy's line parser (``RisParser.parse_line``) to recognise tag
+lines, but assembles records itself: rispy 0.10's record assembly silently drops
+the first record of a file with a byte-order mark, a truncated last record and
+repeated title tags, and it does not keep line numbers. Here every record keeps
+the line of its ``TY`` tag and every value the line it starts on and its tag.
+
+Tolerated dialect quirks: text outside records (Ovid's ``1.`` numbering and
+``Link to the Ovid Full Text`` lines, Cochrane's ``Record #3 of 18`` headers),
+``ER  -`` without a trailing space, Cochrane's two spaces after the dash, blank
+lines inside records (Citavi), untagged continuation lines (wrapped text; one
+keyword per line after a single ``KW`` in Rayyan/EndNote exports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from logicmap.records.formats.ris_tags import (
+    SPLIT_CONTINUATION_TAGS,
+    Entry,
+    map_entries,
+    split_line,
+)
+from logicmap.records.model import Document, ImportFormatError, ParsedRecord, Record
+
+TRUNCATED = "truncated record: no ER line before end of file"
+UNTERMINATED = "record has no ER line before the next TY line (line {line})"
+
+
+class _Chunk:
+    """The entries of one record while it is being read."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.entries: list[Entry] = []
+        self.problems: list[str] = []
+
+    def add(self, tag: str, value: str, line: int) -> None:
+        """A tagged line starts a new entry."""
+        self.entries.append(Entry(tag, value, line))
+
+    def continue_last(self, text: str, line: int) -> None:
+        """An untagged line: another value of a list tag, else wrapped text."""
+        last = self.entries[-1]
+        if last.tag in SPLIT_CONTINUATION_TAGS:
+            self.entries.append(Entry(last.tag, text, line))
+        elif last.value:
+            last.value = f"{last.value}\n{text}"
+        else:
+            last.value = text
+
+
+def read(doc: Document) -> list[ParsedRecord]:
+    """Read every RIS record of ``doc`` (``TY`` to ``ER``) into parsed records.
+
+    A record cut off at the end of the file is kept with a problem so the import
+    can refuse or skip it. Raises :class:`ImportFormatError` when the document
+    holds no ``TY`` line at all.
+    """
+    chunks = _chunks(doc.lines())
+    if not chunks:
+        raise ImportFormatError(doc.name, "no RIS records found (no 'TY  - ' line)", line=1)
+    records = []
+    for position, chunk in enumerate(chunks, 1):
+        parsed = ParsedRecord(position=position, line=chunk.line)
+        map_entries(chunk.entries, parsed)
+        for message in chunk.problems:
+            parsed.problem(None, message)
+        records.append(parsed)
+    return records
+
+
+def _chunks(lines: list[str]) -> list[_Chunk]:
+    """Group lines into records; lines outside ``TY``..``ER`` are ignored."""
+    chunks: list[_Chunk] = []
+    current: _Chunk | None = None
+    for number, line in enumerate(lines, 1):
+        tag, value = split_line(line)
+        if tag == "TY":
+            if current is not None:
+                current.problems.append(UNTERMINATED.format(line=number))
+            current = _Chunk(number)
+            chunks.append(current)
+            current.add(tag, value, number)
+        elif current is None:
+            continue
+        elif tag == "ER":
+            current = None
+        elif tag is not None:
+            current.add(tag, value, number)
+        elif value:
+            current.continue_last(value, number)
+    if current is not None:
+        current.problems.append(TRUNCATED)
+    return chunks
+
+
+# --------------------------------------------------------------------- writer
+
+
+def _one_line(value: object) -> str:
+    """A value on one line (RIS values cannot hold line breaks)."""
+    return " ".join(str(value).split())
+
+
+def _split_pages(pages: str) -> tuple[str, str | None]:
+    """``"12-19"`` -> ``("12", "19")``; a single page (or ``"22-22"``) stays in SP.
+
+    The reader joins SP and EP with a hyphen unless they are equal, so this split
+    reads back to the same pages value.
+    """
+    start, dash, end = pages.partition("-")
+    if dash and start and end and start != end:
+        return start, end
+    return pages, None
+
+
+def record_lines(record: Record) -> list[tuple[str, str]]:
+    """The ``(tag, value)`` pairs of one record in standard RIS order."""
+    pairs: list[tuple[str, object]] = [("TY", record.type or "GEN"), ("TI", record.title)]
+    pairs += [("AU", author) for author in record.authors]
+    pairs += [("PY", record.year), ("T2", record.journal), ("JO", record.journal),
+              ("VL", record.volume), ("IS", record.issue)]
+    if record.pages:
+        start, end = _split_pages(_one_line(record.pages))
+        pairs += [("SP", start), ("EP", end)]
+    pairs += [("DO", record.doi),
+              ("U1", f"{record.pmid} [PMID]" if record.pmid else None),
+              ("SN", record.issn), ("SN", record.isbn)]
+    pairs += [("KW", keyword) for keyword in record.keywords]
+    pairs += [("LA", record.language), ("UR", record.url), ("AB", record.abstract),
+              ("ID", record.source_id)]
+    out = [(tag, _one_line(value)) for tag, value in pairs if value not in (None, "")]
+    return [(tag, value) for tag, value in out if value]
+
+
+def write(records: Iterable[Record], fh: TextIO) -> int:
+    """Write records as standard RIS to ``fh``; returns the number written.
+
+    The PMID goes into ``U1`` as ``"<pmid> [PMID]"`` (the Dimensions convention
+    the reader maps back to ``pmid``), the source id into ``ID``, and a record
+    without a type is written as ``TY  - GEN``.
+    """
+    count = 0
+    for record in records:
+        for tag, value in record_lines(record):
+            fh.write(f"{tag}  - {value}\n")
+        fh.write("ER  - \n\n")
+        count += 1
+    return count
