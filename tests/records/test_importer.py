@@ -10,7 +10,7 @@ from sqlalchemy import select
 from logicmap.records.importer import ImportRefused, import_files
 from logicmap.records.model import ImportFormatError
 from logicmap.store import create_project
-from logicmap.store.models import FieldProvenance, RecordRow, SourceFile
+from logicmap.store.models import RecordRow, SourceFile
 from logicmap.store.records import count_records, list_sources, record_provenance, skipped_records
 
 GOOD_RIS = (
@@ -144,8 +144,9 @@ def test_encodings_utf16_and_latin1(project, tmp_path):
     assert titles.count("Peer support in Zürich and personal recovery") == 2
 
 
-def test_provenance_rows_match_fields(project, tmp_path):
+def test_provenance_covers_every_stored_field(project, tmp_path):
     import_files(project, [write(tmp_path, "s.ris", GOOD_RIS)])
-    with project.session() as session:
-        fields = sorted(session.scalars(select(FieldProvenance.field).where(FieldProvenance.record_id == 1)))
-    assert fields == ["authors", "doi", "title", "type", "year"]
+    provenance = record_provenance(project, 1)
+    assert sorted(provenance) == ["authors", "doi", "title", "type", "year"]
+    assert provenance["authors"] == ("s.ris", "AU", 4, ["Cook, Judith A."])
+    assert provenance["year"] == ("s.ris", "PY", 5, "2012")

@@ -21,7 +21,6 @@ LOCAL_REFER = TESTS_DATA / "formats" / "refer" / "colrev-ais_endnote_tagged.txt"
 #: The MANIFEST counted '%0' lines (2) in the AIS Refer file, but it holds 6
 #: blank-line-separated records, each starting with '%T' (lines 1, 17, 27, 37,
 #: 50, 61); only the first and fifth carry a '%0' type line.
-MANIFEST_CORRECTIONS = {"formats/other/colrev-ais_endnote_tagged.txt": 6}
 REFER_STARTS = [1, 17, 27, 37, 50, 61]
 
 READERS = {
@@ -83,7 +82,7 @@ def test_every_manifest_other_file_is_tested():
 def test_shared_file_record_count(name):
     _, records = _read_shared(name)
     key = f"formats/other/{name}"
-    expected = MANIFEST_CORRECTIONS.get(key, manifest_counts()[key])
+    expected = manifest_counts()[key]  # corrections applied by conftest
     assert len(records) == expected
     assert all(not r.problems for r in records)
 
@@ -91,7 +90,7 @@ def test_shared_file_record_count(name):
 def test_manifest_undercounts_the_refer_file():
     """Documents the MANIFEST discrepancy (see MANIFEST_CORRECTIONS)."""
     doc, records = _read_shared("colrev-ais_endnote_tagged.txt")
-    assert manifest_counts()["formats/other/colrev-ais_endnote_tagged.txt"] == 2
+    assert manifest_counts()["formats/other/colrev-ais_endnote_tagged.txt"] == 6
     assert sum(line.startswith("%0 ") for line in doc.lines()) == 2
     assert [r.line for r in records] == REFER_STARTS
     assert [r.line for r in records if "type" in r.fields] == [1, 50]

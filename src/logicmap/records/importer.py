@@ -9,7 +9,9 @@ skip report).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -44,6 +46,7 @@ class PreparedFile:
     data: bytes
     records: list[Record]
     bad: list[RecordProblem]
+    compressed: Future[bytes] | None = None
 
 
 @dataclass
@@ -149,8 +152,9 @@ def check_records(parsed: list[ParsedRecord]) -> tuple[list[Record], list[Record
                 )
             first_seen.setdefault(item.source_id, item.line)
         record = normalise_record(item)
-        for reason in check_record(record):
-            problems.append(RecordProblem(item.position, item.line, None, reason, item.source_id))
+        if not problems:
+            for reason in check_record(record):
+                problems.append(RecordProblem(item.position, item.line, None, reason, item.source_id))
         if problems:
             bad.extend(problems)
         else:
@@ -208,6 +212,30 @@ def import_files(
     imported before (unless ``again``). Nothing is stored when either is raised.
     """
     paths = [Path(p) for p in paths]
+    with ThreadPoolExecutor(max_workers=1) as compressor:
+        prepared = _prepare_all(
+            project, paths, compressor if keep_original else None,
+            fmt=fmt, database=database, search_date=search_date, search_string=search_string,
+            skip_bad=skip_bad, again=again, max_bytes=max_bytes, progress=progress,
+        )
+        return _store_all(project, prepared, progress)
+
+
+def _prepare_all(
+    project: Project,
+    paths: list[Path],
+    compressor: ThreadPoolExecutor | None,
+    *,
+    fmt: str | None,
+    database: str | None,
+    search_date: str | None,
+    search_string: str | None,
+    skip_bad: bool,
+    again: bool,
+    max_bytes: int,
+    progress: Progress | None,
+) -> list[PreparedFile]:
+    """Read and check every file; refuse the whole import on the first bad one."""
     prepared: list[PreparedFile] = []
     seen: dict[str, str] = {}
     for index, path in enumerate(paths):
@@ -225,15 +253,21 @@ def import_files(
         item.info.database = database or item.info.database
         item.info.search_date = search_date
         item.info.search_string = search_string
+        if compressor is not None:  # zlib releases the GIL: compress while the next file parses
+            item.compressed = compressor.submit(zlib.compress, item.data, 1)
         prepared.append(item)
+    return prepared
+
+
+def _store_all(project: Project, prepared: list[PreparedFile], progress: Progress | None) -> ImportReport:
+    """Write every prepared file in one transaction."""
     results = []
     with project.session() as session:
         for index, item in enumerate(prepared):
             if progress:
                 progress("store", item.info.name, index, len(prepared))
-            source_id = save_source(
-                session, item.info, item.records, item.bad, item.data if keep_original else None
-            )
+            compressed = item.compressed.result() if item.compressed else None
+            source_id = save_source(session, item.info, item.records, item.bad, compressed)
             results.append(
                 FileResult(
                     file=item.info.name,

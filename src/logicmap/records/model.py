@@ -35,7 +35,7 @@ FIELDS: tuple[str, ...] = (
 LIST_FIELDS: frozenset[str] = frozenset({"authors", "keywords"})
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldValue:
     """A raw value as found in the file: ``str`` or ``list[str]`` for list fields.
 
@@ -48,7 +48,7 @@ class FieldValue:
     line: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordProblem:
     """Why a record cannot be imported as it is."""
 
@@ -115,7 +115,7 @@ class ParsedRecord:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Provenance:
     """Where a normalised value came from."""
 

@@ -38,10 +38,12 @@ def clean_text(value: Any) -> str | None:
     if value is None:
         return None
     text = str(value)
-    for _ in range(2):  # entities can hide tags: "&lt;i&gt;"
-        text = _TAG.sub(" ", html.unescape(text))
-    text = unicodedata.normalize("NFC", text)
-    text = _SPACE.sub(" ", text).strip()
+    if "<" in text or "&" in text:
+        for _ in range(2):  # entities can hide tags: "&lt;i&gt;"
+            text = _TAG.sub(" ", html.unescape(text))
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
     return text or None
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Iterable, Iterator
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from logicmap.records.model import FIELDS, Provenance, Record, RecordProblem
-from logicmap.store.models import FieldProvenance, RecordRow, SkippedRecord, Source, SourceFile
+from logicmap.store.models import RecordRow, SkippedRecord, Source, SourceFile
 from logicmap.store.project import Project
 
 _BATCH = 5000
@@ -43,9 +42,12 @@ def save_source(
     info: SourceInfo,
     records: list[Record],
     skipped: list[RecordProblem],
-    original: bytes | None,
+    compressed_original: bytes | None,
 ) -> int:
-    """Store one file's source row, records, provenance and skip report; returns the source id."""
+    """Store one file's source row, records, provenance and skip report; returns the source id.
+
+    ``compressed_original`` is the file's bytes, zlib-compressed (None: not kept).
+    """
     source = Source(
         name=info.name,
         sha256=info.sha256,
@@ -62,8 +64,8 @@ def save_source(
     )
     session.add(source)
     session.flush()
-    if original is not None:
-        session.add(SourceFile(source_id=source.id, compressed=zlib.compress(original, 1)))
+    if compressed_original is not None:
+        session.add(SourceFile(source_id=source.id, compressed=compressed_original))
     for start in range(0, len(records), _BATCH):
         _insert_batch(session, source.id, records[start : start + _BATCH])
     if skipped:
@@ -71,38 +73,48 @@ def save_source(
     return source.id
 
 
-def _record_row(source_id: int, record: Record) -> dict:
+def _provenance(record: Record) -> dict:
+    provenance = {}
+    for name, prov in record.provenance.items():
+        original = prov.original
+        if original == getattr(record, name):
+            original = None  # unchanged by normalisation: not stored twice
+        provenance[name] = [prov.tag, prov.line, original]
+    return provenance
+
+
+def _record_row(record_id: int, source_id: int, record: Record) -> dict:
     row = {name: getattr(record, name) for name in FIELDS}
     row.update(
+        id=record_id,
         source_id=source_id,
         position=record.position,
         line=record.line,
         source_record_id=record.source_id,
         label=record.label,
         extra=record.extra,
+        provenance=_provenance(record),
     )
     return row
 
 
+def _next_record_id(session: Session) -> int:
+    """First free record id; PostgreSQL's table is locked so concurrent imports queue."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE"))
+    return (session.scalar(select(func.max(RecordRow.id))) or 0) + 1
+
+
 def _insert_batch(session: Session, source_id: int, records: list[Record]) -> None:
-    rows = [_record_row(source_id, r) for r in records]
-    ids = session.scalars(
-        insert(RecordRow).returning(RecordRow.id, sort_by_parameter_order=True), rows
-    ).all()
-    provenance = [
-        {
-            "record_id": record_id,
-            "field": name,
-            "source_id": source_id,
-            "tag": prov.tag,
-            "line": prov.line,
-            "original": prov.original,
-        }
-        for record_id, record in zip(ids, records, strict=True)
-        for name, prov in record.provenance.items()
-    ]
-    if provenance:
-        session.execute(insert(FieldProvenance), provenance)
+    """Insert records with explicit ids: a plain executemany, no RETURNING round trips."""
+    first = _next_record_id(session)
+    rows = [_record_row(first + i, source_id, r) for i, r in enumerate(records)]
+    session.connection().execute(insert(RecordRow.__table__), rows)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('records', 'id'), :last)"),
+            {"last": first + len(rows) - 1},
+        )
 
 
 def _skipped_row(source_id: int, problem: RecordProblem) -> dict:
@@ -137,8 +149,8 @@ def skipped_records(project: Project, source_id: int | None = None) -> list[Skip
         return list(session.scalars(query))
 
 
-def row_to_record(row: RecordRow, provenance: Iterable[FieldProvenance] = ()) -> Record:
-    """A stored row as a :class:`~logicmap.records.model.Record`."""
+def row_to_record(row: RecordRow) -> Record:
+    """A stored row as a :class:`~logicmap.records.model.Record` with its provenance."""
     record = Record(
         position=row.position,
         line=row.line,
@@ -150,13 +162,14 @@ def row_to_record(row: RecordRow, provenance: Iterable[FieldProvenance] = ()) ->
         setattr(record, name, getattr(row, name))
     record.authors = list(row.authors or [])
     record.keywords = list(row.keywords or [])
-    for prov in provenance:
-        record.provenance[prov.field] = Provenance(prov.tag, prov.line, prov.original)
+    for name, (tag, line, original) in (row.provenance or {}).items():
+        value = getattr(record, name, None)
+        record.provenance[name] = Provenance(tag, line, value if original is None else original)
     return record
 
 
 def iter_records(project: Project, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
-    """``(record id, Record)`` pairs in import order, without provenance."""
+    """``(record id, Record)`` pairs in import order."""
     query = select(RecordRow).order_by(RecordRow.id)
     if source_id is not None:
         query = query.where(RecordRow.source_id == source_id)
@@ -166,14 +179,14 @@ def iter_records(project: Project, source_id: int | None = None) -> Iterator[tup
 
 
 def record_provenance(project: Project, record_id: int) -> dict[str, tuple[str, str, int | None, object]]:
-    """Per-field origin of one record: field -> (source name, tag, line, original)."""
-    query = (
-        select(FieldProvenance, Source.name)
-        .join(Source, Source.id == FieldProvenance.source_id)
-        .where(FieldProvenance.record_id == record_id)
-    )
+    """Per-field origin of one record: field -> (source name, tag, line, original value)."""
     with project.session() as session:
-        return {
-            prov.field: (name, prov.tag, prov.line, prov.original)
-            for prov, name in session.execute(query)
-        }
+        row = session.get(RecordRow, record_id)
+        if row is None:
+            raise KeyError(record_id)
+        record = row_to_record(row)
+        name = row.source.name
+    return {
+        field_name: (name, prov.tag, prov.line, prov.original)
+        for field_name, prov in record.provenance.items()
+    }

@@ -1,7 +1,7 @@
 """RIS reader and writer.
 
-Reading uses rispy's line parser (``RisParser.parse_line``) to recognise tag
-lines, but assembles records itself: rispy 0.10's record assembly silently drops
+Reading applies rispy's tag-line rule (``RisParser.parse_line``) but assembles
+records itself, because rispy 0.10's record assembly silently drops
 the first record of a file with a byte-order mark, a truncated last record and
 repeated title tags, and it does not keep line numbers. Here every record keeps
 the line of its ``TY`` tag and every value the line it starts on and its tag.

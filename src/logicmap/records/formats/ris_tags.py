@@ -11,11 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import rispy
-
 from logicmap.records.model import ParsedRecord
 
-_RISPY = rispy.RisParser()
 #: Tags longer than two letters that some exporters write (APA PsycNet ``PMID  - ``).
 _LONG_TAG = re.compile(r"^([A-Z][A-Z0-9]{2,3})  -(?: (.*))?$")
 
@@ -44,7 +41,7 @@ _SN_TOKEN = re.compile(r"[\s,;()]+")
 _NO_PAGES = frozenset({("no", "specified")})
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One tag of a record: its value (continuation lines joined) and start line."""
 
@@ -56,18 +53,21 @@ class Entry:
 def split_line(line: str) -> tuple[str | None, str]:
     """Split a line into ``(tag, value)``; ``tag`` is None for untagged lines.
 
-    Two-letter tags are recognised by rispy's own line parser (which also copes
-    with Cochrane's ``TY  -  JOUR`` and a bare ``ER  -``); longer tags such as
-    APA PsycNet's ``PMID  - `` are recognised here. Values are stripped.
+    Two-letter tags follow rispy's own line rule (``RisParser.parse_line``: an
+    upper-case tag, then ``"  -"``), applied inline here because this runs on
+    every line of a file; that rule also copes with Cochrane's ``TY  -  JOUR``
+    and a bare ``ER  -``. Longer tags such as APA PsycNet's ``PMID  - `` are
+    recognised too. Values are stripped.
     """
-    line = line.lstrip("\ufeff")
-    tag, value = _RISPY.parse_line(line)
-    if tag is not None:
-        return tag, value
-    match = _LONG_TAG.match(line.rstrip())
-    if match:
-        return match.group(1), (match.group(2) or "").strip()
-    return None, value
+    if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
+        return line[:2], line[6:].strip()
+    if line[:1] == "\ufeff":
+        return split_line(line[1:])
+    if "  -" in line[:8]:
+        match = _LONG_TAG.match(line.rstrip())
+        if match:
+            return match.group(1), (match.group(2) or "").strip()
+    return None, line.strip()
 
 
 class _Entries:
@@ -76,17 +76,24 @@ class _Entries:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.used: set[int] = set()
+        self.by_tag: dict[str, list[tuple[int, Entry]]] = {}
+        for index, entry in enumerate(entries):
+            if entry.value and not entry.value.isspace():
+                self.by_tag.setdefault(entry.tag, []).append((index, entry))
 
     def all(self, *tags: str) -> list[Entry]:
         """Non-empty entries with one of ``tags``, in file order."""
-        return [e for e in self.entries if e.tag in tags and e.value.strip()]
+        found = [pair for tag in tags for pair in self.by_tag.get(tag, ())]
+        if len(tags) > 1:
+            found.sort(key=lambda pair: pair[0])
+        return [entry for _, entry in found]
 
     def first(self, *tags: str) -> Entry | None:
         """The first non-empty entry by tag priority (``tags`` order), or None."""
         for tag in tags:
-            found = self.all(tag)
+            found = self.by_tag.get(tag)
             if found:
-                return found[0]
+                return found[0][1]
         return None
 
     def use(self, *entries: Entry | None) -> None:

@@ -1,4 +1,4 @@
-"""Initial store: settings, sources, original files, records, field provenance.
+"""Initial store: settings, sources, original files, records with per-field provenance.
 
 Revision ID: 0001
 Revises:
@@ -71,30 +71,14 @@ def upgrade() -> None:
         sa.Column("url", sa.Text()),
         sa.Column("label", sa.Integer()),
         sa.Column("extra", sa.JSON(), nullable=False),
+        sa.Column("provenance", sa.JSON(), nullable=False),
         sa.UniqueConstraint("source_id", "position", name="uq_records_source_position"),
     )
     op.create_index("ix_records_doi", "records", ["doi"])
     op.create_index("ix_records_pmid", "records", ["pmid"])
-    op.create_table(
-        "field_provenance",
-        sa.Column(
-            "record_id",
-            sa.Integer(),
-            sa.ForeignKey("records.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("field", sa.String(40), primary_key=True),
-        sa.Column(
-            "source_id", sa.Integer(), sa.ForeignKey("sources.id", ondelete="CASCADE"), nullable=False
-        ),
-        sa.Column("tag", sa.String(200), nullable=False),
-        sa.Column("line", sa.Integer()),
-        sa.Column("original", sa.JSON()),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("field_provenance")
     op.drop_table("records")
     op.drop_table("source_files")
     op.drop_table("sources")

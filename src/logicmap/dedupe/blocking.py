@@ -1,0 +1,122 @@
+"""Blocking: which pairs of records are worth comparing at all.
+
+Rules are data, as in splink: a :class:`BlockingRule` names a function from
+:class:`~logicmap.dedupe.keys.DedupeKeys` to a block key (``None`` = the record
+takes no part in that rule). Records sharing a key form a block; every pair in a
+block is a candidate. Blocks larger than ``max_block`` are not compared
+all-against-all: they are sorted by title and each record is compared with its
+``window`` following neighbours (sorted neighbourhood), so the number of pairs
+stays near-linear in the number of records even when one key is very common.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Collection, Iterable, Sequence
+
+from logicmap.dedupe.keys import DedupeKeys
+
+_STOP = frozenset(
+    "a an and are as at by for from in into is of on or the to with without its their "
+    "was were be via using use".split()
+)
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """A named blocking rule: ``key(keys)`` gives the block key or ``None``."""
+
+    name: str
+    key: Callable[[DedupeKeys], str | None]
+
+
+def _title_prefix(k: DedupeKeys) -> str | None:
+    return k.compact[:24] if len(k.compact) >= 12 else None
+
+
+def _title_suffix(k: DedupeKeys) -> str | None:
+    return k.compact[-24:] if len(k.compact) >= 30 else None
+
+
+def _title_signature(k: DedupeKeys) -> str | None:
+    words = sorted({w for w in k.title.split() if w not in _STOP and len(w) > 2})
+    return " ".join(words)[:40] if len(words) >= 3 else None
+
+
+def _author_year(k: DedupeKeys) -> str | None:
+    return f"{k.first_author}|{k.year}" if k.first_author and k.year else None
+
+
+def _year_page(k: DedupeKeys) -> str | None:
+    return f"{k.year}|{k.page_digits}" if k.year and len(k.page_digits) >= 2 else None
+
+
+def _journal_volume_page(k: DedupeKeys) -> str | None:
+    if not (k.journal and k.volume and k.page_digits):
+        return None
+    return f"{''.join(t[0] for t in k.journal)}|{k.volume}|{k.page_digits}"
+
+
+#: The default rules. Exact identifiers first, then fuzzy-tolerant title keys,
+#: then keys that survive a changed title (author+year, year+page, venue).
+DEFAULT_RULES: tuple[BlockingRule, ...] = (
+    BlockingRule("doi", lambda k: k.doi or None),
+    BlockingRule("pmid", lambda k: k.pmid or None),
+    BlockingRule("title_prefix", _title_prefix),
+    BlockingRule("title_suffix", _title_suffix),
+    BlockingRule("title_signature", _title_signature),
+    BlockingRule("first_author_year", _author_year),
+    BlockingRule("year_first_page", _year_page),
+    BlockingRule("journal_volume_page", _journal_volume_page),
+)
+
+
+def blocks(keys: Sequence[DedupeKeys], rule: BlockingRule) -> list[list[int]]:
+    """The blocks (lists of record indexes, ascending) of one rule with ≥ 2 records."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for index, k in enumerate(keys):
+        value = rule.key(k)
+        if value:
+            grouped[value].append(index)
+    return [members for members in grouped.values() if len(members) > 1]
+
+
+def _block_pairs(
+    members: list[int], keys: Sequence[DedupeKeys], max_block: int, window: int
+) -> Iterable[tuple[int, int]]:
+    if len(members) <= max_block:
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                yield i, j
+        return
+    ordered = sorted(members, key=lambda i: (keys[i].compact, i))
+    for pos, i in enumerate(ordered):
+        for j in ordered[pos + 1 : pos + 1 + window]:
+            yield (i, j) if i < j else (j, i)
+
+
+def candidate_pairs(
+    keys: Sequence[DedupeKeys],
+    rules: Sequence[BlockingRule] = DEFAULT_RULES,
+    *,
+    new: Collection[int] | None = None,
+    max_block: int = 40,
+    window: int = 12,
+) -> list[tuple[int, int]]:
+    """Distinct candidate pairs ``(i, j)``, ``i < j``, sorted, over all rules.
+
+    With ``new`` (record indexes) only pairs involving at least one new record
+    are returned (incremental deduplication against an already deduplicated set).
+    A record is never paired with itself.
+    """
+    fresh = set(new) if new is not None else None
+    found: set[tuple[int, int]] = set()
+    for rule in rules:
+        for members in blocks(keys, rule):
+            if fresh is not None and not any(m in fresh for m in members):
+                continue
+            for i, j in _block_pairs(members, keys, max_block, window):
+                if fresh is None or i in fresh or j in fresh:
+                    found.add((i, j))
+    return sorted(found)

@@ -1,0 +1,122 @@
+"""Clusters of duplicates from scored pairs: union-find with a chaining guard.
+
+Plain transitive closure lets A~B and B~C join A and C even when A and C are
+clearly different papers (a conference abstract similar to two articles, a
+record with a wrong DOI). :func:`cluster_pairs` therefore merges two clusters
+only when nothing says they are different:
+
+1. *cannot-links*: every compared pair that scored below ``cannot_link_below``
+   or was vetoed by a guard is remembered; two clusters containing the two ends
+   of a cannot-link are never merged;
+2. *anchor check*: if a ``compare(i, j)`` callback is given, the anchors (lowest
+   index) of the two clusters are compared before merging, and the merge is
+   refused when that comparison would be a cannot-link. This catches chains
+   through pairs blocking never proposed.
+
+Edges are applied strongest first (score descending, then ``(i, j)``), so the
+result does not depend on the order in which pairs are given.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, NamedTuple
+
+from logicmap.dedupe.scoring import PairComparison
+
+
+class ScoredPair(NamedTuple):
+    """A compared pair ``i < j``: its score and whether a guard vetoed it."""
+
+    i: int
+    j: int
+    score: float
+    veto: bool = False
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+        self.anchor: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}
+        self.cannot: dict[int, set[int]] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        if x not in parent:
+            parent[x] = x
+            self.anchor[x] = x
+            self.members[x] = [x]
+            return x
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def forbid(self, x: int, y: int) -> None:
+        self.cannot.setdefault(x, set()).add(y)
+        self.cannot.setdefault(y, set()).add(x)
+
+    def forbidden(self, ra: int, rb: int) -> bool:
+        small, large = (ra, rb) if len(self.members[ra]) <= len(self.members[rb]) else (rb, ra)
+        for member in self.members[small]:
+            for other in self.cannot.get(member, ()):
+                if self.find(other) == large:
+                    return True
+        return False
+
+    def union(self, ra: int, rb: int) -> None:
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        self.anchor[ra] = min(self.anchor[ra], self.anchor.pop(rb))
+
+
+def is_cannot_link(score: float, veto: bool, cannot_link_below: float) -> bool:
+    """Whether a comparison says the two records are clearly different."""
+    return veto or score < cannot_link_below
+
+
+def cluster_pairs(
+    pairs: Iterable[ScoredPair],
+    *,
+    merge_at: float,
+    cannot_link_below: float = 0.2,
+    compare: Callable[[int, int], PairComparison] | None = None,
+) -> tuple[list[list[int]], set[tuple[int, int]]]:
+    """Cluster records linked by pairs scoring ≥ ``merge_at``.
+
+    Returns ``(clusters, refused)``: clusters of two or more record indexes
+    (each sorted, the list sorted by first member), and the duplicate-scored
+    pairs whose merge the chaining guard refused.
+    """
+    uf = _UnionFind()
+    edges = []
+    for pair in pairs:
+        if pair.score >= merge_at and not pair.veto:
+            edges.append(pair)
+        elif is_cannot_link(pair.score, pair.veto, cannot_link_below):
+            uf.find(pair.i), uf.find(pair.j)
+            uf.forbid(pair.i, pair.j)
+    edges.sort(key=lambda p: (-p.score, p.i, p.j))
+    refused: set[tuple[int, int]] = set()
+    for pair in edges:
+        ra, rb = uf.find(pair.i), uf.find(pair.j)
+        if ra == rb:
+            continue
+        if uf.forbidden(ra, rb):
+            refused.add((pair.i, pair.j))
+            continue
+        if compare is not None and len(uf.members[ra]) + len(uf.members[rb]) > 2:
+            a, b = sorted((uf.anchor[ra], uf.anchor[rb]))
+            found = compare(a, b) if (a, b) != (pair.i, pair.j) else None
+            if found is not None and is_cannot_link(found.score, found.veto, cannot_link_below):
+                uf.forbid(a, b)
+                refused.add((pair.i, pair.j))
+                continue
+        uf.union(ra, rb)
+    clusters = [sorted(m) for m in uf.members.values() if len(m) > 1]
+    clusters.sort()
+    return clusters, refused

@@ -1,0 +1,153 @@
+"""The deduplication engine interface and the default in-process engine.
+
+An engine takes records (indexed by their position in the sequence) and
+returns scored pair decisions and clusters. The interface is one method so
+that another backend (e.g. splink on DuckDB for very large libraries) can be
+added behind it without touching callers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Collection, Literal, Protocol, Sequence
+
+from logicmap.dedupe.blocking import DEFAULT_RULES, BlockingRule, candidate_pairs
+from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
+from logicmap.dedupe.keys import DedupeKeys, dedupe_keys
+from logicmap.dedupe.scoring import PairComparison, compare
+from logicmap.records.model import Record
+
+Decision = Literal["duplicate", "review", "distinct"]
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    """Thresholds and blocking for one run (deterministic: no seed needed).
+
+    * ``merge_at``: pairs scoring at least this are duplicates (auto-merged);
+    * ``review_from``: pairs from here up to ``merge_at`` go to manual review;
+    * ``cannot_link_below``: pairs below this (or vetoed by a guard) are
+      "clearly different" and stop clusters from chaining (see clustering);
+    * ``rules``, ``max_block``, ``window``: blocking (see blocking);
+    * ``keep_distinct``: also report distinct pairs in the result (otherwise
+      only distinct pairs a guard vetoed are reported; all are counted).
+    """
+
+    merge_at: float = 0.9
+    review_from: float = 0.5
+    cannot_link_below: float = 0.2
+    rules: tuple[BlockingRule, ...] = DEFAULT_RULES
+    max_block: int = 40
+    window: int = 12
+    keep_distinct: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.review_from <= self.merge_at <= 1.0:
+            raise ValueError("need 0 <= review_from <= merge_at <= 1")
+
+    def decide(self, score: float) -> Decision:
+        """The decision for a score under these thresholds."""
+        if score >= self.merge_at:
+            return "duplicate"
+        return "review" if score >= self.review_from else "distinct"
+
+
+@dataclass(frozen=True, slots=True)
+class PairDecision:
+    """A compared pair of record indexes ``i < j``, its comparison and decision."""
+
+    i: int
+    j: int
+    comparison: PairComparison
+    decision: Decision
+
+
+@dataclass
+class DedupeResult:
+    """Pairs (duplicate/review, plus reported distinct ones) and duplicate clusters.
+
+    ``clusters`` holds only groups of two or more records (sorted indexes);
+    records in no cluster are unique. ``compared`` counts all scored pairs.
+    """
+
+    pairs: list[PairDecision] = field(default_factory=list)
+    clusters: list[list[int]] = field(default_factory=list)
+    compared: int = 0
+
+    def duplicates_to_remove(self) -> set[int]:
+        """Every clustered record except the first of its cluster."""
+        return {i for cluster in self.clusters for i in cluster[1:]}
+
+
+class DedupeEngine(Protocol):
+    """What every deduplication backend provides."""
+
+    def find_duplicates(
+        self,
+        records: Sequence[Record],
+        *,
+        settings: DedupeSettings,
+        new: Collection[int] | None = None,
+    ) -> DedupeResult:
+        """Find duplicates among ``records``; with ``new``, only pairs touching a new index."""
+        ...
+
+
+class InProcessEngine:
+    """Pure-Python engine: keys → blocking → rapidfuzz scoring → guarded union-find."""
+
+    def find_duplicates(
+        self,
+        records: Sequence[Record],
+        *,
+        settings: DedupeSettings,
+        new: Collection[int] | None = None,
+    ) -> DedupeResult:
+        """See :class:`DedupeEngine`; deterministic for the same input."""
+        keys = [dedupe_keys(r) for r in records]
+        if new is not None:
+            bad = [i for i in new if not 0 <= i < len(records)]
+            if bad:
+                raise IndexError(f"new record indexes out of range: {bad[:5]}")
+        candidates = candidate_pairs(
+            keys, settings.rules, new=new, max_block=settings.max_block, window=settings.window
+        )
+        kept: dict[tuple[int, int], PairComparison] = {}
+        scored: list[ScoredPair] = []
+        for i, j in candidates:
+            comparison = compare(keys[i], keys[j])
+            score, veto = comparison.score, comparison.veto
+            if veto or score >= settings.review_from or settings.keep_distinct:
+                kept[(i, j)] = comparison
+            if veto or score >= settings.merge_at or score < settings.cannot_link_below:
+                scored.append(ScoredPair(i, j, score, veto))
+        clusters, refused = cluster_pairs(
+            scored,
+            merge_at=settings.merge_at,
+            cannot_link_below=settings.cannot_link_below,
+            compare=_cached_compare(keys, kept),
+        )
+        del scored
+        result = DedupeResult(clusters=clusters, compared=len(candidates))
+        for (i, j), comparison in kept.items():
+            decision = settings.decide(comparison.score)
+            if comparison.veto:
+                decision = "distinct"
+            elif decision == "duplicate" and (i, j) in refused:
+                decision = "review"
+                comparison = replace(comparison, guards=(*comparison.guards, _CHAIN_NOTE))
+            result.pairs.append(PairDecision(i, j, comparison, decision))
+        return result
+
+
+_CHAIN_NOTE = "chain: the two clusters hold clearly different records"
+
+
+def _cached_compare(keys: list[DedupeKeys], cache: dict[tuple[int, int], PairComparison]):
+    """A compare(i, j) for the chaining guard: kept comparisons, else a fresh one."""
+
+    def lookup(i: int, j: int) -> PairComparison:
+        found = cache.get((i, j))
+        return found if found is not None else compare(keys[i], keys[j])
+
+    return lookup

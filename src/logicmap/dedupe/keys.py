@@ -1,0 +1,241 @@
+"""Comparison keys: everything deduplication compares, computed once per record.
+
+:func:`dedupe_keys` turns a normalised :class:`~logicmap.records.model.Record`
+into a compact, hashable :class:`DedupeKeys`. Blocking and scoring only ever
+look at keys, never at records, so the cleaning rules live in this one module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote
+
+from logicmap.records.model import Record
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "µ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ω": "omega",
+}  # fmt: skip
+_GREEK_RE = re.compile("|".join(_GREEK))
+_MARKUP = re.compile(r"</?(?:sup|sub|inf|i|b|em|strong|u|scp)\s*/?>", re.IGNORECASE)
+#: "[Russian]", "[Article in German]", "(author's transl)" at the end of a title
+_LANG_SUFFIX = re.compile(
+    r"\s*[\[(](?:article in |in )?[A-Za-z]+(?: [A-Za-z]+){0,3}(?: abstract)?[\])]\s*$|"
+    r"\s*\(author'?s transl\)\s*$",
+    re.IGNORECASE,
+)
+_LANGUAGES = frozenset(
+    "russian german french spanish chinese japanese italian polish portuguese czech dutch "
+    "hungarian turkish korean danish swedish norwegian finnish greek hebrew croatian serbian "
+    "romanian bulgarian ukrainian slovak slovenian persian arabic lithuanian english".split()
+)
+_RETRACTED_MARK = re.compile(r"^\s*(?:retracted(?: article)?\s*[:.-]\s*)|\s*\[retracted\]\s*$", re.IGNORECASE)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NON_WORD = re.compile(r"[^\w]+|_+")
+_NUMBER = re.compile(r"\d+")
+_PART = re.compile(
+    r"\b(?:part|phase|paper|study|series|section)\s+(\d+|[ivx]{1,4}|one|two|three|four|[a-d])\b"
+)
+_TRAILING_ROMAN = re.compile(r"\b(i{1,3}|iv|v|vi{1,3})$")
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("erratum", re.compile(r"^(?:erratum|errata|corrigendum|correction|corrections|addendum)\b|"
+                           r"\b(?:erratum|corrigendum)\b|\bcorrection to\b|"
+                           r"\bvol \d+ pg \w+ \d{4}$")),  # Web of Science correction notices
+    ("retraction", re.compile(r"^(?:retraction|notice of retraction|withdrawal|withdrawn|"
+                              r"expression of concern)\b|\bretraction (?:notice|of|to)\b")),
+    ("reply", re.compile(r"^(?:reply|response|author reply|authors reply|in reply|the authors reply)\b|"
+                         r"\breply to\b|\bresponse to (?:the )?(?:comment|letter|letters)\b")),
+    ("comment", re.compile(r"^(?:comment|commentary|re|letter|editorial comment)\b|\bcomment on\b|"
+                           r"\bcomments on\b")),
+)  # fmt: skip
+#: words that must occur for a title to be an erratum/retraction/reply/comment
+_KIND_WORDS = frozenset(
+    "erratum errata corrigendum correction corrections addendum retraction withdrawal withdrawn "
+    "expression reply response comment comments commentary re letter editorial".split()
+)
+_PART_WORDS = frozenset("part phase paper study series section".split())
+_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an".split())
+_CONFERENCE = re.compile(
+    r"conference|congress|meeting|symposium|proceedings|abstracts?\b|suppl|supplement|annual", re.I
+)
+_SUPPLEMENT_PAGE = re.compile(r"^[a-df-z]\d+", re.IGNORECASE)  # S354, A295, i428 (not e0137960)
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_MANGLED = re.compile(rf"^(?:\d{{1,2}}-(?:{_MONTHS})[a-z]*|(?:{_MONTHS})[a-z]*-\d{{1,4}})$", re.I)
+_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_ABSTRACT_LEN = 150
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeKeys:
+    """Cleaned values one record is compared on (empty string / None = missing).
+
+    ``title`` is casefolded, accent-stripped and punctuation-free, without a
+    language suffix, markup or "RETRACTED:" mark; ``compact`` is the same without
+    spaces (so "K<inf>Ca</inf>3.1" and "KCa3.1" agree). ``kind`` is "" for an
+    ordinary item or one of erratum/retraction/reply/comment; ``part`` the part
+    or phase number; ``numbers`` the digit runs of the title.
+    """
+
+    title: str
+    compact: str
+    words: int
+    numbers: frozenset[str]
+    part: str
+    kind: str
+    first_author: str
+    authors: frozenset[str]
+    year: int | None
+    journal: tuple[str, ...]
+    issns: frozenset[str]
+    volume: str
+    issue: str
+    first_page: str
+    page_digits: str
+    pages_unreliable: bool
+    conference: bool
+    doi: str
+    pmid: str
+    abstract: str
+
+
+def fold(text: str | None) -> str:
+    """Casefold, strip accents, map Greek letters to names, punctuation to spaces."""
+    if not text:
+        return ""
+    if text.isascii():
+        return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+    text = _GREEK_RE.sub(lambda m: f" {_GREEK[m.group(0)]} ", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = _COMBINING.sub("", text).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def strip_title(title: str | None) -> str:
+    """The title without markup, language suffix, enclosing brackets or retraction mark."""
+    if not title:
+        return ""
+    text = _MARKUP.sub("", title).strip() if "<" in title else title.strip()
+    for _ in range(2):
+        if not text.endswith(("]", ")")):
+            break
+        match = _LANG_SUFFIX.search(text)
+        if match and (match.group(0).lower().strip(" []()").split() or [""])[-1] in _LANGUAGES | {
+            "transl", "abstract"}:  # fmt: skip
+            text = text[: match.start()].rstrip(" .")
+    if "retracted" in text.lower():
+        text = _RETRACTED_MARK.sub("", text).strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    elif text.startswith("[") and "]" not in text:
+        text = text[1:]
+    return text.strip(" .")
+
+
+def title_kind(folded: str) -> str:
+    """"erratum", "retraction", "reply", "comment" or "" for an ordinary item."""
+    if _KIND_WORDS.isdisjoint(folded.split()) and " pg " not in folded:
+        return ""
+    for kind, pattern in _KINDS:
+        if pattern.search(folded):
+            return kind
+    return ""
+
+
+def title_part(folded: str) -> str:
+    """The part/phase marker of a title ("part 2" -> "2", trailing "ii" -> "ii")."""
+    match = None if _PART_WORDS.isdisjoint(folded.split()) else _PART.search(folded)
+    if match:
+        value = match.group(1)
+        return {"one": "1", "two": "2", "three": "3", "four": "4", "i": "1", "ii": "2",
+                "iii": "3", "iv": "4"}.get(value, value)  # fmt: skip
+    match = _TRAILING_ROMAN.search(folded)
+    if match and len(folded.split()) > 3:
+        return {"i": "1", "ii": "2", "iii": "3", "iv": "4"}.get(match.group(1), match.group(1))
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def family_key(author: str) -> str:
+    """The folded family name of a ``"Family, Given"`` author, letters only."""
+    family = author.split(",", 1)[0]
+    return fold(family).replace(" ", "")
+
+
+def normalise_doi_key(doi: str | None) -> str:
+    """A DOI with URL-encoding undone (``%28`` -> ``(``), lower-case, no trailing dot."""
+    if not doi:
+        return ""
+    text = unquote(doi) if "%" in doi else doi
+    return text.strip().rstrip(".").lower()
+
+
+@lru_cache(maxsize=16384)
+def journal_tokens(journal: str | None) -> tuple[str, ...]:
+    """Journal name tokens without stopwords, parentheses or conference/subtitle tails."""
+    if not journal:
+        return ()
+    text = re.sub(r"\([^)]*\)", " ", journal)
+    text = re.split(r"\.\s*conference\b|:", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    return tuple(t for t in fold(text).split() if t not in _JOURNAL_STOP)
+
+
+def _leading_number(value: str | None) -> str:
+    if not value or _MANGLED.match(value.strip()):
+        return ""
+    match = re.match(r"\s*(\d+)", value)
+    return match.group(1).lstrip("0") or "0" if match else ""
+
+
+def page_keys(pages: str | None) -> tuple[str, str, bool]:
+    """``(first page, its digits, unreliable)``; Excel-mangled pages ("11-Sep") are unreliable."""
+    if not pages:
+        return "", "", False
+    text = pages.strip()
+    if _MANGLED.match(text):
+        return "", "", True
+    if "pagination" in text.lower():
+        return "", "", False
+    first = re.split(r"[-\s.,;:]+", text, maxsplit=1)[0].lower()
+    digits = "".join(ch for ch in first if ch.isdigit()).lstrip("0")
+    return first, digits, False
+
+
+def is_conference(record: Record, first_page: str) -> bool:
+    """Whether a record looks like a conference abstract / supplement item."""
+    venue = " ".join(v for v in (record.journal, record.volume, record.issue, record.type) if v)
+    return bool(_CONFERENCE.search(venue)) or bool(_SUPPLEMENT_PAGE.match(first_page))
+
+
+def dedupe_keys(record: Record) -> DedupeKeys:
+    """Compute the comparison keys of one record (pure; never raises on missing fields)."""
+    stripped = strip_title(record.title)
+    title = fold(stripped)
+    first_page, page_digits, unreliable = page_keys(record.pages)
+    families = [family_key(a) for a in record.authors]
+    families = [f for f in families if f]
+    issn_text = " ".join(v for v in (record.issn, record.isbn) if v)
+    return DedupeKeys(
+        title=title,
+        compact=title.replace(" ", ""),
+        words=len(title.split()),
+        numbers=frozenset(_NUMBER.findall(title)),
+        part=title_part(title),
+        kind=title_kind(title),
+        first_author=families[0] if families else "",
+        authors=frozenset(families),
+        year=record.year,
+        journal=journal_tokens(record.journal),
+        issns=frozenset(i.replace("-", "").upper() for i in _ISSN.findall(issn_text)),
+        volume=_leading_number(record.volume),
+        issue=_leading_number(record.issue),
+        first_page=first_page,
+        page_digits=page_digits,
+        pages_unreliable=unreliable,
+        conference=is_conference(record, first_page),
+        doi=normalise_doi_key(record.doi),
+        pmid=(record.pmid or "").strip(),
+        abstract=fold((record.abstract or "")[: _ABSTRACT_LEN + 30])[:_ABSTRACT_LEN],
+    )

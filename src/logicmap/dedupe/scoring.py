@@ -1,0 +1,317 @@
+"""Score a candidate pair: a probability-like score in [0, 1] plus an explanation.
+
+The model is a hand-set Fellegi-Sunter comparison, like splink's: each field
+comparison lands on a level (agree / close / differ / missing) that carries a
+log2 Bayes factor from :data:`WEIGHTS`; the factors are summed with a prior and
+turned into a score with the logistic function. Missing values weigh nothing,
+so sparse records neither merge nor split on absent evidence.
+
+After that, *guards* cap the score for pairs that look alike but are known to
+be different publications (:func:`_guards`):
+
+* ``kind``: an erratum/corrigendum, retraction, comment or reply never merges
+  with an ordinary item (nor with a different kind);
+* ``part``: "Part 1" vs "Part 2", "I" vs "II", or different numbers in titles;
+* ``shared_doi``: the same DOI on clearly different titles or on different
+  first pages (conference-supplement DOIs shared by many abstracts) counts
+  as no DOI evidence at all;
+* ``years``: years more than one apart without a shared DOI/PMID;
+* ``conference``: a conference abstract (meeting/supplement venue, or a
+  supplement page such as S354) and a journal article with numeric pages are
+  different publications when journal, volume or year differ and the pages
+  do not agree. This follows the ASySD gold
+  standard, which keeps e.g. a Circulation meeting abstract and the later
+  Int J Cardiol paper with the same title as two records.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from logicmap.dedupe.keys import DedupeKeys
+
+#: log2 Bayes factors per comparison level (positive: evidence for a duplicate).
+WEIGHTS: dict[str, float] = {
+    "prior": -6.0,
+    "title_exact": 7.0,
+    "title_high": 5.5,
+    "title_close": 2.5,
+    "title_weak": -2.0,
+    "title_differ": -8.0,
+    "title_short_cap": 2.0,
+    "doi_agree": 6.0,
+    "doi_differ": -5.0,
+    "pmid_agree": 7.0,
+    "pmid_differ": -6.0,
+    "year_agree": 1.0,
+    "year_near": -1.0,
+    "year_differ": -5.0,
+    "author_agree": 2.0,
+    "author_close": 1.0,
+    "author_differ": -1.5,
+    "authors_overlap": 1.0,
+    "authors_disjoint": -1.0,
+    "journal_agree": 1.5,
+    "journal_differ": -3.0,
+    "volume_agree": 1.0,
+    "volume_differ": -2.0,
+    "issue_agree": 0.5,
+    "issue_differ": -0.5,
+    "pages_agree": 2.5,
+    "pages_differ": -4.0,
+    "abstract_agree": 2.0,
+    "abstract_differ": -1.0,
+}
+
+#: Score ceiling applied when a guard fires: clearly below any sensible review band.
+GUARD_CAP = 0.05
+#: Ceiling for softer guards (numbers differ in titles): at most "review".
+SOFT_CAP = 0.6
+
+
+#: Fields explained by every comparison, in this order.
+EXPLAINED: tuple[str, ...] = (
+    "title", "year", "authors", "journal", "volume", "issue", "pages", "abstract", "doi", "pmid",
+)  # fmt: skip
+_SIM_TEXT = tuple(f"{i / 100:.2f}" for i in range(101))
+
+
+@dataclass(frozen=True, slots=True)
+class PairComparison:
+    """The outcome of comparing two records.
+
+    ``agreements`` explains the score field by field, e.g. ``{"title": "0.98",
+    "year": "agree", "pages": "differ: 221 vs 54", "doi": "missing"}``, plus a
+    ``"guards"`` entry when a guard fired; ``guards`` names the guards that
+    capped the score; ``veto`` is true when a hard guard declared the records
+    different publications. The explanation is stored as a tuple of (mostly
+    shared) strings in :data:`EXPLAINED` order, so that millions of compared
+    pairs stay small; ``agreements`` builds the dict on access.
+    """
+
+    score: float
+    explanation: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+    veto: bool = False
+
+    @property
+    def agreements(self) -> dict[str, str]:
+        """Field name → "agree" / "missing" / "differ: x vs y" / similarity text."""
+        out = dict(zip(EXPLAINED, self.explanation))
+        if self.guards:
+            out["guards"] = "; ".join(self.guards)
+        return out
+
+
+def title_similarity(a: DedupeKeys, b: DedupeKeys) -> float:
+    """Similarity of two titles in [0, 1]; 0.0 when either is missing."""
+    if not a.compact or not b.compact:
+        return 0.0
+    if a.compact == b.compact:
+        return 1.0
+    ratio = fuzz.ratio(a.compact, b.compact, score_cutoff=50)
+    if ratio < 97:
+        ratio = max(ratio, fuzz.token_sort_ratio(a.title, b.title, score_cutoff=50))
+    shorter, longer = sorted((a.compact, b.compact), key=len)
+    if len(shorter) >= 40 and longer.startswith(shorter):  # truncated title
+        ratio = max(ratio, 95.0)
+    return ratio / 100.0
+
+
+def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two journal token lists name the same journal (abbreviation-aware).
+
+    Tokens agree when one is a prefix of the other ("diab" / "diabetes"); the
+    lists must have the same length, or, with at least three tokens, the shorter
+    must match the start of the longer (a truncated or subtitled name).
+    """
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) != len(long_) and len(short) < 3:
+        return False
+    for s, t in zip(short, long_):
+        if not (t.startswith(s) or s.startswith(t)):
+            break
+    else:
+        return True
+    return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
+
+
+def _compare_title(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> tuple[float, float]:
+    if not a.compact or not b.compact:
+        out["title"] = "missing"
+        return 0.0, 0.0
+    sim = title_similarity(a, b)
+    out["title"] = _SIM_TEXT[round(sim * 100)]
+    if sim >= 0.97:
+        weight = WEIGHTS["title_exact"]
+    elif sim >= 0.92:
+        weight = WEIGHTS["title_high"]
+    elif sim >= 0.85:
+        weight = WEIGHTS["title_close"]
+    elif sim >= 0.75:
+        weight = WEIGHTS["title_weak"]
+    else:
+        weight = WEIGHTS["title_differ"]
+    if min(a.words, b.words) < 3 or min(len(a.compact), len(b.compact)) < 15:
+        weight = min(weight, WEIGHTS["title_short_cap"])
+        out["title"] += " (short title)"
+    return weight, sim
+
+
+def _exact(name: str, x: str, y: str, out: dict[str, str]) -> float:
+    if not x or not y:
+        out[name] = "missing"
+        return 0.0
+    if x == y:
+        out[name] = "agree"
+        return WEIGHTS[f"{name}_agree"]
+    out[name] = f"differ: {x} vs {y}"
+    return WEIGHTS[f"{name}_differ"]
+
+
+def _compare_year(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
+    if a.year is None or b.year is None:
+        out["year"] = "missing"
+        return 0.0
+    gap = abs(a.year - b.year)
+    if gap == 0:
+        out["year"] = "agree"
+        return WEIGHTS["year_agree"]
+    out["year"] = f"differ: {a.year} vs {b.year}"
+    return WEIGHTS["year_near"] if gap == 1 else WEIGHTS["year_differ"]
+
+
+def _names_close(x: str, y: str) -> bool:
+    return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 80
+
+
+def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
+    if not a.first_author or not b.first_author:
+        out["authors"] = "missing"
+        return 0.0
+    if a.first_author == b.first_author:
+        weight, note = WEIGHTS["author_agree"], "first agree"
+    elif _names_close(a.first_author, b.first_author):
+        weight, note = WEIGHTS["author_close"], "first close"
+    else:
+        weight, note = WEIGHTS["author_differ"], f"first differ: {a.first_author} vs {b.first_author}"
+    if len(a.authors) > 1 and len(b.authors) > 1:
+        overlap = len(a.authors & b.authors) / min(len(a.authors), len(b.authors))
+        note += f", overlap {overlap:.2f}"
+        if overlap >= 0.5:
+            weight += WEIGHTS["authors_overlap"]
+        elif overlap == 0:
+            weight += WEIGHTS["authors_disjoint"]
+    out["authors"] = note
+    return weight
+
+
+def _compare_journal(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
+    if a.issns & b.issns:
+        out["journal"] = "agree (issn)"
+        return WEIGHTS["journal_agree"]
+    if not a.journal or not b.journal:
+        out["journal"] = "missing"
+        return 0.0
+    if journals_agree(a.journal, b.journal):
+        out["journal"] = "agree"
+        return WEIGHTS["journal_agree"]
+    out["journal"] = f"differ: {' '.join(a.journal)} vs {' '.join(b.journal)}"
+    return WEIGHTS["journal_differ"]
+
+
+def _pages_agree(a: DedupeKeys, b: DedupeKeys) -> bool | None:
+    if a.pages_unreliable or b.pages_unreliable or not a.first_page or not b.first_page:
+        return None
+    if a.first_page == b.first_page or (a.page_digits and a.page_digits == b.page_digits):
+        return True
+    x, y = a.page_digits, b.page_digits  # OCR slips: "i428" read as "1428"
+    if x and y and len(x) >= 3 and len(y) >= 3 and (x.endswith(y) or y.endswith(x)):
+        return True
+    return False
+
+
+def _compare_pages(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
+    agree = _pages_agree(a, b)
+    if agree is None:
+        out["pages"] = "unreliable" if (a.pages_unreliable or b.pages_unreliable) else "missing"
+        return 0.0
+    if agree:
+        out["pages"] = "agree"
+        return WEIGHTS["pages_agree"]
+    out["pages"] = f"differ: {a.first_page} vs {b.first_page}"
+    return WEIGHTS["pages_differ"]
+
+
+def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
+    if len(a.abstract) < 40 or len(b.abstract) < 40:
+        out["abstract"] = "missing"
+        return 0.0
+    size = min(len(a.abstract), len(b.abstract))
+    if fuzz.ratio(a.abstract[:size], b.abstract[:size], score_cutoff=85):
+        out["abstract"] = "agree"
+        return WEIGHTS["abstract_agree"]
+    out["abstract"] = "differ"
+    return WEIGHTS["abstract_differ"]
+
+
+def _guards(a: DedupeKeys, b: DedupeKeys, sim: float, out: dict[str, str], ids: bool) -> list[str]:
+    """Names of the hard guards that fire (see the module docstring)."""
+    fired = []
+    if a.kind != b.kind:
+        fired.append(f"kind: {a.kind or 'article'} vs {b.kind or 'article'}")
+    if a.part and b.part and a.part != b.part:
+        fired.append(f"part: {a.part} vs {b.part}")
+    if not ids and a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        if sim >= 0.75:
+            fired.append(f"years: {a.year} vs {b.year} with similar titles")
+    if not ids and a.conference != b.conference and sim >= 0.75:
+        article = b if a.conference else a
+        venue_differs = any(out.get(f, "").startswith("differ") for f in ("journal", "volume", "year"))
+        if article.page_digits and not article.first_page[:1].isalpha() and venue_differs:
+            if out.get("pages") != "agree":
+                fired.append("conference: abstract vs journal article")
+    return fired
+
+
+def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
+    """Compare two records' keys: score in [0, 1], per-field explanation, guards."""
+    out: dict[str, str] = {}
+    total = WEIGHTS["prior"]
+    title_weight, sim = _compare_title(a, b, out)
+    total += title_weight
+    total += _compare_year(a, b, out)
+    total += _compare_authors(a, b, out)
+    total += _compare_journal(a, b, out)
+    total += _exact("volume", a.volume, b.volume, out)
+    total += _exact("issue", a.issue, b.issue, out)
+    pages = _compare_pages(a, b, out)
+    total += pages
+    total += _compare_abstract(a, b, out)
+
+    doi_weight = _exact("doi", a.doi, b.doi, out)
+    shared_doi_doubt = doi_weight > 0 and ((a.compact and b.compact and sim < 0.75) or pages < 0)
+    if shared_doi_doubt:
+        out["doi"] = "agree but shared by different items (ignored)"
+        doi_weight = 0.0
+    total += doi_weight
+    pmid_weight = _exact("pmid", a.pmid, b.pmid, out)
+    total += pmid_weight
+    ids = doi_weight > 0 or pmid_weight > 0
+
+    soft = []
+    if a.numbers and b.numbers and a.numbers != b.numbers and not ids:
+        soft.append("numbers: " + " ".join(sorted(a.numbers ^ b.numbers)))
+    fired = _guards(a, b, sim, out, ids)
+    score = 1.0 / (1.0 + math.pow(2.0, -total)) if total > -60 else 0.0
+    if fired:
+        score = min(score, GUARD_CAP)
+    elif soft:
+        score = min(score, SOFT_CAP)
+    explanation = tuple(out.get(name, "missing") for name in EXPLAINED)
+    return PairComparison(round(score, 6), explanation, tuple(fired + soft), bool(fired))
