@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 SHARED_RIS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "formats" / "ris"
-_ID_LINE = re.compile(r"^(ID|AN|U1)  - (.*)$", re.M)
+_ID_LINE = re.compile(r"^(ID|AN|U1)  -\s+(\S.*)$", re.M)
 _TY_LINE = re.compile(r"^TY  - ", re.M)
 
 
@@ -42,8 +42,9 @@ def build_file(target: int, out: Path) -> int:
     with out.open("w", encoding="utf-8") as fh:
         while written < target:
             rep += 1
-            for text, count in texts:
-                fh.write(_ID_LINE.sub(lambda m: f"{m.group(1)}  - {m.group(2)}-rep{rep}", text))
+            for index, (text, count) in enumerate(texts):
+                suffix = f"-f{index}r{rep}"
+                fh.write(_ID_LINE.sub(lambda m: f"{m.group(1)}  - {m.group(2)}{suffix}", text))
                 fh.write("\n")
                 written += count
     return written
@@ -68,6 +69,8 @@ def phase_import(path: Path, workdir: Path) -> dict:
     from logicmap.records.importer import import_files
     from logicmap.store import create_project
 
+    for suffix in ("", "-wal", "-shm"):
+        (workdir / f"bench.db{suffix}").unlink(missing_ok=True)
     project = create_project(workdir / "bench.db")
     start = time.perf_counter()
     report = import_files(project, [path], max_bytes=2**31)
@@ -79,7 +82,9 @@ def phase_import(path: Path, workdir: Path) -> dict:
 def run_phase(name: str, path: Path, workdir: Path) -> dict:
     """Run one phase in a child process and return its figures."""
     command = [sys.executable, __file__, "--phase", name, "--file", str(path), "--workdir", str(workdir)]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"phase {name} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
