@@ -19,7 +19,7 @@ def test_create_and_reopen(project_location):
     assert reopened.setting("format_version") == "1"
     assert current_revision(reopened.engine) == head_revision()
     tables = set(inspect(reopened.engine).get_table_names())
-    assert {"sources", "records", "field_provenance", "skipped_records", "source_files"} <= tables
+    assert {"sources", "records", "skipped_records", "source_files"} <= tables
     reopened.close()
 
 
@@ -36,7 +36,7 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         with pytest.raises(Exception, match="FOREIGN KEY"):
-            conn.execute(text("INSERT INTO field_provenance (record_id, field, source_id, tag) VALUES (99, 'title', 99, 'TI')"))
+            conn.execute(text("INSERT INTO skipped_records (source_id, position, reason) VALUES (99, 1, 'x')"))
     project.close()
 
 
@@ -77,8 +77,8 @@ def test_upgrade_from_previous_revision_keeps_data(project_location):
         )
         conn.execute(
             text(
-                "INSERT INTO records (id, source_id, position, title, authors, keywords, extra) "
-                "VALUES (1, 1, 1, 'Peer support and recovery', '[]', '[]', '{}')"
+                "INSERT INTO records (id, source_id, position, title, authors, keywords, extra, provenance) "
+                "VALUES (1, 1, 1, 'Peer support and recovery', '[]', '[]', '{}', '{}')"
             )
         )
     engine.dispose()
