@@ -24,6 +24,15 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+
+def _register_subcommands() -> None:
+    from logicmap.cli_dedupe import app as dedupe_app
+
+    app.add_typer(dedupe_app, name="dedupe")
+
+
+_register_subcommands()
+
 ProjectOption = Annotated[
     str,
     typer.Option(

@@ -126,3 +126,79 @@ class SkippedRecord(Base):
     source_record_id: Mapped[str | None] = mapped_column(String(200))
     field: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
+
+
+class DedupeRun(Base):
+    """One run of ``logicmap dedupe``: engine, settings and what it found."""
+
+    __tablename__ = "dedupe_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    engine: Mapped[str] = mapped_column(String(40))
+    settings: Mapped[dict] = mapped_column(JSON)
+    mode: Mapped[str] = mapped_column(String(20))
+    records_total: Mapped[int] = mapped_column(Integer)
+    records_new: Mapped[int] = mapped_column(Integer)
+    max_record_id: Mapped[int] = mapped_column(Integer)
+    pairs_compared: Mapped[int] = mapped_column(Integer)
+    clusters: Mapped[int] = mapped_column(Integer)
+    duplicates_removed: Mapped[int] = mapped_column(Integer)
+
+
+class DedupePair(Base):
+    """A scored candidate pair: the machine's decision and a reviewer's, if any."""
+
+    __tablename__ = "dedupe_pairs"
+    __table_args__ = (UniqueConstraint("record_a", "record_b", name="uq_dedupe_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("dedupe_runs.id", ondelete="SET NULL"))
+    record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float]
+    agreements: Mapped[dict] = mapped_column(JSON, default=dict)
+    guards: Mapped[list] = mapped_column(JSON, default=list)
+    machine_decision: Mapped[str] = mapped_column(String(20))
+    review_decision: Mapped[str | None] = mapped_column(String(20))
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Cluster(Base):
+    """A group of duplicate records merged into one canonical record."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("dedupe_runs.id", ondelete="SET NULL"))
+    canonical_record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ClusterMember(Base):
+    """A record belonging to a cluster."""
+
+    __tablename__ = "cluster_members"
+
+    cluster_id: Mapped[int] = mapped_column(
+        ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MergedField(Base):
+    """A field of a cluster's canonical record filled in from another member."""
+
+    __tablename__ = "merged_fields"
+
+    cluster_id: Mapped[int] = mapped_column(
+        ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+    from_record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
