@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 #: Canonical record fields, in display order. List-valued fields hold list[str].
 FIELDS: tuple[str, ...] = (
@@ -209,3 +209,16 @@ class Document:
         if self.text is None:
             raise ImportFormatError(self.name, "binary file has no text lines")
         return self.text.split("\n")
+
+    def iter_lines(self) -> Iterator[str]:
+        """The lines one at a time, without building a list (for very large files)."""
+        if self.text is None:
+            raise ImportFormatError(self.name, "binary file has no text lines")
+        text, start, find = self.text, 0, self.text.find
+        while True:
+            end = find("\n", start)
+            if end < 0:
+                yield text[start:]
+                return
+            yield text[start:end]
+            start = end + 1

@@ -13,7 +13,6 @@ from logicmap.records.model import FIELDS, Provenance, Record, RecordProblem
 from logicmap.store.models import RecordRow, SkippedRecord, Source, SourceFile
 from logicmap.store.project import Project
 
-_BATCH = 5000
 
 
 @dataclass
@@ -37,26 +36,19 @@ def find_source_by_sha256(project: Project, sha256: str) -> Source | None:
         return session.scalars(select(Source).where(Source.sha256 == sha256)).first()
 
 
-def save_source(
-    session: Session,
-    info: SourceInfo,
-    records: list[Record],
-    skipped: list[RecordProblem],
-    compressed_original: bytes | None,
+def start_source(
+    session: Session, info: SourceInfo, search_date: str | None = None, search_string: str | None = None
 ) -> int:
-    """Store one file's source row, records, provenance and skip report; returns the source id.
-
-    ``compressed_original`` is the file's bytes, zlib-compressed (None: not kept).
-    """
+    """Insert the row of a file being imported; returns its id."""
     source = Source(
         name=info.name,
         sha256=info.sha256,
         format=info.format,
         database=info.database,
-        search_date=info.search_date,
-        search_string=info.search_string,
-        record_count=len(records),
-        skipped_count=len({p.position for p in skipped}),
+        search_date=search_date,
+        search_string=search_string,
+        record_count=0,
+        skipped_count=0,
         encoding=info.encoding,
         size_bytes=info.size_bytes,
         warnings=list(info.warnings),
@@ -64,13 +56,46 @@ def save_source(
     )
     session.add(source)
     session.flush()
-    if compressed_original is not None:
-        session.add(SourceFile(source_id=source.id, compressed=compressed_original))
-    for start in range(0, len(records), _BATCH):
-        _insert_batch(session, source.id, records[start : start + _BATCH])
-    if skipped:
-        session.execute(insert(SkippedRecord), [_skipped_row(source.id, p) for p in skipped])
     return source.id
+
+
+def finish_source(
+    session: Session,
+    source_id: int,
+    records: int,
+    skipped: int,
+    database: str | None,
+    compressed_original: bytes | None,
+) -> None:
+    """Set a source's final counts and database, and keep its compressed original."""
+    source = session.get(Source, source_id)
+    source.record_count, source.skipped_count, source.database = records, skipped, database
+    if compressed_original is not None:
+        session.add(SourceFile(source_id=source_id, compressed=compressed_original))
+    session.flush()
+
+
+def add_skipped(session: Session, source_id: int, problems: list[RecordProblem]) -> None:
+    """Store the skip report of a file."""
+    if problems:
+        session.execute(insert(SkippedRecord), [_skipped_row(source_id, p) for p in problems])
+
+
+def save_source(
+    session: Session,
+    info: SourceInfo,
+    records: list[Record],
+    skipped: list[RecordProblem],
+    compressed_original: bytes | None,
+) -> int:
+    """Store a whole file at once (source row, records, skip report); returns the source id."""
+    source_id = start_source(session, info, info.search_date, info.search_string)
+    count = add_records(session, source_id, records)
+    add_skipped(session, source_id, skipped)
+    finish_source(
+        session, source_id, count, len({p.position for p in skipped}), info.database, compressed_original
+    )
+    return source_id
 
 
 def _provenance(record: Record) -> dict:
@@ -105,8 +130,10 @@ def _next_record_id(session: Session) -> int:
     return (session.scalar(select(func.max(RecordRow.id))) or 0) + 1
 
 
-def _insert_batch(session: Session, source_id: int, records: list[Record]) -> None:
-    """Insert records with explicit ids: a plain executemany, no RETURNING round trips."""
+def add_records(session: Session, source_id: int, records: list[Record]) -> int:
+    """Insert records with explicit ids (a plain executemany, no RETURNING); returns the count."""
+    if not records:
+        return 0
     first = _next_record_id(session)
     rows = [_record_row(first + i, source_id, r) for i, r in enumerate(records)]
     session.connection().execute(insert(RecordRow.__table__), rows)
@@ -115,6 +142,7 @@ def _insert_batch(session: Session, source_id: int, records: list[Record]) -> No
             text("SELECT setval(pg_get_serial_sequence('records', 'id'), :last)"),
             {"last": first + len(rows) - 1},
         )
+    return len(rows)
 
 
 def _skipped_row(source_id: int, problem: RecordProblem) -> dict:

@@ -15,7 +15,7 @@ keyword per line after a single ``KW`` in Rayyan/EndNote exports).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from logicmap.records.formats.ris_tags import (
@@ -60,34 +60,38 @@ def read(doc: Document) -> list[ParsedRecord]:
     can refuse or skip it. Raises :class:`ImportFormatError` when the document
     holds no ``TY`` line at all.
     """
-    chunks = _chunks(doc.lines())
-    if not chunks:
-        raise ImportFormatError(doc.name, "no RIS records found (no 'TY  - ' line)", line=1)
-    records = []
-    for position, chunk in enumerate(chunks, 1):
+    return list(iter_read(doc))
+
+
+def iter_read(doc: Document) -> Iterator[ParsedRecord]:
+    """Like :func:`read`, one record at a time (memory stays flat on huge files)."""
+    position = 0
+    for chunk in _chunks(doc.iter_lines()):
+        position += 1
         parsed = ParsedRecord(position=position, line=chunk.line)
         map_entries(chunk.entries, parsed)
         for message in chunk.problems:
             parsed.problem(None, message)
-        records.append(parsed)
-    return records
+        yield parsed
+    if position == 0:
+        raise ImportFormatError(doc.name, "no RIS records found (no 'TY  - ' line)", line=1)
 
 
-def _chunks(lines: list[str]) -> list[_Chunk]:
+def _chunks(lines: Iterable[str]) -> Iterator[_Chunk]:
     """Group lines into records; lines outside ``TY``..``ER`` are ignored."""
-    chunks: list[_Chunk] = []
     current: _Chunk | None = None
     for number, line in enumerate(lines, 1):
         tag, value = split_line(line)
         if tag == "TY":
             if current is not None:
                 current.problems.append(UNTERMINATED.format(line=number))
+                yield current
             current = _Chunk(number)
-            chunks.append(current)
             current.add(tag, value, number)
         elif current is None:
             continue
         elif tag == "ER":
+            yield current
             current = None
         elif tag is not None:
             current.add(tag, value, number)
@@ -95,7 +99,7 @@ def _chunks(lines: list[str]) -> list[_Chunk]:
             current.continue_last(value, number)
     if current is not None:
         current.problems.append(TRUNCATED)
-    return chunks
+        yield current
 
 
 # --------------------------------------------------------------------- writer
