@@ -255,7 +255,15 @@ def demo(
             table.add_row(f.file, f.format, f.database or "-", str(f.records), str(f.skipped))
             total += f.records
     out.print(table)
-    out.print(f"Demo project: {result.project_path} ({total} records imported).")
+    from logicmap.cli_dedupe import print_sources
+
+    print_sources(result.duplicates)
+    summary = result.dedupe
+    out.print(
+        f"Demo project: {result.project_path}: {total} records imported, "
+        f"{summary.duplicates_removed} duplicates removed ({summary.clusters} clusters, "
+        f"{summary.review_pairs} pairs left for review), {total - summary.duplicates_removed} unique records."
+    )
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from logicmap.dedupe.pipeline import DedupeSummary, duplicates_per_source, export_clusters, run_dedupe
 from logicmap.records.importer import ImportReport, import_files
 from logicmap.store import create_project
 
@@ -32,6 +33,9 @@ class DemoResult:
 
     project_path: Path
     imports: list[ImportReport] = field(default_factory=list)
+    dedupe: DedupeSummary | None = None
+    #: (file, database, records, duplicates removed) per source
+    duplicates: list[tuple[str, str | None, int, int]] = field(default_factory=list)
 
 
 def run_demo(out_dir: Path) -> DemoResult:
@@ -51,4 +55,7 @@ def run_demo(out_dir: Path) -> DemoResult:
                 search_date="2019-01-31",
             )
             result.imports.append(report)
+        result.dedupe = run_dedupe(project)
+        export_clusters(project, out_dir / "clusters.csv")
+        result.duplicates = duplicates_per_source(project)
     return result
