@@ -25,7 +25,7 @@ from logicmap.dedupe.pipeline import (
 from logicmap.store import StoreError, open_project
 
 app = typer.Typer(help="Find and remove duplicate records.", invoke_without_command=True)
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 ProjectOption = Annotated[

@@ -76,6 +76,7 @@ SOFT_CAP = 0.6
 EXPLAINED: tuple[str, ...] = (
     "title", "year", "authors", "journal", "volume", "issue", "pages", "abstract", "doi", "pmid",
 )  # fmt: skip
+NOT_COMPARED = "not compared (titles differ)"
 _SIM_TEXT = tuple(f"{i / 100:.2f}" for i in range(101))
 
 
@@ -287,12 +288,17 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     total += title_weight
     total += _compare_year(a, b, out)
     total += _compare_authors(a, b, out)
-    total += _compare_journal(a, b, out)
+    decided = title_weight <= WEIGHTS["title_differ"] and not (a.doi and a.doi == b.doi)
+    if decided:  # titles clearly differ: journal/abstract cannot lift the pair out of "distinct"
+        out["journal"] = out["abstract"] = NOT_COMPARED
+    else:
+        total += _compare_journal(a, b, out)
     total += _exact("volume", a.volume, b.volume, out)
     total += _exact("issue", a.issue, b.issue, out)
     pages = _compare_pages(a, b, out)
     total += pages
-    total += _compare_abstract(a, b, out)
+    if not decided:
+        total += _compare_abstract(a, b, out)
 
     doi_weight = _exact("doi", a.doi, b.doi, out)
     shared_doi_doubt = doi_weight > 0 and ((a.compact and b.compact and sim < 0.75) or pages < 0)
