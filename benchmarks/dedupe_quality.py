@@ -1,0 +1,170 @@
+"""Deduplication quality on the labelled benchmarks in ../shared/data/dedup.
+
+Prints ONE JSON line:
+
+* ``labelled``: ASySD's labelled "Diabetes" set (1,845 records). The ``label``
+  and ``source`` columns are dropped before deduplication; ``source`` is the
+  gold standard (see the README there). Record-level TP/FP/FN/TN as ASySD and
+  bib-dedupe score it (a removed record is a positive; per cluster the gold
+  ``unique`` record is kept when it is in the cluster, as ASySD's keep_label
+  does, otherwise the lowest record_id), plus the choice-independent pairwise
+  precision/recall against the gold duplicate pairs, and the same excluding the
+  two clusters the README lists as debatable.
+* ``iebh-copper`` / ``iebh-tafenoquine``: EndNote XML libraries whose
+  ``<caption>Duplicate</caption>`` marks every member of a duplicate set;
+  scored per record: "is this record in a predicted duplicate set?".
+
+Usage: ``python benchmarks/dedupe_quality.py [--shared PATH]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
+from logicmap.records.encoding import load_document
+from logicmap.records.formats import endnote_xml, tabular
+from logicmap.records.model import Record
+from logicmap.records.normalise import normalise_record
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+#: record_ids of the two gold clusters the README calls debatable (shared supplement DOIs)
+DEBATABLE = {493, 494, 1237, 1238, 1560, 1561, 1732, 1733, 509, 510, 1253, 1254, 1544, 1546, 1716, 1718}
+
+
+def _ratio(num: int, den: int) -> float:
+    return round(num / den, 4) if den else 0.0
+
+
+def load_labelled(path: Path) -> tuple[list[Record], list[int], dict[int, str]]:
+    """Records without label/source, their record_ids and the gold status by record_id."""
+    records, ids, gold = [], [], {}
+    for parsed in tabular.read(load_document(path)):
+        record = normalise_record(parsed)
+        status = record.extra.pop("source", None)
+        record.extra.pop("label", None)
+        record.label = None
+        record_id = int(record.source_id or record.extra.get("record_id"))
+        gold[record_id] = status
+        records.append(record)
+        ids.append(record_id)
+    return records, ids, gold
+
+
+def score_labelled(shared: Path, settings: DedupeSettings) -> dict:
+    """Record-level and pairwise scores on labelled_test_set.csv."""
+    base = shared / "data" / "dedup"
+    records, ids, gold = load_labelled(base / "labelled_test_set.csv")
+    groups: dict[int, int] = {}
+    with open(base / "labelled_test_set_groups.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            groups[int(row["record_id"])] = int(row["group_id"])
+    start = time.perf_counter()
+    result = InProcessEngine().find_duplicates(records, settings=settings)
+    seconds = time.perf_counter() - start
+
+    removed: set[int] = set()
+    for cluster in result.clusters:
+        members = [ids[i] for i in cluster]
+        keep = next((m for m in members if gold[m] == "unique"), min(members))
+        removed.update(m for m in members if m != keep)
+    counts = {"TP": 0, "FP": 0, "FN": 0, "TN": 0}
+    for record_id, status in gold.items():
+        dup = status == "duplicate"
+        if record_id in removed:
+            counts["TP" if dup else "FP"] += 1
+        else:
+            counts["FN" if dup else "TN"] += 1
+    tp, fp, fn, tn = counts["TP"], counts["FP"], counts["FN"], counts["TN"]
+    precision = _ratio(tp, tp + fp)
+    sensitivity = _ratio(tp, tp + fn)
+    out = {
+        "records": len(records),
+        **counts,
+        "sensitivity": sensitivity,
+        "specificity": _ratio(tn, tn + fp),
+        "precision": precision,
+        "f1": round(2 * precision * sensitivity / (precision + sensitivity), 4) if tp else 0.0,
+        "clusters": len(result.clusters),
+        "kept": len(records) - len(removed),
+        "review_pairs": sum(p.decision == "review" for p in result.pairs),
+        "compared_pairs": result.compared,
+        "seconds": round(seconds, 3),
+    }
+    out["pairwise"] = _pairwise(result.clusters, ids, groups, exclude=set())
+    out["pairwise_excluding_debatable"] = _pairwise(result.clusters, ids, groups, exclude=DEBATABLE)
+    return out
+
+
+def _pairwise(clusters: list[list[int]], ids: list[int], groups: dict[int, int], exclude: set[int]) -> dict:
+    predicted = {
+        tuple(sorted(p))
+        for cluster in clusters
+        for p in combinations([ids[i] for i in cluster if ids[i] not in exclude], 2)
+    }
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for record_id, group in groups.items():
+        if record_id not in exclude:
+            by_group[group].append(record_id)
+    truth = {tuple(sorted(p)) for members in by_group.values() for p in combinations(members, 2)}
+    hits = len(predicted & truth)
+    return {
+        "gold_pairs": len(truth),
+        "predicted_pairs": len(predicted),
+        "precision": _ratio(hits, len(predicted)),
+        "recall": _ratio(hits, len(truth)),
+    }
+
+
+def score_iebh(path: Path, settings: DedupeSettings) -> dict:
+    """Per-record "in a duplicate set" scores against EndNote <caption>Duplicate</caption>."""
+    records = [normalise_record(p) for p in endnote_xml.read(load_document(path))]
+    truth = []
+    for record in records:
+        caption = str(record.extra.pop("caption", "") or "")
+        truth.append("duplicate" in caption.lower())
+    result = InProcessEngine().find_duplicates(records, settings=settings)
+    flagged = {i for cluster in result.clusters for i in cluster}
+    tp = sum(1 for i, t in enumerate(truth) if t and i in flagged)
+    fp = sum(1 for i, t in enumerate(truth) if not t and i in flagged)
+    fn = sum(1 for i, t in enumerate(truth) if t and i not in flagged)
+    tn = len(truth) - tp - fp - fn
+    precision, sensitivity = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    return {
+        "records": len(records),
+        "TP": tp,
+        "FP": fp,
+        "FN": fn,
+        "TN": tn,
+        "sensitivity": sensitivity,
+        "specificity": _ratio(tn, tn + fp),
+        "precision": precision,
+        "f1": round(2 * precision * sensitivity / (precision + sensitivity), 4) if tp else 0.0,
+        "review_pairs": sum(p.decision == "review" for p in result.pairs),
+    }
+
+
+def main() -> None:
+    """Run every benchmark and print one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    args = parser.parse_args()
+    settings = DedupeSettings()
+    report = {
+        "benchmark": "dedupe_quality",
+        "settings": {"merge_at": settings.merge_at, "review_from": settings.review_from},
+        "labelled": score_labelled(args.shared, settings),
+    }
+    for name in ("iebh-copper", "iebh-tafenoquine"):
+        report[name] = score_iebh(args.shared / "data" / "dedup" / f"{name}.xml", settings)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
