@@ -37,7 +37,7 @@ _EXTENSIONS = {
 def detect_format(data: bytes, text: str | None, name: str) -> str:
     """The reader format for a file, from its content.
 
-    ``text`` is the decoded text (None for binary content). Raises
+    ``text`` is the decoded text or its start (None for binary content). Raises
     :class:`ImportFormatError` with a clear message for empty, binary or
     unrecognised files.
     """

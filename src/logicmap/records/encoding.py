@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from logicmap.records.model import Document, ImportFormatError
+from logicmap.records.model import BYTE_LINE_ENCODINGS, Document, ImportFormatError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -49,42 +49,46 @@ def _guess_utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _first_invalid_utf8(data: bytes, start: int) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, checked block by block."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    block = 16 * 2**20
+    for offset in range(start, len(data), block):
+        try:
+            decoder.decode(data[offset : offset + block], final=offset + block >= len(data))
+        except UnicodeDecodeError as exc:
+            return offset + exc.start
+    return None
+
+
+def sniff_encoding(data: bytes, name: str) -> tuple[str, int, list[str]]:
+    """``(encoding, byte-order-mark length, warnings)`` for a text file's bytes.
+
+    Tries a byte-order mark, then UTF-16 without BOM, then UTF-8, then
+    Windows-1252 and Latin-1 (with a warning naming the first bad line).
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return ("utf-8" if codec == "utf-8-sig" else codec), len(bom), []
+    guessed = _guess_utf16_without_bom(data)
+    if guessed:
+        return guessed, 0, []
+    bad = _first_invalid_utf8(data, 0)
+    if bad is None:
+        return "utf-8", 0, []
+    line = data.count(b"\n", 0, bad) + 1
+    codec = _fallback_codec(data)
+    return codec, 0, [f"{name}: not valid UTF-8 (first bad byte on line {line}); read as {codec}"]
+
+
 def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """Decode bytes to text with line endings unified to ``\\n``.
 
-    Tries a byte-order mark, then UTF-16 without BOM, then UTF-8, then
-    Windows-1252 and Latin-1 (with a warning). Returns ``(text, encoding, warnings)``.
-    Raises :class:`ImportFormatError` for binary content.
+    Returns ``(text, encoding, warnings)``; raises :class:`ImportFormatError`
+    for binary content.
     """
-    warnings: list[str] = []
-    encoding = None
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            encoding = codec
-            break
-    encoding = encoding or _guess_utf16_without_bom(data)
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise ImportFormatError(name, f"not valid {encoding}: {exc.reason}") from exc
-    else:
-        try:
-            text = data.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            encoding = _fallback_codec(data)
-            text = data.decode(encoding)
-            warnings.append(
-                f"{name}: not valid UTF-8 (first bad byte on line {line}); read as {encoding}"
-            )
-    text = text.lstrip("\ufeff")
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ImportFormatError(name, "binary content (NUL byte), not a text export", line=line)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, encoding, warnings
+    doc = document_from_bytes(data, name)
+    return doc.text or "", doc.encoding or "", doc.warnings
 
 
 def _fallback_codec(data: bytes) -> str:
@@ -113,8 +117,30 @@ def load_document(path: Path, *, name: str | None = None, binary: bool = False) 
 def document_from_bytes(
     data: bytes, name: str, *, path: Path | None = None, binary: bool = False
 ) -> Document:
-    """Build a :class:`Document` from bytes already in memory."""
+    """Build a :class:`Document` from bytes already in memory.
+
+    Text is decoded lazily; the encoding is settled and NUL bytes (binary
+    content) are refused here, so later decoding cannot fail.
+    """
     if binary:
         return Document(name=name, data=data, path=path)
-    text, encoding, warnings = decode_text(data, name)
-    return Document(name=name, data=data, text=text, encoding=encoding, path=path, warnings=warnings)
+    encoding, bom_length, warnings = sniff_encoding(data, name)
+    text = None
+    if encoding in BYTE_LINE_ENCODINGS:
+        nul = data.find(b"\x00", bom_length)
+        if nul >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            raise ImportFormatError(name, "binary content (NUL byte), not a text export", line=line)
+    else:
+        try:
+            text = data[bom_length:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(name, f"not valid {encoding}: {exc.reason}") from exc
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            raise ImportFormatError(name, "binary content (NUL byte), not a text export", line=line)
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return Document(
+        name=name, data=data, text=text, encoding=encoding, path=path, warnings=warnings,
+        bom_length=bom_length,
+    )

@@ -189,20 +189,59 @@ class ImportFormatError(Exception):
         return f"{text} ({self.hint})" if self.hint else text
 
 
-@dataclass
-class Document:
-    """A file to read: its bytes and, for text formats, the decoded text.
+#: Encodings whose line breaks are single bytes: lines can be decoded one block at a time.
+BYTE_LINE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "latin-1", "ascii"})
+_BLOCK = 4 * 2**20
 
-    ``text`` has every line ending (CRLF, bare CR) turned into ``\\n`` so that
-    line numbers are those an editor shows; the byte-order mark is removed.
+
+def _unify_line_ends(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+class Document:
+    """A file to read: its bytes and, for text formats, its decoded text.
+
+    ``text`` has every line ending (CRLF, bare CR) turned into ``\n`` so that
+    line numbers are those an editor shows; the byte-order mark is removed. It
+    is decoded on first use; :meth:`iter_lines` streams the same lines without
+    decoding the whole file at once (large files stay small in memory).
+    ``encoding`` is None for binary documents (``text`` is then None).
     """
 
-    name: str
-    data: bytes
-    text: str | None = None
-    encoding: str | None = None
-    path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        name: str,
+        data: bytes,
+        text: str | None = None,
+        encoding: str | None = None,
+        path: Path | None = None,
+        warnings: list[str] | None = None,
+        bom_length: int = 0,
+    ) -> None:
+        self.name = name
+        self.data = data
+        self.encoding = encoding
+        self.path = path
+        self.warnings = warnings if warnings is not None else []
+        self.bom_length = bom_length
+        self._text = text
+
+    @property
+    def text(self) -> str | None:
+        """The whole decoded text (None for a binary document)."""
+        if self._text is None and self.encoding is not None:
+            text = self.data[self.bom_length :].decode(self.encoding).lstrip("\ufeff")
+            self._text = _unify_line_ends(text)
+        return self._text
+
+    def head(self, size: int = 256 * 1024) -> str | None:
+        """The start of the text (for format detection), without decoding it all."""
+        if self._text is not None or self.encoding is None:
+            return None if self._text is None else self._text[:size]
+        chunk = self.data[self.bom_length : self.bom_length + size]
+        return _unify_line_ends(chunk.decode(self.encoding, errors="ignore").lstrip("\ufeff"))
 
     def lines(self) -> list[str]:
         """The text split into lines (without line endings)."""
@@ -211,14 +250,36 @@ class Document:
         return self.text.split("\n")
 
     def iter_lines(self) -> Iterator[str]:
-        """The lines one at a time, without building a list (for very large files)."""
-        if self.text is None:
+        """The same lines as :meth:`lines`, one at a time, decoded block by block."""
+        if self.encoding is None and self._text is None:
             raise ImportFormatError(self.name, "binary file has no text lines")
-        text, start, find = self.text, 0, self.text.find
-        while True:
-            end = find("\n", start)
-            if end < 0:
-                yield text[start:]
-                return
-            yield text[start:end]
-            start = end + 1
+        if self._text is not None or self.encoding not in BYTE_LINE_ENCODINGS:
+            yield from self.lines()
+            return
+        yield from _iter_byte_lines(self.data, self.bom_length, self.encoding)
+
+
+def _block_end(data: bytes, start: int, stop: int) -> int:
+    """Where to cut a block: just after a line break, never inside ``\r\n``."""
+    if stop >= len(data):
+        return len(data)
+    cut = data.rfind(b"\n", start, stop)
+    if cut < 0:
+        cut = data.rfind(b"\r", start, stop - 1)  # bare-CR files have no \n at all
+    return len(data) if cut < 0 else cut + 1
+
+
+def _iter_byte_lines(data: bytes, start: int, encoding: str) -> Iterator[str]:
+    first = True
+    carry = ""
+    while start < len(data):
+        end = _block_end(data, start, start + _BLOCK)
+        text = data[start:end].decode(encoding)
+        if first:
+            text, first = text.lstrip("\ufeff"), False
+        text = _unify_line_ends(carry + text)
+        lines = text.split("\n")
+        carry = lines.pop()  # the unfinished last line continues in the next block
+        yield from lines
+        start = end
+    yield carry

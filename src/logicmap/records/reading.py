@@ -62,10 +62,10 @@ def open_file(path: Path | str, *, fmt: str | None = None, max_bytes: int = DEFA
     data = path.read_bytes()
     binary = fmt in BINARY_FORMATS or binary_kind(data) is not None
     doc = document_from_bytes(data, name, path=path, binary=binary)
-    fmt = fmt or detect_format(data, doc.text, name)
-    if fmt in BINARY_FORMATS and doc.text is not None:
+    fmt = fmt or detect_format(data, doc.head(), name)
+    if fmt in BINARY_FORMATS and doc.encoding is not None:
         doc = document_from_bytes(data, name, path=path, binary=True)
-    elif fmt not in BINARY_FORMATS and doc.text is None:
+    elif fmt not in BINARY_FORMATS and doc.encoding is None:
         raise ImportFormatError(name, f"{binary_kind(data)}, not a {READERS[fmt][1]} file", line=1)
     info = SourceInfo(
         name=name,
