@@ -32,6 +32,11 @@ def import_progress(console: Console, *, enabled: bool = True) -> Iterator[Progr
                 for task in tasks.values():
                     bar.update(task, completed=bar.tasks[task].total)
                 return
+            if stage == "records":  # records stored so far in the current file
+                if "records" not in tasks:
+                    tasks["records"] = bar.add_task("Records", total=None)
+                bar.update(tasks["records"], completed=done, description=f"Records stored from {name}")
+                return
             label = {"read": "Reading", "store": "Storing"}[stage]
             if stage not in tasks:
                 tasks[stage] = bar.add_task(label, total=total)

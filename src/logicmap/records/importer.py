@@ -164,6 +164,8 @@ def _import_one(
         if len(batch) >= _BATCH:
             stored += add_records(session, source_id, batch)
             batch = []
+            if options.progress:
+                options.progress("records", info.name, stored, 0)
     if bad and not options.skip_bad:
         lines = [p.describe(info.name) for p in bad]
         raise ImportRefused(
