@@ -276,3 +276,15 @@ def pair_effective_decisions(project: Project) -> dict[tuple[int, int], str]:
     """Every stored pair's current decision (reviewer's, else machine's)."""
     with project.session() as session:
         return {(p.record_a, p.record_b): effective_decision(p) for p in session.scalars(select(DedupePair))}
+
+
+def canonical_record_ids(project: Project) -> list[int]:
+    """The records that stand for a study after dedupe: one per cluster plus every unclustered record."""
+    with project.session() as session:
+        clustered: set[int] = set()
+        heads: set[int] = set()
+        for cluster_id, members in active_cluster_members(session).items():
+            clustered.update(members)
+            heads.add(session.get(Cluster, cluster_id).canonical_record_id)
+        ids = session.scalars(select(RecordRow.id).order_by(RecordRow.id)).all()
+    return [i for i in ids if i not in clustered or i in heads]

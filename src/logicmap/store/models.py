@@ -202,3 +202,26 @@ class MergedField(Base):
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
     from_record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+
+
+class ScreeningDecision(Base):
+    """One reviewer's decision on a record at a stage, stored the moment it is made.
+
+    ``kind`` is ``"independent"`` for a reviewer's own (blind) decision and
+    ``"reconciliation"`` for the agreed final decision after a conflict. An undone
+    decision keeps its row with ``undone_at`` set.
+    """
+
+    __tablename__ = "screening_decisions"
+    __table_args__ = (Index("ix_screening_stage_record", "stage", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20), default="independent")
+    reason: Mapped[str | None] = mapped_column(Text)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
