@@ -167,6 +167,9 @@ def export(
     project: ProjectOption,
     fmt: Annotated[str, typer.Option("--format", help="ris, csv or bibtex.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for stdout).")],
+    deduplicated: Annotated[
+        bool, typer.Option("--deduplicated", help="One merged record per duplicate cluster.")
+    ] = False,
 ) -> None:
     """Export the project's records as RIS, CSV (ASReview-compatible) or BibTeX.
 
@@ -179,7 +182,7 @@ def export(
     except StoreError as exc:
         fail(str(exc))
     try:
-        count = export_records(store, fmt, output)
+        count = export_records(store, fmt, output, deduplicated=deduplicated)
     except ValueError as exc:
         fail(str(exc))
     finally:

@@ -69,3 +69,12 @@ def test_undo_from_the_command_line(project):
     assert db.execute("SELECT undone_reason FROM clusters WHERE id=?", (cluster_id,)).fetchone() == ("undone by ana",)
     missing = run("dedupe", "undo", "99999", "-p", str(project), check=False)
     assert missing.returncode == 1 and "no cluster 99999" in missing.stderr
+
+
+def test_export_deduplicated_library(project, tmp_path):
+    summary = json.loads(run("dedupe", "-p", str(project), "--json").stdout.strip().splitlines()[-1])
+    out = tmp_path / "unique.ris"
+    result = run("export", "-p", str(project), "--format", "ris", "--output", str(out), "--deduplicated")
+    unique = 157 - summary["duplicates_removed"]
+    assert f"Exported {unique} records" in result.stderr
+    assert out.read_text().count("\nER  - ") + out.read_text().startswith("ER  - ") == unique
