@@ -132,10 +132,10 @@ def test_web_of_science_two_letter_codes():
     records, _ = read_text(text, "wos.txt")
     rec = normalise_record(records[0])
     assert (rec.title, rec.journal, rec.year, rec.doi) == ("A title", "J Ecol", 2018, "10.1234/abc")
-    assert rec.source_id == "WOS:1"
+    assert rec.source_id is None and rec.extra["UT"] == "WOS:1"  # only record_id/id are ids
     assert rec.keywords == ["fire", "birds"]  # ID = Keywords Plus here, not a record id
     assert rec.pages == "5-9"
-    assert rec.extra == {"PT": "J"}
+    assert rec.extra == {"PT": "J", "UT": "WOS:1"}
 
 
 def test_multiline_cells_start_line_is_the_row_start():
@@ -242,7 +242,7 @@ def test_label_column_without_any_inclusion_label_is_extra_data():
 
 
 def test_column_map_matches_names_ignoring_case_and_punctuation():
-    cmap = build_column_map(["Author(s)", "ABSTRACT NOTE", "Publication Year", "Journal/Book", "Art. No.", "Covidence #"])
+    cmap = build_column_map(["Author(s)", "ABSTRACT NOTE", "Publication Year", "Journal/Book", "Art. No.", "Record ID"])
     assert cmap.fields["authors"] == [0]
     assert cmap.fields["abstract"] == [1]
     assert cmap.fields["year"] == [2]

@@ -51,8 +51,9 @@ _GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("type", ("type", "itemtype", "documenttype", "publicationtype", "referencetype", "doctype",
               "typeofwork")),
     ("url", ("url", "link", "links", "plink", "fulltextlink", "externalurl", "openurllink")),
-    ("source_id", ("recordid", "id", "key", "referenceid", "lensid", "covidence", "centralid",
-                   "internalid", "eid", "embaseaccessionid")),
+    # only record_id/id: other tools' keys (Rayyan/Zotero key, Lens ID, EID...) stay in extra,
+    # so clusters.csv's source_id is predictable (else the record's position)
+    ("source_id", ("recordid", "id")),
     ("label", ("labelincluded", "finalincluded", "includedfinal", "included", "includedlabel",
                "label", "include", "includedflag", "debuglabel", "includedta")),
 )
@@ -63,7 +64,7 @@ _WOS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("journal", ("so", "j9", "ji")), ("volume", ("vl",)), ("issue", ("is",)), ("pages", ("ps",)),
     ("page_start", ("bp",)), ("page_end", ("ep",)), ("doi", ("di",)), ("pmid", ("pm",)),
     ("isbn", ("bn",)), ("issn", ("sn", "ei")), ("keywords", ("de", "id")), ("language", ("la",)),
-    ("type", ("dt",)), ("source_id", ("ut",)),
+    ("type", ("dt",)),
 )
 
 _MISSING = frozenset({"", "NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A"})
