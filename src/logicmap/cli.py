@@ -26,9 +26,12 @@ err = Console(stderr=True)
 
 
 def _register_subcommands() -> None:
+    from logicmap.cli_coding import code_app, codebook_app
     from logicmap.cli_dedupe import app as dedupe_app
 
     app.add_typer(dedupe_app, name="dedupe")
+    app.add_typer(code_app, name="code")
+    app.add_typer(codebook_app, name="codebook")
 
 
 _register_subcommands()

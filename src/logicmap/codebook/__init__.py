@@ -1,0 +1,37 @@
+"""The codebook: node kinds, codes, hypothesised links and study descriptors (YAML + JSON Schema).
+
+Example::
+
+    from logicmap.codebook import load_codebook, rename_code
+    cb = load_codebook()                       # the embedded recovery codebook
+    cb, mapping = rename_code(cb, "T99", "T14")
+"""
+
+from logicmap.codebook.edits import add_code, add_link, merge_codes, rename_code, split_code
+from logicmap.codebook.loader import (
+    default_codebook_text,
+    dumps_codebook,
+    load_codebook,
+    loads_codebook,
+    save_codebook,
+    validate_text,
+)
+from logicmap.codebook.model import (
+    DIRECTIONS,
+    DOMAINS,
+    KINDS,
+    LEVELS,
+    Code,
+    Codebook,
+    CodebookError,
+    Descriptor,
+    Link,
+    Problem,
+)
+
+__all__ = [
+    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "Code", "Codebook", "CodebookError", "Descriptor",
+    "Link", "Problem", "add_code", "add_link", "default_codebook_text", "dumps_codebook",
+    "load_codebook", "loads_codebook", "merge_codes", "rename_code", "save_codebook", "split_code",
+    "validate_text",
+]

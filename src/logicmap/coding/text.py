@@ -1,0 +1,139 @@
+"""Text helpers for suggestions: sentence splitting with offsets, light stemming, term matching.
+
+All offsets index the original string, so a sentence is always ``text[start:end]`` and any
+quote taken from it is verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A boundary: sentence punctuation, optional closing quote/bracket, whitespace, then a capital,
+# digit, opening quote/bracket. Abbreviations followed by lower case ("e.g. peer") never split.
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]?(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ed", "s")
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|cf|approx|ca|dr|mr|mrs|ms|fig|no|st|incl)|\b[A-Z])\.$", re.I)
+NEGATORS = frozenset({"no", "not", "without", "non", "never", "neither", "nor", "lack", "absence"})
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of one record field: ``text[start:end]`` of that field."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Token:
+    norm: str  # lower case, accents stripped
+    stem: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Lower case, accents and ligatures folded (``Ø`` stays as is)."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A deliberately light stemmer: ``relapses``/``relapse`` -> ``relaps``, ``-ize`` -> ``-ise``."""
+    w = fold(word)
+    w = re.sub(r"iz(e|ed|es|ing|ation|ations)$", r"is\1", w)
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith("ss")):
+            w = w[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            break
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def tokens(text: str, offset: int = 0) -> list[Token]:
+    """Word tokens of ``text`` with offsets (plus ``offset``) into the original string."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        out.append(Token(fold(m.group()), stem(m.group()), m.start() + offset, m.end() + offset))
+    return out
+
+
+def split_sentences(text: str, field: str = "abstract") -> list[Sentence]:
+    """Split ``text`` into sentences (whitespace-trimmed, never empty), keeping offsets."""
+    out: list[Sentence] = []
+    pos = 0
+    pieces = [m.start(1) for m in _BOUNDARY.finditer(text) if not _ABBREVIATION.search(text[max(0, m.start() - 8) : m.start() + 1])]
+    pieces.append(len(text))
+    for cut in pieces:
+        chunk = text[pos:cut]
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if body:
+            start = pos + lead
+            out.append(Sentence(field, start, start + len(body), body))
+        pos = cut
+    return out
+
+
+@dataclass(frozen=True)
+class Term:
+    """A key term: stemmed words to match consecutively; a ``*`` ending matches a word prefix."""
+
+    phrase: str
+    parts: tuple[tuple[str, bool], ...]  # (stem or prefix, is_prefix)
+
+    @property
+    def weight(self) -> float:
+        """Longer phrases are more specific: 1.0 for one word, +0.5 per extra word (max 2.0)."""
+        return min(2.0, 1.0 + 0.5 * (len(self.parts) - 1))
+
+
+def compile_term(phrase: str) -> Term | None:
+    """Compile a codebook term or example; None when it has no word characters."""
+    words = _TOKEN.findall(phrase)
+    if not words:
+        return None
+    parts = [(stem(w), False) for w in words]
+    if phrase.rstrip().endswith("*"):
+        parts[-1] = (fold(words[-1]), True)
+    return Term(phrase, tuple(parts))
+
+
+def find_term(term: Term, toks: list[Token]) -> list[int]:
+    """Token indices where ``term`` starts in ``toks``."""
+    n = len(term.parts)
+    hits = []
+    first, first_prefix = term.parts[0]
+    for i in range(len(toks) - n + 1):
+        ok = True
+        for j, (part, is_prefix) in enumerate(term.parts):
+            tok = toks[i + j]
+            if (is_prefix and not tok.norm.startswith(part)) or (not is_prefix and tok.stem != part):
+                ok = False
+                break
+        if ok:
+            hits.append(i)
+    return hits
+
+
+def negated(toks: list[Token], index: int, window: int = 3) -> bool:
+    """True when a negator (no, not, without, ...) precedes token ``index`` within ``window`` words."""
+    return any(t.norm in NEGATORS for t in toks[max(0, index - window) : index])
+
+
+def quote_window(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
+    """Shrink ``text[start:end]`` to at most ~``limit`` characters, cutting at spaces; verbatim."""
+    if end - start <= limit:
+        return start, end
+    cut = text.rfind(" ", start, start + limit)
+    cut = cut if cut > start else start + limit
+    return start, cut
