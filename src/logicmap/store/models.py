@@ -225,3 +225,69 @@ class ScreeningDecision(Base):
     rank: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CodebookVersion(Base):
+    """A version of the project's codebook (YAML text); the newest one is in force."""
+
+    __tablename__ = "codebook_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    yaml: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FullText(Base):
+    """Text extracted from a full-text file attached to a record, with page offsets."""
+
+    __tablename__ = "fulltexts"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(100))
+    extractor: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    #: [[character offset where a page starts, page number], ...]
+    pages: Mapped[list] = mapped_column(JSON, default=list)
+    sha256: Mapped[str] = mapped_column(String(64))
+    attached_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Coding(Base):
+    """A code given to a study by a reviewer, anchored to an exact span of its text.
+
+    ``target_code`` is set for an explicitly coded link (``code -> target_code``).
+    ``kind`` is ``"independent"`` or ``"reconciled"`` (the agreed final code).
+    """
+
+    __tablename__ = "codings"
+    __table_args__ = (Index("ix_codings_record", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    target_code: Mapped[str | None] = mapped_column(String(40))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="independent")
+    field: Mapped[str | None] = mapped_column(String(20))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str | None] = mapped_column(Text)
+    direction: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Descriptor(Base):
+    """A study descriptor (design, country, n, ...) recorded by a reviewer."""
+
+    __tablename__ = "descriptors"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

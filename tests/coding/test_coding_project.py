@@ -1,0 +1,131 @@
+"""Coding on a real project store: verified spans, full texts, dual coding, codebook edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from logicmap.codebook import rename_code
+from logicmap.coding.fulltext import attach_fulltext, page_of
+from logicmap.coding.model import CodingError, EvidenceSpan, SpanError
+from logicmap.coding.project import (
+    add_coding,
+    carry_codes,
+    code_counts_by_kind,
+    coded_items,
+    coding_agreement,
+    final_codings,
+    project_codebook,
+    reconcile_coders,
+    record_texts,
+    save_codebook_version,
+    undo_coding,
+)
+from logicmap.records.importer import import_files
+from logicmap.store import create_project
+
+RIS = (
+    "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
+    "AB  - Peer workers delivered weekly groups. Participants reported more hope and "
+    "better social contact than controls.\nPY  - 2019\nER  - \n\n"
+    "TY  - JOUR\nTI  - Supported employment for bipolar disorder\n"
+    "AB  - Individual Placement and Support raised employment rates.\nPY  - 2020\nER  - \n"
+)
+
+
+def make_pdf(pages: list[str]) -> bytes:
+    """A minimal real PDF (Helvetica text, one line per page) that pypdf can read."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for text in pages:
+        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
+        content = len(objects)
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content} 0 R "
+            "/Resources << /Font << /F1 3 0 R >> >> >>"
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+@pytest.fixture
+def project(project_location, tmp_path):
+    (tmp_path / "s.ris").write_text(RIS)
+    with create_project(project_location) as store:
+        import_files(store, [tmp_path / "s.ris"])
+        yield store
+
+
+def test_coding_with_quote_is_anchored_and_saved(project):
+    coding_id = add_coding(project, 1, "T01", reviewer="ana", quote="Peer workers delivered weekly groups")
+    (item,) = coded_items(project, reviewer="ana")
+    assert item.span.field == "abstract" and item.span.start == 0
+    assert record_texts(project, 1)["abstract"][item.span.start : item.span.end] == item.span.quote
+    add_coding(project, 1, "P5", reviewer="ana", quote="more hope", direction="benefit")
+    assert code_counts_by_kind(project) == {"typology": 1, "process": 1}
+    undo_coding(project, coding_id)
+    assert [i.code for i in coded_items(project)] == ["P5"]
+
+
+def test_store_refuses_bad_spans_codes_and_directions(project):
+    with pytest.raises(SpanError, match="study 1, span abstract\\[0:10\\]"):
+        add_coding(project, 1, "T01", reviewer="a", span=EvidenceSpan("abstract", 0, 10, "not there!"))
+    with pytest.raises(SpanError, match="is not in"):
+        add_coding(project, 1, "T01", reviewer="a", quote="words that are nowhere")
+    with pytest.raises(CodingError, match="'T77' is not in the project's codebook"):
+        add_coding(project, 1, "T77", reviewer="a", quote="Peer workers")
+    with pytest.raises(CodingError, match="direction 'great'"):
+        add_coding(project, 1, "OS1", reviewer="a", quote="social contact", direction="great")
+    with pytest.raises(CodingError, match="no record 99"):
+        add_coding(project, 99, "T01", reviewer="a", quote="x")
+
+
+def test_dual_coding_agreement_and_reconciliation(project):
+    for reviewer in ("ana", "ben"):
+        add_coding(project, 1, "T01", reviewer=reviewer, quote="Peer workers delivered weekly groups")
+        add_coding(project, 2, "T07", reviewer=reviewer, quote="Individual Placement and Support")
+    add_coding(project, 1, "P5", reviewer="ana", quote="more hope", direction="benefit")
+    report = coding_agreement(project, "ana", "ben")
+    assert report.per_kind["typology"].percent == 1.0
+    assert report.per_code["P5"].percent == pytest.approx(0.5)
+    summary = reconcile_coders(project, "ana", "ben", decisions={("1", "P5"): True}, decided_by="ana+ben")
+    assert (summary.agreed, summary.resolved, summary.unresolved) == (2, 1, 0)
+    final = sorted((r.record_id, r.code, r.kind) for r in final_codings(project))
+    assert final == [(1, "P5", "reconciled"), (1, "T01", "reconciled"), (2, "T07", "reconciled")]
+    assert len(coded_items(project, reviewer="ben")) == 2  # originals kept
+
+
+def test_codebook_rename_carries_codes(project):
+    add_coding(project, 1, "T01", reviewer="ana", quote="Peer workers")
+    codebook, mapping = rename_code(project_codebook(project), "T01", "T01a")
+    save_codebook_version(project, codebook, "rename T01")
+    assert carry_codes(project, mapping) == 1
+    assert [i.code for i in coded_items(project)] == ["T01a"]
+    assert "T01a" in project_codebook(project) and "T01" not in project_codebook(project)
+
+
+def test_fulltext_pdf_html_and_text(project, tmp_path):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(make_pdf(["Methods: weekly peer groups.", "Results: hope increased markedly."]))
+    extracted = attach_fulltext(project, 1, pdf)
+    assert extracted.extractor == "pypdf" and [p for _, p in extracted.pages] == [1, 2]
+    add_coding(project, 1, "P5", reviewer="ana", quote="hope increased markedly", direction="benefit")
+    (item,) = coded_items(project)
+    assert item.span.field == "fulltext"
+    assert page_of(extracted.pages, item.span.start) == 2
+    html = tmp_path / "paper.html"
+    html.write_text("<html><head><script>var x=1;</script></head><body><p>Employment rose to 40%.</p></body></html>")
+    assert attach_fulltext(project, 2, html).text == "Employment rose to 40%."
+    with pytest.raises(CodingError, match="cannot read this PDF|no extractable text"):
+        broken = tmp_path / "broken.pdf"
+        broken.write_bytes(b"%PDF-1.4\nnot really a pdf")
+        attach_fulltext(project, 2, broken)
