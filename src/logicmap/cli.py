@@ -26,6 +26,7 @@ err = Console(stderr=True)
 
 
 def _register_subcommands() -> None:
+    import logicmap.cli_code_project  # noqa: F401  (adds project commands to `code`)
     from logicmap.cli_coding import code_app, codebook_app
     from logicmap.cli_dedupe import app as dedupe_app
 

@@ -108,21 +108,48 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
+def _project_records(project: str):
+    """The codebook and the included studies' texts of a project."""
+    from logicmap.coding.project import project_codebook, record_texts
+    from logicmap.screening.decisions import included_records
+    from logicmap.store import StoreError, open_project
+
+    try:
+        store = open_project(project)
+    except StoreError as exc:
+        _fail([str(exc)])
+    with store:
+        ids = included_records(store)
+        if not ids:
+            _fail([f"{project}: no included studies yet (screen first)"])
+        return project_codebook(store), [record_texts(store, i) for i in ids]
+
+
 @code_app.command("suggest")
 def suggest(
-    input: Annotated[Path, typer.Option("--input", help="Records JSONL: id, title, abstract per line.")],
     output: Annotated[Path, typer.Option("--output", help="Suggestions JSONL to write.")],
+    input: Annotated[
+        Optional[Path], typer.Option("--input", help="Records JSONL: id, title, abstract per line.")
+    ] = None,
+    project: Annotated[
+        Optional[str], typer.Option("--project", "-p", help="Suggest for this project's included studies.")
+    ] = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Suggest codes, each with a score and a verbatim quote, for every record.
 
     Example: logicmap code suggest --input records.jsonl --output suggestions.jsonl
     """
-    cb = _load(codebook)
-    try:
-        records = read_records(input)
-    except RecordsError as exc:
-        _fail(exc.problems)
+    if (input is None) == (project is None):
+        _fail(["give either --input records.jsonl or --project P"])
+    if project is not None:
+        cb, records = _project_records(project)
+    else:
+        cb = _load(codebook)
+        try:
+            records = read_records(input)
+        except RecordsError as exc:
+            _fail(exc.problems)
     by_id: dict[str, list[dict]] = {r["id"]: [] for r in records}
     for s in suggest_codes(records, cb):
         by_id[s.record_id].append(s.to_dict())

@@ -209,3 +209,12 @@ def agreement(project: Project, stage: str, reviewer_a: str, reviewer_b: str) ->
     pairs = [(a[r], b[r]) for r in sorted(set(a) & set(b))]
     percent = sum(x == y for x, y in pairs) / len(pairs) if pairs else 0.0
     return Agreement(len(pairs), percent, cohen_kappa(pairs))
+
+
+def included_records(project: Project) -> list[int]:
+    """Records included in the review: full-text includes, or title/abstract includes
+    while no full-text decision has been made yet."""
+    full_text = final_decisions(project, "full_text")
+    if full_text:
+        return sorted(r for r, d in full_text.items() if d == "include")
+    return sorted(r for r, d in final_decisions(project, "title_abstract").items() if d == "include")

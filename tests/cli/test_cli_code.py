@@ -1,0 +1,71 @@
+"""``logicmap code`` on a project, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from logicmap.records.importer import import_files
+from logicmap.screening.decisions import record_decision
+from logicmap.store import create_project
+
+RIS = (
+    "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
+    "AB  - Peer workers delivered weekly groups. Participants reported more hope and "
+    "better social contact than controls.\nPY  - 2019\nER  - \n\n"
+    "TY  - JOUR\nTI  - Supported employment for bipolar disorder\n"
+    "AB  - Individual Placement and Support raised employment rates.\nPY  - 2020\nER  - \n"
+)
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "logicmap.cli", *args], capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "s.ris").write_text(RIS)
+    path = tmp_path / "p.db"
+    with create_project(path) as store:
+        import_files(store, [tmp_path / "s.ris"])
+        for record in (1, 2):
+            record_decision(store, record, reviewer="ana", stage="title_abstract", decision="include")
+    return str(path)
+
+
+def test_add_list_agreement_reconcile(project):
+    for reviewer in ("ana", "ben"):
+        run("code", "add", "1", "T01", "-p", project, "--quote", "Peer workers delivered weekly groups", "--reviewer", reviewer)
+    run("code", "add", "1", "P5", "-p", project, "--quote", "more hope", "--direction", "benefit", "--reviewer", "ana")
+    listed = run("code", "list", "-p", project).stdout
+    assert "3 codings" in listed and "abstract[0:36]" in listed
+    agreement = run("code", "agreement", "-p", project, "--reviewers", "ana,ben").stdout
+    assert "typology" in agreement and "P5" in agreement
+    assert "1 agreed, 0 resolved, 1 still to decide." in run("code", "reconcile", "-p", project, "--reviewers", "ana,ben").stdout
+
+
+def test_refusals_name_the_problem(project):
+    bad = run("code", "add", "1", "T01", "-p", project, "--quote", "not in the text", check=False)
+    assert bad.returncode == 1 and "is not in title, abstract, fulltext" in bad.stderr
+    unknown = run("code", "add", "1", "X1", "-p", project, "--quote", "Peer", check=False)
+    assert unknown.returncode == 1 and "'X1' is not in the project's codebook" in unknown.stderr
+    assert "Traceback" not in bad.stderr + unknown.stderr
+
+
+def test_suggest_for_included_studies_and_attach(project, tmp_path):
+    out = tmp_path / "s.jsonl"
+    run("code", "suggest", "-p", project, "--output", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["1", "2"]
+    codes = {line["id"]: {c["code"] for c in line["codes"]} for line in lines}
+    assert "T01" in codes["1"] and "T07" in codes["2"]
+    text = tmp_path / "full.txt"
+    text.write_text("Results: employment rose to 40% at 18 months.\n")
+    assert "Attached full.txt to record 2" in run("code", "attach", "2", str(text), "-p", project).stdout
+    run("code", "add", "2", "OF1", "-p", project, "--quote", "employment rose to 40%", "--direction", "benefit")
