@@ -40,7 +40,10 @@ MAX_REPORTED = 20
 CodebookOption = Annotated[
     Optional[Path], typer.Option("--codebook", help="Codebook YAML file (default: the embedded recovery codebook).")
 ]
-EditedCodebook = Annotated[Path, typer.Option("--codebook", help="Codebook YAML file to edit in place.")]
+EditedCodebook = Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML file to edit in place.")]
+ProjectCodebook = Annotated[
+    Optional[str], typer.Option("--project", "-p", help="Use the project's codebook copy instead of a file.")
+]
 
 
 def _fail(lines: list[str]) -> None:
@@ -51,11 +54,33 @@ def _fail(lines: list[str]) -> None:
     raise typer.Exit(1)
 
 
-def _load(path: Path | None):
+def _load(path: Path | None, project: str | None = None):
+    if project is not None:
+        from logicmap.coding.project import project_codebook
+
+        with _open_project(project) as store:
+            try:
+                return project_codebook(store)
+            except CodebookError as exc:
+                _fail([f"{exc.source}: {p}" for p in exc.problems])
     try:
         return load_codebook(path)
     except CodebookError as exc:
         _fail([f"{exc.source}: {p}" for p in exc.problems])
+
+
+def _open_project(project: str):
+    from logicmap.store import StoreError, open_project
+
+    try:
+        return open_project(project)
+    except StoreError as exc:
+        _fail([str(exc)])
+
+
+def _one_target(codebook: Path | None, project: str | None) -> None:
+    if (codebook is None) == (project is None):
+        _fail(["give the codebook to edit: --codebook FILE or --project P"])
 
 
 class RecordsError(ValueError):
@@ -163,6 +188,7 @@ def suggest(
 @codebook_app.command("show")
 def show(
     codebook: CodebookOption = None,
+    project: ProjectCodebook = None,
     kind: Annotated[Optional[str], typer.Option(help=f"Only one kind: {', '.join(KINDS)}.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the codes as JSON lines.")] = False,
 ) -> None:
@@ -170,7 +196,7 @@ def show(
 
     Example: logicmap codebook show --codebook codebook.yaml --kind outcome
     """
-    cb = _load(codebook)
+    cb = _load(codebook, project)
     if kind is not None and kind not in KINDS:
         _fail([f"unknown kind {kind!r} (known: {', '.join(KINDS)})"])
     codes = [c for c in cb.codes if kind is None or c.kind == kind]
@@ -187,22 +213,42 @@ def show(
 
 
 @codebook_app.command("validate")
-def validate(codebook: CodebookOption = None) -> None:
+def validate(codebook: CodebookOption = None, project: ProjectCodebook = None) -> None:
     """Check a codebook file; every problem is listed with its line and key.
 
     Example: logicmap codebook validate --codebook codebook.yaml
     """
-    cb = _load(codebook)
+    cb = _load(codebook, project)
     out.print(f"OK: {cb.name}, {len(cb.codes)} codes, {len(cb.links)} links, {len(cb.descriptors)} descriptor fields")
 
 
-def _save(cb, path: Path, mapping: dict | None = None) -> None:
-    try:
-        save_codebook(cb, path)
-    except CodebookError as exc:
-        _fail([str(p) for p in exc.problems])
+def _save(cb, path: Path | None, mapping: dict | None = None, *, project: str | None = None, note: str = "") -> None:
+    if project is not None:
+        _save_to_project(cb, project, mapping, note)
+    else:
+        try:
+            save_codebook(cb, path)
+        except CodebookError as exc:
+            _fail([str(p) for p in exc.problems])
     if mapping is not None:
         out.print(json.dumps({"mapping": mapping}, ensure_ascii=False), highlight=False, markup=False)
+
+
+def _save_to_project(cb, project: str, mapping: dict | None, note: str) -> None:
+    """A new codebook version; renamed/merged codes carry the existing codings along."""
+    from logicmap.coding.project import carry_codes, codings, save_codebook_version
+
+    with _open_project(project) as store:
+        save_codebook_version(store, cb, note)
+        if not mapping:
+            return
+        moves = {old: new for old, new in mapping.items() if isinstance(new, str)}
+        moved = carry_codes(store, moves)
+        pending = [old for old, new in mapping.items() if isinstance(new, list)]
+        waiting = sum(1 for row in codings(store) if row.code in pending)
+    err.print(f"{moved} coding(s) carried to the new codes.", highlight=False)
+    if waiting:
+        err.print(f"{waiting} coding(s) still under {', '.join(pending)}: reassign them to the new parts.", highlight=False)
 
 
 def _edit(fn, *args, **kwargs):
@@ -214,7 +260,6 @@ def _edit(fn, *args, **kwargs):
 
 @codebook_app.command("add")
 def add(
-    codebook: EditedCodebook,
     code: Annotated[str, typer.Option(help="New code id, e.g. T14.")],
     kind: Annotated[str, typer.Option(help=f"One of {', '.join(KINDS)}.")],
     label: Annotated[str, typer.Option(help="Short label.")],
@@ -222,52 +267,60 @@ def add(
     level: Annotated[Optional[str], typer.Option(help="Moderator level.")] = None,
     definition: Annotated[str, typer.Option(help="Definition.")] = "",
     term: Annotated[Optional[list[str]], typer.Option("--term", help="Key term (repeatable).")] = None,
+    codebook: EditedCodebook = None,
+    project: ProjectCodebook = None,
 ) -> None:
     """Add a code.
 
     Example: logicmap codebook add --codebook cb.yaml --code T14 --kind typology --label "Spiritual care"
     """
-    cb = _load(codebook)
+    _one_target(codebook, project)
+    cb = _load(codebook, project)
     new = Code(code=code, kind=kind, label=label, domain=domain, level=level, definition=definition, terms=tuple(term or ()))
-    _save(_edit(add_code, cb, new), codebook)
+    _save(_edit(add_code, cb, new), codebook, project=project, note=f"add {code}")
     out.print(f"Added {code}")
 
 
 @codebook_app.command("rename")
 def rename(
-    codebook: EditedCodebook,
     old: Annotated[str, typer.Argument(help="Current code.")],
     new: Annotated[str, typer.Argument(help="New code.")],
     label: Annotated[Optional[str], typer.Option(help="New label.")] = None,
+    codebook: EditedCodebook = None,
+    project: ProjectCodebook = None,
 ) -> None:
     """Rename a code; prints the old -> new mapping as JSON.
 
     Example: logicmap codebook rename --codebook cb.yaml T99 T14
     """
-    cb, mapping = _edit(rename_code, _load(codebook), old, new, label=label)
-    _save(cb, codebook, mapping)
+    _one_target(codebook, project)
+    cb, mapping = _edit(rename_code, _load(codebook, project), old, new, label=label)
+    _save(cb, codebook, mapping, project=project, note=f"rename {old} -> {new}")
 
 
 @codebook_app.command("merge")
 def merge(
-    codebook: EditedCodebook,
     sources: Annotated[list[str], typer.Argument(help="Codes to merge.")],
     into: Annotated[str, typer.Option(help="Code to merge into (existing, or new with --label).")],
     label: Annotated[Optional[str], typer.Option(help="Label of a new target code.")] = None,
+    codebook: EditedCodebook = None,
+    project: ProjectCodebook = None,
 ) -> None:
     """Merge codes; prints the old -> new mapping as JSON.
 
     Example: logicmap codebook merge --codebook cb.yaml OE1 --into OE4
     """
-    cb, mapping = _edit(merge_codes, _load(codebook), sources, into, label=label)
-    _save(cb, codebook, mapping)
+    _one_target(codebook, project)
+    cb, mapping = _edit(merge_codes, _load(codebook, project), sources, into, label=label)
+    _save(cb, codebook, mapping, project=project, note=f"merge {', '.join(sources)} -> {into}")
 
 
 @codebook_app.command("split")
 def split(
-    codebook: EditedCodebook,
     old: Annotated[str, typer.Argument(help="Code to split.")],
     part: Annotated[list[str], typer.Option("--part", help="New part as CODE=Label (repeat, at least two).")],
+    codebook: EditedCodebook = None,
+    project: ProjectCodebook = None,
 ) -> None:
     """Split a code into parts; prints the old -> parts mapping as JSON.
 
@@ -279,5 +332,6 @@ def split(
         if not sep or not code.strip() or not lab.strip():
             _fail([f"--part {spec!r}: expected CODE=Label"])
         parts.append(Code(code=code.strip(), kind="", label=lab.strip()))
-    cb, mapping = _edit(split_code, _load(codebook), old, parts)
-    _save(cb, codebook, mapping)
+    _one_target(codebook, project)
+    cb, mapping = _edit(split_code, _load(codebook, project), old, parts)
+    _save(cb, codebook, mapping, project=project, note=f"split {old}")

@@ -69,3 +69,16 @@ def test_suggest_for_included_studies_and_attach(project, tmp_path):
     text.write_text("Results: employment rose to 40% at 18 months.\n")
     assert "Attached full.txt to record 2" in run("code", "attach", "2", str(text), "-p", project).stdout
     run("code", "add", "2", "OF1", "-p", project, "--quote", "employment rose to 40%", "--direction", "benefit")
+
+
+def test_codebook_edits_on_the_project_carry_codings(project):
+    run("code", "add", "1", "T01", "-p", project, "--quote", "Peer workers delivered weekly groups")
+    renamed = run("codebook", "rename", "T01", "T01a", "-p", project)
+    assert '{"mapping": {"T01": "T01a"}}' in renamed.stdout and "1 coding(s) carried" in renamed.stderr
+    assert "T01a" in run("code", "list", "-p", project).stdout
+    shown = run("codebook", "show", "-p", project, "--kind", "typology").stdout
+    assert "T01a" in shown and "T01 " not in shown
+    split = run("codebook", "split", "T01a", "--part", "T01b=Peer groups", "--part", "T01c=Peer specialists", "-p", project)
+    assert "1 coding(s) still under T01a" in split.stderr
+    both = run("codebook", "rename", "T02", "T02x", check=False)
+    assert both.returncode == 1 and "--codebook FILE or --project P" in both.stderr
