@@ -1,0 +1,101 @@
+"""PRISMA 2020 flow diagram (databases and registers arm) as a hand-written SVG.
+
+Boxes and wording follow the PRISMA 2020 template (Page et al. 2021, BMJ 372:n71) for new
+systematic reviews that searched databases and registers only. Input is
+:class:`logicmap.report.prisma.PrismaCounts`; output is deterministic.
+
+Example::
+
+    svg = prisma_svg(counts)
+"""
+
+from __future__ import annotations
+
+from logicmap.report.style import FONT, num, text, wrap
+
+W = 1000
+LEFT_X, RIGHT_X, BOX_W = 150, 590, 380
+PHASE_COLOUR = "#CFE3F3"
+
+
+def _box(x: float, y: float, w: float, h: float, lines: list[str], bold_first: bool = False) -> list[str]:
+    out = [f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" fill="#FFFFFF" stroke="#333333" stroke-width="1.4"/>']
+    ty = y + 22
+    for i, line in enumerate(lines):
+        weight = ' font-weight="bold"' if bold_first and i == 0 else ""
+        out.append(f'<text x="{num(x + 12)}" y="{num(ty)}"{weight}>{text(line)}</text>')
+        ty += 18
+    return out
+
+
+def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
+    return (f'<line x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}" stroke="#333333" '
+            'stroke-width="1.6" marker-end="url(#prisma-arrow)"/>')
+
+
+def _phase(y: float, h: float, label: str) -> list[str]:
+    cx, cy = 60, y + h / 2
+    return [f'<rect x="40" y="{num(y)}" width="40" height="{num(h)}" rx="6" fill="{PHASE_COLOUR}" stroke="#6A9BC3"/>',
+            f'<text x="{num(cx + 6)}" y="{num(cy)}" transform="rotate(-90 {num(cx + 6)} {num(cy)})" '
+            f'text-anchor="middle" font-weight="bold">{text(label)}</text>']
+
+
+def _lines(head: str, items: list[tuple[str, int]], width: int = 44) -> list[str]:
+    out = wrap(head, width, 3)
+    for name, n in items:
+        out += wrap(f"{name} (n = {n})", width, 2)
+    return out
+
+
+def prisma_svg(counts, *, title: str = "PRISMA 2020 flow diagram") -> str:
+    """The PRISMA 2020 flow diagram of ``counts`` (a :class:`PrismaCounts`)."""
+    dbs = sorted(counts.database_results.items()) or [("Databases", 0)]
+    ident = _lines(f"Records identified from databases (n = {counts.records_identified}):", dbs)
+    removed = _lines("Records removed before screening:", [
+        ("Duplicate records", counts.duplicates),
+        ("Records marked as ineligible by automation tools", counts.excluded_automatic),
+        ("Records removed for other reasons", 0)])
+    reasons = sorted(counts.reports_excluded.items()) or [("none", 0)]
+    excluded = _lines(f"Reports excluded (n = {sum(counts.reports_excluded.values())}):", reasons)
+    h_ident = max(len(ident), len(removed)) * 18 + 20
+    rows = [
+        (96, h_ident, ident, removed),
+        (None, 56, [f"Records screened (n = {counts.records_screened})"], [f"Records excluded (n = {counts.records_excluded})"]),
+        (None, 56, _lines(f"Reports sought for retrieval (n = {counts.reports_sought})", []),
+         _lines(f"Reports not retrieved (n = {counts.reports_not_retrieved})", [])),
+        (None, max(2, len(excluded)) * 18 + 20, [f"Reports assessed for eligibility (n = {counts.reports_assessed})"], excluded),
+    ]
+    out_rows, y = [], 96.0
+    for _, h, left, right in rows:
+        out_rows.append((y, h, left, right))
+        y += h + 40
+    inc_y, inc_h = y, 74
+    height = int(inc_y + inc_h + 30)
+    body: list[str] = []
+    body += _phase(out_rows[0][0], out_rows[0][1], "Identification")
+    body += _phase(out_rows[1][0], out_rows[3][0] + out_rows[3][1] - out_rows[1][0], "Screening")
+    body += _phase(inc_y, inc_h, "Included")
+    for i, (ry, h, left, right) in enumerate(out_rows):
+        body += _box(LEFT_X, ry, BOX_W, h, left)
+        body += _box(RIGHT_X, ry, BOX_W, h, right)
+        body.append(_arrow(LEFT_X + BOX_W, ry + h / 2, RIGHT_X - 4, ry + h / 2))
+        nxt = out_rows[i + 1][0] if i + 1 < len(out_rows) else inc_y
+        body.append(_arrow(LEFT_X + BOX_W / 2, ry + h, LEFT_X + BOX_W / 2, nxt - 4))
+    body += _box(LEFT_X, inc_y, BOX_W, inc_h, [f"Studies included in review (n = {counts.studies_included})",
+                                               f"Reports of included studies (n = {counts.reports_included})"])
+    head = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" '
+        'aria-labelledby="prisma-title prisma-desc">',
+        f'<title id="prisma-title">{text(title)}</title>',
+        f'<desc id="prisma-desc">{counts.records_identified} records identified, {counts.records_screened} screened, '
+        f'{counts.reports_assessed} reports assessed, {counts.studies_included} studies included.</desc>',
+        f'<style>text{{font-family:{FONT};font-size:14px;fill:#1A1A1A}}</style>',
+        '<defs><marker id="prisma-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" '
+        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#333333"/></marker></defs>',
+        f'<rect x="0" y="0" width="{W}" height="{height}" fill="#FFFFFF"/>',
+        f'<rect x="{LEFT_X}" y="30" width="{RIGHT_X + BOX_W - LEFT_X}" height="40" fill="#F2C94C" stroke="#B8932B"/>',
+        f'<text x="{num((LEFT_X + RIGHT_X + BOX_W) / 2)}" y="56" text-anchor="middle" font-weight="bold">'
+        'Identification of studies via databases and registers</text>',
+    ]
+    return "\n".join(head + body + ["</svg>"]) + "\n"

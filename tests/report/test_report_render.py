@@ -1,0 +1,132 @@
+"""render_report: every file written, self-contained HTML, exports parse, empty inputs still report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import networkx as nx
+import pytest
+import rispy
+from lxml import etree
+from report_helpers import counts, demo_model, demo_studies, facts
+
+from logicmap.codebook import dumps_codebook, load_codebook, loads_codebook
+from logicmap.records.formats import ris
+from logicmap.records.model import Record
+from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
+from logicmap.report.prisma import to_prisma2020_csv
+from logicmap.report.render import FILES, render_report
+from logicmap.synthesis import build_model
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    model = demo_model()
+    records = [Record(position=i, source_id=s.id, title=s.title, authors=list(s.authors), year=s.year, type="JOUR")
+               for i, s in enumerate(demo_studies(), 1)]
+    paths = render_report(out, model=model, studies=demo_studies(), prisma=counts(),
+                          prisma_csv=to_prisma2020_csv(counts()), methods=facts(), included_records=records)
+    return model, paths
+
+
+def _external_refs(html: str) -> list[str]:
+    return re.findall(r"<(?:script|link|img|iframe)[^>]+(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html, re.I)
+
+
+def test_all_files_written(report):
+    _, paths = report
+    assert {p.name for p in paths.values()} == {name for name, _ in FILES.values()}
+    for name in ("index.html", "logic-model.svg", "logic-model.html", "logic-model.graphml", "logic-model.cyjs.json",
+                 "prisma.svg", "prisma.csv", "gap-map.svg", "evidence.csv", "included.ris"):
+        assert paths["index"].with_name(name).stat().st_size > 0
+    index = paths["index"].read_text(encoding="utf-8")
+    for key, (name, _) in FILES.items():
+        if key != "index":
+            assert f'href="{name}"' in index
+
+
+def test_html_self_contained(report):
+    _, paths = report
+    for key in ("logic_model_html", "index"):
+        html = paths[key].read_text(encoding="utf-8")
+        assert not _external_refs(html)
+        assert "<script src" not in html and '<link rel="stylesheet"' not in html
+    page = paths["logic_model_html"].read_text(encoding="utf-8")
+    assert "Cytoscape Consortium" in page and '"quotes"' in page
+    data = json.loads(re.search(r'<script id="lm-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert data["edges"] and data["nodes"] and data["studies"]
+    assert 'aria-label="Links and nodes of the model"' in page and 'role="dialog"' in page
+
+
+def test_exports_parse(report):
+    model, paths = report
+    g = nx.read_graphml(paths["graphml"])
+    assert g.number_of_nodes() == model.graph.number_of_nodes() and g.number_of_edges() == model.graph.number_of_edges()
+    assert g.edges["T02", "OF3"]["n_studies"] == model.graph.edges["T02", "OF3"]["n_studies"]
+    cyjs = json.loads(paths["cyjs"].read_text(encoding="utf-8"))
+    assert len(cyjs["elements"]["edges"]) == model.graph.number_of_edges()
+    rows = list(csv.DictReader(io.StringIO(paths["evidence_csv"].read_text(encoding="utf-8"))))
+    assert len(rows) == sum(d["n_studies"] for *_, d in model.edges())
+    row = next(r for r in rows if r["source"] == "T02" and r["target"] == "OF3" and r["study_id"] == "p1-002")
+    assert row["quotes"].startswith("IMR program participants demonstrated") and row["design"] == "RCT"
+    entries = rispy.loads(paths["ris"].read_text(encoding="utf-8"))
+    assert len(entries) == len(demo_studies())
+    assert {e["id"] for e in entries} == {s.id for s in demo_studies()}
+    for svg in ("logic_model_svg", "prisma_svg", "gap_map", "effect_direction"):
+        etree.fromstring(paths[svg].read_bytes())
+
+
+def test_narrative_and_methods_from_data_only():
+    model = demo_model()
+    narratives = {n.code: n for n in typology_narratives(model)}
+    t02 = narratives["T02"]
+    assert t02.text.startswith("6 included studies evaluated illness self-management")
+    assert "Färdig et al. 2011" in t02.text and "RCT" in t02.text
+    sections = dict(methods_sections(facts()))
+    assert "MEDLINE via Ovid (searched 2019-01-31, 40 records)" in sections["Information sources and search"]
+    assert "Cohen's kappa = 0.82 on 120 double-screened records" in sections["Screening"]
+    bare = dict(methods_sections(MethodsFacts()))
+    assert "not reported" in bare["Information sources and search"] and "not reported" in bare["Screening"]
+
+
+def _drop_kind(kind: str):
+    import yaml
+
+    data = yaml.safe_load(dumps_codebook(load_codebook()))
+    gone = {c["code"] for c in data["codes"] if c["kind"] == kind}
+    data["codes"] = [c for c in data["codes"] if c["kind"] != kind]
+    data["links"] = [x for x in data["links"] if x["from"] not in gone and x["to"] not in gone]
+    return loads_codebook(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.mark.parametrize("case", ["no-studies", "no-codes", "no-typologies", "no-mechanisms"])
+def test_bad_input_still_reports(case, tmp_path):
+    from logicmap.report.prisma import PrismaCounts
+    from logicmap.synthesis import Study
+
+    cb, studies = load_codebook(), list(demo_studies())
+    if case == "no-studies":
+        studies = []
+    elif case == "no-codes":
+        studies = [Study(s.id, title=s.title, authors=s.authors, year=s.year, design=s.design) for s in studies[:5]]
+    else:
+        cb = _drop_kind(case.removeprefix("no-").rstrip("s").replace("typologie", "typology"))
+    model = build_model(cb, studies)
+    paths = render_report(tmp_path, model=model, studies=studies, prisma=PrismaCounts(), prisma_csv="",
+                          methods=MethodsFacts(), included_records=[])
+    index = paths["index"].read_text(encoding="utf-8")
+    assert "What is missing" in index
+    expected = {"no-studies": "No included studies", "no-codes": "No codes", "no-typologies": "no intervention typologies",
+                "no-mechanisms": "no mechanisms"}[case]
+    assert expected in index
+    assert expected in paths["logic_model_html"].read_text(encoding="utf-8")
+    for svg in ("logic_model_svg", "prisma_svg", "gap_map", "effect_direction"):
+        etree.fromstring(paths[svg].read_bytes())
+    if case in ("no-studies", "no-codes", "no-typologies"):
+        assert "no study has both a typology and an outcome" in paths["gap_map"].read_text(encoding="utf-8")
+    assert len(list(csv.reader(io.StringIO(paths["evidence_csv"].read_text(encoding="utf-8"))))) >= 1
+    assert ris.write is not None
