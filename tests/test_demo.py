@@ -1,15 +1,35 @@
-"""The demo pipeline on the embedded corpus: its printed counts match the store."""
+"""The demo pipeline end to end on the embedded corpus: every printed count matches the store."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
 
+import networkx as nx
+import pytest
+
+from logicmap.coding.project import code_counts_by_kind
 from logicmap.dedupe.pipeline import cluster_assignments
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir, run_demo
+from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
+from logicmap.report.project import load_snapshot
+from logicmap.screening.decisions import included_records
 from logicmap.store import open_project
 from logicmap.store.records import count_records, list_sources
+
+REPORT_FILES = (
+    "index.html", "logic-model.svg", "logic-model.html", "logic-model.graphml", "logic-model.cyjs.json",
+    "prisma.svg", "prisma.csv", "gap-map.svg", "evidence.csv", "included.ris",
+)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    return out, run_demo(out)
 
 
 def test_demo_corpus_is_packaged_with_attribution():
@@ -20,25 +40,47 @@ def test_demo_corpus_is_packaged_with_attribution():
     assert all((data / name).is_file() for name in DEMO_EXPORTS)
 
 
-def test_demo_counts_match_the_store(tmp_path):
-    result = run_demo(tmp_path)
+def test_import_and_dedupe_counts_match_the_store(demo):
+    out, result = demo
     with open_project(result.project_path) as project:
         stored = count_records(project)
         sources = list_sources(project)
         clusters = {c for _, _, c, _ in cluster_assignments(project)}
-    imported = sum(report.records for report in result.imports)
-    assert imported == stored == 157
+    assert sum(report.records for report in result.imports) == stored == 157
     assert [(s.name, s.database) for s in sources] == list(DEMO_EXPORTS.items())
     assert sum(row[3] for row in result.duplicates) == result.dedupe.duplicates_removed
     assert stored - result.dedupe.duplicates_removed == len(clusters)
-    assert (tmp_path / "clusters.csv").read_text().count("\n") == stored + 1
+    assert (out / "clusters.csv").read_text().count("\n") == stored + 1
+
+
+def test_screening_coding_and_report_match_the_store(demo):
+    out, result = demo
+    report = out / "report"
+    assert all((report / name).is_file() for name in REPORT_FILES)
+    with open_project(result.project_path) as project:
+        included = included_records(project)
+        counts = prisma_counts(project)
+        assert code_counts_by_kind(project) == result.code_counts
+        snapshot = load_snapshot(project, "demo")
+    assert len(included) == result.included == counts.studies_included > 0
+    assert (report / "prisma.csv").read_text() == to_prisma2020_csv(counts)
+    assert (report / "included.ris").read_text().count("\nER  - ") + 1 >= len(included)
+    graph = nx.read_graphml(report / "logic-model.graphml")
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (result.model_nodes, result.model_edges)
+    rows = list(csv.DictReader(io.StringIO((report / "evidence.csv").read_text(encoding="utf-8"))))
+    assert rows and {r["study_id"] for r in rows} <= {str(i) for i in included}
+    assert len(snapshot["edges"]) == result.model_edges and len(snapshot["studies"]) == len(included)
+    assert set(result.code_counts) == {"typology", "mechanism", "process", "outcome", "moderator"}
+    assert len(result.screening_order) == counts.records_screened
+    assert (out / "recall-curve.svg").is_file()
 
 
 def test_demo_command_prints_summary(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "logicmap.cli", "demo", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stderr
-    assert "Duplicates per source" in run.stdout
-    assert "157 records imported" in run.stdout
+    assert "Duplicates per source" in run.stdout and "Codes per kind" in run.stdout
+    assert "Demo done: 157 records -> 86 unique ->" in run.stdout
+    assert (tmp_path / "report" / "index.html").is_file()

@@ -266,10 +266,31 @@ def demo(
 
     print_sources(result.duplicates)
     summary = result.dedupe
+    unique = total - summary.duplicates_removed
     out.print(
-        f"Demo project: {result.project_path}: {total} records imported, "
-        f"{summary.duplicates_removed} duplicates removed ({summary.clusters} clusters, "
-        f"{summary.review_pairs} pairs left for review), {total - summary.duplicates_removed} unique records."
+        f"Dedupe: {summary.duplicates_removed} duplicates removed ({summary.clusters} clusters, "
+        f"{summary.review_pairs} pairs left for review), {unique} unique records."
+    )
+    s = result.screening_summary
+    out.print(
+        f"Screening (simulated reviewer, active learning): {s['n_relevant']} of {s['n_records']} relevant; "
+        f"WSS@95 {s['wss@95']:.2f}, recall after 10% {s['recall@10%']:.2f}, "
+        f"95% recall after {s['records_to_95%']} records. Recall curve: {result.recall_chart}"
+    )
+    codes = Table(title="Codes per kind (suggestions accepted by a simulated coder)")
+    codes.add_column("kind")
+    codes.add_column("codes", justify="right")
+    for kind, count in sorted(result.code_counts.items()):
+        codes.add_row(kind, str(count))
+    out.print(codes)
+    report = result.report_files.get("index")
+    out.print(
+        f"Logic model: {result.model_nodes} nodes, {result.model_edges} links from {result.included} included studies. "
+        f"Report: {report}"
+    )
+    out.print(
+        f"Demo done: {total} records -> {unique} unique -> {result.included} included -> "
+        f"{result.codings} codes -> report in {report.parent if report else out_dir}."
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import select, update
 
@@ -24,12 +25,18 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@lru_cache(maxsize=16)
+def _parsed(text: str, source: str) -> Codebook:
+    # parsing and validating the YAML takes ~0.3 s; a Codebook is immutable, so share it
+    return loads_codebook(text, source=source)
+
+
 def project_codebook(project: Project) -> Codebook:
     """The codebook in force: the project's newest version, else the embedded default."""
     with project.session() as session:
         row = session.scalars(select(CodebookVersion).order_by(CodebookVersion.id.desc())).first()
         text = row.yaml if row else default_codebook_text()
-    return loads_codebook(text, source="project codebook" if row else "default codebook")
+    return _parsed(text, "project codebook" if row else "default codebook")
 
 
 def save_codebook_version(project: Project, codebook: Codebook, note: str) -> int:
@@ -192,3 +199,26 @@ def code_counts_by_kind(project: Project) -> dict[str, int]:
         if row.target_code is None and row.code in codebook:
             counts[codebook[row.code].kind] += 1
     return dict(counts)
+
+
+def set_descriptor(project: Project, record_id: int, field: str, value: object, *, reviewer: str) -> None:
+    """Record a study descriptor, checked against the codebook's controlled vocabulary."""
+    from logicmap.store.models import Descriptor
+
+    codebook = project_codebook(project)
+    spec = next((d for d in codebook.descriptors if d.field == field), None)
+    if spec is None:
+        known = ", ".join(d.field for d in codebook.descriptors)
+        raise CodingError(f"descriptor {field!r} is not in the codebook (known: {known})")
+    values = value if isinstance(value, list) else [value]
+    if spec.type == "integer":
+        if not all(isinstance(v, int) and (spec.minimum is None or v >= spec.minimum) for v in values):
+            raise CodingError(f"descriptor {field}: {value!r} is not an integer >= {spec.minimum}")
+    elif spec.values and not spec.open:
+        bad = [v for v in values if v not in spec.values]
+        if bad:
+            raise CodingError(f"descriptor {field}: {bad[0]!r} is not one of {', '.join(spec.values)}")
+    with project.session() as session:
+        if session.get(RecordRow, record_id) is None:
+            raise CodingError(f"no record {record_id}")
+        session.merge(Descriptor(record_id=record_id, reviewer=reviewer, field=field, value=value, created_at=_now()))

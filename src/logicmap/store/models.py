@@ -291,3 +291,14 @@ class Descriptor(Base):
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ModelSnapshot(Base):
+    """A saved state of the logic model (JSON), for diffs between review updates."""
+
+    __tablename__ = "model_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -52,9 +52,16 @@ def _json_dumps(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
+def _json_loads(value: object) -> object:
+    # SQLite gives JSON columns NUMERIC affinity: a stored "71" comes back as the integer 71
+    if isinstance(value, (int, float)):
+        return value
+    return orjson.loads(value)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite connections get WAL and foreign keys."""
-    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
+    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=_json_loads)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

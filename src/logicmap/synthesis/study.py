@@ -110,7 +110,11 @@ class Study:
         """``"Surname Year"``, ``"A & B Year"`` or ``"A et al. Year"``; the id when no author."""
         names = [surname(a) for a in self.authors if a and a.strip()]
         year = str(self.year) if self.year else "n.d."
-        if not names:
+        if not names:  # no authors: a short title reads better than a database id
+            words = self.title.split()
+            if words:
+                short = " ".join(words[:4]) + ("..." if len(words) > 4 else "")
+                return f"\u201c{short}\u201d {year}"
             return f"{self.id} {year}" if self.year else self.id
         if len(names) == 1:
             return f"{names[0]} {year}"
