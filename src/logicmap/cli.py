@@ -33,6 +33,10 @@ def _register_subcommands() -> None:
     app.add_typer(dedupe_app, name="dedupe")
     app.add_typer(code_app, name="code")
     app.add_typer(codebook_app, name="codebook")
+    from logicmap.cli_model import model_app, report
+
+    app.add_typer(model_app, name="model")
+    app.command("report")(report)
 
 
 _register_subcommands()
