@@ -37,6 +37,9 @@ def _register_subcommands() -> None:
 
     app.add_typer(model_app, name="model")
     app.command("report")(report)
+    from logicmap.cli_screen import screen
+
+    app.command("screen")(screen)
 
 
 _register_subcommands()

@@ -1,0 +1,33 @@
+"""``logicmap screen``: keyboard screening stores each decision at once, with rank and reason."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+from logicmap.demo import demo_data_dir
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "logicmap.cli", *args], input=stdin,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_screen_by_keyboard(tmp_path):
+    db = tmp_path / "s.db"
+    assert run("init", str(db)).returncode == 0
+    assert run("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    result = run("screen", "-p", str(db), "--reviewer", "ana", stdin="i\ne\n2\nm\nu\nx\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert "record" in result.stdout and "stopping rule" in result.stdout
+    assert "Type i, e, m, u or q." in result.stdout
+    assert "2 decision(s) saved; 2/62 screened, 1 included" in result.stdout
+    rows = sqlite3.connect(db).execute(
+        "SELECT decision, reason, rank, undone_at IS NOT NULL FROM screening_decisions ORDER BY id"
+    ).fetchall()
+    assert rows[0][:3] == ("include", None, 1)
+    assert rows[1][:3] == ("exclude", "intervention not recovery-oriented", 2)
+    assert rows[2] == ("maybe", None, 3, 1)  # undone, kept for the audit trail
+    again = run("screen", "-p", str(db), "--reviewer", "ana", stdin="q\n")
+    assert "0 decision(s) saved; 2/62 screened" in again.stdout  # earlier decisions were kept
