@@ -38,8 +38,10 @@ def _register_subcommands() -> None:
     app.add_typer(model_app, name="model")
     app.command("report")(report)
     from logicmap.cli_screen import screen
+    from logicmap.cli_screening import simulate_command
 
     app.command("screen")(screen)
+    app.command("simulate")(simulate_command)
 
 
 _register_subcommands()

@@ -1,0 +1,110 @@
+"""Benchmark: time per screening decision (retrain + rank) at 1k, 10k and 100k records.
+
+Synthetic datasets are built from the titles and abstracts of the shared
+screening datasets: each synthetic record joins the first half of one real
+record with the second half of another (drawn with a seeded Generator), and
+inherits the first one's label. For each size the engine starts with
+``--labelled`` records already decided (a typical mid-screening state, both
+classes present), then makes ``--decisions`` more decisions; the median
+retrain+rank time of those is reported, with the growth between sizes.
+
+Prints one JSON line per size and a final JSON line with the growth factors.
+
+Usage::
+
+    .venv/bin/python benchmarks/screening_speed.py [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from logicmap.screening import ActiveLearner
+from logicmap.screening.dataset import load_labelled
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
+
+
+def source_corpus() -> tuple[list[str], np.ndarray]:
+    """Non-empty texts and labels of every shared dataset."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for path in sorted(DATA.glob("*.csv")):
+        data = load_labelled(path)
+        for text, label in zip(data.texts, data.labels):
+            if text:
+                texts.append(text)
+                labels.append(label)
+    return texts, np.array(labels)
+
+
+def synthetic(texts: list[str], labels: np.ndarray, n: int, rng: np.random.Generator):
+    """``n`` records mixing halves of two real records."""
+    first = rng.integers(len(texts), size=n)
+    second = rng.integers(len(texts), size=n)
+    out = []
+    for a, b in zip(first, second):
+        wa, wb = texts[a].split(), texts[b].split()
+        out.append(" ".join(wa[: len(wa) // 2 + 1] + wb[len(wb) // 2:]))
+    return out, labels[first]
+
+
+def time_size(texts, labels, *, labelled: int, decisions: int, seed: int) -> dict:
+    """Feature time and per-decision retrain+rank times at one size."""
+    rng = np.random.default_rng(seed)
+    start = time.perf_counter()
+    learner = ActiveLearner(seed=seed).fit(texts)
+    features_s = time.perf_counter() - start
+    relevant = np.flatnonzero(labels == 1)
+    irrelevant = np.flatnonzero(labels == 0)
+    n_rel = max(1, labelled // 10)
+    for i in np.concatenate([rng.choice(relevant, n_rel, replace=False),
+                             rng.choice(irrelevant, labelled - n_rel, replace=False)]):
+        learner.label(int(i), int(labels[i]))
+    times = []
+    for _ in range(decisions):
+        start = time.perf_counter()
+        pick = learner.next()
+        times.append(time.perf_counter() - start)
+        learner.label(pick, int(labels[pick]))
+    return {
+        "records": len(texts), "features": learner.X_.shape[1], "nnz": int(learner.X_.nnz),
+        "labelled_at_start": labelled, "decisions": decisions,
+        "feature_seconds": round(features_s, 2),
+        "median_ms": round(float(np.median(times) * 1000), 2),
+        "p90_ms": round(float(np.percentile(times, 90) * 1000), 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--labelled", type=int, default=200)
+    parser.add_argument("--decisions", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    texts, labels = source_corpus()
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        rng = np.random.default_rng(args.seed + n)
+        data, y = synthetic(texts, labels, n, rng)
+        row = time_size(data, y, labelled=min(args.labelled, n // 2), decisions=args.decisions,
+                        seed=args.seed)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    growth = {
+        f"{a['records']}->{b['records']}": round(b["median_ms"] / a["median_ms"], 2)
+        for a, b in zip(rows, rows[1:])
+    }
+    print(json.dumps({"median_ms": {r["records"]: r["median_ms"] for r in rows},
+                      "growth": growth}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

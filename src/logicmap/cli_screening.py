@@ -1,0 +1,113 @@
+"""``logicmap simulate``: replay a labelled dataset through the screening engine.
+
+A thin adapter over :func:`logicmap.screening.simulate`: parse the options, call
+the core, write ``order.csv`` and the recall-curve charts, print the metrics.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from logicmap.screening.errors import ScreeningDataError
+
+#: Datasets smaller than this simulate without a progress bar.
+PROGRESS_MIN_RECORDS = 500
+
+
+def parse_prior_ids(text: Optional[str]) -> Optional[list[int]]:
+    """``"3,17"`` -> ``[3, 17]``; raises :class:`ScreeningDataError` on anything else."""
+    if text is None:
+        return None
+    ids: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ids.append(int(part))
+        except ValueError:
+            raise ScreeningDataError(
+                f"--prior-ids takes 0-based row numbers separated by commas, not {part!r}"
+            ) from None
+    if not ids:
+        raise ScreeningDataError("--prior-ids is empty; give row numbers such as 3,17")
+    return ids
+
+
+def write_order(path: Path, order, labels) -> None:
+    """``order.csv``: one row per record in screening order (``step``, ``record_id``, ``label``)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["step", "record_id", "label"])
+        for step, (record, label) in enumerate(zip(order, labels), start=1):
+            writer.writerow([step, int(record), int(label)])
+
+
+def simulate_command(
+    data: Path = typer.Argument(..., help="Fully labelled ASReview-compatible CSV (label_included 0/1)."),
+    seed: int = typer.Option(1, "--seed", help="Seed for the prior draw and the engine."),
+    prior_ids: Optional[str] = typer.Option(
+        None, "--prior-ids",
+        help="Comma-separated 0-based row numbers screened first (default: one relevant "
+             "and one irrelevant record drawn with --seed).",
+    ),
+    output: Path = typer.Option(Path("simulation"), "--output", "-o",
+                                help="Directory for order.csv and the recall-curve charts."),
+) -> None:
+    """Simulate screening DATA with the active-learning engine and report the work saved.
+
+    Writes DIR/order.csv (step, record_id = 0-based row in DATA, label), the priors
+    first, plus recall_curve.svg and recall_curve.png, and prints the metrics as one
+    JSON object on the last line.
+
+    Example: logicmap simulate Cohen_2006_Antihistamines.csv --seed 1 --output sim/
+    """
+    from logicmap.screening.chart import save_recall_chart
+    from logicmap.screening.dataset import load_labelled
+    from logicmap.screening.simulation import simulate
+
+    err = Console(stderr=True)
+    try:
+        priors = parse_prior_ids(prior_ids)
+        dataset = load_labelled(data)
+        for warning in dataset.warnings:
+            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        with _progress(err, len(dataset)) as callback:
+            result = simulate(dataset.texts, dataset.labels, seed=seed, prior_ids=priors,
+                              callback=callback)
+    except ScreeningDataError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    output.mkdir(parents=True, exist_ok=True)
+    write_order(output / "order.csv", result.order, result.labels)
+    charts = save_recall_chart(result.labels, output, title=f"Recall curve: {dataset.name}")
+    summary = {"dataset": dataset.name, **result.summary(),
+               "order_csv": str(output / "order.csv"), "charts": [str(c) for c in charts]}
+    typer.echo(json.dumps(summary))
+
+
+class _progress:
+    """Context manager yielding a progress callback (None for small datasets)."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self.console, self.total, self.bar = console, total, None
+
+    def __enter__(self):
+        if self.total < PROGRESS_MIN_RECORDS:
+            return None
+        self.bar = Progress(TextColumn("Simulating"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=self.console, transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("simulate", total=self.total)
+        return lambda done, total: self.bar.update(task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)

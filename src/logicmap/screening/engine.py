@@ -1,0 +1,245 @@
+"""The active-learning screening engine.
+
+:class:`ActiveLearner` keeps the feature matrix of a dataset, the decisions made
+so far, and a model retrained on demand (after every decision by default). It is
+independent of the project store: callers pass texts and record decisions by
+0-based position.
+
+Example::
+
+    learner = ActiveLearner(seed=1).fit(texts)           # features computed once
+    learner.label(12, 1); learner.label(40, 0)            # prior knowledge
+    while ...:
+        i = learner.next()                                # retrain + rank
+        learner.label(i, reviewer_says(i))
+
+Cold start. While the decisions lack a relevant or an irrelevant record, there is
+nothing to train on. The engine then ranks by cosine similarity to the
+eligibility ``criteria`` text (when given) plus similarity to the relevant
+records already found; without criteria or relevant records it falls back to a
+seeded random order. Training starts as soon as both classes are present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import warnings
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+
+from logicmap.screening.features import make_features
+from logicmap.screening.models import DEFAULT_CLASSIFIER, make_classifier, score_records
+from logicmap.screening.query import make_query
+
+UNLABELLED = -1
+
+
+class ActiveLearner(BaseEstimator):
+    """Rank unscreened records by predicted relevance and learn from each decision.
+
+    Parameters
+    ----------
+    features:
+        Feature extractor name (see :func:`~logicmap.screening.features.make_features`)
+        or a transformer instance.
+    classifier:
+        Classifier name (see :mod:`logicmap.screening.models`) or an estimator.
+    query:
+        ``"max"`` (default), ``"uncertainty"`` or ``"mixed"``.
+    seed:
+        Seed of the engine's own :class:`numpy.random.Generator` (tie-breaking,
+        mixed query, cold-start fallback) and of the classifiers.
+    criteria:
+        Eligibility-criteria text used for the cold start.
+    reduce_columns:
+        Fit on the feature columns present in the labelled records only (much
+        cheaper on large vocabularies; scores are mapped back to all columns).
+        Models with ``warm_start`` (``sgd``) refit on all columns from their
+        previous weights instead.
+    empty_policy:
+        Score of records with neither title nor abstract: ``"median"`` (the
+        median score of the records with text) or ``"model"`` (whatever the
+        model gives an empty feature vector, i.e. its intercept).
+    """
+
+    def __init__(
+        self,
+        features: str | Any = "tfidf",
+        classifier: str | BaseEstimator = DEFAULT_CLASSIFIER,
+        query: str = "max",
+        seed: int = 0,
+        criteria: str | None = None,
+        reduce_columns: bool = True,
+        empty_policy: str = "median",
+    ) -> None:
+        self.features = features
+        self.classifier = classifier
+        self.query = query
+        self.seed = seed
+        self.criteria = criteria
+        self.reduce_columns = reduce_columns
+        self.empty_policy = empty_policy
+
+    # -- setup -------------------------------------------------------------
+    def fit(self, texts: Sequence[str] | None = None, labels: Sequence[int] | None = None,
+            *, matrix: Any = None) -> "ActiveLearner":
+        """Compute the feature matrix of all records (or take ``matrix``) and reset decisions.
+
+        ``labels`` may give known decisions up front: 1, 0, or -1 for unscreened.
+        """
+        if matrix is None:
+            if texts is None:
+                raise ValueError("fit needs texts or a precomputed matrix")
+            self.extractor_ = make_features(self.features)
+            matrix = self.extractor_.fit_transform(list(texts))
+        else:
+            self.extractor_ = None
+        self.X_ = sparse.csr_matrix(matrix) if sparse.issparse(matrix) else np.asarray(matrix)
+        n = self.X_.shape[0]
+        self.rng_ = np.random.default_rng(self.seed)
+        self.jitter_ = self.rng_.permutation(n)
+        self.query_ = make_query(self.query)
+        self.labels_ = np.full(n, UNLABELLED, dtype=np.int8)
+        nnz = self.X_.getnnz(axis=1) if sparse.issparse(self.X_) else (self.X_ != 0).sum(axis=1)
+        self.empty_ = np.asarray(nnz).ravel() == 0
+        self.history_: list[int] = []
+        self.model_: BaseEstimator | None = None
+        self.columns_: np.ndarray | None = None
+        self._stale = True
+        self._criteria_vector = self._embed_criteria()
+        if labels is not None:
+            for index, value in enumerate(labels):
+                if value is not None and int(value) != UNLABELLED:
+                    self.label(index, int(value))
+        return self
+
+    def _embed_criteria(self):
+        if not self.criteria or self.extractor_ is None:
+            return None
+        vector = self.extractor_.transform([self.criteria])
+        return vector if (vector.nnz if sparse.issparse(vector) else np.any(vector)) else None
+
+    # -- decisions ---------------------------------------------------------
+    @property
+    def n_records(self) -> int:
+        """Number of records in the dataset."""
+        return self.X_.shape[0]
+
+    def label(self, index: int, label: int) -> None:
+        """Record a decision (1 relevant, 0 irrelevant) for the record at ``index``."""
+        if label not in (0, 1):
+            raise ValueError(f"label must be 0 or 1, not {label!r}")
+        if not 0 <= index < self.n_records:
+            raise IndexError(f"record {index} is outside 0..{self.n_records - 1}")
+        if self.labels_[index] == UNLABELLED:
+            self.history_.append(int(index))
+        self.labels_[index] = label
+        self._stale = True
+
+    @property
+    def can_train(self) -> bool:
+        """True once both a relevant and an irrelevant decision exist."""
+        seen = self.labels_[self.labels_ != UNLABELLED]
+        return bool((seen == 1).any() and (seen == 0).any())
+
+    # -- ranking -----------------------------------------------------------
+    def retrain(self) -> None:
+        """Refit the classifier on all decisions (a no-op when nothing changed)."""
+        if not self._stale:
+            return
+        if self.can_train:
+            done = np.flatnonzero(self.labels_ != UNLABELLED)
+            X = self.X_[done]
+            if _warm(self.model_):
+                self.columns_ = None
+                self.model_ = self.model_.fit(X, self.labels_[done])
+            else:
+                model = make_classifier(self.classifier, seed=self.seed)
+                if sparse.issparse(X) and self.reduce_columns and not _warm(model):
+                    # Columns absent from every labelled record get weight 0 under
+                    # L2 (and carry no evidence for naive Bayes): fit without them.
+                    self.columns_ = np.unique(X.indices)
+                    X = X[:, self.columns_]
+                else:
+                    self.columns_ = None
+                with warnings.catch_warnings():
+                    # liblinear may stop at max_iter on hard early samples; the
+                    # ranking is still usable and the next decision refits anyway.
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    self.model_ = model.fit(X, self.labels_[done])
+        self._stale = False
+
+    def scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(score, probability)`` for every record (retraining first if needed)."""
+        self.retrain()
+        if self.model_ is not None and self.can_train:
+            score, proba = score_records(self.model_, self.X_, self.columns_)
+            return self._neutral_empty(score), proba
+        score = self._cold_scores()
+        return score, np.full(self.n_records, 0.5)
+
+    def _neutral_empty(self, score: np.ndarray) -> np.ndarray:
+        """Give records without any text the median score of all records with text.
+
+        The model knows nothing about them; left alone they would all get the
+        intercept's score, usually the very bottom, so a relevant record lacking
+        title and abstract would be found last. The median of the whole dataset
+        (screened records included, so the level does not sink as the pool
+        shrinks) ranks them as a typical record: "no evidence either way".
+        """
+        if self.empty_.any() and not self.empty_.all() and self.empty_policy == "median":
+            score = score.copy()
+            score[self.empty_] = np.median(score[~self.empty_])
+        return score
+
+    def _cold_scores(self) -> np.ndarray:
+        """Similarity to the criteria and to relevant records found (cold start)."""
+        score = np.zeros(self.n_records)
+        relevant = np.flatnonzero(self.labels_ == 1)
+        if self._criteria_vector is not None:
+            score += _dense(self.X_ @ self._criteria_vector.T)
+        if relevant.size:
+            centroid = self.X_[relevant].mean(axis=0)
+            score += _dense(self.X_ @ np.asarray(centroid).ravel())
+        return score
+
+    def rank(self) -> np.ndarray:
+        """Positions of the unscreened records, in the order to screen them."""
+        score, proba = self.scores()
+        pool = np.flatnonzero(self.labels_ == UNLABELLED)
+        order = self.query_.order(score[pool], proba[pool], self.jitter_[pool], self.rng_)
+        return pool[order]
+
+    def next(self) -> int:
+        """The record to screen next; raises ``StopIteration`` when all are screened.
+
+        Same choice as ``rank()[0]``; the ``max`` query skips the full sort.
+        """
+        if self.query_.name != "max":
+            ranked = self.rank()
+            if ranked.size == 0:
+                raise StopIteration("every record has been screened")
+            return int(ranked[0])
+        score, _ = self.scores()
+        pool = np.flatnonzero(self.labels_ == UNLABELLED)
+        if pool.size == 0:
+            raise StopIteration("every record has been screened")
+        pooled = score[pool]
+        best = pool[pooled == pooled.max()]
+        return int(best[np.argmin(self.jitter_[best])])
+
+
+def _warm(model: BaseEstimator | None) -> bool:
+    """Models that refit from their previous weights (SGD with ``warm_start``)."""
+    return model is not None and bool(getattr(model, "warm_start", False))
+
+
+def _dense(values: Any) -> np.ndarray:
+    if sparse.issparse(values):
+        values = values.toarray()
+    return np.asarray(values, dtype=np.float64).ravel()

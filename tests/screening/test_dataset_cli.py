@@ -1,0 +1,122 @@
+"""Reading labelled CSVs (bad input gives clear errors) and the simulate command."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import shared_path
+from logicmap.cli_screening import simulate_command
+from logicmap.screening import ScreeningDataError
+from logicmap.screening.dataset import load_labelled
+
+HEADER = "record_id,title,abstract,label_included\n"
+
+
+def write(tmp_path, body: str, header: str = HEADER, name: str = "data.csv"):
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def rows(n: int, label=lambda i: int(i % 4 == 0)) -> str:
+    return "".join(f"{i},Title {i} about topic {i % 3},Abstract words {i},{label(i)}\n"
+                   for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "match"),
+    [
+        (rows(1), HEADER, r"data.csv: has 1 record\(s\)"),
+        (rows(8, lambda i: 0), HEADER, r"column 'label_included': every record is irrelevant"),
+        (rows(8, lambda i: ""), HEADER, r"column 'label_included', row 0: label is empty"),
+        (rows(3) + "3,T,A,maybe\n", HEADER, r"column 'label_included', row 3: label is not binary"),
+        (rows(3) + "3,T,A,\n", HEADER, r"row 3: label is empty"),
+        ("0,T,A\n1,U,B\n", "record_id,title,abstract\n", r"no inclusion-label column"),
+        ("0,x,1\n", "a,b,c\n", r"cannot read the file"),
+    ],
+)
+def test_bad_input_is_named(tmp_path, body, header, match):
+    with pytest.raises(ScreeningDataError, match=match):
+        load_labelled(write(tmp_path, body, header))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ScreeningDataError, match="file not found"):
+        load_labelled(tmp_path / "nope.csv")
+
+
+def test_titles_only_is_a_documented_fallback(tmp_path):
+    path = write(tmp_path, "".join(f"{i},Title {i},{int(i < 2)}\n" for i in range(6)),
+                 "record_id,title,label_included\n")
+    data = load_labelled(path)
+    assert len(data) == 6 and data.labels[:3] == [1, 1, 0]
+    assert any("titles only" in w for w in data.warnings)
+
+
+def test_every_row_kept_in_file_order(tmp_path):
+    body = "0,First,,1\n1,,,0\n2,Third,Abstract,0\n"
+    data = load_labelled(write(tmp_path, body))
+    assert data.texts == ["First", "", "Third Abstract"]
+    assert data.labels == [1, 0, 0]
+
+
+def app() -> typer.Typer:
+    application = typer.Typer()
+    application.command("simulate")(simulate_command)
+    application.command("other")(lambda: None)  # keep typer in multi-command mode
+    return application
+
+
+def test_cli_end_to_end(tmp_path):
+    data = shared_path("screening/Cohen_2006_Antihistamines.csv")
+    out = tmp_path / "sim"
+    result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "3",
+                                        "--prior-ids", "10,4", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["n_records"] == 310 and summary["n_relevant"] == 16
+    assert summary["prior_ids"] == [10, 4]
+    assert 0 <= summary["recall@10%"] <= 1
+    assert "buscar_95_95" in summary["stopping"]
+    with (out / "order.csv").open(newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert len(table) == 310
+    assert [r["record_id"] for r in table[:2]] == ["10", "4"]
+    assert sorted(int(r["record_id"]) for r in table) == list(range(310))
+    assert [int(r["step"]) for r in table[:3]] == [1, 2, 3]
+    assert (out / "recall_curve.svg").read_text().lstrip().startswith("<svg")
+    assert (out / "recall_curve.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_same_seed_same_order(tmp_path):
+    data = shared_path("screening/Cohen_2006_Antihistamines.csv")
+    orders = []
+    for run in ("a", "b"):
+        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "5",
+                                            "--output", str(tmp_path / run)])
+        assert result.exit_code == 0, result.output
+        orders.append((tmp_path / run / "order.csv").read_text())
+    assert orders[0] == orders[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "args", "message"),
+    [
+        (rows(8, lambda i: 0), [], "every record is irrelevant"),
+        (rows(8), ["--prior-ids", "1,x"], "--prior-ids takes 0-based row numbers"),
+        (rows(8), ["--prior-ids", "1,99"], "prior id 99 is outside"),
+    ],
+)
+def test_cli_bad_input_no_traceback(tmp_path, body, args, message):
+    path = write(tmp_path, body)
+    result = CliRunner().invoke(app(), ["simulate", str(path), "--output", str(tmp_path / "o"),
+                                        *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, ScreeningDataError)

@@ -1,0 +1,148 @@
+"""The engine: reproducibility, priors first, cold start, query strategies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logicmap.screening import ActiveLearner, ScreeningDataError, draw_priors, simulate
+from logicmap.screening.models import make_classifier
+from logicmap.screening.query import QueryStrategy
+
+
+def toy_corpus(n: int = 120, seed: int = 0) -> tuple[list[str], list[int]]:
+    """Relevant records talk about 'nudge' trials; the rest about other topics."""
+    rng = np.random.default_rng(seed)
+    topics = ["heart surgery outcome", "soil bacteria growth", "stock market volatility",
+              "galaxy formation model", "protein folding energy"]
+    texts, labels = [], []
+    for i in range(n):
+        relevant = i % 10 == 3
+        words = list(rng.choice(topics).split()) * 2 + list(rng.choice(["study", "trial", "data"], 3))
+        if relevant:
+            words += ["nudge", "clinician", "behaviour", "randomised"]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(int(relevant))
+    return texts, labels
+
+
+def test_same_seed_same_order():
+    texts, labels = toy_corpus()
+    a = simulate(texts, labels, seed=7, until_all_found=False)
+    b = simulate(texts, labels, seed=7, until_all_found=False)
+    assert a.order.tolist() == b.order.tolist()
+    assert sorted(a.order.tolist()) == list(range(len(texts)))
+
+
+def test_priors_come_first_and_are_drawn_by_seed():
+    texts, labels = toy_corpus()
+    priors = draw_priors(labels, 3)
+    assert labels[priors[0]] == 1 and labels[priors[1]] == 0
+    result = simulate(texts, labels, seed=3)
+    assert result.prior_ids == priors
+    given = simulate(texts, labels, seed=3, prior_ids=[5, 13, 23])
+    assert given.order[:3].tolist() == [5, 13, 23]
+
+
+def test_engine_finds_relevant_records_early():
+    texts, labels = toy_corpus()
+    result = simulate(texts, labels, seed=1)
+    assert result.metrics["wss@95"] > 0.6
+    assert result.metrics["records_to_100%"] <= 30  # 12 relevant among 120
+
+
+def test_row_order_does_not_matter():
+    texts, labels = toy_corpus()
+    perm = np.random.default_rng(5).permutation(len(texts))
+    shuffled = simulate([texts[i] for i in perm], [labels[i] for i in perm], seed=2,
+                        prior_ids=[int(np.flatnonzero(perm == i)[0]) for i in (3, 0)])
+    plain = simulate(texts, labels, seed=2, prior_ids=[3, 0])
+    assert abs(shuffled.metrics["wss@95"] - plain.metrics["wss@95"]) < 0.1
+
+
+@pytest.mark.parametrize("classifier", ["logistic", "svm", "nb", "sgd", "ensemble", "logistic+nb"])
+def test_every_classifier_ranks(classifier):
+    texts, labels = toy_corpus()
+    learner = ActiveLearner(classifier=classifier, seed=0).fit(texts)
+    for index in range(30):  # 3 relevant, 27 irrelevant
+        learner.label(index, labels[index])
+    top = learner.rank()[:5]
+    assert sum(labels[i] for i in top) >= (3 if classifier == "nb" else 4)
+
+
+@pytest.mark.parametrize("query", ["max", "uncertainty", "mixed"])
+def test_query_strategies_are_seeded(query):
+    texts, labels = toy_corpus()
+    orders = []
+    for _ in range(2):
+        learner = ActiveLearner(query=query, seed=4).fit(texts)
+        run = simulate(texts, labels, seed=4, learner=learner, until_all_found=False, rules=[])
+        orders.append(run.order.tolist())
+    assert orders[0] == orders[1]
+
+
+def test_cold_start_from_criteria():
+    texts, labels = toy_corpus()
+    learner = ActiveLearner(seed=0, criteria="nudge interventions for clinician behaviour").fit(texts)
+    assert not learner.can_train
+    assert labels[learner.next()] == 1
+    result = simulate(texts, labels, seed=0, criteria="nudge clinician behaviour")
+    assert result.n_priors == 0
+    assert result.labels[0] == 1
+
+
+def test_cold_start_without_criteria_is_random_but_seeded():
+    texts, _ = toy_corpus()
+    a = ActiveLearner(seed=9).fit(texts).rank()
+    b = ActiveLearner(seed=9).fit(texts).rank()
+    assert a.tolist() == b.tolist()
+
+
+def test_bad_arguments():
+    texts, labels = toy_corpus(20)
+    learner = ActiveLearner().fit(texts)
+    with pytest.raises(ValueError):
+        learner.label(0, 2)
+    with pytest.raises(IndexError):
+        learner.label(99, 1)
+    with pytest.raises(ScreeningDataError, match="outside"):
+        simulate(texts, labels, seed=0, prior_ids=[0, 500])
+    with pytest.raises(ScreeningDataError):
+        simulate(texts, [0] * 20, seed=0)
+    with pytest.raises(ValueError):
+        make_classifier("forest")
+    with pytest.raises(ValueError):
+        QueryStrategy("random")
+
+
+def test_records_without_text_get_a_neutral_score():
+    texts, labels = toy_corpus()
+    texts[50] = ""
+    learner = ActiveLearner(seed=0).fit(texts)
+    for index in range(20):
+        learner.label(index, labels[index])
+    ranked = learner.rank().tolist()
+    assert learner.empty_[50] and learner.empty_.sum() == 1
+    assert 0.2 < ranked.index(50) / len(ranked) < 0.8
+
+
+@pytest.mark.parametrize("query", ["max", "mixed"])
+def test_next_is_the_top_of_the_ranking(query):
+    texts, labels = toy_corpus()
+    a = ActiveLearner(seed=3, query=query).fit(texts)
+    b = ActiveLearner(seed=3, query=query).fit(texts)
+    for index in range(12):
+        a.label(index, labels[index])
+        b.label(index, labels[index])
+    assert a.next() == int(b.rank()[0])
+
+
+def test_store_side_modules_do_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys, logicmap.screening.metrics, logicmap.screening.errors; "
+            "print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

