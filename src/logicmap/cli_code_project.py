@@ -160,3 +160,26 @@ def attach(
     finally:
         store.close()
     out.print(f"Attached {file.name} to record {record}: {len(extracted.text)} characters, {len(extracted.pages)} page(s).")
+
+
+@code_app.command("reject")
+def reject(
+    record: Annotated[int, typer.Argument(help="Record id.")],
+    code: Annotated[str, typer.Argument(help="The suggested code that does not apply.")],
+    project: ProjectOption,
+    reviewer: ReviewerOption,
+) -> None:
+    """Reject a suggested code for a study (the suggestions learn from it).
+
+    Example: logicmap code reject 12 M3 -p review.db
+    """
+    from logicmap.coding.learning import record_feedback
+
+    store = _open(project)
+    try:
+        record_feedback(store, record, code, accepted=False, reviewer=reviewer)
+    except CodingError as exc:
+        _refuse(exc)
+    finally:
+        store.close()
+    out.print(f"Noted: {code} does not apply to record {record}.")

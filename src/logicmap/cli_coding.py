@@ -133,21 +133,20 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
-def _project_records(project: str):
-    """The codebook and the included studies' texts of a project."""
-    from logicmap.coding.project import project_codebook, record_texts
+def _project_suggestions(project: str):
+    """Suggestions for the project's included studies (learning from its reviewers)."""
+    from logicmap.coding.learning import project_suggestions
     from logicmap.screening.decisions import included_records
-    from logicmap.store import StoreError, open_project
 
-    try:
-        store = open_project(project)
-    except StoreError as exc:
-        _fail([str(exc)])
-    with store:
+    with _open_project(project) as store:
         ids = included_records(store)
         if not ids:
             _fail([f"{project}: no included studies yet (screen first)"])
-        return project_codebook(store), [record_texts(store, i) for i in ids]
+        suggestions, learnt = project_suggestions(store, ids)
+    err.print("Suggestions learnt from this project's reviewers." if learnt
+              else "Suggestions from the codebook's key terms (not enough reviewer feedback to learn yet).",
+              highlight=False)
+    return [str(i) for i in ids], suggestions
 
 
 @code_app.command("suggest")
@@ -168,15 +167,16 @@ def suggest(
     if (input is None) == (project is None):
         _fail(["give either --input records.jsonl or --project P"])
     if project is not None:
-        cb, records = _project_records(project)
+        ids, suggestions = _project_suggestions(project)
     else:
         cb = _load(codebook)
         try:
             records = read_records(input)
         except RecordsError as exc:
             _fail(exc.problems)
-    by_id: dict[str, list[dict]] = {r["id"]: [] for r in records}
-    for s in suggest_codes(records, cb):
+        ids, suggestions = [r["id"] for r in records], suggest_codes(records, cb)
+    by_id: dict[str, list[dict]] = {rid: [] for rid in ids}
+    for s in suggestions:
         by_id[s.record_id].append(s.to_dict())
     with output.open("w", encoding="utf-8") as fh:
         for rid, codes in by_id.items():

@@ -302,3 +302,16 @@ class ModelSnapshot(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SuggestionFeedback(Base):
+    """A reviewer's verdict on a machine-suggested code (for learning over codes)."""
+
+    __tablename__ = "suggestion_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    accepted: Mapped[bool]
+    reviewer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
