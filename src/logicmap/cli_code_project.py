@@ -34,6 +34,13 @@ def _refuse(exc: Exception) -> None:
     raise typer.Exit(1) from exc
 
 
+def _two_reviewers(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if len(names) != 2:
+        _refuse(ValueError("give exactly two reviewers: --reviewers ana,ben"))
+    return names
+
+
 @code_app.command("add")
 def add(
     record: Annotated[int, typer.Argument(help="Record id.")],
@@ -94,9 +101,7 @@ def agreement_command(
     """
     from logicmap.coding.project import coding_agreement
 
-    names = [n.strip() for n in reviewers.split(",") if n.strip()]
-    if len(names) != 2:
-        _refuse(ValueError("give exactly two reviewers: --reviewers ana,ben"))
+    names = _two_reviewers(reviewers)
     store = _open(project)
     try:
         report = coding_agreement(store, *names)
@@ -129,9 +134,7 @@ def reconcile_command(
     """
     from logicmap.coding.project import reconcile_coders
 
-    names = [n.strip() for n in reviewers.split(",") if n.strip()]
-    if len(names) != 2:
-        _refuse(ValueError("give exactly two reviewers: --reviewers ana,ben"))
+    names = _two_reviewers(reviewers)
     store = _open(project)
     try:
         summary = reconcile_coders(store, *names, decided_by=decided_by)

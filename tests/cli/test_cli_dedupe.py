@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
+from cli_helpers import run_cli as run
+
 import csv
 import json
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 
 
-def run(*args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "logicmap.cli", *args],
-        input=stdin, capture_output=True, text=True, timeout=180,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture

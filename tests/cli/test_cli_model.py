@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
+from cli_helpers import run_cli as run
+
 import json
-import subprocess
-import sys
 
 import pytest
 
 from logicmap.demo import run_demo
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "logicmap.cli", *args], capture_output=True, text=True, timeout=300)
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture(scope="module")

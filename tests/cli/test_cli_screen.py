@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from cli_helpers import run_cli as run
+
 import sqlite3
-import subprocess
-import sys
 
 from logicmap.demo import demo_data_dir
 
 
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "logicmap.cli", *args], input=stdin,
-                          capture_output=True, text=True, timeout=180)
 
 
 def test_screen_by_keyboard(tmp_path):

@@ -128,19 +128,34 @@ class InProcessEngine:
             compare=_cached_compare(keys, kept),
         )
         del scored
-        result = DedupeResult(clusters=clusters, compared=len(candidates))
-        for (i, j), comparison in kept.items():
-            decision = settings.decide(comparison.score)
-            if comparison.veto:
-                decision = "distinct"
-            elif decision == "duplicate" and (i, j) in refused:
-                decision = "review"
-                comparison = replace(comparison, guards=(*comparison.guards, _CHAIN_NOTE))
-            result.pairs.append(PairDecision(i, j, comparison, decision))
-        return result
+        return decide_pairs(kept, refused, clusters, len(candidates), settings)
 
 
-_CHAIN_NOTE = "chain: the two clusters hold clearly different records"
+CHAIN_NOTE = "chain: the two clusters hold clearly different records"
+
+
+def decide_pairs(
+    kept: dict[tuple[int, int], PairComparison],
+    refused: set[tuple[int, int]],
+    clusters: list[list[int]],
+    compared: int,
+    settings: DedupeSettings,
+) -> DedupeResult:
+    """The result every engine returns: a decision per kept pair, the clusters.
+
+    Vetoed pairs are distinct; a duplicate-scored pair whose merge the chaining
+    guard refused goes to review, with a note saying why.
+    """
+    result = DedupeResult(clusters=clusters, compared=compared)
+    for (i, j), comparison in kept.items():
+        decision = settings.decide(comparison.score)
+        if comparison.veto:
+            decision = "distinct"
+        elif decision == "duplicate" and (i, j) in refused:
+            decision = "review"
+            comparison = replace(comparison, guards=(*comparison.guards, CHAIN_NOTE))
+        result.pairs.append(PairDecision(i, j, comparison, decision))
+    return result
 
 
 def _cached_compare(keys: list[DedupeKeys], cache: dict[tuple[int, int], PairComparison]):

@@ -60,13 +60,12 @@ import duckdb  # isort: skip
 from splink import DuckDBAPI, Linker  # isort: skip
 
 from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
-from logicmap.dedupe.engine import DedupeResult, DedupeSettings, PairDecision
+from logicmap.dedupe.engine import DedupeResult, DedupeSettings, decide_pairs
 from logicmap.dedupe.keys import DedupeKeys, dedupe_keys
 from logicmap.dedupe.scoring import PairComparison, compare
 from logicmap.records.model import Record
 
 #: The note added to a duplicate pair whose merge the chaining guard refused (as in-process).
-CHAIN_NOTE = "chain: the two clusters hold clearly different records"
 log = logging.getLogger(__name__)
 if logging.getLogger("splink").level == logging.NOTSET:  # splink warns per untrainable level
     logging.getLogger("splink").setLevel(logging.ERROR)  # (e.g. no PMIDs); keep user settings
@@ -203,16 +202,7 @@ def _decide(
     clusters, refused = cluster_pairs(
         scored, merge_at=settings.merge_at, cannot_link_below=settings.cannot_link_below, compare=lookup
     )
-    result = DedupeResult(clusters=clusters, compared=len(probabilities))
-    for (i, j), comparison in kept.items():
-        decision = settings.decide(comparison.score)
-        if comparison.veto:
-            decision = "distinct"
-        elif decision == "duplicate" and (i, j) in refused:
-            decision = "review"
-            comparison = replace(comparison, guards=(*comparison.guards, CHAIN_NOTE))
-        result.pairs.append(PairDecision(i, j, comparison, decision))
-    return result
+    return decide_pairs(kept, refused, clusters, len(probabilities), settings)
 
 
 def guarded(probability: float, comparison: PairComparison) -> PairComparison:
