@@ -146,3 +146,16 @@ def test_store_side_modules_do_not_import_scikit_learn():
             "print('sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_unlabel_forgets_a_decision():
+    from logicmap.screening.engine import ActiveLearner
+
+    texts = ["peer support recovery", "housing first", "peer recovery college", "drug trial dosage"]
+    learner = ActiveLearner(seed=0).fit(texts)
+    learner.label(0, 1)
+    learner.label(3, 0)
+    learner.unlabel(3)
+    assert learner.history_ == [0] and learner.labels_[3] == -1 and not learner.can_train
+    learner.unlabel(3)  # forgetting twice is harmless
+    assert learner.history_ == [0]

@@ -141,6 +141,13 @@ class ActiveLearner(BaseEstimator):
         self.labels_[index] = label
         self._stale = True
 
+    def unlabel(self, index: int) -> None:
+        """Forget the decision on the record at ``index`` (a reviewer's undo)."""
+        if self.labels_[index] != UNLABELLED:
+            self.labels_[index] = UNLABELLED
+            self.history_.remove(int(index))
+            self._stale = True
+
     @property
     def can_train(self) -> bool:
         """True once both a relevant and an irrelevant decision exist."""

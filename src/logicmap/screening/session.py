@@ -92,10 +92,7 @@ class ScreeningSession:
             return None
         index = self.position.get(row.record_id)
         if index is not None and self.learner.labels_[index] >= 0:
-            self.learner.labels_[index] = -1
-            if index in self.learner.history_:
-                self.learner.history_.remove(index)
-            self.learner._stale = True
+            self.learner.unlabel(index)
             if row.decision in _LABEL and self.order:
                 self.order.pop()
         return row.record_id
