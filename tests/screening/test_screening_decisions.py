@@ -101,3 +101,18 @@ def test_exclusion_reasons_are_project_data(project):
     assert exclusion_reasons(project) == ["wrong population", "wrong design"]
     with pytest.raises(ScreeningError):
         set_exclusion_reasons(project, ["a", "a"])
+
+
+def test_session_does_not_offer_a_maybe_again(project):
+    from logicmap.screening.session import ScreeningSession
+
+    session = ScreeningSession(project, reviewer="ana", seed=1)
+    first, rank = session.next_record()
+    session.decide(first, "maybe", rank=rank)
+    second, rank = session.next_record()
+    assert second != first and rank == 2
+    session.decide(second, "include", rank=rank)
+    assert session.undo() == second
+    assert session.next_record()[0] == second  # the undone record comes back
+    assert session.undo() == first
+    assert session.next_record()[0] in (first, second)

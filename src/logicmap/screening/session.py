@@ -44,11 +44,14 @@ class ScreeningSession:
         texts = self._texts()
         self.learner = ActiveLearner(seed=seed, criteria=criteria).fit(texts)
         self.order: list[int] = []  # labels in screening order, for the stopping rule
+        self.set_aside: set[int] = set()  # "maybe": decided for now, not a label to learn from
         self.rule = BuscarRule(recall_target=recall_target, confidence=confidence)
         for record_id, decision in decisions_of(project, reviewer, stage).items():
             if record_id in self.position and decision in _LABEL:
                 self.learner.label(self.position[record_id], _LABEL[decision])
                 self.order.append(_LABEL[decision])
+            elif record_id in self.position:
+                self.set_aside.add(self.position[record_id])
         project.set_setting("screening.model", "TF-IDF features, default active-learning classifier (logicmap)")
         project.set_setting(
             "screening.stopping_rule",
@@ -69,10 +72,14 @@ class ScreeningSession:
 
     def next_record(self) -> tuple[int, int] | None:
         """``(record id, rank)`` of the most promising unscreened record, or None when done."""
-        if all(self.learner.labels_ >= 0):
+        waiting = int((self.learner.labels_ < 0).sum()) - len(self.set_aside)
+        if waiting <= 0:
             return None
-        index = self.learner.next()
-        return self.record_ids[index], len(self.order) + 1
+        if not self.set_aside:
+            index = self.learner.next()
+        else:
+            index = next(int(i) for i in self.learner.rank() if int(i) not in self.set_aside)
+        return self.record_ids[index], len(self.order) + len(self.set_aside) + 1
 
     def decide(self, record_id: int, decision: str, *, reason: str | None = None, rank: int | None = None) -> int:
         """Store a decision now and teach the model; returns the decision's id."""
@@ -83,6 +90,8 @@ class ScreeningSession:
         if decision in _LABEL:
             self.learner.label(self.position[record_id], _LABEL[decision])
             self.order.append(_LABEL[decision])
+        else:
+            self.set_aside.add(self.position[record_id])
         return decision_id
 
     def undo(self) -> int | None:
@@ -91,6 +100,7 @@ class ScreeningSession:
         if row is None:
             return None
         index = self.position.get(row.record_id)
+        self.set_aside.discard(index)
         if index is not None and self.learner.labels_[index] >= 0:
             self.learner.unlabel(index)
             if row.decision in _LABEL and self.order:
