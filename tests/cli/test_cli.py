@@ -113,3 +113,28 @@ def test_export_round_trip(project, tmp_path, fmt):
     assert summary["records"] == 2 and summary["files"][0]["format"] == fmt
     query = "SELECT title, year, doi, authors FROM records ORDER BY position"
     assert sqlite3.connect(second).execute(query).fetchall() == sqlite3.connect(project).execute(query).fetchall()
+
+
+@pytest.mark.postgres
+def test_postgresql_project_from_the_command_line(tmp_path):
+    """The same commands on a PostgreSQL database given by URL (CI starts a server)."""
+    import os
+
+    from conftest import PG_URL_VAR, _fresh_postgres_database
+
+    if not os.environ.get(PG_URL_VAR):
+        pytest.skip(f"needs {PG_URL_VAR} (set by .ci/run)")
+    url, drop = _fresh_postgres_database()
+    try:
+        run("init", "--db", url)
+        export = tmp_path / "pubmed.ris"
+        export.write_text(RIS)
+        summary = json.loads(run("import", "-p", url, str(export), "--json").stdout.strip().splitlines()[-1])
+        assert summary["records"] == 2
+        assert json.loads(run("sources", "-p", url, "--json").stdout)[0]["records"] == 2
+        out = tmp_path / "out.csv"
+        run("export", "-p", url, "--format", "csv", "--output", str(out))
+        assert out.read_text().count("\n") == 3
+        assert run("init", "--db", url, check=False).returncode == 1
+    finally:
+        drop()
