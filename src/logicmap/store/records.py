@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session

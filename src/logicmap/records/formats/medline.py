@@ -19,7 +19,7 @@ from logicmap.records.formats.tagged import (
     no_records,
     set_from,
     set_list,
-    set_single,
+    set_singles,
     split_blocks,
     store_unmapped,
 )
@@ -64,12 +64,7 @@ def parse_block(block: Block, position: int) -> ParsedRecord:
     """One MEDLINE record from its tagged entries."""
     pmid = block.first("PMID")
     parsed = ParsedRecord(position, block.line, source_id=(pmid.value or None) if pmid else None)
-    mapped: set[str] = set()
-    for name, tags in SINGLE_FIELDS.items():
-        tag = next((t for t in tags if block.has(t)), None)
-        if tag is not None:
-            set_single(parsed, name, block.all(tag))
-            mapped.add(tag)
+    mapped = set_singles(parsed, block, SINGLE_FIELDS)
     mapped |= _set_authors(parsed, block)
     mapped |= _set_keywords(parsed, block)
     _set_doi(parsed, block)

@@ -24,7 +24,7 @@ from logicmap.records.formats.tagged import (
     no_records,
     set_from,
     set_list,
-    set_single,
+    set_singles,
     split_blocks,
     store_unmapped,
 )
@@ -78,12 +78,7 @@ def parse_block(block: Block, position: int) -> ParsedRecord:
     """One Ovid record from its tagged entries."""
     ident = block.first("UI") or block.first("AN")
     parsed = ParsedRecord(position, block.line, source_id=(ident.value or None) if ident else None)
-    mapped: set[str] = set()
-    for name, tags in SINGLE_FIELDS.items():
-        tag = next((t for t in tags if block.has(t)), None)
-        if tag is not None:
-            set_single(parsed, name, block.all(tag))
-            mapped.add(tag)
+    mapped = set_singles(parsed, block, SINGLE_FIELDS)
     if set_list(parsed, "authors", block.all("AU")):
         mapped.add("AU")
     if set_from(parsed, "issn", joined(block.all("IS"))):

@@ -16,7 +16,7 @@ from logicmap.records.formats.tagged import (
     Syntax,
     no_records,
     set_list,
-    set_single,
+    set_singles,
     split_blocks,
     store_extra,
     store_unmapped,
@@ -61,12 +61,7 @@ def parse_block(block: Block, position: int) -> ParsedRecord:
     parsed = ParsedRecord(
         position, block.line, source_id=(accession.value or None) if accession else None
     )
-    mapped: set[str] = set()
-    for name, tags in SINGLE_FIELDS.items():
-        tag = next((t for t in tags if block.has(t)), None)
-        if tag is not None:
-            set_single(parsed, name, block.all(tag))
-            mapped.add(tag)
+    mapped = set_singles(parsed, block, SINGLE_FIELDS)
     if set_list(parsed, "authors", block.all("%A")):
         mapped.add("%A")
     if set_list(parsed, "keywords", block.all("%K"), items=True):

@@ -226,3 +226,14 @@ def store_unmapped(
     for entry in block.entries:
         if entry.tag not in skip:
             store_extra(parsed, entry, items=entry.tag in item_tags)
+
+
+def set_singles(parsed: ParsedRecord, block: Block, fields: dict[str, tuple[str, ...]]) -> set[str]:
+    """Fill each single-valued field from the first of its tags the block has; returns the tags used."""
+    used: set[str] = set()
+    for name, tags in fields.items():
+        tag = next((t for t in tags if block.has(t)), None)
+        if tag is not None:
+            set_single(parsed, name, block.all(tag))
+            used.add(tag)
+    return used

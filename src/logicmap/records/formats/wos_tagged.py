@@ -18,7 +18,7 @@ from logicmap.records.formats.tagged import (
     no_records,
     set_from,
     set_list,
-    set_single,
+    set_singles,
     split_blocks,
     store_unmapped,
 )
@@ -72,12 +72,7 @@ def parse_block(block: Block, position: int) -> ParsedRecord:
     parsed = ParsedRecord(
         position, block.line, source_id=(accession.value or None) if accession else None
     )
-    mapped: set[str] = {"UT"} if accession else set()
-    for name, tags in SINGLE_FIELDS.items():
-        tag = next((t for t in tags if block.has(t)), None)
-        if tag is not None:
-            set_single(parsed, name, block.all(tag))
-            mapped.add(tag)
+    mapped = set_singles(parsed, block, SINGLE_FIELDS) | ({"UT"} if accession else set())
     author_tag = "AF" if block.has("AF") else "AU"
     if set_list(parsed, "authors", block.all(author_tag), items=True):
         mapped.add(author_tag)
