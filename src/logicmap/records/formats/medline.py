@@ -16,11 +16,10 @@ from logicmap.records.formats.tagged import (
     Entry,
     Syntax,
     joined,
-    no_records,
     set_from,
     set_list,
+    read_blocks,
     set_singles,
-    split_blocks,
     store_unmapped,
 )
 from logicmap.records.model import Document, ParsedRecord
@@ -54,10 +53,7 @@ DOI_TAGS = ("LID", "AID")
 
 def read(doc: Document) -> list[ParsedRecord]:
     """Read every MEDLINE record of ``doc`` (ImportFormatError when there is none)."""
-    blocks = split_blocks(doc.lines(), SYNTAX)
-    if not any(block.tags() & MEDLINE_TAGS for block in blocks):
-        raise no_records(doc, FORMAT)
-    return [parse_block(block, position) for position, block in enumerate(blocks, start=1)]
+    return read_blocks(doc, SYNTAX, FORMAT, parse_block, MEDLINE_TAGS)
 
 
 def parse_block(block: Block, position: int) -> ParsedRecord:

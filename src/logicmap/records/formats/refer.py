@@ -14,10 +14,9 @@ from logicmap.records.formats.tagged import (
     Block,
     Entry,
     Syntax,
-    no_records,
     set_list,
+    read_blocks,
     set_singles,
-    split_blocks,
     store_extra,
     store_unmapped,
 )
@@ -49,10 +48,7 @@ ALSO_EXTRA = frozenset({"%8"})
 
 def read(doc: Document) -> list[ParsedRecord]:
     """Read every Refer/EndNote record of ``doc`` (ImportFormatError when there is none)."""
-    blocks = split_blocks(doc.lines(), SYNTAX)
-    if not blocks:
-        raise no_records(doc, FORMAT)
-    return [parse_block(block, position) for position, block in enumerate(blocks, start=1)]
+    return read_blocks(doc, SYNTAX, FORMAT, parse_block)
 
 
 def parse_block(block: Block, position: int) -> ParsedRecord:

@@ -237,3 +237,12 @@ def set_singles(parsed: ParsedRecord, block: Block, fields: dict[str, tuple[str,
             set_single(parsed, name, block.all(tag))
             used.add(tag)
     return used
+
+
+def read_blocks(doc, syntax: Syntax, fmt: str, parse_block, known_tags: frozenset[str] | set[str] | None = None) -> list[ParsedRecord]:
+    """Split ``doc`` into blocks and parse each; ``no_records`` when there is none
+    (or, with ``known_tags``, when no block carries any of them)."""
+    blocks = split_blocks(doc.lines(), syntax)
+    if not blocks or (known_tags is not None and not any(block.tags() & known_tags for block in blocks)):
+        raise no_records(doc, fmt)
+    return [parse_block(block, position) for position, block in enumerate(blocks, start=1)]
