@@ -60,6 +60,14 @@ def simulate_command(
     ),
     output: Path = typer.Option(Path("simulation"), "--output", "-o",
                                 help="Directory for order.csv and the recall-curve charts."),
+    features: str = typer.Option(
+        "tfidf", "--features",
+        help="tfidf, tfidf-char, tfidf-word+char, tfidf-asreview or embed ([embed] extra)."),
+    classifier: str = typer.Option(
+        "svm", "--classifier",
+        help="svm, svm-asreview, svm-balanced, logistic, nb, sgd, ensemble, or members "
+             "joined with '+'."),
+    query: str = typer.Option("max", "--query", help="max, uncertainty or mixed."),
 ) -> None:
     """Simulate screening DATA with the active-learning engine and report the work saved.
 
@@ -68,12 +76,24 @@ def simulate_command(
     JSON object on the last line.
 
     Example: logicmap simulate Cohen_2006_Antihistamines.csv --seed 1 --output sim/
+
+    ASReview LAB's default model: --features tfidf-asreview --classifier svm-asreview
     """
     from logicmap.screening.chart import save_recall_chart
     from logicmap.screening.dataset import load_labelled
+    from logicmap.screening.engine import ActiveLearner
+    from logicmap.screening.features import make_features
+    from logicmap.screening.models import make_classifier
+    from logicmap.screening.query import make_query
     from logicmap.screening.simulation import simulate
 
     err = Console(stderr=True)
+    try:
+        make_features(features), make_classifier(classifier), make_query(query)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
+    learner = ActiveLearner(features=features, classifier=classifier, query=query, seed=seed)
     try:
         priors = parse_prior_ids(prior_ids)
         dataset = load_labelled(data)
@@ -81,7 +101,7 @@ def simulate_command(
             err.print(f"[yellow]warning:[/] {warning}", highlight=False)
         with _progress(err, len(dataset)) as callback:
             result = simulate(dataset.texts, dataset.labels, seed=seed, prior_ids=priors,
-                              callback=callback)
+                              learner=learner, callback=callback)
     except ScreeningDataError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=1) from None

@@ -120,3 +120,32 @@ def test_cli_bad_input_no_traceback(tmp_path, body, args, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, ScreeningDataError)
+
+
+def test_cli_engine_options_choose_the_model(tmp_path):
+    data = shared_path("screening/Cohen_2006_Antihistamines.csv")
+    summaries = {}
+    for name, extra in (("default", []),
+                        ("asreview", ["--features", "tfidf-asreview", "--classifier",
+                                      "svm-asreview"])):
+        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "2", "--prior-ids",
+                                            "10,4", "--output", str(tmp_path / name), *extra])
+        assert result.exit_code == 0, result.output
+        summaries[name] = (tmp_path / name / "order.csv").read_text()
+    # same priors, different model: the orders must differ after the priors
+    assert summaries["default"].splitlines()[:3] == summaries["asreview"].splitlines()[:3]
+    assert summaries["default"] != summaries["asreview"]
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--classifier", "forest", "unknown classifier 'forest'"),
+    ("--features", "bag", "unknown feature extractor 'bag'"),
+    ("--query", "random", "unknown query strategy 'random'"),
+])
+def test_cli_unknown_engine_option(tmp_path, option, value, message):
+    path = write(tmp_path, rows(8))
+    result = CliRunner().invoke(app(), ["simulate", str(path), option, value,
+                                        "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output

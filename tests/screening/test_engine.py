@@ -61,7 +61,8 @@ def test_row_order_does_not_matter():
     assert abs(shuffled.metrics["wss@95"] - plain.metrics["wss@95"]) < 0.1
 
 
-@pytest.mark.parametrize("classifier", ["logistic", "svm", "nb", "sgd", "ensemble", "logistic+nb"])
+@pytest.mark.parametrize("classifier", ["logistic", "svm", "svm-asreview", "svm-balanced", "nb",
+                                        "sgd", "ensemble", "logistic+nb"])
 def test_every_classifier_ranks(classifier):
     texts, labels = toy_corpus()
     learner = ActiveLearner(classifier=classifier, seed=0).fit(texts)
@@ -159,3 +160,25 @@ def test_unlabel_forgets_a_decision():
     assert learner.history_ == [0] and learner.labels_[3] == -1 and not learner.can_train
     learner.unlabel(3)  # forgetting twice is harmless
     assert learner.history_ == [0]
+
+
+def test_asreview_weights_sum_to_the_labelled_count():
+    from logicmap.screening.models import ratio_weights
+
+    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    plain = ratio_weights(y, 9.8)
+    scaled = ratio_weights(y, 9.8, normalise=True)
+    # relevant class weighs 9.8 times the irrelevant class's total, either way
+    assert plain[y == 1].sum() == pytest.approx(9.8 * plain[y == 0].sum())
+    assert scaled[y == 1].sum() == pytest.approx(9.8 * scaled[y == 0].sum())
+    assert scaled.sum() == pytest.approx(len(y))
+    assert plain.sum() < len(y)
+
+
+def test_asreview_preset_ranks_like_a_model():
+    texts, labels = toy_corpus()
+    learner = ActiveLearner(features="tfidf-asreview", classifier="svm-asreview", seed=0).fit(texts)
+    for index in range(30):
+        learner.label(index, labels[index])
+    top = learner.rank()[:5]
+    assert sum(labels[i] for i in top) >= 4

@@ -25,6 +25,21 @@ def test_tfidf_blocks(analyzer):
     assert sims.argmax() in (0, 2)
 
 
+def test_asreview_preset_keeps_stop_words_and_rare_terms():
+    asreview = make_features("tfidf-asreview").fit(TEXTS + ["the the the"] * 2)
+    ours = make_features("tfidf").fit(TEXTS + ["the the the"] * 2)
+    vocabulary = asreview.vectorizers_[0].vocabulary_
+    assert "the" in vocabulary and "wheat" in vocabulary  # no stop list, min_df=1
+    assert "the" not in ours.vectorizers_[0].vocabulary_
+    assert "wheat" not in ours.vectorizers_[0].vocabulary_  # in one record only
+
+
+def test_max_df_drops_terms_in_almost_every_record():
+    texts = ["common alpha", "common beta", "common gamma", "common delta"]
+    vocabulary = TfidfFeatures(min_df=1, max_df=0.95, stop_words=None).fit(texts).vectorizers_[0].vocabulary_
+    assert "common" not in vocabulary and "alpha" in vocabulary
+
+
 def test_all_empty_texts_give_an_empty_matrix():
     X = TfidfFeatures().fit_transform(["", "", ""])
     assert X.shape == (3, 0)

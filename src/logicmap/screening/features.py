@@ -47,6 +47,8 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         Minimum document frequency of a term. The default 2 drops terms found in
         one record only: such a term can only move the score of that one record,
         so it cannot help rank the others, and dropping it shrinks the matrix.
+    max_df:
+        Terms found in more than this share of records are dropped (1.0 keeps all).
     max_features:
         Cap on the vocabulary of each block (None: no cap).
     stop_words:
@@ -61,11 +63,13 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         min_df: int = 2,
         max_features: int | None = None,
         stop_words: str | None = "english",
+        max_df: float = 1.0,
     ) -> None:
         self.analyzer = analyzer
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
+        self.max_df = max_df
         self.max_features = max_features
         self.stop_words = stop_words
 
@@ -80,8 +84,8 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
                 blocks.append(
                     TfidfVectorizer(
                         ngram_range=tuple(self.word_ngrams), stop_words=self.stop_words,
-                        sublinear_tf=True, min_df=self.min_df, max_features=self.max_features,
-                        dtype=np.float32,
+                        sublinear_tf=True, min_df=self.min_df, max_df=self.max_df,
+                        max_features=self.max_features, dtype=np.float32,
                     )
                 )
             else:
@@ -196,8 +200,12 @@ def _packaged_model_path() -> str:
 
 
 def make_features(name: str | TransformerMixin) -> TransformerMixin:
-    """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``
-    or ``embed``; an extractor instance is returned unchanged."""
+    """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
+    ``tfidf-asreview`` or ``embed``; an extractor instance is returned unchanged.
+
+    ``tfidf-asreview`` is ASReview LAB's default TF-IDF (ELAS u4): word 1-2 grams,
+    no stop-word list, every term kept (``min_df=1``) except those in over 95%
+    of records."""
     if not isinstance(name, str):
         return name
     table = {
@@ -205,6 +213,7 @@ def make_features(name: str | TransformerMixin) -> TransformerMixin:
         "tfidf-word": lambda: TfidfFeatures(analyzer="word"),
         "tfidf-char": lambda: TfidfFeatures(analyzer="char"),
         "tfidf-word+char": lambda: TfidfFeatures(analyzer="word+char"),
+        "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
         "embed": EmbeddingFeatures,
     }
     if name not in table:

@@ -12,6 +12,8 @@ Names accepted by :func:`make_classifier`:
 ``logistic``  logistic regression (liblinear dual solver, L2)
 ``svm``       linear SVM (liblinear, squared hinge, relevant class weighted 9.8:1;
               the default)
+``svm-asreview`` ASReview LAB's default classifier exactly: the same SVM with the
+              weights rescaled to sum to the number of labelled records
 ``svm-balanced`` linear SVM with ``class_weight="balanced"``
 ``nb``        multinomial naive Bayes with balanced sample weights
 ``sgd``       SGD logistic regression refitted with a warm start
@@ -40,6 +42,8 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
                                   dual=True, max_iter=1000, random_state=seed)
     if name == "svm":
         return RatioSVC(C=0.11, ratio=9.8, random_state=seed)
+    if name == "svm-asreview":
+        return RatioSVC(C=0.11, ratio=9.8, normalise=True, random_state=seed)
     if name == "svm-balanced":
         return LinearSVC(C=0.5, class_weight="balanced", dual=True, max_iter=2000,
                          random_state=seed)
@@ -53,17 +57,25 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
-        f"unknown classifier {name!r}; choose from logistic, svm, nb, sgd, ensemble "
-        "or members joined with '+'"
+        f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, nb, sgd, "
+        "ensemble or members joined with '+'"
     )
 
 
-def ratio_weights(y: np.ndarray, ratio: float) -> np.ndarray:
+def ratio_weights(y: np.ndarray, ratio: float, normalise: bool = False) -> np.ndarray:
     """Sample weights giving the relevant class ``ratio`` times the irrelevant class's
-    total weight (ASReview's "balanced" sampler with a ratio)."""
+    total weight (ASReview's "balanced" sampler with a ratio).
+
+    ``normalise`` rescales them to sum to ``len(y)``, as ASReview does; without it
+    the relevant records weigh 1 each, so the fit is regularised more strongly
+    the larger the share of irrelevant decisions.
+    """
     y = np.asarray(y)
     n1, n0 = int((y == 1).sum()), int((y == 0).sum())
-    return np.where(y == 1, 1.0, n1 / (ratio * max(n0, 1)))
+    weights = np.where(y == 1, 1.0, n1 / (ratio * max(n0, 1)))
+    if normalise and weights.sum() > 0:
+        weights = weights * (len(y) / weights.sum())
+    return weights
 
 
 class RatioSVC(LinearSVC):
@@ -71,15 +83,18 @@ class RatioSVC(LinearSVC):
 
     ``C=0.11`` and ``ratio=9.8`` are the values ASReview's developers found on the
     SYNERGY datasets for their default model (ELAS u4); not tuned on our data.
+    ``normalise=True`` rescales the weights as ASReview does (see :func:`ratio_weights`).
     """
 
-    def __init__(self, C: float = 0.11, ratio: float = 9.8, random_state: int | None = None) -> None:
+    def __init__(self, C: float = 0.11, ratio: float = 9.8, random_state: int | None = None,
+                 normalise: bool = False) -> None:
         super().__init__(C=C, dual=True, max_iter=2000, random_state=random_state)
         self.ratio = ratio
+        self.normalise = normalise
 
     def fit(self, X, y, sample_weight=None):  # noqa: D102 - LinearSVC.fit with ratio weights
         if sample_weight is None:
-            sample_weight = ratio_weights(y, self.ratio)
+            sample_weight = ratio_weights(y, self.ratio, self.normalise)
         return super().fit(X, y, sample_weight=sample_weight)
 
 
