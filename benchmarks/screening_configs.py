@@ -1,0 +1,114 @@
+"""Benchmark: engine configurations against ASReview LAB over several seeds.
+
+A single seed is a noisy judge: on the datasets with 9-16 relevant records WSS@95
+needs every one of them, so one hard record moves the score by 0.3. This script
+replays each configuration ``FEATURES:CLASSIFIER`` (names as in
+:func:`logicmap.screening.features.make_features` and
+:func:`logicmap.screening.models.make_classifier`) on every shared screening
+dataset for every seed, with the priors drawn by that seed, and compares with
+ASReview LAB 3.0.8 run on the same priors and seed.
+
+ASReview's orders are cached in ``benchmarks/.asreview-cache/`` (git-ignored):
+its runs take minutes and do not change between configurations.
+
+Prints one JSON line per configuration (mean WSS@95 over datasets and seeds,
+the same for ASReview, wins per dataset-seed pair and per dataset on seed means,
+time) and one line for ASReview.
+
+Usage::
+
+    .venv/bin/python benchmarks/screening_configs.py --seeds 1,2,3 \\
+        tfidf:svm tfidf-asreview:svm-asreview
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from logicmap.screening import ActiveLearner, draw_priors, simulate, summarise
+from logicmap.screening.dataset import load_labelled
+from logicmap.screening.features import make_features
+
+from screening_vs_asreview import DATA, ROOT, run_asreview
+
+CACHE = ROOT / "benchmarks" / ".asreview-cache"
+
+
+def asreview_wss(path: Path, labels: np.ndarray, seed: int) -> float:
+    """ASReview's WSS@95 on ``path`` with ``seed`` (cached order, else a fresh run)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / f"{path.stem}_seed{seed}.json"
+    priors = draw_priors(labels, seed)
+    if cached.exists() and json.loads(cached.read_text())["priors"] == priors:
+        order = np.array(json.loads(cached.read_text())["order"])
+    else:
+        order, wall = run_asreview(path, priors, seed)
+        cached.write_text(json.dumps({"priors": priors, "order": order.tolist(), "wall": wall}))
+    metrics = summarise(labels[order], n_total=len(labels), n_relevant=int(labels.sum()),
+                        n_priors=2)
+    return float(metrics["wss@95"])
+
+
+def run_config(config: str, datasets: list, seeds: list[int]) -> dict[tuple[str, int], float]:
+    """WSS@95 of one configuration for every (dataset, seed)."""
+    features, classifier = config.split(":")
+    scores = {}
+    for path, data in datasets:
+        matrix = make_features(features).fit_transform(data.texts)
+        for seed in seeds:
+            learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+            result = simulate(data.texts, data.labels, seed=seed, learner=learner,
+                              matrix=matrix, rules=[])
+            scores[(path.stem, seed)] = float(result.metrics["wss@95"])
+    return scores
+
+
+def compare(name: str, ours: dict, theirs: dict, seconds: float) -> dict:
+    """Summary line of one configuration against ASReview."""
+    keys = sorted(ours)
+    by_dataset: dict[str, list[tuple[float, float]]] = {}
+    for key in keys:
+        by_dataset.setdefault(key[0], []).append((ours[key], theirs[key]))
+    means = {d: tuple(np.mean(v, axis=0)) for d, v in by_dataset.items()}
+    return {
+        "config": name, "runs": len(keys),
+        "mean_wss@95": round(float(np.mean([ours[k] for k in keys])), 4),
+        "mean_asreview_wss@95": round(float(np.mean([theirs[k] for k in keys])), 4),
+        "wins_runs": int(sum(ours[k] > theirs[k] for k in keys)),
+        "wins_datasets_on_seed_means": int(sum(o > t for o, t in means.values())),
+        "datasets": len(means), "seconds": round(seconds, 1),
+        "per_dataset": {d: round(float(o), 3) for d, (o, _) in means.items()},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("configs", nargs="*", default=["tfidf:svm"])
+    parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--file", dest="files", action="append", type=Path,
+                        help="a dataset CSV (repeatable; default: every shared one)")
+    args = parser.parse_args(argv)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    paths = args.files or sorted(DATA.glob("*.csv"))
+    datasets = [(p, load_labelled(p)) for p in paths]
+    theirs = {(p.stem, s): asreview_wss(p, np.asarray(d.labels), s)
+              for p, d in datasets for s in seeds}
+    per_dataset = {p.stem: round(float(np.mean([theirs[(p.stem, s)] for s in seeds])), 3)
+                   for p, _ in datasets}
+    print(json.dumps({"config": "asreview-3.0.8-default", "runs": len(theirs),
+                      "mean_wss@95": round(float(np.mean(list(theirs.values()))), 4),
+                      "per_dataset": per_dataset}), flush=True)
+    for config in args.configs:
+        start = time.perf_counter()
+        ours = run_config(config, datasets, seeds)
+        print(json.dumps(compare(config, ours, theirs, time.perf_counter() - start)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
