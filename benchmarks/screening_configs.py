@@ -44,8 +44,9 @@ def asreview_wss(path: Path, labels: np.ndarray, seed: int) -> float:
     CACHE.mkdir(parents=True, exist_ok=True)
     cached = CACHE / f"{path.stem}_seed{seed}.json"
     priors = draw_priors(labels, seed)
-    if cached.exists() and json.loads(cached.read_text())["priors"] == priors:
-        order = np.array(json.loads(cached.read_text())["order"])
+    stored = json.loads(cached.read_text()) if cached.exists() else {}
+    if stored.get("priors") == priors:
+        order = np.array(stored["order"])
     else:
         order, wall = run_asreview(path, priors, seed)
         cached.write_text(json.dumps({"priors": priors, "order": order.tolist(), "wall": wall}))

@@ -88,12 +88,13 @@ def simulate_command(
     from logicmap.screening.simulation import simulate
 
     err = Console(stderr=True)
-    try:
-        make_features(features), make_classifier(classifier), make_query(query)
+    try:  # built once here, so a bad name fails before any data is read
+        learner = ActiveLearner(features=make_features(features),
+                                classifier=make_classifier(classifier, seed=seed),
+                                query=make_query(query), seed=seed)
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=2) from None
-    learner = ActiveLearner(features=features, classifier=classifier, query=query, seed=seed)
     try:
         priors = parse_prior_ids(prior_ids)
         dataset = load_labelled(data)

@@ -124,17 +124,17 @@ def test_cli_bad_input_no_traceback(tmp_path, body, args, message):
 
 def test_cli_engine_options_choose_the_model(tmp_path):
     data = shared_path("screening/Cohen_2006_Antihistamines.csv")
-    summaries = {}
+    orders = {}
     for name, extra in (("default", []),
                         ("asreview", ["--features", "tfidf-asreview", "--classifier",
                                       "svm-asreview"])):
         result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "2", "--prior-ids",
                                             "10,4", "--output", str(tmp_path / name), *extra])
         assert result.exit_code == 0, result.output
-        summaries[name] = (tmp_path / name / "order.csv").read_text()
+        orders[name] = (tmp_path / name / "order.csv").read_text()
     # same priors, different model: the orders must differ after the priors
-    assert summaries["default"].splitlines()[:3] == summaries["asreview"].splitlines()[:3]
-    assert summaries["default"] != summaries["asreview"]
+    assert orders["default"].splitlines()[:3] == orders["asreview"].splitlines()[:3]
+    assert orders["default"] != orders["asreview"]
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [

@@ -57,8 +57,8 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
-        f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, nb, sgd, "
-        "ensemble or members joined with '+'"
+        f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
+        "nb, sgd, ensemble or members joined with '+'"
     )
 
 
