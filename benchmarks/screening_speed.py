@@ -54,11 +54,12 @@ def synthetic(texts: list[str], labels: np.ndarray, n: int, rng: np.random.Gener
     return out, labels[first]
 
 
-def time_size(texts, labels, *, labelled: int, decisions: int, seed: int) -> dict:
+def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
+              features: str = "auto", classifier: str = "auto") -> dict:
     """Feature time and per-decision retrain+rank times at one size."""
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
-    learner = ActiveLearner(seed=seed).fit(texts)
+    learner = ActiveLearner(features=features, classifier=classifier, seed=seed).fit(texts)
     features_s = time.perf_counter() - start
     relevant = np.flatnonzero(labels == 1)
     irrelevant = np.flatnonzero(labels == 0)
@@ -73,6 +74,7 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int) -> dic
         times.append(time.perf_counter() - start)
         learner.label(pick, int(labels[pick]))
     return {
+        "engine": f"{learner.features_}:{learner.classifier_}",
         "records": len(texts), "features": learner.X_.shape[1], "nnz": int(learner.X_.nnz),
         "labelled_at_start": labelled, "decisions": decisions,
         "feature_seconds": round(features_s, 2),
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labelled", type=int, default=200)
     parser.add_argument("--decisions", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--features", default="auto", help="as `logicmap simulate --features`")
+    parser.add_argument("--classifier", default="auto", help="as `logicmap simulate --classifier`")
     args = parser.parse_args(argv)
     texts, labels = source_corpus()
     rows = []
@@ -94,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = np.random.default_rng(args.seed + n)
         data, y = synthetic(texts, labels, n, rng)
         row = time_size(data, y, labelled=min(args.labelled, n // 2), decisions=args.decisions,
-                        seed=args.seed)
+                        seed=args.seed, features=args.features, classifier=args.classifier)
         rows.append(row)
         print(json.dumps(row), flush=True)
     growth = {

@@ -61,12 +61,13 @@ def simulate_command(
     output: Path = typer.Option(Path("simulation"), "--output", "-o",
                                 help="Directory for order.csv and the recall-curve charts."),
     features: str = typer.Option(
-        "tfidf", "--features",
-        help="tfidf, tfidf-char, tfidf-word+char, tfidf-asreview or embed ([embed] extra)."),
+        "auto", "--features",
+        help="auto (tfidf+embed with the [embed] extra, else tfidf), tfidf, tfidf-char, "
+             "tfidf-word+char, tfidf-asreview, embed or tfidf+embed."),
     classifier: str = typer.Option(
-        "svm", "--classifier",
-        help="svm, svm-asreview, svm-balanced, logistic, nb, sgd, ensemble, or members "
-             "joined with '+'."),
+        "auto", "--classifier",
+        help="auto (svm-fusion for tfidf+embed, else svm), svm, svm-fusion, svm-asreview, "
+             "svm-balanced, logistic, nb, sgd, ensemble, or members joined with '+'."),
     query: str = typer.Option("max", "--query", help="max, uncertainty or mixed."),
 ) -> None:
     """Simulate screening DATA with the active-learning engine and report the work saved.
@@ -81,13 +82,14 @@ def simulate_command(
     """
     from logicmap.screening.chart import save_recall_chart
     from logicmap.screening.dataset import load_labelled
-    from logicmap.screening.engine import ActiveLearner
+    from logicmap.screening.engine import ActiveLearner, resolve_engine
     from logicmap.screening.features import make_features
     from logicmap.screening.models import make_classifier
     from logicmap.screening.query import make_query
     from logicmap.screening.simulation import simulate
 
     err = Console(stderr=True)
+    features, classifier = resolve_engine(features, classifier)
     try:  # built once here, so a bad name fails before any data is read
         learner = ActiveLearner(features=make_features(features),
                                 classifier=make_classifier(classifier, seed=seed),
@@ -109,7 +111,8 @@ def simulate_command(
     output.mkdir(parents=True, exist_ok=True)
     write_order(output / "order.csv", result.order, result.labels)
     charts = save_recall_chart(result.labels, output, title=f"Recall curve: {dataset.name}")
-    summary = {"dataset": dataset.name, **result.summary(),
+    summary = {"dataset": dataset.name, "features": features, "classifier": classifier,
+               **result.summary(),
                "order_csv": str(output / "order.csv"), "charts": [str(c) for c in charts]}
     typer.echo(json.dumps(summary))
 

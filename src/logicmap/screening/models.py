@@ -18,6 +18,9 @@ Names accepted by :func:`make_classifier`:
 ``nb``        multinomial naive Bayes with balanced sample weights
 ``sgd``       SGD logistic regression refitted with a warm start
 ``ensemble``  rank average of logistic + svm + nb
+``svm-fusion`` for ``tfidf+embed`` features: one SVM on the TF-IDF columns (C=0.11)
+              and one on the embedding columns (C=1), combined by their *best*
+              rank, so a record either model ranks near the top comes early
 """
 
 from __future__ import annotations
@@ -54,11 +57,13 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
                              warm_start=True, max_iter=20, tol=None, random_state=seed)
     if name == "ensemble":
         return RankEnsemble(["logistic", "svm", "nb"], seed=seed)
+    if name == "svm-fusion":
+        return fusion_classifier(seed=seed)
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
-        "nb, sgd, ensemble or members joined with '+'"
+        "nb, sgd, ensemble, svm-fusion or members joined with '+'"
     )
 
 
@@ -142,37 +147,69 @@ def rank_scores(values: np.ndarray) -> np.ndarray:
 
 
 class RankEnsemble(ClassifierMixin, BaseEstimator):
-    """Average of the members' rank scores (robust to their different score scales).
+    """Members' rank scores combined: their mean (default) or their maximum.
+
+    Ranks make the members' different score scales comparable. ``combine="max"``
+    puts a record first when *any* member ranks it first (the mean ties a record
+    one member finds and the other buries to a middling rank). ``blocks``, one
+    ``(start, stop)`` column range per member (negative counts from the end, None
+    for all), fits each member on its own columns: with stacked features such as
+    TF-IDF beside sentence embeddings, each model sees one view of the text.
 
     ``predict_proba`` averages the members' probability-like outputs (used by the
-    uncertainty query); ``decision_function`` returns the mean rank in [0, 1].
+    uncertainty query); ``decision_function`` returns the combined rank in [0, 1].
     """
 
     def __init__(self, members: Sequence[str | BaseEstimator] = ("logistic", "svm", "nb"),
-                 seed: int = 0) -> None:
+                 seed: int = 0, combine: str = "mean",
+                 blocks: Sequence[tuple[int | None, int | None]] | None = None) -> None:
         self.members = members
         self.seed = seed
+        self.combine = combine
+        self.blocks = blocks
+
+    @property
+    def needs_all_columns(self) -> bool:
+        """Block members index columns by position, so the engine must not drop any."""
+        return self.blocks is not None
 
     def fit(self, X, y) -> "RankEnsemble":
-        """Fit every member on the labelled rows."""
+        """Fit every member on the labelled rows (on its own block of columns)."""
+        if self.combine not in ("mean", "max"):
+            raise ValueError(f"combine must be 'mean' or 'max', not {self.combine!r}")
+        blocks = self.blocks if self.blocks is not None else [(None, None)] * len(self.members)
+        if len(blocks) != len(self.members):
+            raise ValueError(f"{len(blocks)} column blocks for {len(self.members)} members")
         y = np.asarray(y)
         self.classes_ = np.unique(y)
-        self.estimators_ = [make_classifier(m, seed=self.seed).fit(X, y) for m in self.members]
-        self._stack()
-        return self
-
-    def _stack(self) -> None:
-        parts = [linear_parts(e) for e in self.estimators_]
+        self.estimators_, parts = [], []
+        for member, (start, stop) in zip(self.members, blocks):
+            columns = slice(start, stop)
+            estimator = make_classifier(member, seed=self.seed).fit(X[:, columns], y)
+            w, b = linear_parts(estimator)
+            full = np.zeros(X.shape[1], dtype=np.float32)
+            full[columns] = w
+            self.estimators_.append(estimator)
+            parts.append((full, b))
         self.coef_matrix_ = np.column_stack([w for w, _ in parts]).astype(np.float32)
         self.intercepts_ = np.array([b for _, b in parts], dtype=np.float32)
+        return self
 
     def raw_scores(self, X) -> np.ndarray:
         """Each member's linear score, one column per member."""
         return np.asarray(X @ self.coef_matrix_) + self.intercepts_
 
+    def combine_ranks(self, raw: np.ndarray) -> np.ndarray:
+        """One score per row from the members' raw scores (higher: more likely relevant)."""
+        ranks = rank_scores(raw)
+        if self.combine == "max":
+            # the mean breaks ties between records that share a best rank
+            return ranks.max(axis=1) + 1e-3 * ranks.mean(axis=1)
+        return ranks.mean(axis=1)
+
     def decision_function(self, X) -> np.ndarray:
-        """Mean rank of each row across members (higher: more likely relevant)."""
-        return rank_scores(self.raw_scores(X)).mean(axis=1)
+        """Combined rank of each row across members (higher: more likely relevant)."""
+        return self.combine_ranks(self.raw_scores(X))
 
     def predict_proba(self, X) -> np.ndarray:
         """Mean of the members' probability-like outputs, as ``[P(0), P(1)]`` columns."""
@@ -211,4 +248,18 @@ def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None
     proba = to_probability(raw).mean(axis=1)
     if raw.shape[1] == 1:
         return raw[:, 0].astype(np.float64), proba
-    return rank_scores(raw).mean(axis=1), proba
+    return model.combine_ranks(raw), proba
+
+
+def fusion_classifier(seed: int = 0, embedding_dimension: int = 384) -> RankEnsemble:
+    """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
+    ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
+
+    C=1 for the embeddings is not tuned: dense unit vectors need less
+    regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
+    default."""
+    return RankEnsemble(
+        [RatioSVC(C=0.11, ratio=9.8, random_state=seed), RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
+        seed=seed, combine="max",
+        blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
+    )
