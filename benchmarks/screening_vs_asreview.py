@@ -37,7 +37,8 @@ import numpy as np
 
 from logicmap.screening import draw_priors, simulate, summarise
 from logicmap.screening.dataset import load_labelled
-from logicmap.screening.features import TfidfFeatures
+from logicmap.screening.engine import ActiveLearner, default_engine
+from logicmap.screening.features import make_features
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"
@@ -117,9 +118,11 @@ def calibration(paths: list[Path], seeds: list[int]) -> dict:
     outcomes: dict[str, list[tuple[float, float]]] = {}
     for path in paths:
         data = load_labelled(path)
-        X = TfidfFeatures().fit_transform(data.texts)
+        features, classifier = default_engine()
+        X = make_features(features).fit_transform(data.texts)
         for seed in seeds:
-            result = simulate(data.texts, data.labels, seed=seed, matrix=X)
+            learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+            result = simulate(data.texts, data.labels, seed=seed, matrix=X, learner=learner)
             for rule, out in result.stopping.items():
                 outcomes.setdefault(rule, []).append((out["recall"], out["work_saved"]))
             print(json.dumps({"calibration": path.name, "seed": seed,
@@ -150,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         row = compare(path, args.seed, not args.no_asreview)
         rows.append(row)
         print(json.dumps(row), flush=True)
-    final: dict = {"datasets": len(rows) or len(paths)}
+    final: dict = {"engine": ":".join(default_engine()), "datasets": len(rows) or len(paths)}
     for key in ("wss@95", "recall@10%", "wss@100", "ms_per_decision"):
         for engine in ("ours", "asreview"):
             values = [r[f"{engine}_{key}"] for r in rows if r.get(f"{engine}_{key}") is not None]

@@ -237,3 +237,12 @@ def test_fusion_classifier_keeps_every_column():
     top = learner.rank()[:5]
     assert learner.columns_ is None  # blocks are positional: no column reduction
     assert sum(labels[i] for i in top) >= 4
+
+
+def test_fusion_refuses_a_matrix_without_embeddings():
+    from logicmap.screening.features import TfidfFeatures
+
+    texts, _ = toy_corpus()
+    words = TfidfFeatures().fit_transform(texts)
+    with pytest.raises(ValueError, match="tfidf\\+embed"):
+        ActiveLearner(classifier="svm-fusion").fit(matrix=words)

@@ -32,7 +32,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
-from logicmap.screening.features import embeddings_available, make_features
+from logicmap.screening.features import EMBED_DIMENSION, embeddings_available, make_features
 from logicmap.screening.models import DEFAULT_CLASSIFIER, make_classifier, score_records
 from logicmap.screening.query import make_query
 
@@ -133,6 +133,8 @@ class ActiveLearner(BaseEstimator):
         else:
             self.extractor_ = None
         self.X_ = sparse.csr_matrix(matrix) if sparse.issparse(matrix) else np.asarray(matrix)
+        if self.classifier_ == FUSION_ENGINE[1]:
+            _check_fusion_matrix(self.X_)
         n = self.X_.shape[0]
         self.rng_ = np.random.default_rng(self.seed)
         self.jitter_ = self.rng_.permutation(n)
@@ -273,6 +275,21 @@ class ActiveLearner(BaseEstimator):
         pooled = score[pool]
         best = pool[pooled == pooled.max()]
         return int(best[np.argmin(self.jitter_[best])])
+
+
+def _check_fusion_matrix(X: Any) -> None:
+    """``svm-fusion`` reads the last columns as embeddings: refuse a matrix without them
+    (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
+    block = X[:, -EMBED_DIMENSION:] if X.shape[1] > EMBED_DIMENSION else None
+    if block is None or not sparse.issparse(block):
+        filled = 0 if block is None else int(np.count_nonzero(block))
+    else:
+        filled = block.nnz
+    rows_with_text = int((np.asarray(abs(X).sum(axis=1)).ravel() > 0).sum())
+    if filled < 0.9 * rows_with_text * EMBED_DIMENSION:
+        raise ValueError(
+            "the svm-fusion classifier needs tfidf+embed features (embeddings in the last "
+            f"{EMBED_DIMENSION} columns); this matrix has no such block")
 
 
 def _warm(model: BaseEstimator | None) -> bool:

@@ -234,7 +234,19 @@ class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
 
 @lru_cache(maxsize=2)
 def _load_model(loader: Any, path: str) -> Any:
-    """The sentence model at ``path``, loaded once per process (loading takes seconds)."""
+    """The sentence model at ``path``, loaded once per process (loading takes seconds).
+
+    Offline, and without the library's progress bars: they would land in the
+    CLI's output (whose last line must stay the JSON summary)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - sentence-transformers always brings it
+        pass
     return loader(path, device="cpu")
 
 
