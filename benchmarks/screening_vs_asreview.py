@@ -116,9 +116,9 @@ def compare(path: Path, seed: int, with_asreview: bool) -> dict:
 def calibration(paths: list[Path], seeds: list[int]) -> dict:
     """Share of seeded runs in which each stopping rule reached 95% recall."""
     outcomes: dict[str, list[tuple[float, float]]] = {}
+    features, classifier = default_engine()
     for path in paths:
         data = load_labelled(path)
-        features, classifier = default_engine()
         X = make_features(features).fit_transform(data.texts)
         for seed in seeds:
             learner = ActiveLearner(features=features, classifier=classifier, seed=seed)

@@ -133,8 +133,6 @@ class ActiveLearner(BaseEstimator):
         else:
             self.extractor_ = None
         self.X_ = sparse.csr_matrix(matrix) if sparse.issparse(matrix) else np.asarray(matrix)
-        if self.classifier_ == FUSION_ENGINE[1]:
-            _check_fusion_matrix(self.X_)
         n = self.X_.shape[0]
         self.rng_ = np.random.default_rng(self.seed)
         self.jitter_ = self.rng_.permutation(n)
@@ -142,6 +140,8 @@ class ActiveLearner(BaseEstimator):
         self.labels_ = np.full(n, UNLABELLED, dtype=np.int8)
         nnz = self.X_.getnnz(axis=1) if sparse.issparse(self.X_) else (self.X_ != 0).sum(axis=1)
         self.empty_ = np.asarray(nnz).ravel() == 0
+        if self.classifier_ == FUSION_ENGINE[1]:
+            _check_fusion_matrix(self.X_, rows_with_text=int((~self.empty_).sum()))
         self.history_: list[int] = []
         self.model_: BaseEstimator | None = None
         self.columns_: np.ndarray | None = None
@@ -277,15 +277,13 @@ class ActiveLearner(BaseEstimator):
         return int(best[np.argmin(self.jitter_[best])])
 
 
-def _check_fusion_matrix(X: Any) -> None:
+def _check_fusion_matrix(X: Any, rows_with_text: int) -> None:
     """``svm-fusion`` reads the last columns as embeddings: refuse a matrix without them
     (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
-    block = X[:, -EMBED_DIMENSION:] if X.shape[1] > EMBED_DIMENSION else None
-    if block is None or not sparse.issparse(block):
-        filled = 0 if block is None else int(np.count_nonzero(block))
-    else:
-        filled = block.nnz
-    rows_with_text = int((np.asarray(abs(X).sum(axis=1)).ravel() > 0).sum())
+    filled = 0
+    if X.shape[1] > EMBED_DIMENSION:
+        block = X[:, -EMBED_DIMENSION:]
+        filled = block.nnz if sparse.issparse(block) else int(np.count_nonzero(block))
     if filled < 0.9 * rows_with_text * EMBED_DIMENSION:
         raise ValueError(
             "the svm-fusion classifier needs tfidf+embed features (embeddings in the last "

@@ -33,6 +33,8 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_sample_weight
 
+from logicmap.screening.features import EMBED_DIMENSION
+
 DEFAULT_CLASSIFIER = "svm"
 
 
@@ -177,20 +179,25 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         """Fit every member on the labelled rows (on its own block of columns)."""
         if self.combine not in ("mean", "max"):
             raise ValueError(f"combine must be 'mean' or 'max', not {self.combine!r}")
-        blocks = self.blocks if self.blocks is not None else [(None, None)] * len(self.members)
+        blocks = self.blocks if self.blocks is not None else [None] * len(self.members)
         if len(blocks) != len(self.members):
             raise ValueError(f"{len(blocks)} column blocks for {len(self.members)} members")
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         self.estimators_, parts = [], []
-        for member, (start, stop) in zip(self.members, blocks):
-            columns = slice(start, stop)
-            estimator = make_classifier(member, seed=self.seed).fit(X[:, columns], y)
-            w, b = linear_parts(estimator)
-            full = np.zeros(X.shape[1], dtype=np.float32)
-            full[columns] = w
+        for member, block in zip(self.members, blocks):
+            model = make_classifier(member, seed=self.seed)
+            if block is None:  # the whole matrix: no column copy
+                estimator = model.fit(X, y)
+                w, b = linear_parts(estimator)
+            else:
+                columns = slice(*block)
+                estimator = model.fit(X[:, columns], y)
+                w_block, b = linear_parts(estimator)
+                w = np.zeros(X.shape[1], dtype=np.float32)
+                w[columns] = w_block
             self.estimators_.append(estimator)
-            parts.append((full, b))
+            parts.append((w, b))
         self.coef_matrix_ = np.column_stack([w for w, _ in parts]).astype(np.float32)
         self.intercepts_ = np.array([b for _, b in parts], dtype=np.float32)
         return self
@@ -251,7 +258,7 @@ def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None
     return model.combine_ranks(raw), proba
 
 
-def fusion_classifier(seed: int = 0, embedding_dimension: int = 384) -> RankEnsemble:
+def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION) -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
 
@@ -259,7 +266,7 @@ def fusion_classifier(seed: int = 0, embedding_dimension: int = 384) -> RankEnse
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
     default."""
     return RankEnsemble(
-        [RatioSVC(C=0.11, ratio=9.8, random_state=seed), RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
+        ["svm", RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
         seed=seed, combine="max",
         blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
     )
