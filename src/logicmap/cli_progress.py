@@ -43,3 +43,24 @@ def import_progress(console: Console, *, enabled: bool = True) -> Iterator[Progr
             bar.update(tasks[stage], completed=done, description=f"{label} {name}")
 
         yield callback
+
+
+@contextmanager
+def count_progress(console: Console, description: str) -> Iterator:
+    """A ``callback(done, total)`` drawing one bar (shown once the first report arrives)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task: list[int] = []
+
+        def callback(done: int, total: int) -> None:
+            if not task:
+                task.append(bar.add_task(description, total=total))
+            bar.update(task[0], completed=done, total=total)
+
+        yield callback

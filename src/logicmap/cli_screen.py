@@ -53,6 +53,7 @@ def screen(
 
     Example: logicmap screen -p review.db --reviewer ana
     """
+    from logicmap.cli_progress import count_progress
     from logicmap.coding.project import project_codebook
     from logicmap.screening.decisions import ScreeningError, exclusion_reasons
     from logicmap.screening.session import ScreeningSession
@@ -65,7 +66,9 @@ def screen(
         raise typer.Exit(1) from exc
     with store:
         try:
-            session = ScreeningSession(store, reviewer=reviewer, stage=stage, seed=seed, criteria=criteria)
+            with count_progress(err, "Embedding titles and abstracts (once per text)") as progress:
+                session = ScreeningSession(store, reviewer=reviewer, stage=stage, seed=seed,
+                                           criteria=criteria, progress=progress)
         except (ScreeningError, ValueError) as exc:
             err.print(f"[bold red]Error:[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc

@@ -84,12 +84,12 @@ def test_packaged_model_path_uses_the_offline_package(monkeypatch, tmp_path):
     import sys
     import types
 
-    from logicmap.screening import features
+    from logicmap.screening import embeddings
 
-    fake = types.ModuleType(features.EMBED_MODEL_PACKAGE)
+    fake = types.ModuleType(embeddings.EMBED_MODEL_PACKAGE)
     fake.get_model_path = lambda: tmp_path / "model"
-    monkeypatch.setitem(sys.modules, features.EMBED_MODEL_PACKAGE, fake)
-    assert features._packaged_model_path() == str(tmp_path / "model")
+    monkeypatch.setitem(sys.modules, embeddings.EMBED_MODEL_PACKAGE, fake)
+    assert embeddings._packaged_model_path() == str(tmp_path / "model")
 
 
 def test_tfidf_and_embeddings_stacked():

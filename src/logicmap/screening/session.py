@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from logicmap.dedupe.pipeline import canonical_record_ids
 from logicmap.screening.decisions import decisions_of, final_decisions, record_decision, undo_last
-from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.embeddings import EmbedProgress
+from logicmap.screening.engine import ActiveLearner, resolve_engine
+from logicmap.screening.features import make_features
 from logicmap.screening.stopping import BuscarRule
+from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.models import RecordRow
 from logicmap.store.project import Project
 
@@ -32,17 +35,29 @@ class Progress:
 
 
 class ScreeningSession:
-    """One reviewer screening one stage of a project with active learning."""
+    """One reviewer screening one stage of a project with active learning.
+
+    ``features`` and ``classifier`` name the engine (``"auto"``: see
+    :func:`~logicmap.screening.engine.default_engine`). Sentence embeddings are
+    cached in the project store, so only the first session of a project (or
+    new and edited records) pays for them; ``progress(done, total)`` hears
+    about that work.
+    """
 
     def __init__(
         self, project: Project, *, reviewer: str, stage: str = "title_abstract", seed: int = 0,
         criteria: str | None = None, recall_target: float = 0.95, confidence: float = 0.95,
+        features: str = "auto", classifier: str = "auto", progress: EmbedProgress | None = None,
     ) -> None:
         self.project, self.reviewer, self.stage = project, reviewer, stage
         self.record_ids = self._candidates()
         self.position = {record_id: i for i, record_id in enumerate(self.record_ids)}
         texts = self._texts()
-        self.learner = ActiveLearner(seed=seed, criteria=criteria).fit(texts)
+        self.engine = resolve_engine(features, classifier)
+        extractor = make_features(self.engine[0], embedding_cache=ProjectEmbeddingCache(project),
+                                  progress=progress)
+        self.learner = ActiveLearner(features=extractor, classifier=self.engine[1], seed=seed,
+                                     criteria=criteria).fit(texts)
         self.order: list[int] = []  # labels in screening order, for the stopping rule
         self.set_aside: set[int] = set()  # "maybe": decided for now, not a label to learn from
         self.rule = BuscarRule(recall_target=recall_target, confidence=confidence)
@@ -52,7 +67,7 @@ class ScreeningSession:
                 self.order.append(_LABEL[decision])
             elif record_id in self.position:
                 self.set_aside.add(self.position[record_id])
-        project.set_setting("screening.model", "TF-IDF features, default active-learning classifier (logicmap)")
+        project.set_setting("screening.model", engine_description(*self.engine))
         project.set_setting(
             "screening.stopping_rule",
             f"statistical stopping (Callaghan & Müller-Hansen 2020): recall >= {recall_target:.0%} "
@@ -114,3 +129,13 @@ class ScreeningSession:
         total = len(self.record_ids)
         p = buscar_p(self.order, total, self.rule.recall_target) if self.order else 1.0
         return Progress(len(self.order), total, sum(self.order), p, p < 1 - self.rule.confidence)
+
+
+def engine_description(features: str, classifier: str) -> str:
+    """The screening engine in words, for the project's methods record."""
+    known = {
+        ("tfidf+embed", "svm-fusion"): "TF-IDF and all-MiniLM-L6-v2 sentence embeddings, one linear "
+                                       "SVM on each, the better rank of the two first (logicmap svm-fusion)",
+        ("tfidf", "svm"): "TF-IDF features, class-weighted linear SVM (logicmap)",
+    }
+    return known.get((features, classifier), f"{features} features, {classifier} classifier (logicmap)")

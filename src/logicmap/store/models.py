@@ -315,3 +315,16 @@ class SuggestionFeedback(Base):
     accepted: Mapped[bool]
     reviewer: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TextEmbedding(Base):
+    """A cached sentence embedding, by model and SHA-256 of the embedded text.
+
+    Keyed by text rather than record, so records sharing a text share a vector
+    and an edited title or abstract is embedded afresh."""
+
+    __tablename__ = "text_embeddings"
+
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

