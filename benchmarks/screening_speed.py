@@ -8,6 +8,15 @@ inherits the first one's label. For each size the engine starts with
 classes present), then makes ``--decisions`` more decisions; the median
 retrain+rank time of those is reported, with the growth between sizes.
 
+With sentence embeddings (the default engine when the ``[embed]`` extra is
+installed) the embedding block of a synthetic record is the normalised sum of
+its two source records' embeddings, which are computed once and kept in the
+benchmarks' embedding cache (``benchmarks/.embedding-cache.db``). Embedding
+100,000 new texts would take hours on a CPU and is a one-off cost per project
+(kept in the project store), while retrain+rank depends on the matrix's shape
+and density, not on the exact vectors; ``--embed-synthetic`` embeds the
+synthetic texts themselves instead (feature time then includes it).
+
 Prints one JSON line per size and a final JSON line with the growth factors.
 
 Usage::
@@ -24,8 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
+from scipy import sparse
+from sklearn.preprocessing import normalize
+
 from logicmap.screening import ActiveLearner
 from logicmap.screening.dataset import load_labelled
+from logicmap.screening.embeddings import EmbeddingFeatures
+from logicmap.screening.engine import FUSION_ENGINE, resolve_engine
+from logicmap.screening.features import make_features
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
 
@@ -44,22 +59,36 @@ def source_corpus() -> tuple[list[str], np.ndarray]:
 
 
 def synthetic(texts: list[str], labels: np.ndarray, n: int, rng: np.random.Generator):
-    """``n`` records mixing halves of two real records."""
+    """``n`` records mixing halves of two real records; also the two sources of each."""
     first = rng.integers(len(texts), size=n)
     second = rng.integers(len(texts), size=n)
     out = []
     for a, b in zip(first, second):
         wa, wb = texts[a].split(), texts[b].split()
         out.append(" ".join(wa[: len(wa) // 2 + 1] + wb[len(wb) // 2:]))
-    return out, labels[first]
+    return out, labels[first], (first, second)
+
+
+def composed_matrix(texts: list[str], sources: tuple[np.ndarray, np.ndarray],
+                    source_vectors: np.ndarray) -> sparse.csr_matrix:
+    """``tfidf+embed`` matrix whose embedding rows are composed from the source records'."""
+    words = make_features("tfidf").fit_transform(texts)
+    vectors = normalize(source_vectors[sources[0]] + source_vectors[sources[1]])
+    return sparse.hstack([words, sparse.csr_matrix(vectors.astype(np.float32))],
+                         format="csr", dtype=np.float32)
 
 
 def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
-              features: str = "auto", classifier: str = "auto") -> dict:
-    """Feature time and per-decision retrain+rank times at one size."""
+              features: str = "auto", classifier: str = "auto", compose=None,
+              embeddings: str = "none") -> dict:
+    """Feature time and per-decision retrain+rank times at one size. ``compose()``
+    builds the feature matrix when embeddings are composed; ``embeddings`` says
+    how the embedding block, if any, was made."""
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
-    learner = ActiveLearner(features=features, classifier=classifier, seed=seed).fit(texts)
+    matrix = None if compose is None else compose()
+    learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+    learner.fit(texts if matrix is None else None, matrix=matrix)
     features_s = time.perf_counter() - start
     relevant = np.flatnonzero(labels == 1)
     irrelevant = np.flatnonzero(labels == 0)
@@ -78,6 +107,7 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
         "records": len(texts), "features": learner.X_.shape[1], "nnz": int(learner.X_.nnz),
         "labelled_at_start": labelled, "decisions": decisions,
         "feature_seconds": round(features_s, 2),
+        "embeddings": embeddings,
         "median_ms": round(float(np.median(times) * 1000), 2),
         "p90_ms": round(float(np.percentile(times, 90) * 1000), 2),
     }
@@ -91,14 +121,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--features", default="auto", help="as `logicmap simulate --features`")
     parser.add_argument("--classifier", default="auto", help="as `logicmap simulate --classifier`")
+    parser.add_argument("--embed-synthetic", action="store_true",
+                        help="embed the synthetic texts instead of composing cached source embeddings")
     args = parser.parse_args(argv)
     texts, labels = source_corpus()
+    features, classifier = resolve_engine(args.features, args.classifier)
+    source_vectors = None
+    if features == FUSION_ENGINE[0] and not args.embed_synthetic:
+        from embedding_cache import open_cache, stderr_progress
+
+        source_vectors = EmbeddingFeatures(cache=open_cache(), progress=stderr_progress(
+            "source records")).fit_transform(texts)
+    embeddings = ("none" if features != FUSION_ENGINE[0] else "computed" if args.embed_synthetic
+                  else "composed from the source records' cached embeddings")
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         rng = np.random.default_rng(args.seed + n)
-        data, y = synthetic(texts, labels, n, rng)
+        data, y, sources = synthetic(texts, labels, n, rng)
+        compose = None if source_vectors is None else (
+            lambda: composed_matrix(data, sources, source_vectors))
         row = time_size(data, y, labelled=min(args.labelled, n // 2), decisions=args.decisions,
-                        seed=args.seed, features=args.features, classifier=args.classifier)
+                        seed=args.seed, features=features, classifier=classifier, compose=compose,
+                        embeddings=embeddings)
         rows.append(row)
         print(json.dumps(row), flush=True)
     growth = {
