@@ -88,10 +88,13 @@ def simulate_command(
     from logicmap.screening.query import make_query
     from logicmap.screening.simulation import simulate
 
+    from logicmap.cli_progress import count_progress
+
     err = Console(stderr=True)
     features, classifier = resolve_engine(features, classifier)
+    relay = _Relay()
     try:  # built once here, so a bad name fails before any data is read
-        learner = ActiveLearner(features=make_features(features),
+        learner = ActiveLearner(features=make_features(features, progress=relay),
                                 classifier=make_classifier(classifier, seed=seed),
                                 query=make_query(query), seed=seed)
     except ValueError as exc:
@@ -102,9 +105,11 @@ def simulate_command(
         dataset = load_labelled(data)
         for warning in dataset.warnings:
             err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        with count_progress(err, "Embedding titles and abstracts") as relay.target:
+            matrix = learner.features.fit_transform(dataset.texts)
         with _progress(err, len(dataset)) as callback:
             result = simulate(dataset.texts, dataset.labels, seed=seed, prior_ids=priors,
-                              learner=learner, callback=callback)
+                              learner=learner, callback=callback, matrix=matrix)
     except ScreeningDataError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=1) from None
@@ -115,6 +120,17 @@ def simulate_command(
                **result.summary(),
                "order_csv": str(output / "order.csv"), "charts": [str(c) for c in charts]}
     typer.echo(json.dumps(summary))
+
+
+class _Relay:
+    """A progress callback that forwards to ``target`` once one is set (the bar
+    exists only while the features are computed)."""
+
+    target = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.target is not None:
+            self.target(done, total)
 
 
 class _progress:
