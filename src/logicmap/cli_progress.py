@@ -11,20 +11,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from logicmap.records.importer import Progress as ProgressCallback
 
 
+def _bar(console: Console) -> Progress:
+    """A transient bar: description, bar, done/total, elapsed time."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
 @contextmanager
 def import_progress(console: Console, *, enabled: bool = True) -> Iterator[ProgressCallback | None]:
     """A callback showing files read and stored, or None when disabled."""
     if not enabled:
         yield None
         return
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with _bar(console) as bar:
         tasks: dict[str, int] = {}
 
         def callback(stage: str, name: str, done: int, total: int) -> None:
@@ -48,14 +47,7 @@ def import_progress(console: Console, *, enabled: bool = True) -> Iterator[Progr
 @contextmanager
 def count_progress(console: Console, description: str) -> Iterator:
     """A ``callback(done, total)`` drawing one bar (shown once the first report arrives)."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with _bar(console) as bar:
         task: list[int] = []
 
         def callback(done: int, total: int) -> None:
