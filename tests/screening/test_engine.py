@@ -246,3 +246,36 @@ def test_fusion_refuses_a_matrix_without_embeddings():
     words = TfidfFeatures().fit_transform(texts)
     with pytest.raises(ValueError, match="tfidf\\+embed"):
         ActiveLearner(classifier="svm-fusion").fit(matrix=words)
+
+
+def test_block_views_score_like_the_whole_matrix():
+    from scipy import sparse
+
+    from logicmap.screening.features import TfidfFeatures
+    from logicmap.screening.models import block_views, score_records
+
+    texts, labels = toy_corpus()
+    words = TfidfFeatures().fit_transform(texts)
+    rng = np.random.default_rng(1)
+    dense = rng.normal(size=(len(texts), 384)).astype(np.float32)
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    matrix = sparse.hstack([words, sparse.csr_matrix(dense)], format="csr")
+    model = make_classifier("svm-fusion", seed=0).fit(matrix[:40], np.asarray(labels[:40]))
+    views = block_views(matrix, model.blocks)
+    assert sparse.issparse(views[0]) and isinstance(views[1], np.ndarray)  # embeddings dense
+    whole, whole_p = score_records(model, matrix)
+    split, split_p = score_records(model, matrix, views=views)
+    assert np.allclose(model.raw_scores(matrix), model.block_raw_scores(views), atol=1e-5)
+    assert np.array_equal(np.argsort(-whole, kind="stable")[:30], np.argsort(-split, kind="stable")[:30])
+    assert np.allclose(whole_p, split_p, atol=1e-6)
+
+    learner = ActiveLearner(features="tfidf+embed", seed=0).fit(matrix=matrix)
+    for index in range(40):
+        learner.label(index, labels[index])
+    learner.next()
+    first_views = learner._block_views
+    learner.label(learner.next(), 0)
+    learner.next()
+    assert learner._block_views is first_views  # split once per dataset, not per decision
+    learner.fit(matrix=matrix)
+    assert learner._block_views is None

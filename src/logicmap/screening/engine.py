@@ -33,7 +33,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
 from logicmap.screening.features import EMBED_DIMENSION, embeddings_available, make_features
-from logicmap.screening.models import DEFAULT_CLASSIFIER, make_classifier, score_records
+from logicmap.screening.models import DEFAULT_CLASSIFIER, block_views, make_classifier, score_records
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
@@ -146,6 +146,7 @@ class ActiveLearner(BaseEstimator):
         self.model_: BaseEstimator | None = None
         self.columns_: np.ndarray | None = None
         self._stale = True
+        self._views_key = self._block_views = None
         self._criteria_vector = self._embed_criteria()
         if labels is not None:
             for index, value in enumerate(labels):
@@ -221,10 +222,21 @@ class ActiveLearner(BaseEstimator):
         """``(score, probability)`` for every record (retraining first if needed)."""
         self.retrain()
         if self.model_ is not None and self.can_train:
-            score, proba = score_records(self.model_, self.X_, self.columns_)
+            score, proba = score_records(self.model_, self.X_, self.columns_,
+                                         views=self._views(self.model_))
             return self._neutral_empty(score), proba
         score = self._cold_scores()
         return score, np.full(self.n_records, 0.5)
+
+    def _views(self, model: BaseEstimator) -> list | None:
+        """The matrix split by the model's column blocks (kept across decisions), if it has blocks."""
+        blocks = getattr(model, "blocks", None)
+        if blocks is None or not sparse.issparse(self.X_):
+            return None
+        key = tuple(None if b is None else tuple(b) for b in blocks)
+        if self._views_key != key:
+            self._views_key, self._block_views = key, block_views(self.X_, blocks)
+        return self._block_views
 
     def _neutral_empty(self, score: np.ndarray) -> np.ndarray:
         """Give records without any text the median score of all records with text.

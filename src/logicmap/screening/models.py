@@ -184,12 +184,13 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{len(blocks)} column blocks for {len(self.members)} members")
         y = np.asarray(y)
         self.classes_ = np.unique(y)
-        self.estimators_, parts = [], []
+        self.estimators_, parts, self.block_coefs_ = [], [], []
         for member, block in zip(self.members, blocks):
             model = make_classifier(member, seed=self.seed)
             if block is None:  # the whole matrix: no column copy
                 estimator = model.fit(X, y)
                 w, b = linear_parts(estimator)
+                w_block = w
             else:
                 columns = slice(*block)
                 estimator = model.fit(X[:, columns], y)
@@ -197,6 +198,7 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
                 w = np.zeros(X.shape[1], dtype=np.float32)
                 w[columns] = w_block
             self.estimators_.append(estimator)
+            self.block_coefs_.append(np.asarray(w_block, dtype=np.float32))
             parts.append((w, b))
         self.coef_matrix_ = np.column_stack([w for w, _ in parts]).astype(np.float32)
         self.intercepts_ = np.array([b for _, b in parts], dtype=np.float32)
@@ -205,6 +207,15 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     def raw_scores(self, X) -> np.ndarray:
         """Each member's linear score, one column per member."""
         return np.asarray(X @ self.coef_matrix_) + self.intercepts_
+
+    def block_raw_scores(self, views: Sequence) -> np.ndarray:
+        """:meth:`raw_scores` from the matrix split by :func:`block_views` (one view per
+        member): each member multiplies only its own columns, and a dense block (the
+        embeddings) is a BLAS product instead of a sparse one -- about three times
+        faster at 100,000 records."""
+        return np.column_stack([
+            np.asarray(view @ w).ravel() for view, w in zip(views, self.block_coefs_)
+        ]) + self.intercepts_
 
     def combine_ranks(self, raw: np.ndarray) -> np.ndarray:
         """One score per row from the members' raw scores (higher: more likely relevant)."""
@@ -236,16 +247,20 @@ def linear_matrix(model: BaseEstimator) -> tuple[np.ndarray, np.ndarray]:
     return w.astype(np.float32)[:, None], np.array([b], dtype=np.float32)
 
 
-def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None,
+                  views: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(score, probability)`` for every row of ``X`` from a fitted model.
 
     ``score`` orders records (higher: more likely relevant): the raw linear score
     of a single model, the mean rank of an ensemble's members. ``probability`` is
     a rough P(relevant) used by the uncertainty query. ``columns`` maps a model
     fitted on a subset of the feature columns back to all of them (the other
-    columns get weight 0).
+    columns get weight 0). ``views``, for an ensemble with column blocks, are
+    ``X``'s blocks from :func:`block_views` (same scores, computed faster).
     """
+    if views is not None and isinstance(model, RankEnsemble):
+        raw = model.block_raw_scores(views)
+        return model.combine_ranks(raw), to_probability(raw).mean(axis=1)
     W, b = linear_matrix(model)
     if columns is not None:
         full = np.zeros((X.shape[1], W.shape[1]), dtype=np.float32)
@@ -256,6 +271,19 @@ def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None
     if raw.shape[1] == 1:
         return raw[:, 0].astype(np.float64), proba
     return model.combine_ranks(raw), proba
+
+
+def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> list:
+    """``X``'s column blocks, one per ensemble member: CSR, or a dense array where
+    the block is mostly filled (sentence embeddings). Slicing costs about one
+    sparse product, so the engine does it once per dataset, not per decision."""
+    views = []
+    for block in blocks:
+        view = X if block is None else X[:, slice(*block)]
+        if hasattr(view, "toarray") and view.nnz > 0.5 * view.shape[0] * view.shape[1]:
+            view = view.toarray()
+        views.append(view)
+    return views
 
 
 def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION) -> RankEnsemble:
