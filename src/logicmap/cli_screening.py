@@ -80,6 +80,7 @@ def simulate_command(
 
     ASReview LAB's default model: --features tfidf-asreview --classifier svm-asreview
     """
+    from logicmap.cli_progress import count_progress
     from logicmap.screening.chart import save_recall_chart
     from logicmap.screening.dataset import load_labelled
     from logicmap.screening.engine import ActiveLearner, resolve_engine
@@ -87,8 +88,6 @@ def simulate_command(
     from logicmap.screening.models import make_classifier
     from logicmap.screening.query import make_query
     from logicmap.screening.simulation import simulate
-
-    from logicmap.cli_progress import count_progress
 
     err = Console(stderr=True)
     features, classifier = resolve_engine(features, classifier)
