@@ -40,7 +40,7 @@ from logicmap.screening import ActiveLearner
 from logicmap.screening.dataset import load_labelled
 from logicmap.screening.embeddings import EmbeddingFeatures
 from logicmap.screening.engine import FUSION_ENGINE, resolve_engine
-from logicmap.screening.features import make_features
+from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
 
@@ -74,8 +74,7 @@ def composed_matrix(texts: list[str], sources: tuple[np.ndarray, np.ndarray],
     """``tfidf+embed`` matrix whose embedding rows are composed from the source records'."""
     words = make_features("tfidf").fit_transform(texts)
     vectors = normalize(source_vectors[sources[0]] + source_vectors[sources[1]])
-    return sparse.hstack([words, sparse.csr_matrix(vectors.astype(np.float32))],
-                         format="csr", dtype=np.float32)
+    return stack_tfidf_and_embeddings(words, vectors)
 
 
 def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,

@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import normalize
 
@@ -152,48 +151,6 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
             if self.progress is not None:
                 self.progress(start + len(chunk), len(todo))
         return out
-
-
-class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
-    """TF-IDF columns with the sentence embeddings stacked after them (``tfidf+embed``).
-
-    One sparse float32 matrix: the TF-IDF block first, the embedding block (dense
-    values, :data:`EMBED_DIMENSION` columns) last, each row-normalised on its own.
-    Meant for the ``svm-fusion`` classifier, which fits one model per block.
-    Needs the ``[embed]`` extra.
-    """
-
-    def __init__(self, tfidf: Any = None, embeddings: EmbeddingFeatures | None = None) -> None:
-        self.tfidf = tfidf
-        self.embeddings = embeddings
-
-    def fit(self, texts: Sequence[str], y: Any = None) -> "TfidfEmbeddingFeatures":
-        """Fit both blocks on ``texts``."""
-        self.fit_transform(texts)
-        return self
-
-    def fit_transform(self, texts: Sequence[str], y: Any = None) -> sparse.csr_matrix:
-        """Fit both blocks and return the stacked matrix of ``texts``."""
-        from logicmap.screening.features import TfidfFeatures
-
-        self.tfidf_ = self.tfidf if self.tfidf is not None else TfidfFeatures()
-        self.embeddings_ = self.embeddings if self.embeddings is not None else EmbeddingFeatures()
-        texts = ["" if t is None else str(t) for t in texts]
-        words = self.tfidf_.fit_transform(texts)
-        return self._stack(words, self.embeddings_.fit(texts).transform(texts))
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Stacked matrix of new ``texts`` in the fitted space."""
-        texts = ["" if t is None else str(t) for t in texts]
-        return self._stack(self.tfidf_.transform(texts), self.embeddings_.transform(texts))
-
-    @staticmethod
-    def _stack(words: sparse.spmatrix, vectors: np.ndarray) -> sparse.csr_matrix:
-        if vectors.shape[1] != EMBED_DIMENSION:
-            raise ValueError(f"expected {EMBED_DIMENSION}-dimensional embeddings, "
-                             f"got {vectors.shape[1]}")
-        return sparse.hstack([words, sparse.csr_matrix(vectors)], format="csr",
-                             dtype=np.float32)
 
 
 def model_id(model_path: str | None = None) -> str:

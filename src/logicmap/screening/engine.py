@@ -293,9 +293,10 @@ def _check_fusion_matrix(X: Any, rows_with_text: int) -> None:
     """``svm-fusion`` reads the last columns as embeddings: refuse a matrix without them
     (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
     filled = 0
-    if X.shape[1] > EMBED_DIMENSION:
-        block = X[:, -EMBED_DIMENSION:]
-        filled = block.nnz if sparse.issparse(block) else int(np.count_nonzero(block))
+    first = X.shape[1] - EMBED_DIMENSION
+    if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)
+        filled = (int(np.count_nonzero(X.indices >= first)) if sparse.issparse(X)
+                  else int(np.count_nonzero(X[:, first:])))
     if filled < 0.9 * rows_with_text * EMBED_DIMENSION:
         raise ValueError(
             "the svm-fusion classifier needs tfidf+embed features (embeddings in the last "

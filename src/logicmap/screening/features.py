@@ -26,7 +26,6 @@ from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for call
     EmbeddingCache,
     EmbeddingFeatures,
     EmbedProgress,
-    TfidfEmbeddingFeatures,
     embeddings_available,
 )
 
@@ -145,6 +144,46 @@ def _fit_block(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matr
             vectorizer.set_params(min_df=1)
             return _fit_block(vectorizer, texts)
         return _empty(len(texts))
+
+
+class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
+    """TF-IDF columns with the sentence embeddings stacked after them (``tfidf+embed``).
+
+    One sparse float32 matrix (see :func:`stack_tfidf_and_embeddings`), meant for
+    the ``svm-fusion`` classifier, which fits one model per block. Needs the
+    ``[embed]`` extra.
+    """
+
+    def __init__(self, tfidf: TfidfFeatures | None = None,
+                 embeddings: EmbeddingFeatures | None = None) -> None:
+        self.tfidf = tfidf
+        self.embeddings = embeddings
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "TfidfEmbeddingFeatures":
+        """Fit both blocks on ``texts``."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None) -> sparse.csr_matrix:
+        """Fit both blocks and return the stacked matrix of ``texts``."""
+        self.tfidf_ = self.tfidf if self.tfidf is not None else TfidfFeatures()
+        self.embeddings_ = self.embeddings if self.embeddings is not None else EmbeddingFeatures()
+        texts = _as_texts(texts)
+        words = self.tfidf_.fit_transform(texts)
+        return stack_tfidf_and_embeddings(words, self.embeddings_.fit(texts).transform(texts))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Stacked matrix of new ``texts`` in the fitted space."""
+        texts = _as_texts(texts)
+        return stack_tfidf_and_embeddings(self.tfidf_.transform(texts), self.embeddings_.transform(texts))
+
+
+def stack_tfidf_and_embeddings(words: sparse.spmatrix, vectors: np.ndarray) -> sparse.csr_matrix:
+    """The ``tfidf+embed`` layout: the TF-IDF block first, the :data:`EMBED_DIMENSION`
+    embedding columns last (dense values), as one sparse float32 matrix."""
+    if vectors.shape[1] != EMBED_DIMENSION:
+        raise ValueError(f"expected {EMBED_DIMENSION}-dimensional embeddings, got {vectors.shape[1]}")
+    return sparse.hstack([words, sparse.csr_matrix(vectors)], format="csr", dtype=np.float32)
 
 
 def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCache | None = None,

@@ -7,10 +7,11 @@ table: vectors as little-endian float32 bytes, by model and text hash.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from logicmap.store.models import TextEmbedding
 from logicmap.store.project import Project
@@ -27,29 +28,18 @@ class ProjectEmbeddingCache:
 
     def load(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors among ``keys``."""
-        found: dict[str, np.ndarray] = {}
-        keys = list(keys)
         with self.project.session() as session:
-            for start in range(0, len(keys), _KEYS_PER_QUERY):
-                rows = session.execute(
-                    select(TextEmbedding.text_key, TextEmbedding.vector).where(
-                        TextEmbedding.model == model,
-                        TextEmbedding.text_key.in_(keys[start : start + _KEYS_PER_QUERY]),
-                    )
-                )
-                found.update({key: np.frombuffer(blob, dtype=_VECTOR).astype(np.float32)
-                              for key, blob in rows})
-        return found
+            rows = _rows_among(session, (TextEmbedding.text_key, TextEmbedding.vector), model, list(keys))
+            return {key: np.frombuffer(blob, dtype=_VECTOR).astype(np.float32) for key, blob in rows}
 
     def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
         """Store ``vectors``; keys already stored keep their vector."""
-        fresh = dict(vectors)
-        known = self.load(model, list(fresh))
         with self.project.session() as session:
+            known = {key for key, in _rows_among(session, (TextEmbedding.text_key,), model, list(vectors))}
             session.add_all(
                 TextEmbedding(model=model, text_key=key,
                               vector=np.asarray(vector, dtype=_VECTOR).tobytes())
-                for key, vector in fresh.items() if key not in known
+                for key, vector in vectors.items() if key not in known
             )
 
     def count(self, model: str | None = None) -> int:
@@ -59,3 +49,12 @@ class ProjectEmbeddingCache:
             query = query.where(TextEmbedding.model == model)
         with self.project.session() as session:
             return int(session.scalar(query))
+
+
+def _rows_among(session: Session, columns: tuple, model: str, keys: list[str]) -> Iterator:
+    """Rows of ``columns`` for ``model`` whose text key is among ``keys`` (queried in chunks)."""
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        yield from session.execute(select(*columns).where(
+            TextEmbedding.model == model,
+            TextEmbedding.text_key.in_(keys[start : start + _KEYS_PER_QUERY]),
+        ))
