@@ -30,7 +30,7 @@ from pathlib import Path
 from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
 from logicmap.records.encoding import load_document
 from logicmap.records.formats import endnote_xml, tabular
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 from logicmap.records.normalise import normalise_record
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
-from logicmap.records.model import ImportFormatError, ParsedRecord, Record
+from logicmap.records.record import ImportFormatError, ParsedRecord, Record
 from logicmap.records.normalise import normalise_record
 
 DEFAULT_FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "formats"

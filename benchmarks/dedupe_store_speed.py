@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dedupe_speed  # noqa: E402  (the same record generator)
 
 from logicmap.dedupe.pipeline import run_dedupe  # noqa: E402
-from logicmap.store import create_project  # noqa: E402
-from logicmap.store.records import SourceInfo, add_records, finish_source, start_source  # noqa: E402
+from logicmap.store import create_store  # noqa: E402
+from logicmap.records.source import SourceInfo
+from logicmap.store.records import add_records, finish_source, start_source  # noqa: E402
 
 
 def main() -> None:
@@ -37,7 +38,7 @@ def main() -> None:
     for position, record in enumerate(records, 1):
         record.position, record.source_id = position, None
     with tempfile.TemporaryDirectory() as tmp:
-        project = create_project((args.workdir or Path(tmp)) / "dedupe-bench.db")
+        project = create_store((args.workdir or Path(tmp)) / "dedupe-bench.db")
         with project.session() as session:
             source = start_source(session, SourceInfo("synthetic.ris", "0" * 64, "ris", 0))
             for start in range(0, len(records), 5000):

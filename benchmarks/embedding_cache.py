@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from logicmap.store import create_project, open_project
+from logicmap.store import create_store, open_store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 
 CACHE_DB = Path(__file__).resolve().parent / ".embedding-cache.db"
@@ -18,7 +18,7 @@ CACHE_DB = Path(__file__).resolve().parent / ".embedding-cache.db"
 
 def open_cache(path: Path = CACHE_DB) -> ProjectEmbeddingCache:
     """The cache, created on first use."""
-    project = open_project(path) if path.exists() else create_project(path, name="embedding cache")
+    project = open_store(path) if path.exists() else create_store(path, name="embedding cache")
     return ProjectEmbeddingCache(project)
 
 

@@ -67,11 +67,11 @@ def phase_rispy(path: Path) -> dict:
 
 def phase_import(path: Path, workdir: Path) -> dict:
     from logicmap.records.importer import import_files
-    from logicmap.store import create_project
+    from logicmap.store import create_store
 
     for suffix in ("", "-wal", "-shm"):
         (workdir / f"bench.db{suffix}").unlink(missing_ok=True)
-    project = create_project(workdir / "bench.db")
+    project = create_store(workdir / "bench.db")
     start = time.perf_counter()
     report = import_files(project, [path], max_bytes=2**31)
     seconds = time.perf_counter() - start

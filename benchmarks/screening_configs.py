@@ -4,7 +4,7 @@ A single seed is a noisy judge: on the datasets with 9-16 relevant records WSS@9
 needs every one of them, so one hard record moves the score by 0.3. This script
 replays each configuration ``FEATURES:CLASSIFIER`` (names as in
 :func:`logicmap.screening.features.make_features` and
-:func:`logicmap.screening.models.make_classifier`) on every shared screening
+:func:`logicmap.screening.classifiers.make_classifier`) on every shared screening
 dataset for every seed, with the priors drawn by that seed, and compares with
 ASReview LAB 3.0.8 run on the same priors and seed.
 

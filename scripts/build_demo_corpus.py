@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 from logicmap.records.formats import writer_module
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 from logicmap.records.normalise import normalise_authors
 
 REPO = Path(__file__).resolve().parents[1]

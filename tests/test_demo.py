@@ -17,7 +17,7 @@ from logicmap.demo import DEMO_EXPORTS, demo_data_dir, run_demo
 from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
 from logicmap.report.project import load_snapshot
 from logicmap.screening.decisions import included_records
-from logicmap.store import open_project
+from logicmap.store import open_store
 from logicmap.store.records import count_records, list_sources
 
 REPORT_FILES = (
@@ -42,12 +42,12 @@ def test_demo_corpus_is_packaged_with_attribution():
 
 def test_import_and_dedupe_counts_match_the_store(demo):
     out, result = demo
-    with open_project(result.project_path) as project:
+    with open_store(result.project_path) as project:
         stored = count_records(project)
         sources = list_sources(project)
         clusters = {c for _, _, c, _ in cluster_assignments(project)}
     assert sum(report.records for report in result.imports) == stored == 157
-    assert [(s.name, s.database) for s in sources] == list(DEMO_EXPORTS.items())
+    assert [(s.file, s.database) for s in sources] == list(DEMO_EXPORTS.items())
     assert sum(row[3] for row in result.duplicates) == result.dedupe.duplicates_removed
     assert stored - result.dedupe.duplicates_removed == len(clusters)
     assert (out / "clusters.csv").read_text().count("\n") == stored + 1
@@ -57,7 +57,7 @@ def test_screening_coding_and_report_match_the_store(demo):
     out, result = demo
     report = out / "report"
     assert all((report / name).is_file() for name in REPORT_FILES)
-    with open_project(result.project_path) as project:
+    with open_store(result.project_path) as project:
         included = included_records(project)
         counts = prisma_counts(project)
         assert code_counts_by_kind(project) == result.code_counts

@@ -10,7 +10,7 @@ import pytest
 
 from logicmap.records.importer import import_files
 from logicmap.screening.decisions import record_decision
-from logicmap.store import create_project
+from logicmap.store import create_store
 
 RIS = (
     "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
@@ -27,7 +27,7 @@ RIS = (
 def project(tmp_path):
     (tmp_path / "s.ris").write_text(RIS)
     path = tmp_path / "p.db"
-    with create_project(path) as store:
+    with create_store(path) as store:
         import_files(store, [tmp_path / "s.ris"])
         for record in (1, 2):
             record_decision(store, record, reviewer="ana", stage="title_abstract", decision="include")

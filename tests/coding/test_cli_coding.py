@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from logicmap.cli_coding import code_app, codebook_app
+from logicmap.cli import app
 from logicmap.codebook import default_codebook_text, load_codebook
 
-app = typer.Typer()
-app.add_typer(code_app, name="code")
-app.add_typer(codebook_app, name="codebook")
 runner = CliRunner()
 
 

@@ -6,12 +6,12 @@ from logicmap.coding.learning import MIN_STUDIES, project_feedback, project_sugg
 from logicmap.coding.project import add_coding, record_texts
 from logicmap.demo import run_demo
 from logicmap.screening.decisions import included_records
-from logicmap.store import open_project
+from logicmap.store import open_store
 
 
 def test_suggestions_switch_to_a_learnt_model_with_enough_feedback(tmp_path):
     result = run_demo(tmp_path)
-    with open_project(result.project_path) as project:
+    with open_store(result.project_path) as project:
         ids = included_records(project)
         _, learnt = project_suggestions(project, ids[:3])
         assert learnt is False  # demo codes are accepted suggestions, not reviewers' own codes

@@ -6,7 +6,7 @@ import pytest
 
 from logicmap.codebook import rename_code
 from logicmap.coding.fulltext import attach_fulltext, page_of
-from logicmap.coding.model import CodingError, EvidenceSpan, SpanError
+from logicmap.coding.spans import CodingError, EvidenceSpan, SpanError
 from logicmap.coding.project import (
     add_coding,
     carry_codes,
@@ -21,7 +21,7 @@ from logicmap.coding.project import (
     undo_coding,
 )
 from logicmap.records.importer import import_files
-from logicmap.store import create_project
+from logicmap.store import create_store
 
 RIS = (
     "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
@@ -60,7 +60,7 @@ def make_pdf(pages: list[str]) -> bytes:
 @pytest.fixture
 def project(project_location, tmp_path):
     (tmp_path / "s.ris").write_text(RIS)
-    with create_project(project_location) as store:
+    with create_store(project_location) as store:
         import_files(store, [tmp_path / "s.ris"])
         yield store
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 
 ARTICLE = dict(
     title="Intestinal lipoprotein overproduction in insulin-resistant states",

@@ -6,7 +6,7 @@ import pytest
 from dedupe_helpers import article, rec
 
 from logicmap.dedupe.merge import MergedRecord, merge_cluster
-from logicmap.records.model import Provenance, Record
+from logicmap.records.record import Provenance, Record
 
 
 def test_prefers_record_with_doi_and_abstract_and_fills_gaps():

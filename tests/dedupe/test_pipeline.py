@@ -21,14 +21,14 @@ from logicmap.dedupe.pipeline import (
 )
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 from logicmap.records.importer import import_files
-from logicmap.store import create_project
-from logicmap.store.models import Cluster, MergedField
+from logicmap.store import create_store
+from logicmap.store.tables import Cluster, MergedField
 
 
 @pytest.fixture
 def demo_project(project_location):
     """A project holding the demo exports (the same papers in three databases)."""
-    with create_project(project_location) as project:
+    with create_store(project_location) as project:
         for name, database in DEMO_EXPORTS.items():
             import_files(project, [demo_data_dir() / name], database=database)
         yield project
@@ -65,7 +65,7 @@ def test_canonical_record_gets_gaps_filled_from_other_members(project_location, 
     )
     (tmp_path / "a.ris").write_text(full)
     (tmp_path / "b.ris").write_text(sparse)
-    with create_project(project_location) as project:
+    with create_store(project_location) as project:
         import_files(project, [tmp_path / "a.ris", tmp_path / "b.ris"])
         summary = run_dedupe(project)
         assert summary.clusters == 1 and summary.duplicates_removed == 1
@@ -120,7 +120,7 @@ def test_undo_splits_cluster_and_later_runs_respect_it(demo_project):
 
 
 def test_incremental_run_compares_only_new_records(project_location, tmp_path):
-    with create_project(project_location) as project:
+    with create_store(project_location) as project:
         first, *later = DEMO_EXPORTS
         import_files(project, [demo_data_dir() / first])
         initial = run_dedupe(project)

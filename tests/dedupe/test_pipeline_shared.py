@@ -8,7 +8,7 @@ from conftest import shared_path
 
 from logicmap.dedupe.pipeline import cluster_assignments, run_dedupe
 from logicmap.records.importer import import_files
-from logicmap.store import create_project
+from logicmap.store import create_store
 
 LIBRARY = (
     "formats/endnote-xml/asysd-zotero_export.xml",
@@ -24,7 +24,7 @@ def test_same_library_as_endnote_xml_csv_and_mendeley_collapses(tmp_path):
     different DOIs, pages and authors rightly stay apart.)
     """
     files = [shared_path(p) for p in LIBRARY]
-    with create_project(tmp_path / "lib.db") as project:
+    with create_store(tmp_path / "lib.db") as project:
         import_files(project, files)
         summary = run_dedupe(project)
         members: dict[int, list[str]] = defaultdict(list)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from logicmap.records.encoding import document_from_bytes, load_document
 from logicmap.records.formats import bibtex
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord, Record
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record
 from logicmap.records.normalise import normalise_record
 
 LOCAL = TESTS_DATA / "formats" / "bibtex"

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import logicmap.records.model as model
+import logicmap.records.record as model
 from conftest import FORMATS
 from logicmap.records.encoding import document_from_bytes, sniff_encoding
-from logicmap.records.model import ImportFormatError
+from logicmap.records.record import ImportFormatError
 
 TEXT_FOLDERS = ("ris", "medline", "bibtex", "csv", "tsv", "other", "pubmed-xml", "endnote-xml")
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from logicmap.records.importer import ImportRefused, import_files
-from logicmap.records.model import ImportFormatError
-from logicmap.store import create_project
-from logicmap.store.models import RecordRow, SourceFile
+from logicmap.records.record import ImportFormatError
+from logicmap.store import create_store
+from logicmap.store.tables import RecordRow, SourceFile
 from logicmap.store.records import count_records, list_sources, record_provenance, skipped_records
 
 GOOD_RIS = (
@@ -27,7 +27,7 @@ BAD_SECOND_RECORD = (
 
 @pytest.fixture
 def project(project_location):
-    with create_project(project_location) as store:
+    with create_store(project_location) as store:
         yield store
 
 
@@ -42,7 +42,7 @@ def test_import_stores_records_provenance_and_original(project, tmp_path):
     report = import_files(project, [path], database="PubMed", search_date="2024-05-01")
     assert report.to_json() == {"files": [{"file": "search.ris", "format": "ris", "records": 2, "skipped": 0}], "records": 2}
     (source,) = list_sources(project)
-    assert (source.database, source.search_date, source.record_count) == ("PubMed", "2024-05-01", 2)
+    assert (source.database, source.search_date, source.records) == ("PubMed", "2024-05-01", 2)
     with project.session() as session:
         row = session.scalars(select(RecordRow).order_by(RecordRow.id)).first()
         assert row.doi == "10.1176/appi.ps.201100125"
@@ -78,8 +78,9 @@ def test_reimport_of_same_file_needs_again(project, tmp_path):
     path = write(tmp_path, "search.ris", GOOD_RIS)
     import_files(project, [path])
     copy = write(tmp_path, "renamed.ris", GOOD_RIS)
-    with pytest.raises(ImportRefused, match="already imported as source 1 .*--again"):
+    with pytest.raises(ImportRefused, match="already imported as source 1 ") as refused:
         import_files(project, [copy])
+    assert refused.value.reason == "imported_before"
     import_files(project, [copy], again=True)
     assert count_records(project) == 4
 

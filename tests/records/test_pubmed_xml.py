@@ -7,7 +7,7 @@ from conftest import TESTS_DATA, manifest_counts, shared_path
 
 from logicmap.records.encoding import document_from_bytes, load_document
 from logicmap.records.formats import pubmed_xml
-from logicmap.records.model import ImportFormatError
+from logicmap.records.record import ImportFormatError
 from logicmap.records.normalise import normalise_record
 
 LOCAL = TESTS_DATA / "formats" / "pubmed_xml"

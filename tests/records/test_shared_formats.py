@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FORMATS, KNOWN_BAD_RECORDS, manifest_counts
 from logicmap.records.importer import import_files, prepare_file
-from logicmap.store import create_project
+from logicmap.store import create_store
 from logicmap.store.records import count_records
 
 FOLDER_FORMAT = {
@@ -59,7 +59,7 @@ def test_every_shared_file_in_one_project(tmp_path):
     if not counts:
         pytest.skip("needs ../shared/data/formats (absent)")
     files = [FORMATS.parent / k for k in sorted(counts) if k.startswith("formats/")]
-    with create_project(tmp_path / "all.db") as project:
+    with create_store(tmp_path / "all.db") as project:
         report = import_files(project, files, again=True, skip_bad=True)
         assert report.records == sum(counts[k] for k in counts if k.startswith("formats/"))
         assert sum(f.skipped for f in report.files) == sum(KNOWN_BAD_RECORDS.values())

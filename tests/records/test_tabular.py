@@ -19,7 +19,7 @@ from logicmap.records.formats.columns import (
     split_authors,
     split_keywords,
 )
-from logicmap.records.model import ImportFormatError, ParsedRecord
+from logicmap.records.record import ImportFormatError, ParsedRecord
 from logicmap.records.normalise import normalise_record
 
 LOCAL = TESTS_DATA / "formats" / "csv"

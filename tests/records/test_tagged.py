@@ -13,7 +13,7 @@ from conftest import TESTS_DATA, manifest_counts, shared_path
 from logicmap.records.encoding import document_from_bytes, load_document
 from logicmap.records.formats import ovid_tagged, refer, wos_tagged
 from logicmap.records.formats.tagged import DASH_TAG, Syntax, split_blocks
-from logicmap.records.model import ImportFormatError
+from logicmap.records.record import ImportFormatError
 from logicmap.records.normalise import normalise_record
 
 LOCAL_REFER = TESTS_DATA / "formats" / "refer" / "colrev-ais_endnote_tagged.txt"

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from logicmap.records.encoding import load_document
 from logicmap.records.formats import reader_module, tabular, xlsx
-from logicmap.records.model import Document, ImportFormatError
+from logicmap.records.record import Document, ImportFormatError
 from logicmap.records.normalise import normalise_record
 
 LOCAL = TESTS_DATA / "formats" / "xlsx"

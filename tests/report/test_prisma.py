@@ -12,12 +12,12 @@ from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 from logicmap.records.importer import import_files
 from logicmap.report.prisma import NOT_RETRIEVED, prisma_counts, to_prisma2020_csv
 from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, record_decision
-from logicmap.store import create_project
+from logicmap.store import create_store
 
 
 @pytest.fixture
 def project(tmp_path):
-    with create_project(tmp_path / "p.db") as store:
+    with create_store(tmp_path / "p.db") as store:
         for name, database in DEMO_EXPORTS.items():
             import_files(store, [demo_data_dir() / name], database=database)
         run_dedupe(store)

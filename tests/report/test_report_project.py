@@ -8,7 +8,7 @@ from logicmap.coding.project import save_codebook_version, project_codebook
 from logicmap.demo import demo_data_dir
 from logicmap.records.importer import import_files
 from logicmap.report.project import report_project
-from logicmap.store import create_project
+from logicmap.store import create_store
 
 FILES = ("index.html", "logic-model.svg", "logic-model.html", "logic-model.graphml", "logic-model.cyjs.json",
          "prisma.svg", "prisma.csv", "gap-map.svg", "evidence.csv", "included.ris")
@@ -19,7 +19,7 @@ def _text(html: str) -> str:
 
 
 def test_project_without_included_studies_says_so(tmp_path):
-    with create_project(tmp_path / "p.db") as project:
+    with create_store(tmp_path / "p.db") as project:
         import_files(project, [demo_data_dir() / "medline-ovid.ris"])
         files = report_project(project, tmp_path / "report")
     assert all((tmp_path / "report" / name).is_file() for name in FILES)
@@ -31,7 +31,7 @@ def test_project_without_included_studies_says_so(tmp_path):
 def test_codebook_missing_a_kind_is_reported(tmp_path):
     from dataclasses import replace
 
-    with create_project(tmp_path / "p.db") as project:
+    with create_store(tmp_path / "p.db") as project:
         codebook = project_codebook(project)
         kept = tuple(c for c in codebook.codes if c.kind != "moderator")
         save_codebook_version(project, replace(codebook, codes=kept, links=tuple(

@@ -15,7 +15,7 @@ from report_helpers import counts, demo_model, demo_studies, facts
 
 from logicmap.codebook import dumps_codebook, load_codebook, loads_codebook
 from logicmap.records.formats import ris
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
 from logicmap.report.prisma import to_prisma2020_csv
 from logicmap.report.render import FILES, render_report

@@ -10,8 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 from conftest import shared_path
-from logicmap.cli_screening import simulate_command
-from logicmap.screening import ScreeningDataError
+from logicmap.cli import app as logicmap_app
+from logicmap.errors import ScreeningDataError
 from logicmap.screening.dataset import load_labelled
 
 HEADER = "record_id,title,abstract,label_included\n"
@@ -66,10 +66,7 @@ def test_every_row_kept_in_file_order(tmp_path):
 
 
 def app() -> typer.Typer:
-    application = typer.Typer()
-    application.command("simulate")(simulate_command)
-    application.command("other")(lambda: None)  # keep typer in multi-command mode
-    return application
+    return logicmap_app
 
 
 def test_cli_end_to_end(tmp_path):

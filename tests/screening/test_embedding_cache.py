@@ -12,7 +12,7 @@ from logicmap.screening.embeddings import (
     model_id,
     text_key,
 )
-from logicmap.store import create_project, open_project
+from logicmap.store import create_store, open_store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 
 TEXTS = [
@@ -35,11 +35,11 @@ def test_text_key_changes_with_the_text():
 
 def test_project_cache_round_trip_survives_reopening(project_location):
     vectors = {text_key(f"text {i}"): _unit(i) for i in range(3)}
-    with create_project(project_location) as project:
+    with create_store(project_location) as project:
         cache = ProjectEmbeddingCache(project)
         cache.save("model-a", vectors)
         cache.save("model-a", {text_key("text 0"): _unit(99)})  # a known key keeps its vector
-    with open_project(project_location) as project:
+    with open_store(project_location) as project:
         cache = ProjectEmbeddingCache(project)
         found = cache.load("model-a", [*vectors, text_key("never stored")])
         assert set(found) == set(vectors)
@@ -51,7 +51,7 @@ def test_project_cache_round_trip_survives_reopening(project_location):
 
 def test_project_cache_loads_more_keys_than_one_query_takes(tmp_path):
     keys = [text_key(str(i)) for i in range(1200)]
-    with create_project(tmp_path / "many.db") as project:
+    with create_store(tmp_path / "many.db") as project:
         cache = ProjectEmbeddingCache(project)
         cache.save("m", {k: _unit(1) for k in keys})
         assert len(cache.load("m", keys)) == 1200

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from logicmap.screening import ActiveLearner, ScreeningDataError, draw_priors, simulate
-from logicmap.screening.models import make_classifier
+from logicmap.errors import ScreeningDataError
+from logicmap.screening import ActiveLearner, draw_priors, simulate
+from logicmap.screening.classifiers import make_classifier
 from logicmap.screening.query import QueryStrategy
 
 
@@ -143,7 +144,7 @@ def test_store_side_modules_do_not_import_scikit_learn():
     import subprocess
     import sys
 
-    code = ("import sys, logicmap.screening.metrics, logicmap.screening.errors; "
+    code = ("import sys, logicmap.screening.metrics, logicmap.errors; "
             "print('sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -163,7 +164,7 @@ def test_unlabel_forgets_a_decision():
 
 
 def test_asreview_weights_sum_to_the_labelled_count():
-    from logicmap.screening.models import ratio_weights
+    from logicmap.screening.classifiers import ratio_weights
 
     y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
     plain = ratio_weights(y, 9.8)
@@ -207,7 +208,7 @@ def test_fusion_members_fit_their_own_columns_and_the_best_rank_wins():
     X[[2, 3, 8, 9], 5] = 1.0
     y = np.array([1, 1, 0, 0])
     fused = make_classifier("svm", seed=0)
-    from logicmap.screening.models import RankEnsemble
+    from logicmap.screening.classifiers import RankEnsemble
     ensemble = RankEnsemble([fused, "svm"], combine="max", blocks=[(0, -2), (-2, None)])
     ensemble.fit(X[:4], y)
     assert ensemble.needs_all_columns
@@ -252,7 +253,7 @@ def test_block_views_score_like_the_whole_matrix():
     from scipy import sparse
 
     from logicmap.screening.features import TfidfFeatures
-    from logicmap.screening.models import block_views, score_records
+    from logicmap.screening.classifiers import block_views, score_records
 
     texts, labels = toy_corpus()
     words = TfidfFeatures().fit_transform(texts)

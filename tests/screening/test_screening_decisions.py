@@ -21,14 +21,14 @@ from logicmap.screening.decisions import (
     set_exclusion_reasons,
     undo_last,
 )
-from logicmap.store import create_project, open_project
+from logicmap.store import create_store, open_store
 
 TA = "title_abstract"
 
 
 @pytest.fixture
 def project(project_location):
-    with create_project(project_location) as store:
+    with create_store(project_location) as store:
         import_files(store, [demo_data_dir() / name for name in DEMO_EXPORTS])
         run_dedupe(store)
         yield store
@@ -42,7 +42,7 @@ def test_screening_units_are_one_record_per_cluster(project):
 def test_decision_is_committed_at_once(project, project_location):
     unit = canonical_record_ids(project)[0]
     record_decision(project, unit, reviewer="ana", stage=TA, decision="include", rank=1)
-    with open_project(project_location) as other:  # a second connection sees it now
+    with open_store(project_location) as other:  # a second connection sees it now
         assert decisions_of(other, "ana", TA) == {unit: "include"}
 
 

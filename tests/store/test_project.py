@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 from sqlalchemy import inspect, text
 
-from logicmap.store import StoreError, create_project, open_project
-from logicmap.store.project import current_revision, head_revision, make_engine, migrate, database_url
+from logicmap.store import StoreError, create_store, open_store
+from logicmap.store.database import current_revision, head_revision, make_engine, migrate, database_url
 
 
 def test_create_and_reopen(project_location):
-    project = create_project(project_location, name="Recovery review")
+    project = create_store(project_location, name="Recovery review")
     project.close()
-    reopened = open_project(project_location)
+    reopened = open_store(project_location)
     assert reopened.setting("name") == "Recovery review"
     assert reopened.setting("format_version") == "1"
     assert current_revision(reopened.engine) == head_revision()
@@ -24,14 +24,14 @@ def test_create_and_reopen(project_location):
 
 
 def test_create_refuses_existing_project(project_location):
-    create_project(project_location).close()
+    create_store(project_location).close()
     with pytest.raises(StoreError, match="already"):
-        create_project(project_location)
+        create_store(project_location)
 
 
 def test_sqlite_uses_wal_and_foreign_keys(tmp_path):
     path = tmp_path / "p.db"
-    project = create_project(path)
+    project = create_store(path)
     with project.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -42,18 +42,18 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path):
 
 def test_open_missing_project_names_the_fix(tmp_path):
     with pytest.raises(StoreError, match="logicmap init"):
-        open_project(tmp_path / "nothing.db")
+        open_store(tmp_path / "nothing.db")
 
 
 def test_open_non_project_file_is_refused(tmp_path):
     not_db = tmp_path / "notes.db"
     not_db.write_text("these are my notes, not a database\n" * 100)
     with pytest.raises(StoreError, match="cannot open|not a logicmap project"):
-        open_project(not_db)
+        open_store(not_db)
     empty_sqlite = tmp_path / "empty.db"
     sqlite3.connect(empty_sqlite).execute("CREATE TABLE t (x)").connection.commit()
     with pytest.raises(StoreError, match="not a logicmap project"):
-        open_project(empty_sqlite)
+        open_store(empty_sqlite)
 
 
 def test_upgrade_from_empty_database_reaches_head(project_location):
@@ -82,7 +82,7 @@ def test_upgrade_from_previous_revision_keeps_data(project_location):
             )
         )
     engine.dispose()
-    project = open_project(project_location)  # applies 0002 automatically
+    project = open_store(project_location)  # applies 0002 automatically
     assert current_revision(project.engine) == head_revision() != "0001"
     with project.engine.connect() as conn:
         assert conn.execute(text("SELECT title FROM records")).scalar() == "Peer support and recovery"

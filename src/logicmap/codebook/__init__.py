@@ -16,7 +16,7 @@ from logicmap.codebook.loader import (
     save_codebook,
     validate_text,
 )
-from logicmap.codebook.model import (
+from logicmap.codebook.codes import (
     DIRECTIONS,
     DOMAINS,
     KINDS,

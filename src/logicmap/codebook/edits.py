@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from logicmap.codebook.loader import dumps_codebook, loads_codebook
-from logicmap.codebook.model import Code, Codebook, CodebookError, Link, Problem
+from logicmap.codebook.codes import Code, Codebook, CodebookError, Link, Problem
 
 
 def _refuse(key: str, message: str) -> CodebookError:

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
-from logicmap.codebook.model import (
+from logicmap.codebook.codes import (
     ALLOWED_LINKS,
     KINDS,
     Code,

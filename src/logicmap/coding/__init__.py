@@ -15,7 +15,7 @@ from logicmap.coding.agreement import (
     percent_agreement,
     reconcile,
 )
-from logicmap.coding.model import CodedItem, CodingError, EvidenceSpan, SpanError, span_for_quote, validate_items, validate_span
+from logicmap.coding.spans import CodedItem, CodingError, EvidenceSpan, SpanError, span_for_quote, validate_items, validate_span
 from logicmap.coding.suggest import KindSettings, SuggestSettings, Suggestion, suggest
 
 __all__ = [

@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from logicmap.codebook.model import Codebook
-from logicmap.coding.model import CodedItem, CodingError
+from logicmap.codebook.codes import Codebook
+from logicmap.coding.spans import CodedItem, CodingError
 
 
 def percent_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from logicmap.codebook.model import Codebook
+from logicmap.codebook.codes import Codebook
 
 GROUPS: tuple[str, ...] = ("typology", "outcome_domain", "outcome", "mechanism", "process", "moderator", "moderator_level")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from logicmap.coding.model import CodingError
+from logicmap.coding.spans import CodingError
 from logicmap.records.encoding import document_from_bytes
-from logicmap.store.models import FullText, RecordRow
-from logicmap.store.project import Project
+from logicmap.store.tables import FullText, RecordRow
+from logicmap.store.database import Store
 
 
 @dataclass
@@ -77,7 +77,7 @@ def extract_text(path: Path) -> Extracted:
     return Extracted(doc.text or "", [[0, 1]], "text/plain", "text")
 
 
-def attach_fulltext(project: Project, record_id: int, path: Path) -> Extracted:
+def attach_fulltext(project: Store, record_id: int, path: Path) -> Extracted:
     """Extract a file's text and attach it to a record (replacing an earlier one)."""
     extracted = extract_text(path)
     with project.session() as session:

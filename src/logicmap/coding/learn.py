@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from logicmap.codebook.model import KINDS, Codebook
+from logicmap.codebook.codes import KINDS, Codebook
 from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.matcher import TermMatcher
 from logicmap.coding.suggest import SuggestSettings, Suggestion, choose, make_suggestion, zero_training_scores

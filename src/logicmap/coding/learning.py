@@ -14,17 +14,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from logicmap.coding.model import CodingError
+from logicmap.coding.spans import CodingError
 from logicmap.coding.project import codings, project_codebook, record_texts
 from logicmap.coding.suggest import Suggestion, suggest
-from logicmap.store.models import RecordRow, SuggestionFeedback
-from logicmap.store.project import Project
+from logicmap.store.tables import RecordRow, SuggestionFeedback
+from logicmap.store.database import Store
 
 #: Coded studies (or studies with verdicts) needed before the model is fitted.
 MIN_STUDIES = 8
 
 
-def record_feedback(project: Project, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
+def record_feedback(project: Store, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
     """Store a reviewer's verdict on a suggested code."""
     if code not in project_codebook(project):
         raise CodingError(f"code {code!r} is not in the project's codebook")
@@ -35,7 +35,7 @@ def record_feedback(project: Project, record_id: int, code: str, *, accepted: bo
                                        created_at=datetime.now(UTC).replace(tzinfo=None)))
 
 
-def project_feedback(project: Project):
+def project_feedback(project: Store):
     """Every piece of feedback the project holds, as ``Feedback`` objects."""
     from logicmap.coding.learn import Feedback, feedback_from_labels
 
@@ -51,7 +51,7 @@ def project_feedback(project: Project):
     return list(feedback.values())
 
 
-def project_suggestions(project: Project, record_ids: list[int], *, seed: int = 0) -> tuple[list[Suggestion], bool]:
+def project_suggestions(project: Store, record_ids: list[int], *, seed: int = 0) -> tuple[list[Suggestion], bool]:
     """Suggestions for ``record_ids``; the flag says whether a model learnt from reviewers."""
     codebook = project_codebook(project)
     feedback = project_feedback(project)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from logicmap.codebook.model import Codebook
+from logicmap.codebook.codes import Codebook
 from logicmap.coding.text import Sentence, Term, compile_term, find_term, negated, split_sentences, tokens
 
 #: Kinds where "no peer support" should not count as evidence of peer support.

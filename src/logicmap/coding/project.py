@@ -14,11 +14,11 @@ from functools import lru_cache
 from sqlalchemy import select, update
 
 from logicmap.codebook import Codebook, default_codebook_text, dumps_codebook, loads_codebook
-from logicmap.codebook.model import DIRECTIONS
+from logicmap.codebook.codes import DIRECTIONS
 from logicmap.coding.agreement import AgreementReport, agreement, reconcile
-from logicmap.coding.model import CodedItem, CodingError, EvidenceSpan, span_for_quote, validate_span
-from logicmap.store.models import Coding, CodebookVersion, FullText, RecordRow
-from logicmap.store.project import Project
+from logicmap.coding.spans import CodedItem, CodingError, EvidenceSpan, span_for_quote, validate_span
+from logicmap.store.tables import Coding, CodebookVersion, FullText, RecordRow
+from logicmap.store.database import Store
 
 
 def _now() -> datetime:
@@ -31,7 +31,7 @@ def _parsed(text: str, source: str) -> Codebook:
     return loads_codebook(text, source=source)
 
 
-def project_codebook(project: Project) -> Codebook:
+def project_codebook(project: Store) -> Codebook:
     """The codebook in force: the project's newest version, else the embedded default."""
     with project.session() as session:
         row = session.scalars(select(CodebookVersion).order_by(CodebookVersion.id.desc())).first()
@@ -39,7 +39,7 @@ def project_codebook(project: Project) -> Codebook:
     return _parsed(text, "project codebook" if row else "default codebook")
 
 
-def save_codebook_version(project: Project, codebook: Codebook, note: str) -> int:
+def save_codebook_version(project: Store, codebook: Codebook, note: str) -> int:
     """Store a new version of the project's codebook; returns its id."""
     with project.session() as session:
         row = CodebookVersion(yaml=dumps_codebook(codebook), note=note[:500], created_at=_now())
@@ -48,7 +48,7 @@ def save_codebook_version(project: Project, codebook: Codebook, note: str) -> in
         return row.id
 
 
-def carry_codes(project: Project, mapping: dict[str, str]) -> int:
+def carry_codes(project: Store, mapping: dict[str, str]) -> int:
     """Move existing codings along a rename or merge (old code -> new code); returns rows changed."""
     changed = 0
     with project.session() as session:
@@ -62,7 +62,7 @@ def carry_codes(project: Project, mapping: dict[str, str]) -> int:
     return changed
 
 
-def record_texts(project: Project, record_id: int) -> dict[str, str]:
+def record_texts(project: Store, record_id: int) -> dict[str, str]:
     """A record's codable texts: ``title``, ``abstract`` and attached ``fulltext``."""
     with project.session() as session:
         row = session.get(RecordRow, record_id)
@@ -76,7 +76,7 @@ def record_texts(project: Project, record_id: int) -> dict[str, str]:
 
 
 def add_coding(
-    project: Project,
+    project: Store,
     record_id: int,
     code: str,
     *,
@@ -118,7 +118,7 @@ def add_coding(
         return row.id
 
 
-def undo_coding(project: Project, coding_id: int) -> None:
+def undo_coding(project: Store, coding_id: int) -> None:
     """Withdraw a coded item (its row stays, marked undone)."""
     with project.session() as session:
         row = session.get(Coding, coding_id)
@@ -132,7 +132,7 @@ def _item(row: Coding) -> CodedItem:
     return CodedItem(str(row.record_id), row.code, row.reviewer, span, row.direction, row.note or "")
 
 
-def codings(project: Project, *, reviewer: str | None = None, kind: str | None = None) -> list[Coding]:
+def codings(project: Store, *, reviewer: str | None = None, kind: str | None = None) -> list[Coding]:
     """Standing coding rows (not undone), optionally of one reviewer or kind."""
     query = select(Coding).where(Coding.undone_at.is_(None)).order_by(Coding.id)
     if reviewer is not None:
@@ -143,19 +143,19 @@ def codings(project: Project, *, reviewer: str | None = None, kind: str | None =
         return list(session.scalars(query))
 
 
-def coded_items(project: Project, *, reviewer: str | None = None, kind: str | None = None) -> list[CodedItem]:
+def coded_items(project: Store, *, reviewer: str | None = None, kind: str | None = None) -> list[CodedItem]:
     """Standing code assignments (links excluded) as :class:`CodedItem` objects."""
     return [_item(r) for r in codings(project, reviewer=reviewer, kind=kind) if r.target_code is None]
 
 
-def final_codings(project: Project) -> list[Coding]:
+def final_codings(project: Store) -> list[Coding]:
     """The codes that count: a study's reconciled codes when it has any, else its independent ones."""
     rows = codings(project)
     reconciled = {r.record_id for r in rows if r.kind == "reconciled"}
     return [r for r in rows if (r.kind == "reconciled") == (r.record_id in reconciled)]
 
 
-def coding_agreement(project: Project, reviewer_a: str, reviewer_b: str) -> AgreementReport:
+def coding_agreement(project: Store, reviewer_a: str, reviewer_b: str) -> AgreementReport:
     """Agreement of two coders per code and per kind on the studies both coded."""
     a, b = coded_items(project, reviewer=reviewer_a), coded_items(project, reviewer=reviewer_b)
     both = {i.study_id for i in a} & {i.study_id for i in b}
@@ -174,7 +174,7 @@ class ReconcileSummary:
 
 
 def reconcile_coders(
-    project: Project, reviewer_a: str, reviewer_b: str, *, decisions=None, decided_by: str = "consensus"
+    project: Store, reviewer_a: str, reviewer_b: str, *, decisions=None, decided_by: str = "consensus"
 ) -> ReconcileSummary:
     """Store final codes from two coders (both originals are kept); unresolved ones wait."""
     outcome = reconcile(
@@ -191,7 +191,7 @@ def reconcile_coders(
     return ReconcileSummary(counts["agreed"], counts["resolved"], counts["unresolved"])
 
 
-def code_counts_by_kind(project: Project) -> dict[str, int]:
+def code_counts_by_kind(project: Store) -> dict[str, int]:
     """Final code assignments per node kind (for summaries)."""
     codebook = project_codebook(project)
     counts: Counter[str] = Counter()
@@ -201,9 +201,9 @@ def code_counts_by_kind(project: Project) -> dict[str, int]:
     return dict(counts)
 
 
-def set_descriptor(project: Project, record_id: int, field: str, value: object, *, reviewer: str) -> None:
+def set_descriptor(project: Store, record_id: int, field: str, value: object, *, reviewer: str) -> None:
     """Record a study descriptor, checked against the codebook's controlled vocabulary."""
-    from logicmap.store.models import Descriptor
+    from logicmap.store.tables import Descriptor
 
     codebook = project_codebook(project)
     spec = next((d for d in codebook.descriptors if d.field == field), None)

@@ -20,8 +20,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from logicmap.codebook.model import KINDS, Codebook
+from logicmap.codebook.codes import KINDS, Codebook
 from logicmap.coding.matcher import RecordEvidence, TermMatcher, squash
+from logicmap.coding.spans import EvidenceSpan
 from logicmap.coding.text import quote_window
 
 
@@ -73,6 +74,11 @@ class Suggestion:
     start: int
     end: int
     direction: str | None = None  # outcomes only: a cue-based guess
+
+    @property
+    def span(self) -> EvidenceSpan:
+        """Where the quote stands in the record's text."""
+        return EvidenceSpan(self.field, self.start, self.end, self.quote)
 
     def to_dict(self) -> dict:
         """The JSON shape used by ``logicmap code suggest``: code, score, quote."""
@@ -162,3 +168,19 @@ def suggest(
         for code in choose(scores, codebook, settings):
             out.append(make_suggestion(evidence, code, codebook[code].kind, scores[code]))
     return out
+
+
+@dataclass
+class SuggestionBatch:
+    """Suggestions for a set of records; ``learnt`` says whether a model learnt from reviewers."""
+
+    record_ids: list[str]
+    suggestions: list[Suggestion]
+    learnt: bool = False
+
+    def by_record(self) -> dict[str, list[Suggestion]]:
+        """Record id -> its suggestions, every record present (in ``record_ids`` order)."""
+        grouped: dict[str, list[Suggestion]] = {rid: [] for rid in self.record_ids}
+        for s in self.suggestions:
+            grouped[s.record_id].append(s)
+        return grouped

@@ -15,7 +15,8 @@ from logicmap.dedupe.blocking import DEFAULT_RULES, BlockingRule, candidate_pair
 from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
 from logicmap.dedupe.keys import DedupeKeys, dedupe_keys
 from logicmap.dedupe.scoring import PairComparison, compare
-from logicmap.records.model import Record
+from logicmap.errors import DedupeError
+from logicmap.records.record import Record
 
 Decision = Literal["duplicate", "review", "distinct"]
 
@@ -43,7 +44,7 @@ class DedupeSettings:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.review_from <= self.merge_at <= 1.0:
-            raise ValueError("need 0 <= review_from <= merge_at <= 1")
+            raise DedupeError(f"need 0 <= review_from <= merge_at <= 1 (got review_from {self.review_from}, merge_at {self.merge_at})")
 
     def decide(self, score: float) -> Decision:
         """The decision for a score under these thresholds."""

@@ -1,6 +1,6 @@
 """Comparison keys: everything deduplication compares, computed once per record.
 
-:func:`dedupe_keys` turns a normalised :class:`~logicmap.records.model.Record`
+:func:`dedupe_keys` turns a normalised :class:`~logicmap.records.record.Record`
 into a compact, hashable :class:`DedupeKeys`. Blocking and scoring only ever
 look at keys, never at records, so the cleaning rules live in this one module.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from logicmap.records.model import FIELDS, Record
+from logicmap.records.record import FIELDS, Record
 
 
 @dataclass

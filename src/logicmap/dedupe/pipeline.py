@@ -6,6 +6,8 @@ moment they are made.
 
 from __future__ import annotations
 
+from logicmap.errors import DedupeError
+
 import csv
 import dataclasses
 from dataclasses import dataclass
@@ -26,17 +28,13 @@ from logicmap.dedupe.store import (
     retire_cluster,
     save_pairs,
 )
-from logicmap.records.model import Record
-from logicmap.store.models import Cluster, DedupePair, DedupeRun, RecordRow, Source
-from logicmap.store.project import Project
+from logicmap.records.record import Record
+from logicmap.store.tables import Cluster, DedupePair, DedupeRun, RecordRow, Source
+from logicmap.store.database import Store
 from logicmap.store.records import row_to_record
 
 #: progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
-
-
-class DedupeError(Exception):
-    """A dedupe request that cannot be carried out (unknown cluster, bad decision)."""
 
 
 def make_engine(name: str) -> DedupeEngine:
@@ -69,14 +67,14 @@ class DedupeSummary:
         return dataclasses.asdict(self)
 
 
-def _all_records(project: Project) -> tuple[list[int], list[Record]]:
+def _all_records(project: Store) -> tuple[list[int], list[Record]]:
     with project.session() as session:
         rows = session.scalars(select(RecordRow).order_by(RecordRow.id)).all()
         return [r.id for r in rows], [row_to_record(r) for r in rows]
 
 
 def run_dedupe(
-    project: Project,
+    project: Store,
     *,
     engine: str | DedupeEngine = "inprocess",
     settings: DedupeSettings | None = None,
@@ -168,7 +166,7 @@ class ReviewItem:
     right: tuple[int, Record, str]
 
 
-def review_queue(project: Project) -> list[ReviewItem]:
+def review_queue(project: Store) -> list[ReviewItem]:
     """The uncertain pairs, highest score first, with both records loaded."""
     with project.session() as session:
         items = []
@@ -192,7 +190,7 @@ def review_queue(project: Project) -> list[ReviewItem]:
         return items
 
 
-def decide_pair(project: Project, pair_id: int, decision: str, reviewer: str) -> None:
+def decide_pair(project: Store, pair_id: int, decision: str, reviewer: str) -> None:
     """Record a reviewer's decision on a pair (committed at once) and update clusters."""
     if decision not in REVIEW_DECISIONS:
         raise DedupeError(f"decision must be one of {', '.join(REVIEW_DECISIONS)}, not {decision!r}")
@@ -205,7 +203,7 @@ def decide_pair(project: Project, pair_id: int, decision: str, reviewer: str) ->
         rebuild_clusters(session, None, merge_at=1.0)
 
 
-def undo_cluster(project: Project, cluster_id: int, reviewer: str) -> list[int]:
+def undo_cluster(project: Store, cluster_id: int, reviewer: str) -> list[int]:
     """Split an active cluster back into its records; returns the member record ids.
 
     Every pair of its members is recorded as distinct, so later runs do not merge
@@ -225,7 +223,7 @@ def undo_cluster(project: Project, cluster_id: int, reviewer: str) -> list[int]:
         return members
 
 
-def cluster_assignments(project: Project) -> list[tuple[str, str, int, int]]:
+def cluster_assignments(project: Store) -> list[tuple[str, str, int, int]]:
     """``(source name, source_id, cluster_id, record id)`` for every record.
 
     ``source_id`` is the record's own id in its file, else its 1-based position;
@@ -248,7 +246,7 @@ def cluster_assignments(project: Project) -> list[tuple[str, str, int, int]]:
         ]
 
 
-def export_clusters(project: Project, path: Path | str) -> int:
+def export_clusters(project: Store, path: Path | str) -> int:
     """Write ``source,source_id,cluster_id`` (one row per record); returns the row count."""
     rows = cluster_assignments(project)
     with Path(path).open("w", newline="", encoding="utf-8") as fh:
@@ -258,7 +256,7 @@ def export_clusters(project: Project, path: Path | str) -> int:
     return len(rows)
 
 
-def duplicates_per_source(project: Project) -> list[tuple[str, str | None, int, int]]:
+def duplicates_per_source(project: Store) -> list[tuple[str, str | None, int, int]]:
     """``(file, database, records, duplicates removed)`` per source, for PRISMA and the demo."""
     removed: dict[int, int] = {}
     with project.session() as session:
@@ -272,13 +270,13 @@ def duplicates_per_source(project: Project) -> list[tuple[str, str | None, int, 
         return [(s.name, s.database, s.record_count, removed.get(s.id, 0)) for s in sources]
 
 
-def pair_effective_decisions(project: Project) -> dict[tuple[int, int], str]:
+def pair_effective_decisions(project: Store) -> dict[tuple[int, int], str]:
     """Every stored pair's current decision (reviewer's, else machine's)."""
     with project.session() as session:
         return {(p.record_a, p.record_b): effective_decision(p) for p in session.scalars(select(DedupePair))}
 
 
-def canonical_record_ids(project: Project) -> list[int]:
+def canonical_record_ids(project: Store) -> list[int]:
     """The records that stand for a study after dedupe: one per cluster plus every unclustered record."""
     with project.session() as session:
         clustered: set[int] = set()

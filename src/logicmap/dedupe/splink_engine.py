@@ -63,7 +63,7 @@ from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
 from logicmap.dedupe.engine import DedupeResult, DedupeSettings, decide_pairs
 from logicmap.dedupe.keys import DedupeKeys, dedupe_keys
 from logicmap.dedupe.scoring import PairComparison, compare
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 
 #: The note added to a duplicate pair whose merge the chaining guard refused (as in-process).
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
 from logicmap.dedupe.engine import PairDecision
 from logicmap.dedupe.merge import merge_cluster
-from logicmap.records.model import Record
-from logicmap.store.models import Cluster, ClusterMember, DedupePair, MergedField, RecordRow
+from logicmap.records.record import Record
+from logicmap.store.tables import Cluster, ClusterMember, DedupePair, MergedField, RecordRow
 from logicmap.store.records import row_to_record
 
 #: Decision values a reviewer can record.

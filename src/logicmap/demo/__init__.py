@@ -10,10 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from logicmap.dedupe.pipeline import DedupeSummary, duplicates_per_source, export_clusters, run_dedupe
-from logicmap.records.importer import ImportReport, import_files
-from logicmap.store import create_project
-from logicmap.store.project import Project
+from logicmap.api import DedupeSummary, ImportReport, Review
 
 SEED = 2020
 REVIEWER = "demo-reviewer"
@@ -67,69 +64,61 @@ def run_demo(out_dir: Path) -> DemoResult:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{project_path}{suffix}").unlink(missing_ok=True)
     result = DemoResult(project_path)
-    with create_project(project_path, name="Recovery interventions demo") as project:
+    with Review.create(project_path, name="Recovery interventions demo") as review:
         for name, database in DEMO_EXPORTS.items():
-            report = import_files(
-                project,
-                [demo_data_dir() / name],
-                database=database,
-                search_date="2019-01-31",
+            report = review.records.import_files(
+                [demo_data_dir() / name], database=database, search_date="2019-01-31"
             )
             result.imports.append(report)
-        result.dedupe = run_dedupe(project)
-        export_clusters(project, out_dir / "clusters.csv")
-        result.duplicates = duplicates_per_source(project)
-        _screen(project, result, out_dir)
-        _code(project, result)
-        _report(project, result, out_dir)
+        result.dedupe = review.dedupe.run()
+        review.dedupe.export_clusters(out_dir / "clusters.csv")
+        result.duplicates = review.dedupe.per_source()
+        _screen(review, result, out_dir)
+        _code(review, result)
+        _report(review, result, out_dir)
     return result
 
 
-def _screen(project: Project, result: DemoResult, out_dir: Path) -> None:
+def _screen(review: Review, result: DemoResult, out_dir: Path) -> None:
     """Title/abstract screening in the model's order by a reviewer who follows the labels."""
     from logicmap.demo.simulated import corpus_id, corpus_labels, exclusion_reason
-    from logicmap.screening.chart import save_recall_chart
-    from logicmap.screening.metrics import summarise
-    from logicmap.screening.session import ScreeningSession
 
     labels = corpus_labels(demo_data_dir() / "corpus.jsonl")
-    session = ScreeningSession(project, reviewer=REVIEWER, seed=SEED, criteria=CRITERIA)
+    reasons = review.screening.exclusion_reasons()
+    session = review.screening.session(REVIEWER, seed=SEED, criteria=CRITERIA)
     while (step := session.next_record()) is not None:
         record_id, rank = step
-        label = labels[corpus_id(project, record_id)]
+        label = labels[corpus_id(review, record_id)]
         if label["include"]:
             session.decide(record_id, "include", rank=rank)
         else:
-            session.decide(record_id, "exclude", reason=exclusion_reason(label.get("exclusion_reason")), rank=rank)
+            reason = exclusion_reason(label.get("exclusion_reason"), reasons)
+            session.decide(record_id, "exclude", reason=reason, rank=rank)
     result.screening_order = list(session.order)
-    result.screening_summary = summarise(session.order)
-    charts = save_recall_chart(session.order, out_dir, stem="recall-curve")
+    result.screening_summary = session.summary()
+    charts = session.save_recall_chart(out_dir, stem="recall-curve")
     result.recall_chart = next((Path(c) for c in charts if str(c).endswith(".svg")), None) if charts else None
-    full_text = ScreeningSession(project, reviewer=REVIEWER, stage="full_text", seed=SEED)
+    full_text = review.screening.session(REVIEWER, stage="full_text", seed=SEED)
     while (step := full_text.next_record()) is not None:
         full_text.decide(step[0], "include", rank=step[1])  # the labels are final decisions already
         result.included += 1
 
 
-def _code(project: Project, result: DemoResult) -> None:
+def _code(review: Review, result: DemoResult) -> None:
     """Code the included studies: a coder accepts the suggestions and extracts descriptors."""
-    from logicmap.coding.project import code_counts_by_kind
     from logicmap.demo.simulated import accept_suggestions, corpus_id, corpus_labels, extract_descriptors
-    from logicmap.screening.decisions import included_records
 
     labels = corpus_labels(demo_data_dir() / "corpus.jsonl")
-    ids = included_records(project)
-    result.codings = accept_suggestions(project, ids, reviewer=CODER)
+    ids = review.screening.included()
+    result.codings = accept_suggestions(review, ids, reviewer=CODER)
     for record_id in ids:
-        extract_descriptors(project, record_id, labels[corpus_id(project, record_id)], reviewer=CODER)
-    result.code_counts = code_counts_by_kind(project)
+        extract_descriptors(review, record_id, labels[corpus_id(review, record_id)], reviewer=CODER)
+    result.code_counts = review.coding.counts_by_kind()
 
 
-def _report(project: Project, result: DemoResult, out_dir: Path) -> None:
-    from logicmap.report.project import project_model, report_project, save_snapshot
-
-    model = project_model(project)
-    save_snapshot(project, "demo", model)
+def _report(review: Review, result: DemoResult, out_dir: Path) -> None:
+    model = review.model.build()
+    review.model.save_snapshot("demo", model)
     result.model_nodes = model.graph.number_of_nodes()
     result.model_edges = model.graph.number_of_edges()
-    result.report_files = report_project(project, out_dir / "report")
+    result.report_files = review.report.write(out_dir / "report")

@@ -1,6 +1,6 @@
 """Bibliographic records: one model, readers and writers per format, normalisation."""
 
-from logicmap.records.model import (
+from logicmap.records.record import (
     FIELDS,
     Document,
     FieldValue,

@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 from logicmap.records.encoding import binary_kind
-from logicmap.records.model import ImportFormatError
+from logicmap.records.record import ImportFormatError
 
 _HEAD_LINES = 400
 _SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from logicmap.records.model import BYTE_LINE_ENCODINGS, Document, ImportFormatError
+from logicmap.records.record import BYTE_LINE_ENCODINGS, Document, ImportFormatError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

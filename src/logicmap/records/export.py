@@ -9,13 +9,13 @@ from typing import Iterator
 from sqlalchemy import select
 
 from logicmap.records.formats import WRITERS, writer_module
-from logicmap.records.model import Record
-from logicmap.store.models import Cluster, MergedField
-from logicmap.store.project import Project
+from logicmap.records.record import Record
+from logicmap.store.tables import Cluster, MergedField
+from logicmap.store.database import Store
 from logicmap.store.records import iter_records
 
 
-def deduplicated_records(project: Project) -> Iterator[Record]:
+def deduplicated_records(project: Store) -> Iterator[Record]:
     """One record per study: canonical records with their merged-in fields, and unclustered ones."""
     from logicmap.dedupe.pipeline import canonical_record_ids
 
@@ -37,7 +37,7 @@ def deduplicated_records(project: Project) -> Iterator[Record]:
         yield record
 
 
-def export_records(project: Project, fmt: str, output: Path | str, *, deduplicated: bool = False) -> int:
+def export_records(project: Store, fmt: str, output: Path | str, *, deduplicated: bool = False) -> int:
     """Write the records of ``project`` to ``output`` ('-' = stdout); returns the count.
 
     With ``deduplicated`` only one (merged) record per duplicate cluster is written.

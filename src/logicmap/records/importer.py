@@ -9,6 +9,9 @@ report).
 
 from __future__ import annotations
 
+from logicmap.errors import ImportRefused
+
+import csv
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from typing import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
-from logicmap.records.model import ImportFormatError, Record, RecordProblem
+from logicmap.records.record import ImportFormatError, Record, RecordProblem
 from logicmap.records.reading import (
     DEFAULT_MAX_BYTES,
     DatabaseGuess,
@@ -30,7 +33,7 @@ from logicmap.records.reading import (
     open_file,
     prepare_file,
 )
-from logicmap.store.project import Project
+from logicmap.store.database import Store
 from logicmap.store.records import add_records, add_skipped, find_source_by_sha256, finish_source, start_source
 
 __all__ = [
@@ -49,14 +52,6 @@ __all__ = [
 #: progress(stage, file name, done, total)
 Progress = Callable[[str, str, int, int], None]
 _BATCH = 2000
-
-
-class ImportRefused(Exception):
-    """The import was refused; ``problems`` lists every bad record found."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass
@@ -84,6 +79,19 @@ class ImportReport:
         """Records imported in total."""
         return sum(f.records for f in self.files)
 
+    def write_skipped_csv(self, path: Path | str) -> int:
+        """Write every skipped record (file, record, line, id, field, reason) as CSV; returns the row count."""
+        rows = [
+            [result.file, p.position, p.line, p.source_id, p.field, p.message]
+            for result in self.files
+            for p in result.skipped_problems
+        ]
+        with Path(path).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "record", "line", "id", "field", "reason"])
+            writer.writerows(rows)
+        return len(rows)
+
     def to_json(self) -> dict:
         """The stable JSON summary other tools rely on."""
         return {
@@ -106,7 +114,7 @@ class _Options:
 
 
 def import_files(
-    project: Project,
+    project: Store,
     paths: Iterable[Path | str],
     *,
     fmt: str | None = None,
@@ -169,9 +177,7 @@ def _import_one(
     if bad and not options.skip_bad:
         lines = [p.describe(info.name) for p in bad]
         raise ImportRefused(
-            f"{len(lines)} problem(s) in {info.name}; nothing imported "
-            f"(fix the file, or pass --skip-bad to import the good records)",
-            lines,
+            f"{len(lines)} problem(s) in {info.name}; nothing imported", lines, reason="bad_records"
         )
     stored += add_records(session, source_id, batch)
     add_skipped(session, source_id, bad)
@@ -184,16 +190,16 @@ def _import_one(
     )
 
 
-def _refuse_repeat(project: Project, opened: OpenedFile, seen: dict[str, str], again: bool) -> None:
+def _refuse_repeat(project: Store, opened: OpenedFile, seen: dict[str, str], again: bool) -> None:
     if again:
         return
     name, sha = opened.info.name, opened.info.sha256
     if sha in seen:
-        raise ImportRefused(f"{name}: same content as {seen[sha]} in this import; pass --again to import it twice")
+        raise ImportRefused(f"{name}: same content as {seen[sha]} in this import", reason="imported_before")
     seen[sha] = name
     earlier = find_source_by_sha256(project, sha)
     if earlier is not None:
         raise ImportRefused(
             f"{name}: already imported as source {earlier.id} ({earlier.name}, "
-            f"{earlier.imported_at:%Y-%m-%d %H:%M}); pass --again to import it again"
+            f"{earlier.imported_at:%Y-%m-%d %H:%M})", reason="imported_before"
         )

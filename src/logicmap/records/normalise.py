@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from logicmap.records.model import FIELDS, LIST_FIELDS, ParsedRecord, Provenance, Record
+from logicmap.records.record import FIELDS, LIST_FIELDS, ParsedRecord, Provenance, Record
 
 _TAG = re.compile(r"</?[A-Za-z][\w:.\-]*(?:\s+[^<>]*?)?/?>")
 _SPACE = re.compile(r"\s+")

@@ -15,9 +15,9 @@ from typing import Iterable, Iterator
 from logicmap.records.detect import detect_format
 from logicmap.records.encoding import binary_kind, document_from_bytes
 from logicmap.records.formats import BINARY_FORMATS, READERS, reader_module
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord, Record, RecordProblem
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record, RecordProblem
 from logicmap.records.normalise import check_record, normalise_record
-from logicmap.store.records import SourceInfo
+from logicmap.records.source import SourceInfo
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 #: Records looked at to guess which database a file came from.

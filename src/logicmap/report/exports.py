@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from logicmap.records.formats import ris
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 from logicmap.report.layout import layout
 from logicmap.synthesis.model import LogicModel
 from logicmap.synthesis.study import Study

@@ -20,7 +20,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from logicmap.codebook.model import DOMAINS
+from logicmap.codebook.codes import DOMAINS
 from logicmap.report.layout import layout
 from logicmap.report.model_svg import OPACITY
 from logicmap.report.style import (

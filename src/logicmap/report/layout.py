@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from logicmap.codebook.model import DOMAINS, LEVELS
+from logicmap.codebook.codes import DOMAINS, LEVELS
 from logicmap.synthesis.model import LogicModel
 
 COLUMNS: tuple[str, ...] = ("typology", "mechanism", "process", "outcome")

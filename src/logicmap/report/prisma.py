@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from logicmap.dedupe.pipeline import canonical_record_ids
 from logicmap.screening.decisions import final_decisions
-from logicmap.store.models import ScreeningDecision, Source
-from logicmap.store.project import Project
+from logicmap.store.tables import ScreeningDecision, Source
+from logicmap.store.database import Store
 
 NOT_RETRIEVED = "full text not retrievable"
 
@@ -45,7 +45,7 @@ class PrismaCounts:
         return sum(self.database_results.values())
 
 
-def _exclusion_reasons(project: Project, stage: str, records: set[int]) -> Counter[str]:
+def _exclusion_reasons(project: Store, stage: str, records: set[int]) -> Counter[str]:
     """Reason counts of the final exclusions (the latest standing decision's reason)."""
     with project.session() as session:
         rows = session.scalars(
@@ -58,7 +58,7 @@ def _exclusion_reasons(project: Project, stage: str, records: set[int]) -> Count
     return Counter(reason_of.values())
 
 
-def prisma_counts(project: Project) -> PrismaCounts:
+def prisma_counts(project: Store) -> PrismaCounts:
     """Every PRISMA 2020 count from the store."""
     counts = PrismaCounts()
     with project.session() as session:

@@ -13,22 +13,23 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from logicmap.coding.model import CodedItem, EvidenceSpan
+from logicmap.coding.spans import CodedItem, EvidenceSpan
 from logicmap.coding.project import final_codings, project_codebook
 from logicmap.dedupe.pipeline import canonical_record_ids
+from logicmap.errors import NotFoundError
 from logicmap.report.narrative import MethodsFacts, SearchSource
 from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
 from logicmap.report.render import render_report
 from logicmap.screening.decisions import agreement, included_records
-from logicmap.store.models import Descriptor, DedupeRun, ModelSnapshot, RecordRow, ScreeningDecision, Source
-from logicmap.store.project import Project
+from logicmap.store.tables import Descriptor, DedupeRun, ModelSnapshot, RecordRow, ScreeningDecision, Source
+from logicmap.store.database import Store
 from logicmap.store.records import row_to_record
 from logicmap.synthesis import CodedLink, LogicModel, ModelFilter, Study, build_model, snapshot
 
 _DESCRIPTOR_FIELDS = ("design", "country", "setting", "population", "n")
 
 
-def _descriptors(project: Project, ids: list[int]) -> dict[int, dict[str, object]]:
+def _descriptors(project: Store, ids: list[int]) -> dict[int, dict[str, object]]:
     found: dict[int, dict[str, object]] = defaultdict(dict)
     with project.session() as session:
         rows = session.scalars(select(Descriptor).where(Descriptor.record_id.in_(ids)).order_by(Descriptor.created_at))
@@ -44,7 +45,7 @@ def _n(value: object) -> int | None:
         return None
 
 
-def included_studies(project: Project) -> list[Study]:
+def included_studies(project: Store) -> list[Study]:
     """The included studies with their descriptors, final codes and coded links."""
     ids = included_records(project)
     codings = defaultdict(list)
@@ -74,12 +75,12 @@ def included_studies(project: Project) -> list[Study]:
     return studies
 
 
-def project_model(project: Project, filters: ModelFilter | None = None) -> LogicModel:
+def project_model(project: Store, filters: ModelFilter | None = None) -> LogicModel:
     """The logic model of the project's included, coded studies."""
     return build_model(project_codebook(project), included_studies(project), filters=filters)
 
 
-def save_snapshot(project: Project, name: str, model: LogicModel) -> None:
+def save_snapshot(project: Store, name: str, model: LogicModel) -> None:
     """Keep the model's current state under ``name`` (replacing one of the same name)."""
     with project.session() as session:
         existing = session.scalars(select(ModelSnapshot).where(ModelSnapshot.name == name)).first()
@@ -89,17 +90,17 @@ def save_snapshot(project: Project, name: str, model: LogicModel) -> None:
         session.add(ModelSnapshot(name=name, data=snapshot(model), created_at=datetime.now(UTC).replace(tzinfo=None)))
 
 
-def load_snapshot(project: Project, name: str) -> dict:
-    """A saved snapshot's data; raises KeyError naming the known snapshots."""
+def load_snapshot(project: Store, name: str) -> dict:
+    """A saved snapshot's data; raises NotFoundError naming the known snapshots."""
     with project.session() as session:
         row = session.scalars(select(ModelSnapshot).where(ModelSnapshot.name == name)).first()
         if row is None:
             known = ", ".join(session.scalars(select(ModelSnapshot.name))) or "none yet"
-            raise KeyError(f"no snapshot {name!r} (saved: {known})")
+            raise NotFoundError(f"no snapshot {name!r} (saved: {known})")
         return row.data
 
 
-def methods_facts(project: Project) -> MethodsFacts:
+def methods_facts(project: Store) -> MethodsFacts:
     """What the methods section may say, all read from the store."""
     with project.session() as session:
         sources = session.scalars(select(Source).order_by(Source.id)).all()
@@ -131,7 +132,7 @@ def methods_facts(project: Project) -> MethodsFacts:
     return MethodsFacts(**facts)
 
 
-def report_project(project: Project, out_dir: Path | str) -> dict[str, Path]:
+def report_project(project: Store, out_dir: Path | str) -> dict[str, Path]:
     """Write the whole report of ``project`` into ``out_dir`` (fixed file names)."""
     studies = included_studies(project)
     model = build_model(project_codebook(project), studies)

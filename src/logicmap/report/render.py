@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from logicmap.records.model import Record
+from logicmap.records.record import Record
 from logicmap.report.charts import effect_direction_svg, empty_svg, gap_map_svg
 from logicmap.report.exports import cytoscape_json_text, evidence_csv, record_from_study, to_graphml, to_ris
 from logicmap.report.interactive import logic_model_html

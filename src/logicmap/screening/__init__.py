@@ -1,13 +1,12 @@
 """Active-learning screening: features, classifiers, query strategies, stopping
-rules and simulation, independent of the project store.
+rules and simulation.
 
 The main entry points are :class:`ActiveLearner` (rank records and learn from
 each decision) and :func:`simulate` (replay a labelled dataset and measure the
-work saved). They need scikit-learn (the ``[ml]`` extra); sentence embeddings
-need the ``[embed]`` extra.
+work saved). Sentence embeddings need the ``[embed]`` extra.
 
 The names below are loaded lazily, so importing a submodule that needs none of
-them (e.g. ``logicmap.screening.decisions``) never imports scikit-learn.
+them never imports scikit-learn.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import Any
 
 _EXPORTS = {
     "ActiveLearner": "engine",
-    "ScreeningDataError": "errors",
     "recall_at": "metrics",
     "records_to_recall": "metrics",
     "summarise": "metrics",
@@ -39,9 +37,4 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'logicmap.screening' has no attribute {name!r}")
-    try:
-        return getattr(importlib.import_module(f"logicmap.screening.{module}"), name)
-    except ImportError as exc:
-        raise ImportError(
-            f"logicmap.screening.{name} needs the [ml] extra: pip install 'logicmap[ml]' ({exc})"
-        ) from exc
+    return getattr(importlib.import_module(f"logicmap.screening.{module}"), name)

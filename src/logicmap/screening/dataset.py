@@ -3,7 +3,7 @@
 Every row is kept, in file order: ``record_id`` in the outputs is the row's
 0-based position (as ASReview's ``--prior-idx``). The project's delimited-text
 reader finds the columns; this module only checks that the data can be
-simulated and raises :class:`~logicmap.screening.errors.ScreeningDataError`
+simulated and raises :class:`~logicmap.errors.ScreeningDataError`
 otherwise.
 
 Documented fallbacks (each adds a line to :attr:`LabelledDataset.warnings`):
@@ -24,9 +24,9 @@ from pathlib import Path
 from logicmap.records.encoding import load_document
 from logicmap.records.formats import tabular
 from logicmap.records.formats.columns import build_column_map
-from logicmap.records.model import ImportFormatError
+from logicmap.records.record import ImportFormatError
 from logicmap.records.normalise import normalise_record
-from logicmap.screening.errors import ScreeningDataError
+from logicmap.errors import ScreeningDataError
 from logicmap.screening.features import record_text
 
 

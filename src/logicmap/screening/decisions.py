@@ -8,6 +8,8 @@ decisions until a conflict is reconciled.
 
 from __future__ import annotations
 
+from logicmap.errors import ScreeningError
+
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -15,8 +17,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from logicmap.store.models import RecordRow, ScreeningDecision
-from logicmap.store.project import Project
+from logicmap.store.tables import RecordRow, ScreeningDecision
+from logicmap.store.database import Store
 
 STAGES = ("title_abstract", "full_text")
 DECISIONS = ("include", "exclude", "maybe")
@@ -36,21 +38,17 @@ DEFAULT_EXCLUSION_REASONS = (
 _REASONS_KEY = "screening.exclusion_reasons"
 
 
-class ScreeningError(Exception):
-    """A decision that cannot be recorded (unknown stage, record or reason)."""
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def exclusion_reasons(project: Project) -> list[str]:
+def exclusion_reasons(project: Store) -> list[str]:
     """The project's exclusion reasons (the default list until changed)."""
     stored = project.setting(_REASONS_KEY)
     return json.loads(stored) if stored else list(DEFAULT_EXCLUSION_REASONS)
 
 
-def set_exclusion_reasons(project: Project, reasons: list[str]) -> None:
+def set_exclusion_reasons(project: Store, reasons: list[str]) -> None:
     """Replace the project's list of exclusion reasons."""
     cleaned = [r.strip() for r in reasons if r and r.strip()]
     if not cleaned or len(set(cleaned)) != len(cleaned):
@@ -58,7 +56,7 @@ def set_exclusion_reasons(project: Project, reasons: list[str]) -> None:
     project.set_setting(_REASONS_KEY, json.dumps(cleaned))
 
 
-def _check(project: Project, stage: str, decision: str, reason: str | None) -> None:
+def _check(project: Store, stage: str, decision: str, reason: str | None) -> None:
     if stage not in STAGES:
         raise ScreeningError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
     if decision not in DECISIONS:
@@ -68,7 +66,7 @@ def _check(project: Project, stage: str, decision: str, reason: str | None) -> N
 
 
 def record_decision(
-    project: Project,
+    project: Store,
     record_id: int,
     *,
     reviewer: str,
@@ -92,7 +90,7 @@ def record_decision(
         return row.id
 
 
-def undo_last(project: Project, *, reviewer: str, stage: str) -> ScreeningDecision | None:
+def undo_last(project: Store, *, reviewer: str, stage: str) -> ScreeningDecision | None:
     """Withdraw the reviewer's latest standing decision at ``stage`` (kept, marked undone)."""
     with project.session() as session:
         row = session.scalars(
@@ -109,7 +107,7 @@ def undo_last(project: Project, *, reviewer: str, stage: str) -> ScreeningDecisi
         return row
 
 
-def _standing(project: Project, stage: str, kind: str) -> dict[tuple[int, str], ScreeningDecision]:
+def _standing(project: Store, stage: str, kind: str) -> dict[tuple[int, str], ScreeningDecision]:
     """(record, reviewer) -> the latest standing decision of ``kind`` at ``stage``."""
     with project.session() as session:
         rows = session.scalars(
@@ -124,7 +122,7 @@ def _standing(project: Project, stage: str, kind: str) -> dict[tuple[int, str], 
     return {(row.record_id, row.reviewer): row for row in rows}
 
 
-def decisions_of(project: Project, reviewer: str, stage: str) -> dict[int, str]:
+def decisions_of(project: Store, reviewer: str, stage: str) -> dict[int, str]:
     """A reviewer's own standing decisions (all that a blind reviewer may see)."""
     return {
         record: row.decision
@@ -141,7 +139,7 @@ class Conflict:
     decisions: dict[str, str]
 
 
-def conflicts(project: Project, stage: str) -> list[Conflict]:
+def conflicts(project: Store, stage: str) -> list[Conflict]:
     """Records with different independent decisions and no reconciliation yet."""
     reconciled = {record for record, _ in _standing(project, stage, "reconciliation")}
     by_record: dict[int, dict[str, str]] = {}
@@ -155,7 +153,7 @@ def conflicts(project: Project, stage: str) -> list[Conflict]:
 
 
 def reconcile(
-    project: Project, record_id: int, *, stage: str, decision: str, reviewer: str, reason: str | None = None
+    project: Store, record_id: int, *, stage: str, decision: str, reviewer: str, reason: str | None = None
 ) -> int:
     """Store the agreed decision for a conflict; both originals are kept."""
     return record_decision(
@@ -164,7 +162,7 @@ def reconcile(
     )
 
 
-def final_decisions(project: Project, stage: str) -> dict[int, str]:
+def final_decisions(project: Store, stage: str) -> dict[int, str]:
     """Record -> final decision: the reconciliation if any, else the reviewers' common decision.
 
     Records with an unresolved conflict are left out.
@@ -203,7 +201,7 @@ def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def agreement(project: Project, stage: str, reviewer_a: str, reviewer_b: str) -> Agreement:
+def agreement(project: Store, stage: str, reviewer_a: str, reviewer_b: str) -> Agreement:
     """Percent agreement and Cohen's kappa between two reviewers at a stage."""
     a, b = decisions_of(project, reviewer_a, stage), decisions_of(project, reviewer_b, stage)
     pairs = [(a[r], b[r]) for r in sorted(set(a) & set(b))]
@@ -211,7 +209,7 @@ def agreement(project: Project, stage: str, reviewer_a: str, reviewer_b: str) ->
     return Agreement(len(pairs), percent, cohen_kappa(pairs))
 
 
-def included_records(project: Project) -> list[int]:
+def included_records(project: Store) -> list[int]:
     """Records included in the review: full-text includes, or title/abstract includes
     while no full-text decision has been made yet."""
     full_text = final_decisions(project, "full_text")

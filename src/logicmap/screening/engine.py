@@ -33,7 +33,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
 from logicmap.screening.features import EMBED_DIMENSION, embeddings_available, make_features
-from logicmap.screening.models import DEFAULT_CLASSIFIER, block_views, make_classifier, score_records
+from logicmap.screening.classifiers import DEFAULT_CLASSIFIER, block_views, make_classifier, score_records
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
@@ -79,7 +79,7 @@ class ActiveLearner(BaseEstimator):
         a transformer instance, or ``"auto"`` (default; see :func:`default_engine`).
         A precomputed ``matrix`` given to :meth:`fit` must come from these features.
     classifier:
-        Classifier name (see :mod:`logicmap.screening.models`), an estimator, or
+        Classifier name (see :mod:`logicmap.screening.classifiers`), an estimator, or
         ``"auto"`` (default: the one :func:`default_engine` pairs with the features).
     query:
         ``"max"`` (default), ``"uncertainty"`` or ``"mixed"``.

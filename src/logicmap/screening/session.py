@@ -9,6 +9,7 @@ drive this class.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from logicmap.dedupe.pipeline import canonical_record_ids
 from logicmap.screening.decisions import decisions_of, final_decisions, record_decision, undo_last
@@ -17,8 +18,8 @@ from logicmap.screening.engine import ActiveLearner, resolve_engine
 from logicmap.screening.features import make_features
 from logicmap.screening.stopping import BuscarRule
 from logicmap.store.embeddings import ProjectEmbeddingCache
-from logicmap.store.models import RecordRow
-from logicmap.store.project import Project
+from logicmap.store.tables import RecordRow
+from logicmap.store.database import Store
 
 _LABEL = {"include": 1, "exclude": 0}
 
@@ -45,7 +46,7 @@ class ScreeningSession:
     """
 
     def __init__(
-        self, project: Project, *, reviewer: str, stage: str = "title_abstract", seed: int = 0,
+        self, project: Store, *, reviewer: str, stage: str = "title_abstract", seed: int = 0,
         criteria: str | None = None, recall_target: float = 0.95, confidence: float = 0.95,
         features: str = "auto", classifier: str = "auto", progress: EmbedProgress | None = None,
     ) -> None:
@@ -121,6 +122,18 @@ class ScreeningSession:
             if row.decision in _LABEL and self.order:
                 self.order.pop()
         return row.record_id
+
+    def summary(self) -> dict:
+        """Screening metrics of the labels so far, in the order screened (WSS, recall@10%, ...)."""
+        from logicmap.screening.metrics import summarise
+
+        return summarise(self.order)
+
+    def save_recall_chart(self, out_dir: Path | str, *, stem: str = "recall-curve") -> list[Path]:
+        """Draw the recall curve of the labels so far (SVG and PNG); returns the files."""
+        from logicmap.screening.chart import save_recall_chart
+
+        return [Path(c) for c in save_recall_chart(self.order, Path(out_dir), stem=stem) or []]
 
     def progress(self) -> Progress:
         """Counts so far and whether the stopping rule says it is safe to stop."""

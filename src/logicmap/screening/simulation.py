@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.errors import ScreeningDataError
+from logicmap.errors import ScreeningDataError
 from logicmap.screening.metrics import summarise
 from logicmap.screening.stopping import StoppingRule, default_rules, evaluate_rules
 

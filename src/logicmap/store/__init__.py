@@ -1,11 +1,11 @@
 """The project store: one database per review (SQLite by default, PostgreSQL by URL)."""
 
-from logicmap.store.project import (
-    Project,
+from logicmap.store.database import (
+    Store,
     StoreError,
-    create_project,
+    create_store,
     database_url,
-    open_project,
+    open_store,
 )
 
-__all__ = ["Project", "StoreError", "create_project", "database_url", "open_project"]
+__all__ = ["Store", "StoreError", "create_store", "database_url", "open_store"]

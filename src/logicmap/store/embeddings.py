@@ -13,8 +13,8 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from logicmap.store.models import TextEmbedding
-from logicmap.store.project import Project
+from logicmap.store.tables import TextEmbedding
+from logicmap.store.database import Store
 
 _KEYS_PER_QUERY = 500  # well under every backend's limit on bound parameters
 _VECTOR = np.dtype("<f4")
@@ -23,7 +23,7 @@ _VECTOR = np.dtype("<f4")
 class ProjectEmbeddingCache:
     """Embeddings cached in one project's database (each save is its own commit)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Store) -> None:
         self.project = project
 
     def load(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:

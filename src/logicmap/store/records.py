@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Iterator
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from logicmap.records.model import FIELDS, Provenance, Record, RecordProblem
-from logicmap.store.models import RecordRow, SkippedRecord, Source, SourceFile
-from logicmap.store.project import Project
+from logicmap.errors import NotFoundError
+from logicmap.records.record import FIELDS, Provenance, Record, RecordProblem
+from logicmap.records.source import SourceInfo, SourceSummary
+from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
+from logicmap.store.database import Store
 
 
 
-@dataclass
-class SourceInfo:
-    """What is known about an imported file before its records are stored."""
-
-    name: str
-    sha256: str
-    format: str
-    size_bytes: int
-    encoding: str | None = None
-    database: str | None = None
-    search_date: str | None = None
-    search_string: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-def find_source_by_sha256(project: Project, sha256: str) -> Source | None:
+def find_source_by_sha256(project: Store, sha256: str) -> Source | None:
     """An earlier import of the same bytes, if any."""
     with project.session() as session:
         return session.scalars(select(Source).where(Source.sha256 == sha256)).first()
@@ -156,19 +142,27 @@ def _skipped_row(source_id: int, problem: RecordProblem) -> dict:
     }
 
 
-def list_sources(project: Project) -> list[Source]:
+def _summary(row: Source) -> SourceSummary:
+    return SourceSummary(
+        id=row.id, file=row.name, format=row.format, database=row.database, records=row.record_count,
+        skipped=row.skipped_count, sha256=row.sha256, search_date=row.search_date,
+        search_string=row.search_string, imported_at=row.imported_at,
+    )
+
+
+def list_sources(project: Store) -> list[SourceSummary]:
     """Every imported source, oldest first."""
     with project.session() as session:
-        return list(session.scalars(select(Source).order_by(Source.id)))
+        return [_summary(row) for row in session.scalars(select(Source).order_by(Source.id))]
 
 
-def count_records(project: Project) -> int:
+def count_records(project: Store) -> int:
     """Number of imported records."""
     with project.session() as session:
         return session.scalar(select(func.count(RecordRow.id))) or 0
 
 
-def skipped_records(project: Project, source_id: int | None = None) -> list[SkippedRecord]:
+def skipped_records(project: Store, source_id: int | None = None) -> list[SkippedRecord]:
     """The skip report, optionally for one source."""
     query = select(SkippedRecord).order_by(SkippedRecord.source_id, SkippedRecord.position)
     if source_id is not None:
@@ -178,7 +172,7 @@ def skipped_records(project: Project, source_id: int | None = None) -> list[Skip
 
 
 def row_to_record(row: RecordRow) -> Record:
-    """A stored row as a :class:`~logicmap.records.model.Record` with its provenance."""
+    """A stored row as a :class:`~logicmap.records.record.Record` with its provenance."""
     record = Record(
         position=row.position,
         line=row.line,
@@ -196,7 +190,16 @@ def row_to_record(row: RecordRow) -> Record:
     return record
 
 
-def iter_records(project: Project, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
+def get_record(project: Store, record_id: int) -> Record:
+    """One stored record; raises :class:`NotFoundError` for an unknown id."""
+    with project.session() as session:
+        row = session.get(RecordRow, record_id)
+        if row is None:
+            raise NotFoundError(f"no record {record_id}")
+        return row_to_record(row)
+
+
+def iter_records(project: Store, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
     """``(record id, Record)`` pairs in import order."""
     query = select(RecordRow).order_by(RecordRow.id)
     if source_id is not None:
@@ -206,7 +209,7 @@ def iter_records(project: Project, source_id: int | None = None) -> Iterator[tup
             yield row.id, row_to_record(row)
 
 
-def record_provenance(project: Project, record_id: int) -> dict[str, tuple[str, str, int | None, object]]:
+def record_provenance(project: Store, record_id: int) -> dict[str, tuple[str, str, int | None, object]]:
     """Per-field origin of one record: field -> (source name, tag, line, original value)."""
     with project.session() as session:
         row = session.get(RecordRow, record_id)

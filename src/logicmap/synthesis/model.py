@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from logicmap.codebook.model import KINDS, Codebook
+from logicmap.codebook.codes import KINDS, Codebook
 from logicmap.synthesis.evidence import GradeInput, grade, sign_test, summary_direction, vote_count
 from logicmap.synthesis.study import Study, design_family, is_randomised
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from logicmap.coding.model import CodedItem, CodingError, EvidenceSpan, span_for_quote
+from logicmap.coding.spans import CodedItem, CodingError, EvidenceSpan, span_for_quote
 
 #: Canonical design families, the order used in tables and counts.
 DESIGN_FAMILIES: tuple[str, ...] = (

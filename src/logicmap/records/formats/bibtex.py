@@ -23,7 +23,7 @@ from bibtexparser.model import (
 )
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord, Record
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record
 
 #: canonical field -> BibTeX field names (lower case) in order of preference.
 SOURCES: dict[str, tuple[str, ...]] = {

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from logicmap.records.model import Document, FieldValue, ParsedRecord
+from logicmap.records.record import Document, FieldValue, ParsedRecord
 
 #: canonical field (or pseudo-field) -> accepted column names, best first.
 _GENERIC: tuple[tuple[str, tuple[str, ...]], ...] = (

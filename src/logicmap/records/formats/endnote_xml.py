@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord
 
 #: canonical field -> element paths inside <record>, in order of preference.
 SOURCES: dict[str, tuple[str, ...]] = {

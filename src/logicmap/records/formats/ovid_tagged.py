@@ -28,7 +28,7 @@ from logicmap.records.formats.tagged import (
     split_blocks,
     store_unmapped,
 )
-from logicmap.records.model import Document, ParsedRecord
+from logicmap.records.record import Document, ParsedRecord
 
 FORMAT = "Ovid tagged"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord
 
 FORMAT = "PubMed XML"
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")

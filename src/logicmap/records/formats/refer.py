@@ -20,7 +20,7 @@ from logicmap.records.formats.tagged import (
     store_extra,
     store_unmapped,
 )
-from logicmap.records.model import Document, ParsedRecord
+from logicmap.records.record import Document, ParsedRecord
 
 FORMAT = "EndNote/Refer tagged (%)"
 

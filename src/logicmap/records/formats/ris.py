@@ -24,7 +24,7 @@ from logicmap.records.formats.ris_tags import (
     map_entries,
     split_line,
 )
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord, Record
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record
 
 TRUNCATED = "truncated record: no ER line before end of file"
 UNTERMINATED = "record has no ER line before the next TY line (line {line})"

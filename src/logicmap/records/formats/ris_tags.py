@@ -2,7 +2,7 @@
 
 A record is first collected as a list of :class:`Entry` objects (tag, value and
 the line the value starts at); :func:`map_entries` then fills a
-:class:`~logicmap.records.model.ParsedRecord` from them. Every entry the
+:class:`~logicmap.records.record.ParsedRecord` from them. Every entry the
 canonical fields do not use ends up in ``ParsedRecord.extra`` verbatim.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logicmap.records.model import ParsedRecord
+from logicmap.records.record import ParsedRecord
 
 #: Tags longer than two letters that some exporters write (APA PsycNet ``PMID  - ``).
 _LONG_TAG = re.compile(r"^([A-Z][A-Z0-9]{2,3})  -(?: (.*))?$")

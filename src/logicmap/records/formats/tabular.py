@@ -32,7 +32,7 @@ from logicmap.records.formats.columns import (
     split_authors,
     split_keywords,
 )
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord, Record
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record
 
 DELIMITERS = ("\t", ",", ";", "|")
 #: Rows searched for the header (preambles are a few lines long).

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord
 
 #: MEDLINE-style tag line: up to four tag characters, padding, ``-``, value.
 #: Shared by MEDLINE/PubMed and Ovid exports (``PMID- 123``, ``TI  - Title``).

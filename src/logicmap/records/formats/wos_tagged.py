@@ -21,7 +21,7 @@ from logicmap.records.formats.tagged import (
     set_singles,
     store_unmapped,
 )
-from logicmap.records.model import Document, ParsedRecord
+from logicmap.records.record import Document, ParsedRecord
 
 FORMAT = "Web of Science field-tagged"
 

@@ -24,7 +24,7 @@ from logicmap.records.formats.columns import (
     header_score,
     record_from_row,
 )
-from logicmap.records.model import Document, ImportFormatError, ParsedRecord
+from logicmap.records.record import Document, ImportFormatError, ParsedRecord
 
 #: Rows searched for the header on each sheet.
 MAX_PREAMBLE_ROWS = 30

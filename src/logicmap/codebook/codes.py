@@ -6,6 +6,8 @@ Plain frozen dataclasses; loading, validation and editing live in
 
 from __future__ import annotations
 
+from logicmap.errors import CodebookError
+
 from dataclasses import dataclass, field
 
 #: Node kinds the schema knows, in logic-model order.
@@ -41,16 +43,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "line ?"
         return f"{where}, {self.key}: {self.message}"
-
-
-class CodebookError(ValueError):
-    """A codebook was refused; ``problems`` lists every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem], source: str = "codebook"):
-        self.problems = list(problems)
-        self.source = source
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
 
 
 @dataclass(frozen=True)

@@ -7,39 +7,24 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from logicmap.store import StoreError, open_project
+from logicmap.cli.common import OptionalProjectOption, err, open_review, out, split_list
 
-model_app = typer.Typer(help="Build, filter, snapshot and compare the logic model.", invoke_without_command=True)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-ProjectOption = Annotated[
-    Optional[str], typer.Option("--project", "-p", envvar="LOGICMAP_PROJECT", help="Project file or URL.")
-]
+app = typer.Typer(help="Build, filter, snapshot and compare the logic model.", invoke_without_command=True)
 
 
-def _open(project: str | None):
-    if project is None:
-        err.print("[bold red]Error:[/] --project is required")
-        raise typer.Exit(1)
-    try:
-        return open_project(project)
-    except StoreError as exc:
-        err.print(f"[bold red]Error:[/] {escape(str(exc))}")
-        raise typer.Exit(1) from exc
+def register(parent: typer.Typer) -> None:
+    """Add the ``model`` group and the ``report`` command to ``parent``."""
+    parent.add_typer(app, name="model")
+    parent.command("report")(report)
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
-
-
-@model_app.callback()
+@app.callback()
 def model(
     ctx: typer.Context,
-    project: ProjectOption = None,
+    project: OptionalProjectOption = None,
     typology: Annotated[Optional[str], typer.Option(help="Only studies of these typologies: T01,T07")] = None,
     domain: Annotated[Optional[str], typer.Option(help="Outcome domains: functional,existential,social")] = None,
     design: Annotated[Optional[str], typer.Option(help="Designs: RCT,qualitative")] = None,
@@ -55,19 +40,16 @@ def model(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from logicmap.report.project import project_model, save_snapshot
-    from logicmap.synthesis import ModelFilter
-    from logicmap.synthesis import snapshot as make_snapshot
+    from logicmap.api import ModelFilter, model_snapshot
 
-    store = _open(project)
     years = (from_year, to_year) if from_year or to_year else None
-    filters = ModelFilter(_split(typology), _split(domain), _split(design), years, _split(country))
-    with store:
-        built = project_model(store, filters)
+    filters = ModelFilter(split_list(typology), split_list(domain), split_list(design), years, split_list(country))
+    with open_review(project) as review:
+        built = review.model.build(filters)
         if snapshot:
-            save_snapshot(store, snapshot, built)
+            review.model.save_snapshot(snapshot, built)
     if as_json:
-        print(json.dumps(make_snapshot(built)))
+        print(json.dumps(model_snapshot(built)))
         return
     for problem in built.problems:
         err.print(f"[yellow]Note:[/] {escape(problem)}")
@@ -87,46 +69,33 @@ def model(
     )
 
 
-@model_app.command("diff")
+@app.command("diff")
 def diff_command(
     old: Annotated[str, typer.Argument(help="Older snapshot name.")],
     new: Annotated[str, typer.Argument(help="Newer snapshot name, or 'current' for the live model.")],
-    project: ProjectOption = None,
+    project: OptionalProjectOption = None,
 ) -> None:
     """List links and strengths that changed between two snapshots (living reviews).
 
     Example: logicmap model diff 2023 current -p review.db
     """
-    from logicmap.report.project import load_snapshot, project_model
-    from logicmap.synthesis import diff
-
-    store = _open(project)
-    with store:
-        try:
-            a = load_snapshot(store, old)
-            b = project_model(store) if new == "current" else load_snapshot(store, new)
-        except KeyError as exc:
-            err.print(f"[bold red]Error:[/] {escape(exc.args[0])}")
-            raise typer.Exit(1) from exc
-    changes = diff(a, b)
+    with open_review(project) as review:
+        changes = review.model.diff(old, new)
     for line in changes.lines():
         out.print(escape(line))
     out.print(f"{len(changes.lines())} change(s) from {old} to {new}.")
 
 
 def report(
-    project: ProjectOption = None,
+    project: OptionalProjectOption = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report files.")] = Path("report"),
 ) -> None:
     """Write the review report: logic model (SVG + interactive HTML), PRISMA, gap map, tables, exports.
 
     Example: logicmap report -p review.db --out report/
     """
-    from logicmap.report.project import report_project
-
-    store = _open(project)
-    with store:
-        files = report_project(store, out_dir)
+    with open_review(project) as review:
+        files = review.report.write(out_dir)
     for key, path in sorted(files.items()):
         out.print(f"{key:>18}  {path}")
     out.print(f"Report written: {files['index']} ({len(files)} files).")

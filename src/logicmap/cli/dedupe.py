@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from logicmap.dedupe.engine import DedupeSettings
-from logicmap.dedupe.pipeline import (
-    DedupeError,
-    ReviewItem,
-    decide_pair,
-    duplicates_per_source,
-    export_clusters,
-    review_queue,
-    run_dedupe,
-    undo_cluster,
-)
-from logicmap.store import StoreError, open_project
+from logicmap.cli.common import OptionalProjectOption, ProjectOption, ReviewerOption, open_review, out
 
 app = typer.Typer(help="Find and remove duplicate records.", invoke_without_command=True)
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-
-ProjectOption = Annotated[
-    str, typer.Option("--project", "-p", envvar="LOGICMAP_PROJECT", help="Project file or URL.")
-]
-ReviewerOption = Annotated[
-    str, typer.Option("--reviewer", help="Who makes the decision.", default_factory=getpass.getuser)
-]
 
 
-def _open(project: str):
-    try:
-        return open_project(project)
-    except StoreError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+def register(parent: typer.Typer) -> None:
+    """Add the ``dedupe`` group to ``parent``."""
+    parent.add_typer(app, name="dedupe")
 
 
 @app.callback()
 def dedupe(
     ctx: typer.Context,
-    project: ProjectOption = None,
+    project: OptionalProjectOption = None,
     engine: Annotated[str, typer.Option(help="inprocess (default) or splink.")] = "inprocess",
     merge_at: Annotated[float, typer.Option(help="Score from which pairs merge automatically.")] = 0.9,
     review_from: Annotated[float, typer.Option(help="Score from which pairs go to manual review.")] = 0.5,
@@ -61,22 +36,12 @@ def dedupe(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if project is None:
-        err.print("[bold red]Error:[/] --project is required")
-        raise typer.Exit(1)
-    store = _open(project)
-    try:
-        settings = DedupeSettings(merge_at=merge_at, review_from=review_from)
+    with open_review(project) as review:
         with out.status("Comparing records..."):
-            summary = run_dedupe(store, engine=engine, settings=settings, full=full)
+            summary = review.dedupe.run(engine=engine, merge_at=merge_at, review_from=review_from, full=full)
         if export is not None:
-            export_clusters(store, export)
-        rows = duplicates_per_source(store)
-    except (DedupeError, ValueError) as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+            review.dedupe.export_clusters(export)
+        rows = review.dedupe.per_source()
     if as_json:
         print(json.dumps(summary.to_json()))
         return
@@ -98,7 +63,7 @@ def print_sources(rows) -> None:
     out.print(table)
 
 
-def _side_by_side(item: ReviewItem, position: int, total: int) -> Table:
+def _side_by_side(item, position: int, total: int) -> Table:
     table = Table(title=f"Pair {position} of {total} (score {item.score:.2f})", show_lines=True)
     table.add_column("field")
     for record_id, _, source in (item.left, item.right):
@@ -123,9 +88,8 @@ def review(project: ProjectOption, reviewer: ReviewerOption) -> None:
 
     Example: logicmap dedupe review -p review.db
     """
-    store = _open(project)
-    try:
-        queue = review_queue(store)
+    with open_review(project) as review:
+        queue = review.dedupe.queue()
         if not queue:
             out.print("No pairs waiting for review.")
             return
@@ -136,11 +100,9 @@ def review(project: ProjectOption, reviewer: ReviewerOption) -> None:
             if answer.startswith("q"):
                 break
             if answer[:1] in ("d", "n"):
-                decide_pair(store, item.pair_id, "duplicate" if answer[0] == "d" else "distinct", reviewer)
+                review.dedupe.decide(item.pair_id, "duplicate" if answer[0] == "d" else "distinct", reviewer=reviewer)
                 decided += 1
         out.print(f"{decided} decision(s) saved; {len(queue) - decided} pair(s) still to review.")
-    finally:
-        store.close()
 
 
 @app.command()
@@ -153,12 +115,6 @@ def undo(
 
     Example: logicmap dedupe undo 12 -p review.db
     """
-    store = _open(project)
-    try:
-        members = undo_cluster(store, cluster, reviewer)
-    except DedupeError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
-    finally:
-        store.close()
+    with open_review(project) as review:
+        members = review.dedupe.undo(cluster, reviewer=reviewer)
     out.print(f"Cluster {cluster} undone: records {', '.join(map(str, members))} are separate again.")

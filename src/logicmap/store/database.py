@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from logicmap.errors import StoreError
+
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,14 +18,23 @@ from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from logicmap.store.models import ProjectSetting
+from logicmap.store.tables import ProjectSetting
 
 FORMAT_VERSION = "1"
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".logicmap")
 
 
-class StoreError(Exception):
-    """A project store that cannot be opened, created or migrated."""
+def safe_location(location: str | Path) -> str:
+    """``location`` fit to print: a URL's password is replaced by ``***``."""
+    text = str(location)
+    if "://" not in text:
+        return text
+    scheme, rest = text.split("://", 1)
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return text
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
 
 
 def database_url(location: str | Path) -> str:
@@ -92,8 +103,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(connection), revision)
 
 
-class Project:
-    """A review project: one database, opened through :func:`open_project`."""
+class Store:
+    """The database of one review project, opened through :func:`open_store` (the library API wraps it in ``Review``)."""
 
     def __init__(self, engine: Engine, location: str) -> None:
         self.engine = engine
@@ -126,7 +137,7 @@ class Project:
         """Release the database connections."""
         self.engine.dispose()
 
-    def __enter__(self) -> Project:
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -137,7 +148,7 @@ def _is_sqlite_path(location: str) -> bool:
     return "://" not in location
 
 
-def create_project(location: str | Path, name: str | None = None) -> Project:
+def create_store(location: str | Path, name: str | None = None) -> Store:
     """Create a new project at ``location`` (SQLite path or PostgreSQL URL)."""
     location = str(location)
     if _is_sqlite_path(location):
@@ -151,7 +162,7 @@ def create_project(location: str | Path, name: str | None = None) -> Project:
         engine.dispose()
         raise StoreError(f"{location}: already holds a logicmap project")
     migrate(engine)
-    project = Project(engine, location)
+    project = Store(engine, location)
     project_name = name or (Path(location).stem if _is_sqlite_path(location) else "review")
     project.set_setting("name", project_name)
     project.set_setting("format_version", FORMAT_VERSION)
@@ -159,7 +170,7 @@ def create_project(location: str | Path, name: str | None = None) -> Project:
     return project
 
 
-def open_project(location: str | Path) -> Project:
+def open_store(location: str | Path) -> Store:
     """Open an existing project, applying any pending migrations."""
     location = str(location)
     if _is_sqlite_path(location) and not Path(location).expanduser().is_file():
@@ -175,14 +186,14 @@ def open_project(location: str | Path) -> Project:
         raise StoreError(f"{location}: not a logicmap project (no schema version found)")
     if revision != head_revision():
         migrate(engine)
-    project = Project(engine, location)
+    project = Store(engine, location)
     version = project.setting("format_version")
     if version != FORMAT_VERSION:
         raise StoreError(f"{location}: project format {version} is not supported (expected {FORMAT_VERSION})")
     return project
 
 
-def settings(project: Project) -> dict[str, str]:
+def settings(project: Store) -> dict[str, str]:
     """Every project setting."""
     with project.session() as session:
         return {row.key: row.value for row in session.scalars(select(ProjectSetting))}

@@ -9,6 +9,8 @@ with cleaned values while keeping the originals as provenance.
 
 from __future__ import annotations
 
+from logicmap.errors import ImportFormatError
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -154,39 +156,6 @@ class Record:
     def values(self) -> dict[str, Any]:
         """The canonical fields as a plain dict (for comparisons and writers)."""
         return {name: getattr(self, name) for name in FIELDS}
-
-
-class ImportFormatError(Exception):
-    """A file that cannot be imported; names the file, line/record and field."""
-
-    def __init__(
-        self,
-        file: str,
-        message: str,
-        *,
-        line: int | None = None,
-        record: int | None = None,
-        field: str | None = None,
-        hint: str | None = None,
-    ) -> None:
-        self.file = file
-        self.message = message
-        self.line = line
-        self.record = record
-        self.field = field
-        self.hint = hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.record is not None:
-            where.append(f"record {self.record}")
-        if self.field:
-            where.append(f"field {self.field}")
-        text = ", ".join(where) + f": {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
 
 
 #: Encodings whose line breaks are single bytes: lines can be decoded one block at a time.

@@ -1,47 +1,70 @@
-"""``logicmap code add|list|agreement|reconcile|attach``: coding a project's studies."""
+"""``logicmap code ...``: coding studies, in a project or from a records file."""
 
 from __future__ import annotations
 
-import getpass
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from logicmap.cli_coding import code_app
-from logicmap.coding.model import CodingError
-from logicmap.store import StoreError, open_project
+from logicmap.cli.common import ProjectOption, ReviewerOption, err, fail, open_review, out, refusals, split_list
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-ProjectOption = Annotated[str, typer.Option("--project", "-p", envvar="LOGICMAP_PROJECT", help="Project file or URL.")]
-ReviewerOption = Annotated[str, typer.Option("--reviewer", default_factory=getpass.getuser, help="Who codes.")]
+app = typer.Typer(help="Code studies against the codebook.", no_args_is_help=True)
 
 
-def _open(project: str):
-    try:
-        return open_project(project)
-    except StoreError as exc:
-        err.print(f"[bold red]Error:[/] {escape(str(exc))}")
-        raise typer.Exit(1) from exc
+def register(parent: typer.Typer) -> None:
+    """Add the ``code`` group to ``parent``."""
+    parent.add_typer(app, name="code")
 
 
-def _refuse(exc: Exception) -> None:
-    err.print(f"[bold red]Error:[/] {escape(str(exc))}")
-    raise typer.Exit(1) from exc
-
-
-def _two_reviewers(text: str) -> list[str]:
-    names = [n.strip() for n in text.split(",") if n.strip()]
+def _two_reviewers(text: str) -> tuple[str, str]:
+    names = split_list(text)
     if len(names) != 2:
-        _refuse(ValueError("give exactly two reviewers: --reviewers ana,ben"))
-    return names
+        fail("give exactly two reviewers: --reviewers ana,ben")
+    return names[0], names[1]
 
 
-@code_app.command("add")
+@app.command("suggest")
+def suggest(
+    output: Annotated[Path, typer.Option("--output", help="Suggestions JSONL to write.")],
+    input: Annotated[
+        Optional[Path], typer.Option("--input", help="Records JSONL: id, title, abstract per line.")
+    ] = None,
+    project: Annotated[
+        Optional[str], typer.Option("--project", "-p", help="Suggest for this project's included studies.")
+    ] = None,
+    codebook: Annotated[
+        Optional[Path], typer.Option("--codebook", help="Codebook YAML file (default: the embedded recovery codebook).")
+    ] = None,
+) -> None:
+    """Suggest codes, each with a score and a verbatim quote, for every record.
+
+    Example: logicmap code suggest --input records.jsonl --output suggestions.jsonl
+    """
+    if (input is None) == (project is None):
+        fail("give either --input records.jsonl or --project P")
+    if project is not None:
+        with open_review(project) as review:
+            batch = review.coding.suggest_included()
+        err.print("Suggestions learnt from this project's reviewers." if batch.learnt
+                  else "Suggestions from the codebook's key terms (not enough reviewer feedback to learn yet).",
+                  highlight=False)
+    else:
+        from logicmap.api import suggest_file
+
+        with refusals():
+            batch = suggest_file(input, codebook)
+    with output.open("w", encoding="utf-8") as fh:
+        for rid, codes in batch.by_record().items():
+            fh.write(json.dumps({"id": rid, "codes": [s.to_dict() for s in codes]}, ensure_ascii=False) + "\n")
+    err.print(f"{len(batch.suggestions)} suggestions for {len(batch.record_ids)} records written to {output}",
+              highlight=False)
+
+
+@app.command("add")
 def add(
     record: Annotated[int, typer.Argument(help="Record id.")],
     code: Annotated[str, typer.Argument(help="Code, e.g. T01.")],
@@ -56,30 +79,23 @@ def add(
 
     Example: logicmap code add 12 T01 -p review.db --quote "peer workers delivered"
     """
-    from logicmap.coding.project import add_coding
-
-    store = _open(project)
-    try:
-        coding_id = add_coding(store, record, code, reviewer=reviewer, quote=quote, direction=direction,
-                               target_code=target, note=note)
-    except CodingError as exc:
-        _refuse(exc)
-    finally:
-        store.close()
+    with open_review(project) as review:
+        coding_id = review.coding.add(record, code, reviewer=reviewer, quote=quote, direction=direction,
+                                      target_code=target, note=note)
     out.print(f"Saved coding {coding_id}: record {record} {code}{' -> ' + target if target else ''}.")
 
 
-@code_app.command("list")
-def list_codings(project: ProjectOption, reviewer: Annotated[Optional[str], typer.Option()] = None) -> None:
+@app.command("list")
+def list_codings(
+    project: ProjectOption,
+    reviewer: Annotated[Optional[str], typer.Option(help="Only this reviewer's codings.")] = None,
+) -> None:
     """List the standing codings with their evidence.
 
     Example: logicmap code list -p review.db
     """
-    from logicmap.coding.project import codings
-
-    store = _open(project)
-    rows = codings(store, reviewer=reviewer)
-    store.close()
+    with open_review(project) as review:
+        rows = review.coding.list(reviewer=reviewer)
     table = Table(title=f"{len(rows)} codings")
     for column in ("id", "record", "code", "reviewer", "kind", "direction", "evidence"):
         table.add_column(column)
@@ -90,8 +106,8 @@ def list_codings(project: ProjectOption, reviewer: Annotated[Optional[str], type
     out.print(table)
 
 
-@code_app.command("agreement")
-def agreement_command(
+@app.command("agreement")
+def agreement(
     project: ProjectOption,
     reviewers: Annotated[str, typer.Option(help="Two coders, comma-separated: ana,ben")],
 ) -> None:
@@ -99,31 +115,24 @@ def agreement_command(
 
     Example: logicmap code agreement -p review.db --reviewers ana,ben
     """
-    from logicmap.coding.project import coding_agreement
-
     names = _two_reviewers(reviewers)
-    store = _open(project)
-    try:
-        report = coding_agreement(store, *names)
-    except CodingError as exc:
-        _refuse(exc)
-    finally:
-        store.close()
+    with open_review(project) as review:
+        report = review.coding.agreement(*names)
     table = Table(title=f"Agreement of {names[0]} and {names[1]}")
     for column in ("kind / code", "percent", "kappa", "alpha"):
         table.add_column(column)
     rows = list(report.per_kind.items()) + [(c, a) for c, a in report.per_code.items() if a.percent < 1.0]
     for name, a in rows:
-        table.add_row(name, f"{a.percent:.2f}", _fmt(a.kappa), _fmt(a.alpha))
+        table.add_row(name, f"{a.percent:.2f}", _number(a.kappa), _number(a.alpha))
     out.print(table)
 
 
-def _fmt(value) -> str:
+def _number(value) -> str:
     return "-" if value is None or value != value else f"{value:.2f}"
 
 
-@code_app.command("reconcile")
-def reconcile_command(
+@app.command("reconcile")
+def reconcile(
     project: ProjectOption,
     reviewers: Annotated[str, typer.Option(help="Two coders, comma-separated: ana,ben")],
     decided_by: Annotated[str, typer.Option(help="Name stored on the final codes.")] = "consensus",
@@ -132,18 +141,13 @@ def reconcile_command(
 
     Example: logicmap code reconcile -p review.db --reviewers ana,ben
     """
-    from logicmap.coding.project import reconcile_coders
-
     names = _two_reviewers(reviewers)
-    store = _open(project)
-    try:
-        summary = reconcile_coders(store, *names, decided_by=decided_by)
-    finally:
-        store.close()
+    with open_review(project) as review:
+        summary = review.coding.reconcile(*names, decided_by=decided_by)
     out.print(f"{summary.agreed} agreed, {summary.resolved} resolved, {summary.unresolved} still to decide.")
 
 
-@code_app.command("attach")
+@app.command("attach")
 def attach(
     record: Annotated[int, typer.Argument(help="Record id.")],
     file: Annotated[Path, typer.Argument(help="PDF, HTML or text file of the full text.")],
@@ -153,19 +157,12 @@ def attach(
 
     Example: logicmap code attach 12 paper.pdf -p review.db
     """
-    from logicmap.coding.fulltext import attach_fulltext
-
-    store = _open(project)
-    try:
-        extracted = attach_fulltext(store, record, file)
-    except CodingError as exc:
-        _refuse(exc)
-    finally:
-        store.close()
+    with open_review(project) as review:
+        extracted = review.coding.attach(record, file)
     out.print(f"Attached {file.name} to record {record}: {len(extracted.text)} characters, {len(extracted.pages)} page(s).")
 
 
-@code_app.command("reject")
+@app.command("reject")
 def reject(
     record: Annotated[int, typer.Argument(help="Record id.")],
     code: Annotated[str, typer.Argument(help="The suggested code that does not apply.")],
@@ -176,13 +173,6 @@ def reject(
 
     Example: logicmap code reject 12 M3 -p review.db
     """
-    from logicmap.coding.learning import record_feedback
-
-    store = _open(project)
-    try:
-        record_feedback(store, record, code, accepted=False, reviewer=reviewer)
-    except CodingError as exc:
-        _refuse(exc)
-    finally:
-        store.close()
+    with open_review(project) as review:
+        review.coding.feedback(record, code, accepted=False, reviewer=reviewer)
     out.print(f"Noted: {code} does not apply to record {record}.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from logicmap.records.importer import Progress as ProgressCallback
+#: progress(stage, file name, done, total), as the importer reports it
+ProgressCallback = Callable[[str, str, int, int], None]
 
 
 def _bar(console: Console) -> Progress:
@@ -45,14 +46,31 @@ def import_progress(console: Console, *, enabled: bool = True) -> Iterator[Progr
 
 
 @contextmanager
-def count_progress(console: Console, description: str) -> Iterator:
-    """A ``callback(done, total)`` drawing one bar (shown once the first report arrives)."""
-    with _bar(console) as bar:
-        task: list[int] = []
+def bars(console: Console) -> Iterator[Callable[..., Callable[[int, int], None]]]:
+    """A factory of ``callback(done, total)`` bars sharing one display.
 
-        def callback(done: int, total: int) -> None:
-            if not task:
-                task.append(bar.add_task(description, total=total))
-            bar.update(task[0], completed=done, total=total)
+    ``bar(description, min_total=0)`` gives a callback whose bar appears with its
+    first report, unless that report's total is below ``min_total``.
+    """
+    with _bar(console) as display:
 
-        yield callback
+        def bar(description: str, *, min_total: int = 0) -> Callable[[int, int], None]:
+            task: list[int] = []
+
+            def callback(done: int, total: int) -> None:
+                if total < min_total:
+                    return
+                if not task:
+                    task.append(display.add_task(description, total=total))
+                display.update(task[0], completed=done, total=total)
+
+            return callback
+
+        yield bar
+
+
+@contextmanager
+def count_progress(console: Console, description: str) -> Iterator[Callable[[int, int], None]]:
+    """One ``callback(done, total)`` bar (shown once the first report arrives)."""
+    with bars(console) as bar:
+        yield bar(description)

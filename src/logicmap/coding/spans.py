@@ -6,20 +6,14 @@ Pure dataclasses (no database). A span must match its record's text exactly;
 
 from __future__ import annotations
 
+from logicmap.errors import CodingError, SpanError
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from logicmap.codebook.model import DIRECTIONS
+from logicmap.codebook.codes import DIRECTIONS
 
 FIELDS: tuple[str, ...] = ("title", "abstract", "fulltext")
-
-
-class CodingError(ValueError):
-    """A coding input was refused (bad field, direction or reconciliation decision)."""
-
-
-class SpanError(CodingError):
-    """An evidence span does not match the study's text; the message names study and span."""
 
 
 @dataclass(frozen=True)

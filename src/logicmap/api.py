@@ -1,0 +1,113 @@
+"""The logicmap library API: one :class:`Review` object per project.
+
+::
+
+    from logicmap.api import Review
+
+    with Review.create("review.db", name="My review") as review:
+        report = review.records.import_files(["pubmed.nbib"], database="PubMed")
+        review.dedupe.run()
+        print(review.records.count(), [s.file for s in review.records.sources()])
+
+A project is one SQLite file or one PostgreSQL database (``postgresql://`` URL).
+Each stage is a namespace, in the order data flows: ``records`` -> ``dedupe`` ->
+``screening`` -> ``coding`` (with ``codebook``) -> ``model`` -> ``report``.
+Everything taken and returned is a plain value or dataclass; every error raised
+on purpose is a :class:`~logicmap.errors.LogicmapError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from logicmap.codebook import (
+    Code,
+    Codebook,
+    add_code,
+    load_codebook,
+    merge_codes,
+    rename_code,
+    save_codebook,
+    split_code,
+)
+from logicmap.errors import (
+    CodebookError,
+    CodingError,
+    DedupeError,
+    ImportFormatError,
+    ImportRefused,
+    LogicmapError,
+    NotFoundError,
+    ScreeningDataError,
+    ScreeningError,
+    SpanError,
+    StoreError,
+)
+from logicmap.review.codebook import CodebookStage
+from logicmap.review.coding import CodingStage, suggest_file
+from logicmap.dedupe.pipeline import DedupeSummary
+from logicmap.records.importer import ImportReport
+from logicmap.review.dedupe import DedupeStage
+from logicmap.review.model import ModelStage
+from logicmap.review.records import RecordsStage
+from logicmap.review.report import ReportStage
+from logicmap.review.screening import ScreeningStage
+from logicmap.review.simulation import SimulationRun, simulate_dataset
+from logicmap.store.database import Store, create_store, open_store, safe_location
+from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
+from logicmap.synthesis import snapshot as model_snapshot
+
+__all__ = [
+    "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
+    "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
+    "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
+    "simulate_dataset", "split_code", "suggest_file",
+]
+
+
+class Review:
+    """One review project and its stages.
+
+    Open an existing project with :meth:`open`, start one with :meth:`create`;
+    close it (or use ``with``) to release the database connections.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.records = RecordsStage(store)
+        self.dedupe = DedupeStage(store)
+        self.screening = ScreeningStage(store)
+        self.codebook = CodebookStage(store)
+        self.coding = CodingStage(store)
+        self.model = ModelStage(store)
+        self.report = ReportStage(store)
+
+    @classmethod
+    def open(cls, location: str | Path) -> Review:
+        """Open the project at ``location`` (SQLite path or PostgreSQL URL), migrating it if needed."""
+        return cls(open_store(location))
+
+    @classmethod
+    def create(cls, location: str | Path, *, name: str | None = None) -> Review:
+        """Create a new project at ``location``; raises :class:`StoreError` if one is there."""
+        return cls(create_store(location, name=name))
+
+    @property
+    def location(self) -> str:
+        """Where the project is, with any password masked (safe to print)."""
+        return safe_location(self._store.location)
+
+    @property
+    def name(self) -> str:
+        """The project's name."""
+        return self._store.setting("name") or "Review"
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._store.close()
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,102 @@
+"""What every command shares: options, opening the project, errors to exit codes, output.
+
+Exit codes: 0 done, 1 refused input or a failed operation, 2 a usage error
+(Typer's own, for a missing or malformed option). Errors print one ``Error:``
+line per problem on stderr, never a traceback. Only :mod:`typer` and
+:mod:`rich` are imported here, so ``logicmap --help`` stays fast; commands
+import the library inside their functions.
+"""
+
+from __future__ import annotations
+
+import getpass
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from logicmap.api import Review
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+#: Problems listed before "... and N more".
+MAX_REPORTED = 50
+
+ProjectOption = Annotated[
+    str,
+    typer.Option("--project", "-p", envvar="LOGICMAP_PROJECT", help="Project: an SQLite file path or a postgresql:// URL."),
+]
+#: For command groups whose callback runs without a project when a subcommand is named.
+OptionalProjectOption = Annotated[
+    Optional[str],
+    typer.Option("--project", "-p", envvar="LOGICMAP_PROJECT", help="Project: an SQLite file path or a postgresql:// URL."),
+]
+ReviewerOption = Annotated[
+    str, typer.Option("--reviewer", default_factory=getpass.getuser, help="Who decides (default: your user name).")
+]
+
+#: CLI advice added to a refused import, by ``ImportRefused.reason``.
+_IMPORT_HINTS = {
+    "bad_records": "fix the file, or pass --skip-bad to import the good records",
+    "imported_before": "pass --again to import it again",
+}
+
+
+def fail(message: str, *, problems: list[str] | None = None, code: int = 1) -> NoReturn:
+    """Print the problems and ``Error: message`` on stderr, then exit with ``code``."""
+    problems = problems or []
+    for line in problems[:MAX_REPORTED]:
+        err.print(f"  {escape(line)}", highlight=False)
+    if len(problems) > MAX_REPORTED:
+        err.print(f"  ... and {len(problems) - MAX_REPORTED} more", highlight=False)
+    err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+    raise typer.Exit(code)
+
+
+def message_of(exc: Exception) -> tuple[str, list[str]]:
+    """The user's message of a library error and the problems listed under it, with CLI hints."""
+    from logicmap.errors import CodebookError, ImportRefused
+
+    if isinstance(exc, ImportRefused):
+        hint = _IMPORT_HINTS.get(exc.reason)
+        return (f"{exc} ({hint})" if hint else str(exc)), list(exc.problems)
+    if isinstance(exc, CodebookError):
+        return f"{exc.source}: {len(exc.problems)} problem(s)", [f"{exc.source}: {p}" for p in exc.problems]
+    problems = [str(p) for p in getattr(exc, "problems", [])]
+    return str(exc), problems if len(problems) > 1 else []
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn a library error raised inside the block into ``Error:`` lines and exit 1."""
+    from logicmap.errors import LogicmapError
+
+    try:
+        yield
+    except LogicmapError as exc:
+        message, problems = message_of(exc)
+        fail(message, problems=problems)
+
+
+@contextmanager
+def open_review(project: str | None) -> Iterator[Review]:
+    """The project opened as a :class:`~logicmap.api.Review`, closed afterwards; library errors exit 1."""
+    from logicmap.api import Review
+
+    if not project:
+        fail("--project is required (or set LOGICMAP_PROJECT)")
+    with refusals():
+        review = Review.open(project)
+    try:
+        with refusals():
+            yield review
+    finally:
+        review.close()
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """``"a, b"`` -> ``("a", "b")``."""
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())

@@ -1,0 +1,174 @@
+"""``logicmap screen`` (an interactive session in the terminal) and ``logicmap simulate``.
+
+``screen`` shows title and abstract with the codebook's key terms highlighted;
+i = include, e = exclude (then a reason), m = maybe, u = undo, q = quit. Each
+decision is stored the moment it is made; the stopping rule's estimate is shown
+as you go.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from logicmap.cli.common import ProjectOption, ReviewerOption, err, fail, open_review, out, refusals
+
+panels = Console()  # wraps long titles and abstracts inside the panel
+_KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``screen`` and ``simulate`` to ``app``."""
+    app.command()(screen)
+    app.command("simulate")(simulate)
+
+
+def highlighter(terms: list[str]):
+    """A function that marks the key terms in a text (Rich markup, text escaped)."""
+    words = sorted({t.strip() for t in terms if len(t.strip()) > 2}, key=len, reverse=True)
+    if not words:
+        return escape
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+    def mark(text: str) -> str:
+        parts, last = [], 0
+        for match in pattern.finditer(text):
+            parts.append(escape(text[last : match.start()]))
+            parts.append(f"[bold yellow]{escape(match.group(0))}[/]")
+            last = match.end()
+        parts.append(escape(text[last:]))
+        return "".join(parts)
+
+    return mark
+
+
+def screen(
+    project: ProjectOption,
+    reviewer: ReviewerOption,
+    stage: Annotated[str, typer.Option(help="title_abstract or full_text.")] = "title_abstract",
+    seed: Annotated[int, typer.Option(help="Seed of the ranking model.")] = 0,
+    criteria: Annotated[Optional[str], typer.Option(help="Eligibility text for the cold start.")] = None,
+) -> None:
+    """Screen records one by one, most promising first (active learning).
+
+    Example: logicmap screen -p review.db --reviewer ana
+    """
+    from logicmap.cli.progress import count_progress
+
+    with open_review(project) as review:
+        with count_progress(err, "Embedding titles and abstracts (once per text)") as progress:
+            session = review.screening.session(reviewer, stage=stage, seed=seed, criteria=criteria,
+                                               progress=progress)
+        reasons = review.screening.exclusion_reasons()
+        made, mark = 0, None
+        while (step := session.next_record()) is not None:
+            record_id, rank = step
+            card = review.screening.card(record_id)
+            mark = mark or highlighter(list(card.key_terms))
+            _show(card, rank, session.progress(), mark)
+            answer = typer.prompt("[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit").strip().lower()[:1]
+            if answer == "q":
+                break
+            if answer == "u":
+                undone = session.undo()
+                out.print(f"Undid the decision on record {undone}." if undone else "Nothing to undo.")
+                made -= 1 if undone else 0
+                continue
+            if answer not in _KEYS:
+                out.print("Type i, e, m, u or q.")
+                continue
+            reason = _ask_reason(reasons) if answer == "e" else None
+            session.decide(record_id, _KEYS[answer], reason=reason, rank=rank)
+            made += 1
+        progress = session.progress()
+    out.print(f"{made} decision(s) saved; {progress.screened}/{progress.total} screened, {progress.included} included; "
+              f"stopping rule: {'safe to stop' if progress.can_stop else 'not yet'}.")
+
+
+def _show(card, rank: int, progress, mark) -> None:
+    estimate = "safe to stop" if progress.can_stop else f"keep going (p = {progress.stop_p:.2f})"
+    title, abstract = card.title or "(no title)", card.abstract or "(no abstract)"
+    panels.print(Panel(f"[bold]{mark(title)}[/] ({card.year or 'n.d.'})\n\n{mark(abstract)}",
+                       title=f"record {card.record_id} · rank {rank}",
+                       subtitle=f"{progress.screened}/{progress.total} screened · {progress.included} included · "
+                                f"stopping rule: {estimate}"))
+
+
+def _ask_reason(reasons: list[str]) -> str:
+    for number, text in enumerate(reasons, 1):
+        out.print(f"  {number}. {escape(text)}")
+    choice = typer.prompt("Reason number", default="1")
+    return reasons[int(choice) - 1] if choice.isdigit() and 0 < int(choice) <= len(reasons) else reasons[-1]
+
+
+#: Datasets smaller than this simulate without a progress bar.
+PROGRESS_MIN_RECORDS = 500
+
+
+def parse_prior_ids(text: Optional[str]) -> Optional[list[int]]:
+    """``"3,17"`` -> ``[3, 17]``; anything else exits 1 naming the option."""
+    if text is None:
+        return None
+    ids: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if part and not part.lstrip("-").isdigit():
+            fail(f"--prior-ids takes 0-based row numbers separated by commas, not {part!r}")
+        if part:
+            ids.append(int(part))
+    if not ids:
+        fail("--prior-ids is empty; give row numbers such as 3,17")
+    return ids
+
+
+def simulate(
+    data: Annotated[Path, typer.Argument(help="Fully labelled ASReview-compatible CSV (label_included 0/1).")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the prior draw and the engine.")] = 1,
+    prior_ids: Annotated[Optional[str], typer.Option(
+        "--prior-ids",
+        help="Comma-separated 0-based row numbers screened first (default: one relevant "
+             "and one irrelevant record drawn with --seed).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="Directory for order.csv and the recall-curve charts.")] = Path("simulation"),
+    features: Annotated[str, typer.Option(
+        "--features",
+        help="auto (tfidf+embed with the [embed] extra, else tfidf), tfidf, tfidf-char, "
+             "tfidf-word+char, tfidf-asreview, embed or tfidf+embed.")] = "auto",
+    classifier: Annotated[str, typer.Option(
+        "--classifier",
+        help="auto (svm-fusion for tfidf+embed, else svm), svm, svm-fusion, svm-asreview, "
+             "svm-balanced, logistic, nb, sgd, ensemble, or members joined with '+'.")] = "auto",
+    query: Annotated[str, typer.Option("--query", help="max, uncertainty or mixed.")] = "max",
+) -> None:
+    """Simulate screening DATA with the active-learning engine and report the work saved.
+
+    Writes DIR/order.csv (step, record_id = 0-based row in DATA, label), the priors
+    first, plus recall_curve.svg and recall_curve.png, and prints the metrics as one
+    JSON object on the last line.
+
+    Example: logicmap simulate Cohen_2006_Antihistamines.csv --seed 1 --output sim/
+
+    ASReview LAB's default model: --features tfidf-asreview --classifier svm-asreview
+    """
+    from logicmap.api import ScreeningError, simulate_dataset
+    from logicmap.cli.progress import bars
+
+    priors = parse_prior_ids(prior_ids)
+    with bars(err) as bar, refusals():
+        try:
+            run = simulate_dataset(
+                data, output, features=features, classifier=classifier, query=query, seed=seed,
+                prior_ids=priors, embed_progress=bar("Embedding titles and abstracts"),
+                step_progress=bar("Simulating", min_total=PROGRESS_MIN_RECORDS),
+            )
+        except ScreeningError as exc:  # an unknown engine name: a usage error
+            fail(str(exc), code=2)
+    for warning in run.warnings:
+        err.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
+    typer.echo(json.dumps(run.to_json()))
