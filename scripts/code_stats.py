@@ -83,20 +83,25 @@ def module_imports(path: Path, src: Path) -> list[tuple[set[str], bool]]:
     return [(imported_modules(node, name, is_package), lazy) for node, lazy in imports_with_scope(tree)]
 
 
-def imports_store_layer(targets: set[str], package: str) -> bool:
-    """Whether an import loads sqlalchemy or the package's store."""
-    return any(is_within(t, "sqlalchemy") or is_within(t, f"{package}.store") for t in targets)
-
-
-def sqlalchemy_importers(src: Path = DEFAULT_SRC) -> list[str]:
-    """Modules outside `src`/store that import sqlalchemy or the store package, as relative paths."""
+def modules_importing(src: Path, imported: tuple[str, ...]) -> list[str]:
+    """Modules outside `src`/store that import any of the `imported` packages, as relative paths."""
     store = src / "store"
     return [
         path.relative_to(src.parent).as_posix()
         for path in module_files(src)
         if not path.is_relative_to(store)
-        and any(imports_store_layer(targets, src.name) for targets, _ in module_imports(path, src))
+        and any(
+            is_within(target, package)
+            for targets, _ in module_imports(path, src)
+            for target in targets
+            for package in imported
+        )
     ]
+
+
+def sqlalchemy_importers(src: Path = DEFAULT_SRC) -> list[str]:
+    """Modules outside `src`/store that import sqlalchemy or the store package, as relative paths."""
+    return modules_importing(src, ("sqlalchemy", f"{src.name}.store"))
 
 
 def function_lengths(tree: ast.AST) -> list[int]:
