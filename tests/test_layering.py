@@ -1,0 +1,50 @@
+"""The package's import layering: import-linter's contracts in pyproject.toml, and the store boundary."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src"
+
+# Runs import-linter's own entry point on this checkout's pyproject.toml, without its cache.
+LINT = (
+    "import sys; from importlinter.cli import lint_imports; "
+    "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))"
+)
+
+
+def load_code_stats():
+    """scripts/code_stats.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("code_stats", REPO / "scripts" / "code_stats.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.xfail(strict=False, reason="layering lands with the store-boundary restructuring")
+def test_import_contracts_are_kept():
+    env = dict(os.environ, COLUMNS="200")  # one contract name per line in the report
+    # Analyse this checkout's package, whatever logicmap the environment has installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-c", LINT], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    report = result.stdout + result.stderr
+    broken = [line.removesuffix(" BROKEN").strip() for line in report.splitlines() if line.endswith(" BROKEN")]
+    assert result.returncode == 0, (
+        f"broken import contracts: {broken or '(see the report)'}\n"
+        f"run `lint-imports` in the repository for details:\n{report}"
+    )
+
+
+@pytest.mark.xfail(strict=False, reason="layering lands with the store-boundary restructuring")
+def test_only_the_store_imports_sqlalchemy():
+    offenders = load_code_stats().modules_importing(SRC / "logicmap", ("sqlalchemy",))
+    assert not offenders, f"modules outside logicmap/store that import sqlalchemy: {offenders}"
