@@ -74,13 +74,16 @@ class Review:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        # each stage sees only the stages before it: data flows one way
         self.records = RecordsStage(store)
-        self.dedupe = DedupeStage(store)
-        self.screening = ScreeningStage(store)
+        self.dedupe = DedupeStage(store, records=self.records)
+        self.screening = ScreeningStage(store, dedupe=self.dedupe)
         self.codebook = CodebookStage(store)
-        self.coding = CodingStage(store)
-        self.model = ModelStage(store)
-        self.report = ReportStage(store)
+        self.coding = CodingStage(store, screening=self.screening, codebook=self.codebook)
+        self.model = ModelStage(store, records=self.records, screening=self.screening, coding=self.coding,
+                                codebook=self.codebook)
+        self.report = ReportStage(store, records=self.records, dedupe=self.dedupe, screening=self.screening,
+                                  coding=self.coding, codebook=self.codebook, model=self.model)
 
     @classmethod
     def open(cls, location: str | Path) -> Review:

@@ -25,14 +25,18 @@ from logicmap.coding.jsonl import read_records
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.errors import CodingError
 from logicmap.screening.decisions import included_records
+from logicmap.review.codebook import CodebookStage
+from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
 
 
 class CodingStage:
     """Codes given to the project's studies, each anchored to an exact span of their text."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, screening: ScreeningStage, codebook: CodebookStage) -> None:
         self._store = store
+        self._screening = screening
+        self._codebook = codebook
 
     def add(self, record_id: int, code: str, *, reviewer: str, quote: str | None = None,
             span: EvidenceSpan | None = None, direction: str | None = None, note: str = "",

@@ -20,14 +20,16 @@ from logicmap.dedupe.pipeline import (
     run_dedupe,
     undo_cluster,
 )
+from logicmap.review.records import RecordsStage
 from logicmap.store.database import Store
 
 
 class DedupeStage:
     """Duplicate clusters of the project's records and the reviewers' pair decisions."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, records: RecordsStage) -> None:
         self._store = store
+        self._records = records
 
     def run(
         self,

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from logicmap.report.project import load_snapshot, project_model, save_snapshot
+from logicmap.review.codebook import CodebookStage
+from logicmap.review.coding import CodingStage
+from logicmap.review.records import RecordsStage
+from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter, diff
 from logicmap.synthesis import snapshot as make_snapshot
@@ -14,8 +18,13 @@ CURRENT = "current"
 class ModelStage:
     """The logic model built from the included, coded studies."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, records: RecordsStage, screening: ScreeningStage, coding: CodingStage,
+                 codebook: CodebookStage) -> None:
         self._store = store
+        self._records = records
+        self._screening = screening
+        self._coding = coding
+        self._codebook = codebook
 
     def build(self, filters: ModelFilter | None = None) -> LogicModel:
         """The logic model of the included, coded studies (optionally filtered)."""

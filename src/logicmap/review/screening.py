@@ -20,6 +20,7 @@ from logicmap.screening.decisions import (
 )
 from logicmap.screening.session import ScreeningSession
 from logicmap.coding.project import project_codebook
+from logicmap.review.dedupe import DedupeStage
 from logicmap.store.database import Store
 from logicmap.store.records import get_record
 
@@ -27,8 +28,9 @@ from logicmap.store.records import get_record
 class ScreeningStage:
     """Title/abstract and full-text screening of the project's records."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, dedupe: DedupeStage) -> None:
         self._store = store
+        self._dedupe = dedupe
 
     def session(self, reviewer: str, *, stage: str = "title_abstract", **options) -> ScreeningSession:
         """An active-learning session of one reviewer at one stage."""
