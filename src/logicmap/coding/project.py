@@ -222,3 +222,17 @@ def set_descriptor(project: Store, record_id: int, field: str, value: object, *,
         if session.get(RecordRow, record_id) is None:
             raise CodingError(f"no record {record_id}")
         session.merge(Descriptor(record_id=record_id, reviewer=reviewer, field=field, value=value, created_at=_now()))
+
+
+def descriptors_of(project: Store, record_ids: list[int]) -> dict[int, dict[str, object]]:
+    """Record -> descriptor field -> value (the latest value per field)."""
+    from logicmap.store.tables import Descriptor
+
+    found: dict[int, dict[str, object]] = {}
+    with project.session() as session:
+        rows = session.scalars(
+            select(Descriptor).where(Descriptor.record_id.in_(record_ids)).order_by(Descriptor.created_at)
+        )
+        for row in rows:
+            found.setdefault(row.record_id, {})[row.field] = row.value
+    return found

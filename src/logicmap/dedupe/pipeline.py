@@ -286,3 +286,24 @@ def canonical_record_ids(project: Store) -> list[int]:
             heads.add(session.get(Cluster, cluster_id).canonical_record_id)
         ids = session.scalars(select(RecordRow.id).order_by(RecordRow.id)).all()
     return [i for i in ids if i not in clustered or i in heads]
+
+
+@dataclass(frozen=True)
+class DedupeRunInfo:
+    """The settings and outcome of a stored dedupe run (for the methods section)."""
+
+    run_id: int
+    engine: str
+    merge_at: float | None
+    review_from: float | None
+    duplicates_removed: int
+
+
+def last_run(project: Store) -> DedupeRunInfo | None:
+    """The latest dedupe run, or None before the first."""
+    with project.session() as session:
+        run = session.scalars(select(DedupeRun).order_by(DedupeRun.id.desc())).first()
+        if run is None:
+            return None
+        return DedupeRunInfo(run.id, run.engine, run.settings.get("merge_at"), run.settings.get("review_from"),
+                             run.duplicates_removed)

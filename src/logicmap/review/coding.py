@@ -13,6 +13,7 @@ from logicmap.coding.project import (
     coded_items,
     coding_agreement,
     codings,
+    descriptors_of,
     final_codings,
     reconcile_coders,
     record_texts,
@@ -96,6 +97,10 @@ class CodingStage:
     def set_descriptor(self, record_id: int, field: str, value: object, *, reviewer: str) -> None:
         """Record a study descriptor (design, country, ...), checked against the codebook."""
         set_descriptor(self._store, record_id, field, value, reviewer=reviewer)
+
+    def descriptors(self, record_ids: list[int]) -> dict[int, dict[str, object]]:
+        """Record -> descriptor field -> value, for the given records."""
+        return descriptors_of(self._store, record_ids)
 
     def counts_by_kind(self) -> dict[str, int]:
         """Final code assignments per node kind."""

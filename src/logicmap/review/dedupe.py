@@ -10,7 +10,9 @@ from logicmap.dedupe.pipeline import (
     DedupeSummary,
     Progress,
     ReviewItem,
+    DedupeRunInfo,
     canonical_record_ids,
+    last_run,
     cluster_assignments,
     decide_pair,
     duplicates_per_source,
@@ -86,3 +88,7 @@ class DedupeStage:
     def pair_decisions(self) -> dict[tuple[int, int], str]:
         """Every stored pair's current decision (the reviewer's, else the machine's)."""
         return pair_effective_decisions(self._store)
+
+    def last_run(self) -> DedupeRunInfo | None:
+        """The latest run's engine, thresholds and duplicates removed (None before the first run)."""
+        return last_run(self._store)

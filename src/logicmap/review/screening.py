@@ -14,6 +14,8 @@ from logicmap.screening.decisions import (
     final_decisions,
     included_records,
     reconcile,
+    reviewers_by_activity,
+    standing_reasons,
     record_decision,
     set_exclusion_reasons,
     undo_last,
@@ -78,6 +80,14 @@ class ScreeningStage:
     def set_exclusion_reasons(self, reasons: list[str]) -> None:
         """Replace the project's exclusion reasons."""
         set_exclusion_reasons(self._store, reasons)
+
+    def reasons(self, stage: str, decision: str = "exclude") -> dict[int, str | None]:
+        """Record -> the reason given with its latest standing ``decision`` at ``stage``."""
+        return standing_reasons(self._store, stage, decision)
+
+    def reviewers(self, stage: str = "title_abstract") -> list[str]:
+        """Reviewers who decided at ``stage``, most decisions first."""
+        return reviewers_by_activity(self._store, stage)
 
     def card(self, record_id: int) -> ScreeningCard:
         """The record as a reviewer screens it, with the terms to highlight."""

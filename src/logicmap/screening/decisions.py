@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from logicmap.store.tables import RecordRow, ScreeningDecision
 from logicmap.store.database import Store
@@ -216,3 +216,24 @@ def included_records(project: Store) -> list[int]:
     if full_text:
         return sorted(r for r, d in full_text.items() if d == "include")
     return sorted(r for r, d in final_decisions(project, "title_abstract").items() if d == "include")
+
+
+def standing_reasons(project: Store, stage: str, decision: str = "exclude") -> dict[int, str | None]:
+    """Record -> reason of its latest standing ``decision`` at ``stage`` (None when none was given)."""
+    with project.session() as session:
+        rows = session.scalars(
+            select(ScreeningDecision)
+            .where(ScreeningDecision.stage == stage, ScreeningDecision.undone_at.is_(None),
+                   ScreeningDecision.decision == decision)
+            .order_by(ScreeningDecision.id)
+        ).all()
+    return {row.record_id: row.reason for row in rows}
+
+
+def reviewers_by_activity(project: Store, stage: str) -> list[str]:
+    """Reviewers who decided at ``stage``, most decisions first."""
+    with project.session() as session:
+        return list(session.scalars(
+            select(ScreeningDecision.reviewer).where(ScreeningDecision.stage == stage)
+            .group_by(ScreeningDecision.reviewer).order_by(func.count().desc())
+        ))
