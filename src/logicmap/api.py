@@ -56,12 +56,21 @@ from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
+# screening: decisions as values, the one-reviewer session and the many-reviewer service
+from logicmap.review.screening import ScreeningCard
+from logicmap.review.screening_service import ScreeningService
+from logicmap.review.screening_session import ScreeningSession
+from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, Agreement, Conflict, Decision
+from logicmap.screening.queue import ScreeningProgress
 
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
     "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
     "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
     "simulate_dataset", "split_code", "suggest_file",
+    # screening
+    "DEFAULT_EXCLUSION_REASONS", "Agreement", "Conflict", "Decision", "ScreeningCard", "ScreeningProgress",
+    "ScreeningService", "ScreeningSession",
 ]
 
 

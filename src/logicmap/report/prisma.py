@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from logicmap.dedupe.pipeline import canonical_record_ids
-from logicmap.screening.decisions import final_decisions
+from logicmap.screening.decisions import resolve_final
 from logicmap.store.tables import ScreeningDecision, Source
 from logicmap.store.database import Store
+from logicmap.store.screening import standing_decisions
 
 NOT_RETRIEVED = "full text not retrievable"
 
@@ -67,14 +68,14 @@ def prisma_counts(project: Store) -> PrismaCounts:
             counts.database_results[name] = counts.database_results.get(name, 0) + source.record_count
     units = set(canonical_record_ids(project))
     counts.duplicates = counts.records_identified - len(units)
-    screening = {r: d for r, d in final_decisions(project, "title_abstract").items() if r in units}
+    screening = {r: d for r, d in resolve_final(standing_decisions(project, "title_abstract")).items() if r in units}
     undecided = len(units) - len(screening)
     counts.excluded_automatic = undecided if screening else 0
     counts.records_screened = len(screening)
     counts.records_excluded = sum(d == "exclude" for d in screening.values())
     sought = {r for r, d in screening.items() if d in ("include", "maybe")}
     counts.reports_sought = len(sought)
-    full_text = {r: d for r, d in final_decisions(project, "full_text").items() if r in sought}
+    full_text = {r: d for r, d in resolve_final(standing_decisions(project, "full_text")).items() if r in sought}
     excluded = {r for r, d in full_text.items() if d == "exclude"}
     reasons = _exclusion_reasons(project, "full_text", excluded)
     counts.reports_not_retrieved = reasons.pop(NOT_RETRIEVED, 0)

@@ -20,10 +20,11 @@ from logicmap.errors import NotFoundError
 from logicmap.report.narrative import MethodsFacts, SearchSource
 from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
 from logicmap.report.render import render_report
-from logicmap.screening.decisions import agreement, included_records
+from logicmap.screening.decisions import agreement_between, included_ids, resolve_final, reviewer_decisions
 from logicmap.store.tables import Descriptor, DedupeRun, ModelSnapshot, RecordRow, ScreeningDecision, Source
 from logicmap.store.database import Store
 from logicmap.store.records import row_to_record
+from logicmap.store.screening import standing_decisions
 from logicmap.synthesis import CodedLink, LogicModel, ModelFilter, Study, build_model, snapshot
 
 _DESCRIPTOR_FIELDS = ("design", "country", "setting", "population", "n")
@@ -47,7 +48,7 @@ def _n(value: object) -> int | None:
 
 def included_studies(project: Store) -> list[Study]:
     """The included studies with their descriptors, final codes and coded links."""
-    ids = included_records(project)
+    ids = included_ids(*(resolve_final(standing_decisions(project, s)) for s in ("full_text", "title_abstract")))
     codings = defaultdict(list)
     for row in final_codings(project):
         codings[row.record_id].append(row)
@@ -123,7 +124,8 @@ def methods_facts(project: Store) -> MethodsFacts:
             records_after_dedupe=len(canonical_record_ids(project)),
         )
     if len(reviewers) >= 2:
-        both = agreement(project, "title_abstract", reviewers[0], reviewers[1])
+        both = agreement_between(*(reviewer_decisions(standing_decisions(project, "title_abstract", reviewer=r), r)
+                                   for r in reviewers[:2]))
         facts.update(screening_agreement=both.kappa, screening_agreement_n=both.records)
     screening_model = project.setting("screening.model")
     stopping = project.setting("screening.stopping_rule")

@@ -25,7 +25,6 @@ from logicmap.codebook import load_codebook
 from logicmap.coding.jsonl import read_records
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.errors import CodingError
-from logicmap.screening.decisions import included_records
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
@@ -84,7 +83,7 @@ class CodingStage:
 
     def suggest_included(self, *, seed: int = 0) -> SuggestionBatch:
         """Suggestions for every included study; raises :class:`CodingError` when none is included yet."""
-        ids = included_records(self._store)
+        ids = self._screening.included()
         if not ids:
             raise CodingError("no included studies yet (screen first)")
         suggestions, learnt = self.suggest(ids, seed=seed)

@@ -4,86 +4,114 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logicmap.review.codebook import CodebookStage
+from logicmap.review.dedupe import DedupeStage
+from logicmap.review.records import RecordsStage
+from logicmap.review.screening_service import ScreeningService
+from logicmap.review.screening_session import ScreeningSession, project_reasons, store_decision
 from logicmap.screening.decisions import (
+    STAGES,
     Agreement,
     Conflict,
-    agreement,
-    conflicts,
-    decisions_of,
-    exclusion_reasons,
-    final_decisions,
-    included_records,
-    reconcile,
-    reviewers_by_activity,
-    standing_reasons,
-    record_decision,
-    set_exclusion_reasons,
-    undo_last,
+    Decision,
+    agreement_between,
+    clean_reasons,
+    find_conflicts,
+    included_ids,
+    reasons_of,
+    resolve_final,
+    reviewer_decisions,
 )
-from logicmap.screening.session import ScreeningSession
-from logicmap.coding.project import project_codebook
-from logicmap.review.dedupe import DedupeStage
+from logicmap.errors import ScreeningError
 from logicmap.store.database import Store
-from logicmap.store.records import get_record
+from logicmap.store.screening import (
+    reviewers_by_activity,
+    save_exclusion_reasons,
+    standing_decisions,
+    undo_latest,
+)
 
 
 class ScreeningStage:
-    """Title/abstract and full-text screening of the project's records."""
+    """Title/abstract and full-text screening of the project's records.
 
-    def __init__(self, store: Store, *, dedupe: DedupeStage) -> None:
+    The records to screen come from ``dedupe`` (one per study); ``records`` and
+    ``codebook`` give what a reviewer sees on a :meth:`card` (each built from the
+    store when not given).
+    """
+
+    def __init__(self, store: Store, *, dedupe: DedupeStage, records: RecordsStage | None = None,
+                 codebook: CodebookStage | None = None) -> None:
         self._store = store
         self._dedupe = dedupe
+        self._records = records or RecordsStage(store)
+        self._codebook = codebook or CodebookStage(store)
+
+    def candidates(self, stage: str = "title_abstract") -> list[int]:
+        """The records to screen at ``stage``: one per study at title/abstract, then those included
+        (or set aside as "maybe") at title/abstract for full text."""
+        if stage not in STAGES:
+            raise ScreeningError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
+        if stage == "title_abstract":
+            return self._dedupe.canonical_ids()
+        return sorted(r for r, d in self.final("title_abstract").items() if d in ("include", "maybe"))
 
     def session(self, reviewer: str, *, stage: str = "title_abstract", **options) -> ScreeningSession:
-        """An active-learning session of one reviewer at one stage."""
-        return ScreeningSession(self._store, reviewer=reviewer, stage=stage, **options)
+        """An active-learning session of one reviewer at one stage (synchronous, deterministic)."""
+        return ScreeningSession(self._store, reviewer=reviewer, stage=stage, record_ids=self.candidates(stage),
+                                **options)
+
+    def service(self, **options) -> ScreeningService:
+        """Screening for many reviewers at once, retrained in the background (close it when done)."""
+        return ScreeningService(self._store, candidates=self.candidates, **options)
 
     def decide(self, record_id: int, decision: str, *, reviewer: str, stage: str = "title_abstract",
                reason: str | None = None, rank: int | None = None) -> int:
         """Store one decision now; returns its id."""
-        return record_decision(self._store, record_id, reviewer=reviewer, stage=stage, decision=decision,
-                               reason=reason, rank=rank)
+        return store_decision(self._store, record_id, reviewer=reviewer, stage=stage, decision=decision,
+                              reason=reason, rank=rank)
 
-    def undo_last(self, *, reviewer: str, stage: str = "title_abstract"):
-        """Withdraw the reviewer's latest standing decision at ``stage``."""
-        return undo_last(self._store, reviewer=reviewer, stage=stage)
+    def undo_last(self, *, reviewer: str, stage: str = "title_abstract") -> Decision | None:
+        """Withdraw the reviewer's latest standing decision at ``stage`` (kept, marked undone)."""
+        return undo_latest(self._store, reviewer=reviewer, stage=stage)
 
     def decisions_of(self, reviewer: str, stage: str = "title_abstract") -> dict[int, str]:
         """A reviewer's own standing decisions (all a blind reviewer may see)."""
-        return decisions_of(self._store, reviewer, stage)
+        return reviewer_decisions(standing_decisions(self._store, stage, reviewer=reviewer), reviewer)
 
     def conflicts(self, stage: str = "title_abstract") -> list[Conflict]:
         """Records the reviewers disagree on, not yet reconciled."""
-        return conflicts(self._store, stage)
+        return find_conflicts(standing_decisions(self._store, stage))
 
     def reconcile(self, record_id: int, decision: str, *, reviewer: str, stage: str = "title_abstract",
                   reason: str | None = None) -> int:
         """Store the agreed decision of a conflict (both originals stay)."""
-        return reconcile(self._store, record_id, stage=stage, decision=decision, reviewer=reviewer, reason=reason)
+        return store_decision(self._store, record_id, reviewer=reviewer, stage=stage, decision=decision,
+                              reason=reason, kind="reconciliation")
 
     def final(self, stage: str = "title_abstract") -> dict[int, str]:
         """Record -> final decision at ``stage`` (unresolved conflicts left out)."""
-        return final_decisions(self._store, stage)
+        return resolve_final(standing_decisions(self._store, stage))
 
     def agreement(self, reviewer_a: str, reviewer_b: str, stage: str = "title_abstract") -> Agreement:
         """Percent agreement and Cohen's kappa of two reviewers."""
-        return agreement(self._store, stage, reviewer_a, reviewer_b)
+        return agreement_between(self.decisions_of(reviewer_a, stage), self.decisions_of(reviewer_b, stage))
 
     def included(self) -> list[int]:
         """Records included in the review (full-text includes, else title/abstract includes)."""
-        return included_records(self._store)
+        return included_ids(self.final("full_text"), self.final("title_abstract"))
 
     def exclusion_reasons(self) -> list[str]:
-        """The project's exclusion reasons."""
-        return exclusion_reasons(self._store)
+        """The project's exclusion reasons (the default list until changed)."""
+        return project_reasons(self._store)
 
     def set_exclusion_reasons(self, reasons: list[str]) -> None:
         """Replace the project's exclusion reasons."""
-        set_exclusion_reasons(self._store, reasons)
+        save_exclusion_reasons(self._store, clean_reasons(reasons))
 
     def reasons(self, stage: str, decision: str = "exclude") -> dict[int, str | None]:
         """Record -> the reason given with its latest standing ``decision`` at ``stage``."""
-        return standing_reasons(self._store, stage, decision)
+        return reasons_of(standing_decisions(self._store, stage), decision)
 
     def reviewers(self, stage: str = "title_abstract") -> list[str]:
         """Reviewers who decided at ``stage``, most decisions first."""
@@ -91,8 +119,8 @@ class ScreeningStage:
 
     def card(self, record_id: int) -> ScreeningCard:
         """The record as a reviewer screens it, with the terms to highlight."""
-        record = get_record(self._store, record_id)
-        terms = tuple(term for code in project_codebook(self._store).codes for term in code.terms)
+        record = self._records.get(record_id)
+        terms = tuple(term for code in self._codebook.current().codes for term in code.terms)
         return ScreeningCard(record_id, record.title or "", record.abstract or "", record.year,
                              tuple(record.authors), record.journal, terms)
 

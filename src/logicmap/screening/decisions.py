@@ -1,27 +1,25 @@
-"""Reviewers' screening decisions on a project: stored at once, blind, reconciled.
+"""Reviewers' screening decisions: what they are and what follows from a list of them.
 
-Stages are title/abstract then full text. Each decision is committed the moment
-it is made, with its reviewer, time, the model's rank at the time and, for an
-exclusion, a reason from the project's list. Reviewers see only their own
-decisions until a conflict is reconciled.
+Stages are title/abstract then full text. A :class:`Decision` is one reviewer's
+verdict on one record at one stage, with the model's rank at the time and, for
+an exclusion, a reason from the project's list. Reviewers see only their own
+decisions until a conflict is reconciled. The functions here are pure: they take
+the decisions (read by :mod:`logicmap.store.screening`) and compute conflicts,
+final decisions and agreement.
 """
 
 from __future__ import annotations
 
-from logicmap.errors import ScreeningError
-
-import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select
-
-from logicmap.store.tables import RecordRow, ScreeningDecision
-from logicmap.store.database import Store
+from logicmap.errors import ScreeningError
 
 STAGES = ("title_abstract", "full_text")
 DECISIONS = ("include", "exclude", "maybe")
+KINDS = ("independent", "reconciliation")
 #: Default exclusion reasons, following the eligibility rule of the recovery framework.
 DEFAULT_EXCLUSION_REASONS = (
     "no empirical data (review, protocol, editorial or commentary)",
@@ -35,100 +33,52 @@ DEFAULT_EXCLUSION_REASONS = (
     "full text not retrievable",
     "other",
 )
-_REASONS_KEY = "screening.exclusion_reasons"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+@dataclass(frozen=True)
+class Decision:
+    """One stored decision. ``kind`` is ``"independent"`` (a reviewer's own, blind) or
+    ``"reconciliation"`` (the agreed decision after a conflict); an undone decision
+    keeps its row with ``undone_at`` set."""
+
+    id: int
+    record_id: int
+    reviewer: str
+    stage: str
+    decision: str
+    kind: str = "independent"
+    reason: str | None = None
+    rank: int | None = None
+    created_at: datetime | None = None
+    undone_at: datetime | None = None
 
 
-def exclusion_reasons(project: Store) -> list[str]:
-    """The project's exclusion reasons (the default list until changed)."""
-    stored = project.setting(_REASONS_KEY)
-    return json.loads(stored) if stored else list(DEFAULT_EXCLUSION_REASONS)
-
-
-def set_exclusion_reasons(project: Store, reasons: list[str]) -> None:
-    """Replace the project's list of exclusion reasons."""
-    cleaned = [r.strip() for r in reasons if r and r.strip()]
-    if not cleaned or len(set(cleaned)) != len(cleaned):
-        raise ScreeningError("exclusion reasons must be a non-empty list without repeats")
-    project.set_setting(_REASONS_KEY, json.dumps(cleaned))
-
-
-def _check(project: Store, stage: str, decision: str, reason: str | None) -> None:
+def check_decision(stage: str, decision: str, reason: str | None, reasons: list[str]) -> None:
+    """Refuse an unknown stage or decision, or an exclusion reason not in ``reasons``."""
     if stage not in STAGES:
         raise ScreeningError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
     if decision not in DECISIONS:
         raise ScreeningError(f"unknown decision {decision!r}; decisions: {', '.join(DECISIONS)}")
-    if decision == "exclude" and reason is not None and reason not in exclusion_reasons(project):
+    if decision == "exclude" and reason is not None and reason not in reasons:
         raise ScreeningError(f"unknown exclusion reason {reason!r}; see the project's list")
 
 
-def record_decision(
-    project: Store,
-    record_id: int,
-    *,
-    reviewer: str,
-    stage: str,
-    decision: str,
-    reason: str | None = None,
-    rank: int | None = None,
-    kind: str = "independent",
-) -> int:
-    """Store one decision now (its own transaction); returns its id."""
-    _check(project, stage, decision, reason)
-    with project.session() as session:
-        if session.get(RecordRow, record_id) is None:
-            raise ScreeningError(f"no record {record_id}")
-        row = ScreeningDecision(
-            record_id=record_id, reviewer=reviewer, stage=stage, decision=decision, kind=kind,
-            reason=reason, rank=rank, created_at=_now(),
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+def clean_reasons(reasons: list[str]) -> list[str]:
+    """A list of exclusion reasons stripped of blanks; refused when empty or repeated."""
+    cleaned = [r.strip() for r in reasons if r and r.strip()]
+    if not cleaned or len(set(cleaned)) != len(cleaned):
+        raise ScreeningError("exclusion reasons must be a non-empty list without repeats")
+    return cleaned
 
 
-def undo_last(project: Store, *, reviewer: str, stage: str) -> ScreeningDecision | None:
-    """Withdraw the reviewer's latest standing decision at ``stage`` (kept, marked undone)."""
-    with project.session() as session:
-        row = session.scalars(
-            select(ScreeningDecision)
-            .where(
-                ScreeningDecision.reviewer == reviewer,
-                ScreeningDecision.stage == stage,
-                ScreeningDecision.undone_at.is_(None),
-            )
-            .order_by(ScreeningDecision.id.desc())
-        ).first()
-        if row is not None:
-            row.undone_at = _now()
-        return row
+def latest(decisions: Iterable[Decision], kind: str = "independent") -> dict[tuple[int, str], Decision]:
+    """(record, reviewer) -> the latest standing decision of ``kind`` (``decisions`` oldest first)."""
+    return {(d.record_id, d.reviewer): d for d in decisions if d.kind == kind and d.undone_at is None}
 
 
-def _standing(project: Store, stage: str, kind: str) -> dict[tuple[int, str], ScreeningDecision]:
-    """(record, reviewer) -> the latest standing decision of ``kind`` at ``stage``."""
-    with project.session() as session:
-        rows = session.scalars(
-            select(ScreeningDecision)
-            .where(
-                ScreeningDecision.stage == stage,
-                ScreeningDecision.kind == kind,
-                ScreeningDecision.undone_at.is_(None),
-            )
-            .order_by(ScreeningDecision.id)
-        ).all()
-    return {(row.record_id, row.reviewer): row for row in rows}
-
-
-def decisions_of(project: Store, reviewer: str, stage: str) -> dict[int, str]:
+def reviewer_decisions(decisions: Iterable[Decision], reviewer: str) -> dict[int, str]:
     """A reviewer's own standing decisions (all that a blind reviewer may see)."""
-    return {
-        record: row.decision
-        for (record, who), row in _standing(project, stage, "independent").items()
-        if who == reviewer
-    }
+    return {record: d.decision for (record, who), d in latest(decisions).items() if who == reviewer}
 
 
 @dataclass
@@ -139,12 +89,12 @@ class Conflict:
     decisions: dict[str, str]
 
 
-def conflicts(project: Store, stage: str) -> list[Conflict]:
+def find_conflicts(decisions: list[Decision]) -> list[Conflict]:
     """Records with different independent decisions and no reconciliation yet."""
-    reconciled = {record for record, _ in _standing(project, stage, "reconciliation")}
+    reconciled = {record for record, _ in latest(decisions, "reconciliation")}
     by_record: dict[int, dict[str, str]] = {}
-    for (record, reviewer), row in _standing(project, stage, "independent").items():
-        by_record.setdefault(record, {})[reviewer] = row.decision
+    for (record, reviewer), d in latest(decisions).items():
+        by_record.setdefault(record, {})[reviewer] = d.decision
     return [
         Conflict(record, found)
         for record, found in sorted(by_record.items())
@@ -152,31 +102,28 @@ def conflicts(project: Store, stage: str) -> list[Conflict]:
     ]
 
 
-def reconcile(
-    project: Store, record_id: int, *, stage: str, decision: str, reviewer: str, reason: str | None = None
-) -> int:
-    """Store the agreed decision for a conflict; both originals are kept."""
-    return record_decision(
-        project, record_id, reviewer=reviewer, stage=stage, decision=decision, reason=reason,
-        kind="reconciliation",
-    )
-
-
-def final_decisions(project: Store, stage: str) -> dict[int, str]:
+def resolve_final(decisions: list[Decision]) -> dict[int, str]:
     """Record -> final decision: the reconciliation if any, else the reviewers' common decision.
 
     Records with an unresolved conflict are left out.
     """
     final: dict[int, str] = {}
     votes: dict[int, set[str]] = {}
-    for (record, _), row in _standing(project, stage, "independent").items():
-        votes.setdefault(record, set()).add(row.decision)
+    for (record, _), d in latest(decisions).items():
+        votes.setdefault(record, set()).add(d.decision)
     for record, found in votes.items():
         if len(found) == 1:
             final[record] = next(iter(found))
-    for (record, _), row in _standing(project, stage, "reconciliation").items():
-        final[record] = row.decision
+    for (record, _), d in latest(decisions, "reconciliation").items():
+        final[record] = d.decision
     return final
+
+
+def included_ids(full_text: dict[int, str], title_abstract: dict[int, str]) -> list[int]:
+    """Records included in the review from the final decisions of both stages: full-text
+    includes, or title/abstract includes while no full-text decision has been made yet."""
+    final = full_text or title_abstract
+    return sorted(r for r, d in final.items() if d == "include")
 
 
 @dataclass
@@ -201,39 +148,13 @@ def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def agreement(project: Store, stage: str, reviewer_a: str, reviewer_b: str) -> Agreement:
-    """Percent agreement and Cohen's kappa between two reviewers at a stage."""
-    a, b = decisions_of(project, reviewer_a, stage), decisions_of(project, reviewer_b, stage)
+def agreement_between(a: dict[int, str], b: dict[int, str]) -> Agreement:
+    """Percent agreement and Cohen's kappa of two reviewers' decisions (record -> decision)."""
     pairs = [(a[r], b[r]) for r in sorted(set(a) & set(b))]
     percent = sum(x == y for x, y in pairs) / len(pairs) if pairs else 0.0
     return Agreement(len(pairs), percent, cohen_kappa(pairs))
 
 
-def included_records(project: Store) -> list[int]:
-    """Records included in the review: full-text includes, or title/abstract includes
-    while no full-text decision has been made yet."""
-    full_text = final_decisions(project, "full_text")
-    if full_text:
-        return sorted(r for r, d in full_text.items() if d == "include")
-    return sorted(r for r, d in final_decisions(project, "title_abstract").items() if d == "include")
-
-
-def standing_reasons(project: Store, stage: str, decision: str = "exclude") -> dict[int, str | None]:
-    """Record -> reason of its latest standing ``decision`` at ``stage`` (None when none was given)."""
-    with project.session() as session:
-        rows = session.scalars(
-            select(ScreeningDecision)
-            .where(ScreeningDecision.stage == stage, ScreeningDecision.undone_at.is_(None),
-                   ScreeningDecision.decision == decision)
-            .order_by(ScreeningDecision.id)
-        ).all()
-    return {row.record_id: row.reason for row in rows}
-
-
-def reviewers_by_activity(project: Store, stage: str) -> list[str]:
-    """Reviewers who decided at ``stage``, most decisions first."""
-    with project.session() as session:
-        return list(session.scalars(
-            select(ScreeningDecision.reviewer).where(ScreeningDecision.stage == stage)
-            .group_by(ScreeningDecision.reviewer).order_by(func.count().desc())
-        ))
+def reasons_of(decisions: Iterable[Decision], decision: str = "exclude") -> dict[int, str | None]:
+    """Record -> reason of its latest standing ``decision`` (any kind; None when none was given)."""
+    return {d.record_id: d.reason for d in decisions if d.decision == decision and d.undone_at is None}

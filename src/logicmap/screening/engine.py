@@ -69,6 +69,16 @@ def resolve_engine(features: Any, classifier: Any) -> tuple[Any, Any]:
     return features, classifier
 
 
+def engine_description(features: str, classifier: str) -> str:
+    """The screening engine in words, for the project's methods record."""
+    known = {
+        ("tfidf+embed", "svm-fusion"): "TF-IDF and all-MiniLM-L6-v2 sentence embeddings, one linear "
+                                       "SVM on each, the better rank of the two first (logicmap svm-fusion)",
+        ("tfidf", "svm"): "TF-IDF features, class-weighted linear SVM (logicmap)",
+    }
+    return known.get((features, classifier), f"{features} features, {classifier} classifier (logicmap)")
+
+
 class ActiveLearner(BaseEstimator):
     """Rank unscreened records by predicted relevance and learn from each decision.
 
@@ -119,10 +129,12 @@ class ActiveLearner(BaseEstimator):
 
     # -- setup -------------------------------------------------------------
     def fit(self, texts: Sequence[str] | None = None, labels: Sequence[int] | None = None,
-            *, matrix: Any = None) -> "ActiveLearner":
+            *, matrix: Any = None, extractor: Any = None) -> "ActiveLearner":
         """Compute the feature matrix of all records (or take ``matrix``) and reset decisions.
 
         ``labels`` may give known decisions up front: 1, 0, or -1 for unscreened.
+        ``extractor`` is the fitted transformer that made ``matrix``, to embed the
+        ``criteria`` with (without it a precomputed matrix means no criteria).
         """
         self.features_, self.classifier_ = resolve_engine(self.features, self.classifier)
         if matrix is None:
@@ -131,7 +143,7 @@ class ActiveLearner(BaseEstimator):
             self.extractor_ = make_features(self.features_)
             matrix = self.extractor_.fit_transform(list(texts))
         else:
-            self.extractor_ = None
+            self.extractor_ = extractor
         self.X_ = sparse.csr_matrix(matrix) if sparse.issparse(matrix) else np.asarray(matrix)
         n = self.X_.shape[0]
         self.rng_ = np.random.default_rng(self.seed)

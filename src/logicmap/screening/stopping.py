@@ -94,6 +94,12 @@ class BuscarRule:
         """Rule name used in reports."""
         return f"buscar_{round(self.recall_target * 100)}_{round(self.confidence * 100)}"
 
+    @property
+    def description(self) -> str:
+        """The rule in words, for the project's methods record."""
+        return (f"statistical stopping (Callaghan & Müller-Hansen 2020): recall >= {self.recall_target:.0%} "
+                f"with {self.confidence:.0%} confidence")
+
     def should_stop(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0) -> bool:
         """True when H0 (recall below target) is rejected at ``1 - confidence``."""
         if len(ordered_labels) < max(self.min_screened, n_priors + 1):

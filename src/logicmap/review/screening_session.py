@@ -1,0 +1,169 @@
+"""One reviewer screening one stage of a project, synchronously: :class:`ScreeningSession`.
+
+The session ranks the reviewer's unscreened records, stores every decision the
+moment it is made (with the model's rank at the time) and retrains before it
+offers the next record, so the order is deterministic for a given seed. The
+CLI's interactive session and the demo drive it; many reviewers behind a server
+use :class:`~logicmap.review.screening_service.ScreeningService`, built from the
+same pieces: :func:`stage_features`, :func:`open_queue` and :func:`store_decision`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from logicmap.screening.chart import save_recall_chart
+from logicmap.screening.decisions import (
+    DEFAULT_EXCLUSION_REASONS,
+    Decision,
+    check_decision,
+    latest,
+)
+from logicmap.screening.embeddings import EmbedProgress
+from logicmap.screening.engine import ActiveLearner, engine_description, resolve_engine
+from logicmap.screening.features import make_features
+from logicmap.screening.metrics import summarise
+from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
+from logicmap.screening.stopping import BuscarRule
+from logicmap.store.database import Store
+from logicmap.store.embeddings import ProjectEmbeddingCache
+from logicmap.store.screening import (
+    add_decision,
+    exclusion_reasons,
+    save_engine_settings,
+    screening_texts,
+    standing_decisions,
+    undo_latest,
+)
+
+
+def project_reasons(store: Store) -> list[str]:
+    """The project's exclusion reasons (the default list until changed)."""
+    return exclusion_reasons(store) or list(DEFAULT_EXCLUSION_REASONS)
+
+
+def store_decision(store: Store, record_id: int, *, reviewer: str, stage: str, decision: str,
+                   reason: str | None = None, rank: int | None = None, kind: str = "independent") -> int:
+    """Check one decision against the project's lists and store it now; returns its id."""
+    check_decision(stage, decision, reason, project_reasons(store))
+    return add_decision(store, record_id, reviewer=reviewer, stage=stage, decision=decision, reason=reason,
+                        rank=rank, kind=kind)
+
+
+def reviewer_standing(store: Store, reviewer: str, stage: str) -> dict[int, Decision]:
+    """Record -> the reviewer's standing independent decision at ``stage``."""
+    return {record: d for (record, _), d in latest(standing_decisions(store, stage, reviewer=reviewer)).items()}
+
+
+@dataclass(frozen=True)
+class StageFeatures:
+    """The feature matrix of one stage's records, computed once and shared by its reviewers."""
+
+    record_ids: list[int]
+    engine: tuple[str, str]
+    extractor: Any
+    matrix: Any
+
+
+def stage_features(store: Store, record_ids: list[int], *, features: str = "auto", classifier: str = "auto",
+                   progress: EmbedProgress | None = None) -> StageFeatures:
+    """Features of ``record_ids``' titles and abstracts (sentence embeddings cached in the store)."""
+    engine = resolve_engine(features, classifier)
+    extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
+    matrix = extractor.fit_transform(screening_texts(store, record_ids))
+    return StageFeatures(list(record_ids), engine, extractor, matrix)
+
+
+def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed: int, criteria: str | None,
+               rule: BuscarRule) -> ReviewerQueue:
+    """A reviewer's queue over ``features``, holding their earlier ``decisions`` (not ranked yet)."""
+    learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=seed,
+                            criteria=criteria).fit(matrix=features.matrix, extractor=features.extractor)
+    queue = ReviewerQueue(learner, features.record_ids, rule)
+    for record_id, decision in decisions.items():
+        if record_id in queue.position:
+            queue.decide(record_id, decision.decision)
+    return queue
+
+
+def describe_engine(store: Store, engine: tuple[str, str], rule: BuscarRule) -> None:
+    """Record the screening model and stopping rule in words in the project (for the report)."""
+    save_engine_settings(store, model=engine_description(*engine), stopping_rule=rule.description)
+
+
+class ScreeningSession:
+    """One reviewer screening one stage of a project with active learning.
+
+    ``record_ids`` are the records to screen at ``stage``. ``features`` and
+    ``classifier`` name the engine (``"auto"``: see
+    :func:`~logicmap.screening.engine.default_engine`). Sentence embeddings are
+    cached in the project store, so only the first session of a project (or new
+    and edited records) pays for them; ``progress(done, total)`` hears about that
+    work. The engine and stopping rule are recorded in the project with the
+    session's first decision.
+    """
+
+    def __init__(
+        self, store: Store, *, reviewer: str, record_ids: list[int], stage: str = "title_abstract",
+        seed: int = 0, criteria: str | None = None, recall_target: float = 0.95, confidence: float = 0.95,
+        features: str = "auto", classifier: str = "auto", progress: EmbedProgress | None = None,
+    ) -> None:
+        self.store, self.reviewer, self.stage = store, reviewer, stage
+        shared = stage_features(store, record_ids, features=features, classifier=classifier, progress=progress)
+        self.engine = shared.engine
+        self.queue = open_queue(shared, reviewer_standing(store, reviewer, stage), seed=seed, criteria=criteria,
+                                rule=BuscarRule(recall_target=recall_target, confidence=confidence))
+        self._described = False
+
+    @property
+    def learner(self) -> ActiveLearner:
+        """The session's ranking model."""
+        return self.queue.learner
+
+    @property
+    def record_ids(self) -> list[int]:
+        """The records to screen at this stage."""
+        return self.queue.record_ids
+
+    @property
+    def order(self) -> list[int]:
+        """Labels in the order screened (1 include, 0 exclude)."""
+        return self.queue.order
+
+    def next_record(self) -> tuple[int, int] | None:
+        """``(record id, rank)`` of the most promising unscreened record, or None when done."""
+        self.queue.refresh()
+        return self.queue.next()
+
+    def decide(self, record_id: int, decision: str, *, reason: str | None = None, rank: int | None = None) -> int:
+        """Store a decision now and teach the model; returns the decision's id."""
+        self.queue.check(record_id)
+        decision_id = store_decision(self.store, record_id, reviewer=self.reviewer, stage=self.stage,
+                                     decision=decision, reason=reason, rank=rank)
+        if not self._described:
+            describe_engine(self.store, self.engine, self.queue.rule)
+            self._described = True
+        self.queue.decide(record_id, decision)
+        return decision_id
+
+    def undo(self) -> int | None:
+        """Withdraw the last decision; returns its record id (the model forgets it)."""
+        undone = undo_latest(self.store, reviewer=self.reviewer, stage=self.stage)
+        if undone is None:
+            return None
+        self.queue.withdraw(undone.record_id)
+        return undone.record_id
+
+    def summary(self) -> dict:
+        """Screening metrics of the labels so far, in the order screened (WSS, recall@10%, ...)."""
+        return summarise(self.order)
+
+    def save_recall_chart(self, out_dir: Path | str, *, stem: str = "recall-curve") -> list[Path]:
+        """Draw the recall curve of the labels so far (SVG and PNG); returns the files."""
+        return [Path(c) for c in save_recall_chart(self.order, Path(out_dir), stem=stem) or []]
+
+    def progress(self) -> ScreeningProgress:
+        """Counts so far and whether the stopping rule says it is safe to stop."""
+        return self.queue.progress()

@@ -1,0 +1,141 @@
+"""One reviewer's screening queue at one stage: decisions, learner and last ranking.
+
+Pure (no store). A :class:`ReviewerQueue` keeps the reviewer's decisions in the
+order made and a ranking of the records computed from them. Recording a
+decision is cheap and only makes the ranking stale; retraining is the costly
+step and comes in three parts so that it may run on another thread:
+:meth:`~ReviewerQueue.snapshot` copies the labels to train on,
+:meth:`~ReviewerQueue.rank` teaches the learner those labels, refits and ranks
+(touching the learner only), and :meth:`~ReviewerQueue.install` swaps the new
+ranking in. :meth:`~ReviewerQueue.next` always answers from the last ranking,
+skipping every record decided since. A synchronous caller runs
+:meth:`~ReviewerQueue.refresh` (all three parts) before asking for the next record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from logicmap.errors import ScreeningError
+from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.stopping import BuscarRule, buscar_p
+
+#: Decisions the model learns from; "maybe" sets a record aside without a label.
+LABELS = {"include": 1, "exclude": 0}
+
+
+@dataclass
+class ScreeningProgress:
+    """Where a reviewer stands, with the stopping rule's current estimate."""
+
+    screened: int
+    total: int
+    included: int
+    stop_p: float
+    can_stop: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The labels to train on: ``(position, label)`` in the order decided, at ``version``."""
+
+    version: int
+    labels: tuple[tuple[int, int], ...]
+
+
+class ReviewerQueue:
+    """The records of one reviewer at one stage, in the order to screen them.
+
+    ``learner`` is fitted on the features of ``record_ids`` (in that order) and
+    holds no labels yet; ``rule`` judges when it is safe to stop.
+    """
+
+    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: BuscarRule) -> None:
+        self.learner = learner
+        self.record_ids = list(record_ids)
+        self.position = {record_id: i for i, record_id in enumerate(self.record_ids)}
+        self.rule = rule
+        self.decided: dict[int, str] = {}  # record -> standing decision, in the order first made
+        self.version = 0
+        self.ranking: tuple[int, ...] = ()
+        self.ranked_version = -1
+
+    # -- decisions (cheap) ------------------------------------------------------
+    def check(self, record_id: int) -> None:
+        """Refuse a record that is not among this queue's records."""
+        if record_id not in self.position:
+            raise ScreeningError(f"record {record_id} is not among the records to screen at this stage")
+
+    def decide(self, record_id: int, decision: str) -> bool:
+        """Take a decision; False when it changes nothing (the same decision again)."""
+        self.check(record_id)
+        if self.decided.get(record_id) == decision:
+            return False
+        self.decided[record_id] = decision
+        self.version += 1
+        return True
+
+    def withdraw(self, record_id: int) -> bool:
+        """Forget the decision on ``record_id`` (an undo); False when there was none."""
+        if self.decided.pop(record_id, None) is None:
+            return False
+        self.version += 1
+        return True
+
+    @property
+    def order(self) -> list[int]:
+        """Labels in the order screened (1 include, 0 exclude; "maybe" left out)."""
+        return [LABELS[d] for d in self.decided.values() if d in LABELS]
+
+    def progress(self) -> ScreeningProgress:
+        """Counts so far and whether the stopping rule says it is safe to stop."""
+        order, total = self.order, len(self.record_ids)
+        p = buscar_p(order, total, self.rule.recall_target) if order else 1.0
+        return ScreeningProgress(len(order), total, sum(order), p, p < 1 - self.rule.confidence)
+
+    # -- ranking (costly) -------------------------------------------------------
+    @property
+    def stale(self) -> bool:
+        """True when decisions changed since the installed ranking was computed."""
+        return self.ranked_version != self.version
+
+    def snapshot(self) -> Snapshot:
+        """The current labels, to train on."""
+        labels = tuple((self.position[r], LABELS[d]) for r, d in self.decided.items() if d in LABELS)
+        return Snapshot(self.version, labels)
+
+    def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
+        """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""
+        wanted = dict(snapshot.labels)
+        for index in np.flatnonzero(self.learner.labels_ >= 0):
+            if int(index) not in wanted:
+                self.learner.unlabel(int(index))
+        for index, label in snapshot.labels:
+            if self.learner.labels_[index] != label:
+                self.learner.label(index, label)
+        return tuple(self.record_ids[int(i)] for i in self.learner.rank())
+
+    def install(self, ranking: tuple[int, ...], version: int) -> None:
+        """Use ``ranking`` (computed at ``version``) unless a newer one is installed."""
+        if version > self.ranked_version:
+            self.ranking, self.ranked_version = ranking, version
+
+    def refresh(self) -> None:
+        """Retrain and rank now if decisions changed (the synchronous path)."""
+        if self.stale:
+            snapshot = self.snapshot()
+            self.install(self.rank(snapshot), snapshot.version)
+
+    def next(self) -> tuple[int, int] | None:
+        """``(record id, rank)`` of the best undecided record in the last ranking, or None when done."""
+        rank = len(self.decided) + 1
+        for record_id in self.ranking:
+            if record_id not in self.decided:
+                return record_id, rank
+        for record_id in self.record_ids:  # decided when the ranking was made, undone since
+            if record_id not in self.decided:
+                return record_id, rank
+        return None

@@ -1,0 +1,112 @@
+"""Screening decisions, exclusion reasons and screening texts in the project store.
+
+Every screening query lives here. Decisions come back as frozen
+:class:`~logicmap.screening.decisions.Decision` values, never ORM rows; each
+write is its own transaction, committed before the function returns.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from logicmap.errors import ScreeningError
+from logicmap.screening.decisions import Decision
+from logicmap.store.database import Store
+from logicmap.store.tables import RecordRow, ScreeningDecision
+
+REASONS_KEY = "screening.exclusion_reasons"
+MODEL_KEY = "screening.model"
+STOPPING_RULE_KEY = "screening.stopping_rule"
+_IDS_PER_QUERY = 500  # well under every backend's limit on bound parameters
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _decision(row: ScreeningDecision) -> Decision:
+    return Decision(
+        id=row.id, record_id=row.record_id, reviewer=row.reviewer, stage=row.stage, decision=row.decision,
+        kind=row.kind, reason=row.reason, rank=row.rank, created_at=row.created_at, undone_at=row.undone_at,
+    )
+
+
+def add_decision(store: Store, record_id: int, *, reviewer: str, stage: str, decision: str,
+                 reason: str | None = None, rank: int | None = None, kind: str = "independent") -> int:
+    """Store one decision now (its own transaction); returns its id."""
+    with store.session() as session:
+        if session.get(RecordRow, record_id) is None:
+            raise ScreeningError(f"no record {record_id}")
+        row = ScreeningDecision(
+            record_id=record_id, reviewer=reviewer, stage=stage, decision=decision, kind=kind,
+            reason=reason, rank=rank, created_at=_now(),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def undo_latest(store: Store, *, reviewer: str, stage: str) -> Decision | None:
+    """Mark the reviewer's latest standing decision at ``stage`` undone (the row stays); returns it."""
+    with store.session() as session:
+        row = session.scalars(
+            select(ScreeningDecision)
+            .where(ScreeningDecision.reviewer == reviewer, ScreeningDecision.stage == stage,
+                   ScreeningDecision.undone_at.is_(None))
+            .order_by(ScreeningDecision.id.desc())
+        ).first()
+        if row is None:
+            return None
+        row.undone_at = _now()
+        return _decision(row)
+
+
+def standing_decisions(store: Store, stage: str, *, reviewer: str | None = None) -> list[Decision]:
+    """The decisions at ``stage`` not undone (of one reviewer, or all), oldest first."""
+    query = select(ScreeningDecision).where(ScreeningDecision.stage == stage,
+                                            ScreeningDecision.undone_at.is_(None))
+    if reviewer is not None:
+        query = query.where(ScreeningDecision.reviewer == reviewer)
+    with store.session() as session:
+        return [_decision(row) for row in session.scalars(query.order_by(ScreeningDecision.id))]
+
+
+def reviewers_by_activity(store: Store, stage: str) -> list[str]:
+    """Reviewers who decided at ``stage``, most decisions first."""
+    with store.session() as session:
+        return list(session.scalars(
+            select(ScreeningDecision.reviewer).where(ScreeningDecision.stage == stage)
+            .group_by(ScreeningDecision.reviewer).order_by(func.count().desc())
+        ))
+
+
+def screening_texts(store: Store, record_ids: list[int]) -> list[str]:
+    """``title abstract`` of each record in ``record_ids``, in that order (what screening learns from)."""
+    found: dict[int, str] = {}
+    with store.session() as session:
+        for start in range(0, len(record_ids), _IDS_PER_QUERY):
+            chunk = record_ids[start : start + _IDS_PER_QUERY]
+            query = select(RecordRow.id, RecordRow.title, RecordRow.abstract).where(RecordRow.id.in_(chunk))
+            for record_id, title, abstract in session.execute(query):
+                found[record_id] = f"{title or ''} {abstract or ''}".strip()
+    return [found[i] for i in record_ids]
+
+
+def exclusion_reasons(store: Store) -> list[str] | None:
+    """The project's own list of exclusion reasons (None until one is set)."""
+    stored = store.setting(REASONS_KEY)
+    return json.loads(stored) if stored else None
+
+
+def save_exclusion_reasons(store: Store, reasons: list[str]) -> None:
+    """Replace the project's list of exclusion reasons."""
+    store.set_setting(REASONS_KEY, json.dumps(reasons))
+
+
+def save_engine_settings(store: Store, *, model: str, stopping_rule: str) -> None:
+    """Record the screening model and stopping rule in words (the report's methods section reads them)."""
+    store.set_setting(MODEL_KEY, model)
+    store.set_setting(STOPPING_RULE_KEY, stopping_rule)
