@@ -10,16 +10,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from logicmap.store import create_store, open_store
-from logicmap.store.embeddings import ProjectEmbeddingCache
+from logicmap.api import EmbeddingCache, Review
 
 CACHE_DB = Path(__file__).resolve().parent / ".embedding-cache.db"
 
 
-def open_cache(path: Path = CACHE_DB) -> ProjectEmbeddingCache:
-    """The cache, created on first use."""
-    project = open_store(path) if path.exists() else create_store(path, name="embedding cache")
-    return ProjectEmbeddingCache(project)
+def open_cache(path: Path = CACHE_DB) -> EmbeddingCache:
+    """The cache, created on first use (open for the rest of the process)."""
+    review = Review.open(path) if path.exists() else Review.create(path, name="embedding cache")
+    return review.screening.embedding_cache()
 
 
 def stderr_progress(label: str):

@@ -30,9 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.screening import ActiveLearner, draw_priors, simulate, summarise
-from logicmap.screening.dataset import load_labelled
-from logicmap.screening.features import make_features
+from logicmap.api import ActiveLearner, draw_priors, load_labelled, make_features, simulate, summarise
 
 from screening_vs_asreview import DATA, ROOT, run_asreview
 

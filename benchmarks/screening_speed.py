@@ -36,11 +36,15 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from logicmap.screening import ActiveLearner
-from logicmap.screening.dataset import load_labelled
-from logicmap.screening.embeddings import EmbeddingFeatures
-from logicmap.screening.engine import FUSION_ENGINE, resolve_engine
-from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
+from logicmap.api import (
+    FUSION_ENGINE,
+    ActiveLearner,
+    EmbeddingFeatures,
+    load_labelled,
+    make_features,
+    resolve_engine,
+    stack_tfidf_and_embeddings,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
 

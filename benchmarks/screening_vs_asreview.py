@@ -43,10 +43,16 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.screening import draw_priors, simulate, summarise
-from logicmap.screening.dataset import load_labelled
-from logicmap.screening.engine import FUSION_ENGINE, ActiveLearner, default_engine
-from logicmap.screening.features import make_features
+from logicmap.api import (
+    FUSION_ENGINE,
+    ActiveLearner,
+    default_engine,
+    draw_priors,
+    load_labelled,
+    make_features,
+    simulate,
+    summarise,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"

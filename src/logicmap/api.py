@@ -62,6 +62,13 @@ from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
 from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, Agreement, Conflict, Decision
 from logicmap.screening.queue import ScreeningProgress
+# cores for dataset-level work (benchmarks): screening
+from logicmap.screening.dataset import load_labelled
+from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
+from logicmap.screening.engine import FUSION_ENGINE, ActiveLearner, default_engine, resolve_engine
+from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
+from logicmap.screening.metrics import summarise
+from logicmap.screening.simulation import draw_priors, simulate
 
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
@@ -71,6 +78,9 @@ __all__ = [
     # screening
     "DEFAULT_EXCLUSION_REASONS", "Agreement", "Conflict", "Decision", "ScreeningCard", "ScreeningProgress",
     "ScreeningService", "ScreeningSession",
+    # cores for dataset-level work (benchmarks): screening
+    "FUSION_ENGINE", "ActiveLearner", "EmbeddingCache", "EmbeddingFeatures", "default_engine", "draw_priors", "load_labelled",
+    "make_features", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "summarise",
 ]
 
 

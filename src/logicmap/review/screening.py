@@ -24,6 +24,7 @@ from logicmap.screening.decisions import (
 )
 from logicmap.errors import ScreeningError
 from logicmap.store.database import Store
+from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     reviewers_by_activity,
     save_exclusion_reasons,
@@ -116,6 +117,10 @@ class ScreeningStage:
     def reviewers(self, stage: str = "title_abstract") -> list[str]:
         """Reviewers who decided at ``stage``, most decisions first."""
         return reviewers_by_activity(self._store, stage)
+
+    def embedding_cache(self) -> ProjectEmbeddingCache:
+        """The project's sentence-embedding cache (what sessions use), for dataset-level work."""
+        return ProjectEmbeddingCache(self._store)
 
     def card(self, record_id: int) -> ScreeningCard:
         """The record as a reviewer screens it, with the terms to highlight."""

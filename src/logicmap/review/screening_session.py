@@ -19,7 +19,7 @@ from logicmap.screening.decisions import (
     DEFAULT_EXCLUSION_REASONS,
     Decision,
     check_decision,
-    latest,
+    latest_standing,
 )
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner, engine_description, resolve_engine
@@ -54,7 +54,8 @@ def store_decision(store: Store, record_id: int, *, reviewer: str, stage: str, d
 
 def reviewer_standing(store: Store, reviewer: str, stage: str) -> dict[int, Decision]:
     """Record -> the reviewer's standing independent decision at ``stage``."""
-    return {record: d for (record, _), d in latest(standing_decisions(store, stage, reviewer=reviewer)).items()}
+    decisions = standing_decisions(store, stage, reviewer=reviewer)
+    return {record: d for (record, _), d in latest_standing(decisions).items()}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 """Active-learning screening: features, classifiers, query strategies, stopping
-rules and simulation.
+rules, simulation, reviewers' decisions and one reviewer's queue.
 
 The main entry points are :class:`ActiveLearner` (rank records and learn from
 each decision) and :func:`simulate` (replay a labelled dataset and measure the
-work saved). Sentence embeddings need the ``[embed]`` extra.
+work saved). :mod:`~logicmap.screening.decisions` computes conflicts, final
+decisions and agreement from stored decisions, and :mod:`~logicmap.screening.queue`
+keeps one reviewer's decisions and ranking. Nothing here touches the project
+store (``logicmap.store.screening`` does). Sentence embeddings need the
+``[embed]`` extra.
 
 The names below are loaded lazily, so importing a submodule that needs none of
 them never imports scikit-learn.

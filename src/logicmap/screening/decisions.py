@@ -19,7 +19,6 @@ from logicmap.errors import ScreeningError
 
 STAGES = ("title_abstract", "full_text")
 DECISIONS = ("include", "exclude", "maybe")
-KINDS = ("independent", "reconciliation")
 #: Default exclusion reasons, following the eligibility rule of the recovery framework.
 DEFAULT_EXCLUSION_REASONS = (
     "no empirical data (review, protocol, editorial or commentary)",
@@ -71,14 +70,14 @@ def clean_reasons(reasons: list[str]) -> list[str]:
     return cleaned
 
 
-def latest(decisions: Iterable[Decision], kind: str = "independent") -> dict[tuple[int, str], Decision]:
+def latest_standing(decisions: Iterable[Decision], kind: str = "independent") -> dict[tuple[int, str], Decision]:
     """(record, reviewer) -> the latest standing decision of ``kind`` (``decisions`` oldest first)."""
     return {(d.record_id, d.reviewer): d for d in decisions if d.kind == kind and d.undone_at is None}
 
 
 def reviewer_decisions(decisions: Iterable[Decision], reviewer: str) -> dict[int, str]:
     """A reviewer's own standing decisions (all that a blind reviewer may see)."""
-    return {record: d.decision for (record, who), d in latest(decisions).items() if who == reviewer}
+    return {record: d.decision for (record, who), d in latest_standing(decisions).items() if who == reviewer}
 
 
 @dataclass
@@ -91,9 +90,9 @@ class Conflict:
 
 def find_conflicts(decisions: list[Decision]) -> list[Conflict]:
     """Records with different independent decisions and no reconciliation yet."""
-    reconciled = {record for record, _ in latest(decisions, "reconciliation")}
+    reconciled = {record for record, _ in latest_standing(decisions, "reconciliation")}
     by_record: dict[int, dict[str, str]] = {}
-    for (record, reviewer), d in latest(decisions).items():
+    for (record, reviewer), d in latest_standing(decisions).items():
         by_record.setdefault(record, {})[reviewer] = d.decision
     return [
         Conflict(record, found)
@@ -109,12 +108,12 @@ def resolve_final(decisions: list[Decision]) -> dict[int, str]:
     """
     final: dict[int, str] = {}
     votes: dict[int, set[str]] = {}
-    for (record, _), d in latest(decisions).items():
+    for (record, _), d in latest_standing(decisions).items():
         votes.setdefault(record, set()).add(d.decision)
     for record, found in votes.items():
         if len(found) == 1:
             final[record] = next(iter(found))
-    for (record, _), d in latest(decisions, "reconciliation").items():
+    for (record, _), d in latest_standing(decisions, "reconciliation").items():
         final[record] = d.decision
     return final
 
