@@ -56,12 +56,18 @@ from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
+# cores for dataset-level work (benchmarks): synthesis and report
+from logicmap.report.interactive import logic_model_html
+from logicmap.report.model_svg import logic_model_svg
+from logicmap.synthesis import Study, build_model, studies_from_labelled
 
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
     "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
     "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
     "simulate_dataset", "split_code", "suggest_file",
+    # cores for dataset-level work (benchmarks): synthesis and report
+    "Study", "build_model", "logic_model_html", "logic_model_svg", "studies_from_labelled",
 ]
 
 
