@@ -46,8 +46,11 @@ def test_import_contracts_are_kept():
 
 @pytest.mark.xfail(strict=False, reason="layering lands with the store-boundary restructuring")
 def test_only_the_store_imports_sqlalchemy():
-    offenders = load_code_stats().modules_importing(SRC / "logicmap", ("sqlalchemy",))
-    assert not offenders, f"modules outside logicmap/store that import sqlalchemy: {offenders}"
+    stats = load_code_stats()
+    offenders = stats.orm_importers(SRC / "logicmap")
+    assert not offenders, f"modules outside logicmap/store that import sqlalchemy or the ORM tables: {offenders}"
+    cores = stats.cores_importing_store(SRC / "logicmap")
+    assert not cores, f"stage cores that import the store: {cores}"
 
 
 def _logicmap_imports(path: Path) -> set[str]:
