@@ -45,8 +45,8 @@ from logicmap.errors import (
 )
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage, suggest_file
-from logicmap.dedupe.pipeline import DedupeSummary
-from logicmap.records.importer import ImportReport
+from logicmap.dedupe.results import DedupeSummary
+from logicmap.records.intake import ImportReport
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
@@ -56,12 +56,28 @@ from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
+# records and dedupe: the values adapters pass in and get back
+from logicmap.dedupe.engine import DedupeSettings
+from logicmap.dedupe.results import DedupeRunInfo, ReviewItem
+from logicmap.records.intake import FileResult
+from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
+# cores for dataset-level work (benchmarks): records and dedupe
+from logicmap.dedupe.engine import InProcessEngine
+from logicmap.dedupe.merge import merge_cluster
+from logicmap.records.normalise import normalise_record
+from logicmap.records.reading import iter_parsed, open_file, prepare_file
+from logicmap.records.record import ParsedRecord, Record
 
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
     "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
     "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
     "simulate_dataset", "split_code", "suggest_file",
+]
+__all__ += [  # records and dedupe
+    "DedupeRunInfo", "DedupeSettings", "FileResult", "InProcessEngine", "ParsedRecord", "Record", "RecordOrigin",
+    "ReviewItem", "SkipEntry", "SourceSummary", "iter_parsed", "merge_cluster", "normalise_record", "open_file",
+    "prepare_file",
 ]
 
 

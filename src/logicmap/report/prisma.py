@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from logicmap.dedupe.pipeline import canonical_record_ids
+from logicmap.store.dedupe import canonical_record_ids
 from logicmap.screening.decisions import final_decisions
 from logicmap.store.tables import ScreeningDecision, Source
 from logicmap.store.database import Store

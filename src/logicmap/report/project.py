@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from logicmap.coding.spans import CodedItem, EvidenceSpan
 from logicmap.coding.project import final_codings, project_codebook
-from logicmap.dedupe.pipeline import canonical_record_ids
+from logicmap.store.dedupe import canonical_record_ids
 from logicmap.errors import NotFoundError
 from logicmap.report.narrative import MethodsFacts, SearchSource
 from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
