@@ -64,6 +64,7 @@ from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
 # cores for dataset-level work (benchmarks): records and dedupe
 from logicmap.dedupe.engine import InProcessEngine
 from logicmap.dedupe.merge import merge_cluster
+from logicmap.records.export import write_records
 from logicmap.records.normalise import normalise_record
 from logicmap.records.reading import iter_parsed, open_file, prepare_file
 from logicmap.records.record import ParsedRecord, Record
@@ -77,7 +78,7 @@ __all__ = [
 __all__ += [  # records and dedupe
     "DedupeRunInfo", "DedupeSettings", "FileResult", "InProcessEngine", "ParsedRecord", "Record", "RecordOrigin",
     "ReviewItem", "SkipEntry", "SourceSummary", "iter_parsed", "merge_cluster", "normalise_record", "open_file",
-    "prepare_file",
+    "prepare_file", "write_records",
 ]
 
 
