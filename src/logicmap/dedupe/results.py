@@ -14,7 +14,7 @@ REVIEW_DECISIONS = ("duplicate", "distinct")
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class DedupeSummary:
     """What one run found."""
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from logicmap.dedupe.backends import engine_name, make_engine
 from logicmap.dedupe.clustering import plan_rebuild
-from logicmap.dedupe.engine import DedupeEngine, DedupeSettings
+from logicmap.dedupe.engine import DedupeEngine, DedupeResult, DedupeSettings
 from logicmap.dedupe.merge import merge_cluster
 from logicmap.dedupe.results import (
     REVIEW_DECISIONS,
@@ -65,30 +65,19 @@ class DedupeStage:
         backend = make_engine(engine) if isinstance(engine, str) else engine
         _report(progress, "load", 0, 1)
         ids, records = self._all_records()
-        last = None if full else repository.last_compared_record_id(self._store)
-        new = None if last is None else [i for i, record_id in enumerate(ids) if record_id > last]
+        new = None if full else self._new_indexes(ids)
         _report(progress, "compare", 0, len(records))
         result = backend.find_duplicates(records, settings=settings, new=new)
         _report(progress, "store", 0, 1)
         by_id = dict(zip(ids, records))
         with dedupe_transaction(self._store) as writer:
-            run_id = writer.start_run(
-                engine=engine_name(backend), settings=settings.to_json(),
-                mode="full" if new is None else "incremental", records=len(records),
-                new_records=len(records) if new is None else len(new), max_record_id=max(ids, default=0),
-                pairs_compared=result.compared,
-            )
-            writer.save_pairs(run_id, ids, result.pairs)
-            _rebuild(writer, run_id, settings.merge_at, lambda wanted: [by_id[i] for i in wanted])
-            clusters = list(writer.active_clusters().values())
-            removed = sum(len(members) - 1 for members in clusters)
-            writer.finish_run(run_id, clusters=len(clusters), duplicates_removed=removed)
-            return DedupeSummary(
-                run_id=run_id, mode="full" if new is None else "incremental", records=len(records),
-                new_records=len(records) if new is None else len(new), pairs_compared=result.compared,
-                duplicate_pairs=sum(p.decision == "duplicate" for p in result.pairs),
-                review_pairs=writer.queue_size(), clusters=len(clusters), duplicates_removed=removed,
-            )
+            return _store_run(writer, engine_name(backend), settings, ids, new, result,
+                              lambda wanted: [by_id[i] for i in wanted])
+
+    def _new_indexes(self, ids: list[int]) -> list[int] | None:
+        """Indexes of the records imported since the last run (None before the first run)."""
+        last = repository.last_compared_record_id(self._store)
+        return None if last is None else [i for i, record_id in enumerate(ids) if record_id > last]
 
     def _all_records(self) -> tuple[list[int], list[Record]]:
         pairs = list(self._records.iter())
@@ -219,6 +208,29 @@ def _rebuild(writer: DedupeWriter, run_id: int | None, merge_at: float, load: Re
         writer.retire_cluster(cluster_id, "membership changed by a later decision")
     for members in plan.create:
         writer.create_cluster(list(members), run_id, merge_cluster(load(list(members))))
+
+
+def _store_run(
+    writer: DedupeWriter, engine: str, settings: DedupeSettings, ids: list[int], new: list[int] | None,
+    result: DedupeResult, load: RecordLoader,
+) -> DedupeSummary:
+    """Store a run, its pairs and the clusters they make; returns what it found."""
+    mode = "full" if new is None else "incremental"
+    new_records = len(ids) if new is None else len(new)
+    run_id = writer.start_run(
+        engine=engine, settings=settings.to_json(), mode=mode, records=len(ids), new_records=new_records,
+        max_record_id=max(ids, default=0), pairs_compared=result.compared,
+    )
+    writer.save_pairs(run_id, ids, result.pairs)
+    _rebuild(writer, run_id, settings.merge_at, load)
+    clusters = list(writer.active_clusters().values())
+    removed = sum(len(members) - 1 for members in clusters)
+    writer.finish_run(run_id, clusters=len(clusters), duplicates_removed=removed)
+    return DedupeSummary(
+        run_id=run_id, mode=mode, records=len(ids), new_records=new_records, pairs_compared=result.compared,
+        duplicate_pairs=sum(p.decision == "duplicate" for p in result.pairs), review_pairs=writer.queue_size(),
+        clusters=len(clusters), duplicates_removed=removed,
+    )
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -28,19 +28,19 @@ class ImportWriter:
 
     def start_source(self, info: SourceInfo, search_date: str | None, search_string: str | None) -> int:
         """Insert the row of a file being imported; returns its id."""
-        return start_source(self._session, info, search_date, search_string)
+        return _start_source(self._session, info, search_date, search_string)
 
     def add_records(self, source_id: int, records: list[Record]) -> int:
         """Insert one batch of a file's records; returns the count."""
-        return add_records(self._session, source_id, records)
+        return _add_records(self._session, source_id, records)
 
     def finish_source(
         self, source_id: int, records: int, problems: list[RecordProblem], skipped: int,
         database: str | None, compressed_original: bytes | None,
     ) -> None:
         """Store the file's skip report, final counts, database and compressed original."""
-        add_skipped(self._session, source_id, problems)
-        finish_source(self._session, source_id, records, skipped, database, compressed_original)
+        _add_skipped(self._session, source_id, problems)
+        _finish_source(self._session, source_id, records, skipped, database, compressed_original)
 
 
 @contextmanager
@@ -57,7 +57,7 @@ def find_source_by_sha256(project: Store, sha256: str) -> SourceSummary | None:
         return None if row is None else _summary(row)
 
 
-def start_source(
+def _start_source(
     session: Session, info: SourceInfo, search_date: str | None = None, search_string: str | None = None
 ) -> int:
     """Insert the row of a file being imported; returns its id."""
@@ -80,7 +80,7 @@ def start_source(
     return source.id
 
 
-def finish_source(
+def _finish_source(
     session: Session,
     source_id: int,
     records: int,
@@ -96,7 +96,7 @@ def finish_source(
     session.flush()
 
 
-def add_skipped(session: Session, source_id: int, problems: list[RecordProblem]) -> None:
+def _add_skipped(session: Session, source_id: int, problems: list[RecordProblem]) -> None:
     """Store the skip report of a file."""
     if problems:
         session.execute(insert(SkippedRecord), [_skipped_row(source_id, p) for p in problems])
@@ -134,7 +134,7 @@ def _next_record_id(session: Session) -> int:
     return (session.scalar(select(func.max(RecordRow.id))) or 0) + 1
 
 
-def add_records(session: Session, source_id: int, records: list[Record]) -> int:
+def _add_records(session: Session, source_id: int, records: list[Record]) -> int:
     """Insert records with explicit ids (a plain executemany, no RETURNING); returns the count."""
     if not records:
         return 0
