@@ -45,8 +45,8 @@ from logicmap.errors import (
 )
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage, suggest_file
-from logicmap.dedupe.pipeline import DedupeSummary
-from logicmap.records.importer import ImportReport
+from logicmap.dedupe.results import DedupeSummary
+from logicmap.records.intake import ImportReport
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
@@ -60,6 +60,18 @@ from logicmap.synthesis import snapshot as model_snapshot
 from logicmap.report.interactive import logic_model_html
 from logicmap.report.model_svg import logic_model_svg
 from logicmap.synthesis import Study, build_model, studies_from_labelled
+# records and dedupe: the values adapters pass in and get back
+from logicmap.dedupe.engine import DedupeSettings
+from logicmap.dedupe.results import DedupeRunInfo, ReviewItem
+from logicmap.records.intake import FileResult
+from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
+# cores for dataset-level work (benchmarks): records and dedupe
+from logicmap.dedupe.engine import InProcessEngine
+from logicmap.dedupe.merge import merge_cluster
+from logicmap.records.export import write_records
+from logicmap.records.normalise import normalise_record
+from logicmap.records.reading import iter_parsed, open_file, prepare_file
+from logicmap.records.record import ParsedRecord, Record
 
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
@@ -68,6 +80,11 @@ __all__ = [
     "simulate_dataset", "split_code", "suggest_file",
     # cores for dataset-level work (benchmarks): synthesis and report
     "Study", "build_model", "logic_model_html", "logic_model_svg", "studies_from_labelled",
+]
+__all__ += [  # records and dedupe
+    "DedupeRunInfo", "DedupeSettings", "FileResult", "InProcessEngine", "ParsedRecord", "Record", "RecordOrigin",
+    "ReviewItem", "SkipEntry", "SourceSummary", "iter_parsed", "merge_cluster", "normalise_record", "open_file",
+    "prepare_file", "write_records",
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from logicmap.dedupe.pipeline import canonical_record_ids
+from logicmap.store.dedupe import canonical_record_ids
 from logicmap.screening.decisions import decisions_of, final_decisions, record_decision, undo_last
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner, resolve_engine
