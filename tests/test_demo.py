@@ -11,7 +11,7 @@ import sys
 import networkx as nx
 import pytest
 
-from logicmap.coding.project import code_counts_by_kind
+from logicmap.api import Review
 from logicmap.dedupe.pipeline import cluster_assignments
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir, run_demo
 from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
@@ -60,7 +60,7 @@ def test_screening_coding_and_report_match_the_store(demo):
     with open_store(result.project_path) as project:
         included = included_records(project)
         counts = prisma_counts(project)
-        assert code_counts_by_kind(project) == result.code_counts
+        assert Review(project).coding.counts_by_kind() == result.code_counts
         snapshot = load_snapshot(project, "demo")
     assert len(included) == result.included == counts.studies_included > 0
     assert (report / "prisma.csv").read_text() == to_prisma2020_csv(counts)

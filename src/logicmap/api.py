@@ -57,11 +57,22 @@ from logicmap.store.database import Store, create_store, open_store, safe_locati
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
 
+# cores for dataset-level work (benchmarks): coding
+from logicmap.coding.evaluate import GROUPS as CODING_GROUPS
+from logicmap.coding.evaluate import evaluate as evaluate_suggestions
+from logicmap.coding.evaluate import gold_codes
+from logicmap.coding.feedback import Feedback, feedback_from_labels
+from logicmap.coding.suggest import suggest
+from logicmap.coding.suggestion_model import SuggestionModel
+
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
     "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
     "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
     "simulate_dataset", "split_code", "suggest_file",
+]
+__all__ += [  # cores for dataset-level work (benchmarks): coding
+    "CODING_GROUPS", "Feedback", "SuggestionModel", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "suggest",
 ]
 
 

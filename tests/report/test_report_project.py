@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from logicmap.coding.project import save_codebook_version, project_codebook
+from logicmap.store.codebook import current_codebook as project_codebook, save_codebook_version
 from logicmap.demo import demo_data_dir
 from logicmap.records.importer import import_files
 from logicmap.report.project import report_project

@@ -14,7 +14,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from logicmap.coding.spans import CodedItem, EvidenceSpan
-from logicmap.coding.project import final_codings, project_codebook
+from logicmap.coding.codings import final_codings
+from logicmap.store.codebook import current_codebook as project_codebook
+from logicmap.store.coding import standing_codings
 from logicmap.dedupe.pipeline import canonical_record_ids
 from logicmap.errors import NotFoundError
 from logicmap.report.narrative import MethodsFacts, SearchSource
@@ -49,7 +51,7 @@ def included_studies(project: Store) -> list[Study]:
     """The included studies with their descriptors, final codes and coded links."""
     ids = included_records(project)
     codings = defaultdict(list)
-    for row in final_codings(project):
+    for row in final_codings(standing_codings(project)):
         codings[row.record_id].append(row)
     descriptors = _descriptors(project, ids)
     studies = []

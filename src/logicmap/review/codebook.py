@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logicmap.codebook.codes import Codebook
-from logicmap.coding.project import carry_codes, codings, project_codebook, save_codebook_version
+from logicmap.store.codebook import current_codebook, save_codebook_version
+from logicmap.store.coding import carry_codes, count_standing
 from logicmap.store.database import Store
 
 
@@ -27,7 +28,7 @@ class CodebookStage:
 
     def current(self) -> Codebook:
         """The codebook in force: the newest saved version, else the embedded default."""
-        return project_codebook(self._store)
+        return current_codebook(self._store)
 
     def save(self, codebook: Codebook, *, note: str = "", mapping: dict | None = None) -> CodebookChange:
         """Store a new version; codings of renamed or merged codes move with them.
@@ -40,5 +41,4 @@ class CodebookStage:
         moves = {old: new for old, new in mapping.items() if isinstance(new, str)}
         carried = carry_codes(self._store, moves) if moves else 0
         pending = tuple(old for old, new in mapping.items() if isinstance(new, list))
-        waiting = sum(1 for row in codings(self._store) if row.code in pending) if pending else 0
-        return CodebookChange(version, carried, waiting, pending)
+        return CodebookChange(version, carried, count_standing(self._store, pending), pending)
