@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from logicmap.api import Review, rename_code
+from logicmap.api import Code, Review, rename_code
 from logicmap.coding.fulltext import page_of
 from logicmap.errors import CodingError, SpanError
 from logicmap.coding.spans import EvidenceSpan
@@ -119,3 +119,26 @@ def test_fulltext_pdf_html_and_text(coding, tmp_path):
         broken = tmp_path / "broken.pdf"
         broken.write_bytes(b"%PDF-1.4\nnot really a pdf")
         coding.attach(2, broken)
+
+
+def test_descriptors_are_checked_against_the_codebook(coding):
+    coding.set_descriptor(1, "design", "RCT", reviewer="ana")
+    coding.set_descriptor(1, "n", 40, reviewer="ana")
+    coding.set_descriptor(1, "country", ["UK", "Atlantis"], reviewer="ana")  # an open vocabulary
+    assert coding.descriptors([1, 2]) == {1: {"design": "RCT", "n": 40, "country": ["UK", "Atlantis"]}}
+    with pytest.raises(CodingError, match="descriptor 'colour' is not in the codebook"):
+        coding.set_descriptor(1, "colour", "red", reviewer="ana")
+    with pytest.raises(CodingError, match="descriptor design: 'survey' is not one of"):
+        coding.set_descriptor(1, "design", "survey", reviewer="ana")
+    with pytest.raises(CodingError, match="descriptor n: 0 is not an integer >= 1"):
+        coding.set_descriptor(1, "n", 0, reviewer="ana")
+    with pytest.raises(CodingError, match="no record 99"):
+        coding.set_descriptor(99, "design", "RCT", reviewer="ana")
+
+
+def test_codebook_split_leaves_codings_waiting(review):
+    review.coding.add(1, "T01", reviewer="ana", quote="Peer workers")
+    change = review.codebook.split("T01", [Code("T01a", "", "Peer groups"), Code("T01b", "", "Peer specialists")])
+    assert (change.carried, change.waiting, change.waiting_codes) == (0, 1, ("T01",))
+    assert change.mapping == {"T01": ["T01a", "T01b"]}
+    assert review.codebook.merge(["T01a", "T01b"], "T01c", label="Peer support").mapping == {"T01a": "T01c", "T01b": "T01c"}
