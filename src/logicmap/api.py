@@ -73,6 +73,14 @@ from logicmap.records.normalise import normalise_record
 from logicmap.records.reading import iter_parsed, open_file, prepare_file
 from logicmap.records.record import ParsedRecord, Record
 
+# cores for dataset-level work (benchmarks): coding
+from logicmap.coding.evaluate import GROUPS as CODING_GROUPS
+from logicmap.coding.evaluate import evaluate as evaluate_suggestions
+from logicmap.coding.evaluate import gold_codes
+from logicmap.coding.feedback import Feedback, feedback_from_labels
+from logicmap.coding.suggest import suggest
+from logicmap.coding.suggestion_model import SuggestionModel
+
 __all__ = [
     "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
     "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
@@ -85,6 +93,9 @@ __all__ += [  # records and dedupe
     "DedupeRunInfo", "DedupeSettings", "FileResult", "InProcessEngine", "ParsedRecord", "Record", "RecordOrigin",
     "ReviewItem", "SkipEntry", "SourceSummary", "iter_parsed", "merge_cluster", "normalise_record", "open_file",
     "prepare_file", "write_records",
+]
+__all__ += [  # cores for dataset-level work (benchmarks): coding
+    "CODING_GROUPS", "Feedback", "SuggestionModel", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "suggest",
 ]
 
 

@@ -21,7 +21,7 @@ from logicmap.screening.decisions import (
     undo_last,
 )
 from logicmap.screening.session import ScreeningSession
-from logicmap.coding.project import project_codebook
+from logicmap.store.codebook import current_codebook
 from logicmap.review.dedupe import DedupeStage
 from logicmap.store.database import Store
 from logicmap.store.records import get_record
@@ -92,7 +92,7 @@ class ScreeningStage:
     def card(self, record_id: int) -> ScreeningCard:
         """The record as a reviewer screens it, with the terms to highlight."""
         record = get_record(self._store, record_id)
-        terms = tuple(term for code in project_codebook(self._store).codes for term in code.terms)
+        terms = tuple(term for code in current_codebook(self._store).codes for term in code.terms)
         return ScreeningCard(record_id, record.title or "", record.abstract or "", record.year,
                              tuple(record.authors), record.journal, terms)
 
