@@ -19,10 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.codebook import load_codebook
-from logicmap.coding.evaluate import GROUPS, evaluate, gold_codes
-from logicmap.coding.learn import SuggestionModel, feedback_from_labels
-from logicmap.coding.suggest import suggest
+from logicmap.api import CODING_GROUPS as GROUPS
+from logicmap.api import SuggestionModel, feedback_from_labels, gold_codes, load_codebook, suggest
+from logicmap.api import evaluate_suggestions as evaluate
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "recovery-corpus" / "records.jsonl"
 

@@ -28,9 +28,16 @@ import sys
 import time
 from pathlib import Path
 
-from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
-from logicmap.records.record import ImportFormatError, ParsedRecord, Record
-from logicmap.records.normalise import normalise_record
+from logicmap.api import (
+    DedupeSettings,
+    ImportFormatError,
+    InProcessEngine,
+    ParsedRecord,
+    Record,
+    iter_parsed,
+    normalise_record,
+    open_file,
+)
 
 DEFAULT_FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "formats"
 _WORDS = "alpha beta gamma delta kappa sigma omega nova prime vista".split()
@@ -38,12 +45,6 @@ _WORDS = "alpha beta gamma delta kappa sigma omega nova prime vista".split()
 
 def _parsed_records(path: Path) -> list[ParsedRecord]:
     """Parse one file with the importer's format detection and readers."""
-    try:  # current API
-        from logicmap.records.reading import iter_parsed, open_file
-    except ImportError:  # older API
-        from logicmap.records.importer import read_file
-
-        return read_file(path)[1]
     return list(iter_parsed(open_file(path)))
 
 

@@ -1,7 +1,8 @@
-"""Dedupe through the project store: ``run_dedupe`` on N synthetic records (default 100,000).
+"""Dedupe through a project: ``review.dedupe.run()`` on N synthetic records (default 100,000).
 
 The records are those of ``dedupe_speed.py`` (the shared real exports plus seeded
-perturbed copies and new papers), written to a fresh SQLite project; the timing
+perturbed copies and new papers), written as RIS and imported into a fresh
+SQLite project (not timed); the timing
 covers what ``logicmap dedupe`` does: load the records, compare, store the pairs,
 build and merge the clusters. Prints one JSON line (seconds, clusters, peak memory).
 
@@ -21,10 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dedupe_speed  # noqa: E402  (the same record generator)
 
-from logicmap.dedupe.pipeline import run_dedupe  # noqa: E402
-from logicmap.store import create_store  # noqa: E402
-from logicmap.records.source import SourceInfo
-from logicmap.store.records import add_records, finish_source, start_source  # noqa: E402
+from logicmap.api import Review, write_records  # noqa: E402
 
 
 def main() -> None:
@@ -38,16 +36,13 @@ def main() -> None:
     for position, record in enumerate(records, 1):
         record.position, record.source_id = position, None
     with tempfile.TemporaryDirectory() as tmp:
-        project = create_store((args.workdir or Path(tmp)) / "dedupe-bench.db")
-        with project.session() as session:
-            source = start_source(session, SourceInfo("synthetic.ris", "0" * 64, "ris", 0))
-            for start in range(0, len(records), 5000):
-                add_records(session, source, records[start : start + 5000])
-            finish_source(session, source, len(records), 0, None, None)
-        begin = time.perf_counter()
-        summary = run_dedupe(project)
-        seconds = time.perf_counter() - begin
-        project.close()
+        workdir = args.workdir or Path(tmp)
+        write_records(records, "ris", workdir / "synthetic.ris")
+        with Review.create(workdir / "dedupe-bench.db") as review:
+            review.records.import_files([workdir / "synthetic.ris"], skip_bad=True, max_bytes=2**40)
+            begin = time.perf_counter()
+            summary = review.dedupe.run()
+            seconds = time.perf_counter() - begin
     print(json.dumps({
         "benchmark": "dedupe_store_speed", "records": args.records, "seconds": round(seconds, 1),
         "records_per_s": round(args.records / seconds), "pairs_compared": summary.pairs_compared,

@@ -66,16 +66,14 @@ def phase_rispy(path: Path) -> dict:
 
 
 def phase_import(path: Path, workdir: Path) -> dict:
-    from logicmap.records.importer import import_files
-    from logicmap.store import create_store
+    from logicmap.api import Review
 
     for suffix in ("", "-wal", "-shm"):
         (workdir / f"bench.db{suffix}").unlink(missing_ok=True)
-    project = create_store(workdir / "bench.db")
-    start = time.perf_counter()
-    report = import_files(project, [path], max_bytes=2**31)
-    seconds = time.perf_counter() - start
-    project.close()
+    with Review.create(workdir / "bench.db") as review:
+        start = time.perf_counter()
+        report = review.records.import_files([path], max_bytes=2**31)
+        seconds = time.perf_counter() - start
     return {"records": report.records, "seconds": seconds, "peak_mb": peak_mb()}
 
 

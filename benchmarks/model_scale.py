@@ -16,20 +16,19 @@ import random
 import time
 import tracemalloc
 from dataclasses import replace
+from importlib import resources
 
-from logicmap.codebook import load_codebook
-from logicmap.demo import demo_data_dir
-from logicmap.report.interactive import logic_model_html
-from logicmap.report.model_svg import logic_model_svg
-from logicmap.synthesis import build_model, studies_from_labelled
-from logicmap.synthesis.study import Study
+from logicmap.api import Study, build_model, load_codebook, logic_model_html, logic_model_svg, studies_from_labelled
+
+#: The packaged demo corpus (a data file of the ``logicmap.demo`` package, read as a resource).
+DEMO_CORPUS = resources.files("logicmap.demo") / "data" / "corpus.jsonl"
 
 DIRECTIONS = ("benefit", "benefit", "benefit", "no_difference", "harm", "mixed")
 
 
 def scaled_studies(n: int, seed: int) -> list[Study]:
     """``n`` synthetic studies perturbed from the demo corpus (deterministic for a seed)."""
-    records = [json.loads(line) for line in (demo_data_dir() / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in DEMO_CORPUS.read_text(encoding="utf-8").splitlines()]
     base = studies_from_labelled(records)
     typologies = [c.code for c in load_codebook().of_kind("typology")]
     rng = random.Random(seed)

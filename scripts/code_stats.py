@@ -6,8 +6,11 @@ Measures (paths are relative to the directory holding the package, e.g. `logicma
   - max_module_lines: the longest module's line count;
   - functions, median_function_lines: every def and async def, methods and nested
     functions included, a function's lines being end_lineno - lineno + 1;
-  - modules_importing_sqlalchemy_outside_store: modules outside the package's store/
-    that import sqlalchemy or <package>.store anywhere, inside functions too;
+  - modules_importing_orm_outside_store: modules outside the package's store/ that
+    import sqlalchemy or the ORM tables (<package>.store.tables) anywhere, inside
+    functions too (the issue's target: none);
+  - cores_importing_store: modules of the stage cores (every package but store, review,
+    cli, web, demo and the top-level modules) that import <package>.store at all;
   - lazy_imports: import statements inside function bodies that import a module of
     the package.
 
@@ -99,9 +102,20 @@ def modules_importing(src: Path, imported: tuple[str, ...]) -> list[str]:
     ]
 
 
-def sqlalchemy_importers(src: Path = DEFAULT_SRC) -> list[str]:
-    """Modules outside `src`/store that import sqlalchemy or the store package, as relative paths."""
-    return modules_importing(src, ("sqlalchemy", f"{src.name}.store"))
+#: Packages that may use the store: the store itself, the API behind Review, the adapters, the demo.
+NOT_CORES = ("store", "review", "cli", "web", "demo")
+
+
+def orm_importers(src: Path = DEFAULT_SRC) -> list[str]:
+    """Modules outside `src`/store that import sqlalchemy or the ORM tables, as relative paths."""
+    return modules_importing(src, ("sqlalchemy", f"{src.name}.store.tables"))
+
+
+def cores_importing_store(src: Path = DEFAULT_SRC) -> list[str]:
+    """Modules of the stage cores that import the store package, as relative paths."""
+    cores = {path.relative_to(src.parent).as_posix() for path in module_files(src)
+             if len(path.relative_to(src).parts) > 1 and path.relative_to(src).parts[0] not in NOT_CORES}
+    return [path for path in modules_importing(src, (f"{src.name}.store",)) if path in cores]
 
 
 def function_lengths(tree: ast.AST) -> list[int]:
@@ -130,7 +144,8 @@ def code_stats(src: Path = DEFAULT_SRC) -> dict:
         "max_module_lines": longest[0][1] if longest else 0,
         "median_function_lines": statistics.median(lengths) if lengths else 0,
         "functions": len(lengths),
-        "modules_importing_sqlalchemy_outside_store": sqlalchemy_importers(src),
+        "modules_importing_orm_outside_store": orm_importers(src),
+        "cores_importing_store": cores_importing_store(src),
         "lazy_imports": lazy_imports,
     }
 

@@ -11,14 +11,9 @@ import sys
 import networkx as nx
 import pytest
 
-from logicmap.coding.project import code_counts_by_kind
-from logicmap.dedupe.pipeline import cluster_assignments
+from logicmap.api import Review
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir, run_demo
-from logicmap.report.prisma import prisma_counts, to_prisma2020_csv
-from logicmap.report.project import load_snapshot
-from logicmap.screening.decisions import included_records
-from logicmap.store import open_store
-from logicmap.store.records import count_records, list_sources
+from logicmap.report.prisma import to_prisma2020_csv
 
 REPORT_FILES = (
     "index.html", "logic-model.svg", "logic-model.html", "logic-model.graphml", "logic-model.cyjs.json",
@@ -42,10 +37,10 @@ def test_demo_corpus_is_packaged_with_attribution():
 
 def test_import_and_dedupe_counts_match_the_store(demo):
     out, result = demo
-    with open_store(result.project_path) as project:
-        stored = count_records(project)
-        sources = list_sources(project)
-        clusters = {c for _, _, c, _ in cluster_assignments(project)}
+    with Review.open(result.project_path) as review:
+        stored = review.records.count()
+        sources = review.records.sources()
+        clusters = {c for _, _, c, _ in review.dedupe.assignments()}
     assert sum(report.records for report in result.imports) == stored == 157
     assert [(s.file, s.database) for s in sources] == list(DEMO_EXPORTS.items())
     assert sum(row[3] for row in result.duplicates) == result.dedupe.duplicates_removed
@@ -57,11 +52,11 @@ def test_screening_coding_and_report_match_the_store(demo):
     out, result = demo
     report = out / "report"
     assert all((report / name).is_file() for name in REPORT_FILES)
-    with open_store(result.project_path) as project:
-        included = included_records(project)
-        counts = prisma_counts(project)
-        assert code_counts_by_kind(project) == result.code_counts
-        snapshot = load_snapshot(project, "demo")
+    with Review.open(result.project_path) as review:
+        included = review.screening.included()
+        counts = review.report.prisma()
+        assert review.coding.counts_by_kind() == result.code_counts
+        snapshot = review.model.snapshot("demo")
     assert len(included) == result.included == counts.studies_included > 0
     assert (report / "prisma.csv").read_text() == to_prisma2020_csv(counts)
     assert (report / "included.ris").read_text().count("\nER  - ") + 1 >= len(included)

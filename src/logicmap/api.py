@@ -45,8 +45,8 @@ from logicmap.errors import (
 )
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage, suggest_file
-from logicmap.dedupe.pipeline import DedupeSummary
-from logicmap.records.importer import ImportReport
+from logicmap.dedupe.results import DedupeSummary
+from logicmap.records.intake import ImportReport
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
@@ -56,6 +56,31 @@ from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
+# cores for dataset-level work (benchmarks): synthesis and report
+from logicmap.report.interactive import logic_model_html
+from logicmap.report.model_svg import logic_model_svg
+from logicmap.synthesis import Study, build_model, studies_from_labelled
+# records and dedupe: the values adapters pass in and get back
+from logicmap.dedupe.engine import DedupeSettings
+from logicmap.dedupe.results import DedupeRunInfo, ReviewItem
+from logicmap.records.intake import FileResult
+from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
+# cores for dataset-level work (benchmarks): records and dedupe
+from logicmap.dedupe.engine import InProcessEngine
+from logicmap.dedupe.merge import merge_cluster
+from logicmap.records.export import write_records
+from logicmap.records.normalise import normalise_record
+from logicmap.records.reading import iter_parsed, open_file, prepare_file
+from logicmap.records.record import ParsedRecord, Record
+
+# cores for dataset-level work (benchmarks): coding
+from logicmap.coding.evaluate import GROUPS as CODING_GROUPS
+from logicmap.coding.evaluate import evaluate as evaluate_suggestions
+from logicmap.coding.evaluate import gold_codes
+from logicmap.coding.feedback import Feedback, feedback_from_labels
+from logicmap.coding.suggest import suggest
+from logicmap.coding.suggestion_model import SuggestionModel
+
 # screening: decisions as values, the one-reviewer session and the many-reviewer service
 from logicmap.review.screening import ScreeningCard
 from logicmap.review.screening_service import ScreeningService
@@ -75,12 +100,24 @@ __all__ = [
     "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
     "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
     "simulate_dataset", "split_code", "suggest_file",
-    # screening
+    # cores for dataset-level work (benchmarks): synthesis and report
+    "Study", "build_model", "logic_model_html", "logic_model_svg", "studies_from_labelled",
+]
+__all__ += [  # records and dedupe
+    "DedupeRunInfo", "DedupeSettings", "FileResult", "InProcessEngine", "ParsedRecord", "Record", "RecordOrigin",
+    "ReviewItem", "SkipEntry", "SourceSummary", "iter_parsed", "merge_cluster", "normalise_record", "open_file",
+    "prepare_file", "write_records",
+]
+__all__ += [  # cores for dataset-level work (benchmarks): coding
+    "CODING_GROUPS", "Feedback", "SuggestionModel", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "suggest",
+]
+__all__ += [  # screening
     "DEFAULT_EXCLUSION_REASONS", "Agreement", "Conflict", "Decision", "ScreeningCard", "ScreeningProgress",
     "ScreeningService", "ScreeningSession",
-    # cores for dataset-level work (benchmarks): screening
-    "FUSION_ENGINE", "ActiveLearner", "EmbeddingCache", "EmbeddingFeatures", "default_engine", "draw_priors", "load_labelled",
-    "make_features", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "summarise",
+]
+__all__ += [  # cores for dataset-level work (benchmarks): screening
+    "FUSION_ENGINE", "ActiveLearner", "EmbeddingCache", "EmbeddingFeatures", "default_engine", "draw_priors",
+    "load_labelled", "make_features", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "summarise",
 ]
 
 

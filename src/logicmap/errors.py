@@ -31,7 +31,17 @@ class LogicmapError(Exception):
 
 
 class StoreError(LogicmapError):
-    """A project store that cannot be opened, created or migrated."""
+    """A project store that cannot be opened, created or migrated.
+
+    ``location`` is where the project was looked for; ``reason`` is ``"exists"``
+    (a project or file is already there), ``"missing"`` (no project there) or
+    None (any other problem, named by the message).
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.location = location
+        self.reason = reason
 
 
 class NotFoundError(LogicmapError, KeyError):

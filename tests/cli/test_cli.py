@@ -1,8 +1,9 @@
-"""The command line, run as a real subprocess on real files and a real project."""
+"""The command line on real files and a real project: in-process, with one subprocess smoke test."""
 
 from __future__ import annotations
 
-from cli_helpers import run_cli as run
+from cli_helpers import invoke as run
+from cli_helpers import run_cli
 
 import json
 import sqlite3
@@ -16,8 +17,6 @@ RIS = (
 )
 
 
-
-
 @pytest.fixture
 def project(tmp_path):
     path = tmp_path / "review.db"
@@ -26,14 +25,15 @@ def project(tmp_path):
 
 
 def test_init_import_json_and_sources(project, tmp_path):
+    """The smoke test: ``logicmap`` as a user runs it, in a subprocess."""
     export = tmp_path / "pubmed.ris"
     export.write_text(RIS)
-    result = run("import", "--project", str(project), str(export), "--database", "PubMed", "--json")
+    result = run_cli("import", "--project", str(project), str(export), "--database", "PubMed", "--json")
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary == {"files": [{"file": "pubmed.ris", "format": "ris", "records": 2, "skipped": 0}], "records": 2}
     rows = sqlite3.connect(project).execute("SELECT title, year FROM records ORDER BY id").fetchall()
     assert rows == [("Peer support and personal recovery", 2012), ("Recovery colleges: a pilot", 2018)]
-    listed = json.loads(run("sources", "-p", str(project), "--json").stdout)
+    listed = json.loads(run_cli("sources", "-p", str(project), "--json").stdout)
     assert listed[0]["database"] == "PubMed" and listed[0]["records"] == 2
 
 

@@ -1,16 +1,14 @@
-"""``logicmap code`` on a project, run as a user would."""
+"""``logicmap code`` and ``logicmap codebook`` on a project, in-process; one subprocess smoke test."""
 
 from __future__ import annotations
-
-from cli_helpers import run_cli as run
 
 import json
 
 import pytest
+from cli_helpers import invoke as run
+from cli_helpers import run_cli
 
-from logicmap.records.importer import import_files
-from logicmap.screening.decisions import record_decision
-from logicmap.store import create_store
+from logicmap.api import Review
 
 RIS = (
     "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
@@ -21,16 +19,14 @@ RIS = (
 )
 
 
-
-
 @pytest.fixture
 def project(tmp_path):
     (tmp_path / "s.ris").write_text(RIS)
     path = tmp_path / "p.db"
-    with create_store(path) as store:
-        import_files(store, [tmp_path / "s.ris"])
+    with Review.create(path) as review:
+        review.records.import_files([tmp_path / "s.ris"])
         for record in (1, 2):
-            record_decision(store, record, reviewer="ana", stage="title_abstract", decision="include")
+            review.screening.decide(record, "include", reviewer="ana", stage="title_abstract")
     return str(path)
 
 
@@ -46,9 +42,10 @@ def test_add_list_agreement_reconcile(project):
 
 
 def test_refusals_name_the_problem(project):
-    bad = run("code", "add", "1", "T01", "-p", project, "--quote", "not in the text", check=False)
+    """The subprocess smoke test: what a user's shell sees."""
+    bad = run_cli("code", "add", "1", "T01", "-p", project, "--quote", "not in the text", check=False)
     assert bad.returncode == 1 and "is not in title, abstract, fulltext" in bad.stderr
-    unknown = run("code", "add", "1", "X1", "-p", project, "--quote", "Peer", check=False)
+    unknown = run_cli("code", "add", "1", "X1", "-p", project, "--quote", "Peer", check=False)
     assert unknown.returncode == 1 and "'X1' is not in the project's codebook" in unknown.stderr
     assert "Traceback" not in bad.stderr + unknown.stderr
 

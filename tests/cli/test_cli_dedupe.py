@@ -1,8 +1,9 @@
-"""``logicmap dedupe`` as a user runs it: run, export, review by keyboard, undo."""
+"""``logicmap dedupe`` as a user runs it: run, export, review by keyboard, undo (in-process; one subprocess smoke test)."""
 
 from __future__ import annotations
 
-from cli_helpers import run_cli as run
+from cli_helpers import invoke as run
+from cli_helpers import run_cli
 
 import csv
 import json
@@ -11,8 +12,6 @@ import sqlite3
 import pytest
 
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
-
-
 
 
 @pytest.fixture
@@ -25,14 +24,15 @@ def project(tmp_path):
 
 
 def test_dedupe_json_and_export(project, tmp_path):
+    """The smoke test: ``logicmap dedupe`` in a subprocess."""
     out = tmp_path / "clusters.csv"
-    result = run("dedupe", "-p", str(project), "--export", str(out), "--json")
+    result = run_cli("dedupe", "-p", str(project), "--export", str(out), "--json")
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["records"] == 157 and summary["mode"] == "full"
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 157
     assert len({r["cluster_id"] for r in rows}) == 157 - summary["duplicates_removed"]
-    again = json.loads(run("dedupe", "-p", str(project), "--json").stdout.strip().splitlines()[-1])
+    again = json.loads(run_cli("dedupe", "-p", str(project), "--json").stdout.strip().splitlines()[-1])
     assert again["mode"] == "incremental" and again["new_records"] == 0
 
 

@@ -1,16 +1,13 @@
-"""``logicmap model``, ``model diff`` and ``report`` on the demo project."""
+"""``logicmap model``, ``model diff`` and ``report`` on the demo project (in-process)."""
 
 from __future__ import annotations
-
-from cli_helpers import run_cli as run
 
 import json
 
 import pytest
+from cli_helpers import invoke as run
 
 from logicmap.demo import run_demo
-
-
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,13 @@
-"""Coding on a real project store: verified spans, full texts, dual coding, codebook edits."""
+"""Coding on a real project: verified spans, full texts, dual coding, codebook edits (through the library API)."""
 
 from __future__ import annotations
 
 import pytest
 
-from logicmap.codebook import rename_code
-from logicmap.coding.fulltext import attach_fulltext, page_of
-from logicmap.coding.spans import CodingError, EvidenceSpan, SpanError
-from logicmap.coding.project import (
-    add_coding,
-    carry_codes,
-    code_counts_by_kind,
-    coded_items,
-    coding_agreement,
-    final_codings,
-    project_codebook,
-    reconcile_coders,
-    record_texts,
-    save_codebook_version,
-    undo_coding,
-)
-from logicmap.records.importer import import_files
-from logicmap.store import create_store
+from logicmap.api import Code, Review, rename_code
+from logicmap.coding.fulltext import page_of
+from logicmap.errors import CodingError, SpanError
+from logicmap.coding.spans import EvidenceSpan
 
 RIS = (
     "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
@@ -58,74 +44,101 @@ def make_pdf(pages: list[str]) -> bytes:
 
 
 @pytest.fixture
-def project(project_location, tmp_path):
+def review(project_location, tmp_path):
     (tmp_path / "s.ris").write_text(RIS)
-    with create_store(project_location) as store:
-        import_files(store, [tmp_path / "s.ris"])
-        yield store
+    with Review.create(project_location) as review:
+        review.records.import_files([tmp_path / "s.ris"])
+        yield review
 
 
-def test_coding_with_quote_is_anchored_and_saved(project):
-    coding_id = add_coding(project, 1, "T01", reviewer="ana", quote="Peer workers delivered weekly groups")
-    (item,) = coded_items(project, reviewer="ana")
+@pytest.fixture
+def coding(review):
+    return review.coding
+
+
+def test_coding_with_quote_is_anchored_and_saved(coding):
+    coding_id = coding.add(1, "T01", reviewer="ana", quote="Peer workers delivered weekly groups")
+    (item,) = coding.items(reviewer="ana")
     assert item.span.field == "abstract" and item.span.start == 0
-    assert record_texts(project, 1)["abstract"][item.span.start : item.span.end] == item.span.quote
-    add_coding(project, 1, "P5", reviewer="ana", quote="more hope", direction="benefit")
-    assert code_counts_by_kind(project) == {"typology": 1, "process": 1}
-    undo_coding(project, coding_id)
-    assert [i.code for i in coded_items(project)] == ["P5"]
+    assert coding.texts(1)["abstract"][item.span.start : item.span.end] == item.span.quote
+    coding.add(1, "P5", reviewer="ana", quote="more hope", direction="benefit")
+    assert coding.counts_by_kind() == {"typology": 1, "process": 1}
+    coding.undo(coding_id)
+    assert [i.code for i in coding.items()] == ["P5"]
 
 
-def test_store_refuses_bad_spans_codes_and_directions(project):
+def test_store_refuses_bad_spans_codes_and_directions(coding):
     with pytest.raises(SpanError, match="study 1, span abstract\\[0:10\\]"):
-        add_coding(project, 1, "T01", reviewer="a", span=EvidenceSpan("abstract", 0, 10, "not there!"))
+        coding.add(1, "T01", reviewer="a", span=EvidenceSpan("abstract", 0, 10, "not there!"))
     with pytest.raises(SpanError, match="is not in"):
-        add_coding(project, 1, "T01", reviewer="a", quote="words that are nowhere")
+        coding.add(1, "T01", reviewer="a", quote="words that are nowhere")
     with pytest.raises(CodingError, match="'T77' is not in the project's codebook"):
-        add_coding(project, 1, "T77", reviewer="a", quote="Peer workers")
+        coding.add(1, "T77", reviewer="a", quote="Peer workers")
     with pytest.raises(CodingError, match="direction 'great'"):
-        add_coding(project, 1, "OS1", reviewer="a", quote="social contact", direction="great")
+        coding.add(1, "OS1", reviewer="a", quote="social contact", direction="great")
     with pytest.raises(CodingError, match="no record 99"):
-        add_coding(project, 99, "T01", reviewer="a", quote="x")
+        coding.add(99, "T01", reviewer="a", quote="x")
 
 
-def test_dual_coding_agreement_and_reconciliation(project):
+def test_dual_coding_agreement_and_reconciliation(coding):
     for reviewer in ("ana", "ben"):
-        add_coding(project, 1, "T01", reviewer=reviewer, quote="Peer workers delivered weekly groups")
-        add_coding(project, 2, "T07", reviewer=reviewer, quote="Individual Placement and Support")
-    add_coding(project, 1, "P5", reviewer="ana", quote="more hope", direction="benefit")
-    report = coding_agreement(project, "ana", "ben")
+        coding.add(1, "T01", reviewer=reviewer, quote="Peer workers delivered weekly groups")
+        coding.add(2, "T07", reviewer=reviewer, quote="Individual Placement and Support")
+    coding.add(1, "P5", reviewer="ana", quote="more hope", direction="benefit")
+    report = coding.agreement("ana", "ben")
     assert report.per_kind["typology"].percent == 1.0
     assert report.per_code["P5"].percent == pytest.approx(0.5)
-    summary = reconcile_coders(project, "ana", "ben", decisions={("1", "P5"): True}, decided_by="ana+ben")
+    summary = coding.reconcile("ana", "ben", decisions={("1", "P5"): True}, decided_by="ana+ben")
     assert (summary.agreed, summary.resolved, summary.unresolved) == (2, 1, 0)
-    final = sorted((r.record_id, r.code, r.kind) for r in final_codings(project))
+    final = sorted((r.record_id, r.code, r.kind) for r in coding.final())
     assert final == [(1, "P5", "reconciled"), (1, "T01", "reconciled"), (2, "T07", "reconciled")]
-    assert len(coded_items(project, reviewer="ben")) == 2  # originals kept
+    assert len(coding.items(reviewer="ben")) == 2  # originals kept
 
 
-def test_codebook_rename_carries_codes(project):
-    add_coding(project, 1, "T01", reviewer="ana", quote="Peer workers")
-    codebook, mapping = rename_code(project_codebook(project), "T01", "T01a")
-    save_codebook_version(project, codebook, "rename T01")
-    assert carry_codes(project, mapping) == 1
-    assert [i.code for i in coded_items(project)] == ["T01a"]
-    assert "T01a" in project_codebook(project) and "T01" not in project_codebook(project)
+def test_codebook_rename_carries_codes(review):
+    review.coding.add(1, "T01", reviewer="ana", quote="Peer workers")
+    codebook, mapping = rename_code(review.codebook.current(), "T01", "T01a")
+    assert review.codebook.save(codebook, note="rename T01", mapping=mapping).carried == 1
+    assert [i.code for i in review.coding.items()] == ["T01a"]
+    assert "T01a" in review.codebook.current() and "T01" not in review.codebook.current()
 
 
-def test_fulltext_pdf_html_and_text(project, tmp_path):
+def test_fulltext_pdf_html_and_text(coding, tmp_path):
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(make_pdf(["Methods: weekly peer groups.", "Results: hope increased markedly."]))
-    extracted = attach_fulltext(project, 1, pdf)
+    extracted = coding.attach(1, pdf)
     assert extracted.extractor == "pypdf" and [p for _, p in extracted.pages] == [1, 2]
-    add_coding(project, 1, "P5", reviewer="ana", quote="hope increased markedly", direction="benefit")
-    (item,) = coded_items(project)
+    coding.add(1, "P5", reviewer="ana", quote="hope increased markedly", direction="benefit")
+    (item,) = coding.items()
     assert item.span.field == "fulltext"
     assert page_of(extracted.pages, item.span.start) == 2
     html = tmp_path / "paper.html"
     html.write_text("<html><head><script>var x=1;</script></head><body><p>Employment rose to 40%.</p></body></html>")
-    assert attach_fulltext(project, 2, html).text == "Employment rose to 40%."
+    assert coding.attach(2, html).text == "Employment rose to 40%."
     with pytest.raises(CodingError, match="cannot read this PDF|no extractable text"):
         broken = tmp_path / "broken.pdf"
         broken.write_bytes(b"%PDF-1.4\nnot really a pdf")
-        attach_fulltext(project, 2, broken)
+        coding.attach(2, broken)
+
+
+def test_descriptors_are_checked_against_the_codebook(coding):
+    coding.set_descriptor(1, "design", "RCT", reviewer="ana")
+    coding.set_descriptor(1, "n", 40, reviewer="ana")
+    coding.set_descriptor(1, "country", ["UK", "Atlantis"], reviewer="ana")  # an open vocabulary
+    assert coding.descriptors([1, 2]) == {1: {"design": "RCT", "n": 40, "country": ["UK", "Atlantis"]}}
+    with pytest.raises(CodingError, match="descriptor 'colour' is not in the codebook"):
+        coding.set_descriptor(1, "colour", "red", reviewer="ana")
+    with pytest.raises(CodingError, match="descriptor design: 'survey' is not one of"):
+        coding.set_descriptor(1, "design", "survey", reviewer="ana")
+    with pytest.raises(CodingError, match="descriptor n: 0 is not an integer >= 1"):
+        coding.set_descriptor(1, "n", 0, reviewer="ana")
+    with pytest.raises(CodingError, match="no record 99"):
+        coding.set_descriptor(99, "design", "RCT", reviewer="ana")
+
+
+def test_codebook_split_leaves_codings_waiting(review):
+    review.coding.add(1, "T01", reviewer="ana", quote="Peer workers")
+    change = review.codebook.split("T01", [Code("T01a", "", "Peer groups"), Code("T01b", "", "Peer specialists")])
+    assert (change.carried, change.waiting, change.waiting_codes) == (0, 1, ("T01",))
+    assert change.mapping == {"T01": ["T01a", "T01b"]}
+    assert review.codebook.merge(["T01a", "T01b"], "T01c", label="Peer support").mapping == {"T01a": "T01c", "T01b": "T01c"}

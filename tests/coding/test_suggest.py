@@ -100,7 +100,8 @@ def test_zero_training_quality_on_the_corpus(corpus):
 
 
 def test_learning_from_feedback_is_seeded_and_verbatim(corpus):
-    from logicmap.coding.learn import Feedback, SuggestionModel, feedback_from_labels
+    from logicmap.coding.feedback import Feedback, feedback_from_labels
+    from logicmap.coding.suggestion_model import SuggestionModel
 
     eligible = [r for r in corpus if r["label"]["include"]]
     train, test = eligible[::2], eligible[1::2][:12]

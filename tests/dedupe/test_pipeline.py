@@ -1,4 +1,4 @@
-"""The dedupe stage on a real project store: runs, review, undo, export, incremental."""
+"""The dedupe stage on a real project (``review.dedupe``): runs, review, undo, export, incremental."""
 
 from __future__ import annotations
 
@@ -8,48 +8,50 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from logicmap.dedupe.engine import DedupeSettings
-from logicmap.dedupe.pipeline import (
-    DedupeError,
-    cluster_assignments,
-    decide_pair,
-    duplicates_per_source,
-    export_clusters,
-    review_queue,
-    run_dedupe,
-    undo_cluster,
-)
+from logicmap.api import DedupeError, DedupeSettings, Review
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
-from logicmap.records.importer import import_files
-from logicmap.store import create_store
+from logicmap.store import open_store
 from logicmap.store.tables import Cluster, MergedField
 
 
 @pytest.fixture
-def demo_project(project_location):
+def review(project_location):
     """A project holding the demo exports (the same papers in three databases)."""
-    with create_store(project_location) as project:
+    with Review.create(project_location) as review:
         for name, database in DEMO_EXPORTS.items():
-            import_files(project, [demo_data_dir() / name], database=database)
-        yield project
+            review.records.import_files([demo_data_dir() / name], database=database)
+        yield review
 
 
-def papers_by_cluster(project) -> dict[int, set[str]]:
+@pytest.fixture
+def demo_project(review):
+    """The dedupe stage of the demo project."""
+    return review.dedupe
+
+
+@pytest.fixture
+def store(project_location, review):
+    """The same project's store, to look at the rows dedupe wrote."""
+    with open_store(project_location) as store:
+        yield store
+
+
+def papers_by_cluster(dedupe) -> dict[int, set[str]]:
     """cluster_id -> the corpus ids (source_id) of its records; the ids are the truth."""
     clusters: dict[int, set[str]] = defaultdict(set)
-    for _, source_id, cluster_id, _ in cluster_assignments(project):
+    for _, source_id, cluster_id, _ in dedupe.assignments():
         clusters[cluster_id].add(source_id)
     return clusters
 
 
 def test_demo_exports_collapse_without_wrong_merges(demo_project):
-    summary = run_dedupe(demo_project)
+    summary = demo_project.run()
     assert summary.mode == "full" and summary.records == 157
     clusters = papers_by_cluster(demo_project)
     assert all(len(ids) == 1 for ids in clusters.values()), "a cluster mixes different papers"
     papers = {i for ids in clusters.values() for i in ids}
     assert len(clusters) - len(papers) <= summary.review_pairs  # only undecided pairs stay split
-    removed = {name: count for name, _, _, count in duplicates_per_source(demo_project)}
+    removed = {name: count for name, _, _, count in demo_project.per_source()}
     assert sum(removed.values()) == summary.duplicates_removed == 157 - len(clusters)
 
 
@@ -65,11 +67,11 @@ def test_canonical_record_gets_gaps_filled_from_other_members(project_location, 
     )
     (tmp_path / "a.ris").write_text(full)
     (tmp_path / "b.ris").write_text(sparse)
-    with create_store(project_location) as project:
-        import_files(project, [tmp_path / "a.ris", tmp_path / "b.ris"])
-        summary = run_dedupe(project)
+    with Review.create(project_location) as review, open_store(project_location) as store:
+        review.records.import_files([tmp_path / "a.ris", tmp_path / "b.ris"])
+        summary = review.dedupe.run()
         assert summary.clusters == 1 and summary.duplicates_removed == 1
-        with project.session() as session:
+        with store.session() as session:
             cluster = session.scalars(select(Cluster)).one()
             assert cluster.canonical_record_id == 1  # DOI and abstract: the most complete
             fills = {f.field: (f.value, f.from_record_id) for f in session.scalars(select(MergedField))}
@@ -77,9 +79,9 @@ def test_canonical_record_gets_gaps_filled_from_other_members(project_location, 
 
 
 def test_export_has_one_row_per_record(demo_project, tmp_path):
-    run_dedupe(demo_project)
+    demo_project.run()
     path = tmp_path / "clusters.csv"
-    assert export_clusters(demo_project, path) == 157
+    assert demo_project.export_clusters(path) == 157
     rows = list(csv.DictReader(path.open()))
     assert list(rows[0]) == ["source", "source_id", "cluster_id"]
     assert {r["source"] for r in rows} == set(DEMO_EXPORTS)
@@ -87,47 +89,47 @@ def test_export_has_one_row_per_record(demo_project, tmp_path):
 
 
 def test_review_decision_is_kept_and_stands_on_rerun(demo_project):
-    run_dedupe(demo_project, settings=DedupeSettings(merge_at=0.97, review_from=0.5))
-    queue = review_queue(demo_project)
+    demo_project.run(settings=DedupeSettings(merge_at=0.97, review_from=0.5))
+    queue = demo_project.queue()
     assert queue, "expected uncertain pairs with a high merge threshold"
     item = queue[0]
     truth = item.left[1].source_id == item.right[1].source_id
-    decide_pair(demo_project, item.pair_id, "duplicate" if truth else "distinct", "tester")
-    assert item.pair_id not in {i.pair_id for i in review_queue(demo_project)}
-    clusters = cluster_assignments(demo_project)
+    demo_project.decide(item.pair_id, "duplicate" if truth else "distinct", reviewer="tester")
+    assert item.pair_id not in {i.pair_id for i in demo_project.queue()}
+    clusters = demo_project.assignments()
     same = {c for _, _, c, r in clusters if r in (item.left[0], item.right[0])}
     assert (len(same) == 1) == truth
-    run_dedupe(demo_project, settings=DedupeSettings(merge_at=0.97), full=True)
-    clusters = cluster_assignments(demo_project)
+    demo_project.run(settings=DedupeSettings(merge_at=0.97), full=True)
+    clusters = demo_project.assignments()
     assert ({c for _, _, c, r in clusters if r in (item.left[0], item.right[0])} == same)
 
 
-def test_undo_splits_cluster_and_later_runs_respect_it(demo_project):
-    run_dedupe(demo_project)
-    with demo_project.session() as session:
+def test_undo_splits_cluster_and_later_runs_respect_it(demo_project, store):
+    demo_project.run()
+    with store.session() as session:
         cluster = session.scalars(select(Cluster).where(Cluster.undone_at.is_(None))).first()
         cluster_id, canonical = cluster.id, cluster.canonical_record_id
-    members = undo_cluster(demo_project, cluster_id, "tester")
-    assignments = {r: c for _, _, c, r in cluster_assignments(demo_project)}
+    members = demo_project.undo(cluster_id, reviewer="tester")
+    assignments = {r: c for _, _, c, r in demo_project.assignments()}
     assert len({assignments[m] for m in members}) == len(members)
-    run_dedupe(demo_project, full=True)
-    assignments = {r: c for _, _, c, r in cluster_assignments(demo_project)}
+    demo_project.run(full=True)
+    assignments = {r: c for _, _, c, r in demo_project.assignments()}
     assert len({assignments[m] for m in members}) == len(members)
     with pytest.raises(DedupeError, match="already undone"):
-        undo_cluster(demo_project, cluster_id, "tester")
+        demo_project.undo(cluster_id, reviewer="tester")
     with pytest.raises(DedupeError, match="no cluster 99999"):
-        undo_cluster(demo_project, 99999, "tester")
+        demo_project.undo(99999, reviewer="tester")
 
 
 def test_incremental_run_compares_only_new_records(project_location, tmp_path):
-    with create_store(project_location) as project:
+    with Review.create(project_location) as review:
         first, *later = DEMO_EXPORTS
-        import_files(project, [demo_data_dir() / first])
-        initial = run_dedupe(project)
+        review.records.import_files([demo_data_dir() / first])
+        initial = review.dedupe.run()
         assert initial.mode == "full" and initial.duplicates_removed == 0
-        import_files(project, [demo_data_dir() / name for name in later])
-        update = run_dedupe(project)
+        review.records.import_files([demo_data_dir() / name for name in later])
+        update = review.dedupe.run()
         assert update.mode == "incremental"
         assert update.new_records == 95 and update.records == 157
         assert update.duplicates_removed > 60
-        assert all(len(ids) == 1 for ids in papers_by_cluster(project).values())
+        assert all(len(ids) == 1 for ids in papers_by_cluster(review.dedupe).values())

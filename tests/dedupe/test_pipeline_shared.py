@@ -1,4 +1,4 @@
-"""Real exports of one library in three formats, through the store: one cluster per paper."""
+"""Real exports of one library in three formats, through a project: one cluster per paper."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from collections import defaultdict
 
 from conftest import shared_path
 
-from logicmap.dedupe.pipeline import cluster_assignments, run_dedupe
-from logicmap.records.importer import import_files
-from logicmap.store import create_store
+from logicmap.api import Review
 
 LIBRARY = (
     "formats/endnote-xml/asysd-zotero_export.xml",
@@ -24,11 +22,11 @@ def test_same_library_as_endnote_xml_csv_and_mendeley_collapses(tmp_path):
     different DOIs, pages and authors rightly stay apart.)
     """
     files = [shared_path(p) for p in LIBRARY]
-    with create_store(tmp_path / "lib.db") as project:
-        import_files(project, files)
-        summary = run_dedupe(project)
+    with Review.create(tmp_path / "lib.db") as review:
+        review.records.import_files(files)
+        summary = review.dedupe.run()
         members: dict[int, list[str]] = defaultdict(list)
-        for source, _, cluster, _ in cluster_assignments(project):
+        for source, _, cluster, _ in review.dedupe.assignments():
             members[cluster].append(source)
     assert summary.records == 3 * 1233
     assert summary.clusters == 1233 and summary.duplicates_removed == 2 * 1233

@@ -15,7 +15,7 @@ from conftest import shared_path  # noqa: E402
 from dedupe_helpers import article, rec  # noqa: E402
 
 from logicmap.dedupe.engine import DedupeEngine, DedupeSettings, InProcessEngine  # noqa: E402
-from logicmap.dedupe.pipeline import make_engine  # noqa: E402
+from logicmap.dedupe.backends import make_engine  # noqa: E402
 from logicmap.dedupe.scoring import EXPLAINED, GUARD_CAP  # noqa: E402
 from logicmap.dedupe.splink_engine import SplinkEngine  # noqa: E402
 from logicmap.records.reading import prepare_file  # noqa: E402

@@ -1,4 +1,4 @@
-"""Importing into a real project store: transactions, skip reports, bad input."""
+"""Importing into a real project (``review.records``): transactions, skip reports, bad input."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import zlib
 import pytest
 from sqlalchemy import select
 
-from logicmap.records.importer import ImportRefused, import_files
-from logicmap.records.record import ImportFormatError
-from logicmap.store import create_store
+from logicmap.api import ImportFormatError, ImportRefused, Review
+from logicmap.store import open_store
 from logicmap.store.tables import RecordRow, SourceFile
-from logicmap.store.records import count_records, list_sources, record_provenance, skipped_records
 
 GOOD_RIS = (
     "TY  - JOUR\nID  - r1\nTI  - Peer support and personal recovery\nAU  - Cook, Judith A.\n"
@@ -27,7 +25,14 @@ BAD_SECOND_RECORD = (
 
 @pytest.fixture
 def project(project_location):
-    with create_store(project_location) as store:
+    with Review.create(project_location) as review:
+        yield review.records
+
+
+@pytest.fixture
+def store(project_location, project):
+    """The same project's store, to look at the rows an import wrote."""
+    with open_store(project_location) as store:
         yield store
 
 
@@ -37,20 +42,20 @@ def write(tmp_path, name, content):
     return path
 
 
-def test_import_stores_records_provenance_and_original(project, tmp_path):
+def test_import_stores_records_provenance_and_original(project, store, tmp_path):
     path = write(tmp_path, "search.ris", GOOD_RIS)
-    report = import_files(project, [path], database="PubMed", search_date="2024-05-01")
+    report = project.import_files([path], database="PubMed", search_date="2024-05-01")
     assert report.to_json() == {"files": [{"file": "search.ris", "format": "ris", "records": 2, "skipped": 0}], "records": 2}
-    (source,) = list_sources(project)
+    (source,) = project.sources()
     assert (source.database, source.search_date, source.records) == ("PubMed", "2024-05-01", 2)
-    with project.session() as session:
+    with store.session() as session:
         row = session.scalars(select(RecordRow).order_by(RecordRow.id)).first()
         assert row.doi == "10.1176/appi.ps.201100125"
         assert row.authors == ["Cook, Judith A."]
         assert (row.year, row.line, row.source_record_id) == (2012, 1, "r1")
         stored = session.get(SourceFile, source.id)
         assert zlib.decompress(stored.compressed) == GOOD_RIS.encode()
-        provenance = record_provenance(project, row.id)
+        provenance = project.provenance(row.id)
     assert provenance["doi"] == ("search.ris", "DO", 6, "https://doi.org/10.1176/APPI.PS.201100125")
     assert provenance["title"][2] == 3
 
@@ -59,37 +64,37 @@ def test_bad_record_refuses_whole_import(project, tmp_path):
     good = write(tmp_path, "good.ris", GOOD_RIS)
     bad = write(tmp_path, "bad.ris", BAD_SECOND_RECORD)
     with pytest.raises(ImportRefused) as refused:
-        import_files(project, [good, bad])
+        project.import_files([good, bad])
     assert "bad.ris, line 6, record 2, id b" in refused.value.problems[0]
     assert "no title, abstract, DOI or PMID" in refused.value.problems[0]
-    assert count_records(project) == 0 and list_sources(project) == []
+    assert project.count() == 0 and project.sources() == []
 
 
 def test_skip_bad_imports_good_records_and_reports_each_skipped(project, tmp_path):
     bad = write(tmp_path, "bad.ris", BAD_SECOND_RECORD)
-    report = import_files(project, [bad], skip_bad=True)
+    report = project.import_files([bad], skip_bad=True)
     assert report.to_json()["files"][0] == {"file": "bad.ris", "format": "ris", "records": 2, "skipped": 1}
-    (skipped,) = skipped_records(project)
+    (skipped,) = project.skipped()
     assert (skipped.position, skipped.line, skipped.source_record_id) == (2, 6, "b")
-    assert count_records(project) == 2
+    assert project.count() == 2
 
 
 def test_reimport_of_same_file_needs_again(project, tmp_path):
     path = write(tmp_path, "search.ris", GOOD_RIS)
-    import_files(project, [path])
+    project.import_files([path])
     copy = write(tmp_path, "renamed.ris", GOOD_RIS)
     with pytest.raises(ImportRefused, match="already imported as source 1 ") as refused:
-        import_files(project, [copy])
+        project.import_files([copy])
     assert refused.value.reason == "imported_before"
-    import_files(project, [copy], again=True)
-    assert count_records(project) == 4
+    project.import_files([copy], again=True)
+    assert project.count() == 4
 
 
 def test_duplicate_record_ids_are_reported(project, tmp_path):
     content = GOOD_RIS.replace("ID  - r2", "ID  - r1")
     path = write(tmp_path, "dupes.ris", content)
     with pytest.raises(ImportRefused) as refused:
-        import_files(project, [path])
+        project.import_files([path])
     assert "duplicate record id 'r1' (first at line 1)" in refused.value.problems[0]
 
 
@@ -107,17 +112,17 @@ def test_duplicate_record_ids_are_reported(project, tmp_path):
 def test_unreadable_files_get_clear_messages(project, tmp_path, name, content, message):
     path = write(tmp_path, name, content)
     with pytest.raises(ImportFormatError) as error:
-        import_files(project, [path])
+        project.import_files([path])
     assert message in str(error.value)
     assert str(error.value).startswith(name)
-    assert count_records(project) == 0
+    assert project.count() == 0
 
 
 def test_truncated_file_is_refused_with_line(project, tmp_path):
     truncated = GOOD_RIS + "\nTY  - JOUR\nID  - r3\nTI  - Cut off in the middle of"
     path = write(tmp_path, "cut.ris", truncated)
     with pytest.raises(ImportRefused) as refused:
-        import_files(project, [path])
+        project.import_files([path])
     assert "cut.ris, line 16, record 3" in refused.value.problems[0]
     assert "truncated" in refused.value.problems[0]
 
@@ -125,29 +130,29 @@ def test_truncated_file_is_refused_with_line(project, tmp_path):
 def test_oversized_file_is_refused_with_hint(project, tmp_path):
     path = write(tmp_path, "huge.ris", GOOD_RIS * 2000)
     with pytest.raises(ImportFormatError, match=r"huge.ris: file is 475 KB, over the 98 KB limit .*--max-size"):
-        import_files(project, [path], max_bytes=100_000)
+        project.import_files([path], max_bytes=100_000)
 
 
 def test_missing_file_is_named(project, tmp_path):
     with pytest.raises(ImportFormatError, match="nowhere.ris: file not found"):
-        import_files(project, [tmp_path / "nowhere.ris"])
+        project.import_files([tmp_path / "nowhere.ris"])
 
 
-def test_encodings_utf16_and_latin1(project, tmp_path):
+def test_encodings_utf16_and_latin1(project, store, tmp_path):
     text = GOOD_RIS.replace("Peer support", "Peer support in Zürich")
     utf16 = write(tmp_path, "utf16.ris", text.encode("utf-16"))
     latin = write(tmp_path, "latin.ris", text.replace("r1", "x1").replace("r2", "x2").encode("latin-1"))
-    report = import_files(project, [utf16, latin])
+    report = project.import_files([utf16, latin])
     assert report.records == 4
     assert report.files[1].warnings and "not valid UTF-8" in report.files[1].warnings[0]
-    with project.session() as session:
+    with store.session() as session:
         titles = session.scalars(select(RecordRow.title)).all()
     assert titles.count("Peer support in Zürich and personal recovery") == 2
 
 
 def test_provenance_covers_every_stored_field(project, tmp_path):
-    import_files(project, [write(tmp_path, "s.ris", GOOD_RIS)])
-    provenance = record_provenance(project, 1)
+    project.import_files([write(tmp_path, "s.ris", GOOD_RIS)])
+    provenance = project.provenance(1)
     assert sorted(provenance) == ["authors", "doi", "title", "type", "year"]
     assert provenance["authors"] == ("s.ris", "AU", 4, ["Cook, Judith A."])
     assert provenance["year"] == ("s.ris", "PY", 5, "2012")

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FORMATS, KNOWN_BAD_RECORDS, manifest_counts
-from logicmap.records.importer import import_files, prepare_file
-from logicmap.store import create_store
-from logicmap.store.records import count_records
+from logicmap.api import Review
+from logicmap.records.reading import prepare_file
 
 FOLDER_FORMAT = {
     "ris": "ris",
@@ -59,8 +58,8 @@ def test_every_shared_file_in_one_project(tmp_path):
     if not counts:
         pytest.skip("needs ../shared/data/formats (absent)")
     files = [FORMATS.parent / k for k in sorted(counts) if k.startswith("formats/")]
-    with create_store(tmp_path / "all.db") as project:
-        report = import_files(project, files, again=True, skip_bad=True)
+    with Review.create(tmp_path / "all.db") as review:
+        report = review.records.import_files(files, again=True, skip_bad=True)
         assert report.records == sum(counts[k] for k in counts if k.startswith("formats/"))
         assert sum(f.skipped for f in report.files) == sum(KNOWN_BAD_RECORDS.values())
-        assert count_records(project) == report.records
+        assert review.records.count() == report.records

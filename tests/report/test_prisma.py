@@ -1,4 +1,4 @@
-"""PRISMA 2020 counts from a real store, and the PRISMA2020 CSV layout."""
+"""PRISMA 2020 counts of a real project, of plain inputs, and the PRISMA2020 CSV layout."""
 
 from __future__ import annotations
 
@@ -7,35 +7,32 @@ import io
 
 import pytest
 
-from logicmap.dedupe.pipeline import canonical_record_ids, run_dedupe
+from logicmap.api import Review
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
-from logicmap.records.importer import import_files
-from logicmap.report.prisma import NOT_RETRIEVED, prisma_counts, to_prisma2020_csv
-from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, record_decision
-from logicmap.store import create_store
+from logicmap.report.prisma import NOT_RETRIEVED, count_flow, to_prisma2020_csv
 
 
 @pytest.fixture
-def project(tmp_path):
-    with create_store(tmp_path / "p.db") as store:
+def review(tmp_path):
+    with Review.create(tmp_path / "p.db") as review:
         for name, database in DEMO_EXPORTS.items():
-            import_files(store, [demo_data_dir() / name], database=database)
-        run_dedupe(store)
-        yield store
+            review.records.import_files([demo_data_dir() / name], database=database)
+        review.dedupe.run()
+        yield review
 
 
-def test_counts_follow_decisions(project):
-    units = canonical_record_ids(project)
-    reason = DEFAULT_EXCLUSION_REASONS[1]
+def test_counts_follow_decisions(review):
+    units = review.dedupe.canonical_ids()
+    reason = review.screening.exclusion_reasons()[1]
     for unit in units[:10]:
-        record_decision(project, unit, reviewer="a", stage="title_abstract", decision="exclude", reason=reason)
+        review.screening.decide(unit, "exclude", reviewer="a", stage="title_abstract", reason=reason)
     for unit in units[10:16]:
-        record_decision(project, unit, reviewer="a", stage="title_abstract", decision="include")
-    record_decision(project, units[10], reviewer="a", stage="full_text", decision="exclude", reason=NOT_RETRIEVED)
-    record_decision(project, units[11], reviewer="a", stage="full_text", decision="exclude", reason=reason)
+        review.screening.decide(unit, "include", reviewer="a", stage="title_abstract")
+    review.screening.decide(units[10], "exclude", reviewer="a", stage="full_text", reason=NOT_RETRIEVED)
+    review.screening.decide(units[11], "exclude", reviewer="a", stage="full_text", reason=reason)
     for unit in units[12:16]:
-        record_decision(project, unit, reviewer="a", stage="full_text", decision="include")
-    counts = prisma_counts(project)
+        review.screening.decide(unit, "include", reviewer="a", stage="full_text")
+    counts = review.report.prisma()
     assert counts.database_results == {"MEDLINE (Ovid)": 62, "APA PsycINFO": 50, "Scopus": 45}
     assert counts.duplicates == 157 - len(units)
     assert (counts.records_screened, counts.records_excluded, counts.excluded_automatic) == (16, 10, len(units) - 16)
@@ -44,10 +41,28 @@ def test_counts_follow_decisions(project):
     assert counts.studies_included == 4
 
 
-def test_prisma2020_csv_layout(project):
-    rows = list(csv.DictReader(io.StringIO(to_prisma2020_csv(prisma_counts(project)))))
+def test_prisma2020_csv_layout(review):
+    rows = list(csv.DictReader(io.StringIO(to_prisma2020_csv(review.report.prisma()))))
     assert list(rows[0]) == ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
     by_data = {row["data"]: row["n"] for row in rows}
     assert by_data["database_results"] == "MEDLINE (Ovid), 62; APA PsycINFO, 50; Scopus, 45"
-    assert int(by_data["duplicates"]) == 157 - len(canonical_record_ids(project))
+    assert int(by_data["duplicates"]) == 157 - len(review.dedupe.canonical_ids())
     assert by_data["records_screened"] == "0" and by_data["dbr_excluded"] == "0"
+
+
+def test_count_flow_from_plain_inputs():
+    sources = [("MEDLINE", 5), ("Scopus", 4), ("MEDLINE", 1)]
+    title_abstract = {1: "exclude", 2: "include", 3: "maybe", 4: "include", 5: "include", 99: "include"}
+    full_text = {2: "include", 3: "exclude", 4: "exclude", 5: "exclude", 6: "include"}
+    reasons = {3: NOT_RETRIEVED, 4: None, 5: "wrong population", 6: "ignored: not sought"}
+    counts = count_flow(sources, [1, 2, 3, 4, 5, 6, 7], title_abstract, full_text, reasons)
+    assert counts.database_results == {"MEDLINE": 6, "Scopus": 4} and counts.records_identified == 10
+    assert (counts.duplicates, counts.excluded_automatic, counts.records_screened, counts.records_excluded) == (3, 2, 5, 1)
+    assert (counts.reports_sought, counts.reports_not_retrieved, counts.reports_assessed) == (4, 1, 3)
+    assert counts.reports_excluded == {"reason not given": 1, "wrong population": 1}
+    assert counts.studies_included == counts.reports_included == 1
+
+
+def test_count_flow_of_an_empty_project():
+    counts = count_flow([], [], {}, {}, {})
+    assert counts.records_identified == counts.duplicates == counts.excluded_automatic == counts.studies_included == 0

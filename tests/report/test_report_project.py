@@ -1,14 +1,14 @@
-"""The report built from a project store alone, including projects with nothing to show yet."""
+"""The report and its methods facts built from a project store alone, including projects with nothing to show yet."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from logicmap.coding.project import save_codebook_version, project_codebook
-from logicmap.demo import demo_data_dir
-from logicmap.records.importer import import_files
-from logicmap.report.project import report_project
-from logicmap.store import create_store
+import pytest
+
+from logicmap.api import Review
+from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 
 FILES = ("index.html", "logic-model.svg", "logic-model.html", "logic-model.graphml", "logic-model.cyjs.json",
          "prisma.svg", "prisma.csv", "gap-map.svg", "evidence.csv", "included.ris")
@@ -19,9 +19,9 @@ def _text(html: str) -> str:
 
 
 def test_project_without_included_studies_says_so(tmp_path):
-    with create_store(tmp_path / "p.db") as project:
-        import_files(project, [demo_data_dir() / "medline-ovid.ris"])
-        files = report_project(project, tmp_path / "report")
+    with Review.create(tmp_path / "p.db") as review:
+        review.records.import_files([demo_data_dir() / "medline-ovid.ris"])
+        files = review.report.write(tmp_path / "report")
     assert all((tmp_path / "report" / name).is_file() for name in FILES)
     page = _text(files["index"].read_text(encoding="utf-8")).lower()
     assert "no included studies" in page
@@ -29,14 +29,37 @@ def test_project_without_included_studies_says_so(tmp_path):
 
 
 def test_codebook_missing_a_kind_is_reported(tmp_path):
-    from dataclasses import replace
-
-    with create_store(tmp_path / "p.db") as project:
-        codebook = project_codebook(project)
+    with Review.create(tmp_path / "p.db") as review:
+        codebook = review.codebook.current()
         kept = tuple(c for c in codebook.codes if c.kind != "moderator")
-        save_codebook_version(project, replace(codebook, codes=kept, links=tuple(
+        review.codebook.save(replace(codebook, codes=kept, links=tuple(
             link for link in codebook.links if link.source in {c.code for c in kept} and link.target in {c.code for c in kept}
-        )), "no moderators")
-        files = report_project(project, tmp_path / "report")
+        )), note="no moderators")
+        files = review.report.write(tmp_path / "report")
     page = _text(files["index"].read_text(encoding="utf-8")).lower()
     assert "the codebook has no moderators" in page
+
+
+def test_methods_facts_come_from_the_project(tmp_path):
+    with Review.create(tmp_path / "p.db") as review:
+        for name, database in DEMO_EXPORTS.items():
+            review.records.import_files([demo_data_dir() / name], database=database)
+        before = review.report.methods()
+        summary = review.dedupe.run()
+        units = review.dedupe.canonical_ids()
+        reason = review.screening.exclusion_reasons()[0]
+        for unit, a, b in zip(units, "iiieee", "iiiiee"):
+            for reviewer, decision in (("a", a), ("b", b)):
+                review.screening.decide(unit, "include" if decision == "i" else "exclude", reviewer=reviewer,
+                                        reason=None if decision == "i" else reason)
+        review.screening.decide(units[6], "include", reviewer="b")
+        facts = review.report.methods()
+        run = review.dedupe.last_run()
+        codebook = review.codebook.current().name
+    assert before.dedupe_settings is None and before.screening_agreement is None
+    assert [(s.database, s.records) for s in facts.sources] == [
+        ("MEDLINE (Ovid)", 62), ("APA PsycINFO", 50), ("Scopus", 45)]
+    assert facts.dedupe_settings == f"{run.engine} engine, merge at score {run.merge_at}, manual review from {run.review_from}"
+    assert facts.duplicates_removed == summary.duplicates_removed and facts.records_after_dedupe == len(units)
+    assert facts.screening_agreement_n == 6 and facts.screening_agreement == pytest.approx(2 / 3)
+    assert facts.codebook == codebook

@@ -17,9 +17,9 @@ from logicmap.codebook import dumps_codebook, load_codebook, loads_codebook
 from logicmap.records.formats import ris
 from logicmap.records.record import Record
 from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
-from logicmap.report.prisma import to_prisma2020_csv
+from logicmap.report.prisma import PrismaCounts, to_prisma2020_csv
 from logicmap.report.render import FILES, render_report
-from logicmap.synthesis import build_model
+from logicmap.synthesis import Study, build_model
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +105,6 @@ def _drop_kind(kind: str):
 
 @pytest.mark.parametrize("case", ["no-studies", "no-codes", "no-typologies", "no-mechanisms"])
 def test_bad_input_still_reports(case, tmp_path):
-    from logicmap.report.prisma import PrismaCounts
-    from logicmap.synthesis import Study
-
     cb, studies = load_codebook(), list(demo_studies())
     if case == "no-studies":
         studies = []

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import inspect, text
 
+from logicmap.cli.common import message_of
 from logicmap.store import StoreError, create_store, open_store
 from logicmap.store.database import current_revision, head_revision, make_engine, migrate, database_url
 
@@ -25,8 +26,9 @@ def test_create_and_reopen(project_location):
 
 def test_create_refuses_existing_project(project_location):
     create_store(project_location).close()
-    with pytest.raises(StoreError, match="already"):
+    with pytest.raises(StoreError, match="already") as error:
         create_store(project_location)
+    assert "--project" not in str(error.value)  # no advice tied to one front end
 
 
 def test_sqlite_uses_wal_and_foreign_keys(tmp_path):
@@ -41,8 +43,10 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path):
 
 
 def test_open_missing_project_names_the_fix(tmp_path):
-    with pytest.raises(StoreError, match="logicmap init"):
+    with pytest.raises(StoreError, match="no project here") as error:
         open_store(tmp_path / "nothing.db")
+    assert error.value.reason == "missing"
+    assert "logicmap init" in message_of(error.value)[0]  # the command line's hint
 
 
 def test_open_non_project_file_is_refused(tmp_path):

@@ -86,30 +86,41 @@ def validate(codebook: CodebookOption = None, project: ProjectCodebook = None) -
     out.print(f"OK: {cb.name}, {len(cb.codes)} codes, {len(cb.links)} links, {len(cb.descriptors)} descriptor fields")
 
 
-def _save(cb, path: Path | None, mapping: dict | None = None, *, project: str | None = None, note: str = "") -> None:
-    from logicmap.api import save_codebook
+#: The library's codebook edit of each command, for a codebook file.
+_FILE_EDITS = {"add": "add_code", "rename": "rename_code", "merge": "merge_codes", "split": "split_code"}
 
+
+def _apply(edit: str, *args, path: Path | None, project: str | None, **kwargs) -> None:
+    """Apply ``edit`` (add, rename, merge, split) to the project's codebook or to the file; print the mapping."""
     if project is not None:
         with open_review(project) as review:
-            change = review.codebook.save(cb, note=note, mapping=mapping)
-        if mapping:
-            err.print(f"{change.carried} coding(s) carried to the new codes.", highlight=False)
-        if change.waiting:
-            err.print(f"{change.waiting} coding(s) still under {', '.join(change.waiting_codes)}: "
-                      "reassign them to the new parts.", highlight=False)
+            change = getattr(review.codebook, edit)(*args, **kwargs)
+        _report(change)
+        mapping = change.mapping if edit != "add" else None
     else:
-        with refusals():
-            save_codebook(cb, path)
+        mapping = _edit_file(edit, path, *args, **kwargs)
     if mapping is not None:
         out.print(json.dumps({"mapping": mapping}, ensure_ascii=False), highlight=False, markup=False)
 
 
-def _edit(name: str, *args, **kwargs):
-    """Apply the library's codebook edit ``name`` (add_code, rename_code, ...)."""
+def _report(change) -> None:
+    """Say what a new project codebook version did to the codings."""
+    if change.mapping:
+        err.print(f"{change.carried} coding(s) carried to the new codes.", highlight=False)
+    if change.waiting:
+        err.print(f"{change.waiting} coding(s) still under {', '.join(change.waiting_codes)}: "
+                  "reassign them to the new parts.", highlight=False)
+
+
+def _edit_file(edit: str, path: Path | None, *args, **kwargs) -> dict | None:
+    """Apply the library's codebook edit to the file at ``path`` and write it back; returns the mapping, if any."""
     import logicmap.api
 
     with refusals():
-        return getattr(logicmap.api, name)(*args, **kwargs)
+        edited = getattr(logicmap.api, _FILE_EDITS[edit])(logicmap.api.load_codebook(path), *args, **kwargs)
+        codebook, mapping = edited if isinstance(edited, tuple) else (edited, None)
+        logicmap.api.save_codebook(codebook, path)
+    return mapping
 
 
 @app.command("add")
@@ -129,9 +140,8 @@ def add(
     Example: logicmap codebook add --codebook cb.yaml --code T14 --kind typology --label "Spiritual care"
     """
     _one_target(codebook, project)
-    cb = _load(codebook, project)
     new = _code(code=code, kind=kind, label=label, domain=domain, level=level, definition=definition, terms=tuple(term or ()))
-    _save(_edit("add_code", cb, new), codebook, project=project, note=f"add {code}")
+    _apply("add", new, path=codebook, project=project)
     out.print(f"Added {code}")
 
 
@@ -148,8 +158,7 @@ def rename(
     Example: logicmap codebook rename --codebook cb.yaml T99 T14
     """
     _one_target(codebook, project)
-    cb, mapping = _edit("rename_code", _load(codebook, project), old, new, label=label)
-    _save(cb, codebook, mapping, project=project, note=f"rename {old} -> {new}")
+    _apply("rename", old, new, label=label, path=codebook, project=project)
 
 
 @app.command("merge")
@@ -165,8 +174,7 @@ def merge(
     Example: logicmap codebook merge --codebook cb.yaml OE1 --into OE4
     """
     _one_target(codebook, project)
-    cb, mapping = _edit("merge_codes", _load(codebook, project), sources, into, label=label)
-    _save(cb, codebook, mapping, project=project, note=f"merge {', '.join(sources)} -> {into}")
+    _apply("merge", sources, into, label=label, path=codebook, project=project)
 
 
 @app.command("split")
@@ -187,5 +195,4 @@ def split(
             fail(f"--part {spec!r}: expected CODE=Label")
         parts.append(_code(code=code.strip(), kind="", label=lab.strip()))
     _one_target(codebook, project)
-    cb, mapping = _edit("split_code", _load(codebook, project), old, parts)
-    _save(cb, codebook, mapping, project=project, note=f"split {old}")
+    _apply("split", old, parts, path=codebook, project=project)

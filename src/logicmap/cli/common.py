@@ -44,6 +44,12 @@ _IMPORT_HINTS = {
     "imported_before": "pass --again to import it again",
 }
 
+#: CLI advice added to a project that cannot be opened or created, by ``StoreError.reason``.
+_STORE_HINTS = {
+    "exists": "open it with --project {location}",
+    "missing": "create one with `logicmap init {location}`",
+}
+
 
 def fail(message: str, *, problems: list[str] | None = None, code: int = 1) -> NoReturn:
     """Print the problems and ``Error: message`` on stderr, then exit with ``code``."""
@@ -58,8 +64,10 @@ def fail(message: str, *, problems: list[str] | None = None, code: int = 1) -> N
 
 def message_of(exc: Exception) -> tuple[str, list[str]]:
     """The user's message of a library error and the problems listed under it, with CLI hints."""
-    from logicmap.errors import CodebookError, ImportRefused
+    from logicmap.errors import CodebookError, ImportRefused, StoreError
 
+    if isinstance(exc, StoreError) and exc.reason in _STORE_HINTS:
+        return f"{exc}; {_STORE_HINTS[exc.reason].format(location=exc.location)}", []
     if isinstance(exc, ImportRefused):
         hint = _IMPORT_HINTS.get(exc.reason)
         return (f"{exc} ({hint})" if hint else str(exc)), list(exc.problems)

@@ -10,7 +10,9 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from logicmap.cli.common import ProjectOption, err, fail, open_review, out, refusals
+from logicmap.cli.common import ProjectOption, err, fail, message_of, open_review, out, refusals
+from logicmap.cli.progress import import_progress
+from logicmap.errors import LogicmapError
 
 #: Largest file accepted by default, in MB (the library's own default, kept here so --help stays fast).
 DEFAULT_MAX_MB = 100
@@ -63,10 +65,6 @@ def import_(
 
     Example: logicmap import -p review.db pubmed.nbib embase.ris --database Embase
     """
-    from logicmap.cli.common import message_of
-    from logicmap.cli.progress import import_progress
-    from logicmap.errors import LogicmapError
-
     with open_review(project) as review:
         try:
             with import_progress(err, enabled=not as_json or sys.stderr.isatty()) as progress:
@@ -116,7 +114,7 @@ def export(
     Example: logicmap export -p review.db --format ris --output records.ris
     """
     with open_review(project) as review:
-        count = review.records.export(fmt, output, deduplicated=deduplicated)
+        count = review.dedupe.export(fmt, output) if deduplicated else review.records.export(fmt, output)
     err.print(f"Exported {count} records to {output} ({fmt}).")
 
 

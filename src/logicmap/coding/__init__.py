@@ -1,8 +1,9 @@
 """The coding stage: coded items with exact evidence spans, coder agreement, reconciliation,
 and machine suggestions (zero-training key terms, optionally learned from reviewers).
 
-``SuggestionModel``/``Feedback`` (scikit-learn) are imported lazily from
-:mod:`logicmap.coding.learn`.
+Pure cores, no database. :class:`~logicmap.coding.suggestion_model.SuggestionModel` (it
+needs scikit-learn) is not imported here: import it from :mod:`logicmap.coding.suggestion_model`,
+and reviewers' feedback from :mod:`logicmap.coding.feedback`.
 """
 
 from logicmap.coding.agreement import (
@@ -23,11 +24,3 @@ __all__ = [
     "SpanError", "SuggestSettings", "Suggestion", "agreement", "cohen_kappa", "krippendorff_alpha",
     "percent_agreement", "reconcile", "span_for_quote", "suggest", "validate_items", "validate_span",
 ]
-
-
-def __getattr__(name: str):
-    if name in ("SuggestionModel", "Feedback", "feedback_from_labels"):
-        from logicmap.coding import learn
-
-        return getattr(learn, name)
-    raise AttributeError(name)

@@ -1,20 +1,18 @@
-"""Attaching full texts (PDF, HTML, plain text) to records, keeping page numbers.
+"""Full texts (PDF, HTML, plain text) of records: their text extracted, keeping page numbers.
 
 PDF text comes from pypdf (BSD licence), HTML text from lxml; the text is stored
 with the offset where each page starts so that an evidence span can name its page.
+Pure: reading and extracting only; the store keeps what :func:`read_fulltext` returns.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from logicmap.coding.spans import CodingError
 from logicmap.records.encoding import document_from_bytes
-from logicmap.store.tables import FullText, RecordRow
-from logicmap.store.database import Store
 
 
 @dataclass
@@ -77,25 +75,21 @@ def extract_text(path: Path) -> Extracted:
     return Extracted(doc.text or "", [[0, 1]], "text/plain", "text")
 
 
-def attach_fulltext(project: Store, record_id: int, path: Path) -> Extracted:
-    """Extract a file's text and attach it to a record (replacing an earlier one)."""
+@dataclass(frozen=True)
+class AttachedText:
+    """A full text as a project keeps it: the extracted text of ``filename``, attached to ``record_id``."""
+
+    record_id: int
+    filename: str
+    sha256: str
+    extracted: Extracted
+
+
+def read_fulltext(record_id: int, path: Path) -> AttachedText:
+    """Extract a file's text for attaching to record ``record_id``."""
+    path = Path(path)
     extracted = extract_text(path)
-    with project.session() as session:
-        if session.get(RecordRow, record_id) is None:
-            raise CodingError(f"no record {record_id}")
-        existing = session.get(FullText, record_id)
-        if existing is not None:
-            session.delete(existing)
-            session.flush()
-        session.add(
-            FullText(
-                record_id=record_id, filename=Path(path).name, media_type=extracted.media_type,
-                extractor=extracted.extractor, text=extracted.text, pages=extracted.pages,
-                sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-                attached_at=datetime.now(UTC).replace(tzinfo=None),
-            )
-        )
-    return extracted
+    return AttachedText(record_id, path.name, hashlib.sha256(path.read_bytes()).hexdigest(), extracted)
 
 
 def page_of(pages: list[list[int]], offset: int) -> int:

@@ -3,7 +3,7 @@
 Zero-training: sentences are scored against each code's key terms and examples
 (:mod:`logicmap.coding.matcher`); record scores are thresholded per node kind. Typology is
 single-label by default (the main typology first, a second only when nearly as strong).
-With a fitted :class:`~logicmap.coding.learn.SuggestionModel` the scores blend in what
+With a fitted :class:`~logicmap.coding.suggestion_model.SuggestionModel` the scores blend in what
 reviewers accepted and rejected.
 
 Example::
@@ -153,7 +153,7 @@ def suggest(
     """Suggested codes for every record (``id``, ``title``, ``abstract``), in record order.
 
     Without ``model`` the suggestions come from the codebook's key terms alone; a fitted
-    :class:`~logicmap.coding.learn.SuggestionModel` adds what reviewers taught it (its own
+    :class:`~logicmap.coding.suggestion_model.SuggestionModel` adds what reviewers taught it (its own
     calibrated thresholds apply unless ``settings`` is given). Records with no text get none.
     """
     records = [r for r in records if (r.get("title") or "").strip() or (r.get("abstract") or "").strip()]

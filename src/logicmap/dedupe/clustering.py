@@ -19,8 +19,10 @@ result does not depend on the order in which pairs are given.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple
 
+from logicmap.dedupe.results import StoredPair
 from logicmap.dedupe.scoring import PairComparison
 
 
@@ -120,3 +122,35 @@ def cluster_pairs(
     clusters = [sorted(m) for m in uf.members.values() if len(m) > 1]
     clusters.sort()
     return clusters, refused
+
+
+def scored_from_decisions(pairs: Iterable[StoredPair]) -> list[ScoredPair]:
+    """Stored decisions as clustering input: duplicates link (a reviewer's at 1.0), distinct pairs veto."""
+    scored = []
+    for pair in pairs:
+        if pair.decision == "duplicate":
+            scored.append(ScoredPair(pair.record_a, pair.record_b, 1.0 if pair.review_decision else pair.score))
+        elif pair.decision == "distinct":
+            scored.append(ScoredPair(pair.record_a, pair.record_b, 0.0, veto=True))
+    return scored
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """How stored clusters must change: ids to retire and member lists (sorted) to create."""
+
+    retire: tuple[int, ...]
+    create: tuple[tuple[int, ...], ...]
+
+
+def plan_rebuild(pairs: Iterable[StoredPair], active: dict[int, list[int]], *, merge_at: float) -> ClusterPlan:
+    """Recompute clusters from every stored decision and compare with the ``active`` ones.
+
+    Unchanged clusters stay as they are; clusters whose membership changed are
+    retired and the new ones created (ordered by their smallest record id).
+    """
+    target = {frozenset(c) for c in cluster_pairs(scored_from_decisions(pairs), merge_at=min(merge_at, 1.0))[0]}
+    retire = tuple(cluster_id for cluster_id, members in active.items() if frozenset(members) not in target)
+    kept = {frozenset(members) for members in active.values()}
+    create = tuple(tuple(sorted(members)) for members in sorted(target - kept, key=min))
+    return ClusterPlan(retire, create)

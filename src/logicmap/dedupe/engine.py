@@ -46,6 +46,17 @@ class DedupeSettings:
         if not 0.0 <= self.review_from <= self.merge_at <= 1.0:
             raise DedupeError(f"need 0 <= review_from <= merge_at <= 1 (got review_from {self.review_from}, merge_at {self.merge_at})")
 
+    def to_json(self) -> dict:
+        """The settings as stored with a run (rules by name)."""
+        return {
+            "merge_at": self.merge_at,
+            "review_from": self.review_from,
+            "cannot_link_below": self.cannot_link_below,
+            "rules": [getattr(rule, "name", str(rule)) for rule in self.rules],
+            "max_block": self.max_block,
+            "window": self.window,
+        }
+
     def decide(self, score: float) -> Decision:
         """The decision for a score under these thresholds."""
         if score >= self.merge_at:

@@ -1,7 +1,7 @@
 """Reading one export file: size and format checks, decoding, parsing, checking.
 
-Nothing here touches the project store; :mod:`logicmap.records.importer` streams
-the checked records into it.
+Nothing here touches the project store; :mod:`logicmap.records.intake` batches
+the checked records and the records stage streams them into the store.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What is known about an imported file: before its records are stored, and after."""
+"""What is known about an imported file: before its records are stored, after, and what it skipped."""
 
 from __future__ import annotations
 
@@ -43,3 +43,28 @@ class SourceSummary:
             "records": self.records, "skipped": self.skipped, "sha256": self.sha256,
             "search_date": self.search_date, "search_string": self.search_string,
         }
+
+
+@dataclass(frozen=True)
+class SkipEntry:
+    """One line of a source's skip report: a record left out of an import, and why."""
+
+    source_id: int
+    position: int
+    line: int | None
+    source_record_id: str | None
+    field: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordOrigin:
+    """Where a stored record came from: its source (id and file name) and its own id there.
+
+    ``own_id`` is the record's id in its file, else its 1-based position there.
+    """
+
+    record_id: int
+    source: int
+    file: str
+    own_id: str

@@ -8,6 +8,7 @@ Citations are "Author Year" (:meth:`logicmap.synthesis.study.Study.citation`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logicmap.report.style import DIRECTION_LABELS
@@ -139,6 +140,18 @@ class MethodsFacts:
     coding_agreement_n: int | None = None
     codebook: str | None = None
     extra: tuple[str, ...] = field(default_factory=tuple)
+
+
+def search_sources(sources: Iterable[tuple[str, str | None, int]]) -> tuple[SearchSource, ...]:
+    """One :class:`SearchSource` per database from ``(database, search date, records)`` per imported file.
+
+    Records of files from the same database are summed; the last file's search date stands.
+    """
+    by_db: dict[str, SearchSource] = {}
+    for name, search_date, records in sources:
+        prior = by_db.get(name)
+        by_db[name] = SearchSource(name, search_date, (prior.records if prior else 0) + records)
+    return tuple(by_db.values())
 
 
 NOT_REPORTED = "not reported"

@@ -1,8 +1,10 @@
-"""PRISMA 2020 flow counts, every one taken from the project store.
+"""PRISMA 2020 flow counts from plain inputs, and their PRISMA2020 CSV layout.
 
-Identification counts come from the imported sources, duplicates from the active
-dedupe clusters, screening counts from the final (reconciled) decisions per stage.
-``to_prisma2020_csv`` writes them in the CSV layout of the PRISMA2020 R package
+``count_flow`` takes what the earlier stages hold: the imported sources' record
+counts, the deduplicated units (one record id per study), the final (reconciled)
+decisions per screening stage and the reasons of the full-text exclusions.
+``logicmap.api.Review.report.prisma()`` gathers them from a project.
+``to_prisma2020_csv`` writes the counts in the CSV layout of the PRISMA2020 R package
 (columns ``data,node,box,description,boxtext,tooltips,url,n``).
 """
 
@@ -11,17 +13,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from logicmap.dedupe.pipeline import canonical_record_ids
-from logicmap.screening.decisions import resolve_final
-from logicmap.store.tables import ScreeningDecision, Source
-from logicmap.store.database import Store
-from logicmap.store.screening import standing_decisions
-
 NOT_RETRIEVED = "full text not retrievable"
+#: The reason counted for a full-text exclusion given without one.
+REASON_NOT_GIVEN = "reason not given"
 
 
 @dataclass
@@ -46,42 +43,49 @@ class PrismaCounts:
         return sum(self.database_results.values())
 
 
-def _exclusion_reasons(project: Store, stage: str, records: set[int]) -> Counter[str]:
-    """Reason counts of the final exclusions (the latest standing decision's reason)."""
-    with project.session() as session:
-        rows = session.scalars(
-            select(ScreeningDecision)
-            .where(ScreeningDecision.stage == stage, ScreeningDecision.undone_at.is_(None),
-                   ScreeningDecision.decision == "exclude")
-            .order_by(ScreeningDecision.id)
-        ).all()
-    reason_of = {row.record_id: row.reason or "reason not given" for row in rows if row.record_id in records}
-    return Counter(reason_of.values())
+def database_results(sources: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Records per database, summed over the sources of the same name, in first-seen order."""
+    results: dict[str, int] = {}
+    for name, records in sources:
+        results[name] = results.get(name, 0) + records
+    return results
 
 
-def prisma_counts(project: Store) -> PrismaCounts:
-    """Every PRISMA 2020 count from the store."""
-    counts = PrismaCounts()
-    with project.session() as session:
-        for source in session.scalars(select(Source).order_by(Source.id)):
-            name = source.database or source.name
-            counts.database_results[name] = counts.database_results.get(name, 0) + source.record_count
-    units = set(canonical_record_ids(project))
+def _identification(counts: PrismaCounts, units: set[int], title_abstract: Mapping[int, str]) -> dict[int, str]:
+    """Fill duplicates and title/abstract screening counts; returns the screened units' decisions."""
     counts.duplicates = counts.records_identified - len(units)
-    screening = {r: d for r, d in resolve_final(standing_decisions(project, "title_abstract")).items() if r in units}
-    undecided = len(units) - len(screening)
-    counts.excluded_automatic = undecided if screening else 0
+    screening = {r: d for r, d in title_abstract.items() if r in units}
+    counts.excluded_automatic = len(units) - len(screening) if screening else 0
     counts.records_screened = len(screening)
     counts.records_excluded = sum(d == "exclude" for d in screening.values())
-    sought = {r for r, d in screening.items() if d in ("include", "maybe")}
+    return screening
+
+
+def _retrieval(counts: PrismaCounts, sought: set[int], full_text: Mapping[int, str],
+               reasons: Mapping[int, str | None]) -> None:
+    """Fill the full-text counts of the reports sought for retrieval."""
+    assessed = {r: d for r, d in full_text.items() if r in sought}
+    excluded = Counter(reasons[r] or REASON_NOT_GIVEN for r, d in assessed.items() if d == "exclude" and r in reasons)
     counts.reports_sought = len(sought)
-    full_text = {r: d for r, d in resolve_final(standing_decisions(project, "full_text")).items() if r in sought}
-    excluded = {r for r, d in full_text.items() if d == "exclude"}
-    reasons = _exclusion_reasons(project, "full_text", excluded)
-    counts.reports_not_retrieved = reasons.pop(NOT_RETRIEVED, 0)
-    counts.reports_assessed = len(full_text) - counts.reports_not_retrieved
-    counts.reports_excluded = dict(sorted(reasons.items()))
-    counts.studies_included = counts.reports_included = sum(d == "include" for d in full_text.values())
+    counts.reports_not_retrieved = excluded.pop(NOT_RETRIEVED, 0)
+    counts.reports_assessed = len(assessed) - counts.reports_not_retrieved
+    counts.reports_excluded = dict(sorted(excluded.items()))
+    counts.studies_included = counts.reports_included = sum(d == "include" for d in assessed.values())
+
+
+def count_flow(sources: Iterable[tuple[str, int]], units: Iterable[int], title_abstract: Mapping[int, str],
+               full_text: Mapping[int, str], full_text_reasons: Mapping[int, str | None]) -> PrismaCounts:
+    """Every PRISMA 2020 count.
+
+    ``sources`` are ``(database name, records)`` pairs, ``units`` the record ids left
+    after deduplication, ``title_abstract`` and ``full_text`` the final decisions
+    (``include``, ``exclude``, ``maybe``) per record, ``full_text_reasons`` the reason
+    of each record's standing full-text exclusion.
+    """
+    counts = PrismaCounts(database_results=database_results(sources))
+    screening = _identification(counts, set(units), title_abstract)
+    sought = {r for r, d in screening.items() if d in ("include", "maybe")}
+    _retrieval(counts, sought, full_text, full_text_reasons)
     return counts
 
 

@@ -28,6 +28,7 @@ from logicmap.report.exports import cytoscape_json_text, evidence_csv, record_fr
 from logicmap.report.interactive import logic_model_html
 from logicmap.report.model_svg import logic_model_svg
 from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
+from logicmap.report.prisma import PrismaCounts
 from logicmap.report.prisma_svg import prisma_svg
 from logicmap.report.style import text
 from logicmap.report.tables import characteristics_table, links_table
@@ -128,8 +129,8 @@ def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma, meth
     return re.sub(r"\{\{[A-Z]+\}\}", lambda m: parts.get(m.group(0), m.group(0)), _template("index.html"))
 
 
-def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[Study], prisma, prisma_csv: str,
-                  methods: MethodsFacts | None = None, included_records: Iterable[Record] | None = None,
+def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[Study], prisma: PrismaCounts | None,
+                  prisma_csv: str, methods: MethodsFacts | None = None, included_records: Iterable[Record] | None = None,
                   title: str = "Evidence-linked logic model: review report") -> dict[str, Path]:
     """Write every report file into ``out_dir``; returns file key -> path (see :data:`FILES`).
 
@@ -143,8 +144,6 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
     records = list(included_records or ())
     if not records:
         records = [record_from_study(s, i) for i, s in enumerate(studies, 1)]
-    from logicmap.report.prisma import PrismaCounts  # the lead's module; imported here to keep this module light
-
     prisma = prisma if prisma is not None else PrismaCounts()
     svgs = {"logic_model": logic_model_svg(model), "prisma": prisma_svg(prisma)}
     content = {

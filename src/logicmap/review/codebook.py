@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from logicmap.codebook.codes import Codebook
-from logicmap.coding.project import carry_codes, codings, project_codebook, save_codebook_version
+from logicmap.codebook.codes import Code, Codebook
+from logicmap.codebook.edits import add_code, merge_codes, rename_code, split_code
+from logicmap.store.codebook import current_codebook, save_codebook_version
+from logicmap.store.coding import carry_codes, count_standing
 from logicmap.store.database import Store
 
 
@@ -17,6 +19,8 @@ class CodebookChange:
     carried: int
     waiting: int
     waiting_codes: tuple[str, ...]
+    #: What the edit mapped: old code -> new code, or -> list of parts for a split (empty for an addition).
+    mapping: dict = field(default_factory=dict)
 
 
 class CodebookStage:
@@ -27,7 +31,7 @@ class CodebookStage:
 
     def current(self) -> Codebook:
         """The codebook in force: the newest saved version, else the embedded default."""
-        return project_codebook(self._store)
+        return current_codebook(self._store)
 
     def save(self, codebook: Codebook, *, note: str = "", mapping: dict | None = None) -> CodebookChange:
         """Store a new version; codings of renamed or merged codes move with them.
@@ -40,5 +44,23 @@ class CodebookStage:
         moves = {old: new for old, new in mapping.items() if isinstance(new, str)}
         carried = carry_codes(self._store, moves) if moves else 0
         pending = tuple(old for old, new in mapping.items() if isinstance(new, list))
-        waiting = sum(1 for row in codings(self._store) if row.code in pending) if pending else 0
-        return CodebookChange(version, carried, waiting, pending)
+        return CodebookChange(version, carried, count_standing(self._store, pending), pending, dict(mapping))
+
+    def add(self, code: Code, *, after: str | None = None) -> CodebookChange:
+        """Add ``code`` to the codebook in force and save the new version."""
+        return self.save(add_code(self.current(), code, after=after), note=f"add {code.code}")
+
+    def rename(self, old: str, new: str, *, label: str | None = None) -> CodebookChange:
+        """Rename a code; its codings move with it."""
+        codebook, mapping = rename_code(self.current(), old, new, label=label)
+        return self.save(codebook, note=f"rename {old} -> {new}", mapping=mapping)
+
+    def merge(self, sources: list[str], into: str, *, label: str | None = None) -> CodebookChange:
+        """Merge codes into ``into`` (existing, or new with ``label``); their codings move with them."""
+        codebook, mapping = merge_codes(self.current(), sources, into, label=label)
+        return self.save(codebook, note=f"merge {', '.join(sources)} -> {into}", mapping=mapping)
+
+    def split(self, old: str, parts: list[Code]) -> CodebookChange:
+        """Split a code into parts; its codings wait for a reviewer to reassign them."""
+        codebook, mapping = split_code(self.current(), old, parts)
+        return self.save(codebook, note=f"split {old}", mapping=mapping)

@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from logicmap.coding.fulltext import Extracted, attach_fulltext
-from logicmap.coding.learning import project_suggestions, record_feedback
-from logicmap.coding.project import (
-    ReconcileSummary,
-    add_coding,
-    code_counts_by_kind,
-    coded_items,
-    coding_agreement,
-    codings,
-    descriptors_of,
-    final_codings,
-    reconcile_coders,
-    record_texts,
-    set_descriptor,
-    undo_coding,
-)
-from logicmap.coding.spans import EvidenceSpan
 from logicmap.codebook import load_codebook
+from logicmap.coding.agreement import AgreementReport, agreement, reconcile
+from logicmap.coding.codings import (
+    StoredCoding,
+    check_codes,
+    check_descriptor,
+    check_direction,
+    coded_items,
+    counts_by_kind,
+    final_codings,
+)
+from logicmap.coding.feedback import MIN_STUDIES, Feedback, reviewer_feedback
+from logicmap.coding.fulltext import Extracted, read_fulltext
 from logicmap.coding.jsonl import read_records
+from logicmap.coding.spans import CodedItem, EvidenceSpan, span_for_quote, validate_span
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
+from logicmap.coding.suggestion_model import SuggestionModel
 from logicmap.errors import CodingError
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.screening import ScreeningStage
+from logicmap.store import coding as repository
 from logicmap.store.database import Store
 
 
+@dataclass(frozen=True)
+class ReconcileSummary:
+    """Counts of a reconciliation run."""
+
+    agreed: int
+    resolved: int
+    unresolved: int
+
+
 class CodingStage:
-    """Codes given to the project's studies, each anchored to an exact span of their text."""
+    """Codes given to the project's studies, each anchored to an exact span of their text.
+
+    Every write is its own transaction: a code is saved the moment it is given.
+    """
 
     def __init__(self, store: Store, *, screening: ScreeningStage, codebook: CodebookStage) -> None:
         self._store = store
@@ -41,45 +53,99 @@ class CodingStage:
     def add(self, record_id: int, code: str, *, reviewer: str, quote: str | None = None,
             span: EvidenceSpan | None = None, direction: str | None = None, note: str = "",
             target_code: str | None = None, source: str = "manual", kind: str = "independent") -> int:
-        """Store one coding after checking code, direction and span; returns its id."""
-        return add_coding(self._store, record_id, code, reviewer=reviewer, quote=quote, span=span,
-                          direction=direction, note=note, target_code=target_code, source=source, kind=kind)
+        """Store one coding after checking code, direction and span; returns its id.
+
+        Give ``span`` (an exact character range) or ``quote`` (its first occurrence
+        in title, abstract or full text is used). A span that does not match the
+        study's text is refused with :class:`~logicmap.errors.SpanError`.
+        """
+        check_codes(self._codebook.current(), code, target_code)
+        check_direction(direction)
+        span = self._anchored(record_id, quote, span)
+        return repository.insert_coding(self._store, record_id, code, reviewer=reviewer, kind=kind, source=source,
+                                        span=span, direction=direction, note=note, target_code=target_code)
+
+    def _anchored(self, record_id: int, quote: str | None, span: EvidenceSpan | None) -> EvidenceSpan | None:
+        """``span`` checked against the study's texts, or the span of ``quote`` in them."""
+        texts = self.texts(record_id)
+        if span is None and quote is not None:
+            span = span_for_quote(texts, quote)
+        if span is not None:
+            validate_span(str(record_id), span, texts)
+        return span
 
     def undo(self, coding_id: int) -> None:
         """Withdraw a coding (kept, marked undone)."""
-        undo_coding(self._store, coding_id)
+        repository.undo_coding(self._store, coding_id)
 
-    def list(self, *, reviewer: str | None = None, kind: str | None = None):
+    def list(self, *, reviewer: str | None = None, kind: str | None = None) -> list[StoredCoding]:
         """Standing codings, optionally of one reviewer or kind."""
-        return codings(self._store, reviewer=reviewer, kind=kind)
+        return repository.standing_codings(self._store, reviewer=reviewer, kind=kind)
 
-    def items(self, *, reviewer: str | None = None, kind: str | None = None):
+    def items(self, *, reviewer: str | None = None, kind: str | None = None) -> list[CodedItem]:
         """Standing code assignments (links left out) as coded items."""
-        return coded_items(self._store, reviewer=reviewer, kind=kind)
+        return coded_items(self.list(reviewer=reviewer, kind=kind))
 
-    def final(self):
+    def final(self) -> list[StoredCoding]:
         """The codings that count (reconciled where a study has any)."""
-        return final_codings(self._store)
+        return final_codings(self.list())
 
-    def agreement(self, reviewer_a: str, reviewer_b: str):
-        """Agreement of two coders per kind and code."""
-        return coding_agreement(self._store, reviewer_a, reviewer_b)
+    def agreement(self, reviewer_a: str, reviewer_b: str) -> AgreementReport:
+        """Agreement of two coders per kind and code, on the studies both coded."""
+        a, b = self.items(reviewer=reviewer_a), self.items(reviewer=reviewer_b)
+        both = {i.study_id for i in a} & {i.study_id for i in b}
+        if not both:
+            raise CodingError(f"{reviewer_a} and {reviewer_b} have coded no study in common")
+        return agreement(a, b, self._codebook.current(), studies=both)
 
-    def reconcile(self, reviewer_a: str, reviewer_b: str, *, decided_by: str = "consensus") -> ReconcileSummary:
-        """Store the codes both coders agree on as final."""
-        return reconcile_coders(self._store, reviewer_a, reviewer_b, decided_by=decided_by)
+    def reconcile(self, reviewer_a: str, reviewer_b: str, *, decisions=None,
+                  decided_by: str = "consensus") -> ReconcileSummary:
+        """Store final codes from two coders (both originals are kept); unresolved ones wait.
+
+        ``decisions`` maps ``(study id, code)`` to True (keep) or False (drop) for
+        the codes only one coder gave.
+        """
+        outcome = reconcile(self.items(reviewer=reviewer_a), self.items(reviewer=reviewer_b), decisions,
+                            reviewer=decided_by)
+        for item in outcome:
+            if item.final is not None:
+                self._add_final(item.study_id, item.final, decided_by)
+        counts = Counter(item.status for item in outcome)
+        return ReconcileSummary(counts["agreed"], counts["resolved"], counts["unresolved"])
+
+    def _add_final(self, study_id: str, final: CodedItem, decided_by: str) -> None:
+        self.add(int(study_id), final.code, reviewer=decided_by, span=final.span, direction=final.direction,
+                 note=final.note, kind="reconciled", source="reconcile")
 
     def attach(self, record_id: int, path: Path | str) -> Extracted:
-        """Attach a full text (PDF, HTML, text) to a record."""
-        return attach_fulltext(self._store, record_id, Path(path))
+        """Attach a full text (PDF, HTML, text) to a record, replacing an earlier one."""
+        attached = read_fulltext(record_id, Path(path))
+        repository.save_fulltext(self._store, attached)
+        return attached.extracted
 
     def texts(self, record_id: int) -> dict[str, str]:
         """A record's codable texts: title, abstract and attached full text."""
-        return record_texts(self._store, record_id)
+        return repository.study_texts(self._store, record_id)
 
     def suggest(self, record_ids: list[int], *, seed: int = 0) -> tuple[list[Suggestion], bool]:
-        """Suggested codes for the records; the flag says whether they learnt from this project's reviewers."""
-        return project_suggestions(self._store, record_ids, seed=seed)
+        """Suggested codes for the records; the flag says whether they learnt from this project's reviewers.
+
+        Before :data:`~logicmap.coding.feedback.MIN_STUDIES` studies have feedback,
+        suggestions come from the codebook's key terms alone.
+        """
+        codebook = self._codebook.current()
+        feedback = self.learning_feedback()
+        taught = sorted({f.record_id for f in feedback})
+        texts = [self.texts(record_id) for record_id in record_ids]
+        if len(taught) < MIN_STUDIES:
+            return suggest(texts, codebook), False
+        training = [self.texts(int(record_id)) for record_id in taught]
+        model = SuggestionModel(codebook, seed=seed).fit(training, feedback)
+        return suggest(texts, codebook, model=model), True
+
+    def learning_feedback(self) -> list[Feedback]:
+        """What the suggestions learn from: reviewers' own codings and their verdicts on suggestions."""
+        return reviewer_feedback(self.list(), repository.verdicts(self._store), self._codebook.current())
 
     def suggest_included(self, *, seed: int = 0) -> SuggestionBatch:
         """Suggestions for every included study; raises :class:`CodingError` when none is included yet."""
@@ -90,20 +156,22 @@ class CodingStage:
         return SuggestionBatch([str(i) for i in ids], suggestions, learnt)
 
     def feedback(self, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
-        """Store a reviewer's verdict on a suggested code."""
-        record_feedback(self._store, record_id, code, accepted=accepted, reviewer=reviewer)
+        """Store a reviewer's verdict on a suggested code (the suggestions learn from it)."""
+        check_codes(self._codebook.current(), code)
+        repository.save_verdict(self._store, record_id, code, accepted=accepted, reviewer=reviewer)
 
     def set_descriptor(self, record_id: int, field: str, value: object, *, reviewer: str) -> None:
-        """Record a study descriptor (design, country, ...), checked against the codebook."""
-        set_descriptor(self._store, record_id, field, value, reviewer=reviewer)
+        """Record a study descriptor (design, country, ...), checked against the codebook's vocabulary."""
+        check_descriptor(self._codebook.current(), field, value)
+        repository.save_descriptor(self._store, record_id, field, value, reviewer=reviewer)
 
     def descriptors(self, record_ids: list[int]) -> dict[int, dict[str, object]]:
         """Record -> descriptor field -> value, for the given records."""
-        return descriptors_of(self._store, record_ids)
+        return repository.descriptors_of(self._store, record_ids)
 
     def counts_by_kind(self) -> dict[str, int]:
         """Final code assignments per node kind."""
-        return code_counts_by_kind(self._store)
+        return counts_by_kind(self.final(), self._codebook.current())
 
 
 def suggest_file(records: Path | str, codebook: Path | str | None = None) -> SuggestionBatch:

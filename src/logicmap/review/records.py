@@ -1,22 +1,51 @@
-"""``review.records``: importing search exports, listing sources, exporting records."""
+"""``review.records``: importing search exports, listing sources, exporting records.
+
+An import is all-or-nothing: every file is written in one store transaction,
+records stream into it in batches as they are read (memory stays flat on large
+files), and any refusal rolls the whole transaction back. With ``skip_bad`` the
+good records are imported and each bad one is reported (and kept in the
+project's skip report). Each original file is compressed on a second thread
+while its records are parsed, and stored with them.
+"""
 
 from __future__ import annotations
 
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from logicmap.records.export import export_records
-from logicmap.records.importer import DEFAULT_MAX_BYTES, ImportReport, Progress, import_files
+from logicmap.records.export import write_records
+from logicmap.records.intake import FileResult, ImportReport, Progress, RecordBatches, repeat_refusal
+from logicmap.records.reading import DEFAULT_MAX_BYTES, OpenedFile, open_file
 from logicmap.records.record import Record
+from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
 from logicmap.store.database import Store
 from logicmap.store.records import (
+    ImportWriter,
     count_records,
+    find_source_by_sha256,
     get_record,
+    get_records,
+    import_transaction,
     iter_records,
     list_sources,
+    record_origins,
     record_provenance,
     skipped_records,
 )
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What the caller said about every file of one import."""
+
+    database: str | None
+    search_date: str | None
+    search_string: str | None
+    skip_bad: bool
+    progress: Progress | None
 
 
 class RecordsStage:
@@ -38,14 +67,41 @@ class RecordsStage:
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: Progress | None = None,
     ) -> ImportReport:
-        """Import files in one transaction (all or nothing; see :func:`~logicmap.records.importer.import_files`)."""
-        return import_files(
-            self._store, paths, fmt=fmt, database=database, search_date=search_date,
-            search_string=search_string, skip_bad=skip_bad, again=again, max_bytes=max_bytes,
-            progress=progress,
-        )
+        """Import files in one transaction: all of them, or (on any error) nothing.
 
-    def sources(self):
+        Raises :class:`~logicmap.errors.ImportFormatError` for an unreadable file
+        and :class:`~logicmap.errors.ImportRefused` for bad records (unless
+        ``skip_bad``) or a file imported before (unless ``again``).
+        """
+        paths = [Path(p) for p in paths]
+        options = _Options(database, search_date, search_string, skip_bad, progress)
+        seen: dict[str, str] = {}
+        results: list[FileResult] = []
+        with ThreadPoolExecutor(max_workers=1) as compressor, import_transaction(self._store) as writer:
+            for index, path in enumerate(paths):
+                _report(progress, "read", path.name, index, len(paths))
+                opened = open_file(path, fmt=fmt, max_bytes=max_bytes)
+                if not again:
+                    self._refuse_repeat(opened, seen)
+                # zlib releases the GIL: the original is compressed while records parse
+                compressed = compressor.submit(zlib.compress, opened.doc.data, 1)
+                results.append(_import_one(writer, opened, compressed, options))
+        _report(progress, "done", "", len(paths), len(paths))
+        return ImportReport(results)
+
+    def _refuse_repeat(self, opened: OpenedFile, seen: dict[str, str]) -> None:
+        """Refuse a file whose bytes are earlier in this import or in the project."""
+        name, sha = opened.info.name, opened.info.sha256
+        if sha in seen:
+            raise repeat_refusal(name, f"same content as {seen[sha]} in this import")
+        seen[sha] = name
+        earlier = find_source_by_sha256(self._store, sha)
+        if earlier is not None:
+            raise repeat_refusal(
+                name, f"already imported as source {earlier.id} ({earlier.file}, {earlier.imported_at:%Y-%m-%d %H:%M})"
+            )
+
+    def sources(self) -> list[SourceSummary]:
         """Every imported source, oldest first."""
         return list_sources(self._store)
 
@@ -57,11 +113,19 @@ class RecordsStage:
         """One record as imported (normalised, with provenance); :class:`NotFoundError` if unknown."""
         return get_record(self._store, record_id)
 
+    def get_many(self, record_ids: list[int]) -> list[Record]:
+        """Records by id, in the order given; :class:`NotFoundError` if one is unknown."""
+        return get_records(self._store, record_ids)
+
     def iter(self, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
         """``(record id, Record)`` pairs in import order."""
         return iter_records(self._store, source_id)
 
-    def skipped(self, source_id: int | None = None):
+    def origins(self) -> list[RecordOrigin]:
+        """Where every record came from (source, file name, own id), in record id order."""
+        return record_origins(self._store)
+
+    def skipped(self, source_id: int | None = None) -> list[SkipEntry]:
         """The skip report, optionally of one source."""
         return skipped_records(self._store, source_id)
 
@@ -69,6 +133,34 @@ class RecordsStage:
         """Per-field origin of one record: field -> (source name, tag, line, original value)."""
         return record_provenance(self._store, record_id)
 
-    def export(self, fmt: str, output: Path | str, *, deduplicated: bool = False) -> int:
-        """Write the records as ``fmt`` (ris, csv, bibtex) to ``output`` ('-' = stdout); returns the count."""
-        return export_records(self._store, fmt, output, deduplicated=deduplicated)
+    def export(self, fmt: str, output: Path | str) -> int:
+        """Write every imported record as ``fmt`` (ris, csv, bibtex) to ``output`` ('-' = stdout); returns the count.
+
+        ``review.dedupe.export`` writes one merged record per study instead.
+        """
+        return write_records((record for _, record in self.iter()), fmt, output)
+
+
+def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[bytes], options: _Options) -> FileResult:
+    """Stream one file's checked records into the open transaction."""
+    info = opened.info
+    source_id = writer.start_source(info, options.search_date, options.search_string)
+    batches = RecordBatches(opened, skip_bad=options.skip_bad)
+    stored = 0
+    for batch in batches:
+        stored += writer.add_records(source_id, batch)
+        _report(options.progress, "records", info.name, stored, 0)
+    refusal = batches.refusal()
+    if refusal is not None:
+        raise refusal
+    database = batches.database(options.database)
+    writer.finish_source(source_id, stored, batches.bad, batches.skipped, database, compressed.result())
+    return FileResult(
+        file=info.name, format=info.format, records=stored, skipped=batches.skipped, database=database,
+        source_id=source_id, warnings=info.warnings, skipped_problems=batches.bad,
+    )
+
+
+def _report(progress: Progress | None, stage: str, name: str, done: int, total: int) -> None:
+    if progress:
+        progress(stage, name, done, total)

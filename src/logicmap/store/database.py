@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from logicmap.errors import StoreError
-
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from logicmap.errors import StoreError
 from logicmap.store.tables import ProjectSetting
 
 FORMAT_VERSION = "1"
@@ -154,13 +153,13 @@ def create_store(location: str | Path, name: str | None = None) -> Store:
     if _is_sqlite_path(location):
         path = Path(location).expanduser()
         if path.exists():
-            raise StoreError(f"{location}: already exists; open it with --project {location}")
+            raise StoreError(f"{location}: already exists", location=location, reason="exists")
         if not path.parent.exists():
             raise StoreError(f"{location}: folder {path.parent} does not exist")
     engine = make_engine(database_url(location))
     if _is_sqlite_path(location) is False and inspect(engine).has_table("records"):
         engine.dispose()
-        raise StoreError(f"{location}: already holds a logicmap project")
+        raise StoreError(f"{location}: already holds a logicmap project", location=location)
     migrate(engine)
     project = Store(engine, location)
     project_name = name or (Path(location).stem if _is_sqlite_path(location) else "review")
@@ -174,7 +173,7 @@ def open_store(location: str | Path) -> Store:
     """Open an existing project, applying any pending migrations."""
     location = str(location)
     if _is_sqlite_path(location) and not Path(location).expanduser().is_file():
-        raise StoreError(f"{location}: no project here; create one with `logicmap init {location}`")
+        raise StoreError(f"{location}: no project here", location=location, reason="missing")
     engine = make_engine(database_url(location))
     try:
         revision = current_revision(engine)

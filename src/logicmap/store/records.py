@@ -1,7 +1,12 @@
-"""Writing and reading imported sources and records."""
+"""Writing and reading imported sources and records (every query of the records stage).
+
+An import writes through one :class:`ImportWriter`: a single transaction that
+is committed when the whole import succeeded and rolled back on any error.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Iterator
 
@@ -10,19 +15,49 @@ from sqlalchemy.orm import Session
 
 from logicmap.errors import NotFoundError
 from logicmap.records.record import FIELDS, Provenance, Record, RecordProblem
-from logicmap.records.source import SourceInfo, SourceSummary
-from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
+from logicmap.records.source import RecordOrigin, SkipEntry, SourceInfo, SourceSummary
 from logicmap.store.database import Store
+from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
 
 
+class ImportWriter:
+    """The store side of one import: every file's source row, records and skip report in one transaction."""
 
-def find_source_by_sha256(project: Store, sha256: str) -> Source | None:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def start_source(self, info: SourceInfo, search_date: str | None, search_string: str | None) -> int:
+        """Insert the row of a file being imported; returns its id."""
+        return _start_source(self._session, info, search_date, search_string)
+
+    def add_records(self, source_id: int, records: list[Record]) -> int:
+        """Insert one batch of a file's records; returns the count."""
+        return _add_records(self._session, source_id, records)
+
+    def finish_source(
+        self, source_id: int, records: int, problems: list[RecordProblem], skipped: int,
+        database: str | None, compressed_original: bytes | None,
+    ) -> None:
+        """Store the file's skip report, final counts, database and compressed original."""
+        _add_skipped(self._session, source_id, problems)
+        _finish_source(self._session, source_id, records, skipped, database, compressed_original)
+
+
+@contextmanager
+def import_transaction(project: Store) -> Iterator[ImportWriter]:
+    """An :class:`ImportWriter` whose writes are committed together, or not at all."""
+    with project.session() as session:
+        yield ImportWriter(session)
+
+
+def find_source_by_sha256(project: Store, sha256: str) -> SourceSummary | None:
     """An earlier import of the same bytes, if any."""
     with project.session() as session:
-        return session.scalars(select(Source).where(Source.sha256 == sha256)).first()
+        row = session.scalars(select(Source).where(Source.sha256 == sha256)).first()
+        return None if row is None else _summary(row)
 
 
-def start_source(
+def _start_source(
     session: Session, info: SourceInfo, search_date: str | None = None, search_string: str | None = None
 ) -> int:
     """Insert the row of a file being imported; returns its id."""
@@ -45,7 +80,7 @@ def start_source(
     return source.id
 
 
-def finish_source(
+def _finish_source(
     session: Session,
     source_id: int,
     records: int,
@@ -61,27 +96,10 @@ def finish_source(
     session.flush()
 
 
-def add_skipped(session: Session, source_id: int, problems: list[RecordProblem]) -> None:
+def _add_skipped(session: Session, source_id: int, problems: list[RecordProblem]) -> None:
     """Store the skip report of a file."""
     if problems:
         session.execute(insert(SkippedRecord), [_skipped_row(source_id, p) for p in problems])
-
-
-def save_source(
-    session: Session,
-    info: SourceInfo,
-    records: list[Record],
-    skipped: list[RecordProblem],
-    compressed_original: bytes | None,
-) -> int:
-    """Store a whole file at once (source row, records, skip report); returns the source id."""
-    source_id = start_source(session, info, info.search_date, info.search_string)
-    count = add_records(session, source_id, records)
-    add_skipped(session, source_id, skipped)
-    finish_source(
-        session, source_id, count, len({p.position for p in skipped}), info.database, compressed_original
-    )
-    return source_id
 
 
 def _provenance(record: Record) -> dict:
@@ -116,7 +134,7 @@ def _next_record_id(session: Session) -> int:
     return (session.scalar(select(func.max(RecordRow.id))) or 0) + 1
 
 
-def add_records(session: Session, source_id: int, records: list[Record]) -> int:
+def _add_records(session: Session, source_id: int, records: list[Record]) -> int:
     """Insert records with explicit ids (a plain executemany, no RETURNING); returns the count."""
     if not records:
         return 0
@@ -162,13 +180,20 @@ def count_records(project: Store) -> int:
         return session.scalar(select(func.count(RecordRow.id))) or 0
 
 
-def skipped_records(project: Store, source_id: int | None = None) -> list[SkippedRecord]:
+def _skip_entry(row: SkippedRecord) -> SkipEntry:
+    return SkipEntry(
+        source_id=row.source_id, position=row.position, line=row.line,
+        source_record_id=row.source_record_id, field=row.field, reason=row.reason,
+    )
+
+
+def skipped_records(project: Store, source_id: int | None = None) -> list[SkipEntry]:
     """The skip report, optionally for one source."""
-    query = select(SkippedRecord).order_by(SkippedRecord.source_id, SkippedRecord.position)
+    query = select(SkippedRecord).order_by(SkippedRecord.source_id, SkippedRecord.position, SkippedRecord.id)
     if source_id is not None:
         query = query.where(SkippedRecord.source_id == source_id)
     with project.session() as session:
-        return list(session.scalars(query))
+        return [_skip_entry(row) for row in session.scalars(query)]
 
 
 def row_to_record(row: RecordRow) -> Record:
@@ -199,6 +224,16 @@ def get_record(project: Store, record_id: int) -> Record:
         return row_to_record(row)
 
 
+def get_records(project: Store, record_ids: list[int]) -> list[Record]:
+    """Stored records by id, in the order given; raises :class:`NotFoundError` for an unknown id."""
+    with project.session() as session:
+        rows = {row.id: row for row in session.scalars(select(RecordRow).where(RecordRow.id.in_(record_ids)))}
+        missing = [i for i in record_ids if i not in rows]
+        if missing:
+            raise NotFoundError(f"no record {missing[0]}")
+        return [row_to_record(rows[i]) for i in record_ids]
+
+
 def iter_records(project: Store, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
     """``(record id, Record)`` pairs in import order."""
     query = select(RecordRow).order_by(RecordRow.id)
@@ -209,12 +244,26 @@ def iter_records(project: Store, source_id: int | None = None) -> Iterator[tuple
             yield row.id, row_to_record(row)
 
 
+def record_origins(project: Store) -> list[RecordOrigin]:
+    """The origin of every stored record, in record id order."""
+    query = (
+        select(RecordRow.id, RecordRow.source_id, Source.name, RecordRow.source_record_id, RecordRow.position)
+        .join(Source, Source.id == RecordRow.source_id)
+        .order_by(RecordRow.id)
+    )
+    with project.session() as session:
+        return [
+            RecordOrigin(record_id, source_id, name, own_id or str(position))
+            for record_id, source_id, name, own_id, position in session.execute(query)
+        ]
+
+
 def record_provenance(project: Store, record_id: int) -> dict[str, tuple[str, str, int | None, object]]:
     """Per-field origin of one record: field -> (source name, tag, line, original value)."""
     with project.session() as session:
         row = session.get(RecordRow, record_id)
         if row is None:
-            raise KeyError(record_id)
+            raise NotFoundError(f"no record {record_id}")
         record = row_to_record(row)
         name = row.source.name
     return {

@@ -1,8 +1,8 @@
 """Studies as the synthesis sees them: descriptors plus the codes and links coded in them.
 
-Plain dataclasses, no database: the store integration builds :class:`Study` objects from
-reconciled codings; tests and the demo build them from the labelled recovery corpus with
-:func:`studies_from_labelled`.
+Plain dataclasses, no database: ``review.model`` (:class:`logicmap.review.model.ModelStage`)
+builds :class:`Study` objects from a project's included records and final codings; tests
+and the benchmarks build them from the labelled recovery corpus with :func:`studies_from_labelled`.
 
 Example::
 

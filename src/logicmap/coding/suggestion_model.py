@@ -1,7 +1,8 @@
-"""Learning from reviewers: per-code logistic regression on TF-IDF, blended with key-term scores.
+"""The suggestion model that learns from reviewers: per-code logistic regression on TF-IDF,
+blended with key-term scores.
 
-Reviewers accept or reject suggestions (:class:`Feedback`); once a code has enough of both,
-a logistic regression on the record's TF-IDF plus its key-term score learns it, and its
+Reviewers accept or reject suggestions (:class:`~logicmap.coding.feedback.Feedback`); once
+a code has enough of both, a logistic regression on the record's TF-IDF plus its key-term score learns it, and its
 probability is blended with the zero-training score. Codes without enough feedback keep
 the zero-training score. Thresholds per kind are calibrated by an inner, seeded
 cross-validation on the feedback. Needs scikit-learn.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -25,29 +25,12 @@ from sklearn.linear_model import LogisticRegression
 
 from logicmap.codebook.codes import KINDS, Codebook
 from logicmap.coding.evaluate import f1_scores
+from logicmap.coding.feedback import Feedback
 from logicmap.coding.matcher import TermMatcher
 from logicmap.coding.suggest import SuggestSettings, Suggestion, choose, make_suggestion, zero_training_scores
 from logicmap.coding.text import tokens
 
 THRESHOLD_GRID = tuple(np.round(np.arange(0.2, 0.91, 0.05), 2))
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """A reviewer's verdict on code ``code`` for record ``record_id``."""
-
-    record_id: str
-    code: str
-    accepted: bool
-
-
-def feedback_from_labels(labels: Mapping[str, Iterable[str]], codebook: Codebook) -> list[Feedback]:
-    """Feedback from fully coded records: their codes accepted, every other code rejected."""
-    out = []
-    for rid, codes in labels.items():
-        given = set(codes)
-        out.extend(Feedback(rid, c.code, c.code in given) for c in codebook.codes)
-    return out
 
 
 def _stems(text: str) -> list[str]:

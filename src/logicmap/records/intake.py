@@ -1,0 +1,128 @@
+"""What one file contributes to an import: checked records in batches, refusals, the report.
+
+Pure: nothing here touches the project store. The records stage streams each
+batch into one store transaction (see :mod:`logicmap.review.records`), so memory
+stays flat on large files; a refusal raised here rolls that transaction back.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from logicmap.errors import ImportRefused
+from logicmap.records.reading import DatabaseGuess, OpenedFile, iter_checked, iter_parsed
+from logicmap.records.record import Record, RecordProblem
+
+#: progress(stage, file name, done, total)
+Progress = Callable[[str, str, int, int], None]
+#: Records written to the store at a time.
+BATCH_SIZE = 2000
+
+
+@dataclass
+class FileResult:
+    """What one file contributed to an import."""
+
+    file: str
+    format: str
+    records: int
+    skipped: int
+    database: str | None = None
+    source_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    skipped_problems: list[RecordProblem] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import (``review.records.import_files``)."""
+
+    files: list[FileResult]
+
+    @property
+    def records(self) -> int:
+        """Records imported in total."""
+        return sum(f.records for f in self.files)
+
+    def write_skipped_csv(self, path: Path | str) -> int:
+        """Write every skipped record (file, record, line, id, field, reason) as CSV; returns the row count."""
+        rows = [
+            [result.file, p.position, p.line, p.source_id, p.field, p.message]
+            for result in self.files
+            for p in result.skipped_problems
+        ]
+        with Path(path).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "record", "line", "id", "field", "reason"])
+            writer.writerows(rows)
+        return len(rows)
+
+    def to_json(self) -> dict:
+        """The stable JSON summary other tools rely on."""
+        return {
+            "files": [
+                {"file": f.file, "format": f.format, "records": f.records, "skipped": f.skipped}
+                for f in self.files
+            ],
+            "records": self.records,
+        }
+
+
+class RecordBatches:
+    """An opened file's good records in batches; the bad ones are collected as they pass.
+
+    After iterating, :meth:`refusal` says whether the file must be refused
+    (bad records and no ``skip_bad``); once refused, reading goes on only to
+    report every problem, and no more batches are given out.
+    """
+
+    def __init__(self, opened: OpenedFile, *, skip_bad: bool, size: int = BATCH_SIZE) -> None:
+        self.opened = opened
+        self.skip_bad = skip_bad
+        self.size = size
+        self.bad: list[RecordProblem] = []
+        self._guess = DatabaseGuess(opened.format)
+
+    def __iter__(self) -> Iterator[list[Record]]:
+        batch: list[Record] = []
+        for record in self._good_records():
+            batch.append(record)
+            if len(batch) >= self.size:
+                yield batch
+                batch = []
+        if batch and self.refusal() is None:
+            yield batch
+
+    def _good_records(self) -> Iterator[Record]:
+        for record, problems in iter_checked(iter_parsed(self.opened)):
+            if problems:
+                self.bad.extend(problems)
+                continue
+            self._guess.add(record)
+            if self.skip_bad or not self.bad:
+                yield record
+
+    def refusal(self) -> ImportRefused | None:
+        """The error refusing the whole import, or None when the file may be stored."""
+        if not self.bad or self.skip_bad:
+            return None
+        name = self.opened.info.name
+        lines = [p.describe(name) for p in self.bad]
+        return ImportRefused(f"{len(lines)} problem(s) in {name}; nothing imported", lines, reason="bad_records")
+
+    @property
+    def skipped(self) -> int:
+        """Number of records skipped (a record with several problems counts once)."""
+        return len({p.position for p in self.bad})
+
+    def database(self, given: str | None) -> str | None:
+        """The database the user named, else the one guessed from the records."""
+        return given or self._guess.result()
+
+
+def repeat_refusal(name: str, earlier: str) -> ImportRefused:
+    """The refusal of a file whose bytes were imported before (``earlier`` says where)."""
+    return ImportRefused(f"{name}: {earlier}", reason="imported_before")

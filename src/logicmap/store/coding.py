@@ -1,0 +1,174 @@
+"""The coding repository: codings, attached full texts, verdicts on suggestions and descriptors.
+
+Every query of the coding stage lives here. What comes back is a plain value or a
+core dataclass (:class:`~logicmap.coding.codings.StoredCoding`,
+:class:`~logicmap.coding.feedback.Feedback`), never an ORM row. Every write is its
+own transaction: a code is saved the moment it is given. Writes about a record the
+project does not hold raise :class:`~logicmap.errors.CodingError` (``no record N``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from logicmap.coding.codings import StoredCoding
+from logicmap.coding.feedback import Feedback
+from logicmap.coding.fulltext import AttachedText
+from logicmap.coding.spans import EvidenceSpan
+from logicmap.errors import CodingError
+from logicmap.store.database import Store
+from logicmap.store.tables import Coding, Descriptor, FullText, RecordRow, SuggestionFeedback
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _require_record(session: Session, record_id: int) -> RecordRow:
+    row = session.get(RecordRow, record_id)
+    if row is None:
+        raise CodingError(f"no record {record_id}")
+    return row
+
+
+def _stored(row: Coding) -> StoredCoding:
+    return StoredCoding(
+        id=row.id, record_id=row.record_id, code=row.code, target_code=row.target_code, reviewer=row.reviewer,
+        kind=row.kind, field=row.field, start=row.start, end=row.end, quote=row.quote,
+        direction=row.direction, note=row.note or "", source=row.source,
+    )
+
+
+# -- texts -------------------------------------------------------------------------------
+
+
+def study_texts(store: Store, record_id: int) -> dict[str, str]:
+    """A record's codable texts: ``id``, ``title``, ``abstract`` and any attached ``fulltext``."""
+    with store.session() as session:
+        row = _require_record(session, record_id)
+        full = session.get(FullText, record_id)
+        texts = {"id": str(record_id), "title": row.title or "", "abstract": row.abstract or ""}
+        if full is not None:
+            texts["fulltext"] = full.text
+    return texts
+
+
+def save_fulltext(store: Store, attached: AttachedText) -> None:
+    """Attach a full text to its record, replacing an earlier one."""
+    extracted = attached.extracted
+    with store.session() as session:
+        _require_record(session, attached.record_id)
+        existing = session.get(FullText, attached.record_id)
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        session.add(FullText(
+            record_id=attached.record_id, filename=attached.filename, media_type=extracted.media_type,
+            extractor=extracted.extractor, text=extracted.text, pages=extracted.pages,
+            sha256=attached.sha256, attached_at=_now(),
+        ))
+
+
+# -- codings -----------------------------------------------------------------------------
+
+
+def insert_coding(
+    store: Store, record_id: int, code: str, *, reviewer: str, kind: str, source: str,
+    span: EvidenceSpan | None = None, direction: str | None = None, note: str = "", target_code: str | None = None,
+) -> int:
+    """Store one coding as given (the caller has checked it); returns its id."""
+    with store.session() as session:
+        row = Coding(
+            record_id=record_id, code=code, target_code=target_code, reviewer=reviewer, kind=kind,
+            field=span.field if span else None, start=span.start if span else None,
+            end=span.end if span else None, quote=span.quote if span else None,
+            direction=direction, note=note, source=source, created_at=_now(),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def undo_coding(store: Store, coding_id: int) -> None:
+    """Mark a standing coding undone (the row stays)."""
+    with store.session() as session:
+        row = session.get(Coding, coding_id)
+        if row is None or row.undone_at is not None:
+            raise CodingError(f"no standing coding {coding_id}")
+        row.undone_at = _now()
+
+
+def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | None = None) -> list[StoredCoding]:
+    """Standing codings (not undone) in the order given, optionally of one reviewer or kind."""
+    query = select(Coding).where(Coding.undone_at.is_(None)).order_by(Coding.id)
+    if reviewer is not None:
+        query = query.where(Coding.reviewer == reviewer)
+    if kind is not None:
+        query = query.where(Coding.kind == kind)
+    with store.session() as session:
+        return [_stored(row) for row in session.scalars(query)]
+
+
+def count_standing(store: Store, codes: Collection[str]) -> int:
+    """Number of standing codings under any of ``codes``."""
+    if not codes:
+        return 0
+    query = select(func.count(Coding.id)).where(Coding.undone_at.is_(None), Coding.code.in_(list(codes)))
+    with store.session() as session:
+        return session.scalar(query) or 0
+
+
+def carry_codes(store: Store, moves: dict[str, str]) -> int:
+    """Move codings (and link targets) from old codes to new ones; returns rows changed."""
+    changed = 0
+    with store.session() as session:
+        for old, new in moves.items():
+            if old == new:
+                continue
+            changed += session.execute(update(Coding).where(Coding.code == old).values(code=new)).rowcount
+            changed += session.execute(
+                update(Coding).where(Coding.target_code == old).values(target_code=new)
+            ).rowcount
+    return changed
+
+
+# -- verdicts on suggestions ---------------------------------------------------------------
+
+
+def save_verdict(store: Store, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
+    """Store a reviewer's verdict on a suggested code."""
+    with store.session() as session:
+        _require_record(session, record_id)
+        session.add(SuggestionFeedback(record_id=record_id, code=code, accepted=accepted, reviewer=reviewer,
+                                       created_at=_now()))
+
+
+def verdicts(store: Store) -> list[Feedback]:
+    """Every verdict on a suggestion, oldest first."""
+    with store.session() as session:
+        rows = session.scalars(select(SuggestionFeedback).order_by(SuggestionFeedback.id))
+        return [Feedback(str(row.record_id), row.code, row.accepted) for row in rows]
+
+
+# -- descriptors ---------------------------------------------------------------------------
+
+
+def save_descriptor(store: Store, record_id: int, field: str, value: object, *, reviewer: str) -> None:
+    """Store a reviewer's value of a study descriptor (replacing their earlier one)."""
+    with store.session() as session:
+        _require_record(session, record_id)
+        session.merge(Descriptor(record_id=record_id, reviewer=reviewer, field=field, value=value, created_at=_now()))
+
+
+def descriptors_of(store: Store, record_ids: Collection[int]) -> dict[int, dict[str, object]]:
+    """Record -> descriptor field -> value (the latest value per field)."""
+    query = select(Descriptor).where(Descriptor.record_id.in_(list(record_ids))).order_by(Descriptor.created_at)
+    found: dict[int, dict[str, object]] = {}
+    with store.session() as session:
+        for row in session.scalars(query):
+            found.setdefault(row.record_id, {})[row.field] = row.value
+    return found
