@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from logicmap.cli.common import ProjectOption, ReviewerOption, err, fail, open_review, out, refusals
+from logicmap.cli.progress import bars, count_progress
 
 panels = Console()  # wraps long titles and abstracts inside the panel
 _KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
@@ -60,8 +61,6 @@ def screen(
 
     Example: logicmap screen -p review.db --reviewer ana
     """
-    from logicmap.cli.progress import count_progress
-
     with open_review(project) as review:
         with count_progress(err, "Embedding titles and abstracts (once per text)") as progress:
             session = review.screening.session(reviewer, stage=stage, seed=seed, criteria=criteria,
@@ -157,7 +156,6 @@ def simulate(
     ASReview LAB's default model: --features tfidf-asreview --classifier svm-asreview
     """
     from logicmap.api import ScreeningError, simulate_dataset
-    from logicmap.cli.progress import bars
 
     priors = parse_prior_ids(prior_ids)
     with bars(err) as bar, refusals():
