@@ -16,9 +16,7 @@ import json
 import random
 from pathlib import Path
 
-from logicmap.records.formats import writer_module
-from logicmap.records.record import Record
-from logicmap.records.normalise import normalise_authors
+from logicmap.api import Record, normalise_authors, write_records
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "data" / "recovery-corpus" / "records.jsonl"
@@ -72,8 +70,7 @@ def main() -> None:
         records = [to_record(item, pos) for pos, item in enumerate(picked, 1)]
         if index:
             records = [perturb(r, rng) for r in records]
-        with (OUT / name).open("w", encoding="utf-8", newline="") as fh:
-            count = writer_module(fmt).write(records, fh)
+        count = write_records(records, fmt, OUT / name)
         print(f"{name}: {count} records")
 
 

@@ -20,20 +20,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from logicmap.codebook import (
-    Code,
-    Codebook,
-    add_code,
-    load_codebook,
-    merge_codes,
-    rename_code,
-    save_codebook,
-    split_code,
-)
+# --- values that adapters pass in and get back ---
+from logicmap.codebook import Code, Codebook, add_code, load_codebook, merge_codes, rename_code, save_codebook, split_code
+from logicmap.dedupe.engine import DedupeSettings
+from logicmap.dedupe.results import DedupeRunInfo, DedupeSummary, ReviewItem
 from logicmap.errors import (
     CodebookError,
     CodingError,
     DedupeError,
+    ExportError,
     ImportFormatError,
     ImportRefused,
     LogicmapError,
@@ -43,81 +38,64 @@ from logicmap.errors import (
     SpanError,
     StoreError,
 )
+from logicmap.records.intake import FileResult, ImportReport
+from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage, suggest_file
-from logicmap.dedupe.results import DedupeSummary
-from logicmap.records.intake import ImportReport
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.report import ReportStage
-from logicmap.review.screening import ScreeningStage
+from logicmap.review.screening import ScreeningCard, ScreeningStage
+from logicmap.review.screening_service import ScreeningService
+from logicmap.review.screening_session import ScreeningSession
 from logicmap.review.simulation import SimulationRun, simulate_dataset
+from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, Agreement, Conflict, Decision
+from logicmap.screening.queue import ScreeningProgress
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
-# cores for dataset-level work (benchmarks): synthesis and report
-from logicmap.report.interactive import logic_model_html
-from logicmap.report.model_svg import logic_model_svg
-from logicmap.synthesis import Study, build_model, studies_from_labelled
-# records and dedupe: the values adapters pass in and get back
-from logicmap.dedupe.engine import DedupeSettings
-from logicmap.dedupe.results import DedupeRunInfo, ReviewItem
-from logicmap.records.intake import FileResult
-from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
-# cores for dataset-level work (benchmarks): records and dedupe
-from logicmap.dedupe.engine import InProcessEngine
-from logicmap.dedupe.merge import merge_cluster
-from logicmap.records.export import write_records
-from logicmap.records.normalise import normalise_record
-from logicmap.records.reading import iter_parsed, open_file, prepare_file
-from logicmap.records.record import ParsedRecord, Record
 
-# cores for dataset-level work (benchmarks): coding
+# --- stage cores for dataset-level work (the benchmarks): no project involved ---
 from logicmap.coding.evaluate import GROUPS as CODING_GROUPS
 from logicmap.coding.evaluate import evaluate as evaluate_suggestions
 from logicmap.coding.evaluate import gold_codes
 from logicmap.coding.feedback import Feedback, feedback_from_labels
 from logicmap.coding.suggest import suggest
 from logicmap.coding.suggestion_model import SuggestionModel
-
-# screening: decisions as values, the one-reviewer session and the many-reviewer service
-from logicmap.review.screening import ScreeningCard
-from logicmap.review.screening_service import ScreeningService
-from logicmap.review.screening_session import ScreeningSession
-from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, Agreement, Conflict, Decision
-from logicmap.screening.queue import ScreeningProgress
-# cores for dataset-level work (benchmarks): screening
+from logicmap.dedupe.engine import InProcessEngine
+from logicmap.dedupe.merge import merge_cluster
+from logicmap.records.export import write_records
+from logicmap.records.normalise import normalise_authors, normalise_record
+from logicmap.records.reading import iter_parsed, open_file, prepare_file
+from logicmap.records.record import ParsedRecord, Record
+from logicmap.report.interactive import logic_model_html
+from logicmap.report.model_svg import logic_model_svg
 from logicmap.screening.dataset import load_labelled
 from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
 from logicmap.screening.engine import FUSION_ENGINE, ActiveLearner, default_engine, resolve_engine
 from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
 from logicmap.screening.metrics import summarise
 from logicmap.screening.simulation import draw_priors, simulate
+from logicmap.synthesis import Study, build_model, studies_from_labelled
 
 __all__ = [
-    "Code", "Codebook", "CodebookError", "CodingError", "DedupeError", "DedupeSummary", "ImportReport", "ImportFormatError", "ImportRefused",
-    "LogicModel", "LogicmapError", "ModelDiff", "ModelFilter", "NotFoundError", "Review", "ScreeningDataError", "ScreeningError", "SimulationRun",
-    "SpanError", "StoreError", "add_code", "load_codebook", "merge_codes", "model_snapshot", "rename_code", "save_codebook",
-    "simulate_dataset", "split_code", "suggest_file",
-    # cores for dataset-level work (benchmarks): synthesis and report
-    "Study", "build_model", "logic_model_html", "logic_model_svg", "studies_from_labelled",
-]
-__all__ += [  # records and dedupe
-    "DedupeRunInfo", "DedupeSettings", "FileResult", "InProcessEngine", "ParsedRecord", "Record", "RecordOrigin",
-    "ReviewItem", "SkipEntry", "SourceSummary", "iter_parsed", "merge_cluster", "normalise_record", "open_file",
-    "prepare_file", "write_records",
-]
-__all__ += [  # cores for dataset-level work (benchmarks): coding
-    "CODING_GROUPS", "Feedback", "SuggestionModel", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "suggest",
-]
-__all__ += [  # screening
-    "DEFAULT_EXCLUSION_REASONS", "Agreement", "Conflict", "Decision", "ScreeningCard", "ScreeningProgress",
-    "ScreeningService", "ScreeningSession",
-]
-__all__ += [  # cores for dataset-level work (benchmarks): screening
-    "FUSION_ENGINE", "ActiveLearner", "EmbeddingCache", "EmbeddingFeatures", "default_engine", "draw_priors",
-    "load_labelled", "make_features", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "summarise",
+    # the project and its values
+    "Agreement", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision", "DedupeRunInfo",
+    "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
+    "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
+    "ScreeningSession", "SimulationRun", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
+    "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
+    # errors
+    "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
+    "NotFoundError", "ScreeningDataError", "ScreeningError", "SpanError", "StoreError",
+    # stage cores for dataset-level work
+    "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
+    "InProcessEngine", "ParsedRecord", "Record", "Study", "SuggestionModel", "build_model", "default_engine",
+    "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
+    "logic_model_html", "logic_model_svg", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
+    "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "studies_from_labelled",
+    "suggest", "summarise", "write_records",
 ]
 
 
@@ -132,9 +110,9 @@ class Review:
         self._store = store
         # each stage sees only the stages before it: data flows one way
         self.records = RecordsStage(store)
-        self.dedupe = DedupeStage(store, records=self.records)
-        self.screening = ScreeningStage(store, dedupe=self.dedupe)
         self.codebook = CodebookStage(store)
+        self.dedupe = DedupeStage(store, records=self.records)
+        self.screening = ScreeningStage(store, dedupe=self.dedupe, records=self.records, codebook=self.codebook)
         self.coding = CodingStage(store, screening=self.screening, codebook=self.codebook)
         self.model = ModelStage(store, records=self.records, screening=self.screening, coding=self.coding,
                                 codebook=self.codebook)

@@ -12,6 +12,7 @@ tied to one front end: the command line and the web app add their own hints
     ├── NotFoundError         an unknown record, pair, cluster, coding or snapshot
     ├── ImportFormatError     a file that cannot be read (names file, line, record, field)
     ├── ImportRefused         an import refused whole (bad records, or a file imported before)
+    ├── ExportError           an export that cannot be written (unknown format)
     ├── DedupeError           a dedupe request that cannot be carried out
     ├── ScreeningError        a screening decision that cannot be recorded
     ├── ScreeningDataError    a labelled dataset that cannot be simulated
@@ -96,6 +97,10 @@ class ImportRefused(LogicmapError):
         super().__init__(message)
         self.problems = problems or []
         self.reason = reason
+
+
+class ExportError(LogicmapError, ValueError):
+    """An export that cannot be written (unknown format)."""
 
 
 class DedupeError(LogicmapError, ValueError):

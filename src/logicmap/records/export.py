@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
+from logicmap.errors import ExportError
 from logicmap.records.formats import WRITERS, writer_module
 from logicmap.records.record import Record
 
@@ -17,7 +18,7 @@ from logicmap.records.record import Record
 def write_records(records: Iterable[Record], fmt: str, output: Path | str) -> int:
     """Write ``records`` as ``fmt`` to ``output`` ('-' = stdout); returns the count."""
     if fmt not in WRITERS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(WRITERS)}")
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(WRITERS)}")
     writer = writer_module(fmt)
     if str(output) == "-":
         return writer.write(records, sys.stdout)

@@ -41,12 +41,11 @@ class ScreeningStage:
     store when not given).
     """
 
-    def __init__(self, store: Store, *, dedupe: DedupeStage, records: RecordsStage | None = None,
-                 codebook: CodebookStage | None = None) -> None:
+    def __init__(self, store: Store, *, dedupe: DedupeStage, records: RecordsStage, codebook: CodebookStage) -> None:
         self._store = store
         self._dedupe = dedupe
-        self._records = records or RecordsStage(store)
-        self._codebook = codebook or CodebookStage(store)
+        self._records = records
+        self._codebook = codebook
 
     def candidates(self, stage: str = "title_abstract") -> list[int]:
         """The records to screen at ``stage``: one per study at title/abstract, then those included
