@@ -69,11 +69,17 @@ def app() -> typer.Typer:
     return logicmap_app
 
 
-def test_cli_end_to_end(tmp_path):
+@pytest.fixture(scope="module")
+def embedding_cache(tmp_path_factory):
+    """One embedding cache for the simulations of this module: each text is embedded once."""
+    return tmp_path_factory.mktemp("cache") / "embeddings.db"
+
+
+def test_cli_end_to_end(tmp_path, embedding_cache):
     data = shared_path("screening/Cohen_2006_Antihistamines.csv")
     out = tmp_path / "sim"
-    result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "3",
-                                        "--prior-ids", "10,4", "--output", str(out)])
+    result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "3", "--prior-ids", "10,4",
+                                        "--output", str(out), "--embedding-cache", str(embedding_cache)])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["n_records"] == 310 and summary["n_relevant"] == 16
@@ -90,15 +96,33 @@ def test_cli_end_to_end(tmp_path):
     assert (out / "recall_curve.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_cli_same_seed_same_order(tmp_path):
+def test_cli_same_seed_same_order(tmp_path, embedding_cache):
     data = shared_path("screening/Cohen_2006_Antihistamines.csv")
     orders = []
-    for run in ("a", "b"):
-        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "5",
-                                            "--output", str(tmp_path / run)])
+    for run in ("a", "b"):  # the second run reads every embedding from the cache the first one filled
+        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "5", "--output", str(tmp_path / run),
+                                            "--embedding-cache", str(embedding_cache)])
         assert result.exit_code == 0, result.output
         orders.append((tmp_path / run / "order.csv").read_text())
     assert orders[0] == orders[1]
+
+
+def test_cli_embedding_cache_keeps_one_vector_per_text(tmp_path):
+    from logicmap.api import Review, load_labelled
+    from logicmap.screening.embeddings import embeddings_available
+
+    if not embeddings_available():
+        pytest.skip("needs the [embed] extra (sentence embeddings)")
+    path = write(tmp_path, rows(12))
+    cache = tmp_path / "cache.db"
+    for run in ("a", "b"):
+        result = CliRunner().invoke(app(), ["simulate", str(path), "--features", "embed", "--classifier", "svm",
+                                            "--output", str(tmp_path / run), "--embedding-cache", str(cache)])
+        assert result.exit_code == 0, result.output
+    texts = {t for t in load_labelled(path).texts if t}
+    with Review.open(cache) as review:
+        assert review.screening.embedding_cache().count() == len(texts)
+    assert (tmp_path / "a" / "order.csv").read_text() == (tmp_path / "b" / "order.csv").read_text()
 
 
 @pytest.mark.parametrize(
@@ -119,14 +143,15 @@ def test_cli_bad_input_no_traceback(tmp_path, body, args, message):
     assert not isinstance(result.exception, ScreeningDataError)
 
 
-def test_cli_engine_options_choose_the_model(tmp_path):
+def test_cli_engine_options_choose_the_model(tmp_path, embedding_cache):
     data = shared_path("screening/Cohen_2006_Antihistamines.csv")
     orders = {}
     for name, extra in (("default", []),
                         ("asreview", ["--features", "tfidf-asreview", "--classifier",
                                       "svm-asreview"])):
-        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "2", "--prior-ids",
-                                            "10,4", "--output", str(tmp_path / name), *extra])
+        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "2", "--prior-ids", "10,4",
+                                            "--output", str(tmp_path / name), *extra,
+                                            "--embedding-cache", str(embedding_cache)])
         assert result.exit_code == 0, result.output
         orders[name] = (tmp_path / name / "order.csv").read_text()
     # same priors, different model: the orders must differ after the priors

@@ -144,6 +144,9 @@ def simulate(
         help="auto (svm-fusion for tfidf+embed, else svm), svm, svm-fusion, svm-asreview, "
              "svm-balanced, logistic, nb, sgd, ensemble, or members joined with '+'.")] = "auto",
     query: Annotated[str, typer.Option("--query", help="max, uncertainty or mixed.")] = "max",
+    embedding_cache: Annotated[Optional[Path], typer.Option(
+        "--embedding-cache",
+        help="Project file (created if missing) keeping sentence embeddings between simulations.")] = None,
 ) -> None:
     """Simulate screening DATA with the active-learning engine and report the work saved.
 
@@ -163,7 +166,7 @@ def simulate(
             run = simulate_dataset(
                 data, output, features=features, classifier=classifier, query=query, seed=seed,
                 prior_ids=priors, embed_progress=bar("Embedding titles and abstracts"),
-                step_progress=bar("Simulating", min_total=PROGRESS_MIN_RECORDS),
+                step_progress=bar("Simulating", min_total=PROGRESS_MIN_RECORDS), embedding_cache=embedding_cache,
             )
         except ScreeningError as exc:  # an unknown engine name: a usage error
             fail(str(exc), code=2)

@@ -1,4 +1,8 @@
-"""Replaying a labelled dataset through the screening engine (no project involved)."""
+"""Replaying a labelled dataset through the screening engine (no project involved).
+
+Sentence embeddings, the slow step, can be kept between simulations in an
+embedding cache: a project store used only for its ``text_embeddings`` table.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from logicmap.screening.features import make_features
 from logicmap.screening.classifiers import make_classifier
 from logicmap.screening.query import make_query
 from logicmap.screening.simulation import simulate
+from logicmap.store.database import create_store, open_store
+from logicmap.store.embeddings import ProjectEmbeddingCache
 
 #: progress(done, total)
 Progress = Callable[[int, int], None]
@@ -58,6 +64,7 @@ def simulate_dataset(
     prior_ids: list[int] | None = None,
     embed_progress: Progress | None = None,
     step_progress: Progress | None = None,
+    embedding_cache: Path | str | None = None,
 ) -> SimulationRun:
     """Simulate screening the labelled CSV ``data``; writes ``order.csv`` and the recall charts to ``output``.
 
@@ -65,17 +72,24 @@ def simulate_dataset(
     the default engine); an unknown name raises :class:`ScreeningError` before any
     data is read, a dataset that cannot be simulated :class:`ScreeningDataError`.
     ``embed_progress`` hears about computing the features, ``step_progress``
-    about the simulated decisions.
+    about the simulated decisions. ``embedding_cache`` names a project file
+    (created when missing) that keeps sentence embeddings between simulations.
     """
     features, classifier = resolve_engine(features, classifier)
+    store = _cache_store(embedding_cache)
     try:
-        learner = ActiveLearner(features=make_features(features, progress=embed_progress),
-                                classifier=make_classifier(classifier, seed=seed),
-                                query=make_query(query), seed=seed)
-    except ValueError as exc:
-        raise ScreeningError(str(exc)) from None
-    dataset = load_labelled(Path(data))
-    matrix = learner.features.fit_transform(dataset.texts)
+        cache = ProjectEmbeddingCache(store) if store is not None else None
+        try:
+            learner = ActiveLearner(features=make_features(features, progress=embed_progress, embedding_cache=cache),
+                                    classifier=make_classifier(classifier, seed=seed),
+                                    query=make_query(query), seed=seed)
+        except ValueError as exc:
+            raise ScreeningError(str(exc)) from None
+        dataset = load_labelled(Path(data))
+        matrix = learner.features.fit_transform(dataset.texts)
+    finally:
+        if store is not None:
+            store.close()
     result = simulate(dataset.texts, dataset.labels, seed=seed, prior_ids=prior_ids,
                       learner=learner, callback=step_progress, matrix=matrix)
     output = Path(output)
@@ -84,3 +98,10 @@ def simulate_dataset(
     charts = save_recall_chart(result.labels, output, title=f"Recall curve: {dataset.name}")
     return SimulationRun(dataset.name, features, classifier, result.summary(),
                          output / "order.csv", [Path(c) for c in charts], list(dataset.warnings))
+
+
+def _cache_store(location: Path | str | None):
+    """The embedding cache's store, created on first use; None without a cache."""
+    if location is None:
+        return None
+    return open_store(location) if Path(location).is_file() else create_store(location, name="embedding cache")
