@@ -17,8 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/logicmap demo --out demo-output
 
+# two workers (CI has 2 cores); a test module stays on one worker so its fixtures are built once
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_speed.py
