@@ -1,6 +1,6 @@
 """Deduplication speed on 10k / 30k / 100k records built from real exports.
 
-Every file under ../shared/data/formats is read with the importer's readers and
+Every file under ../shared/data/formats is read with the import readers and
 normalised (the base pool, itself full of cross-format duplicates). Larger sets
 are made with a seeded generator: a share (``--dup-share``) of the new records
 are copies of earlier records with realistic perturbations (dropped DOIs, title
@@ -44,7 +44,7 @@ _WORDS = "alpha beta gamma delta kappa sigma omega nova prime vista".split()
 
 
 def _parsed_records(path: Path) -> list[ParsedRecord]:
-    """Parse one file with the importer's format detection and readers."""
+    """Parse one file with the import's format detection and readers."""
     return list(iter_parsed(open_file(path)))
 
 

@@ -1,6 +1,6 @@
 """Print one JSON line of size and layering measures of the logicmap package, read with `ast`.
 
-Measures (paths are relative to the directory holding the package, e.g. `logicmap/cli.py`):
+Measures (paths are relative to the directory holding the package, e.g. `logicmap/api.py`):
   - modules: number of .py files;
   - longest_modules: the modules over 400 lines, longest first, as {"path", "lines"};
   - max_module_lines: the longest module's line count;

@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-#: progress(stage, file name, done, total), as the importer reports it
+#: progress(stage, file name, done, total), as ``review.records.import_files`` reports it
 ProgressCallback = Callable[[str, str, int, int], None]
 
 

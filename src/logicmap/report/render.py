@@ -31,7 +31,7 @@ from logicmap.report.narrative import MethodsFacts, methods_sections, typology_n
 from logicmap.report.prisma import PrismaCounts
 from logicmap.report.prisma_svg import prisma_svg
 from logicmap.report.style import text
-from logicmap.report.tables import characteristics_table, links_table
+from logicmap.report.html_tables import characteristics_table, links_table
 from logicmap.synthesis.evidence import GRADE_RULES
 from logicmap.synthesis.model import LogicModel
 from logicmap.synthesis.study import Study
