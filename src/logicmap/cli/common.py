@@ -2,9 +2,9 @@
 
 Exit codes: 0 done, 1 refused input or a failed operation, 2 a usage error
 (Typer's own, for a missing or malformed option). Errors print one ``Error:``
-line per problem on stderr, never a traceback. Only :mod:`typer` and
-:mod:`rich` are imported here, so ``logicmap --help`` stays fast; commands
-import the library inside their functions.
+line per problem on stderr, never a traceback. Only :mod:`typer`, :mod:`rich`
+and :mod:`logicmap.errors` are imported here, so ``logicmap --help`` stays
+fast; commands import the library inside their functions.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+from logicmap.errors import CodebookError, ImportRefused, LogicmapError, StoreError
 
 if TYPE_CHECKING:
     from logicmap.api import Review
@@ -64,8 +66,6 @@ def fail(message: str, *, problems: list[str] | None = None, code: int = 1) -> N
 
 def message_of(exc: Exception) -> tuple[str, list[str]]:
     """The user's message of a library error and the problems listed under it, with CLI hints."""
-    from logicmap.errors import CodebookError, ImportRefused, StoreError
-
     if isinstance(exc, StoreError) and exc.reason in _STORE_HINTS:
         return f"{exc}; {_STORE_HINTS[exc.reason].format(location=exc.location)}", []
     if isinstance(exc, ImportRefused):
@@ -80,8 +80,6 @@ def message_of(exc: Exception) -> tuple[str, list[str]]:
 @contextmanager
 def refusals() -> Iterator[None]:
     """Turn a library error raised inside the block into ``Error:`` lines and exit 1."""
-    from logicmap.errors import LogicmapError
-
     try:
         yield
     except LogicmapError as exc:

@@ -11,6 +11,13 @@ from importlib import resources
 from pathlib import Path
 
 from logicmap.api import DedupeSummary, ImportReport, Review
+from logicmap.demo.simulated import (
+    accept_suggestions,
+    corpus_id,
+    corpus_labels,
+    exclusion_reason,
+    extract_descriptors,
+)
 
 SEED = 2020
 REVIEWER = "demo-reviewer"
@@ -81,8 +88,6 @@ def run_demo(out_dir: Path) -> DemoResult:
 
 def _screen(review: Review, result: DemoResult, out_dir: Path) -> None:
     """Title/abstract screening in the model's order by a reviewer who follows the labels."""
-    from logicmap.demo.simulated import corpus_id, corpus_labels, exclusion_reason
-
     labels = corpus_labels(demo_data_dir() / "corpus.jsonl")
     reasons = review.screening.exclusion_reasons()
     session = review.screening.session(REVIEWER, seed=SEED, criteria=CRITERIA)
@@ -106,8 +111,6 @@ def _screen(review: Review, result: DemoResult, out_dir: Path) -> None:
 
 def _code(review: Review, result: DemoResult) -> None:
     """Code the included studies: a coder accepts the suggestions and extracts descriptors."""
-    from logicmap.demo.simulated import accept_suggestions, corpus_id, corpus_labels, extract_descriptors
-
     labels = corpus_labels(demo_data_dir() / "corpus.jsonl")
     ids = review.screening.included()
     result.codings = accept_suggestions(review, ids, reviewer=CODER)
