@@ -132,6 +132,8 @@ class MethodsFacts:
     screening_model: str | None = None
     stopping_rule: str | None = None
     records_screened: int | None = None
+    records_not_screened: int | None = None
+    stopping_statement: str | None = None
     screening_agreement: float | None = None
     screening_agreement_measure: str = "Cohen's kappa"
     screening_agreement_n: int | None = None
@@ -156,9 +158,24 @@ def search_sources(sources: Iterable[tuple[str, str | None, int]]) -> tuple[Sear
 
 NOT_REPORTED = "not reported"
 
+#: Dedupe engines as a reader knows them, by the engine's class name (as a dedupe run stores it).
+DEDUPE_ENGINES: dict[str, str] = {
+    "InProcessEngine": "logicmap's in-process engine",
+    "SplinkEngine": "Splink (DuckDB)",
+}
+
+
+def dedupe_engine_name(engine: str) -> str:
+    """``"InProcessEngine"`` -> ``"logicmap's in-process engine"``; an unknown engine keeps its name."""
+    return DEDUPE_ENGINES.get(engine, f"the {engine} engine")
+
 
 def _or(value, fmt: str = "{}") -> str:
     return NOT_REPORTED if value is None or value == "" else fmt.format(value)
+
+
+def _not_screened(n: int | None) -> str:
+    return f" ({n} not yet screened)" if n else ""
 
 
 def methods_sections(facts: MethodsFacts) -> list[tuple[str, str]]:
@@ -174,7 +191,10 @@ def methods_sections(facts: MethodsFacts) -> list[tuple[str, str]]:
               f"{_or(facts.duplicates_removed, '{} duplicates were removed')}, leaving "
               f"{_or(facts.records_after_dedupe, '{} unique records')}.")
     screening = (f"Titles and abstracts were screened with {_or(facts.screening_model)} prioritising the records; "
-                 f"the stopping rule was {_or(facts.stopping_rule)}. Records screened: {_or(facts.records_screened)}. ")
+                 f"the stopping rule was {_or(facts.stopping_rule)}. Records screened: {_or(facts.records_screened)}"
+                 f"{_not_screened(facts.records_not_screened)}. ")
+    if facts.stopping_statement:
+        screening += facts.stopping_statement + " "
     if facts.screening_agreement is not None:
         sample = f" on {facts.screening_agreement_n} double-screened records" if facts.screening_agreement_n else ""
         screening += f"Reviewers' agreement was {facts.screening_agreement_measure} = {facts.screening_agreement:.2f}{sample}."
