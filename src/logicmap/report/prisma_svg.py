@@ -42,15 +42,19 @@ def _todo(label: str, n: int, width: int = 44) -> list[Line]:
     return [(line, TODO) for line in wrap(f"{label} (n = {n})", width, 2)] if n else []
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _banner(counts) -> list[str]:
     """What is unfinished, in one line above the diagram (empty when screening is complete)."""
     parts = []
     if counts.records_not_screened:
-        parts.append(f"{counts.records_not_screened} records not yet screened")
+        parts.append(_count(counts.records_not_screened, "record", "records") + " not yet screened")
     if counts.records_in_conflict:
-        parts.append(f"{counts.records_in_conflict} conflicts to reconcile")
+        parts.append(_count(counts.records_in_conflict, "conflict", "conflicts") + " to reconcile")
     if counts.reports_awaiting:
-        parts.append(f"{counts.reports_awaiting} reports awaiting full-text assessment")
+        parts.append(_count(counts.reports_awaiting, "report", "reports") + " awaiting full-text assessment")
     return ["Unfinished: " + "; ".join(parts)] if parts else []
 
 
@@ -108,7 +112,7 @@ def prisma_svg(counts, *, title: str = "PRISMA 2020 flow diagram") -> str:
     included = [f"Studies included in review (n = {counts.studies_included})",
                 f"Reports of included studies (n = {counts.reports_included})",
                 *_todo("Included on title and abstract, full text not yet assessed", counts.included_without_full_text)]
-    inc_y, inc_h = y, len(included) * 18 + 38
+    inc_y, inc_h = y, max(74, len(included) * 18 + 24)
     height = int(inc_y + inc_h + 30)
     body: list[str] = []
     body += _phase(out_rows[0][0], out_rows[0][1], "Identification")

@@ -19,6 +19,10 @@ from logicmap.screening.chart import recall_chart
 from logicmap.screening.stopping import BuscarRule, buscar_p
 
 
+#: Fewest records screened for a recall curve worth drawing.
+MIN_CURVE = 10
+
+
 @dataclass(frozen=True)
 class ScreeningFacts:
     """One reviewer's title/abstract labels in the order screened, out of ``total`` records to screen."""
@@ -71,6 +75,8 @@ def recall_curve_svg(facts: ScreeningFacts) -> str:
     """The recall curve of the screening so far as SVG (a plain note when nothing is screened)."""
     if not facts.order:
         return empty_svg("Recall curve: no record has been screened yet.")
+    if facts.screened < MIN_CURVE:
+        return empty_svg(f"Recall curve: drawn once {MIN_CURVE} records are screened ({facts.screened} so far).")
     if not facts.relevant:
         return empty_svg(f"Recall curve: none of the {facts.screened} records screened is relevant yet.")
     import vl_convert as vlc
