@@ -148,6 +148,9 @@ def test_words_for_readers_not_codes(report):
     svg_text = " ".join(t for key in ("gap_map", "effect_direction")
                         for t in etree.fromstring(paths[key].read_bytes()).xpath("//*[local-name()='text']/text()"))
     assert "no difference" in svg_text and "no_difference" not in svg_text and "not_measured" not in svg_text
+    assert "…" not in svg_text  # axis labels are never cut
+    effect_legends = etree.fromstring(paths["effect_direction"].read_bytes()).xpath("//*[local-name()='text']/text()")
+    assert effect_legends.count("Direction") == 1  # colour and shape share one legend
     index = paths["index"].read_text(encoding="utf-8")
     assert "no_difference" not in re.sub(r"<svg.*?</svg>", "", index, flags=re.S)
     assert re.search(r'<p class="lead">\d+ included studies; ', index)

@@ -20,6 +20,8 @@ from logicmap.report.style import DIRECTION_COLOURS, DIRECTION_LABELS, FONT, tex
 from logicmap.synthesis.evidence import summary_direction, vote_count
 from logicmap.synthesis.model import LogicModel
 
+#: Widest axis label in pixels (wide enough for the longest code label of the default codebook, never cut).
+LABEL_LIMIT = 480
 #: Direction values as the legends and tooltips say them.
 LEGEND_LABELS: dict[str, str] = {**DIRECTION_LABELS, "not_measured": "not measured"}
 SHAPES: dict[str, str] = {
@@ -97,9 +99,9 @@ def gap_map_spec(model: LogicModel) -> dict:
     x_order = [f"{c.code} {c.label}" for c in cb.of_kind("outcome") if c.code in model.graph]
     chart = alt.Chart(alt.Data(values=rows)).mark_circle(stroke="#333333", strokeWidth=0.5, opacity=0.9).encode(
         x=alt.X("outcome:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome",
-                axis=alt.Axis(labelAngle=-40, labelLimit=230)),
+                axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)),
         y=alt.Y("typology:N", sort=y_order, scale=alt.Scale(domain=y_order), title=None,
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[40, 900])),
         color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
         tooltip=_tooltips(alt, "typology:N", "outcome:N"),
@@ -115,12 +117,12 @@ def effect_direction_spec(model: LogicModel) -> dict:
     rows = effect_direction_data(model)
     y_order = [f"{c.code} {c.label}" for c in cb.of_kind("typology") if c.code in model.graph]
     x_order = [d for d in ("functional", "existential", "social") if any(r["domain"] == d for r in rows)] or ["functional"]
-    keys = list(SHAPES)
+    keys = list(DIRECTION_COLOURS)  # the colour scale's order, so colour and shape share one legend
     chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, opacity=0.95).encode(
         x=alt.X("domain:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome domain",
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("typology:N", sort=y_order, scale=alt.Scale(domain=y_order), title=None,
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         shape=alt.Shape("direction_label:N", scale=alt.Scale(domain=[LEGEND_LABELS[k] for k in keys],
                                                              range=[SHAPES[k] for k in keys]), title="Direction"),
         color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
