@@ -2,9 +2,10 @@
 
 :class:`ScreeningFacts` holds one reviewer's decisions in the order they were made
 (1 relevant: include or maybe; 0 exclude) and the number of records to screen;
-``review.report`` rebuilds them from the store. :func:`stopping_statement` tests the
+``review.report`` rebuilds them from the store. :func:`stopping_outcome` tests the
 statistical stopping criterion (:class:`~logicmap.screening.stopping.BuscarRule`, recall
-95% with 95% confidence) on them and says in words where screening stands;
+95% with 95% confidence) on them and says what it found (the methods section uses it);
+:func:`stopping_statement` says first where screening stands, then that;
 :func:`recall_curve_svg` draws the recall curve over the records screened (recall relative
 to the relevant records found so far, since the true number is unknown until every record
 is screened), with the best possible and the expected random order for comparison.
@@ -48,9 +49,6 @@ def _n(count: int, one: str, many: str) -> str:
 
 def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
     """Where title/abstract screening stands and what the stopping criterion says about it, in words."""
-    rule = rule or BuscarRule()
-    named = (f"The statistical stopping criterion (recall of at least {rule.recall_target:.0%} with "
-             f"{rule.confidence:.0%} confidence; Callaghan & Müller-Hansen 2020)")
     if facts.total == 0:
         return "There are no records to screen."
     if not facts.order:
@@ -58,17 +56,29 @@ def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) ->
     done = (f"{facts.screened} of {_n(facts.total, 'record', 'records')} were screened on title and abstract "
             f"({_n(facts.relevant, 'relevant record', 'relevant records')} found)")
     if facts.screened >= facts.total:
+        done += "; every record was screened."
+    else:
+        done += f"; {_n(facts.total - facts.screened, 'record', 'records')} not yet screened."
+    return f"{done} {stopping_outcome(facts, rule)}"
+
+
+def stopping_outcome(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
+    """What the statistical stopping criterion says about the screening so far, with the criterion named."""
+    rule = rule or BuscarRule()
+    named = (f"The statistical stopping criterion (recall of at least {rule.recall_target:.0%} with "
+             f"{rule.confidence:.0%} confidence; Callaghan & Müller-Hansen 2020)")
+    if not facts.order:
+        return f"{named} needs screening decisions."
+    if facts.screened >= facts.total:
         first = rule.first_stop(facts.order, facts.total)
-        when = (f"would first have allowed stopping after {first} records"
-                if first is not None and first < facts.total else "was not met before the last record")
-        return f"{done}; every record was screened. {named} {when}."
+        if first is not None and first < facts.total:
+            return f"{named} would first have allowed stopping after {first} records."
+        return f"{named} was not met before the last record."
     p = buscar_p(facts.order, facts.total, rule.recall_target)
-    left = _n(facts.total - facts.screened, "record", "records")
     if rule.should_stop(facts.order, facts.total):
-        return (f"{done}; {left} not yet screened. {named} is met (p = {p:.3g}): screening may stop here, "
-                "and the records left unscreened are then excluded by that rule.")
-    return (f"{done}; {left} not yet screened. {named} is not met (p = {p:.3g}, it needs p < "
-            f"{1 - rule.confidence:.2g}): screening should go on.")
+        return (f"{named} is met (p = {p:.3g}): screening may stop here, and the records left unscreened are "
+                "then excluded by that rule.")
+    return f"{named} is not met (p = {p:.3g}, it needs p < {1 - rule.confidence:.2g}): screening should go on."
 
 
 def recall_curve_svg(facts: ScreeningFacts) -> str:

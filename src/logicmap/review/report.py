@@ -19,7 +19,7 @@ from logicmap.records.record import Record
 from logicmap.report.narrative import MethodsFacts, dedupe_engine_name, search_sources
 from logicmap.report.prisma import PrismaCounts, count_flow, to_prisma2020_csv
 from logicmap.report.render import render_report
-from logicmap.report.screening_facts import ScreeningFacts, stopping_statement
+from logicmap.report.screening_facts import ScreeningFacts, stopping_outcome
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage
 from logicmap.review.dedupe import DedupeStage
@@ -98,7 +98,7 @@ class ReportStage:
             screening_model=self._store.setting("screening.model"),
             stopping_rule=self._store.setting("screening.stopping_rule"),
             records_screened=counts.records_screened, records_not_screened=counts.records_not_screened,
-            stopping_statement=stopping_statement(screening),
+            stopping_statement=stopping_outcome(screening),
             codebook=self._codebook.current().name,
         )
 
