@@ -88,6 +88,7 @@ def test_narrative_and_methods_from_data_only():
     t02 = narratives["T02"]
     assert t02.text.startswith("6 included studies evaluated illness self-management")
     assert "Färdig et al. 2011" in t02.text and "RCT" in t02.text
+    assert t02.text.count("Benefit was reported for ") == 1  # one sentence per direction, not one per outcome
     sections = dict(methods_sections(facts()))
     assert "MEDLINE via Ovid (searched 2019-01-31, 40 records)" in sections["Information sources and search"]
     assert "Cohen's kappa = 0.82 on 120 double-screened records" in sections["Screening"]

@@ -47,23 +47,35 @@ class Narrative:
     text: str
 
 
+#: How the outcome sentence of each direction opens.
+OUTCOME_OPENINGS: dict[str, str] = {
+    "benefit": "Benefit was reported for", "no_difference": "No difference was reported for",
+    "harm": "Harm was reported for", "mixed": "Mixed results were reported for",
+    "not_measured": "Reported without a direction",
+}
+
+
 def _outcome_sentences(model: LogicModel, studies: list[Study]) -> tuple[str, Counter]:
+    """One sentence per direction (benefit first), each listing its outcomes with their studies."""
     cb = model.codebook
-    by: dict[tuple[str, str], list[Study]] = defaultdict(list)
+    by: dict[str, dict[str, list[Study]]] = defaultdict(lambda: defaultdict(list))
     for s in studies:
         for code in s.codes():
             if code in cb and cb[code].kind == "outcome":
-                by[(s.direction_for(code) or "not_measured", code)].append(s)
+                by[s.direction_for(code) or "not_measured"][code].append(s)
     votes = Counter()
-    parts = []
+    sentences = []
     order = {c.code: i for i, c in enumerate(cb.codes)}
-    for (direction, code), group in sorted(by.items(), key=lambda kv: (list(DIRECTION_LABELS).index(kv[0][0]), order[kv[0][1]])):
-        votes[direction] += len(group)
-        what = "was reported without a direction for" if direction == "not_measured" else f"{DIRECTION_LABELS[direction]} for"
-        parts.append(f"{what} {cb[code].label.lower()} ({code}) in {_plural(len(group), 'study', 'studies')} ({cite(group)})")
-    if not parts:
+    for direction in (d for d in DIRECTION_LABELS if d in by):
+        outcomes = sorted(by[direction].items(), key=lambda kv: order[kv[0]])
+        votes[direction] += sum(len(group) for _, group in outcomes)
+        items = [f"{cb[code].label.lower()} ({code}) in {_plural(len(group), 'study', 'studies')} ({cite(group)})"
+                 for code, group in outcomes]
+        colon = ":" if direction == "not_measured" else ""
+        sentences.append(f"{OUTCOME_OPENINGS[direction]}{colon} " + "; ".join(items) + ".")
+    if not sentences:
         return "No outcome was coded for these studies.", votes
-    return "Outcomes: " + "; ".join(parts) + ".", votes
+    return " ".join(sentences), votes
 
 
 def _kind_sentence(model: LogicModel, studies: list[Study], kind: str, title: str) -> str:
