@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -17,7 +18,7 @@ from logicmap.report.prisma import to_prisma2020_csv
 
 REPORT_FILES = (
     "index.html", "logic-model.svg", "logic-model.html", "logic-model.graphml", "logic-model.cyjs.json",
-    "prisma.svg", "prisma.csv", "gap-map.svg", "evidence.csv", "included.ris",
+    "prisma.svg", "prisma.csv", "recall-curve.svg", "gap-map.svg", "evidence.csv", "included.ris",
 )
 
 
@@ -68,6 +69,23 @@ def test_screening_coding_and_report_match_the_store(demo):
     assert set(result.code_counts) == {"typology", "mechanism", "process", "outcome", "moderator"}
     assert len(result.screening_order) == counts.records_screened
     assert (out / "recall-curve.svg").is_file()
+
+
+def test_report_states_the_screening_as_the_store_holds_it(demo):
+    out, result = demo
+    report = out / "report"
+    rows = {row["data"]: row["n"] for row in csv.DictReader(io.StringIO((report / "prisma.csv").read_text()))}
+    unique = 157 - result.dedupe.duplicates_removed
+    assert rows["excluded_automatic"] == "0" and rows["records_screened"] == str(unique)
+    assert rows["total_studies"] == str(result.included)
+    index = (report / "index.html").read_text(encoding="utf-8")
+    lead = re.search(r'<p class="lead">(.*?)</p>', index).group(1)
+    assert lead.startswith(f"{result.included} included studies;") and "not yet screened" not in index
+    assert f"Records screened: {unique}." in index
+    assert f"{unique} of {unique} records were screened on title and abstract ({result.included} relevant" in index
+    assert "would first have allowed stopping after" in index and 'src="recall-curve.svg"' in index
+    assert "Recall in the order screened by demo-reviewer" in (report / "recall-curve.svg").read_text()
+    assert "InProcessEngine" not in index and "logicmap's in-process engine" in index
 
 
 def test_demo_command_prints_summary(tmp_path):

@@ -89,8 +89,9 @@ class ImportRefused(LogicmapError):
     """An import refused whole; nothing was stored.
 
     ``reason`` is ``"bad_records"`` (``problems`` lists every bad record; importing
-    with ``skip_bad`` takes the good ones) or ``"imported_before"`` (importing
-    with ``again`` stores the file a second time).
+    with ``skip_bad`` takes the good ones), ``"imported_before"`` (importing
+    with ``again`` stores the file a second time) or ``"database_names"`` (database
+    names given that do not pair one to one with the files).
     """
 
     def __init__(self, message: str, problems: list[str] | None = None, *, reason: str = "bad_records") -> None:

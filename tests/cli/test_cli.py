@@ -74,6 +74,21 @@ def test_bad_files_give_one_line_errors(project, tmp_path, name, content, messag
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_database_per_file_pairs_with_the_files_in_order(project, tmp_path):
+    first, second, third = (tmp_path / n for n in ("embase.ris", "pubmed.ris", "mine.ris"))
+    for i, path in enumerate((first, second, third)):
+        path.write_text(RIS.replace("ID  - r", f"ID  - f{i}r"))
+    refused = run("import", "-p", str(project), str(first), str(second), "--database", "Embase", check=False)
+    assert refused.returncode == 1
+    assert "1 database name for 2 files (embase.ris, pubmed.ris)" in refused.stderr
+    assert "repeat --database once per file" in refused.stderr
+    run("import", "-p", str(project), str(first), str(second), str(third),
+        "--database", "Embase", "--database", "PubMed", "--database", "-")
+    listed = json.loads(run("sources", "-p", str(project), "--json").stdout)
+    assert [(s["file"], s["database"]) for s in listed] == [
+        ("embase.ris", "Embase"), ("pubmed.ris", "PubMed"), ("mine.ris", None)]
+
+
 def test_200_mb_file_is_refused_clearly(project, tmp_path):
     big = tmp_path / "everything.ris"
     with big.open("wb") as fh:

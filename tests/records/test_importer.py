@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -156,3 +157,31 @@ def test_provenance_covers_every_stored_field(project, tmp_path):
     assert sorted(provenance) == ["authors", "doi", "title", "type", "year"]
     assert provenance["authors"] == ("s.ris", "AU", 4, ["Cook, Judith A."])
     assert provenance["year"] == ("s.ris", "PY", 5, "2012")
+
+
+FORMATS = Path(__file__).parents[1] / "data" / "formats"
+
+
+def test_each_file_takes_its_own_database_name_in_order(project, tmp_path):
+    ris_file = write(tmp_path, "search.ris", GOOD_RIS)
+    medline = FORMATS / "medline" / "biopython-pubmed_result2.txt"
+    embase = FORMATS / "ris" / "asreview-embase.ris"
+    project.import_files([ris_file, medline, embase], database=["PsycINFO", None, ""])
+    assert [(s.file, s.database) for s in project.sources()] == [
+        ("search.ris", "PsycINFO"),                   # named by the caller
+        ("biopython-pubmed_result2.txt", "PubMed"),   # a PubMed format
+        ("asreview-embase.ris", "Embase"),            # the commonest of the records' own DB tags
+    ]
+
+
+def test_a_file_without_any_database_name_keeps_none(project, tmp_path):
+    project.import_files([write(tmp_path, "mine.ris", GOOD_RIS)])
+    assert [s.database for s in project.sources()] == [None]
+
+
+@pytest.mark.parametrize("given", ["Embase", ["Embase"], ["Embase", "PubMed", "Scopus"]])
+def test_database_names_that_do_not_pair_with_the_files_are_refused(project, tmp_path, given):
+    paths = [write(tmp_path, "a.ris", GOOD_RIS), write(tmp_path, "b.ris", GOOD_RIS.replace("r1", "x1"))]
+    with pytest.raises(ImportRefused, match=r"database names? for 2 files \(a.ris, b.ris\)") as refused:
+        project.import_files(paths, database=given)
+    assert refused.value.reason == "database_names" and project.count() == 0

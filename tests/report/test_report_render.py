@@ -16,9 +16,11 @@ from report_helpers import counts, demo_model, demo_studies, facts
 from logicmap.codebook import dumps_codebook, load_codebook, loads_codebook
 from logicmap.records.formats import ris
 from logicmap.records.record import Record
-from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
+from logicmap.report.narrative import MethodsFacts, cite, methods_sections, typology_narratives
 from logicmap.report.prisma import PrismaCounts, to_prisma2020_csv
 from logicmap.report.render import FILES, render_report
+from logicmap.report.screening_facts import ScreeningFacts, stopping_statement
+from logicmap.screening.stopping import BuscarRule
 from logicmap.synthesis import Study, build_model
 
 
@@ -86,6 +88,7 @@ def test_narrative_and_methods_from_data_only():
     t02 = narratives["T02"]
     assert t02.text.startswith("6 included studies evaluated illness self-management")
     assert "Färdig et al. 2011" in t02.text and "RCT" in t02.text
+    assert t02.text.count("Benefit was reported for ") == 1  # one sentence per direction, not one per outcome
     sections = dict(methods_sections(facts()))
     assert "MEDLINE via Ovid (searched 2019-01-31, 40 records)" in sections["Information sources and search"]
     assert "Cohen's kappa = 0.82 on 120 double-screened records" in sections["Screening"]
@@ -127,3 +130,59 @@ def test_bad_input_still_reports(case, tmp_path):
         assert "no study has both a typology and an outcome" in paths["gap_map"].read_text(encoding="utf-8")
     assert len(list(csv.reader(io.StringIO(paths["evidence_csv"].read_text(encoding="utf-8"))))) >= 1
     assert ris.write is not None
+
+
+def test_index_has_contents_and_collapsible_sections(report):
+    _, paths = report
+    html = paths["index"].read_text(encoding="utf-8")
+    contents = re.search(r'<ol class="contents">(.*?)</ol>', html, re.S).group(1)
+    targets = re.findall(r'href="#([a-z-]+)"', contents)
+    assert targets[:2] == ["logic-model", "findings"] and "selection" in targets and "methods" in targets
+    for key in targets:
+        assert re.search(rf'<section id="{key}"[^>]*><details[^>]*><summary><h2 id="{key}-h">', html), key
+    assert html.count("<details open>") >= 5 and "<details>" in html  # the long tables start closed
+    assert "73 records not yet screened" not in html and 'class="status"' not in html  # a finished review
+
+
+def test_words_for_readers_not_codes(report):
+    _, paths = report
+    svg_text = " ".join(t for key in ("gap_map", "effect_direction")
+                        for t in etree.fromstring(paths[key].read_bytes()).xpath("//*[local-name()='text']/text()"))
+    assert "no difference" in svg_text and "no_difference" not in svg_text and "not_measured" not in svg_text
+    assert "…" not in svg_text  # axis labels are never cut
+    effect_legends = etree.fromstring(paths["effect_direction"].read_bytes()).xpath("//*[local-name()='text']/text()")
+    assert effect_legends.count("Direction") == 1  # colour and shape share one legend
+    index = paths["index"].read_text(encoding="utf-8")
+    assert "no_difference" not in re.sub(r"<svg.*?</svg>", "", index, flags=re.S)
+    assert re.search(r'<p class="lead">\d+ included studies; ', index)
+
+
+def test_lead_is_singular_for_one_study(tmp_path):
+    one = [next(s for s in demo_studies() if s.codes())]
+    paths = render_report(tmp_path, model=build_model(load_codebook(), one), studies=one, prisma=PrismaCounts(),
+                          prisma_csv="")
+    assert re.search(r'<p class="lead">1 included study; \d+ links? ', paths["index"].read_text(encoding="utf-8"))
+
+
+def test_recall_curve_and_stopping_statement(tmp_path):
+    finished = ScreeningFacts(order=(1, 1, 1, 0, 1, 1) + (0,) * 60, total=66, reviewer="ana")
+    paths = render_report(tmp_path, model=demo_model(), studies=demo_studies(), prisma=counts(), prisma_csv="",
+                          screening=finished)
+    index = paths["index"].read_text(encoding="utf-8")
+    assert ("66 of 66 records were screened on title and abstract (5 relevant records found); every record was "
+            "screened. The statistical stopping criterion (recall of at least 95% with 95% confidence; "
+            "Callaghan &amp; Müller-Hansen 2020) would first") in index
+    first = BuscarRule().first_stop(finished.order, 66)
+    assert 6 < first < 66 and f"would first have allowed stopping after {first} records." in index
+    svg = paths["recall_curve"].read_text(encoding="utf-8")
+    assert "Recall in the order screened by ana (all 66 records)" in svg and 'src="recall-curve.svg"' in index
+    partial = ScreeningFacts(order=(1, 0, 1, 0, 0), total=66)
+    assert "5 of 66 records were screened" in stopping_statement(partial)
+    assert "61 records not yet screened. The statistical stopping criterion" in stopping_statement(partial)
+    assert "is not met (p = " in stopping_statement(partial)
+    assert "No record has been screened yet: 66 records await screening." == stopping_statement(ScreeningFacts(total=66))
+
+
+def test_a_quoted_title_is_cited_with_one_pair_of_quotes():
+    quoted = Study("q1", title='"A place without walls," only the sky: horticulture in recovery', year=2023)
+    assert cite([quoted]) == "\u201cA place without walls,...\u201d 2023"

@@ -44,6 +44,7 @@ ReviewerOption = Annotated[
 _IMPORT_HINTS = {
     "bad_records": "fix the file, or pass --skip-bad to import the good records",
     "imported_before": "pass --again to import it again",
+    "database_names": "repeat --database once per file, in the files' order; '-' takes a file's own database tags",
 }
 
 #: CLI advice added to a project that cannot be opened or created, by ``StoreError.reason``.

@@ -49,7 +49,10 @@ def init(
 def import_(
     files: Annotated[list[Path], typer.Argument(help="Export files to import.")],
     project: ProjectOption,
-    database: Annotated[Optional[str], typer.Option(help="Database/platform searched, e.g. PubMed.")] = None,
+    database: Annotated[Optional[list[str]], typer.Option(
+        help="Database/platform each file came from, e.g. PubMed: once per file, paired with the files in order "
+             "('-' takes that file's own database tags). Without it each file's tags tell (RIS DB/DP, PubMed "
+             "formats); a file with neither is listed under 'Other sources', not as a database.")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Force a reader instead of detecting.")] = None,
     search_date: Annotated[Optional[str], typer.Option(help="Date the search was run.")] = None,
     search_string: Annotated[Optional[str], typer.Option(help="The search string used.")] = None,
@@ -63,13 +66,13 @@ def import_(
 ) -> None:
     """Import search exports (RIS, MEDLINE, PubMed XML, BibTeX, EndNote XML, CSV/TSV/XLSX, tagged).
 
-    Example: logicmap import -p review.db pubmed.nbib embase.ris --database Embase
+    Example: logicmap import -p review.db embase.ris pubmed.nbib --database Embase --database PubMed
     """
     with open_review(project) as review:
         try:
             with import_progress(err, enabled=not as_json or sys.stderr.isatty()) as progress:
                 report = review.records.import_files(
-                    files, fmt=fmt, database=database, search_date=search_date, search_string=search_string,
+                    files, fmt=fmt, database=_database_names(database), search_date=search_date, search_string=search_string,
                     skip_bad=skip_bad, again=again, max_bytes=max_size * 2**20, progress=progress,
                 )
         except LogicmapError as exc:
@@ -88,6 +91,13 @@ def import_(
         print(json.dumps(report.to_json()))
         return
     _print_import_table(report)
+
+
+def _database_names(given: list[str] | None) -> list[str | None] | None:
+    """``--database`` values as the library takes them: one per file, '-' for "the file's own tags"."""
+    if not given:
+        return None
+    return [None if name.strip() == "-" else name for name in given]
 
 
 def _print_import_table(report) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from logicmap.errors import ImportRefused
 from logicmap.records.reading import DatabaseGuess, OpenedFile, iter_checked, iter_parsed
@@ -121,6 +121,33 @@ class RecordBatches:
     def database(self, given: str | None) -> str | None:
         """The database the user named, else the one guessed from the records."""
         return given or self._guess.result()
+
+
+#: What a caller may say about the databases of an import's files: one name (one file),
+#: one name per file in order (None or "" where the file's own tags should tell), or nothing.
+DatabaseNames = str | Sequence[str | None] | None
+
+
+def database_names(files: Sequence[str], given: DatabaseNames) -> list[str | None]:
+    """One database name (or None: the file's own tags tell) per file of ``files``, in order.
+
+    A single name stands for one file only: a name given once for several files would
+    label them all alike, so that is refused, as is a list whose length differs from
+    the files'.
+    """
+    if given is None:
+        return [None] * len(files)
+    names = [given] if isinstance(given, str) else list(given)
+    if len(names) != len(files):
+        raise ImportRefused(
+            f"{_count(len(names), 'database name')} for {_count(len(files), 'file')} "
+            f"({', '.join(files)}); give one database name per file, in order", reason="database_names",
+        )
+    return [name.strip() or None if name else None for name in names]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def repeat_refusal(name: str, earlier: str) -> ImportRefused:

@@ -20,6 +20,10 @@ from logicmap.report.style import DIRECTION_COLOURS, DIRECTION_LABELS, FONT, tex
 from logicmap.synthesis.evidence import summary_direction, vote_count
 from logicmap.synthesis.model import LogicModel
 
+#: Widest axis label in pixels (wide enough for the longest code label of the default codebook, never cut).
+LABEL_LIMIT = 480
+#: Direction values as the legends and tooltips say them.
+LEGEND_LABELS: dict[str, str] = {**DIRECTION_LABELS, "not_measured": "not measured"}
 SHAPES: dict[str, str] = {
     "benefit": "triangle-up", "harm": "triangle-down", "mixed": "diamond", "no_difference": "circle",
     "not_measured": "square",
@@ -54,8 +58,21 @@ def gap_map_data(model: LogicModel) -> list[dict]:
     for (t, o), dirs in sorted(_cells(model, lambda c: c.code).items()):
         votes = vote_count(dirs)
         rows.append({"typology": f"{t} {cb[t].label}", "outcome": f"{o} {cb[o].label}", "domain": cb[o].domain or "",
-                     "studies": len(dirs), "direction": summary_direction(votes), **{f"n_{k}": v for k, v in votes.items()}})
+                     "studies": len(dirs), **_direction_fields(votes)})
     return rows
+
+
+def _direction_fields(votes: dict[str, int]) -> dict[str, object]:
+    """The summary direction (value and legend label) and the vote counts of one cell."""
+    direction = summary_direction(votes)
+    return {"direction": direction, "direction_label": LEGEND_LABELS[direction], **{f"n_{k}": v for k, v in votes.items()}}
+
+
+def _tooltips(alt, *fields: str) -> list:
+    """The cell's own fields, then its votes, each titled in words."""
+    votes = [alt.Tooltip(f"n_{k}:Q", title=LEGEND_LABELS[k]) for k in ("benefit", "no_difference", "harm", "mixed")]
+    return [*fields, alt.Tooltip("studies:Q", title="studies"), alt.Tooltip("direction_label:N", title="direction"),
+            *votes]
 
 
 def effect_direction_data(model: LogicModel) -> list[dict]:
@@ -64,14 +81,13 @@ def effect_direction_data(model: LogicModel) -> list[dict]:
     rows = []
     for (t, dom), dirs in sorted(_cells(model, lambda c: c.domain or "other").items()):
         votes = vote_count(dirs)
-        rows.append({"typology": f"{t} {cb[t].label}", "domain": dom, "studies": len(dirs),
-                     "direction": summary_direction(votes), **{f"n_{k}": v for k, v in votes.items()}})
+        rows.append({"typology": f"{t} {cb[t].label}", "domain": dom, "studies": len(dirs), **_direction_fields(votes)})
     return rows
 
 
 def _direction_scale(alt):
     keys = list(DIRECTION_COLOURS)
-    return alt.Scale(domain=keys, range=[DIRECTION_COLOURS[k] for k in keys])
+    return alt.Scale(domain=[LEGEND_LABELS[k] for k in keys], range=[DIRECTION_COLOURS[k] for k in keys])
 
 
 def gap_map_spec(model: LogicModel) -> dict:
@@ -83,13 +99,12 @@ def gap_map_spec(model: LogicModel) -> dict:
     x_order = [f"{c.code} {c.label}" for c in cb.of_kind("outcome") if c.code in model.graph]
     chart = alt.Chart(alt.Data(values=rows)).mark_circle(stroke="#333333", strokeWidth=0.5, opacity=0.9).encode(
         x=alt.X("outcome:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome",
-                axis=alt.Axis(labelAngle=-40, labelLimit=230)),
+                axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)),
         y=alt.Y("typology:N", sort=y_order, scale=alt.Scale(domain=y_order), title=None,
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[40, 900])),
-        color=alt.Color("direction:N", scale=_direction_scale(alt), title="Direction"),
-        tooltip=["typology:N", "outcome:N", "studies:Q", "direction:N", "n_benefit:Q", "n_no_difference:Q",
-                 "n_harm:Q", "n_mixed:Q"],
+        color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
+        tooltip=_tooltips(alt, "typology:N", "outcome:N"),
     ).properties(width=34 * max(1, len(x_order)), height=30 * max(1, len(y_order)),
                  title="Evidence gap map: studies per typology and outcome")
     return chart.configure(font="DejaVu Sans").to_dict()
@@ -102,17 +117,17 @@ def effect_direction_spec(model: LogicModel) -> dict:
     rows = effect_direction_data(model)
     y_order = [f"{c.code} {c.label}" for c in cb.of_kind("typology") if c.code in model.graph]
     x_order = [d for d in ("functional", "existential", "social") if any(r["domain"] == d for r in rows)] or ["functional"]
-    keys = list(SHAPES)
+    keys = list(DIRECTION_COLOURS)  # the colour scale's order, so colour and shape share one legend
     chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, opacity=0.95).encode(
         x=alt.X("domain:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome domain",
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("typology:N", sort=y_order, scale=alt.Scale(domain=y_order), title=None,
-                axis=alt.Axis(labelLimit=300)),
-        shape=alt.Shape("direction:N", scale=alt.Scale(domain=keys, range=[SHAPES[k] for k in keys]), title="Direction"),
-        color=alt.Color("direction:N", scale=_direction_scale(alt), title="Direction"),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        shape=alt.Shape("direction_label:N", scale=alt.Scale(domain=[LEGEND_LABELS[k] for k in keys],
+                                                             range=[SHAPES[k] for k in keys]), title="Direction"),
+        color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
         size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[60, 700])),
-        tooltip=["typology:N", "domain:N", "studies:Q", "direction:N", "n_benefit:Q", "n_harm:Q", "n_mixed:Q",
-                 "n_no_difference:Q"],
+        tooltip=_tooltips(alt, "typology:N", "domain:N"),
     ).properties(width=110 * len(x_order), height=30 * max(1, len(y_order)),
                  title="Effect direction by typology and outcome domain (70% rule)")
     return chart.configure(font="DejaVu Sans").to_dict()

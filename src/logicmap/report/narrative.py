@@ -47,23 +47,35 @@ class Narrative:
     text: str
 
 
+#: How the outcome sentence of each direction opens.
+OUTCOME_OPENINGS: dict[str, str] = {
+    "benefit": "Benefit was reported for", "no_difference": "No difference was reported for",
+    "harm": "Harm was reported for", "mixed": "Mixed results were reported for",
+    "not_measured": "Reported without a direction",
+}
+
+
 def _outcome_sentences(model: LogicModel, studies: list[Study]) -> tuple[str, Counter]:
+    """One sentence per direction (benefit first), each listing its outcomes with their studies."""
     cb = model.codebook
-    by: dict[tuple[str, str], list[Study]] = defaultdict(list)
+    by: dict[str, dict[str, list[Study]]] = defaultdict(lambda: defaultdict(list))
     for s in studies:
         for code in s.codes():
             if code in cb and cb[code].kind == "outcome":
-                by[(s.direction_for(code) or "not_measured", code)].append(s)
+                by[s.direction_for(code) or "not_measured"][code].append(s)
     votes = Counter()
-    parts = []
+    sentences = []
     order = {c.code: i for i, c in enumerate(cb.codes)}
-    for (direction, code), group in sorted(by.items(), key=lambda kv: (list(DIRECTION_LABELS).index(kv[0][0]), order[kv[0][1]])):
-        votes[direction] += len(group)
-        what = "was reported without a direction for" if direction == "not_measured" else f"{DIRECTION_LABELS[direction]} for"
-        parts.append(f"{what} {cb[code].label.lower()} ({code}) in {_plural(len(group), 'study', 'studies')} ({cite(group)})")
-    if not parts:
+    for direction in (d for d in DIRECTION_LABELS if d in by):
+        outcomes = sorted(by[direction].items(), key=lambda kv: order[kv[0]])
+        votes[direction] += sum(len(group) for _, group in outcomes)
+        items = [f"{cb[code].label.lower()} ({code}) in {_plural(len(group), 'study', 'studies')} ({cite(group)})"
+                 for code, group in outcomes]
+        colon = ":" if direction == "not_measured" else ""
+        sentences.append(f"{OUTCOME_OPENINGS[direction]}{colon} " + "; ".join(items) + ".")
+    if not sentences:
         return "No outcome was coded for these studies.", votes
-    return "Outcomes: " + "; ".join(parts) + ".", votes
+    return " ".join(sentences), votes
 
 
 def _kind_sentence(model: LogicModel, studies: list[Study], kind: str, title: str) -> str:
@@ -132,6 +144,8 @@ class MethodsFacts:
     screening_model: str | None = None
     stopping_rule: str | None = None
     records_screened: int | None = None
+    records_not_screened: int | None = None
+    stopping_statement: str | None = None
     screening_agreement: float | None = None
     screening_agreement_measure: str = "Cohen's kappa"
     screening_agreement_n: int | None = None
@@ -156,9 +170,24 @@ def search_sources(sources: Iterable[tuple[str, str | None, int]]) -> tuple[Sear
 
 NOT_REPORTED = "not reported"
 
+#: Dedupe engines as a reader knows them, by the engine's class name (as a dedupe run stores it).
+DEDUPE_ENGINES: dict[str, str] = {
+    "InProcessEngine": "logicmap's in-process engine",
+    "SplinkEngine": "Splink (DuckDB)",
+}
+
+
+def dedupe_engine_name(engine: str) -> str:
+    """``"InProcessEngine"`` -> ``"logicmap's in-process engine"``; an unknown engine keeps its name."""
+    return DEDUPE_ENGINES.get(engine, f"the {engine} engine")
+
 
 def _or(value, fmt: str = "{}") -> str:
     return NOT_REPORTED if value is None or value == "" else fmt.format(value)
+
+
+def _not_screened(n: int | None) -> str:
+    return f" ({n} not yet screened)" if n else ""
 
 
 def methods_sections(facts: MethodsFacts) -> list[tuple[str, str]]:
@@ -174,7 +203,10 @@ def methods_sections(facts: MethodsFacts) -> list[tuple[str, str]]:
               f"{_or(facts.duplicates_removed, '{} duplicates were removed')}, leaving "
               f"{_or(facts.records_after_dedupe, '{} unique records')}.")
     screening = (f"Titles and abstracts were screened with {_or(facts.screening_model)} prioritising the records; "
-                 f"the stopping rule was {_or(facts.stopping_rule)}. Records screened: {_or(facts.records_screened)}. ")
+                 f"the stopping rule was {_or(facts.stopping_rule)}. Records screened: {_or(facts.records_screened)}"
+                 f"{_not_screened(facts.records_not_screened)}. ")
+    if facts.stopping_statement:
+        screening += facts.stopping_statement + " "
     if facts.screening_agreement is not None:
         sample = f" on {facts.screening_agreement_n} double-screened records" if facts.screening_agreement_n else ""
         screening += f"Reviewers' agreement was {facts.screening_agreement_measure} = {facts.screening_agreement:.2f}{sample}."

@@ -1,9 +1,11 @@
 """Write the whole review report to a folder, with fixed file names.
 
-``render_report`` writes ``index.html`` (narrative, methods, tables, embedded diagrams and
-links to everything), the logic model as SVG, interactive HTML, GraphML and Cytoscape JSON,
-the PRISMA 2020 diagram (SVG) and counts (CSV), the evidence gap map and effect-direction
-plot (SVG), the evidence table (CSV) and the included studies (RIS).
+``render_report`` writes ``index.html`` (a contents list, then collapsible sections: logic
+model, narrative, charts, tables, study selection with the stopping statement, methods; what
+is unfinished, such as records not yet screened, is stated under the title), the logic model
+as SVG, interactive HTML, GraphML and Cytoscape JSON, the PRISMA 2020 diagram (SVG) and
+counts (CSV), the recall curve, the evidence gap map and effect-direction plot (SVG), the
+evidence table (CSV) and the included studies (RIS).
 
 Bad input never gives an empty page or a traceback: no included studies, no codes, or a
 codebook missing a node kind each produce a report that says plainly what is missing.
@@ -30,6 +32,7 @@ from logicmap.report.model_svg import logic_model_svg
 from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
 from logicmap.report.prisma import PrismaCounts
 from logicmap.report.prisma_svg import prisma_svg
+from logicmap.report.screening_facts import ScreeningFacts, recall_curve_svg, stopping_statement
 from logicmap.report.style import text
 from logicmap.report.html_tables import characteristics_table, links_table
 from logicmap.synthesis.evidence import GRADE_RULES
@@ -45,6 +48,7 @@ FILES: dict[str, tuple[str, str]] = {
     "cyjs": ("logic-model.cyjs.json", "Logic model as Cytoscape JSON (Cytoscape desktop and Cytoscape.js)"),
     "prisma_svg": ("prisma.svg", "PRISMA 2020 flow diagram"),
     "prisma_csv": ("prisma.csv", "PRISMA 2020 counts (PRISMA2020 R package CSV)"),
+    "recall_curve": ("recall-curve.svg", "Recall curve of title and abstract screening"),
     "gap_map": ("gap-map.svg", "Evidence gap map (typology x outcome)"),
     "effect_direction": ("effect-direction.svg", "Effect-direction plot per typology"),
     "evidence_csv": ("evidence.csv", "Evidence table: one row per link and study, with the quoted sentences"),
@@ -60,10 +64,10 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
 
 
-def _safe_chart(render, model: LogicModel, what: str) -> str:
-    """A chart, or a plain note when the renderer fails (never a traceback in the report)."""
+def _safe_chart(render, data, what: str) -> str:
+    """A chart of ``data``, or a plain note when the renderer fails (never a traceback in the report)."""
     try:
-        return render(model)
+        return render(data)
     except Exception as exc:  # noqa: BLE001 - boundary: a chart must not break the whole report
         return empty_svg(f"{what} could not be drawn: {type(exc).__name__}: {exc}"[:150], width=900)
 
@@ -90,52 +94,101 @@ def _methods_html(facts: MethodsFacts) -> str:
     return "\n".join(f"<h3>{text(h)}</h3>\n<p>{text(p)}</p>" for h, p in methods_sections(facts))
 
 
-def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma, methods: MethodsFacts,
-           svgs: dict[str, str]) -> str:
-    problems = _problems(model, prisma)
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _lead(model: LogicModel) -> str:
     n_links = len(model.evidence_edges())
-    lead = (f"{len(model.studies)} included studies; {n_links} links of the logic model are supported by evidence "
-            f"and {model.graph.number_of_edges() - n_links} remain hypotheses.")
+    hypotheses = model.graph.number_of_edges() - n_links
+    return (f"{_plural(len(model.studies), 'included study', 'included studies')}; "
+            f"{_plural(n_links, 'link of the logic model is', 'links of the logic model are')} supported by evidence "
+            f"and {_plural(hypotheses, 'remains a hypothesis', 'remain hypotheses')}.")
+
+
+def _status(prisma: PrismaCounts) -> str:
+    """What is not finished yet, stated first and plainly ("73 records not yet screened")."""
+    items = []
+    if prisma.records_not_screened:
+        items.append(f"<strong>{_plural(prisma.records_not_screened, 'record', 'records')} not yet screened</strong> "
+                     f"(of {prisma.records_identified - prisma.duplicates} after deduplication): the studies, model "
+                     "and findings below cover only the records screened so far.")
+    if prisma.records_in_conflict:
+        items.append(f"<strong>{_plural(prisma.records_in_conflict, 'record', 'records')} screened with reviewers "
+                     "disagreeing, not yet reconciled.</strong>")
+    if prisma.reports_awaiting:
+        items.append(f"<strong>{_plural(prisma.reports_awaiting, 'report', 'reports')} awaiting full-text "
+                     "assessment.</strong>")
+    if prisma.included_without_full_text:
+        items.append(f"{_plural(prisma.included_without_full_text, 'study is', 'studies are')} included on title and "
+                     "abstract; full text not yet assessed.")
+    return "".join(f'<p class="status" role="status">{item}</p>' for item in items)
+
+
+def _section(key: str, title: str, content: str, *, open_: bool = True) -> tuple[str, str, str]:
+    """``(id, title, html)`` of a collapsible section (a ``<details>`` whose summary is the heading)."""
+    html = (f'<section id="{key}" aria-labelledby="{key}-h"><details{" open" if open_ else ""}><summary>'
+            f'<h2 id="{key}-h">{text(title)}</h2></summary>\n{content}\n</details></section>')
+    return key, title, html
+
+
+def _selection_html(svgs: dict[str, str], statement: str) -> str:
+    return (f'<figure>{_inline_svg(svgs["prisma"])}<figcaption>PRISMA 2020 flow diagram '
+            '(<a href="prisma.csv">counts as CSV</a>).</figcaption></figure>'
+            f'<h3>Screening and stopping</h3><p>{text(statement)}</p>'
+            '<figure><img src="recall-curve.svg" alt="Recall curve: relevant records found against records screened, '
+            'with the best possible and the expected random order"><figcaption>Recall curve of title and abstract '
+            "screening, relative to the relevant records found so far.</figcaption></figure>")
+
+
+def _sections(model: LogicModel, studies: Sequence[Study], methods: MethodsFacts, svgs: dict[str, str],
+              statement: str) -> list[tuple[str, str, str]]:
+    return [
+        _section("logic-model", "Logic model", f'<figure>{_inline_svg(svgs["logic_model"])}<figcaption>Edge width: '
+                 'number of studies; colour: direction; dashed: hypothesis. <a href="logic-model.html">Open the '
+                 "interactive model</a> to see the studies and quotes behind each link.</figcaption></figure>"),
+        _section("findings", "Findings by intervention typology", _narrative_html(model)),
+        _section("gap-map", "Evidence gap map and effect directions",
+                 '<figure><img src="gap-map.svg" alt="Evidence gap map: studies per typology and outcome, coloured by '
+                 'direction"><figcaption>Bubble area: studies; colour: direction (70% rule); empty cells are gaps.'
+                 '</figcaption></figure><figure><img src="effect-direction.svg" alt="Effect-direction plot per typology '
+                 'and outcome domain"><figcaption>Effect-direction plot: ▲ benefit, ▼ harm, ◆ mixed, ● no difference, '
+                 "■ not measured.</figcaption></figure>"),
+        _section("links", "Links and their evidence", links_table(model) + '<h3>Grading rules</h3><ol class="grade-rules">'
+                 + "".join(f"<li>{text(r)}</li>" for r in GRADE_RULES) + "</ol>", open_=False),
+        _section("studies", "Characteristics of included studies", characteristics_table(model, list(studies)),
+                 open_=False),
+        _section("selection", "Study selection", _selection_html(svgs, statement)),
+        _section("methods", "Methods", _methods_html(methods)),
+    ]
+
+
+def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma: PrismaCounts, methods: MethodsFacts,
+           svgs: dict[str, str], statement: str) -> str:
+    problems = _problems(model, prisma)
     files = "<ul>" + "".join(f'<li><a href="{name}">{text(name)}</a>: {text(desc)}</li>'
                              for key, (name, desc) in FILES.items() if key != "index") + "</ul>"
-    body = []
+    sections = _sections(model, studies, methods, svgs, statement)
     if problems:
-        body.append('<section class="problems" role="note" aria-labelledby="missing-h"><h2 id="missing-h">What is missing'
-                    "</h2><ul>" + "".join(f"<li>{text(p)}</li>" for p in problems) + "</ul></section>")
-    body.append('<section aria-labelledby="lm-h"><h2 id="lm-h">Logic model</h2>'
-                f'<figure>{_inline_svg(svgs["logic_model"])}<figcaption>Edge width: number of studies; colour: direction; '
-                'dashed: hypothesis. <a href="logic-model.html">Open the interactive model</a> to see the studies and '
-                "quotes behind each link.</figcaption></figure></section>")
-    body.append('<section aria-labelledby="narr-h"><h2 id="narr-h">Findings by intervention typology</h2>'
-                + _narrative_html(model) + "</section>")
-    body.append('<section aria-labelledby="gap-h"><h2 id="gap-h">Evidence gap map and effect directions</h2>'
-                '<figure><img src="gap-map.svg" alt="Evidence gap map: studies per typology and outcome, coloured by '
-                'direction"><figcaption>Bubble area: studies; colour: direction (70% rule); empty cells are gaps.'
-                '</figcaption></figure><figure><img src="effect-direction.svg" alt="Effect-direction plot per typology '
-                'and outcome domain"><figcaption>Effect-direction plot: ▲ benefit, ▼ harm, ◆ mixed, ● no difference.'
-                "</figcaption></figure></section>")
-    body.append('<section aria-labelledby="links-h"><h2 id="links-h">Links and their evidence</h2>' + links_table(model)
-                + '<h3>Grading rules</h3><ol class="grade-rules">' + "".join(f"<li>{text(r)}</li>" for r in GRADE_RULES)
-                + "</ol></section>")
-    body.append('<section aria-labelledby="char-h"><h2 id="char-h">Characteristics of included studies</h2>'
-                + characteristics_table(model, list(studies)) + "</section>")
-    body.append('<section aria-labelledby="prisma-h"><h2 id="prisma-h">Study selection</h2>'
-                f'<figure>{_inline_svg(svgs["prisma"])}<figcaption>PRISMA 2020 flow diagram '
-                '(<a href="prisma.csv">counts as CSV</a>).</figcaption></figure></section>')
-    body.append('<section aria-labelledby="methods-h"><h2 id="methods-h">Methods</h2>' + _methods_html(methods)
-                + "</section>")
-    parts = {"{{TITLE}}": text(title), "{{CSS}}": _template("report.css"), "{{LEAD}}": text(lead),
-             "{{FILES}}": files, "{{BODY}}": "\n".join(body)}
+        sections.insert(0, _section("missing", "What is missing",
+                                    '<div class="problems" role="note"><ul>' + "".join(f"<li>{text(p)}</li>" for p in problems)
+                                    + "</ul></div>"))
+    contents = '<ol class="contents">' + "".join(f'<li><a href="#{key}">{text(t)}</a></li>' for key, t, _ in sections)
+    parts = {"{{TITLE}}": text(title), "{{CSS}}": _template("report.css"), "{{LEAD}}": text(_lead(model)),
+             "{{STATUS}}": _status(prisma), "{{CONTENTS}}": contents + "</ol>", "{{FILES}}": files,
+             "{{BODY}}": "\n".join(html for *_, html in sections)}
     return re.sub(r"\{\{[A-Z]+\}\}", lambda m: parts.get(m.group(0), m.group(0)), _template("index.html"))
 
 
 def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[Study], prisma: PrismaCounts | None,
                   prisma_csv: str, methods: MethodsFacts | None = None, included_records: Iterable[Record] | None = None,
+                  screening: ScreeningFacts | None = None,
                   title: str = "Evidence-linked logic model: review report") -> dict[str, Path]:
     """Write every report file into ``out_dir``; returns file key -> path (see :data:`FILES`).
 
     ``included_records`` are written to ``included.ris``; when none are given, minimal records
-    are made from ``studies``.
+    are made from ``studies``. ``screening`` (the order of title/abstract decisions) gives the
+    recall curve and the stopping statement; without it both say that nothing was screened.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,6 +198,7 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
     if not records:
         records = [record_from_study(s, i) for i, s in enumerate(studies, 1)]
     prisma = prisma if prisma is not None else PrismaCounts()
+    screening = screening or ScreeningFacts()
     svgs = {"logic_model": logic_model_svg(model), "prisma": prisma_svg(prisma)}
     content = {
         "logic_model_svg": svgs["logic_model"],
@@ -153,12 +207,13 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
         "cyjs": cytoscape_json_text(model),
         "prisma_svg": svgs["prisma"],
         "prisma_csv": prisma_csv or "",
+        "recall_curve": _safe_chart(recall_curve_svg, screening, "The recall curve"),
         "gap_map": _safe_chart(gap_map_svg, model, "The evidence gap map"),
         "effect_direction": _safe_chart(effect_direction_svg, model, "The effect-direction plot"),
         "evidence_csv": evidence_csv(model),
         "ris": to_ris(records),
     }
-    content["index"] = _index(title, model, studies, prisma, methods, svgs)
+    content["index"] = _index(title, model, studies, prisma, methods, svgs, stopping_statement(screening))
     paths = {}
     for key, (name, _) in FILES.items():
         path = out / name

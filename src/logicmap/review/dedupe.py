@@ -177,6 +177,16 @@ class DedupeStage:
                     setattr(record, name, value)
                 yield record
 
+    def merged(self, record_ids: list[int]) -> dict[int, Record]:
+        """Record id -> the record with the fields its cluster filled in (as :meth:`merged_records`), for ``record_ids``."""
+        fills = repository.merged_fields(self._store)
+        out = {}
+        for record_id, record in zip(record_ids, self._records.get_many(record_ids)):
+            for name, value in fills.get(record_id, {}).items():
+                setattr(record, name, value)
+            out[record_id] = record
+        return out
+
     def export(self, fmt: str, output: Path | str) -> int:
         """Write one merged record per study as ``fmt`` (ris, csv, bibtex) to ``output`` ('-' = stdout); returns the count."""
         return write_records(self.merged_records(), fmt, output)

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from logicmap.records.export import write_records
-from logicmap.records.intake import FileResult, ImportReport, Progress, RecordBatches, repeat_refusal
+from logicmap.records.intake import (
+    DatabaseNames,
+    FileResult,
+    ImportReport,
+    Progress,
+    RecordBatches,
+    database_names,
+    repeat_refusal,
+)
 from logicmap.records.reading import DEFAULT_MAX_BYTES, OpenedFile, open_file
 from logicmap.records.record import Record
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
@@ -39,9 +47,8 @@ from logicmap.store.records import (
 
 @dataclass(frozen=True)
 class _Options:
-    """What the caller said about every file of one import."""
+    """What the caller said about every file of one import (the database names are per file)."""
 
-    database: str | None
     search_date: str | None
     search_string: str | None
     skip_bad: bool
@@ -59,7 +66,7 @@ class RecordsStage:
         paths: Iterable[Path | str],
         *,
         fmt: str | None = None,
-        database: str | None = None,
+        database: DatabaseNames = None,
         search_date: str | None = None,
         search_string: str | None = None,
         skip_bad: bool = False,
@@ -69,12 +76,16 @@ class RecordsStage:
     ) -> ImportReport:
         """Import files in one transaction: all of them, or (on any error) nothing.
 
+        ``database`` names the database each file came from: one name for one file, or
+        one name per file in the order of ``paths`` (None or "" where the file's own
+        database tags should tell, e.g. RIS ``DB``/``DP``; PubMed formats are PubMed).
         Raises :class:`~logicmap.errors.ImportFormatError` for an unreadable file
         and :class:`~logicmap.errors.ImportRefused` for bad records (unless
         ``skip_bad``) or a file imported before (unless ``again``).
         """
         paths = [Path(p) for p in paths]
-        options = _Options(database, search_date, search_string, skip_bad, progress)
+        databases = database_names([p.name for p in paths], database)
+        options = _Options(search_date, search_string, skip_bad, progress)
         seen: dict[str, str] = {}
         results: list[FileResult] = []
         with ThreadPoolExecutor(max_workers=1) as compressor, import_transaction(self._store) as writer:
@@ -85,7 +96,7 @@ class RecordsStage:
                     self._refuse_repeat(opened, seen)
                 # zlib releases the GIL: the original is compressed while records parse
                 compressed = compressor.submit(zlib.compress, opened.doc.data, 1)
-                results.append(_import_one(writer, opened, compressed, options))
+                results.append(_import_one(writer, opened, compressed, databases[index], options))
         _report(progress, "done", "", len(paths), len(paths))
         return ImportReport(results)
 
@@ -141,8 +152,9 @@ class RecordsStage:
         return write_records((record for _, record in self.iter()), fmt, output)
 
 
-def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[bytes], options: _Options) -> FileResult:
-    """Stream one file's checked records into the open transaction."""
+def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[bytes], database: str | None,
+                options: _Options) -> FileResult:
+    """Stream one file's checked records into the open transaction (``database``: the name given for it)."""
     info = opened.info
     source_id = writer.start_source(info, options.search_date, options.search_string)
     batches = RecordBatches(opened, skip_bad=options.skip_bad)
@@ -153,7 +165,7 @@ def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[byt
     refusal = batches.refusal()
     if refusal is not None:
         raise refusal
-    database = batches.database(options.database)
+    database = batches.database(database)
     writer.finish_source(source_id, stored, batches.bad, batches.skipped, database, compressed.result())
     return FileResult(
         file=info.name, format=info.format, records=stored, skipped=batches.skipped, database=database,

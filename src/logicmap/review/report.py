@@ -1,18 +1,25 @@
-"""``review.report``: the review report, PRISMA counts and methods facts.
+"""``review.report``: the review report, PRISMA counts, methods and screening facts.
 
 Each is gathered from the earlier stages and handed to the pure report core:
 :func:`~logicmap.report.prisma.count_flow` counts the PRISMA flow,
 :class:`~logicmap.report.narrative.MethodsFacts` holds what the methods section may say,
-and :func:`~logicmap.report.render.render_report` writes the files.
+:class:`~logicmap.report.screening_facts.ScreeningFacts` the screening order behind the
+recall curve and the stopping statement, and :func:`~logicmap.report.render.render_report`
+writes the files. The included studies are cited with the merged record of their
+duplicate cluster, so a canonical record without a year (or authors, journal, DOI) takes
+it from a duplicate.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from logicmap.report.narrative import MethodsFacts, search_sources
+from logicmap.records.record import Record
+from logicmap.report.narrative import MethodsFacts, dedupe_engine_name, search_sources
 from logicmap.report.prisma import PrismaCounts, count_flow, to_prisma2020_csv
 from logicmap.report.render import render_report
+from logicmap.report.screening_facts import ScreeningFacts, stopping_outcome
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage
 from logicmap.review.dedupe import DedupeStage
@@ -20,10 +27,13 @@ from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
-from logicmap.synthesis import build_model
+from logicmap.store.screening import standing_decisions
+from logicmap.synthesis import Study, build_model
 
-#: The screening stage whose reviewers' agreement the methods section reports.
+#: The screening stage whose reviewers' agreement, recall curve and stopping the report states.
 SCREENING_STAGE = "title_abstract"
+#: Decisions that count as relevant on the recall curve.
+RELEVANT = ("include", "maybe")
 
 
 class ReportStage:
@@ -41,41 +51,68 @@ class ReportStage:
 
     def write(self, out_dir: Path | str) -> dict[str, Path]:
         """Write the whole report into ``out_dir`` (fixed file names); returns key -> path."""
-        studies = self._model.studies()
+        records = self._merged_included()
+        studies = [_with_merged(s, records.get(int(s.id))) for s in self._model.studies()]
         model = build_model(self._codebook.current(), studies)
         counts = self.prisma()
+        screening = self.screening()
         return render_report(
             out_dir, model=model, studies=studies, prisma=counts, prisma_csv=to_prisma2020_csv(counts),
-            methods=self.methods(), included_records=[self._records.get(int(s.id)) for s in studies],
+            methods=self.methods(counts, screening), screening=screening,
+            included_records=[records[int(s.id)] for s in studies],
             title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model",
         )
 
     def prisma(self) -> PrismaCounts:
-        """The PRISMA 2020 flow counts."""
+        """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name)."""
         return count_flow(
-            [(s.database or s.file, s.records) for s in self._records.sources()],
+            [(s.database, s.file, s.records) for s in self._records.sources()],
             self._dedupe.canonical_ids(),
-            self._screening.final("title_abstract"),
+            self._screening.final(SCREENING_STAGE),
             self._screening.final("full_text"),
             self._screening.reasons("full_text", "exclude"),
+            automated={},  # no automated rule excludes records yet: a stopping rule that does will say so here
+            conflicts=[c.record_id for c in self._screening.conflicts(SCREENING_STAGE)],
+            included=self._screening.included(),
         )
 
-    def methods(self) -> MethodsFacts:
-        """What the methods section may say."""
-        sources = search_sources((s.database or s.file, s.search_date, s.records) for s in self._records.sources())
+    def screening(self) -> ScreeningFacts:
+        """The most active title/abstract reviewer's labels in the order decided (1 include or maybe)."""
+        total = len(self._dedupe.canonical_ids())
+        reviewers = self._screening.reviewers(SCREENING_STAGE)
+        if not reviewers:
+            return ScreeningFacts(total=total)
+        decisions = standing_decisions(self._store, SCREENING_STAGE, reviewer=reviewers[0])
+        latest = {d.record_id: d for d in decisions}  # a record decided again counts at its latest decision
+        ordered = sorted(latest.values(), key=lambda d: d.id)
+        return ScreeningFacts(tuple(int(d.decision in RELEVANT) for d in ordered), total, reviewers[0])
+
+    def methods(self, counts: PrismaCounts | None = None, screening: ScreeningFacts | None = None) -> MethodsFacts:
+        """What the methods section may say (``counts`` and ``screening`` are gathered when not given)."""
+        counts = counts or self.prisma()
+        screening = screening or self.screening()
+        sources = search_sources((s.database or f"Other sources: {s.file}", s.search_date, s.records)
+                                 for s in self._records.sources())
         return MethodsFacts(
             sources=sources, **self._dedupe_facts(), **self._agreement_facts(),
             screening_model=self._store.setting("screening.model"),
             stopping_rule=self._store.setting("screening.stopping_rule"),
+            records_screened=counts.records_screened, records_not_screened=counts.records_not_screened,
+            stopping_statement=stopping_outcome(screening),
             codebook=self._codebook.current().name,
         )
+
+    def _merged_included(self) -> dict[int, Record]:
+        """Included record id -> its merged record (empty fields filled from its duplicates)."""
+        return self._dedupe.merged(self._screening.included())
 
     def _dedupe_facts(self) -> dict[str, object]:
         """The latest dedupe run's settings and outcome (nothing before the first run)."""
         run = self._dedupe.last_run()
         if run is None:
             return {}
-        settings = f"{run.engine} engine, merge at score {run.merge_at}, manual review from {run.review_from}"
+        settings = (f"{dedupe_engine_name(run.engine)} (merge at score {run.merge_at}, "
+                    f"manual review from {run.review_from})")
         return dict(dedupe_settings=settings, duplicates_removed=run.duplicates_removed,
                     records_after_dedupe=len(self._dedupe.canonical_ids()))
 
@@ -87,3 +124,17 @@ class ReportStage:
         both = self._screening.agreement(reviewers[0], reviewers[1], SCREENING_STAGE)
         return dict(screening_agreement=both.kappa, screening_agreement_n=both.records)
 
+
+#: Study fields a citation is made of, filled from the merged record when the study's own record lacks them.
+CITATION_FIELDS = ("authors", "year", "journal", "doi")
+
+
+def _with_merged(study: Study, merged: Record | None) -> Study:
+    """``study`` with the citation fields its own record lacks taken from its merged record (its duplicates)."""
+    if merged is None:
+        return study
+    fills = {name: getattr(merged, name) for name in CITATION_FIELDS
+             if not getattr(study, name) and getattr(merged, name)}
+    if "authors" in fills:
+        fills["authors"] = tuple(fills["authors"])
+    return dataclasses.replace(study, **fills) if fills else study

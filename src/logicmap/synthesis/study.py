@@ -111,7 +111,8 @@ class Study:
         names = [surname(a) for a in self.authors if a and a.strip()]
         year = str(self.year) if self.year else "n.d."
         if not names:  # no authors: a short title reads better than a database id
-            words = self.title.split()
+            words = [w.strip(QUOTE_MARKS) for w in self.title.split()]  # a quoted title is not quoted twice
+            words = [w for w in words if w]
             if words:
                 short = " ".join(words[:4]) + ("..." if len(words) > 4 else "")
                 return f"\u201c{short}\u201d {year}"
@@ -121,6 +122,10 @@ class Study:
         if len(names) == 2:
             return f"{names[0]} & {names[1]} {year}"
         return f"{names[0]} et al. {year}"
+
+
+#: Double quotation marks a title may hold (a citation by title adds its own).
+QUOTE_MARKS = "\"\u201c\u201d\u00ab\u00bb"
 
 
 def surname(author: str) -> str:

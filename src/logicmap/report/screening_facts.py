@@ -1,0 +1,98 @@
+"""What the report says about title/abstract screening: the recall curve and the stopping statement.
+
+:class:`ScreeningFacts` holds one reviewer's decisions in the order they were made
+(1 relevant: include or maybe; 0 exclude) and the number of records to screen;
+``review.report`` rebuilds them from the store. :func:`stopping_outcome` tests the
+statistical stopping criterion (:class:`~logicmap.screening.stopping.BuscarRule`, recall
+95% with 95% confidence) on them and says what it found (the methods section uses it);
+:func:`stopping_statement` says first where screening stands, then that;
+:func:`recall_curve_svg` draws the recall curve over the records screened (recall relative
+to the relevant records found so far, since the true number is unknown until every record
+is screened), with the best possible and the expected random order for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from logicmap.report.charts import empty_svg
+from logicmap.screening.chart import recall_chart
+from logicmap.screening.stopping import BuscarRule, buscar_p
+
+
+#: Fewest records screened for a recall curve worth drawing.
+MIN_CURVE = 10
+
+
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """One reviewer's title/abstract labels in the order screened, out of ``total`` records to screen."""
+
+    order: tuple[int, ...] = ()
+    total: int = 0
+    reviewer: str | None = None
+
+    @property
+    def screened(self) -> int:
+        """Records screened so far."""
+        return len(self.order)
+
+    @property
+    def relevant(self) -> int:
+        """Relevant records found so far."""
+        return sum(self.order)
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
+    """Where title/abstract screening stands and what the stopping criterion says about it, in words."""
+    if facts.total == 0:
+        return "There are no records to screen."
+    if not facts.order:
+        return f"No record has been screened yet: {_n(facts.total, 'record awaits', 'records await')} screening."
+    done = (f"{facts.screened} of {_n(facts.total, 'record', 'records')} were screened on title and abstract "
+            f"({_n(facts.relevant, 'relevant record', 'relevant records')} found)")
+    if facts.screened >= facts.total:
+        done += "; every record was screened."
+    else:
+        done += f"; {_n(facts.total - facts.screened, 'record', 'records')} not yet screened."
+    return f"{done} {stopping_outcome(facts, rule)}"
+
+
+def stopping_outcome(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
+    """What the statistical stopping criterion says about the screening so far, with the criterion named."""
+    rule = rule or BuscarRule()
+    named = (f"The statistical stopping criterion (recall of at least {rule.recall_target:.0%} with "
+             f"{rule.confidence:.0%} confidence; Callaghan & Müller-Hansen 2020)")
+    if not facts.order:
+        return f"{named} needs screening decisions."
+    if facts.screened >= facts.total:
+        first = rule.first_stop(facts.order, facts.total)
+        if first is not None and first < facts.total:
+            return f"{named} would first have allowed stopping after {first} records."
+        return f"{named} was not met before the last record."
+    p = buscar_p(facts.order, facts.total, rule.recall_target)
+    if rule.should_stop(facts.order, facts.total):
+        return (f"{named} is met (p = {p:.3g}): screening may stop here, and the records left unscreened are "
+                "then excluded by that rule.")
+    return f"{named} is not met (p = {p:.3g}, it needs p < {1 - rule.confidence:.2g}): screening should go on."
+
+
+def recall_curve_svg(facts: ScreeningFacts) -> str:
+    """The recall curve of the screening so far as SVG (a plain note when nothing is screened)."""
+    if not facts.order:
+        return empty_svg("Recall curve: no record has been screened yet.")
+    if facts.screened < MIN_CURVE:
+        return empty_svg(f"Recall curve: drawn once {MIN_CURVE} records are screened ({facts.screened} so far).")
+    if not facts.relevant:
+        return empty_svg(f"Recall curve: none of the {facts.screened} records screened is relevant yet.")
+    import vl_convert as vlc
+
+    who = f" by {facts.reviewer}" if facts.reviewer else ""
+    of = f"all {facts.total}" if facts.screened >= facts.total else f"the first {facts.screened} of {facts.total}"
+    title = f"Recall in the order screened{who} ({of} records)"
+    chart = recall_chart(facts.order, title=title, n_total=facts.screened)
+    return vlc.vegalite_to_svg(chart.configure(font="DejaVu Sans").to_dict())
