@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 from report_helpers import demo_model
 
 from logicmap.report.crossings import segments_cross, straight_line_crossings
-from logicmap.report.layout import NODE_W, place_view
+from logicmap.report.layout import MIN_MID_GAP, NODE_W, curve_points, midpoint, place_view
 from logicmap.report.ordering import order_columns, total_crossings
 from logicmap.report.views import all_views, domains_view, link_basis, mechanism_domains_view, pathway_view, summary_view
 
@@ -101,20 +103,11 @@ def test_layout_routes_avoid_boxes_and_labels_fit():
             for b in boxes[i + 1:]:
                 assert a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
         for e in view.edges:
-            for x, y in _sample(lay.routes[e.id]):
+            for x, y in curve_points(lay.routes[e.id], lay.skew[e.id]):
                 inside = [k for k, b in lay.boxes.items() if b.x + 1 < x < b.x + b.w - 1 and b.y + 1 < y < b.y + b.h - 1]
                 assert not inside, (view.key, e.id, inside)
         assert all(box.w == NODE_W for box in boxes)
+        mids = [midpoint(lay.routes[e.id], lay.skew[e.id]) for e in view.edges]
+        close = [(a, b) for i, a in enumerate(mids) for b in mids[i + 1:] if math.dist(a, b) < MIN_MID_GAP]
+        assert len(close) <= len(mids) // 50, close  # drawn midpoints apart, so a click there is unambiguous
 
-
-def _sample(points, steps: int = 12):
-    """Points along a route drawn as model_svg draws it (horizontal-tangent cubics between columns)."""
-    out = []
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
-        dx = (x1 - x0) / 2
-        for k in range(steps + 1):
-            t = k / steps
-            u = 1 - t
-            out.append((u**3 * x0 + 3 * u * u * t * (x0 + dx) + 3 * u * t * t * (x1 - dx) + t**3 * x1,
-                        u**3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t**3 * y1))
-    return out

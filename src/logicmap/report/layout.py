@@ -71,6 +71,7 @@ class Layout:
     captions: tuple[tuple[str, float, float], ...]  # (text, x, y)
     columns: tuple[tuple[str, float], ...]  # (title, x)
     note: tuple[tuple[str, float, float], ...] = ()  # the view's note, wrapped: (line, x, y)
+    skew: dict[str, float] | None = None  # per edge: how far its curves lean, so no two midpoints meet
 
 
 def node_lines(code: str, label: str) -> tuple[str, ...]:
@@ -193,6 +194,55 @@ def _ports(view: View, segs, boxes_y, heights, flows) -> dict[tuple[str, str], f
     return ports
 
 
+def curve_points(points, skew: float = 0.0, steps: int = 16) -> list[tuple[float, float]]:
+    """Points along a route as drawn: between columns a cubic with horizontal tangents whose
+    control points sit at ``(1 + skew)`` and ``(1 - skew)`` halves of the gap; straight runs
+    through dummy slots (every second pair of points when the route has dummies)."""
+    out = [points[0]]
+    for i, ((x0, y0), (x1, y1)) in enumerate(zip(points, points[1:])):
+        if i % 2 == 1:  # through a dummy slot
+            out.append((x1, y1))
+            continue
+        c1, c2 = (x1 - x0) / 2 * (1 + skew), (x1 - x0) / 2 * (1 - skew)
+        for k in range(1, steps + 1):
+            t = k / steps
+            u = 1 - t
+            out.append((u**3 * x0 + 3 * u * u * t * (x0 + c1) + 3 * u * t * t * (x1 - c2) + t**3 * x1,
+                        u**3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t**3 * y1))
+    return out
+
+
+def midpoint(points, skew: float = 0.0) -> tuple[float, float]:
+    """The point halfway along a route as drawn (by length)."""
+    pts = curve_points(points, skew)
+    lengths = [((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in zip(pts, pts[1:])]
+    half = sum(lengths) / 2
+    for (a, b), length in zip(zip(pts, pts[1:]), lengths):
+        if half <= length and length:
+            f = half / length
+            return a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
+        half -= length
+    return pts[-1]
+
+
+SKEWS: tuple[float, ...] = (0.0, 0.4, -0.4, 0.7, -0.7, 0.2, -0.2)
+MIN_MID_GAP = 14.0
+
+
+def _skews(routes: dict[str, tuple]) -> dict[str, float]:
+    """A lean for each route such that no two drawn midpoints are closer than ``MIN_MID_GAP``."""
+    placed: list[tuple[float, float]] = []
+    out = {}
+    for eid, pts in routes.items():
+        for skew in SKEWS:
+            m = midpoint(pts, skew)
+            if all((m[0] - p[0]) ** 2 + (m[1] - p[1]) ** 2 >= MIN_MID_GAP**2 for p in placed):
+                break
+        out[eid] = skew
+        placed.append(m)
+    return out
+
+
 def place_view(view: View) -> Layout:
     """Boxes and routes for every node and link of ``view`` (pure; same view, same layout)."""
     used = sorted({n.layer for n in view.nodes})
@@ -228,7 +278,7 @@ def place_view(view: View) -> Layout:
     note_at = tuple((line, MARGIN, bottom + 30 + i * 18) for i, line in enumerate(note))
     return Layout(width, int(bottom + 80 + 18 * len(note)), boxes, routes,
                   {e.id: FLOW_UNIT * max(1, e.n) for e in view.edges} if view.flow else {},
-                  tuple(captions), titles, note_at)
+                  tuple(captions), titles, note_at, _skews(routes))
 
 
 def layout(model: LogicModel) -> Layout:

@@ -50,27 +50,28 @@ STYLE = (f"text{{font-family:{FONT};fill:#1A1A1A}} .label{{font-size:{LABEL_PX}p
          ".note{font-size:14px;fill:#3A3A3A}")
 
 
-def route_path(points, end_gap: float = 0.0) -> str:
-    """An SVG path through ``points``: curves with horizontal tangents between columns,
-    straight runs through dummy slots; the last ``end_gap`` px are left for the arrow head."""
+def route_path(points, end_gap: float = 0.0, skew: float = 0.0) -> str:
+    """An SVG path through ``points``: curves with horizontal tangents between columns (leaning
+    by ``skew``, see :func:`~logicmap.report.layout.curve_points`), straight runs through dummy
+    slots; the last ``end_gap`` px are left for the arrow head."""
     (x0, y0), out = points[0], [f"M{num(points[0][0])},{num(points[0][1])}"]
     for i, (x1, y1) in enumerate(points[1:], 1):
         if i == len(points) - 1:
             x1 -= end_gap
-        if y1 == y0 and i % 2 == 0:
+        if i % 2 == 0:
             out.append(f"L{num(x1)},{num(y1)}")
         else:
-            dx = (x1 - x0) / 2
-            out.append(f"C{num(x0 + dx)},{num(y0)} {num(x1 - dx)},{num(y1)} {num(x1)},{num(y1)}")
+            c1, c2 = (x1 - x0) / 2 * (1 + skew), (x1 - x0) / 2 * (1 - skew)
+            out.append(f"C{num(x0 + c1)},{num(y0)} {num(x1 - c2)},{num(y1)} {num(x1)},{num(y1)}")
         x0, y0 = x1, y1
     return " ".join(out)
 
 
-def ribbon_path(points, thickness: float) -> str:
+def ribbon_path(points, thickness: float, skew: float = 0.0) -> str:
     """A closed band of ``thickness`` along ``points`` (a Sankey-like flow)."""
     half = thickness / 2
-    top = route_path([(x, y - half) for x, y in points])
-    back = route_path([(x, y + half) for x, y in reversed(points)])
+    top = route_path([(x, y - half) for x, y in points], skew=skew)
+    back = route_path([(x, y + half) for x, y in reversed(points)], skew=-skew)
     return top + " L" + back[1:] + " Z"
 
 
@@ -83,19 +84,19 @@ def _edge_title(model: LogicModel, e: VEdge, labels: dict[str, str]) -> str:
 
 
 def _edge(e: VEdge, route, lay: Layout, flow: bool, title: str, hit: bool) -> str:
-    colour = edge_colour(e.direction, e.n)
+    colour, skew = edge_colour(e.direction, e.n), (lay.skew or {}).get(e.id, 0.0)
     head = (f'<g class="edge" data-id={attr(e.id)} data-source={attr(e.source)} data-target={attr(e.target)} '
             f'data-basis={attr(e.basis)} data-grade={attr(e.grade)} data-n="{e.n}">')
-    hit_path = (f'<path class="hit" d="{route_path(route)}" fill="none" stroke="#000" stroke-opacity="0" '
+    hit_path = (f'<path class="hit" d="{route_path(route, 0.0, skew)}" fill="none" stroke="#000" stroke-opacity="0" '
                 f'stroke-width="{num(max(16.0, lay.thickness.get(e.id, 0)))}"/>') if hit else ""
     if flow:
-        line = (f'<path class="line" d="{ribbon_path(route, lay.thickness[e.id])}" fill="{colour}" fill-opacity="0.45" '
+        line = (f'<path class="line" d="{ribbon_path(route, lay.thickness[e.id], skew)}" fill="{colour}" fill-opacity="0.45" '
                 f'stroke="{colour}" stroke-width="0.8"/>')
     else:
         dash = BASIS_DASH.get(e.basis, "")
         dash = f' stroke-dasharray="{dash}" stroke-linecap="round"' if dash else ""
         marker = "hyp" if not e.n else e.direction
-        line = (f'<path class="line" d="{route_path(route, ARROW)}" fill="none" stroke="{colour}" '
+        line = (f'<path class="line" d="{route_path(route, ARROW, skew)}" fill="none" stroke="{colour}" '
                 f'stroke-width="{num(edge_width(e.n))}" stroke-opacity="{OPACITY.get(e.grade, "0.8")}"{dash} '
                 f'marker-end="url(#arrow-{marker})"/>')
     return f"{head}<title>{text(title)}</title>{line}{hit_path}</g>"
@@ -190,6 +191,7 @@ def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = 
     if size is not None and size not in SIZES_MM:
         raise ValueError(f"size must be one of {', '.join(SIZES_MM)} or None, not {size!r}")
     view = view or summary_view(model)
+    heading = title if view.key == "summary" else f"{title}: {view.title}"
     lay = place_view(view)
     warn = [line for p in model.problems for line in wrap_px(p, lay.width - 2 * MARGIN, 14)]
     shift = len(warn) * 18
@@ -207,7 +209,7 @@ def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = 
            'aria-labelledby="lm-title lm-desc">',
            f'<title id="lm-title">{text(title)}</title>', f'<desc id="lm-desc">{text(desc.strip())}</desc>',
            svg_defs(), f'<rect x="0" y="0" width="{lay.width}" height="{height}" fill="#FFFFFF"/>',
-           f'<text x="{MARGIN}" y="32" class="col">{text(title)}</text>']
+           f'<text x="{MARGIN}" y="32" class="col">{text(heading)}</text>']
     out += [f'<text x="{MARGIN}" y="{56 + i * 18}" class="warn">{text(line)}</text>' for i, line in enumerate(warn)]
     out += [f'<g transform="translate(0,{shift})">', *view_elements(model, view, lay), "</g>", *legend_el, "</svg>"]
     return "\n".join(out) + "\n"

@@ -104,7 +104,7 @@ def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma, meth
                     "</h2><ul>" + "".join(f"<li>{text(p)}</li>" for p in problems) + "</ul></section>")
     body.append('<section aria-labelledby="lm-h"><h2 id="lm-h">Logic model</h2>'
                 f'<figure>{_inline_svg(svgs["logic_model"])}<figcaption>Edge width: number of studies; colour: direction; '
-                'dashed: hypothesis. <a href="logic-model.html">Open the interactive model</a> to see the studies and '
+                'solid: explicit link; dashed: chain; dotted grey: hypothesis. <a href="logic-model.html">Open the interactive model</a> to see the studies and '
                 "quotes behind each link.</figcaption></figure></section>")
     body.append('<section aria-labelledby="narr-h"><h2 id="narr-h">Findings by intervention typology</h2>'
                 + _narrative_html(model) + "</section>")
