@@ -146,7 +146,7 @@ def test_screenshots_of_every_view(page):
     ARTIFACTS.mkdir(exist_ok=True)
     keys = page.evaluate("[...document.querySelectorAll('#graph .view')].map(d => d.dataset.key)")
     for key in keys:
-        page.evaluate("(k) => window.logicmapView.show(k)", key)
+        page.evaluate("(k) => { window.logicmapView.show(k); window.scrollTo(0, 0); }", key)
         if key == "summary":
             page.evaluate("window.logicmapView.openEdge('T02->M1', null)")
         shot = ARTIFACTS / f"logic-model-{key.replace(':', '-')}.png"

@@ -111,3 +111,17 @@ def test_layout_routes_avoid_boxes_and_labels_fit():
         close = [(a, b) for i, a in enumerate(mids) for b in mids[i + 1:] if math.dist(a, b) < MIN_MID_GAP]
         assert len(close) <= len(mids) // 50, close  # drawn midpoints apart, so a click there is unambiguous
 
+
+
+def test_page_data_carries_moderators_and_basis():
+    from logicmap.report.interactive import model_data
+
+    model = demo_model()
+    src, dst, data = next((a, b, d) for a, b, d in model.edges()
+                          if model.graph.nodes[a]["kind"] == "mechanism" and model.graph.nodes[b]["kind"] == "process")
+    data.update(basis="chain", moderators=({"code": "DE1", "direction": "weakens", "quote": "in areas of high unemployment"},))
+    page = model_data(model)
+    edge = page["edges"][f"{src}->{dst}"]
+    assert edge["moderators"] == [{"code": "DE1", "direction": "weakens", "quote": "in areas of high unemployment"}]
+    summary = page["views"][0]
+    assert summary["key"] == "summary" and summary["edges"][f"{src}->{dst}"]["basis"] == "chain"

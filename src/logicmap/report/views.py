@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -221,9 +222,11 @@ def pathway_view(model: LogicModel, focus: str) -> View:
                               e.moderators))
     reach = _reach(kept, focus, forward)
     edges = tuple(e for e in kept if e.source in reach and e.target in reach)
-    nodes = tuple(_node(model, c) for c in model.nodes() if c in reach and model.graph.nodes[c]["kind"] in LAYERS)
+    nodes = tuple(dataclasses.replace(_node(model, c), n=len(own & {s.study_id for s in model.graph.nodes[c]["studies"]}))
+                  for c in model.nodes() if c in reach and model.graph.nodes[c]["kind"] in LAYERS)
     word = "from" if forward else "to"
-    note = "" if edges else f"No study of {focus} reports a chain through the layers yet."
+    note = (f"Counts and band widths are studies of {focus} only." if edges
+            else f"No study of {focus} reports a chain through the layers yet.")
     return View(f"pathway:{focus}", f"Pathway {word} {focus} {d['label']}", nodes, edges, flow=True, note=note)
 
 

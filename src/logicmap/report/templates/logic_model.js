@@ -25,6 +25,7 @@
   function svg() { return viewDiv().querySelector("svg"); }
   function edgeEl(id) { return svg().querySelector('g.edge[data-id="' + CSS.escape(id) + '"]'); }
   function label(id) { var n = current.nodes[id]; return id.indexOf("domain:") === 0 ? n.label : id + " " + n.label; }
+  function short(id) { return id.indexOf("domain:") === 0 ? current.nodes[id].label : id; }
 
   /* ---- zoom: fit the width, never below 11 px text ---- */
   function minZoom() { return 11.05 / data.minFont; }  /* a hair above 11 px: widths are rounded */
@@ -34,7 +35,7 @@
     s.setAttribute("width", String(current.width * zoom));
     s.setAttribute("height", String(current.height * zoom));
   }
-  function fit() { applyZoom(Math.min(1.4, (graph.clientWidth - 4) / current.width)); }
+  function fit() { applyZoom(Math.min(1, (graph.clientWidth - 4) / current.width)); }
   document.getElementById("z-fit").addEventListener("click", fit);
   document.getElementById("z-in").addEventListener("click", function () { applyZoom(zoom * 1.25); });
   document.getElementById("z-out").addEventListener("click", function () { applyZoom(zoom / 1.25); });
@@ -60,7 +61,8 @@
   function studyItem(sid, direction, basis, quoteIds) {
     var s = studies[sid], meta = [s.d || "design not reported"];
     if (s.co) meta.push(s.co);
-    if (basis) meta.push(basis === "explicit" ? "link stated explicitly" : (data.basisLabels[basis] || basis));
+    if (basis) meta.push(basis === "explicit" ? "link stated explicitly" :
+      basis === "co-occurrence" || basis === "chain" ? "both ends reported in the study" : (data.basisLabels[basis] || basis));
     var li = el("li", {}, [el("strong", { text: s.c }), " ", el("span", { text: s.t }),
       el("div", { "class": "meta" }, [meta.join(" · ") + " · direction: ", dirSpan(direction || "not_measured")])]);
     (quoteIds || []).forEach(function (qi) {
@@ -137,7 +139,7 @@
       var e = current.edges[eid];
       if (e.source !== id && e.target !== id) return;
       edgeEl(eid).classList.add("near");
-      var b = el("button", { type: "button", text: eid + " (" + plural(e.n, "study", "studies") + ")" });
+      var b = el("button", { type: "button", text: short(e.source) + " → " + short(e.target) + " (" + plural(e.n, "study", "studies") + ")" });
       b.addEventListener("click", function () { openEdge(eid, b); });
       ul.appendChild(el("li", {}, [b]));
     });
@@ -184,7 +186,7 @@
       var text = id + ": " + current.nodes[e.source].label + " → " + current.nodes[e.target].label + ", " +
         (e.n ? plural(e.n, "study", "studies") + ", " + (data.directionLabels[e.direction] || e.direction) + ", " + e.grade
           : "hypothesis");
-      var b = el("button", { type: "button", id: "btn-e-" + id, "aria-label": text, title: text }, [id + " (" + (e.n ? e.n : "hyp.") + ")"]);
+      var b = el("button", { type: "button", id: "btn-e-" + id, "aria-label": text, title: text }, [short(e.source) + " → " + short(e.target) + " (" + (e.n ? e.n : "hyp.") + ")"]);
       b.addEventListener("click", function () { openEdge(id, b); });
       edgeList.appendChild(el("li", {}, [b]));
     });
@@ -205,6 +207,7 @@
     current = views[key];
     fView.value = key;
     graph.querySelectorAll(".view").forEach(function (d) { d.hidden = d.getAttribute("data-key") !== key; });
+    graph.scrollTop = 0; graph.scrollLeft = 0;
     buildLists(); fit(); applyStrength(); intro();
   }
   fView.addEventListener("change", function () { showView(fView.value); });
