@@ -71,6 +71,7 @@ def test_exports_parse(report):
     cyjs = json.loads(paths["cyjs"].read_text(encoding="utf-8"))
     assert len(cyjs["elements"]["edges"]) == len(summary_view(model).edges)  # the default view
     assert all("position" in n for n in cyjs["elements"]["nodes"])
+    assert {e["data"]["basis"] for e in cyjs["elements"]["edges"]} <= {"explicit", "chain", "hypothesis"}
     rows = list(csv.DictReader(io.StringIO(paths["evidence_csv"].read_text(encoding="utf-8"))))
     assert len(rows) == sum(d["n_studies"] for *_, d in model.edges())
     row = next(r for r in rows if r["source"] == "T02" and r["target"] == "OF3" and r["study_id"] == "p1-002")

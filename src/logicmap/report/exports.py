@@ -63,9 +63,9 @@ def to_cytoscape_json(model: LogicModel) -> dict:
                                "studies": [s.study_id for s in d["studies"]]},
                       "position": {"x": round(box.cx, 1), "y": round(box.cy, 1)}})
     edges = []
-    for src, dst, d in ((e.source, e.target, model.graph.edges[e.source, e.target]) for e in view.edges):
-        edges.append({"data": {
-            "id": f"{src}->{dst}", "source": src, "target": dst, "interaction": d["basis"], "basis": d["basis"],
+    for src, dst, basis, d in ((e.source, e.target, e.basis, model.graph.edges[e.source, e.target]) for e in view.edges):
+        edges.append({"data": {  # basis as the view draws it (adjacent-layer co-occurrence is a chain)
+            "id": f"{src}->{dst}", "source": src, "target": dst, "interaction": basis, "basis": basis,
             "hypothesised": d["hypothesised"], "n_studies": d["n_studies"], "n_randomised": d["n_randomised"],
             "votes": d["votes"], "direction": d["direction"], "p_value": d["p_value"], "grade": d["grade"],
             "note": d["note"], "acts_on": list(d["acts_on"]),
