@@ -36,7 +36,8 @@ LABEL_PX = 14
 SMALL_PX = 13
 LINE_H = 17
 CAPTION_H = 26
-DUMMY_H = 10
+DUMMY_H = 6
+DUMMY_GAP = 3  # between two dummy slots: long links run as a bundle
 FLOW_UNIT = 7.0
 
 
@@ -128,13 +129,14 @@ def _stack(order: list[str], heights: dict[str, float], groups: dict[str, str], 
     Packed tops are ``offset + z`` with ``z`` non-decreasing; the best ``z`` is an isotonic fit.
     """
     offsets, y, last_group = [], 0.0, None
-    for item in order:
+    for i, item in enumerate(order):
         g = groups.get(item, "")
         if g and g != last_group:
             y += CAPTION_H + (V_GAP if last_group else 0)
             last_group = g
         offsets.append(y)
-        y += heights[item] + V_GAP
+        bundled = item.startswith("~") and i + 1 < len(order) and order[i + 1].startswith("~")
+        y += heights[item] + (DUMMY_GAP if bundled else V_GAP)
     wanted = [want[x] - heights[x] / 2 - off if x in want else None for x, off in zip(order, offsets)]
     known = [w for w in wanted if w is not None]
     fill = sum(known) / len(known) if known else 0.0
@@ -225,21 +227,26 @@ def midpoint(points, skew: float = 0.0) -> tuple[float, float]:
     return pts[-1]
 
 
-SKEWS: tuple[float, ...] = (0.0, 0.4, -0.4, 0.7, -0.7, 0.2, -0.2)
+SKEWS: tuple[float, ...] = (0.0, 0.4, -0.4, 0.7, -0.7, 0.2, -0.2, 0.9, -0.9)
 MIN_MID_GAP = 14.0
 
 
 def _skews(routes: dict[str, tuple]) -> dict[str, float]:
-    """A lean for each route such that no two drawn midpoints are closer than ``MIN_MID_GAP``."""
+    """A lean for each route, so that drawn midpoints keep ``MIN_MID_GAP`` apart where they can
+    (else as far apart as the leans allow)."""
     placed: list[tuple[float, float]] = []
     out = {}
     for eid, pts in routes.items():
+        best, best_gap = (0.0, midpoint(pts)), -1.0
         for skew in SKEWS:
             m = midpoint(pts, skew)
-            if all((m[0] - p[0]) ** 2 + (m[1] - p[1]) ** 2 >= MIN_MID_GAP**2 for p in placed):
+            gap = min((((m[0] - p[0]) ** 2 + (m[1] - p[1]) ** 2) ** 0.5 for p in placed), default=MIN_MID_GAP)
+            if gap > best_gap:
+                best, best_gap = (skew, m), gap
+            if gap >= MIN_MID_GAP:
                 break
-        out[eid] = skew
-        placed.append(m)
+        out[eid] = best[0]
+        placed.append(best[1])
     return out
 
 
