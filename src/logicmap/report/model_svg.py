@@ -44,10 +44,10 @@ SIZES_MM: dict[str, float] = {"a4": 297.0, "poster": 1189.0}
 #: Stroke opacity by grade: weak links recede, strong ones stand out.
 OPACITY: dict[str, str] = {"strong": "0.95", "moderate": "0.85", "limited": "0.7", "hypothesised": "0.9"}
 ARROW = 8
-STYLE = (f"text{{font-family:{FONT};fill:#1A1A1A}} .label{{font-size:{LABEL_PX}px}} .count{{font-size:13px;fill:#3A3A3A}} "
-         ".col{font-size:17px;font-weight:bold} .group{font-size:14px;font-weight:bold;fill:#3A3A3A} "
-         ".legend{font-size:13px} .legend-title{font-size:13px;font-weight:bold} .warn{font-size:14px;fill:#A03000} "
-         ".note{font-size:14px;fill:#3A3A3A}")
+STYLE = (f"text{{font-family:{FONT};fill:#1A1A1A}} .lm-label{{font-size:{LABEL_PX}px}} .lm-count{{font-size:13px;fill:#3A3A3A}} "
+         ".lm-col{font-size:17px;font-weight:bold} .lm-group{font-size:14px;font-weight:bold;fill:#3A3A3A} "
+         ".lm-legend{font-size:13px} .lm-legend-title{font-size:13px;font-weight:bold} .lm-warn{font-size:14px;fill:#A03000} "
+         ".lm-note{font-size:14px;fill:#3A3A3A}")
 
 
 def route_path(points, end_gap: float = 0.0, skew: float = 0.0) -> str:
@@ -110,12 +110,12 @@ def _node(node_id: str, kind: str, n: int, box: Box) -> list[str]:
     for i, line in enumerate(box.lines):
         y = num(box.y + 2 + (i + 1) * LINE_H)
         if i == 0 and bold and line.startswith(bold):
-            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="label"><tspan font-weight="bold">{text(bold)}'
+            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="lm-label"><tspan font-weight="bold">{text(bold)}'
                        f'</tspan>{text(line[len(bold):])}</text>')
         else:
-            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="label">{text(line)}</text>')
+            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="lm-label">{text(line)}</text>')
     count = f"{n} stud{'y' if n == 1 else 'ies'}"
-    out.append(f'<text x="{num(box.x + 8)}" y="{num(box.y + 2 + (len(box.lines) + 1) * LINE_H)}" class="count">'
+    out.append(f'<text x="{num(box.x + 8)}" y="{num(box.y + 2 + (len(box.lines) + 1) * LINE_H)}" class="lm-count">'
                f"{count}</text></g>")
     return out
 
@@ -123,9 +123,9 @@ def _node(node_id: str, kind: str, n: int, box: Box) -> list[str]:
 def view_elements(model: LogicModel, view: View, lay: Layout | None = None, *, hit: bool = False) -> list[str]:
     """The drawing of ``view``: column titles, captions, links (hit paths when ``hit``), boxes."""
     lay = lay or place_view(view)
-    out = [f'<text x="{num(x)}" y="{TOP - 40}" class="col">{text(t)}</text>' for t, x in lay.columns]
-    out += [f'<text x="{num(x)}" y="{num(y)}" class="group">{text(t)}</text>' for t, x, y in lay.captions]
-    out += [f'<text x="{num(x)}" y="{num(y)}" class="note">{text(line)}</text>' for line, x, y in lay.note]
+    out = [f'<text x="{num(x)}" y="{TOP - 40}" class="lm-col">{text(t)}</text>' for t, x in lay.columns]
+    out += [f'<text x="{num(x)}" y="{num(y)}" class="lm-group">{text(t)}</text>' for t, x, y in lay.captions]
+    out += [f'<text x="{num(x)}" y="{num(y)}" class="lm-note">{text(line)}</text>' for line, x, y in lay.note]
     labels = {n.id: n.label for n in view.nodes}
     out.append('<g class="edges">')
     # hypotheses first, then thin before thick, so strong links stay on top
@@ -154,7 +154,7 @@ def _legend_items() -> list[tuple[str, str]]:
 
 def legend(width: float, y: float) -> tuple[list[str], float]:
     """The legend in rows that fit ``width``, starting at ``y``; returns the elements and its height."""
-    out, x, row = ['<g class="legend">', f'<text x="{MARGIN}" y="{num(y + 4)}" class="legend-title">Links:</text>'], \
+    out, x, row = ['<g class="lm-legend">', f'<text x="{MARGIN}" y="{num(y + 4)}" class="lm-legend-title">Links:</text>'], \
         MARGIN + 52.0, 0
     for swatch, label in _legend_items():
         need = 38 + text_width(label, 13) + 22
@@ -162,7 +162,7 @@ def legend(width: float, y: float) -> tuple[list[str], float]:
             x, row = MARGIN + 52.0, row + 1
         yy = y + row * 24
         out.append(f'<g transform="translate({num(x)},{num(yy)})">{swatch}'
-                   f'<text x="36" y="4" class="legend">{text(label)}</text></g>')
+                   f'<text x="36" y="4" class="lm-legend">{text(label)}</text></g>')
         x += need
     out.append("</g>")
     return out, (row + 1) * 24
@@ -209,7 +209,7 @@ def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = 
            'aria-labelledby="lm-title lm-desc">',
            f'<title id="lm-title">{text(title)}</title>', f'<desc id="lm-desc">{text(desc.strip())}</desc>',
            svg_defs(), f'<rect x="0" y="0" width="{lay.width}" height="{height}" fill="#FFFFFF"/>',
-           f'<text x="{MARGIN}" y="32" class="col">{text(heading)}</text>']
-    out += [f'<text x="{MARGIN}" y="{56 + i * 18}" class="warn">{text(line)}</text>' for i, line in enumerate(warn)]
+           f'<text x="{MARGIN}" y="32" class="lm-col">{text(heading)}</text>']
+    out += [f'<text x="{MARGIN}" y="{56 + i * 18}" class="lm-warn">{text(line)}</text>' for i, line in enumerate(warn)]
     out += [f'<g transform="translate(0,{shift})">', *view_elements(model, view, lay), "</g>", *legend_el, "</svg>"]
     return "\n".join(out) + "\n"
