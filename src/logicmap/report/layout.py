@@ -101,13 +101,15 @@ def _segments(view: View, col: dict[str, int]) -> tuple[list[list[str]], list[tu
 
 
 def _flows(view: View) -> dict[str, float]:
+    """Per box in a flow view, the thicker of its incoming and outgoing bands (px)."""
     if not view.flow:
         return {}
-    out: dict[str, float] = {}
+    ins: dict[str, float] = {}
+    outs: dict[str, float] = {}
     for e in view.edges:
-        for end in (e.source, e.target):
-            out[end] = out.get(end, 0.0) + FLOW_UNIT * max(1, e.n)
-    return out
+        outs[e.source] = outs.get(e.source, 0.0) + FLOW_UNIT * max(1, e.n)
+        ins[e.target] = ins.get(e.target, 0.0) + FLOW_UNIT * max(1, e.n)
+    return {n: max(ins.get(n, 0.0), outs.get(n, 0.0)) for n in {*ins, *outs}}
 
 
 def _isotonic(values: list[float]) -> list[float]:
@@ -170,8 +172,8 @@ def _place(layers, segs, heights, groups) -> dict[str, float]:
     return tops
 
 
-def _ports(view: View, segs, boxes_y, heights, flows) -> dict[tuple[str, str], float]:
-    """y where each segment leaves (key (edge, 'out')) or enters (key (edge, 'in')) its end."""
+def _ports(view: View, segs, boxes_y, heights) -> dict[tuple[str, str, str], float]:
+    """y where each segment leaves (key ``(edge, "out", slot)``) or enters (``(edge, "in", slot)``) a slot."""
     outs: dict[str, list[tuple[float, str]]] = {}
     ins: dict[str, list[tuple[float, str]]] = {}
     for eid, u, v in segs:
@@ -265,7 +267,7 @@ def place_view(view: View) -> Layout:
     tops = _place(layers, segs, heights, groups)
     xs = [MARGIN + i * (NODE_W + COL_GAP) for i in range(len(layers))]
     boxes = {n.id: Box(xs[col[n.id]], tops[n.id], NODE_W, heights[n.id], lines[n.id]) for n in view.nodes}
-    ports = _ports(view, segs, tops, heights, flows)
+    ports = _ports(view, segs, tops, heights)
     routes = {}
     for e in view.edges:
         pts = [(boxes[e.source].x + NODE_W, ports[(e.id, "out", e.source)])]
