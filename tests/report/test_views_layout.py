@@ -76,6 +76,10 @@ def test_basis_and_moderators_are_read_when_present():
     data.update(basis="explicit", moderators=({"code": "DS1", "direction": "weakens"},))
     edge = next(e for e in summary_view(model).edges if e.id == f"{src}->{dst}")
     assert edge.basis == "explicit" and edge.moderators == ({"code": "DS1", "direction": "weakens"},)
+    model.graph.add_edge("OE1", "P5", **dict(data))  # a coded link against the layer order
+    view = summary_view(model)
+    assert "OE1->P5" not in {e.id for e in view.edges} and view.note.startswith("1 link within a layer")
+    assert place_view(view).routes  # the explicit long link T -> O is routed through dummy slots
 
 
 def test_aggregated_views_and_pathways():

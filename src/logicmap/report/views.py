@@ -85,7 +85,7 @@ def link_basis(model: LogicModel, src: str, dst: str, data: dict, cooccurrence: 
     """The basis a view draws a model edge with, or None when the edge is not a link of the views."""
     kinds = model.graph.nodes
     a, b = kinds[src]["kind"], kinds[dst]["kind"]
-    if a not in LAYERS or b not in LAYERS:
+    if a not in LAYERS or b not in LAYERS or LAYERS.index(b) <= LAYERS.index(a):
         return None
     if not data.get("n_studies"):
         return "hypothesis"
@@ -119,11 +119,19 @@ def _links(model: LogicModel, cooccurrence: bool = False) -> list[VEdge]:
 
 
 def summary_view(model: LogicModel, cooccurrence: bool = False) -> View:
-    """The default view: every code of the four layers and the links between them."""
+    """The default view: every code of the four layers and the links between them.
+
+    A link within one layer or against the layer order (e.g. outcome -> process) is not drawn;
+    the view's note counts such links (they stay in the evidence table and the exports).
+    """
     nodes = tuple(_node(model, c) for c in model.nodes() if model.graph.nodes[c]["kind"] in LAYERS)
     key, title = ("summary-cooccurrence", "Summary with co-occurrence (not pathways)") if cooccurrence \
         else ("summary", "Summary")
-    return View(key, title, nodes, tuple(_links(model, cooccurrence)))
+    layer = {n.id: n.layer for n in nodes}
+    against = sum(1 for a, b, _ in model.edges() if a in layer and b in layer and layer[b] <= layer[a])
+    note = (f"{against} link{'' if against == 1 else 's'} within a layer or against the layer order "
+            f"{'is' if against == 1 else 'are'} not drawn (see the evidence table).") if against else ""
+    return View(key, title, nodes, tuple(_links(model, cooccurrence)), note=note)
 
 
 def _merge(model: LogicModel, eid: str, src: str, dst: str, parts: list[VEdge], studies: Iterable[str]) -> VEdge:
