@@ -97,8 +97,8 @@ def link_basis(model: LogicModel, src: str, dst: str, data: dict, cooccurrence: 
     return "co-occurrence" if cooccurrence else None
 
 
-def _edge(model: LogicModel, src: str, dst: str, data: dict, basis: str, studies=None) -> VEdge:
-    ids = tuple(s.study_id for s in data["studies"]) if studies is None else tuple(studies)
+def _edge(src: str, dst: str, data: dict, basis: str) -> VEdge:
+    ids = tuple(s.study_id for s in data["studies"])
     return VEdge(f"{src}->{dst}", src, dst, basis, data["direction"], data["grade"], (f"{src}->{dst}",), ids,
                  tuple(data.get("moderators") or ()))
 
@@ -114,7 +114,7 @@ def _links(model: LogicModel, cooccurrence: bool = False) -> list[VEdge]:
     for src, dst, d in model.edges():
         basis = link_basis(model, src, dst, d, cooccurrence)
         if basis:
-            out.append(_edge(model, src, dst, d, basis))
+            out.append(_edge(src, dst, d, basis))
     return out
 
 
@@ -180,14 +180,14 @@ def mechanism_domains_view(model: LogicModel) -> View:
     base = summary_view(model)
     domains = _domain_nodes(model, 3)
     kind = {c: model.graph.nodes[c]["kind"] for c in model.nodes()}
-    by_target: dict[str, list[VEdge]] = {}
+    by_source: dict[str, list[VEdge]] = {}
     for e in base.edges:
-        by_target.setdefault(e.source, []).append(e)
+        by_source.setdefault(e.source, []).append(e)
     groups: dict[tuple[str, str], tuple[list[VEdge], list[str]]] = {}
     for first in base.edges:
         if kind[first.source] != "mechanism" or kind[first.target] != "process":
             continue
-        for second in by_target.get(first.target, []):
+        for second in by_source.get(first.target, []):
             if kind[second.target] != "outcome" or model.graph.nodes[second.target]["group"] not in domains:
                 continue
             key = (first.source, domains[model.graph.nodes[second.target]["group"]].id)
