@@ -1,8 +1,9 @@
 """The interactive logic model in headless Chromium (opt-in: needs playwright + /usr/bin/chromium).
 
-Opens logic-model.html from a file:// URL (offline), checks there are no console errors,
-clicks an edge on the canvas and via the keyboard list, applies a filter, and saves a
-screenshot to test-artifacts/logic-model.png.
+Opens logic-model.html from a file:// URL (offline) at 1440 x 900, checks there are no console
+errors, clicks every link of the default view at its drawn midpoint and reads that link's
+panel, measures the text at the fitted zoom (with the panel open), uses the strength control
+and the keyboard list, and saves a screenshot of every view to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -24,6 +25,24 @@ pytestmark = pytest.mark.skipif(
            "(pip install playwright; apt-get install chromium; never 'playwright install')",
 )
 
+# The smallest rendered font size (px) of the visible view's SVG text, at the current zoom.
+SMALLEST_TEXT = """() => {
+    const div = [...document.querySelectorAll('#graph .view')].find(d => !d.hidden);
+    const svg = div.querySelector('svg'), scale = svg.getScreenCTM().a;
+    return Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""
+# Where to click for one link: scroll its drawn midpoint into the graph, return page coordinates.
+MIDPOINT = """(id) => {
+    const v = window.logicmapView, graph = document.getElementById('graph');
+    const g = [...document.querySelectorAll('#graph .view')].find(d => !d.hidden)
+        .querySelector(`g.edge[data-id="${CSS.escape(id)}"]`);
+    let m = v.midpoint(g), r = graph.getBoundingClientRect();
+    graph.scrollTop += m.y - (r.top + r.height / 2);
+    graph.scrollLeft += m.x - (r.left + r.width / 2);
+    m = v.midpoint(g);
+    return {x: m.x, y: m.y};
+}"""
+
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
@@ -35,7 +54,7 @@ def page(tmp_path_factory):
     path.write_text(logic_model_html(demo_model()), encoding="utf-8")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        pg = browser.new_page(viewport={"width": 1500, "height": 950})
+        pg = browser.new_page(viewport={"width": 1440, "height": 900})
         messages: list[tuple[str, str]] = []
         requests: list[str] = []
         pg.on("console", lambda m: messages.append((m.type, m.text)))
@@ -48,52 +67,89 @@ def page(tmp_path_factory):
         browser.close()
 
 
-def test_loads_offline_without_console_errors(page):
+def _edges(page) -> dict:
+    return page.evaluate("window.logicmapView.current().edges")
+
+
+def _label(page, node_id: str) -> str:
+    n = page.evaluate("(id) => window.logicmapView.current().nodes[id]", node_id)
+    return n["label"] if node_id.startswith("domain:") else f"{node_id} {n['label']}"
+
+
+def test_loads_offline_summary_first(page):
     assert not [m for m in page.messages if m[0] in ("error", "pageerror")], page.messages
     assert all(url.startswith(("file:", "data:", "about:")) for url in page.requests), page.requests
-    assert page.evaluate("window.logicmapView.cy.edges().length") > 100
+    assert page.evaluate("window.logicmapView.current().key") == "summary"
+    assert page.input_value("#f-view") == "summary"
+    assert len(_edges(page)) > 20
 
 
-def test_click_edge_lists_its_studies(page):
-    # the canvas click: the midpoint of T02 -> OF3, in page coordinates
-    point = page.evaluate("""() => {
-        const cy = window.logicmapView.cy, e = cy.getElementById('T02->OF3');
-        const box = cy.container().getBoundingClientRect(), m = e.renderedMidpoint();
-        return {x: box.left + m.x, y: box.top + m.y};
+def test_click_every_edge_at_its_drawn_midpoint(page):
+    page.evaluate("window.logicmapView.show('summary')")
+    wrong = []
+    for eid, e in _edges(page).items():
+        point = page.evaluate(MIDPOINT, eid)
+        page.mouse.click(point["x"], point["y"])
+        expected = f"{_label(page, e['source'])} → {_label(page, e['target'])}"
+        got = page.inner_text("#panel-title")
+        if got != expected:
+            wrong.append((eid, got))
+    assert not wrong, wrong
+    # the panel lists the studies behind the link, with their quoted sentences
+    page.evaluate("window.logicmapView.openEdge('T02->M1', null)")
+    assert page.locator("#panel ol.studies > li").count() == _edges(page)["T02->M1"]["n"]
+
+
+def test_text_never_under_11px_at_the_fitted_zoom(page):
+    for key in page.evaluate("[...document.querySelectorAll('#graph .view')].map(d => d.dataset.key)"):
+        page.evaluate("(k) => window.logicmapView.show(k)", key)
+        assert page.evaluate(SMALLEST_TEXT) >= 11, key
+    page.evaluate("window.logicmapView.show('summary')")
+    zoom = page.evaluate("window.logicmapView.zoom()")
+    page.evaluate("window.logicmapView.openNode('OE1', null)")
+    assert page.evaluate("window.logicmapView.zoom()") == zoom  # the panel does not shrink the graph
+    assert page.evaluate(SMALLEST_TEXT) >= 11
+    page.click("#z-out")
+    page.click("#z-out")
+    assert page.evaluate(SMALLEST_TEXT) >= 11  # zooming out stops at 11 px
+    page.click("#z-fit")
+    # every label line stays inside its box
+    overflow = page.evaluate("""() => {
+        const svg = [...document.querySelectorAll('#graph .view')].find(d => !d.hidden).querySelector('svg');
+        return [...svg.querySelectorAll('g.node')].filter(g => {
+            const box = g.querySelector('rect').getBoundingClientRect();
+            return [...g.querySelectorAll('text')].some(t => t.getBoundingClientRect().right > box.right + 0.5);
+        }).map(g => g.dataset.id);
     }""")
-    page.mouse.click(point["x"], point["y"])
-    page.wait_for_selector("#panel:not([hidden])", timeout=5000)
-    title = page.inner_text("#panel-title")
-    assert "→" in title
-    assert page.locator("#panel ol.studies > li").count() >= 1
-    page.keyboard.press("Escape")
-    assert page.locator("#panel").is_hidden()
-    # the keyboard path: focus the list button, Enter opens the panel with the quoted studies
-    page.focus("#btn-e-T02-\\>OF3")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#panel:not([hidden])", timeout=5000)
-    assert page.inner_text("#panel-title").startswith("T02 Illness self-management")
-    body = page.inner_text("#panel-body")
-    assert "Färdig et al. 2011" in body and "IMR program participants demonstrated" in body
-    page.keyboard.press("Escape")
-    assert page.locator("#panel").is_hidden()
-    assert page.evaluate("document.activeElement.id") == "btn-e-T02->OF3"  # focus returns to the trigger
+    assert not overflow
 
 
-def test_filter_changes_visible_elements_and_screenshot(page):
-    visible = "window.logicmapView.cy.edges().filter(e => !e.hasClass('gone')).length"
+def test_strength_control_and_keyboard_list(page):
+    page.evaluate("window.logicmapView.show('summary')")
+    visible = "[...document.querySelectorAll('#graph .view:not([hidden]) g.edge')].filter(g => g.getBoundingClientRect().width > 0).length"
     before = page.evaluate(visible)
-    page.select_option("#f-design", "qualitative")
+    page.select_option("#f-strength", "2")
     after = page.evaluate(visible)
-    assert 0 < after < before
-    assert "Showing" in page.inner_text("#status")
-    page.select_option("#f-design", "")
-    page.select_option("#f-domain", "social")
-    assert page.evaluate("window.logicmapView.cy.getElementById('OF1').hasClass('gone')")
-    page.click("#f-reset")
+    assert 0 < after < before and "below the chosen strength hidden" in page.inner_text("#status")
+    page.select_option("#f-strength", "0")
     assert page.evaluate(visible) == before
-    page.click("#btn-e-T02-\\>OF3")
-    page.wait_for_timeout(300)
+    page.focus("#btn-e-T02-\\>M1")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#panel-title").startswith("T02 Illness self-management")
+    assert "Fang et al. 2016" in page.inner_text("#panel-body")
+    page.keyboard.press("Escape")
+    assert page.inner_text("#panel-title") == "Summary"
+    assert page.evaluate("document.activeElement.id") == "btn-e-T02->M1"  # focus returns to the trigger
+
+
+def test_screenshots_of_every_view(page):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "logic-model.png"), timeout=20000)
-    assert (ARTIFACTS / "logic-model.png").stat().st_size > 10000
+    keys = page.evaluate("[...document.querySelectorAll('#graph .view')].map(d => d.dataset.key)")
+    for key in keys:
+        page.evaluate("(k) => { window.logicmapView.show(k); window.scrollTo(0, 0); }", key)
+        if key == "summary":
+            page.evaluate("window.logicmapView.openEdge('T02->M1', null)")
+        shot = ARTIFACTS / f"logic-model-{key.replace(':', '-')}.png"
+        page.screenshot(path=str(shot), timeout=30000)
+        assert shot.stat().st_size > 5000
+    assert len(keys) >= 4

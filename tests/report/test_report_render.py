@@ -21,6 +21,7 @@ from logicmap.report.prisma import PrismaCounts, to_prisma2020_csv
 from logicmap.report.render import FILES, render_report
 from logicmap.report.screening_facts import ScreeningFacts, stopping_statement
 from logicmap.screening.stopping import BuscarRule
+from logicmap.report.views import summary_view
 from logicmap.synthesis import Study, build_model
 
 
@@ -58,7 +59,7 @@ def test_html_self_contained(report):
         assert not _external_refs(html)
         assert "<script src" not in html and '<link rel="stylesheet"' not in html
     page = paths["logic_model_html"].read_text(encoding="utf-8")
-    assert "Cytoscape Consortium" in page and '"quotes"' in page
+    assert '"quotes"' in page and 'class="view" data-key="summary"' in page
     data = json.loads(re.search(r'<script id="lm-data" type="application/json">(.*?)</script>', page, re.S).group(1))
     assert data["edges"] and data["nodes"] and data["studies"]
     assert 'aria-label="Links and nodes of the model"' in page and 'role="dialog"' in page
@@ -70,7 +71,9 @@ def test_exports_parse(report):
     assert g.number_of_nodes() == model.graph.number_of_nodes() and g.number_of_edges() == model.graph.number_of_edges()
     assert g.edges["T02", "OF3"]["n_studies"] == model.graph.edges["T02", "OF3"]["n_studies"]
     cyjs = json.loads(paths["cyjs"].read_text(encoding="utf-8"))
-    assert len(cyjs["elements"]["edges"]) == model.graph.number_of_edges()
+    assert len(cyjs["elements"]["edges"]) == len(summary_view(model).edges)  # the default view
+    assert all("position" in n for n in cyjs["elements"]["nodes"])
+    assert {e["data"]["basis"] for e in cyjs["elements"]["edges"]} <= {"explicit", "chain", "hypothesis"}
     rows = list(csv.DictReader(io.StringIO(paths["evidence_csv"].read_text(encoding="utf-8"))))
     assert len(rows) == sum(d["n_studies"] for *_, d in model.edges())
     row = next(r for r in rows if r["source"] == "T02" and r["target"] == "OF3" and r["study_id"] == "p1-002")

@@ -6,8 +6,10 @@ from lxml import etree
 from report_helpers import counts, demo_model, demo_studies
 
 from logicmap.codebook import load_codebook
-from logicmap.report.layout import layout
+from logicmap.report.layout import LABEL_PX, layout, place_view
 from logicmap.report.model_svg import logic_model_svg
+from logicmap.report.style import text_width, wrap_px
+from logicmap.report.views import all_views, summary_view
 from logicmap.report.prisma import PrismaCounts
 from logicmap.report.prisma_svg import prisma_svg
 from logicmap.synthesis import Study, build_model
@@ -21,21 +23,39 @@ def _parse(svg: str):
 
 def test_logic_model_svg_well_formed_and_deterministic():
     model = demo_model()
+    view = summary_view(model)
     svg = logic_model_svg(model)
     again = logic_model_svg(demo_model())
     assert svg == again  # byte-identical for the same input
     root = _parse(svg)
-    paths = root.findall(f".//{SVG}path[@class='edge']")
-    assert len(paths) == model.graph.number_of_edges()
-    dashed = [p for p in paths if p.get("stroke-dasharray")]
-    assert len(dashed) == sum(1 for *_, d in model.edges() if d["n_studies"] == 0)
-    widths = {(p.get("data-source"), p.get("data-target")): float(p.get("stroke-width")) for p in paths}
-    assert widths[("T02", "OF3")] > widths[("T01", "OF1")] or model.graph.edges["T02", "OF3"]["n_studies"] <= 1
+    groups = root.findall(f".//{SVG}g[@class='edge']")
+    assert len(groups) == len(view.edges)
+    dash = {g.get("data-id"): g.find(f"{SVG}path[@class='line']").get("stroke-dasharray") for g in groups}
+    basis = {e.id: e.basis for e in view.edges}
+    assert {basis[k] for k, d in dash.items() if d == "2 5"} <= {"hypothesis"}
+    assert all(dash[k] == "9 5" for k, b in basis.items() if b == "chain")
+    assert all(dash[k] is None for k, b in basis.items() if b == "explicit")
+    assert not root.findall(f".//{SVG}path[@class='hit']")  # hit paths only in the page
     nodes = root.findall(f".//{SVG}g[@class='node']")
-    assert len(nodes) == model.graph.number_of_nodes()
+    assert {n.get("data-id") for n in nodes} == {n.id for n in view.nodes}
     a4 = _parse(logic_model_svg(model, size="a4"))
     assert a4.get("width") == "297mm" and a4.get("viewBox") == root.get("viewBox")
     assert _parse(logic_model_svg(model, size="poster")).get("width") == "1189mm"
+
+
+def test_labels_wrap_and_are_never_cut():
+    model = demo_model()
+    for view in all_views(model)[:4]:
+        root = _parse(logic_model_svg(model, view=view))
+        texts = [t.xpath("string()") for t in root.iter(f"{SVG}text")]
+        assert not [t for t in texts if "…" in t]
+        lay = place_view(view)
+        for code, box in lay.boxes.items():
+            assert code.startswith("domain:") or \
+                " ".join(box.lines).split() == f"{code} {model.graph.nodes[code]['label']}".split()
+            assert all(text_width(line, LABEL_PX, bold=True) <= box.w - 16 + 1e-6 or
+                       text_width(line, LABEL_PX) <= box.w - 16 for line in box.lines)
+    assert wrap_px("Supercalifragilisticexpialidocious word", 80, 14)[0].endswith("-")
 
 
 def test_layout_columns_left_to_right():
@@ -45,10 +65,8 @@ def test_layout_columns_left_to_right():
     assert max(xs["typology"]) < min(xs["mechanism"]) < min(xs["process"]) < min(xs["outcome"])
     assert all(len(v) == 1 for v in xs.values())
     boxes = list(lay.boxes.values())
-    for i, a in enumerate(boxes):  # no two nodes overlap
-        for b in boxes[i + 1:]:
-            assert a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
     assert all(b.x + b.w <= lay.width and b.y + b.h <= lay.height for b in boxes)
+    assert not [c for c in model.nodes("moderator") if c in lay.boxes]  # moderators are conditions, not boxes
 
 
 def test_text_is_escaped():

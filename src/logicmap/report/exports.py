@@ -2,8 +2,8 @@
 
 * GraphML holds scalar attributes only (networkx writes no lists): studies become a
   ``;``-separated id list, votes become ``votes_<direction>`` columns.
-* Cytoscape JSON (the desktop app's ``.cyjs``) keeps everything, studies and quotes included,
-  with positions from the shared layout.
+* Cytoscape JSON (the desktop app's ``.cyjs``) holds the default (summary) view of the
+  logic model, studies and quotes included, with the node positions of the shared layout.
 * The evidence CSV has one row per edge x supporting study, with the quoted sentences.
 * RIS is written with :func:`logicmap.records.formats.ris.write`.
 """
@@ -19,7 +19,8 @@ import networkx as nx
 
 from logicmap.records.formats import ris
 from logicmap.records.record import Record
-from logicmap.report.layout import layout
+from logicmap.report.layout import place_view
+from logicmap.report.views import summary_view
 from logicmap.synthesis.model import LogicModel
 from logicmap.synthesis.study import Study
 
@@ -51,19 +52,20 @@ def to_graphml(model: LogicModel) -> str:
 
 
 def to_cytoscape_json(model: LogicModel) -> dict:
-    """The model as Cytoscape JSON (``elements.nodes`` / ``elements.edges`` with ``data``)."""
-    lay = layout(model)
+    """The default view as Cytoscape JSON (``elements.nodes`` / ``elements.edges`` with ``data``)."""
+    view = summary_view(model)
+    lay = place_view(view)
     nodes = []
-    for code, d in model.graph.nodes(data=True):
+    for code, d in ((n.id, model.graph.nodes[n.id]) for n in view.nodes):
         box = lay.boxes[code]
         nodes.append({"data": {"id": code, "name": f"{code} {d['label']}", "label": d["label"], "kind": d["kind"],
                                "group": d["group"], "n_studies": d["n_studies"],
                                "studies": [s.study_id for s in d["studies"]]},
                       "position": {"x": round(box.cx, 1), "y": round(box.cy, 1)}})
     edges = []
-    for src, dst, d in model.edges():
-        edges.append({"data": {
-            "id": f"{src}->{dst}", "source": src, "target": dst, "interaction": d["basis"], "basis": d["basis"],
+    for src, dst, basis, d in ((e.source, e.target, e.basis, model.graph.edges[e.source, e.target]) for e in view.edges):
+        edges.append({"data": {  # basis as the view draws it (adjacent-layer co-occurrence is a chain)
+            "id": f"{src}->{dst}", "source": src, "target": dst, "interaction": basis, "basis": basis,
             "hypothesised": d["hypothesised"], "n_studies": d["n_studies"], "n_randomised": d["n_randomised"],
             "votes": d["votes"], "direction": d["direction"], "p_value": d["p_value"], "grade": d["grade"],
             "note": d["note"], "acts_on": list(d["acts_on"]),

@@ -1,13 +1,15 @@
-"""The interactive logic model: one self-contained HTML file (Cytoscape.js inlined).
+"""The interactive logic model: one self-contained HTML page with every view of the model.
 
-The page works offline from a ``file://`` URL: the vendored ``cytoscape.min.js``, the app
-script, the stylesheet and the model data (one JSON block) are all inlined; nothing is
-fetched. Node positions come from :func:`logicmap.report.layout.layout` (Cytoscape's
-``preset`` layout), so the page shows the same arrangement as the static SVG.
+Each view (:func:`logicmap.report.views.all_views`; the summary first) is inlined as the
+very SVG drawing that ``logic-model.svg`` shows (:func:`logicmap.report.model_svg.view_elements`),
+plus invisible wide hit paths so links are easy to click. The page works offline from a
+``file://`` URL: the app script, the stylesheet and the model data (one JSON block) are
+inlined and no library is loaded.
 
-Click (or Tab to the list and press Enter on) a link or node to see its studies with their
-quoted sentences, designs and directions; Escape closes the panel. Filters: typology,
-outcome domain, design, free-text search, hypotheses on/off.
+Click a link (its nearest drawn midpoint wins where hit areas overlap) or a box, or Tab to
+the list under the graph and press Enter, to see the studies with their quoted sentences,
+designs, directions and any moderators in the side panel beside the graph; Escape clears
+it. Controls: the view, the weakest evidence shown, zoom (never below 11 px text).
 
 Templates live in ``logicmap/report/templates/`` (package data) and can be replaced by
 passing ``template_dir``.
@@ -15,35 +17,33 @@ passing ``template_dir``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from importlib import resources
 from pathlib import Path
 
-from logicmap.codebook.codes import DOMAINS
-from logicmap.report.layout import layout
-from logicmap.report.model_svg import OPACITY
+from logicmap.report.layout import SMALL_PX, place_view
+from logicmap.report.model_svg import svg_defs, view_elements
 from logicmap.report.style import (
+    BASIS_DASH,
+    BASIS_LABELS,
     DIRECTION_COLOURS,
     DIRECTION_LABELS,
     HYPOTHESIS_COLOUR,
-    KIND_FILLS,
-    KIND_STROKES,
-    edge_colour,
-    edge_width,
+    attr,
     text,
 )
+from logicmap.report.views import View, all_views
 from logicmap.synthesis.model import LogicModel
-from logicmap.synthesis.study import DESIGN_FAMILIES
 
-CYTOSCAPE_VERSION = "3.35.0"
+#: The smallest font size (px) in a view drawing; the page never zooms it below 11 px.
+MIN_FONT_PX = SMALL_PX
 
 
 def _resource(name: str, template_dir: Path | None = None) -> str:
     if template_dir is not None and (Path(template_dir) / name).exists():
         return (Path(template_dir) / name).read_text(encoding="utf-8")
-    if name.endswith(".js") and name.startswith("cytoscape"):
-        return resources.files("logicmap.report").joinpath("vendor", name).read_text(encoding="utf-8")
     return resources.files("logicmap.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
@@ -65,47 +65,68 @@ class _Quotes:
         return out
 
 
-def model_data(model: LogicModel) -> dict:
-    """The JSON the page reads: studies, quotes, nodes with positions, edges, filter choices."""
-    lay = layout(model)
+def _jsonable(value):
+    """A moderator entry (dataclass, mapping or plain value) as JSON data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def _studies(model: LogicModel) -> dict:
     cb = model.codebook
-    quotes = _Quotes()
-    studies = {}
-    for s in model.studies:
-        codes = [c for c in s.codes() if c in cb]
-        studies[s.id] = {
-            "c": s.citation(), "t": s.title, "d": s.design or "", "f": s.design_family, "y": s.year,
-            "co": s.country or "", "ty": [c for c in codes if cb[c].kind == "typology"],
-            "dom": sorted({cb[c].domain for c in codes if cb[c].kind == "outcome" and cb[c].domain}),
-        }
-    nodes = []
-    for code, d in model.graph.nodes(data=True):
-        box = lay.boxes[code]
-        nodes.append({
-            "id": code, "label": d["label"], "kind": d["kind"], "group": d["group"], "definition": d["definition"],
-            "n": d["n_studies"], "x": round(box.cx, 1), "y": round(box.cy, 1), "w": round(box.w, 1), "h": box.h,
-            "studies": [[s.study_id, s.direction, quotes.ref(s.quotes)] for s in d["studies"]],
-        })
-    edges = []
-    for src, dst, d in model.edges():
-        edges.append({
-            "id": f"{src}->{dst}", "source": src, "target": dst, "n": d["n_studies"], "grade": d["grade"],
-            "direction": d["direction"], "basis": d["basis"], "hyp": d["hypothesised"], "note": d["note"],
-            "p": None if d["p_value"] is None else float(f"{d['p_value']:.4g}"), "votes": d["votes"],
-            "width": edge_width(d["n_studies"]), "colour": edge_colour(d["direction"], d["n_studies"]),
-            "opacity": float(OPACITY[d["grade"]]), "actsOn": list(d["acts_on"]),
-            "studies": [[s.study_id, s.direction, s.basis, quotes.ref(s.quotes)] for s in d["studies"]],
-        })
-    used_designs = {s["f"] for s in studies.values()}
+    return {s.id: {"c": s.citation(), "t": s.title, "d": s.design or "", "y": s.year, "co": s.country or "",
+                   "ty": [c for c in s.codes() if c in cb and cb[c].kind == "typology"]} for s in model.studies}
+
+
+def _model_parts(model: LogicModel, quotes: _Quotes) -> tuple[dict, dict]:
+    nodes = {code: {"label": d["label"], "kind": d["kind"], "group": d["group"], "definition": d["definition"],
+                    "n": d["n_studies"], "studies": [[s.study_id, s.direction, quotes.ref(s.quotes)] for s in d["studies"]]}
+             for code, d in model.graph.nodes(data=True)}
+    edges = {f"{a}->{b}": {"source": a, "target": b, "n": d["n_studies"], "grade": d["grade"], "basis": d["basis"],
+                           "direction": d["direction"], "note": d["note"], "votes": d["votes"],
+                           "p": None if d["p_value"] is None else float(f"{d['p_value']:.4g}"),
+                           "actsOn": list(d.get("acts_on", ())), "moderators": _jsonable(list(d.get("moderators") or [])),
+                           "studies": [[s.study_id, s.direction, s.basis, quotes.ref(s.quotes)] for s in d["studies"]]}
+             for a, b, d in model.edges()}
+    return nodes, edges
+
+
+def _group(view: View) -> str:
+    if not view.key.startswith("pathway:"):
+        return "Summary"
+    return "Pathway from an intervention" if view.title.startswith("Pathway from") else "Pathway to an outcome"
+
+
+def _view_data(view: View, width: int, height: int) -> dict:
     return {
-        "studies": studies, "quotes": quotes.rows, "nodes": nodes, "edges": edges,
-        "filters": {
-            "typologies": [[c.code, c.label] for c in cb.of_kind("typology") if c.code in model.graph],
-            "domains": [d for d in DOMAINS if any(c.domain == d for c in cb.of_kind("outcome"))],
-            "designs": [f for f in DESIGN_FAMILIES if f in used_designs],
-        },
-        "directionLabels": DIRECTION_LABELS, "kindFills": KIND_FILLS, "kindStrokes": KIND_STROKES,
+        "key": view.key, "title": view.title, "group": _group(view), "flow": view.flow, "note": view.note,
+        "width": width, "height": height,
+        "nodes": {n.id: {"label": n.label, "members": list(n.members), "n": n.n} for n in view.nodes},
+        "edges": {e.id: {"source": e.source, "target": e.target, "n": e.n, "basis": e.basis, "grade": e.grade,
+                         "direction": e.direction, "members": list(e.members), "studies": list(e.studies)}
+                  for e in view.edges},
     }
+
+
+def model_data(model: LogicModel, views: list[View] | None = None) -> dict:
+    """The JSON the page reads: studies, quotes, model nodes and edges, and each view's parts."""
+    quotes = _Quotes()
+    nodes, edges = _model_parts(model, quotes)
+    views = views if views is not None else all_views(model)
+    return {
+        "studies": _studies(model), "quotes": quotes.rows, "nodes": nodes, "edges": edges,
+        "views": [_view_data(v, *_size(v)) for v in views], "minFont": MIN_FONT_PX,
+        "directionLabels": DIRECTION_LABELS, "basisLabels": BASIS_LABELS,
+    }
+
+
+def _size(view: View) -> tuple[int, int]:
+    lay = place_view(view)
+    return lay.width, lay.height
 
 
 def _script_json(data: dict) -> str:
@@ -114,33 +135,51 @@ def _script_json(data: dict) -> str:
     return raw.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def _view_svgs(model: LogicModel, views: list[View]) -> str:
+    out = [f'<svg width="0" height="0" aria-hidden="true" style="position:absolute">{svg_defs()}</svg>']
+    for i, view in enumerate(views):
+        lay = place_view(view)
+        out.append(f'<div class="view" data-key={attr(view.key)}{"" if i == 0 else " hidden"}>'
+                   f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width} {lay.height}" '
+                   f'width="{lay.width}" height="{lay.height}" role="img" aria-label={attr(view.title)}>'
+                   + "".join(view_elements(model, view, lay, hit=True)) + "</svg></div>")
+    return "\n".join(out)
+
+
+def _swatch(colour: str, dash: str = "", width: float = 5) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<svg class="swatch" width="30" height="10" aria-hidden="true"><line x1="0" y1="5" x2="30" y2="5" '
+            f'stroke="{colour}" stroke-width="{width}"{dash_attr}/></svg>')
+
+
 def _legend() -> str:
-    items = [f'<span><span class="swatch" style="background:{c}" aria-hidden="true"></span>{text(DIRECTION_LABELS[k])}</span>'
-             for k, c in DIRECTION_COLOURS.items()]
-    items.append(f'<span><span class="swatch" style="background:{HYPOTHESIS_COLOUR}" aria-hidden="true"></span>'
-                 'hypothesis (dashed, no study)</span>')
-    return "Link colour: " + " · ".join(items) + ". Width grows with the number of studies; faint links have limited evidence."
+    colours = " · ".join(f"{_swatch(c)}{text(DIRECTION_LABELS[k])}" for k, c in DIRECTION_COLOURS.items())
+    lines = " · ".join(f"{_swatch(HYPOTHESIS_COLOUR if b == 'hypothesis' else '#444444', BASIS_DASH[b], 2.5)}"
+                       f"{text(BASIS_LABELS[b])}" for b in ("explicit", "chain", "hypothesis"))
+    return (f"<p>Colour (direction): {colours}.</p><p>Line (basis): {lines}. Width grows with the number of studies; "
+            "in a pathway view a band's thickness is the number of the chosen code's studies.</p>")
 
 
 def logic_model_html(model: LogicModel, *, title: str = "Evidence-linked logic model",
                      template_dir: Path | None = None) -> str:
     """The interactive page as one self-contained HTML string."""
-    n_links = len(model.evidence_edges())
-    summary = (f"{len(model.studies)} included studies, {n_links} links with evidence, "
-               f"{model.graph.number_of_edges() - n_links} hypotheses. Click a link or node, or use the list.")
+    views = all_views(model)
+    summary_links = views[0].edges
+    n_links = sum(1 for e in summary_links if e.n)
+    summary = (f"{len(model.studies)} included stud{'y' if len(model.studies) == 1 else 'ies'}, {n_links} "
+               f"link{'' if n_links == 1 else 's'} with evidence and {len(summary_links) - n_links} "
+               f"hypothes{'is' if len(summary_links) - n_links == 1 else 'es'} in the summary. "
+               "Click a link or a box, or use the list under the graph.")
     problems = ""
     if model.problems:
         problems = '<div class="problems" role="note"><strong>Missing:</strong> ' + " ".join(
             text(p) for p in model.problems) + "</div>"
-    cytoscape = _resource("cytoscape.min.js", template_dir)
-    if "</script" in cytoscape.lower():
-        raise ValueError("the vendored Cytoscape.js contains '</script' and cannot be inlined")
     parts = {
         "{{TITLE}}": text(title), "{{SUMMARY}}": text(summary), "{{PROBLEMS}}": problems,
         "{{CSS}}": _resource("logic_model.css", template_dir), "{{LEGEND}}": _legend(),
-        "{{DATA}}": _script_json(model_data(model)), "{{CYTOSCAPE}}": cytoscape,
+        "{{VIEWS}}": _view_svgs(model, views), "{{DATA}}": _script_json(model_data(model, views)),
         "{{APP}}": _resource("logic_model.js", template_dir),
     }
     page = _resource("logic_model.html", template_dir)
-    # one pass, so placeholder-like text inside the data or the library is never replaced
+    # one pass, so placeholder-like text inside the data or the drawings is never replaced
     return re.sub(r"\{\{[A-Z]+\}\}", lambda m: parts.get(m.group(0), m.group(0)), page)

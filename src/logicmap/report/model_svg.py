@@ -1,9 +1,15 @@
-"""The logic model as a static, hand-written SVG (deterministic: same model, same bytes).
+"""The logic model as SVG: one drawing per view, the same in ``logic-model.svg`` and the page.
 
-Edge width grows with the number of studies, colour tells the summary direction, dashed
-grey lines are hypotheses no study supports. ``size="a4"`` or ``"poster"`` sets the physical
-size (A4 or A0 landscape); the drawing is vector, with 13-15 px text on a 1600 px canvas,
-which prints at about 7-8 pt on A4.
+:func:`view_elements` draws a view (column titles, domain captions, links, boxes) from its
+layered layout; the interactive page inlines exactly these elements, adding invisible wide
+hit paths. :func:`logic_model_svg` wraps a view (the summary by default) into a standalone,
+deterministic document with its title, any problems and a legend.
+
+Line style tells the basis (explicit solid, chain dashed, hypothesis dotted grey), colour the
+summary direction, width the number of studies; pathway views draw links as ribbons whose
+thickness is the number of studies. Text is 13-17 px on a canvas about 1,200 px wide and
+labels wrap inside their boxes, never cut. ``size="a4"`` or ``"poster"`` sets the physical
+size (A4 or A0 landscape width).
 
 Example::
 
@@ -13,10 +19,10 @@ Example::
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from logicmap.report.layout import COLUMN_TITLES, COLUMNS, MARGIN, Box, Layout, layout
+from logicmap.report.layout import LABEL_PX, LINE_H, MARGIN, TOP, Box, Layout, place_view
 from logicmap.report.style import (
+    BASIS_DASH,
+    BASIS_LABELS,
     DIRECTION_COLOURS,
     DIRECTION_LABELS,
     FONT,
@@ -28,124 +34,138 @@ from logicmap.report.style import (
     edge_width,
     num,
     text,
-    wrap,
+    text_width,
+    wrap_px,
 )
+from logicmap.report.views import LAYERS, View, VEdge, summary_view
 from logicmap.synthesis.model import LogicModel
 
 SIZES_MM: dict[str, float] = {"a4": 297.0, "poster": 1189.0}
 #: Stroke opacity by grade: weak links recede, strong ones stand out.
-OPACITY: dict[str, str] = {"strong": "0.95", "moderate": "0.8", "limited": "0.5", "hypothesised": "0.9"}
+OPACITY: dict[str, str] = {"strong": "0.95", "moderate": "0.85", "limited": "0.7", "hypothesised": "0.9"}
+ARROW = 8
+STYLE = (f"text{{font-family:{FONT};fill:#1A1A1A}} .lm-label{{font-size:{LABEL_PX}px}} .lm-count{{font-size:13px;fill:#3A3A3A}} "
+         ".lm-col{font-size:17px;font-weight:bold} .lm-group{font-size:14px;font-weight:bold;fill:#3A3A3A} "
+         ".lm-legend{font-size:13px} .lm-legend-title{font-size:13px;font-weight:bold} .lm-warn{font-size:14px;fill:#A03000} "
+         ".lm-note{font-size:14px;fill:#3A3A3A}")
 
 
-def _ports(model: LogicModel, lay: Layout) -> dict[tuple[str, str], tuple[float, float, float, float, bool]]:
-    """Endpoints of every edge, spread along the node sides so arrows do not pile up."""
-    kinds = {n: d["kind"] for n, d in model.graph.nodes(data=True)}
-    outs, ins = defaultdict(list), defaultdict(list)
-    for src, dst, _ in model.edges():
-        outs[src].append(dst)
-        ins[dst].append(src)
-    ends: dict[tuple[str, str], tuple[float, float, float, float, bool]] = {}
-
-    def spread(box: Box, others: list[str]) -> dict[str, float]:
-        others = sorted(others, key=lambda o: (lay.boxes[o].cy, lay.boxes[o].cx, o))
-        span = box.h * 0.7
-        step = span / max(1, len(others) - 1) if len(others) > 1 else 0
-        start = box.cy - (span / 2 if len(others) > 1 else 0)
-        return {o: start + i * step for i, o in enumerate(others)}
-
-    def vertical(src: str, dst: str) -> bool:
-        return kinds[src] == "moderator" and kinds[dst] != "outcome"
-
-    out_y = {n: spread(lay.boxes[n], [o for o in outs[n] if not vertical(n, o)]) for n in outs}
-    in_y = {n: spread(lay.boxes[n], [o for o in ins[n] if not vertical(o, n)]) for n in ins}
-    for src, dst, _ in model.edges():
-        a, b = lay.boxes[src], lay.boxes[dst]
-        if vertical(src, dst):
-            ends[(src, dst)] = (a.cx, a.y, b.cx, b.y + b.h, True)
+def route_path(points, end_gap: float = 0.0, skew: float = 0.0) -> str:
+    """An SVG path through ``points``: curves with horizontal tangents between columns (leaning
+    by ``skew``, see :func:`~logicmap.report.layout.curve_points`), straight runs through dummy
+    slots; the last ``end_gap`` px are left for the arrow head."""
+    (x0, y0), out = points[0], [f"M{num(points[0][0])},{num(points[0][1])}"]
+    for i, (x1, y1) in enumerate(points[1:], 1):
+        if i == len(points) - 1:
+            x1 -= end_gap
+        if i % 2 == 0:
+            out.append(f"L{num(x1)},{num(y1)}")
         else:
-            ends[(src, dst)] = (a.x + a.w, out_y[src][dst], b.x, in_y[dst][src], False)
-    return ends
+            c1, c2 = (x1 - x0) / 2 * (1 + skew), (x1 - x0) / 2 * (1 - skew)
+            out.append(f"C{num(x0 + c1)},{num(y0)} {num(x1 - c2)},{num(y1)} {num(x1)},{num(y1)}")
+        x0, y0 = x1, y1
+    return " ".join(out)
 
 
-def _edge_path(x1: float, y1: float, x2: float, y2: float, vertical: bool) -> str:
-    if vertical:
-        dy = (y1 - y2) / 2
-        return f"M{num(x1)},{num(y1)} C{num(x1)},{num(y1 - dy)} {num(x2)},{num(y2 + dy)} {num(x2)},{num(y2 + 8)}"
-    dx = max(40.0, (x2 - x1) / 2)
-    return f"M{num(x1)},{num(y1)} C{num(x1 + dx)},{num(y1)} {num(x2 - dx)},{num(y2)} {num(x2 - 8)},{num(y2)}"
+def ribbon_path(points, thickness: float, skew: float = 0.0) -> str:
+    """A closed band of ``thickness`` along ``points`` (a Sankey-like flow)."""
+    half = thickness / 2
+    top = route_path([(x, y - half) for x, y in points], skew=skew)
+    back = route_path([(x, y + half) for x, y in reversed(points)], skew=-skew)
+    return top + " L" + back[1:] + " Z"
 
 
-def _edge_title(model: LogicModel, src: str, dst: str, d: dict) -> str:
-    g = model.graph.nodes
-    head = f"{src} {g[src]['label']} → {dst} {g[dst]['label']}"
-    if not d["n_studies"]:
+def _edge_title(model: LogicModel, e: VEdge, labels: dict[str, str]) -> str:
+    head = f"{e.source} {labels[e.source]} → {e.target} {labels[e.target]}"
+    if not e.n:
         return f"{head}: hypothesis, no study yet"
-    p = "" if d["p_value"] is None else f", sign test p = {d['p_value']:.3g}"
-    return (f"{head}: {d['n_studies']} stud{'y' if d['n_studies'] == 1 else 'ies'}, "
-            f"{DIRECTION_LABELS[d['direction']]}, {d['grade']} evidence ({d['basis']}){p}")
+    n = f"{e.n} stud{'y' if e.n == 1 else 'ies'}"
+    return f"{head}: {n}, {DIRECTION_LABELS.get(e.direction, e.direction)}, {e.grade} evidence, {e.basis}"
 
 
-def _edges(model: LogicModel, lay: Layout) -> list[str]:
-    ends = _ports(model, lay)
-    out = ['<g class="edges" fill="none">']
-    # hypotheses first, then thin before thick, so strong links stay on top
-    order = sorted(model.edges(), key=lambda e: (e[2]["n_studies"] > 0, e[2]["n_studies"]))
-    for src, dst, d in order:
-        x1, y1, x2, y2, vertical = ends[(src, dst)]
-        colour = edge_colour(d["direction"], d["n_studies"])
-        marker = "hyp" if not d["n_studies"] else d["direction"]
-        dash = ' stroke-dasharray="7 5"' if not d["n_studies"] else ""
-        out.append(
-            f'<path class="edge" data-source={attr(src)} data-target={attr(dst)} d="{_edge_path(x1, y1, x2, y2, vertical)}" '
-            f'stroke="{colour}" stroke-width="{num(edge_width(d["n_studies"]))}" stroke-opacity="{OPACITY[d["grade"]]}"{dash} '
-            f'marker-end="url(#arrow-{marker})"><title>{text(_edge_title(model, src, dst, d))}</title></path>'
-        )
-    out.append("</g>")
-    return out
+def _edge(e: VEdge, route, lay: Layout, flow: bool, title: str, hit: bool) -> str:
+    colour, skew = edge_colour(e.direction, e.n), (lay.skew or {}).get(e.id, 0.0)
+    head = (f'<g class="edge" data-id={attr(e.id)} data-source={attr(e.source)} data-target={attr(e.target)} '
+            f'data-basis={attr(e.basis)} data-grade={attr(e.grade)} data-n="{e.n}">')
+    hit_path = (f'<path class="hit" d="{route_path(route, 0.0, skew)}" fill="none" stroke="#000" stroke-opacity="0" '
+                f'stroke-width="{num(max(16.0, lay.thickness.get(e.id, 0)))}"/>') if hit else ""
+    if flow:
+        line = (f'<path class="line" d="{ribbon_path(route, lay.thickness[e.id], skew)}" fill="{colour}" fill-opacity="0.45" '
+                f'stroke="{colour}" stroke-width="0.8"/>')
+    else:
+        dash = BASIS_DASH.get(e.basis, "")
+        dash = f' stroke-dasharray="{dash}" stroke-linecap="round"' if dash else ""
+        marker = "hyp" if not e.n else e.direction
+        line = (f'<path class="line" d="{route_path(route, ARROW, skew)}" fill="none" stroke="{colour}" '
+                f'stroke-width="{num(edge_width(e.n))}" stroke-opacity="{OPACITY.get(e.grade, "0.8")}"{dash} '
+                f'marker-end="url(#arrow-{marker})"/>')
+    return f"{head}<title>{text(title)}</title>{line}{hit_path}</g>"
 
 
-def _node(code: str, d: dict, box: Box) -> list[str]:
-    kind = d["kind"]
-    chars = int((box.w - 58) / 7.4)
-    lines = wrap(f"{code} {d['label']}", chars)
-    first_rest = lines[0][len(code):] if lines and lines[0].startswith(code) else None
-    out = [f'<g class="node" data-code={attr(code)} data-kind={attr(kind)}>',
-           f'<title>{text(code)} {text(d["label"])}: {d["n_studies"]} coded stud{"y" if d["n_studies"] == 1 else "ies"}</title>',
+def _node(node_id: str, kind: str, n: int, box: Box) -> list[str]:
+    out = [f'<g class="node" data-id={attr(node_id)} data-kind={attr(kind)} tabindex="-1">',
            f'<rect x="{num(box.x)}" y="{num(box.y)}" width="{num(box.w)}" height="{num(box.h)}" rx="6" '
            f'fill="{KIND_FILLS.get(kind, "#FFFFFF")}" stroke="{KIND_STROKES.get(kind, "#333333")}" stroke-width="1.4"/>']
-    top = box.y + (19 if len(lines) > 1 else 28)
-    for i, line in enumerate(lines):
-        y = num(top + i * 16)
-        if i == 0 and first_rest is not None:
-            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="label"><tspan font-weight="bold">{text(code)}</tspan>'
-                       f'{text(first_rest)}</text>')
+    bold = "" if node_id.startswith("domain:") else node_id
+    for i, line in enumerate(box.lines):
+        y = num(box.y + 2 + (i + 1) * LINE_H)
+        if i == 0 and bold and line.startswith(bold):
+            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="lm-label"><tspan font-weight="bold">{text(bold)}'
+                       f'</tspan>{text(line[len(bold):])}</text>')
         else:
-            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="label">{text(line)}</text>')
-    out.append(f'<text x="{num(box.x + box.w - 8)}" y="{num(box.y + 28)}" class="count" text-anchor="end">'
-               f'n={d["n_studies"]}</text>')
+            out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="lm-label">{text(line)}</text>')
+    count = f"{n} stud{'y' if n == 1 else 'ies'}"
+    out.append(f'<text x="{num(box.x + 8)}" y="{num(box.y + 2 + (len(box.lines) + 1) * LINE_H)}" class="lm-count">'
+               f"{count}</text></g>")
+    return out
+
+
+def view_elements(model: LogicModel, view: View, lay: Layout | None = None, *, hit: bool = False) -> list[str]:
+    """The drawing of ``view``: column titles, captions, links (hit paths when ``hit``), boxes."""
+    lay = lay or place_view(view)
+    out = [f'<text x="{num(x)}" y="{TOP - 40}" class="lm-col">{text(t)}</text>' for t, x in lay.columns]
+    out += [f'<text x="{num(x)}" y="{num(y)}" class="lm-group">{text(t)}</text>' for t, x, y in lay.captions]
+    out += [f'<text x="{num(x)}" y="{num(y)}" class="lm-note">{text(line)}</text>' for line, x, y in lay.note]
+    labels = {n.id: n.label for n in view.nodes}
+    out.append('<g class="edges">')
+    # hypotheses first, then thin before thick, so strong links stay on top
+    for e in sorted(view.edges, key=lambda e: (e.n > 0, e.n)):
+        out.append(_edge(e, lay.routes[e.id], lay, view.flow, _edge_title(model, e, labels), hit))
+    out.append('</g><g class="nodes">')
+    for n in view.nodes:
+        kind = LAYERS[n.layer] if n.layer < len(LAYERS) else "outcome"
+        out += _node(n.id, kind, n.n, lay.boxes[n.id])
     out.append("</g>")
     return out
 
 
-def _legend(lay: Layout) -> list[str]:
-    y = lay.height - 30
-    out = ['<g class="legend">', f'<text x="{MARGIN}" y="{num(y + 4)}" class="legend-title">Links:</text>']
-    x = MARGIN + 60
-    for key, colour in DIRECTION_COLOURS.items():
-        out.append(f'<line x1="{num(x)}" y1="{num(y)}" x2="{num(x + 34)}" y2="{num(y)}" stroke="{colour}" stroke-width="5"/>')
-        out.append(f'<text x="{num(x + 40)}" y="{num(y + 4)}" class="legend">{text(DIRECTION_LABELS[key])}</text>')
-        x += 60 + 7.2 * len(DIRECTION_LABELS[key])
-    out.append(f'<line x1="{num(x)}" y1="{num(y)}" x2="{num(x + 34)}" y2="{num(y)}" stroke="{HYPOTHESIS_COLOUR}" '
-               'stroke-width="2" stroke-dasharray="7 5"/>')
-    out.append(f'<text x="{num(x + 40)}" y="{num(y + 4)}" class="legend">hypothesis (no study)</text>')
-    x += 220
-    for n in (1, 5, 20):
-        out.append(f'<line x1="{num(x)}" y1="{num(y)}" x2="{num(x + 30)}" y2="{num(y)}" stroke="#555555" '
-                   f'stroke-width="{num(edge_width(n))}"/>')
-        out.append(f'<text x="{num(x + 36)}" y="{num(y + 4)}" class="legend">{n} stud{"y" if n == 1 else "ies"}</text>')
-        x += 110
+def _legend_items() -> list[tuple[str, str]]:
+    items = [(f'<line x1="0" y1="0" x2="30" y2="0" stroke="{c}" stroke-width="5"/>', DIRECTION_LABELS[k])
+             for k, c in DIRECTION_COLOURS.items()]
+    for basis in ("explicit", "chain", "hypothesis"):
+        dash = f' stroke-dasharray="{BASIS_DASH[basis]}"' if BASIS_DASH[basis] else ""
+        colour = HYPOTHESIS_COLOUR if basis == "hypothesis" else "#444444"
+        items.append((f'<line x1="0" y1="0" x2="30" y2="0" stroke="{colour}" stroke-width="2.5"{dash}/>',
+                      BASIS_LABELS[basis]))
+    items += [(f'<line x1="0" y1="0" x2="30" y2="0" stroke="#555555" stroke-width="{num(edge_width(n))}"/>',
+               f"{n} stud{'y' if n == 1 else 'ies'}") for n in (1, 5, 20)]
+    return items
+
+
+def legend(width: float, y: float) -> tuple[list[str], float]:
+    """The legend in rows that fit ``width``, starting at ``y``; returns the elements and its height."""
+    out, x, row = ['<g class="lm-legend">', f'<text x="{MARGIN}" y="{num(y + 4)}" class="lm-legend-title">Links:</text>'], \
+        MARGIN + 52.0, 0
+    for swatch, label in _legend_items():
+        need = 38 + text_width(label, 13) + 22
+        if x + need > width - MARGIN:
+            x, row = MARGIN + 52.0, row + 1
+        yy = y + row * 24
+        out.append(f'<g transform="translate({num(x)},{num(yy)})">{swatch}'
+                   f'<text x="36" y="4" class="lm-legend">{text(label)}</text></g>')
+        x += need
     out.append("</g>")
-    return out
+    return out, (row + 1) * 24
 
 
 def _markers() -> list[str]:
@@ -157,45 +177,39 @@ def _markers() -> list[str]:
     return out
 
 
-def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = "Evidence-linked logic model") -> str:
-    """The logic model as an SVG document (str). ``size``: None (pixels), ``"a4"`` or ``"poster"``."""
-    lay = layout(model)
+def svg_defs() -> str:
+    """The arrow-head markers and the text styles every view drawing needs."""
+    return "\n".join([f"<style>{STYLE}</style>", *_markers()])
+
+
+def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = "Evidence-linked logic model",
+                    view: View | None = None) -> str:
+    """A view of the logic model (the summary by default) as an SVG document (str).
+
+    ``size``: None (pixels), ``"a4"`` or ``"poster"``.
+    """
     if size is not None and size not in SIZES_MM:
         raise ValueError(f"size must be one of {', '.join(SIZES_MM)} or None, not {size!r}")
+    view = view or summary_view(model)
+    heading = title if view.key == "summary" else f"{title}: {view.title}"
+    lay = place_view(view)
+    warn = [line for p in model.problems for line in wrap_px(p, lay.width - 2 * MARGIN, 14)]
+    shift = len(warn) * 18
+    legend_el, legend_h = legend(lay.width, lay.height + shift - 30)
+    height = lay.height + shift + legend_h
+    dims = f'width="{lay.width}" height="{height}"'
     if size:
         w_mm = SIZES_MM[size]
-        dims = f'width="{num(w_mm)}mm" height="{num(w_mm * lay.height / lay.width)}mm"'
-    else:
-        dims = f'width="{lay.width}" height="{lay.height}"'
-    n_links = len(model.evidence_edges())
-    desc = (f"{len(model.studies)} included studies; {n_links} links with evidence and "
-            f"{model.graph.number_of_edges() - n_links} hypotheses. " + " ".join(model.problems))
+        dims = f'width="{num(w_mm)}mm" height="{num(w_mm * height / lay.width)}mm"'
+    n_links = sum(1 for e in view.edges if e.n)
+    desc = (f"{view.title}: {len(model.studies)} included studies; {n_links} links with evidence and "
+            f"{len(view.edges) - n_links} hypotheses. " + " ".join(model.problems))
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width} {lay.height}" {dims} role="img" '
+           f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width} {height}" {dims} role="img" '
            'aria-labelledby="lm-title lm-desc">',
            f'<title id="lm-title">{text(title)}</title>', f'<desc id="lm-desc">{text(desc.strip())}</desc>',
-           f'<style>text{{font-family:{FONT};fill:#1A1A1A}} .label{{font-size:13px}} .count{{font-size:12px;fill:#444}} '
-           '.col{font-size:18px;font-weight:bold} .group{font-size:14px;font-weight:bold;fill:#444} '
-           '.legend{font-size:13px} .legend-title{font-size:13px;font-weight:bold} .warn{font-size:15px;fill:#A03000}</style>',
-           *_markers(),
-           f'<rect x="0" y="0" width="{lay.width}" height="{lay.height}" fill="#FFFFFF"/>',
-           f'<text x="{MARGIN}" y="32" class="col">{text(title)}</text>']
-    for i, problem in enumerate(model.problems[:3]):
-        out.append(f'<text x="{MARGIN}" y="{56 + i * 18}" class="warn">{text(problem)}</text>')
-    for kind in COLUMNS:
-        out.append(f'<text x="{num(lay.column_x[kind])}" y="86" class="col">{text(COLUMN_TITLES[kind])}</text>')
-    if model.nodes("moderator"):
-        bx, by, bw, bh = lay.band
-        out.append(f'<rect x="{num(bx)}" y="{num(by)}" width="{num(bw)}" height="{num(bh)}" fill="#FAFAFA" '
-                   'stroke="#BBBBBB" stroke-dasharray="4 3" rx="8"/>')
-        out.append(f'<text x="{num(bx + 12)}" y="{num(by + 28)}" class="col">Moderators</text>')
-    for caption, x, y in lay.captions:
-        out.append(f'<text x="{num(x)}" y="{num(y)}" class="group">{text(caption)}</text>')
-    out += _edges(model, lay)
-    out.append('<g class="nodes">')
-    for code, d in model.graph.nodes(data=True):
-        out += _node(code, d, lay.boxes[code])
-    out.append("</g>")
-    out += _legend(lay)
-    out.append("</svg>")
+           svg_defs(), f'<rect x="0" y="0" width="{lay.width}" height="{height}" fill="#FFFFFF"/>',
+           f'<text x="{MARGIN}" y="32" class="lm-col">{text(heading)}</text>']
+    out += [f'<text x="{MARGIN}" y="{56 + i * 18}" class="lm-warn">{text(line)}</text>' for i, line in enumerate(warn)]
+    out += [f'<g transform="translate(0,{shift})">', *view_elements(model, view, lay), "</g>", *legend_el, "</svg>"]
     return "\n".join(out) + "\n"

@@ -145,7 +145,8 @@ def _sections(model: LogicModel, studies: Sequence[Study], methods: MethodsFacts
               statement: str) -> list[tuple[str, str, str]]:
     return [
         _section("logic-model", "Logic model", f'<figure>{_inline_svg(svgs["logic_model"])}<figcaption>Edge width: '
-                 'number of studies; colour: direction; dashed: hypothesis. <a href="logic-model.html">Open the '
+                 'number of studies; colour: direction; solid: explicit link; dashed: chain; dotted grey: hypothesis. '
+                 '<a href="logic-model.html">Open the '
                  "interactive model</a> to see the studies and quotes behind each link.</figcaption></figure>"),
         _section("findings", "Findings by intervention typology", _narrative_html(model)),
         _section("gap-map", "Evidence gap map and effect directions",

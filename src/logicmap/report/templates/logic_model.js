@@ -1,13 +1,16 @@
-/* logicmap interactive logic model: Cytoscape.js view, side panel, filters, keyboard list.
-   Data comes from the JSON block #lm-data written by logicmap.report.interactive. */
+/* logicmap interactive logic model: view switcher, strength control, zoom, side panel, keyboard list.
+   The drawings are the SVGs logicmap.report.model_svg writes (one <div class="view"> each); the data
+   comes from the JSON block #lm-data written by logicmap.report.interactive. No library is loaded. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("lm-data").textContent);
-  var studies = data.studies, quotes = data.quotes;
-  var nodeById = {}, edgeById = {};
-  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
-  data.edges.forEach(function (e) { edgeById[e.id] = e; });
-  var lastTrigger = null;
+  var studies = data.studies, quotes = data.quotes, views = {};
+  data.views.forEach(function (v) { views[v.key] = v; });
+  var GRADE_RANK = { hypothesised: 0, limited: 1, moderate: 2, strong: 3 };
+  var graph = document.getElementById("graph"), panel = document.getElementById("panel"),
+    title = document.getElementById("panel-title"), body = document.getElementById("panel-body"),
+    fView = document.getElementById("f-view"), fStrength = document.getElementById("f-strength");
+  var current = null, zoom = 1, lastTrigger = null;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -18,106 +21,48 @@
     return node;
   }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function viewDiv() { return graph.querySelector('.view[data-key="' + CSS.escape(current.key) + '"]'); }
+  function svg() { return viewDiv().querySelector("svg"); }
+  function edgeEl(id) { return svg().querySelector('g.edge[data-id="' + CSS.escape(id) + '"]'); }
+  function label(id) { var n = current.nodes[id]; return id.indexOf("domain:") === 0 ? n.label : id + " " + n.label; }
+  function short(id) { return id.indexOf("domain:") === 0 ? current.nodes[id].label : id; }
 
-  var elements = [];
-  data.nodes.forEach(function (n) {
-    elements.push({ group: "nodes", data: { id: n.id, display: n.id + " " + n.label + "\n(n=" + n.n + ")",
-      kind: n.kind, w: n.w, h: n.h, tw: n.w - 10 }, position: { x: n.x, y: n.y }, classes: n.kind });
-  });
-  data.edges.forEach(function (e) {
-    elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, width: e.width,
-      colour: e.colour, opacity: e.opacity }, classes: e.n ? "evidence" : "hyp" });
-  });
-  var fills = data.kindFills, strokes = data.kindStrokes;
-  var style = [
-    { selector: "node", style: { shape: "round-rectangle", width: "data(w)", height: "data(h)", label: "data(display)",
-      "text-wrap": "wrap", "text-max-width": "data(tw)", "font-size": 15, "text-valign": "center", "text-halign": "center",
-      "border-width": 1.5, "font-family": "DejaVu Sans, Arial, sans-serif" } },
-    { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
-      "target-arrow-shape": "triangle", "curve-style": "bezier", opacity: "data(opacity)", "arrow-scale": 0.8 } },
-    { selector: "edge.hyp", style: { "line-style": "dashed" } },
-    { selector: ".faded", style: { opacity: 0.12 } },
-    { selector: "node.match", style: { "border-width": 4, "border-color": "#000" } },
-    { selector: ":selected", style: { "overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 4 } },
-    { selector: "edge:selected", style: { opacity: 1, "z-index": 9999, "underlay-color": "#000000",
-      "underlay-opacity": 0.35, "underlay-padding": 3 } },
-    { selector: ".gone", style: { display: "none" } }
-  ];
-  Object.keys(fills).forEach(function (k) {
-    style.splice(1, 0, { selector: "node." + k, style: { "background-color": fills[k], "border-color": strokes[k] } });
-  });
-  var cy = cytoscape({ container: document.getElementById("cy"), elements: elements, style: style,
-    layout: { name: "preset", fit: true, padding: 16 }, autoungrabify: true, boxSelectionEnabled: false,
-    minZoom: 0.2, maxZoom: 4 });
-
-  /* ---- filters ---- */
-  var fTyp = document.getElementById("f-typology"), fDom = document.getElementById("f-domain"),
-    fDes = document.getElementById("f-design"), fSearch = document.getElementById("f-search"),
-    fHyp = document.getElementById("f-hyp");
-  data.filters.typologies.forEach(function (t) { fTyp.appendChild(el("option", { value: t[0], text: t[0] + " " + t[1] })); });
-  data.filters.domains.forEach(function (d) { fDom.appendChild(el("option", { value: d, text: d })); });
-  data.filters.designs.forEach(function (d) { fDes.appendChild(el("option", { value: d, text: d })); });
-
-  function studyOk(sid) {
-    var s = studies[sid];
-    if (fDes.value && s.f !== fDes.value && s.d !== fDes.value) return false;
-    if (fTyp.value && s.ty.indexOf(fTyp.value) < 0) return false;
-    if (fDom.value && s.dom.indexOf(fDom.value) < 0) return false;
-    return true;
+  /* ---- zoom: fit the width, never below 11 px text ---- */
+  function minZoom() { return 11.05 / data.minFont; }  /* a hair above 11 px: widths are rounded */
+  function applyZoom(z) {
+    zoom = Math.max(minZoom(), Math.min(3, z));
+    var s = svg();
+    s.setAttribute("width", String(current.width * zoom));
+    s.setAttribute("height", String(current.height * zoom));
   }
-  function studyFilterOn() { return !!(fDes.value || fTyp.value || fDom.value); }
-  function nodeOk(n) {
-    if (fTyp.value && n.kind === "typology" && n.id !== fTyp.value) return false;
-    if (fDom.value && n.kind === "outcome" && n.group !== fDom.value) return false;
-    return true;
-  }
-  function edgeOk(e) {
-    if (!nodeOk(nodeById[e.source]) || !nodeOk(nodeById[e.target])) return false;
-    if (!e.n) return fHyp.checked;
-    if (!studyFilterOn()) return true;
-    return e.studies.some(function (s) { return studyOk(s[0]); });
-  }
-  function matches(text, q) { return !q || text.toLowerCase().indexOf(q) >= 0; }
+  function fit() { applyZoom(Math.min(1, (graph.clientWidth - 4) / current.width)); }
+  document.getElementById("z-fit").addEventListener("click", fit);
+  document.getElementById("z-in").addEventListener("click", function () { applyZoom(zoom * 1.25); });
+  document.getElementById("z-out").addEventListener("click", function () { applyZoom(zoom / 1.25); });
+  window.addEventListener("resize", fit);
 
-  function applyFilters() {
-    var q = fSearch.value.trim().toLowerCase(), shownE = 0, shownN = 0;
-    cy.batch(function () {
-      data.nodes.forEach(function (n) {
-        var ok = nodeOk(n), node = cy.getElementById(n.id);
-        node.toggleClass("gone", !ok);
-        node.toggleClass("match", !!q && ok && matches(n.id + " " + n.label, q));
-        document.getElementById("btn-n-" + n.id).parentNode.hidden = !ok || !matches(n.id + " " + n.label, q);
-        if (ok) shownN++;
-      });
-      data.edges.forEach(function (e) {
-        var ok = edgeOk(e), edge = cy.getElementById(e.id);
-        var text = e.id + " " + nodeById[e.source].label + " " + nodeById[e.target].label;
-        edge.toggleClass("gone", !ok);
-        edge.toggleClass("faded", ok && !!q && !matches(text, q));
-        document.getElementById("btn-e-" + e.id).parentNode.hidden = !ok || !matches(text, q);
-        if (ok) shownE++;
-      });
+  /* ---- strength control ---- */
+  function applyStrength() {
+    var min = Number(fStrength.value), shown = 0, total = 0;
+    svg().querySelectorAll("g.edge").forEach(function (g) {
+      var e = current.edges[g.getAttribute("data-id")], ok = (min === 0 || e.n > 0) && GRADE_RANK[e.grade] >= min;
+      g.classList.toggle("below", !ok);
+      document.getElementById("btn-e-" + g.getAttribute("data-id")).parentNode.hidden = !ok;
+      total++; if (ok) shown++;
     });
-    document.getElementById("status").textContent =
-      "Showing " + plural(shownE, "link", "links") + " and " + plural(shownN, "node", "nodes") +
-      (studyFilterOn() ? " (links backed by studies that match the filters)" : "") + ".";
+    document.getElementById("status").textContent = current.title + ": showing " + plural(shown, "link", "links") +
+      " of " + total + (shown < total ? " (" + (total - shown) + " below the chosen strength hidden)" : "") +
+      (current.note ? ". " + current.note : ".");
   }
-  [fTyp, fDom, fDes, fHyp].forEach(function (x) { x.addEventListener("change", applyFilters); });
-  fSearch.addEventListener("input", applyFilters);
-  document.getElementById("f-reset").addEventListener("click", function () {
-    fTyp.value = fDom.value = fDes.value = fSearch.value = ""; fHyp.checked = true; applyFilters();
-  });
+  fStrength.addEventListener("change", applyStrength);
 
   /* ---- side panel ---- */
-  var panel = document.getElementById("panel"), title = document.getElementById("panel-title"),
-    body = document.getElementById("panel-body");
-
   function dirSpan(d) { return el("span", { "class": "dir dir-" + d, text: data.directionLabels[d] || d }); }
   function studyItem(sid, direction, basis, quoteIds) {
-    var s = studies[sid];
-    var meta = [s.d || "design not reported"];
+    var s = studies[sid], meta = [s.d || "design not reported"];
     if (s.co) meta.push(s.co);
-    if (basis) meta.push(basis === "explicit" ? "link stated explicitly" : "codes co-occur in the study");
+    if (basis) meta.push(basis === "explicit" ? "link stated explicitly" :
+      basis === "co-occurrence" || basis === "chain" ? "both ends reported in the study" : (data.basisLabels[basis] || basis));
     var li = el("li", {}, [el("strong", { text: s.c }), " ", el("span", { text: s.t }),
       el("div", { "class": "meta" }, [meta.join(" · ") + " · direction: ", dirSpan(direction || "not_measured")])]);
     (quoteIds || []).forEach(function (qi) {
@@ -126,87 +71,147 @@
     if (!quoteIds || !quoteIds.length) li.appendChild(el("div", { "class": "meta", text: "No quoted sentence coded." }));
     return li;
   }
-  function openPanel(heading, parts, trigger) {
-    lastTrigger = trigger || document.activeElement;
+  function moderatorText(m) {
+    if (typeof m !== "object" || m === null) return String(m);
+    var head = [m.code, m.label].filter(Boolean).join(" ");
+    var how = [m.direction || m.effect, m.study || m.study_id || m.citation].filter(Boolean).join(", ");
+    return (head || JSON.stringify(m)) + (how ? " (" + how + ")" : "") + (m.quote ? ": “" + m.quote + "”" : "");
+  }
+  function show(heading, parts, trigger) {
+    lastTrigger = trigger || null;
     title.textContent = heading;
     body.textContent = "";
     parts.forEach(function (p) { body.appendChild(p); });
-    panel.hidden = false;
-    cy.resize(); cy.fit(undefined, 16);
-    panel.focus();
+    panel.scrollTop = 0;
+    panel.focus({ preventScroll: true });
   }
-  function closePanel() {
-    if (panel.hidden) return;
-    panel.hidden = true;
-    cy.resize(); cy.fit(undefined, 16);
-    cy.elements().unselect();
-    if (lastTrigger && document.body.contains(lastTrigger)) lastTrigger.focus();
+  function clearSelection() {
+    svg().classList.remove("focused");
+    svg().querySelectorAll(".selected, .near").forEach(function (x) { x.classList.remove("selected", "near"); });
+  }
+  function intro() {
+    clearSelection();
+    var parts = [el("p", { text: "Click a link or a box in the drawing (or use the list under it) to see the studies " +
+      "and the sentences behind it." })];
+    if (current.note) parts.push(el("p", { "class": "meta", text: current.note }));
+    show(current.title, parts, null);
+  }
+  function edgeParts(e) {
+    var v = e.n ? plural(e.n, "study", "studies") + " · " + e.grade + " evidence · " + (data.basisLabels[e.basis] || e.basis)
+      : "Hypothesis from the codebook: no study supports this link yet.";
+    var parts = [el("p", {}, [v + (e.n ? " · direction: " : ""), e.n ? dirSpan(e.direction) : ""])];
+    if (e.members.length > 1) parts.push(el("p", { "class": "meta", text: "Brings together " +
+      plural(e.members.length, "link", "links") + ": " + e.members.join(", ") + "." }));
+    var wanted = {};
+    e.studies.forEach(function (s) { wanted[s] = true; });
+    e.members.forEach(function (mid) {
+      var m = data.edges[mid];
+      if (e.members.length > 1) parts.push(el("h3", { text: mid }));
+      if (m.note) parts.push(el("p", { "class": "meta", text: m.note }));
+      if (m.moderators && m.moderators.length) {
+        parts.push(el("h3", { text: "Moderators (conditions on this link)" }));
+        parts.push(el("ul", { "class": "moderators" }, m.moderators.map(function (x) { return el("li", { text: moderatorText(x) }); })));
+      }
+      if (m.actsOn && m.actsOn.length) parts.push(el("p", { "class": "meta", text: "Moderates: " + m.actsOn.join(", ") }));
+      var list = el("ol", { "class": "studies", "aria-label": "Supporting studies" });
+      m.studies.filter(function (s) { return wanted[s[0]]; }).forEach(function (s) { list.appendChild(studyItem(s[0], s[1], s[2], s[3])); });
+      if (list.children.length) parts.push(list);
+    });
+    return parts;
   }
   function openEdge(id, trigger) {
-    var e = edgeById[id], src = nodeById[e.source], dst = nodeById[e.target];
-    var parts = [];
-    var v = e.votes;
-    var summary = e.n ? plural(e.n, "study", "studies") + " · " + e.grade + " evidence · " + e.basis +
-      " · votes: " + v.benefit + " benefit, " + v.no_difference + " no difference, " + v.harm + " harm, " + v.mixed +
-      " mixed" + (e.p === null ? "" : " · sign test p = " + e.p) : "Hypothesis from the codebook: no study supports this link yet.";
-    parts.push(el("p", {}, [summary + (e.n ? " · direction: " : ""), e.n ? dirSpan(e.direction) : ""]));
-    if (e.note) parts.push(el("p", { "class": "meta", text: e.note }));
-    if (e.actsOn && e.actsOn.length) parts.push(el("p", { "class": "meta", text: "Moderates: " + e.actsOn.join(", ") }));
-    var rows = e.studies.filter(function (s) { return !studyFilterOn() || studyOk(s[0]); });
-    if (studyFilterOn() && rows.length < e.studies.length)
-      parts.push(el("p", { "class": "meta", text: rows.length + " of " + e.n + " studies match the filters." }));
-    var list = el("ol", { "class": "studies", "aria-label": "Supporting studies" });
-    rows.forEach(function (s) { list.appendChild(studyItem(s[0], s[1], s[2], s[3])); });
-    if (rows.length) parts.push(list);
-    cy.elements().unselect(); cy.getElementById(id).select();
-    openPanel(src.id + " " + src.label + " → " + dst.id + " " + dst.label, parts, trigger);
+    var e = current.edges[id];
+    clearSelection();
+    edgeEl(id).classList.add("selected");
+    show(label(e.source) + " → " + label(e.target), edgeParts(e), trigger);
   }
   function openNode(id, trigger) {
-    var n = nodeById[id], parts = [];
-    parts.push(el("p", { "class": "meta", text: n.kind + (n.group ? " · " + n.group.replace("_", " ") : "") +
-      " · " + plural(n.n, "coded study", "coded studies") }));
-    if (n.definition) parts.push(el("p", { text: n.definition }));
-    var links = data.edges.filter(function (e) { return (e.source === id || e.target === id) && edgeOk(e); });
-    if (links.length) {
-      var ul = el("ul", { "aria-label": "Links of this node" });
-      links.forEach(function (e) {
-        var b = el("button", { type: "button", text: e.id + " (" + plural(e.n, "study", "studies") + ")" });
-        b.addEventListener("click", function () { openEdge(e.id, b); });
-        ul.appendChild(el("li", {}, [b]));
-      });
-      parts.push(el("h3", { text: "Links" }), ul);
+    var n = current.nodes[id], parts = [], model = data.nodes[id];
+    clearSelection();
+    var s = svg(), box = s.querySelector('g.node[data-id="' + CSS.escape(id) + '"]');
+    box.classList.add("selected"); s.classList.add("focused");
+    parts.push(el("p", { "class": "meta", text: (model ? model.kind + (model.group ? " · " + model.group.replace("_", " ") : "") + " · " : "") +
+      plural(n.n, "coded study", "coded studies") }));
+    if (model && model.definition) parts.push(el("p", { text: model.definition }));
+    if (n.members.length > 1) parts.push(el("p", { "class": "meta", text: "Outcomes: " + n.members.join(", ") }));
+    var ul = el("ul", { "aria-label": "Links of this box" });
+    Object.keys(current.edges).forEach(function (eid) {
+      var e = current.edges[eid];
+      if (e.source !== id && e.target !== id) return;
+      edgeEl(eid).classList.add("near");
+      var b = el("button", { type: "button", text: short(e.source) + " → " + short(e.target) + " (" + plural(e.n, "study", "studies") + ")" });
+      b.addEventListener("click", function () { openEdge(eid, b); });
+      ul.appendChild(el("li", {}, [b]));
+    });
+    if (ul.children.length) parts.push(el("h3", { text: "Links in this view" }), ul);
+    if (model) {
+      var list = el("ol", { "class": "studies", "aria-label": "Studies coded with " + id });
+      model.studies.forEach(function (x) { list.appendChild(studyItem(x[0], x[1], null, x[2])); });
+      if (list.children.length) parts.push(el("h3", { text: "Studies" }), list);
     }
-    var rows = n.studies.filter(function (s) { return !studyFilterOn() || studyOk(s[0]); });
-    var list = el("ol", { "class": "studies", "aria-label": "Studies coded with " + id });
-    rows.forEach(function (s) { list.appendChild(studyItem(s[0], s[1], null, s[2])); });
-    if (rows.length) parts.push(el("h3", { text: "Studies" }), list);
-    cy.elements().unselect(); cy.getElementById(id).select();
-    openPanel(n.id + " " + n.label, parts, trigger);
+    show(label(id), parts, trigger);
   }
-  document.getElementById("panel-close").addEventListener("click", closePanel);
+  document.getElementById("panel-close").addEventListener("click", function () { closePanel(); });
+  function closePanel() {
+    var t = lastTrigger;
+    intro();
+    if (t && document.body.contains(t)) t.focus();
+  }
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") closePanel(); });
-  cy.on("tap", "node", function (ev) { openNode(ev.target.id(), null); });
-  cy.on("tap", "edge", function (ev) { openEdge(ev.target.id(), null); });
 
-  /* ---- keyboard lists ---- */
-  var edgeList = document.getElementById("edge-list"), nodeList = document.getElementById("node-list");
-  data.edges.forEach(function (e) {
-    var label = e.id + ": " + nodeById[e.source].label + " → " + nodeById[e.target].label + ", " +
-      (e.n ? plural(e.n, "study", "studies") + ", " + (data.directionLabels[e.direction] || e.direction) + ", " + e.grade
-        : "hypothesis");
-    var b = el("button", { type: "button", id: "btn-e-" + e.id, "aria-label": label, title: label },
-      [el("span", { "class": "swatch", style: "background:" + e.colour, "aria-hidden": "true" }),
-        e.id + " (" + (e.n ? e.n : "hyp.") + ")"]);
-    b.addEventListener("click", function () { openEdge(e.id, b); });
-    edgeList.appendChild(el("li", {}, [b]));
+  /* ---- clicks: a box, else the link whose drawn midpoint is nearest among those under the pointer ---- */
+  function midpoint(g) {
+    var p = g.querySelector(".hit"), m = p.getPointAtLength(p.getTotalLength() / 2);
+    var pt = svg().createSVGPoint(); pt.x = m.x; pt.y = m.y;
+    return pt.matrixTransform(p.getScreenCTM());
+  }
+  graph.addEventListener("click", function (ev) {
+    var hits = document.elementsFromPoint(ev.clientX, ev.clientY);
+    var node = hits.map(function (h) { return h.closest("g.node"); }).filter(Boolean)[0];
+    if (node) { openNode(node.getAttribute("data-id"), null); return; }
+    var best = null, bestD = Infinity;
+    hits.map(function (h) { return h.closest("g.edge"); }).filter(Boolean).forEach(function (g) {
+      var m = midpoint(g), d = Math.hypot(m.x - ev.clientX, m.y - ev.clientY);
+      if (d < bestD) { best = g; bestD = d; }
+    });
+    if (best) openEdge(best.getAttribute("data-id"), null);
   });
-  data.nodes.forEach(function (n) {
-    var label = n.id + " " + n.label + ", " + n.kind + ", " + plural(n.n, "study", "studies");
-    var b = el("button", { type: "button", id: "btn-n-" + n.id, "aria-label": label, title: label },
-      [n.id + " " + n.label + " (" + n.n + ")"]);
-    b.addEventListener("click", function () { openNode(n.id, b); });
-    nodeList.appendChild(el("li", {}, [b]));
+
+  /* ---- keyboard lists (rebuilt for each view) ---- */
+  function buildLists() {
+    var edgeList = document.getElementById("edge-list"), nodeList = document.getElementById("node-list");
+    edgeList.textContent = ""; nodeList.textContent = "";
+    Object.keys(current.edges).forEach(function (id) {
+      var e = current.edges[id];
+      var text = id + ": " + current.nodes[e.source].label + " → " + current.nodes[e.target].label + ", " +
+        (e.n ? plural(e.n, "study", "studies") + ", " + (data.directionLabels[e.direction] || e.direction) + ", " + e.grade
+          : "hypothesis");
+      var b = el("button", { type: "button", id: "btn-e-" + id, "aria-label": text, title: text }, [short(e.source) + " → " + short(e.target) + " (" + (e.n ? e.n : "hyp.") + ")"]);
+      b.addEventListener("click", function () { openEdge(id, b); });
+      edgeList.appendChild(el("li", {}, [b]));
+    });
+    Object.keys(current.nodes).forEach(function (id) {
+      var b = el("button", { type: "button", id: "btn-n-" + id }, [label(id) + " (" + current.nodes[id].n + ")"]);
+      b.addEventListener("click", function () { openNode(id, b); });
+      nodeList.appendChild(el("li", {}, [b]));
+    });
+  }
+
+  /* ---- views ---- */
+  var groups = {};
+  data.views.forEach(function (v) {
+    if (!groups[v.group]) { groups[v.group] = el("optgroup", { label: v.group }); fView.appendChild(groups[v.group]); }
+    groups[v.group].appendChild(el("option", { value: v.key, text: v.title }));
   });
-  applyFilters();
-  window.logicmapView = { cy: cy, applyFilters: applyFilters, openEdge: openEdge, openNode: openNode, closePanel: closePanel };
+  function showView(key) {
+    current = views[key];
+    fView.value = key;
+    graph.querySelectorAll(".view").forEach(function (d) { d.hidden = d.getAttribute("data-key") !== key; });
+    graph.scrollTop = 0; graph.scrollLeft = 0;
+    buildLists(); fit(); applyStrength(); intro();
+  }
+  fView.addEventListener("change", function () { showView(fView.value); });
+  showView(data.views[0].key);
+  window.logicmapView = { show: showView, openEdge: openEdge, openNode: openNode, closePanel: closePanel, fit: fit,
+    current: function () { return current; }, zoom: function () { return zoom; }, midpoint: midpoint };
 })();

@@ -1,0 +1,247 @@
+"""What each view of the logic model shows: its nodes and links (pure; no drawing, no layout).
+
+* **summary** (shown first): the four layers (typology, mechanism, process, outcome) as
+  columns, outcomes grouped by domain, and the links a reader may read as pathways:
+  ``explicit``, ``chain`` and ``hypothesis`` links. A link whose basis is the older
+  ``co-occurrence`` counts as a chain when its ends sit on adjacent layers; co-occurrence of
+  non-adjacent layers is no link and only the ``summary-cooccurrence`` view draws it.
+  Moderator codes are conditions on links, never drawn as nodes: their links are left out
+  and an edge's optional ``moderators`` list is passed on to the panel.
+* **summary-domains**: outcomes aggregated by domain (process -> outcome domain);
+  **mechanism-domains**: mechanism -> outcome domain through the processes a study reports
+  with both (one column fewer).
+* **pathway** per typology (``pathway:T01``) or per outcome (``pathway:OE1``): the chains
+  through mechanisms and processes drawn as a Sankey-like flow, widths by the number of the
+  focus code's studies behind each link.
+
+Example::
+
+    for view in all_views(model):
+        print(view.key, len(view.nodes), len(view.edges))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from logicmap.codebook.codes import DOMAINS
+from logicmap.synthesis.evidence import GRADES, summary_direction, vote_count
+from logicmap.synthesis.model import LogicModel
+
+LAYERS: tuple[str, ...] = ("typology", "mechanism", "process", "outcome")
+BASES: tuple[str, ...] = ("explicit", "chain", "hypothesis")
+DOMAIN_TITLES: dict[str, str] = {"functional": "Functional", "existential": "Existential", "social": "Social"}
+
+
+@dataclass(frozen=True)
+class VNode:
+    """A box of a view: a code, or an outcome domain standing for its ``members``."""
+
+    id: str
+    label: str
+    layer: int
+    group: str
+    n: int
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VEdge:
+    """A drawn link: one model edge, or several (``members``) aggregated.
+
+    ``studies`` are the study ids behind it in this view (the focus code's studies in a pathway).
+    """
+
+    id: str
+    source: str
+    target: str
+    basis: str
+    direction: str
+    grade: str
+    members: tuple[str, ...]
+    studies: tuple[str, ...]
+    moderators: tuple = ()
+
+    @property
+    def n(self) -> int:
+        return len(self.studies)
+
+
+@dataclass(frozen=True)
+class View:
+    """One legible view: nodes, links, and whether links are drawn as a flow (Sankey-like)."""
+
+    key: str
+    title: str
+    nodes: tuple[VNode, ...]
+    edges: tuple[VEdge, ...]
+    flow: bool = False
+    note: str = ""
+
+
+def link_basis(model: LogicModel, src: str, dst: str, data: dict, cooccurrence: bool = False) -> str | None:
+    """The basis a view draws a model edge with, or None when the edge is not a link of the views."""
+    kinds = model.graph.nodes
+    a, b = kinds[src]["kind"], kinds[dst]["kind"]
+    if a not in LAYERS or b not in LAYERS or LAYERS.index(b) <= LAYERS.index(a):
+        return None
+    if not data.get("n_studies"):
+        return "hypothesis"
+    basis = data.get("basis", "")
+    if basis in BASES:
+        return basis
+    if LAYERS.index(b) - LAYERS.index(a) == 1:
+        return "chain"
+    return "co-occurrence" if cooccurrence else None
+
+
+def _edge(src: str, dst: str, data: dict, basis: str) -> VEdge:
+    ids = tuple(s.study_id for s in data["studies"])
+    return VEdge(f"{src}->{dst}", src, dst, basis, data["direction"], data["grade"], (f"{src}->{dst}",), ids,
+                 tuple(data.get("moderators") or ()))
+
+
+def _node(model: LogicModel, code: str) -> VNode:
+    d = model.graph.nodes[code]
+    return VNode(code, d["label"], LAYERS.index(d["kind"]), d["group"] if d["kind"] == "outcome" else "",
+                 d["n_studies"], (code,))
+
+
+def _links(model: LogicModel, cooccurrence: bool = False) -> list[VEdge]:
+    out = []
+    for src, dst, d in model.edges():
+        basis = link_basis(model, src, dst, d, cooccurrence)
+        if basis:
+            out.append(_edge(src, dst, d, basis))
+    return out
+
+
+def summary_view(model: LogicModel, cooccurrence: bool = False) -> View:
+    """The default view: every code of the four layers and the links between them.
+
+    A link within one layer or against the layer order (e.g. outcome -> process) is not drawn;
+    the view's note counts such links (they stay in the evidence table and the exports).
+    """
+    nodes = tuple(_node(model, c) for c in model.nodes() if model.graph.nodes[c]["kind"] in LAYERS)
+    key, title = ("summary-cooccurrence", "Summary with co-occurrence (not pathways)") if cooccurrence \
+        else ("summary", "Summary")
+    layer = {n.id: n.layer for n in nodes}
+    against = sum(1 for a, b, _ in model.edges() if a in layer and b in layer and layer[b] <= layer[a])
+    note = (f"{against} link{'' if against == 1 else 's'} within a layer or against the layer order "
+            f"{'is' if against == 1 else 'are'} not drawn (see the evidence table).") if against else ""
+    return View(key, title, nodes, tuple(_links(model, cooccurrence)), note=note)
+
+
+def _merge(model: LogicModel, eid: str, src: str, dst: str, parts: list[VEdge], studies: Iterable[str]) -> VEdge:
+    """One edge standing for ``parts`` (best basis, strongest grade, direction voted over its studies)."""
+    studies = tuple(dict.fromkeys(studies))
+    directions = {}
+    for part in parts:
+        for s in model.graph.edges[part.source, part.target]["studies"]:
+            if s.study_id in studies:
+                directions.setdefault(s.study_id, s.direction)
+    basis = min((p.basis for p in parts), key=lambda b: BASES.index(b) if b in BASES else len(BASES))
+    grade = min((p.grade for p in parts), key=GRADES.index)
+    direction = summary_direction(vote_count(directions.values())) if studies else "not_measured"
+    members = tuple(dict.fromkeys(m for p in parts for m in p.members))
+    mods = tuple(m for p in parts for m in p.moderators)
+    return VEdge(eid, src, dst, basis if studies else "hypothesis", direction, grade, members, studies, mods)
+
+
+def _domain_nodes(model: LogicModel, layer: int) -> dict[str, VNode]:
+    out = {}
+    for dom in DOMAINS:
+        codes = tuple(c for c in model.nodes("outcome") if model.graph.nodes[c]["group"] == dom)
+        if codes:
+            studies = {s.study_id for c in codes for s in model.graph.nodes[c]["studies"]}
+            out[dom] = VNode(f"domain:{dom}", f"{DOMAIN_TITLES[dom]} outcomes", layer, dom, len(studies), codes)
+    return out
+
+
+def domains_view(model: LogicModel) -> View:
+    """Outcomes aggregated by domain: process (or typology) -> outcome domain."""
+    base = summary_view(model)
+    domains = _domain_nodes(model, 3)
+    nodes = [n for n in base.nodes if n.layer < 3] + list(domains.values())
+    groups: dict[tuple[str, str], list[VEdge]] = {}
+    for e in base.edges:
+        dst = model.graph.nodes[e.target]
+        target = domains[dst["group"]].id if dst["kind"] == "outcome" and dst["group"] in domains else e.target
+        groups.setdefault((e.source, target), []).append(e)
+    edges = [_merge(model, f"{s}->{t}", s, t, parts, (x for p in parts for x in p.studies))
+             for (s, t), parts in groups.items()]
+    return View("summary-domains", "Summary: outcomes by domain", tuple(nodes), tuple(edges))
+
+
+def mechanism_domains_view(model: LogicModel) -> View:
+    """Mechanism -> outcome domain, through the processes a study reports with both ends."""
+    base = summary_view(model)
+    domains = _domain_nodes(model, 3)
+    kind = {c: model.graph.nodes[c]["kind"] for c in model.nodes()}
+    by_source: dict[str, list[VEdge]] = {}
+    for e in base.edges:
+        by_source.setdefault(e.source, []).append(e)
+    groups: dict[tuple[str, str], tuple[list[VEdge], list[str]]] = {}
+    for first in base.edges:
+        if kind[first.source] != "mechanism" or kind[first.target] != "process":
+            continue
+        for second in by_source.get(first.target, []):
+            if kind[second.target] != "outcome" or model.graph.nodes[second.target]["group"] not in domains:
+                continue
+            key = (first.source, domains[model.graph.nodes[second.target]["group"]].id)
+            parts, studies = groups.setdefault(key, ([], []))
+            parts += [first, second]
+            studies += [s for s in first.studies if s in second.studies]
+    edges = [e for e in base.edges if kind[e.source] == "typology" and kind[e.target] == "mechanism"]
+    edges += [_merge(model, f"{s}->{t}", s, t, parts, studies) for (s, t), (parts, studies) in groups.items()]
+    nodes = [n for n in base.nodes if n.layer < 2] + list(domains.values())
+    return View("mechanism-domains", "Mechanisms to outcome domains (through processes)", tuple(nodes), tuple(edges),
+                note="A mechanism -> domain link counts the studies that report the mechanism, a process and an "
+                     "outcome of the domain, each on adjacent layers.")
+
+
+def _reach(edges: list[VEdge], start: str, forward: bool) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        cur = todo.pop()
+        for e in edges:
+            a, b = (e.source, e.target) if forward else (e.target, e.source)
+            if a == cur and b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
+
+
+def pathway_view(model: LogicModel, focus: str) -> View:
+    """The chains from a typology (or into an outcome) that the focus code's studies report."""
+    d = model.graph.nodes[focus]
+    forward = d["kind"] == "typology"
+    own = {s.study_id for s in d["studies"]}
+    kept = []
+    for e in summary_view(model).edges:
+        ends = {model.graph.nodes[e.source]["kind"], model.graph.nodes[e.target]["kind"]}
+        other_focus = (forward and "typology" in ends and e.source != focus) or \
+            (not forward and "outcome" in ends and e.target != focus)
+        studies = [s for s in e.studies if s in own]
+        if e.basis != "hypothesis" and studies and not other_focus:
+            kept.append(VEdge(e.id, e.source, e.target, e.basis, e.direction, e.grade, e.members, tuple(studies),
+                              e.moderators))
+    reach = _reach(kept, focus, forward)
+    edges = tuple(e for e in kept if e.source in reach and e.target in reach)
+    nodes = tuple(dataclasses.replace(_node(model, c), n=len(own & {s.study_id for s in model.graph.nodes[c]["studies"]}))
+                  for c in model.nodes() if c in reach and model.graph.nodes[c]["kind"] in LAYERS)
+    word = "from" if forward else "to"
+    note = (f"Counts and band widths are studies of {focus} only." if edges
+            else f"No study of {focus} reports a chain through the layers yet.")
+    return View(f"pathway:{focus}", f"Pathway {word} {focus} {d['label']}", nodes, edges, flow=True, note=note)
+
+
+def all_views(model: LogicModel) -> list[View]:
+    """Every view the interactive page offers, the summary first."""
+    views = [summary_view(model), domains_view(model), mechanism_domains_view(model)]
+    if any(e.basis == "co-occurrence" for e in summary_view(model, cooccurrence=True).edges):
+        views.append(summary_view(model, cooccurrence=True))
+    views += [pathway_view(model, c) for c in model.nodes("typology") + model.nodes("outcome")]
+    return views
