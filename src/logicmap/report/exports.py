@@ -2,9 +2,14 @@
 
 * GraphML holds scalar attributes only (networkx writes no lists): studies become a
   ``;``-separated id list, votes become ``votes_<direction>`` columns.
-* Cytoscape JSON (the desktop app's ``.cyjs``) keeps everything, studies and quotes included,
-  with positions from the shared layout.
-* The evidence CSV has one row per edge x supporting study, with the quoted sentences.
+* Cytoscape JSON (the desktop app's ``.cyjs``) holds the default view
+  (:func:`~logicmap.synthesis.view.default_view`: at most 60 links; ``data.view`` says how many
+  evidence links it hides below its study threshold), studies and quotes included, with
+  positions from the shared layout.
+* The evidence CSV has one row per edge x supporting study, with the quoted sentences, their
+  roles (results, conclusions, ...) and the moderators that study reports on the link.
+* Edges carry ``basis`` (explicit, chain or hypothesis) and ``moderators``: the conditions
+  (code, label, level, effect, study, quote) reported to strengthen or weaken them.
 * RIS is written with :func:`logicmap.records.formats.ris.write`.
 """
 
@@ -22,11 +27,12 @@ from logicmap.records.record import Record
 from logicmap.report.layout import layout
 from logicmap.synthesis.model import LogicModel
 from logicmap.synthesis.study import Study
+from logicmap.synthesis.view import default_view
 
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "source", "source_label", "target", "target_label", "link_basis", "hypothesised", "grade", "link_direction",
     "link_studies", "study_id", "citation", "design", "year", "country", "study_basis", "direction", "quote_codes",
-    "quotes",
+    "quotes", "quote_roles", "moderators",
 )
 QUOTE_SEPARATOR = " || "
 
@@ -42,7 +48,8 @@ def to_graphml(model: LogicModel) -> str:
         attrs = {"basis": d["basis"], "hypothesised": bool(d["hypothesised"]), "n_studies": d["n_studies"],
                  "n_randomised": d["n_randomised"], "direction": d["direction"], "grade": d["grade"],
                  "studies": ";".join(s.study_id for s in d["studies"]), "note": d["note"],
-                 "acts_on": ";".join(d["acts_on"])}
+                 "acts_on": ";".join(d["acts_on"]),
+                 "moderators": ";".join(f"{c.code}:{c.effect}:{c.study_id}" for c in d["moderators"])}
         attrs.update({f"votes_{k}": v for k, v in d["votes"].items()})
         if d["p_value"] is not None:
             attrs["p_value"] = float(d["p_value"])
@@ -51,29 +58,35 @@ def to_graphml(model: LogicModel) -> str:
 
 
 def to_cytoscape_json(model: LogicModel) -> dict:
-    """The model as Cytoscape JSON (``elements.nodes`` / ``elements.edges`` with ``data``)."""
+    """The model's default view as Cytoscape JSON (``elements.nodes`` / ``elements.edges`` with ``data``)."""
     lay = layout(model)
+    view = default_view(model)
     nodes = []
     for code, d in model.graph.nodes(data=True):
         box = lay.boxes[code]
         nodes.append({"data": {"id": code, "name": f"{code} {d['label']}", "label": d["label"], "kind": d["kind"],
                                "group": d["group"], "n_studies": d["n_studies"],
-                               "studies": [s.study_id for s in d["studies"]]},
+                               "studies": [s.study_id for s in d["studies"]], "moderates": list(d.get("moderates", ()))},
                       "position": {"x": round(box.cx, 1), "y": round(box.cy, 1)}})
     edges = []
     for src, dst, d in model.edges():
+        if (src, dst) not in view:
+            continue
         edges.append({"data": {
             "id": f"{src}->{dst}", "source": src, "target": dst, "interaction": d["basis"], "basis": d["basis"],
             "hypothesised": d["hypothesised"], "n_studies": d["n_studies"], "n_randomised": d["n_randomised"],
             "votes": d["votes"], "direction": d["direction"], "p_value": d["p_value"], "grade": d["grade"],
             "note": d["note"], "acts_on": list(d["acts_on"]),
+            "moderators": [c.to_dict() for c in d["moderators"]],
             "studies": [{"id": s.study_id, "citation": s.citation, "design": s.design, "direction": s.direction,
                          "basis": s.basis,
-                         "quotes": [{"code": q.code, "field": q.field, "start": q.start, "end": q.end, "text": q.text}
+                         "quotes": [{"code": q.code, "field": q.field, "start": q.start, "end": q.end, "text": q.text,
+                                     "role": q.role}
                                     for q in s.quotes]} for s in d["studies"]],
         }})
     return {"format_version": "1.0", "generated_by": "logicmap", "target_cytoscapejs_version": "~3.35",
-            "data": {"name": "logic model", "codebook": model.codebook.name, "studies": len(model.studies)},
+            "data": {"name": "logic model", "codebook": model.codebook.name, "studies": len(model.studies),
+                     "view": view.to_dict()},
             "elements": {"nodes": nodes, "edges": edges}}
 
 
@@ -93,6 +106,9 @@ def evidence_rows(model: LogicModel) -> list[dict]:
                 "country": (study.country or "") if study else "", "study_basis": s.basis, "direction": s.direction,
                 "quote_codes": QUOTE_SEPARATOR.join(q.code for q in s.quotes),
                 "quotes": QUOTE_SEPARATOR.join(q.text for q in s.quotes),
+                "quote_roles": QUOTE_SEPARATOR.join(q.role or "title" for q in s.quotes),
+                "moderators": QUOTE_SEPARATOR.join(f"{c.code} {c.effect}" for c in d["moderators"]
+                                                   if c.study_id == s.study_id),
             })
     return rows
 

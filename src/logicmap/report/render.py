@@ -24,6 +24,7 @@ from pathlib import Path
 
 from logicmap.records.record import Record
 from logicmap.report.charts import effect_direction_svg, empty_svg, gap_map_svg
+from logicmap.report.context import context_section
 from logicmap.report.exports import cytoscape_json_text, evidence_csv, record_from_study, to_graphml, to_ris
 from logicmap.report.interactive import logic_model_html
 from logicmap.report.model_svg import logic_model_svg
@@ -91,7 +92,7 @@ def _methods_html(facts: MethodsFacts) -> str:
 
 
 def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma, methods: MethodsFacts,
-           svgs: dict[str, str]) -> str:
+           svgs: dict[str, str], context=None) -> str:
     problems = _problems(model, prisma)
     n_links = len(model.evidence_edges())
     lead = (f"{len(model.studies)} included studies; {n_links} links of the logic model are supported by evidence "
@@ -106,6 +107,8 @@ def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma, meth
                 f'<figure>{_inline_svg(svgs["logic_model"])}<figcaption>Edge width: number of studies; colour: direction; '
                 'dashed: hypothesis. <a href="logic-model.html">Open the interactive model</a> to see the studies and '
                 "quotes behind each link.</figcaption></figure></section>")
+    if context is not None:
+        body.append(context_section(context, {c: d["label"] for c, d in model.graph.nodes(data=True)}))
     body.append('<section aria-labelledby="narr-h"><h2 id="narr-h">Findings by intervention typology</h2>'
                 + _narrative_html(model) + "</section>")
     body.append('<section aria-labelledby="gap-h"><h2 id="gap-h">Evidence gap map and effect directions</h2>'
@@ -131,8 +134,10 @@ def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma, meth
 
 def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[Study], prisma: PrismaCounts | None,
                   prisma_csv: str, methods: MethodsFacts | None = None, included_records: Iterable[Record] | None = None,
-                  title: str = "Evidence-linked logic model: review report") -> dict[str, Path]:
+                  title: str = "Evidence-linked logic model: review report", context=None) -> dict[str, Path]:
     """Write every report file into ``out_dir``; returns file key -> path (see :data:`FILES`).
+
+    ``context`` (a saved :class:`~logicmap.synthesis.conditions.ContextProfile`) adds a "Your context" section.
 
     ``included_records`` are written to ``included.ris``; when none are given, minimal records
     are made from ``studies``.
@@ -158,7 +163,7 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
         "evidence_csv": evidence_csv(model),
         "ris": to_ris(records),
     }
-    content["index"] = _index(title, model, studies, prisma, methods, svgs)
+    content["index"] = _index(title, model, studies, prisma, methods, svgs, context)
     paths = {}
     for key, (name, _) in FILES.items():
         path = out / name

@@ -42,12 +42,13 @@ class ReportStage:
     def write(self, out_dir: Path | str) -> dict[str, Path]:
         """Write the whole report into ``out_dir`` (fixed file names); returns key -> path."""
         studies = self._model.studies()
-        model = build_model(self._codebook.current(), studies)
+        model = build_model(self._codebook.current(), studies, role_model=self._model.role_model())
+        context = self._model.context(model=model) if self._model.saved_context() else None
         counts = self.prisma()
         return render_report(
             out_dir, model=model, studies=studies, prisma=counts, prisma_csv=to_prisma2020_csv(counts),
             methods=self.methods(), included_records=[self._records.get(int(s.id)) for s in studies],
-            title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model",
+            title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
 
     def prisma(self) -> PrismaCounts:
