@@ -27,8 +27,10 @@ def _item(sid, code, abstract="", quote=None, direction=None):
 
 
 A = ("Background: Peer support is widespread. Methods: Peer workers were trained before the trial. "
-     "Results: Peers modelled recovery in every group. Role models raised hope. Hope improved at follow-up.")
-B = "Methods: Unemployment was high in the area. Results: Hope was unchanged at follow-up."
+     "Results: Peers modelled recovery in every group. Role models raised hope. Hope improved at follow-up. "
+     "Trained peer workers facilitated engagement.")
+B = ("Methods: Participants were asked about their motivation. Results: Hope was unchanged at follow-up. "
+     "Unemployment was high in the area.")
 C = "Results: More people found jobs in the IPS arm."
 
 
@@ -38,12 +40,14 @@ def _studies():
               items=(_item("a", "T01", A, "Peer support is widespread"), _item("a", "M3", A, "Peers modelled recovery"),
                      _item("a", "P5", A, "Role models raised hope"),
                      _item("a", "OE1", A, "Hope improved at follow-up", "benefit"),
-                     _item("a", "DS3", A, "Peer workers were trained")),
+                     _item("a", "DS3", A, "Trained peer workers facilitated engagement"),
+                     _item("a", "DS1", A, "Peer workers were trained before the trial")),
               links=(CodedLink("a", "M3", "P5", _span(A, "Role models raised hope"), "benefit"),))
     b = Study("b", title="Peer cohort", authors=("Lee, C",), year=2015, design="cohort", country="USA; Canada",
               abstract=B,
               items=(_item("b", "T01"), _item("b", "OE1", B, "Hope was unchanged at follow-up", "no_difference"),
-                     _item("b", "DE1", B, "Unemployment was high in the area")),
+                     _item("b", "DE1", B, "Unemployment was high in the area"),
+                     _item("b", "DU1", B, "Participants were asked about their motivation")),
               links=(CodedLink("b", "T01", "OE1", _span(B, "Hope was unchanged at follow-up"), "no_difference"),))
     c = Study("c", title="IPS", authors=("Ng, D", "Ho, E", "Wu, F"), year=2020, design="RCT (pilot)", country="Hong Kong",
               abstract=C, items=(_item("c", "T07"), _item("c", "OF1", C, "More people found jobs", "benefit")))
@@ -100,11 +104,13 @@ def test_moderators_are_conditions_on_their_studies_links():
     g = build_model(codebook(), _studies()).graph
     assert not any(g.nodes[u]["kind"] == "moderator" for u, _ in g.edges)  # no arrows from moderators
     ds3 = [c for c in g.edges["T01", "M3"]["moderators"] if c.code == "DS3"]
-    assert [(c.study_id, c.level, c.quote) for c in ds3] == [("a", "service", "Peer workers were trained")]
+    assert [(c.study_id, c.level, c.effect, c.quote) for c in ds3] == [
+        ("a", "service", "strengthens", "Trained peer workers facilitated engagement")]
     de1 = g.edges["T01", "OE1"]["moderators"]
     assert [(c.code, c.effect, c.study_id) for c in de1] == [("DE1", "weakens", "b")]
     assert not g.edges["M3", "P5"]["moderators"][0].code == "DE1"  # study b does not support M3 -> P5
     assert g.nodes["DE1"]["moderates"] == ("T01->OE1",)
+    assert g.nodes["DS1"]["moderates"] == g.nodes["DU1"]["moderates"] == ()  # quoted from methods: not reported
 
 
 def test_context_profile():

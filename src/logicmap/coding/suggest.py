@@ -141,10 +141,11 @@ def best_finding(evidence: RecordEvidence, code: str) -> SentenceScore | None:
 def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None) -> Suggestion:
     """A suggestion quoting the best evidence sentence (``sentence`` overrides; title as last resort).
 
-    An outcome quotes the best finding sentence (results or conclusions) where one has evidence.
+    An outcome or a moderator quotes the best finding sentence (results or conclusions) where
+    one has evidence.
     """
     if sentence is None:
-        best = (best_finding(evidence, code) if kind == "outcome" else None) or evidence.best(code)
+        best = (best_finding(evidence, code) if kind in ("outcome", "moderator") else None) or evidence.best(code)
         sentence = best.sentence if best else None
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])

@@ -1,9 +1,12 @@
 """Moderators as conditions on links, and the context profile of a reader's service.
 
 In the recovery framework a moderator (service user, service or environment level) does not
-cause an outcome: it strengthens or weakens a link. So a moderator coded in a study attaches,
+cause an outcome: it strengthens or weakens a link. So a moderator a study reports attaches,
 as a :class:`Condition`, to every link that study supports (a reviewer's coded link from a
-moderator to a code attaches it only to the study's links that touch that code). Its effect
+moderator to a code attaches it only to the study's links that touch that code). A study
+reports a moderator when its quote is a finding sentence (results or conclusions), or when
+the coder gave it a direction or coded its link; a moderator quoted only from the background
+or methods (an aim, an inclusion criterion) attaches to nothing. Its effect
 comes from the coding's direction where one was given (``benefit`` -> strengthens, ``harm`` ->
 weakens), else from cue words in its quote ("barrier", "lack of" -> weakens; "facilitated",
 "enabled" -> strengthens), else it is ``unclear``.
@@ -27,7 +30,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from logicmap.codebook.codes import Codebook
+from logicmap.coding.sentence_roles import FINDING_ROLES
 from logicmap.errors import CodingError
+from logicmap.synthesis.pathways import StudyRoles
 from logicmap.synthesis.study import Study
 
 EFFECTS: tuple[str, ...] = ("strengthens", "weakens", "unclear")
@@ -70,13 +75,18 @@ class Condition:
                 "study": self.study_id, "citation": self.citation, "quote": self.quote}
 
 
-def study_conditions(study: Study, codebook: Codebook) -> list[Condition]:
-    """The conditions ``study`` reports: its moderator codes and its coded moderator links."""
+def study_conditions(study: Study, codebook: Codebook, role_model=None) -> list[Condition]:
+    """The conditions ``study`` reports: its moderator codes quoted from findings or given a
+    direction, and its coded moderator links."""
+    roles = StudyRoles(study, role_model)
     out = []
     for item in study.items:
-        if item.code in codebook and codebook[item.code].kind == "moderator":
-            quote = item.span.quote if item.span else ""
-            out.append(_condition(study, codebook, item.code, quote, item.direction, None))
+        if item.code not in codebook or codebook[item.code].kind != "moderator":
+            continue
+        span = item.span
+        reported = span is not None and roles.role(span.field, span.start, span.quote) in FINDING_ROLES
+        if reported or item.direction in ("benefit", "harm"):
+            out.append(_condition(study, codebook, item.code, span.quote if span else "", item.direction, None))
     for link in study.links:
         if link.source_code in codebook and codebook[link.source_code].kind == "moderator":
             quote = link.span.quote if link.span else ""

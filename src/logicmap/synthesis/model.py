@@ -240,7 +240,7 @@ def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelF
     options = {"role_model": role_model, "include_cooccurrence": f.include_cooccurrence}
     support = _collect(graph, codebook, kept, problems, options)
     by_id = {s.id: s for s in kept}
-    conditions = {s.id: study_conditions(s, codebook) for s in kept}
+    conditions = {s.id: study_conditions(s, codebook, role_model) for s in kept}
     for (src, dst), per_study in support.items():
         graph.add_edge(src, dst, **_edge_attrs(codebook, src, dst, per_study, by_id), hypothesised=False, note="",
                        moderators=edge_conditions(src, dst, per_study, conditions), acts_on=())
