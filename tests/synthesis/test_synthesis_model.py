@@ -13,6 +13,7 @@ from logicmap.codebook import loads_codebook, dumps_codebook
 from logicmap.coding import CodedItem, EvidenceSpan
 from logicmap.errors import CodingError
 from logicmap.synthesis import BASES, CodedLink, ModelFilter, Study, build_model, context_profile, design_family
+from logicmap.synthesis import moderator_effect
 
 SHARED_CORPUS = "recovery-corpus/records.jsonl"
 
@@ -30,7 +31,7 @@ A = ("Background: Peer support is widespread. Methods: Peer workers were trained
      "Results: Peers modelled recovery in every group. Role models raised hope. Hope improved at follow-up. "
      "Trained peer workers facilitated engagement.")
 B = ("Methods: Participants were asked about their motivation. Results: Hope was unchanged at follow-up. "
-     "Unemployment was high in the area.")
+     "High unemployment was a barrier to work.")
 C = "Results: More people found jobs in the IPS arm."
 
 
@@ -46,7 +47,7 @@ def _studies():
     b = Study("b", title="Peer cohort", authors=("Lee, C",), year=2015, design="cohort", country="USA; Canada",
               abstract=B,
               items=(_item("b", "T01"), _item("b", "OE1", B, "Hope was unchanged at follow-up", "no_difference"),
-                     _item("b", "DE1", B, "Unemployment was high in the area"),
+                     _item("b", "DE1", B, "High unemployment was a barrier to work"),
                      _item("b", "DU1", B, "Participants were asked about their motivation")),
               links=(CodedLink("b", "T01", "OE1", _span(B, "Hope was unchanged at follow-up"), "no_difference"),))
     c = Study("c", title="IPS", authors=("Ng, D", "Ho, E", "Wu, F"), year=2020, design="RCT (pilot)", country="Hong Kong",
@@ -119,7 +120,7 @@ def test_context_profile():
     assert profile.codes == ("DE1", "DS3")
     weakened = [(x.source, x.target) for x in profile.weakened()]
     assert weakened[0] == ("T01", "OE1") and all(c.code in ("DE1", "DS3") for x in profile.links for c in x.conditions)
-    assert any("Unemployment was high in the area" in line for line in profile.lines())
+    assert any("High unemployment was a barrier to work" in line for line in profile.lines())
     assert context_profile(model, ["DE3"]).links == []
     with pytest.raises(CodingError, match="not a moderator of the codebook: T01, XX"):
         context_profile(model, ["T01", "XX"])
@@ -229,3 +230,10 @@ def test_codebook_without_a_kind_builds(kind):
     model = build_model(cb, corpus(str(DEMO_CORPUS))[1])
     assert any(p.startswith("The codebook has no") for p in model.problems)
     assert not model.nodes(kind)
+
+
+def test_moderator_effect_cues():
+    assert moderator_effect("Lack of staff training was a barrier to delivery.") == "weakens"
+    assert moderator_effect("Supportive managers facilitated implementation.") == "strengthens"
+    assert moderator_effect("Participants coped with societal stigma.") == "unclear"  # the moderator's name only
+    assert moderator_effect("Managers were supportive.", "harm") == "weakens"  # the coder's direction wins

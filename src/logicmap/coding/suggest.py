@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from logicmap.codebook.codes import KINDS, Codebook
 from logicmap.coding.matcher import RecordEvidence, SentenceScore, TermMatcher, squash
-from logicmap.coding.sentence_roles import finding_sentences
+from logicmap.coding.sentence_roles import finding_sentences, strip_heading
 from logicmap.coding.spans import EvidenceSpan
 from logicmap.coding.text import quote_window
 
@@ -139,7 +139,8 @@ def best_finding(evidence: RecordEvidence, code: str) -> SentenceScore | None:
 
 
 def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None) -> Suggestion:
-    """A suggestion quoting the best evidence sentence (``sentence`` overrides; title as last resort).
+    """A suggestion quoting the best evidence sentence without its structured-abstract heading
+    (``sentence`` overrides; title as last resort).
 
     An outcome or a moderator quotes the best finding sentence (results or conclusions) where
     one has evidence.
@@ -150,7 +151,7 @@ def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])
     text = evidence.texts[sentence.field]
-    start, end = quote_window(text, sentence.start, sentence.end)
+    start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
     quote = text[start:end]
     direction = guess_direction(quote) if kind == "outcome" else None
     return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction)

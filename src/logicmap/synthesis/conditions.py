@@ -38,8 +38,8 @@ from logicmap.synthesis.study import Study
 EFFECTS: tuple[str, ...] = ("strengthens", "weakens", "unclear")
 _WEAKENS = re.compile(
     r"\b(barriers?|hinder\w*|imped\w*|obstacles?|lack(ed|ing)? of|limit(ed|ing|s|ations?)|insufficient|inadequate|"
-    r"poor|negative|low(er)?|shortage|constrain\w*|prevent\w*|undermin\w*|difficult\w*|challeng\w*|unemploy\w*|"
-    r"stigma\w*|discriminat\w*|reluctan\w*|resist\w*|fail\w*)\b", re.I)
+    r"poor|negative|low(er)?|shortage|constrain\w*|prevent\w*|undermin\w*|difficult\w*|challeng\w*|"
+    r"reluctan\w*|resist\w*|fail\w*)\b", re.I)  # not a moderator's own name (stigma, unemployment)
 _STRENGTHENS = re.compile(
     r"\b(facilitat\w*|enabl\w*|support(ive|ed)|positive|help(ed|ful)|enhanc\w*|strengthen\w*|promot\w*|key to|"
     r"important (for|to)|essential|predict(ed|s)? (better|greater|higher)|associated with (better|greater|higher)|"
