@@ -66,3 +66,14 @@ def test_context_profile_is_printed_saved_and_reported(project, tmp_path):
     assert 'id="context"' in index and data["context"]["links"][0]["conditions"][0]["citation"] in index
     bad = run("model", "-p", project, "--context", "T01", check=False)
     assert bad.returncode == 1 and "not a moderator" in bad.stderr
+
+
+def test_a_saved_context_code_no_longer_in_the_codebook_is_left_out(project, tmp_path):
+    from logicmap.api import Review
+
+    run("model", "-p", project, "--context", "DE5,DS3")
+    run("codebook", "rename", "DS3", "DS9", "-p", project)
+    with Review.open(project) as review:
+        assert review.model.saved_context() == ("DE5",)
+    run("codebook", "rename", "DS9", "DS3", "-p", project)
+    assert "Report written:" in run("report", "-p", project, "--out", str(tmp_path / "rep")).stdout
