@@ -133,13 +133,18 @@ def test_strength_control_and_keyboard_list(page):
     assert 0 < after < before and "below the chosen strength hidden" in page.inner_text("#status")
     page.select_option("#f-strength", "0")
     assert page.evaluate(visible) == before
-    page.focus("#btn-e-T02-\\>M1")
+    from logicmap.report.views import summary_view
+
+    model = demo_model()
+    edge = next(e for e in summary_view(model).edges if e.studies)  # a link with studies behind it
+    citation = model.graph.edges[edge.source, edge.target]["studies"][0].citation
+    page.focus(f"#btn-e-{edge.source}-\\>{edge.target}")
     page.keyboard.press("Enter")
-    assert page.inner_text("#panel-title").startswith("T02 Illness self-management")
-    assert "Fang et al. 2016" in page.inner_text("#panel-body")
+    assert page.inner_text("#panel-title").startswith(f"{edge.source} {model.graph.nodes[edge.source]['label']}")
+    assert citation in page.inner_text("#panel-body")
     page.keyboard.press("Escape")
     assert page.inner_text("#panel-title") == "Summary"
-    assert page.evaluate("document.activeElement.id") == "btn-e-T02->M1"  # focus returns to the trigger
+    assert page.evaluate("document.activeElement.id") == f"btn-e-{edge.source}->{edge.target}"  # focus returns
 
 
 def test_screenshots_of_every_view(page):

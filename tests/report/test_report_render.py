@@ -20,9 +20,9 @@ from logicmap.report.narrative import MethodsFacts, cite, methods_sections, typo
 from logicmap.report.prisma import PrismaCounts, to_prisma2020_csv
 from logicmap.report.render import FILES, render_report
 from logicmap.report.screening_facts import ScreeningFacts, stopping_statement
-from logicmap.screening.stopping import BuscarRule
 from logicmap.report.views import summary_view
-from logicmap.synthesis import Study, build_model
+from logicmap.screening.stopping import BuscarRule
+from logicmap.synthesis import Study, build_model, default_view
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +71,16 @@ def test_exports_parse(report):
     assert g.number_of_nodes() == model.graph.number_of_nodes() and g.number_of_edges() == model.graph.number_of_edges()
     assert g.edges["T02", "OF3"]["n_studies"] == model.graph.edges["T02", "OF3"]["n_studies"]
     cyjs = json.loads(paths["cyjs"].read_text(encoding="utf-8"))
-    assert len(cyjs["elements"]["edges"]) == len(summary_view(model).edges)  # the default view
+    view = default_view(model)  # the .cyjs holds the default view: at most 60 links, pathway bases only
+    assert len(cyjs["elements"]["edges"]) == len(summary_view(model).edges) <= len(view.edges) <= 60
+    assert cyjs["data"]["view"]["hidden"] == view.hidden
     assert all("position" in n for n in cyjs["elements"]["nodes"])
     assert {e["data"]["basis"] for e in cyjs["elements"]["edges"]} <= {"explicit", "chain", "hypothesis"}
     rows = list(csv.DictReader(io.StringIO(paths["evidence_csv"].read_text(encoding="utf-8"))))
     assert len(rows) == sum(d["n_studies"] for *_, d in model.edges())
     row = next(r for r in rows if r["source"] == "T02" and r["target"] == "OF3" and r["study_id"] == "p1-002")
     assert row["quotes"].startswith("IMR program participants demonstrated") and row["design"] == "RCT"
+    assert row["link_basis"] == "explicit" and row["quote_roles"] == "results"
     entries = rispy.loads(paths["ris"].read_text(encoding="utf-8"))
     assert len(entries) == len(demo_studies())
     assert {e["id"] for e in entries} == {s.id for s in demo_studies()}

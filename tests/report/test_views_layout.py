@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 
 import networkx as nx
-from report_helpers import demo_model
+from report_helpers import demo_model, demo_studies
+
+from logicmap.codebook import load_codebook
+from logicmap.synthesis import ModelFilter, build_model
 
 from logicmap.report.crossings import segments_cross, straight_line_crossings
 from logicmap.report.layout import MIN_MID_GAP, NODE_W, curve_points, midpoint, place_view
@@ -63,15 +66,18 @@ def test_summary_view_keeps_pathway_links_only():
     assert {e.basis for e in view.edges} <= {"explicit", "chain", "hypothesis"}
     layer = {n.id: n.layer for n in view.nodes}
     assert all(layer[e.target] - layer[e.source] == 1 for e in view.edges if e.basis == "chain")
-    co = summary_view(model, cooccurrence=True)
+    with_cooccurrence = build_model(load_codebook(), demo_studies(), filters=ModelFilter(include_cooccurrence=True))
+    co = summary_view(with_cooccurrence, cooccurrence=True)  # on request only
     assert len(co.edges) > len(view.edges) and any(e.basis == "co-occurrence" for e in co.edges)
     assert all_views(model)[0].key == "summary"
 
 
 def test_basis_and_moderators_are_read_when_present():
     model = demo_model()
-    src, dst, data = next((a, b, d) for a, b, d in model.edges()
-                          if model.graph.nodes[a]["kind"] == "typology" and model.graph.nodes[b]["kind"] == "outcome")
+    src, dst, data = max(((a, b, d) for a, b, d in model.edges()
+                          if model.graph.nodes[a]["kind"] == "typology" and model.graph.nodes[b]["kind"] == "outcome"),
+                         key=lambda e: e[2]["n_studies"])  # the best-supported: in the default view once explicit
+    data.update(basis="co-occurrence")
     assert link_basis(model, src, dst, data) is None  # co-occurrence across layers is no link
     data.update(basis="explicit", moderators=({"code": "DS1", "direction": "weakens"},))
     edge = next(e for e in summary_view(model).edges if e.id == f"{src}->{dst}")
@@ -122,8 +128,9 @@ def test_page_data_carries_moderators_and_basis():
     from logicmap.report.interactive import model_data
 
     model = demo_model()
-    src, dst, data = next((a, b, d) for a, b, d in model.edges()
-                          if model.graph.nodes[a]["kind"] == "mechanism" and model.graph.nodes[b]["kind"] == "process")
+    src, dst, data = max(((a, b, d) for a, b, d in model.edges()
+                          if model.graph.nodes[a]["kind"] == "mechanism" and model.graph.nodes[b]["kind"] == "process"),
+                         key=lambda e: e[2]["n_studies"])  # the best-supported: in the default view
     data.update(basis="chain", moderators=({"code": "DE1", "direction": "weakens", "quote": "in areas of high unemployment"},))
     page = model_data(model)
     edge = page["edges"][f"{src}->{dst}"]

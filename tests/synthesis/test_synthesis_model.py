@@ -1,4 +1,5 @@
-"""build_model: edges, studies, verbatim quotes, moderators, hypotheses, filters, missing input."""
+"""build_model: link bases, studies, verbatim finding quotes, moderators as conditions, the context
+profile, hypotheses, filters, missing input."""
 
 from __future__ import annotations
 
@@ -6,61 +7,123 @@ import pytest
 from conftest import shared_path
 from corpus_helpers import DEMO_CORPUS, codebook, corpus
 
+from logicmap.synthesis.pathways import ADJACENT
+
 from logicmap.codebook import loads_codebook, dumps_codebook
 from logicmap.coding import CodedItem, EvidenceSpan
-from logicmap.synthesis import CodedLink, ModelFilter, Study, build_model, design_family
+from logicmap.errors import CodingError
+from logicmap.synthesis import BASES, CodedLink, ModelFilter, Study, build_model, context_profile, design_family
+from logicmap.synthesis import moderator_effect
 
 SHARED_CORPUS = "recovery-corpus/records.jsonl"
 
 
-def _item(sid, code, text=None, direction=None, field="abstract"):
-    span = EvidenceSpan(field, 0, len(text), text) if text else None
-    return CodedItem(sid, code, "r1", span, direction)
+def _span(abstract: str, quote: str) -> EvidenceSpan:
+    at = abstract.index(quote)
+    return EvidenceSpan("abstract", at, at + len(quote), quote)
+
+
+def _item(sid, code, abstract="", quote=None, direction=None):
+    return CodedItem(sid, code, "r1", _span(abstract, quote) if quote else None, direction)
+
+
+A = ("Background: Peer support is widespread. Methods: Peer workers were trained before the trial. "
+     "Results: Peers modelled recovery in every group. Role models raised hope. Hope improved at follow-up. "
+     "Trained peer workers facilitated engagement.")
+B = ("Methods: Participants were asked about their motivation. Results: Hope was unchanged at follow-up. "
+     "High unemployment was a barrier to work.")
+C = "Results: More people found jobs in the IPS arm."
 
 
 def _studies():
     a = Study("a", title="Peer trial", authors=("Smith, Ann", "Jones, B"), year=2010, design="RCT", country="UK",
-              items=(_item("a", "T01"), _item("a", "M3", "peers modelled recovery"),
-                     _item("a", "OE1", "hope improved", "benefit"), _item("a", "DS3", "peer workers were trained")),
-              links=(CodedLink("a", "M3", "P5", EvidenceSpan("abstract", 0, 23, "role models raised hope"), "benefit"),))
+              abstract=A,
+              items=(_item("a", "T01", A, "Peer support is widespread"), _item("a", "M3", A, "Peers modelled recovery"),
+                     _item("a", "P5", A, "Role models raised hope"),
+                     _item("a", "OE1", A, "Hope improved at follow-up", "benefit"),
+                     _item("a", "DS3", A, "Trained peer workers facilitated engagement"),
+                     _item("a", "DS1", A, "Peer workers were trained before the trial")),
+              links=(CodedLink("a", "M3", "P5", _span(A, "Role models raised hope"), "benefit"),))
     b = Study("b", title="Peer cohort", authors=("Lee, C",), year=2015, design="cohort", country="USA; Canada",
-              items=(_item("b", "T01"), _item("b", "OE1", "hope unchanged", "no_difference"),
-                     _item("b", "DE1", "unemployment was high")))
+              abstract=B,
+              items=(_item("b", "T01"), _item("b", "OE1", B, "Hope was unchanged at follow-up", "no_difference"),
+                     _item("b", "DE1", B, "High unemployment was a barrier to work"),
+                     _item("b", "DU1", B, "Participants were asked about their motivation")),
+              links=(CodedLink("b", "T01", "OE1", _span(B, "Hope was unchanged at follow-up"), "no_difference"),))
     c = Study("c", title="IPS", authors=("Ng, D", "Ho, E", "Wu, F"), year=2020, design="RCT (pilot)", country="Hong Kong",
-              items=(_item("c", "T07"), _item("c", "OF1", "more people found jobs", "benefit")))
+              abstract=C, items=(_item("c", "T07"), _item("c", "OF1", C, "More people found jobs", "benefit")))
     return [a, b, c]
 
 
-def test_cooccurrence_explicit_and_hypothesis_edges():
+def test_explicit_chain_and_hypothesis_edges():
     model = build_model(codebook(), _studies())
     g = model.graph
+    assert {d["basis"] for _, _, d in model.edges()} <= set(BASES)
     t_m = g.edges["T01", "M3"]
     assert [s.study_id for s in t_m["studies"]] == ["a"]
-    assert t_m["basis"] == "co-occurrence" and t_m["hypothesised"]  # also a codebook hypothesis
-    assert [q.text for q in t_m["studies"][0].quotes] == ["peers modelled recovery"]
+    assert t_m["basis"] == "chain" and t_m["hypothesised"]  # also a codebook hypothesis
+    assert [q.text for q in t_m["studies"][0].quotes] == ["Peer support is widespread", "Peers modelled recovery"]
     explicit = g.edges["M3", "P5"]
     assert explicit["basis"] == "explicit" and explicit["studies"][0].direction == "benefit"
-    assert explicit["studies"][0].quotes[0].text == "role models raised hope"
-    t_o = g.edges["T01", "OE1"]
-    assert [(s.citation, s.direction) for s in t_o["studies"]] == [("Lee 2015", "no_difference"),
-                                                                     ("Smith & Jones 2010", "benefit")]
-    assert t_o["votes"]["benefit"] == 1 and t_o["votes"]["no_difference"] == 1
-    assert t_o["direction"] == "mixed" and t_o["p_value"] == 1.0
-    assert g.edges["T07", "OF1"]["studies"][0].citation == "Ng et al. 2020"
-    assert g.edges["T07", "OF1"]["n_randomised"] == 1
+    assert explicit["studies"][0].quotes[0].text == "Role models raised hope"
+    p_o = g.edges["P5", "OE1"]  # a chain: each end with its own sentence, the outcome's a finding
+    assert p_o["basis"] == "chain" and [q.role for q in p_o["studies"][0].quotes] == ["results", "results"]
+    t_o = g.edges["T01", "OE1"]  # non-adjacent: only study b, which states it
+    assert [(s.citation, s.direction, s.basis) for s in t_o["studies"]] == [("Lee 2015", "no_difference", "explicit")]
+    assert t_o["basis"] == "explicit" and t_o["direction"] == "no_difference"
+    ips = g.edges["T07", "OF1"]  # both ends in study c, but non-adjacent and not stated: still a hypothesis
+    assert ips["basis"] == "hypothesis" and ips["n_studies"] == 0
+    assert not g.has_edge("T01", "P5")  # study a: non-adjacent, not stated, no codebook link
     hyp = g.edges["T08", "OF2"]
     assert hyp["n_studies"] == 0 and hyp["grade"] == "hypothesised" and hyp["basis"] == "hypothesis"
     assert g.nodes["OE1"]["n_studies"] == 2 and g.nodes["T99"]["n_studies"] == 0
     assert model.problems == []
 
 
-def test_moderators_act_on_mechanisms_else_outcomes():
+def test_cooccurrence_only_on_request():
+    model = build_model(codebook(), _studies(), filters=ModelFilter(include_cooccurrence=True))
+    t_p = model.graph.edges["T01", "P5"]
+    assert t_p["basis"] == "co-occurrence" and t_p["grade"] != "strong"
+    assert model.graph.edges["T07", "OF1"]["basis"] == "hypothesis"  # study c quotes no span for T07
+    assert model.graph.edges["T01", "OE1"]["basis"] == "explicit"  # study b states it; study a co-occurs
+    assert {s.basis for s in model.graph.edges["T01", "OE1"]["studies"]} == {"explicit", "co-occurrence"}
+
+
+def test_outcome_quotes_are_findings_and_never_shared_by_both_ends():
+    text = "Methods: Hope was measured with the Herth Hope Index. Results: Role models raised hope."
+    s = Study("m", title="t", abstract=text, items=(
+        _item("m", "P5", text, "Role models raised hope"), _item("m", "OE1", text, "Role models raised hope"),
+        _item("m", "OE1", text, "Hope was measured with the Herth Hope Index"), _item("m", "M3", text, "Role models")))
+    model = build_model(codebook(), [s])
+    g = model.graph
+    assert g.edges["P5", "OE1"]["n_studies"] == 0  # the only finding quote of OE1 is P5's own quote
+    assert [q.text for q in model.graph.nodes["OE1"]["studies"][0].quotes] == ["Role models raised hope"]
+    assert g.edges["M3", "P5"]["n_studies"] == 0  # "Role models" lies inside P5's quote: one quote, both ends
+
+
+def test_moderators_are_conditions_on_their_studies_links():
     g = build_model(codebook(), _studies()).graph
-    assert g.has_edge("DS3", "M3") and not g.has_edge("DS3", "OE1")  # study a has a mechanism
-    assert g.edges["DS3", "M3"]["acts_on"] == ("T01->M3",)
-    assert g.has_edge("DE1", "OE1")  # study b has no mechanism: moderator -> outcome
-    assert g.edges["DE1", "OE1"]["acts_on"] == ("T01->OE1",)
-    assert g.edges["DE1", "OE1"]["studies"][0].direction == "no_difference"
+    assert not any(g.nodes[u]["kind"] == "moderator" for u, _ in g.edges)  # no arrows from moderators
+    ds3 = [c for c in g.edges["T01", "M3"]["moderators"] if c.code == "DS3"]
+    assert [(c.study_id, c.level, c.effect, c.quote) for c in ds3] == [
+        ("a", "service", "strengthens", "Trained peer workers facilitated engagement")]
+    de1 = g.edges["T01", "OE1"]["moderators"]
+    assert [(c.code, c.effect, c.study_id) for c in de1] == [("DE1", "weakens", "b")]
+    assert not g.edges["M3", "P5"]["moderators"][0].code == "DE1"  # study b does not support M3 -> P5
+    assert g.nodes["DE1"]["moderates"] == ("T01->OE1",)
+    assert g.nodes["DS1"]["moderates"] == g.nodes["DU1"]["moderates"] == ()  # quoted from methods: not reported
+
+
+def test_context_profile():
+    model = build_model(codebook(), _studies())
+    profile = context_profile(model, ["DE1", "DS3"])
+    assert profile.codes == ("DE1", "DS3")
+    weakened = [(x.source, x.target) for x in profile.weakened()]
+    assert weakened[0] == ("T01", "OE1") and all(c.code in ("DE1", "DS3") for x in profile.links for c in x.conditions)
+    assert any("High unemployment was a barrier to work" in line for line in profile.lines())
+    assert context_profile(model, ["DE3"]).links == []
+    with pytest.raises(CodingError, match="not a moderator of the codebook: T01, XX"):
+        context_profile(model, ["T01", "XX"])
 
 
 def test_filters():
@@ -113,17 +176,26 @@ def _drop_kind(text: str, kind: str) -> str:
 def _check_real_corpus(path: str):
     records, studies = corpus(path)
     model = build_model(codebook(), studies)
+    kinds = {c.code: c.kind for c in codebook().codes}
     assert len(model.studies) == len(studies) and model.problems == []
     n_quotes = 0
     for src, dst, d in model.evidence_edges():
+        kind_pair = (kinds[src], kinds[dst])
+        assert (d["basis"], kind_pair in ADJACENT) in {("chain", True), ("explicit", True), ("explicit", False)}
         for es in d["studies"]:
             study = model.study(es.study_id)
             assert {src, dst} <= set(study.codes())  # the study coded both ends
             for q in es.quotes:  # every quote is verbatim at its span
                 assert records[es.study_id][q.field][q.start:q.end] == q.text
-                assert q.code in (src, dst)
+                assert q.code in (src, dst, f"{src}->{dst}")
                 n_quotes += 1
-    assert n_quotes > 100
+            if es.basis == "explicit":  # the labeller's sentence stating the effect
+                assert [q.code for q in es.quotes] == [f"{src}->{dst}"]
+                continue
+            ends = [[q for q in es.quotes if q.code == code] for code in (src, dst)]
+            assert all(ends) and not any(a.overlaps(b) for a in ends[0] for b in ends[1])
+            assert all(q.role in ("results", "conclusions") for q in es.quotes if kinds[q.code] == "outcome")
+    assert n_quotes > 50
     return records, model
 
 
@@ -132,18 +204,19 @@ def test_demo_corpus_edges_carry_studies_and_quotes():
     edge = model.graph.edges["T02", "OF3"]
     row = next(s for s in edge["studies"] if s.study_id == "p1-002")
     assert row.design == "RCT" and row.direction == "benefit" and row.citation == "Färdig et al. 2011"
-    assert row.quotes[0].text == ("IMR program participants demonstrated significantly greater improvement in illness "
-                                  "management than participants in the control condition")
+    assert row.basis == "explicit" and row.quotes[0].text == (
+        "IMR program participants demonstrated significantly greater improvement in illness management than "
+        "participants in the control condition")
+    assert row.quotes[0].role == "results"
 
 
 def test_shared_corpus_edges_carry_studies_and_quotes():
     path = shared_path(SHARED_CORPUS)
     records, model = _check_real_corpus(str(path))
-    expected = {(src, dst) for s in model.studies for src in s.codes() for dst in s.codes()
-                if src.startswith("T") and dst.startswith("O")}
-    assert expected <= {(u, v) for u, v, _ in model.evidence_edges()}
-    edge = model.graph.edges["T02", "OE4"]
-    cook = next(s for s in edge["studies"] if s.study_id == "p1-001")
+    stated = {(s.links[0].source_code, link.target_code) for s in model.studies for link in s.links}
+    assert stated and stated == {(u, v) for u, v, _ in model.evidence_edges() if u.startswith("T")
+                                 and v.startswith("O")}  # typology -> outcome only where stated
+    cook = next(s for s in model.graph.edges["T02", "OE4"]["studies"] if s.study_id == "p1-001")
     assert cook.citation == "Cook et al. 2012" and cook.direction == "benefit"
     assert cook.quotes[0].text == "significantly greater improvement in total Recovery Assessment Scale scores"
     rct = build_model(codebook(), corpus(str(path))[1], filters=ModelFilter(designs=("RCT",)))
@@ -157,3 +230,10 @@ def test_codebook_without_a_kind_builds(kind):
     model = build_model(cb, corpus(str(DEMO_CORPUS))[1])
     assert any(p.startswith("The codebook has no") for p in model.problems)
     assert not model.nodes(kind)
+
+
+def test_moderator_effect_cues():
+    assert moderator_effect("Lack of staff training was a barrier to delivery.") == "weakens"
+    assert moderator_effect("Supportive managers facilitated implementation.") == "strengthens"
+    assert moderator_effect("Participants coped with societal stigma.") == "unclear"  # the moderator's name only
+    assert moderator_effect("Managers were supportive.", "harm") == "weakens"  # the coder's direction wins

@@ -32,41 +32,65 @@ def model(
     to_year: Annotated[Optional[int], typer.Option(help="Last publication year.")] = None,
     country: Annotated[Optional[str], typer.Option(help="Countries: UK,USA")] = None,
     snapshot: Annotated[Optional[str], typer.Option(help="Save the model under this name (for diff).")] = None,
+    context: Annotated[Optional[str], typer.Option(
+        help="Moderators present in your service (DE1,DS1): print the links reported weakened or "
+             "strengthened there and save them as the project's context profile (for the report).")] = None,
+    cooccurrence: Annotated[bool, typer.Option(
+        "--cooccurrence", help="Also build co-occurrence links of non-adjacent layers (not pathways).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the model snapshot as JSON.")] = False,
 ) -> None:
     """Build the evidence-linked logic model from the coded included studies.
 
-    Example: logicmap model -p review.db --typology T01 --snapshot 2024-update
+    Example: logicmap model -p review.db --typology T01 --snapshot 2024-update --context DE1,DS1
     """
     if ctx.invoked_subcommand is not None:
         return
     from logicmap.api import ModelFilter, model_snapshot
 
     years = (from_year, to_year) if from_year or to_year else None
-    filters = ModelFilter(split_list(typology), split_list(domain), split_list(design), years, split_list(country))
+    filters = ModelFilter(split_list(typology), split_list(domain), split_list(design), years, split_list(country),
+                          include_cooccurrence=cooccurrence)
+    profile = None
     with open_review(project) as review:
         built = review.model.build(filters)
         if snapshot:
             review.model.save_snapshot(snapshot, built)
+        if context is not None:
+            profile = review.model.context(review.model.save_context(split_list(context)), built)
     if as_json:
-        print(json.dumps(model_snapshot(built)))
+        data = model_snapshot(built)
+        if profile is not None:
+            data["context"] = profile.to_dict()
+        print(json.dumps(data))
         return
     for problem in built.problems:
         err.print(f"[yellow]Note:[/] {escape(problem)}")
     table = Table(title="Strongest links")
-    for column in ("link", "studies", "direction", "grade", "sign test p"):
+    for column in ("link", "basis", "studies", "direction", "grade", "sign test p", "moderators"):
         table.add_column(column)
     edges = sorted(built.edges(), key=lambda e: (-e[2]["n_studies"], e[0], e[1]))
     for src, dst, d in edges[:15]:
         p = d["p_value"]
-        table.add_row(f"{src} -> {dst}", str(d["n_studies"]), d["direction"] or "-", d["grade"],
-                      "-" if p is None else f"{p:.3f}")
+        moderators = ", ".join(sorted({f"{c.code} {c.effect}" for c in d["moderators"]})) or "-"
+        table.add_row(f"{src} -> {dst}", d["basis"], str(d["n_studies"]), d["direction"] or "-", d["grade"],
+                      "-" if p is None else f"{p:.3f}", moderators)
     out.print(table)
+    if profile is not None:
+        _print_context(profile)
     graph = built.graph
     out.print(
         f"Logic model: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} links from "
         f"{len(built.studies)} studies{f'; saved as snapshot {snapshot!r}' if snapshot else ''}."
     )
+
+
+def _print_context(profile) -> None:
+    """The context profile: each link with the conditions reported to act on it."""
+    names = ", ".join(f"{c} {profile.labels[c]}" for c in profile.codes) or "no conditions"
+    for line in profile.lines():
+        out.print(escape(line))
+    out.print(f"Your context ({escape(names)}): {len(profile.weakened())} link(s) reported weakened, "
+              f"{len(profile.strengthened())} strengthened; saved for the report.")
 
 
 @app.command("diff")

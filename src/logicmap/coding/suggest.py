@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from logicmap.codebook.codes import KINDS, Codebook
-from logicmap.coding.matcher import RecordEvidence, TermMatcher, squash
+from logicmap.coding.matcher import RecordEvidence, SentenceScore, TermMatcher, squash
+from logicmap.coding.sentence_roles import finding_sentences, strip_heading
 from logicmap.coding.spans import EvidenceSpan
 from logicmap.coding.text import quote_window
 
@@ -129,15 +130,28 @@ def guess_direction(sentence: str) -> str:
     return "benefit" if "benefit" in cues else "not_measured"
 
 
+def best_finding(evidence: RecordEvidence, code: str) -> SentenceScore | None:
+    """The abstract sentence reporting a finding (results, conclusions) with most evidence for ``code``."""
+    findings = {(s.start, s.end) for s in finding_sentences(evidence.texts.get("abstract", ""))}
+    hits = [h for h in evidence.by_code.get(code, ()) if h.sentence.field == "abstract"
+            and (h.sentence.start, h.sentence.end) in findings]
+    return max(hits, key=lambda s: (s.raw, -s.sentence.start)) if hits else None
+
+
 def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None) -> Suggestion:
-    """A suggestion quoting the best evidence sentence (``sentence`` overrides; title as last resort)."""
+    """A suggestion quoting the best evidence sentence without its structured-abstract heading
+    (``sentence`` overrides; title as last resort).
+
+    An outcome or a moderator quotes the best finding sentence (results or conclusions) where
+    one has evidence.
+    """
     if sentence is None:
-        best = evidence.best(code)
+        best = (best_finding(evidence, code) if kind in ("outcome", "moderator") else None) or evidence.best(code)
         sentence = best.sentence if best else None
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])
     text = evidence.texts[sentence.field]
-    start, end = quote_window(text, sentence.start, sentence.end)
+    start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
     quote = text[start:end]
     direction = guess_direction(quote) if kind == "outcome" else None
     return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction)

@@ -50,14 +50,19 @@ def corpus_id(review: Review, record_id: int) -> str | None:
 
 
 def accept_suggestions(review: Review, record_ids: list[int], *, reviewer: str) -> int:
-    """Code the studies by accepting every machine suggestion; returns codings saved."""
+    """Code the studies by accepting every machine suggestion, codes first, then the links
+    finding sentences state between them; returns codings saved."""
     suggestions, _ = review.coding.suggest(record_ids)
     for suggestion in suggestions:
         review.coding.add(
             int(suggestion.record_id), suggestion.code, reviewer=reviewer, span=suggestion.span,
             direction=suggestion.direction, source="suggestion",
         )
-    return len(suggestions)
+    links = review.model.suggest_links(record_ids)
+    for link in links:
+        review.coding.add(int(link.record_id), link.source, target_code=link.target, reviewer=reviewer,
+                          span=link.span, direction=link.direction, source="suggestion")
+    return len(suggestions) + len(links)
 
 
 _DESIGN_ALIASES = {"RCT (cluster)": "cluster RCT", "RCT (pilot)": "pilot RCT"}

@@ -3,8 +3,12 @@
 * GraphML holds scalar attributes only (networkx writes no lists): studies become a
   ``;``-separated id list, votes become ``votes_<direction>`` columns.
 * Cytoscape JSON (the desktop app's ``.cyjs``) holds the default (summary) view of the
-  logic model, studies and quotes included, with the node positions of the shared layout.
-* The evidence CSV has one row per edge x supporting study, with the quoted sentences.
+  logic model (:func:`~logicmap.synthesis.view.default_view`: at most 60 links), studies and
+  quotes included, with the node positions of the shared layout.
+* The evidence CSV has one row per edge x supporting study, with the quoted sentences, their
+  roles (results, conclusions, ...) and the moderators that study reports on the link.
+* Edges carry ``basis`` (explicit, chain or hypothesis) and ``moderators``: the conditions
+  (code, label, level, effect, study, quote) reported to strengthen or weaken them.
 * RIS is written with :func:`logicmap.records.formats.ris.write`.
 """
 
@@ -23,11 +27,12 @@ from logicmap.report.layout import place_view
 from logicmap.report.views import summary_view
 from logicmap.synthesis.model import LogicModel
 from logicmap.synthesis.study import Study
+from logicmap.synthesis.view import default_view
 
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "source", "source_label", "target", "target_label", "link_basis", "hypothesised", "grade", "link_direction",
     "link_studies", "study_id", "citation", "design", "year", "country", "study_basis", "direction", "quote_codes",
-    "quotes",
+    "quotes", "quote_roles", "moderators",
 )
 QUOTE_SEPARATOR = " || "
 
@@ -43,7 +48,8 @@ def to_graphml(model: LogicModel) -> str:
         attrs = {"basis": d["basis"], "hypothesised": bool(d["hypothesised"]), "n_studies": d["n_studies"],
                  "n_randomised": d["n_randomised"], "direction": d["direction"], "grade": d["grade"],
                  "studies": ";".join(s.study_id for s in d["studies"]), "note": d["note"],
-                 "acts_on": ";".join(d["acts_on"])}
+                 "acts_on": ";".join(d["acts_on"]),
+                 "moderators": ";".join(f"{c.code}:{c.effect}:{c.study_id}" for c in d["moderators"])}
         attrs.update({f"votes_{k}": v for k, v in d["votes"].items()})
         if d["p_value"] is not None:
             attrs["p_value"] = float(d["p_value"])
@@ -60,22 +66,25 @@ def to_cytoscape_json(model: LogicModel) -> dict:
         box = lay.boxes[code]
         nodes.append({"data": {"id": code, "name": f"{code} {d['label']}", "label": d["label"], "kind": d["kind"],
                                "group": d["group"], "n_studies": d["n_studies"],
-                               "studies": [s.study_id for s in d["studies"]]},
+                               "studies": [s.study_id for s in d["studies"]], "moderates": list(d.get("moderates", ()))},
                       "position": {"x": round(box.cx, 1), "y": round(box.cy, 1)}})
     edges = []
     for src, dst, basis, d in ((e.source, e.target, e.basis, model.graph.edges[e.source, e.target]) for e in view.edges):
-        edges.append({"data": {  # basis as the view draws it (adjacent-layer co-occurrence is a chain)
+        edges.append({"data": {  # basis as the view draws it
             "id": f"{src}->{dst}", "source": src, "target": dst, "interaction": basis, "basis": basis,
             "hypothesised": d["hypothesised"], "n_studies": d["n_studies"], "n_randomised": d["n_randomised"],
             "votes": d["votes"], "direction": d["direction"], "p_value": d["p_value"], "grade": d["grade"],
             "note": d["note"], "acts_on": list(d["acts_on"]),
+            "moderators": [c.to_dict() for c in d["moderators"]],
             "studies": [{"id": s.study_id, "citation": s.citation, "design": s.design, "direction": s.direction,
                          "basis": s.basis,
-                         "quotes": [{"code": q.code, "field": q.field, "start": q.start, "end": q.end, "text": q.text}
+                         "quotes": [{"code": q.code, "field": q.field, "start": q.start, "end": q.end, "text": q.text,
+                                     "role": q.role}
                                     for q in s.quotes]} for s in d["studies"]],
         }})
     return {"format_version": "1.0", "generated_by": "logicmap", "target_cytoscapejs_version": "~3.35",
-            "data": {"name": "logic model", "codebook": model.codebook.name, "studies": len(model.studies)},
+            "data": {"name": "logic model", "codebook": model.codebook.name, "studies": len(model.studies),
+                     "view": default_view(model).to_dict()},
             "elements": {"nodes": nodes, "edges": edges}}
 
 
@@ -95,6 +104,9 @@ def evidence_rows(model: LogicModel) -> list[dict]:
                 "country": (study.country or "") if study else "", "study_basis": s.basis, "direction": s.direction,
                 "quote_codes": QUOTE_SEPARATOR.join(q.code for q in s.quotes),
                 "quotes": QUOTE_SEPARATOR.join(q.text for q in s.quotes),
+                "quote_roles": QUOTE_SEPARATOR.join(q.role or "title" for q in s.quotes),
+                "moderators": QUOTE_SEPARATOR.join(f"{c.code} {c.effect}" for c in d["moderators"]
+                                                   if c.study_id == s.study_id),
             })
     return rows
 

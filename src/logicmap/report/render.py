@@ -34,6 +34,7 @@ from logicmap.report.prisma import PrismaCounts
 from logicmap.report.prisma_svg import prisma_svg
 from logicmap.report.screening_facts import ScreeningFacts, recall_curve_svg, stopping_statement
 from logicmap.report.style import text
+from logicmap.report.context import context_section
 from logicmap.report.html_tables import characteristics_table, links_table
 from logicmap.synthesis.evidence import GRADE_RULES
 from logicmap.synthesis.model import LogicModel
@@ -165,11 +166,14 @@ def _sections(model: LogicModel, studies: Sequence[Study], methods: MethodsFacts
 
 
 def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma: PrismaCounts, methods: MethodsFacts,
-           svgs: dict[str, str], statement: str) -> str:
+           svgs: dict[str, str], statement: str, context=None) -> str:
     problems = _problems(model, prisma)
     files = "<ul>" + "".join(f'<li><a href="{name}">{text(name)}</a>: {text(desc)}</li>'
                              for key, (name, desc) in FILES.items() if key != "index") + "</ul>"
     sections = _sections(model, studies, methods, svgs, statement)
+    if context is not None:
+        labels = {c: d["label"] for c, d in model.graph.nodes(data=True)}
+        sections.insert(1, ("your-context", "Your context", context_section(context, labels)))
     if problems:
         sections.insert(0, _section("missing", "What is missing",
                                     '<div class="problems" role="note"><ul>' + "".join(f"<li>{text(p)}</li>" for p in problems)
@@ -184,8 +188,10 @@ def _index(title: str, model: LogicModel, studies: Sequence[Study], prisma: Pris
 def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[Study], prisma: PrismaCounts | None,
                   prisma_csv: str, methods: MethodsFacts | None = None, included_records: Iterable[Record] | None = None,
                   screening: ScreeningFacts | None = None,
-                  title: str = "Evidence-linked logic model: review report") -> dict[str, Path]:
+                  title: str = "Evidence-linked logic model: review report", context=None) -> dict[str, Path]:
     """Write every report file into ``out_dir``; returns file key -> path (see :data:`FILES`).
+
+    ``context`` (a saved :class:`~logicmap.synthesis.conditions.ContextProfile`) adds a "Your context" section.
 
     ``included_records`` are written to ``included.ris``; when none are given, minimal records
     are made from ``studies``. ``screening`` (the order of title/abstract decisions) gives the
@@ -214,7 +220,7 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
         "evidence_csv": evidence_csv(model),
         "ris": to_ris(records),
     }
-    content["index"] = _index(title, model, studies, prisma, methods, svgs, stopping_statement(screening))
+    content["index"] = _index(title, model, studies, prisma, methods, svgs, stopping_statement(screening), context)
     paths = {}
     for key, (name, _) in FILES.items():
         path = out / name

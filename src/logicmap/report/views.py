@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from logicmap.codebook.codes import DOMAINS
+from logicmap.synthesis.view import default_view
 from logicmap.synthesis.evidence import GRADES, summary_direction, vote_count
 from logicmap.synthesis.model import LogicModel
 
@@ -119,19 +120,30 @@ def _links(model: LogicModel, cooccurrence: bool = False) -> list[VEdge]:
 
 
 def summary_view(model: LogicModel, cooccurrence: bool = False) -> View:
-    """The default view: every code of the four layers and the links between them.
+    """The default view: every code of the four layers and the links of the model's default view
+    (:func:`~logicmap.synthesis.view.default_view`: hypotheses and the best-supported evidence links).
 
     A link within one layer or against the layer order (e.g. outcome -> process) is not drawn;
-    the view's note counts such links (they stay in the evidence table and the exports).
+    the view's note counts such links and the evidence links below the default view's study
+    threshold (they stay in the evidence table and the exports). With ``cooccurrence`` every
+    link is drawn, co-occurrence included.
     """
     nodes = tuple(_node(model, c) for c in model.nodes() if model.graph.nodes[c]["kind"] in LAYERS)
     key, title = ("summary-cooccurrence", "Summary with co-occurrence (not pathways)") if cooccurrence \
         else ("summary", "Summary")
     layer = {n.id: n.layer for n in nodes}
     against = sum(1 for a, b, _ in model.edges() if a in layer and b in layer and layer[b] <= layer[a])
-    note = (f"{against} link{'' if against == 1 else 's'} within a layer or against the layer order "
-            f"{'is' if against == 1 else 'are'} not drawn (see the evidence table).") if against else ""
-    return View(key, title, nodes, tuple(_links(model, cooccurrence)), note=note)
+    notes = [f"{against} link{'' if against == 1 else 's'} within a layer or against the layer order "
+             f"{'is' if against == 1 else 'are'} not drawn (see the evidence table)."] if against else []
+    links = _links(model, cooccurrence)
+    if not cooccurrence:
+        shown = default_view(model)
+        links = [e for e in links if (e.source, e.target) in shown]
+        if shown.hidden:
+            notes.append(f"{shown.hidden} evidence link{'' if shown.hidden == 1 else 's'} with fewer than "
+                         f"{shown.min_studies} studies {'is' if shown.hidden == 1 else 'are'} not drawn "
+                         "(see the evidence table).")
+    return View(key, title, nodes, tuple(links), note=" ".join(notes))
 
 
 def _merge(model: LogicModel, eid: str, src: str, dst: str, parts: list[VEdge], studies: Iterable[str]) -> VEdge:

@@ -1,8 +1,13 @@
-"""``review.model``: the evidence-linked logic model of the project, and its snapshots.
+"""``review.model``: the evidence-linked logic model of the project, its snapshots, the
+machine's link suggestions and the reader's context profile.
 
 The included studies are assembled here from the earlier stages (included records,
 their final codings and descriptors); :func:`~logicmap.synthesis.build_model` builds
-the model from them; snapshots are kept by :mod:`logicmap.store.synthesis`.
+the model from them, telling finding sentences from others with a sentence-role model
+learnt from the project's own structured abstracts (:class:`~logicmap.coding.role_model.RoleModel`;
+cue words when fewer than ten are structured); snapshots are kept by
+:mod:`logicmap.store.synthesis`; the context profile's moderator codes are the project
+setting ``model.context``.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from logicmap.coding.link_suggest import LinkSuggestion, suggest_links
+from logicmap.coding.role_model import RoleModel
 from logicmap.coding.spans import CodedItem, EvidenceSpan
 from logicmap.records.record import Record
 from logicmap.review.codebook import CodebookStage
@@ -18,11 +25,15 @@ from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
 from logicmap.store.synthesis import load_snapshot, save_snapshot
-from logicmap.synthesis import CodedLink, LogicModel, ModelDiff, ModelFilter, Study, build_model, diff
+from logicmap.synthesis import CodedLink, ContextProfile, LogicModel, ModelDiff, ModelFilter, Study, build_model
+from logicmap.synthesis import context_profile, diff
+from logicmap.synthesis.conditions import check_context
 from logicmap.synthesis import snapshot as make_snapshot
 
 #: The name that stands for the live model in :meth:`ModelStage.diff`.
 CURRENT = "current"
+#: The project setting holding the context profile's moderator codes (comma-separated).
+CONTEXT_SETTING = "model.context"
 
 
 class ModelStage:
@@ -48,7 +59,40 @@ class ModelStage:
 
     def build(self, filters: ModelFilter | None = None) -> LogicModel:
         """The logic model of the included, coded studies (optionally filtered)."""
-        return build_model(self._codebook.current(), self.studies(), filters=filters)
+        return build_model(self._codebook.current(), self.studies(), filters=filters, role_model=self.role_model())
+
+    def role_model(self) -> RoleModel | None:
+        """The sentence-role model learnt from the project's structured abstracts (None: too few)."""
+        return RoleModel.fit(record.abstract or "" for _, record in self._records.iter())
+
+    def suggest_links(self, record_ids: list[int] | None = None) -> list[LinkSuggestion]:
+        """Links stated by finding sentences of the records (default: the included ones), between
+        the codes each record was coded with; accept one with ``review.coding.add(record, source,
+        target_code=target, span=suggestion.span)``."""
+        ids = self._screening.included() if record_ids is None else record_ids
+        codes: dict[str, list[str]] = defaultdict(list)
+        for coding in self._coding.final():
+            if not coding.target_code:
+                codes[str(coding.record_id)].append(coding.code)
+        records = [{"id": str(i), "abstract": self._records.get(i).abstract or ""} for i in ids]
+        return suggest_links(records, self._codebook.current(), codes=codes, role_model=self.role_model())
+
+    def save_context(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """Keep the moderator ``codes`` present in the reader's service (checked against the codebook)."""
+        codes = check_context(self._codebook.current(), codes)
+        self._store.set_setting(CONTEXT_SETTING, ",".join(codes))
+        return codes
+
+    def saved_context(self) -> tuple[str, ...]:
+        """The saved context profile's codes that are still moderators of the codebook (none saved: empty)."""
+        codebook = self._codebook.current()
+        value = self._store.setting(CONTEXT_SETTING) or ""
+        return tuple(c for c in value.split(",") if c in codebook and codebook[c].kind == "moderator")
+
+    def context(self, codes: Iterable[str] | None = None, model: LogicModel | None = None) -> ContextProfile:
+        """Links weakened or strengthened by the conditions ``codes`` (default: the saved ones)."""
+        codes = self.saved_context() if codes is None else codes
+        return context_profile(model if model is not None else self.build(), codes)
 
     def save_snapshot(self, name: str, model: LogicModel | None = None) -> None:
         """Keep the model (the live one unless given) under ``name``, replacing one of that name."""
@@ -72,7 +116,7 @@ def study_of(record_id: int, record: Record, codings: Iterable, info: dict[str, 
         id=str(record_id), title=record.title or "", authors=tuple(record.authors), year=record.year,
         journal=record.journal, doi=record.doi, design=info.get("design"), country=info.get("country"),
         setting=info.get("setting"), population=info.get("population"), n=_n(info.get("n")),
-        items=tuple(_item(record_id, c) for c in codings if not c.target_code),
+        abstract=record.abstract or "", items=tuple(_item(record_id, c) for c in codings if not c.target_code),
         links=tuple(_link(record_id, c) for c in codings if c.target_code),
     )
 

@@ -53,14 +53,15 @@ class ReportStage:
         """Write the whole report into ``out_dir`` (fixed file names); returns key -> path."""
         records = self._merged_included()
         studies = [_with_merged(s, records.get(int(s.id))) for s in self._model.studies()]
-        model = build_model(self._codebook.current(), studies)
+        model = build_model(self._codebook.current(), studies, role_model=self._model.role_model())
+        context = self._model.context(model=model) if self._model.saved_context() else None
         counts = self.prisma()
         screening = self.screening()
         return render_report(
             out_dir, model=model, studies=studies, prisma=counts, prisma_csv=to_prisma2020_csv(counts),
             methods=self.methods(counts, screening), screening=screening,
             included_records=[records[int(s.id)] for s in studies],
-            title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model",
+            title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
 
     def prisma(self) -> PrismaCounts:

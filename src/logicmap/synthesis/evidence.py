@@ -16,8 +16,8 @@ Evidence grade, applied in order (documented in :data:`GRADE_RULES`):
    ``moderate`` with >= 3 studies, or >= 2 studies of which >= 1 is randomised;
    ``limited`` otherwise (one study, or two non-randomised studies).
 3. Inconsistency: a link whose direction is ``mixed`` drops one level (not below ``limited``).
-4. Inference: a link that no study states explicitly and that is not a measured direct
-   typology -> outcome effect (co-occurrence only) is at most ``moderate``.
+4. Inference: a link that no study states explicitly (chain or co-occurrence only) is at most
+   ``moderate``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ GRADE_RULES: tuple[str, ...] = (
     "moderate: at least 3 studies, or at least 2 studies with at least 1 randomised.",
     "limited: any other support (one study, or two non-randomised studies).",
     "A link whose studies disagree in direction (no direction held by 70% of the studies that measured it) drops one level, not below limited.",
-    "A link supported only by co-occurrence of its codes in the same study (no explicitly coded link), other than a measured direct typology -> outcome effect, is at most moderate.",
+    "A link no study states explicitly (supported only by chains: both ends reported in the same study) is at most moderate.",
 )
 
 
@@ -85,7 +85,7 @@ class GradeInput:
     n_randomised: int
     direction: str
     any_explicit: bool
-    direct_effect: bool  # a typology -> outcome link with a measured direction
+    direct_effect: bool  # lifts the cap of rule 4 (build_model passes False: only explicit links are uncapped)
 
 
 def grade(g: GradeInput) -> str:

@@ -1,19 +1,20 @@
 """Build the evidence-linked logic model: a networkx DiGraph over the codebook's nodes.
 
 Nodes are the codebook's codes (typologies, mechanisms, processes, outcomes with their
-domain, moderators with their level). Edges come from three sources:
+domain, moderators with their level). Edges run between typologies, mechanisms, processes
+and outcomes, each with a ``basis`` (:mod:`logicmap.synthesis.pathways`):
 
-* **explicit** links a coder stated in a study (:class:`~logicmap.synthesis.study.CodedLink`),
-  with the span that states them (the strongest evidence);
-* **co-occurrence**: two codes of adjacent kinds coded in the same study
-  (typology -> mechanism, mechanism -> process, process -> outcome, typology -> outcome);
-* **hypotheses**: codebook links no study supports, kept and marked ``hypothesised``.
+* ``explicit``: a study states the link (a reviewer's coded link, with the span that states it);
+* ``chain``: a study reports both ends on adjacent layers, each with its own span;
+* ``hypothesis``: a codebook link no study supports;
+* ``co-occurrence`` (non-adjacent layers in one study): only with
+  ``ModelFilter(include_cooccurrence=True)``, never in the default model.
 
-Moderators (the choice made here): a moderator coded in a study is linked to each mechanism
-coded in that study, because the recovery model says moderators act on mechanisms; when the
-study codes no mechanism, it is linked to each outcome of the study instead. Such an edge also
-lists, in ``acts_on``, the study's typology -> target links it moderates (``"T01->M3"``), so a
-reader can see the link it acts on without edges pointing at edges.
+Moderators are conditions, not arrows (:mod:`logicmap.synthesis.conditions`): their nodes have
+no edges; each edge lists in ``moderators`` the :class:`~logicmap.synthesis.conditions.Condition`
+s (code, level, strengthens/weakens, study, quote) reported by its studies, and a moderator
+node lists in ``moderates`` the links it acts on. Codebook links from a moderator are left out.
+``acts_on`` is kept empty on every edge for readers of the former format (moderators were edges).
 
 Every edge carries its supporting studies (:class:`EdgeStudy`, with quotes, design and
 direction), a vote count, the exact sign test, a summary direction and a grade
@@ -24,7 +25,7 @@ Example::
     from logicmap.codebook import load_codebook
     from logicmap.synthesis import build_model, ModelFilter
     model = build_model(load_codebook(), studies, filters=ModelFilter(designs=("RCT",)))
-    model.graph.edges["T01", "M3"]["grade"]
+    model.graph.edges["T01", "M3"]["basis"]     # explicit | chain | hypothesis
 """
 
 from __future__ import annotations
@@ -36,28 +37,18 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from logicmap.codebook.codes import KINDS, Codebook
+from logicmap.synthesis.conditions import edge_conditions, study_conditions
 from logicmap.synthesis.evidence import GradeInput, grade, sign_test, summary_direction, vote_count
+from logicmap.synthesis.pathways import ADJACENT, CHAIN, COOCCURRENCE, EXPLICIT, HYPOTHESIS, Quote
+from logicmap.synthesis.pathways import StudyRoles, Support, quotes_for, study_support
 from logicmap.synthesis.study import Study, design_family, is_randomised
 
-#: Kind pairs linked when both codes occur in the same study.
-CO_OCCURRENCE: tuple[tuple[str, str], ...] = (
-    ("typology", "mechanism"), ("mechanism", "process"), ("process", "outcome"), ("typology", "outcome"),
-)
+#: Kind pairs a study links when it reports both ends (adjacent layers: chain links).
+CO_OCCURRENCE: tuple[tuple[str, str], ...] = ADJACENT
 KIND_LABELS: dict[str, str] = {
     "typology": "intervention typologies", "mechanism": "mechanisms", "process": "processes",
     "outcome": "outcomes", "moderator": "moderators",
 }
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A verbatim sentence: ``text == study[field][start:end]``; ``code`` is what it evidences."""
-
-    code: str
-    field: str
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +59,7 @@ class EdgeStudy:
     citation: str
     design: str | None
     direction: str
-    basis: str  # "explicit" | "co-occurrence"
+    basis: str  # "explicit" | "chain" | "co-occurrence"
     quotes: tuple[Quote, ...] = ()
 
 
@@ -92,6 +83,9 @@ class ModelFilter:
     * ``designs``: study design or its family (``"RCT"`` matches ``"RCT (pilot)"``), any case.
     * ``years``: inclusive ``(first, last)``, either may be None; studies without a year drop.
     * ``countries``: any of the study's countries, any case.
+
+    ``include_cooccurrence`` (not a study filter) also builds co-occurrence links of
+    non-adjacent layers; the default model never has them.
     """
 
     typologies: tuple[str, ...] = ()
@@ -99,14 +93,16 @@ class ModelFilter:
     designs: tuple[str, ...] = ()
     years: tuple[int | None, int | None] | None = None
     countries: tuple[str, ...] = ()
+    include_cooccurrence: bool = False
 
     def is_empty(self) -> bool:
+        """True when no study or node filter is set (``include_cooccurrence`` is not one)."""
         return not (self.typologies or self.outcome_domains or self.designs or self.years or self.countries)
 
     def to_dict(self) -> dict:
         return {"typologies": list(self.typologies), "outcome_domains": list(self.outcome_domains),
                 "designs": list(self.designs), "years": list(self.years) if self.years else None,
-                "countries": list(self.countries)}
+                "countries": list(self.countries), "include_cooccurrence": self.include_cooccurrence}
 
 
 @dataclass
@@ -174,78 +170,40 @@ def _node_kept(code, f: ModelFilter) -> bool:
     return True
 
 
-def _quotes(study: Study, code: str) -> list[Quote]:
-    return [Quote(code, i.span.field, i.span.start, i.span.end, i.span.quote) for i in study.items_for(code) if i.span]
-
-
-class _Collector:
-    """Per (edge, study) support gathered while walking the studies."""
-
-    def __init__(self) -> None:
-        self.support: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
-        self.acts_on: dict[tuple[str, str], set[str]] = defaultdict(set)
-
-    def add(self, edge: tuple[str, str], study: Study, basis: str, direction: str | None, quotes: list[Quote]) -> None:
-        entry = self.support[edge].get(study.id)
-        if entry is None:
-            self.support[edge][study.id] = {"basis": basis, "direction": direction, "quotes": list(quotes)}
-            return
-        if basis == "explicit" and entry["basis"] != "explicit":
-            entry["basis"], entry["quotes"] = "explicit", list(quotes) + entry["quotes"]
-            entry["direction"] = direction or entry["direction"]
-        else:
-            entry["quotes"].extend(q for q in quotes if q not in entry["quotes"])
-
-
-def _collect(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study], problems: list[str]) -> _Collector:
-    col = _Collector()
+def _collect(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study], problems: list[str],
+             options: dict) -> dict[tuple[str, str], dict[str, Support]]:
+    """Per link, per study id: the study's :class:`Support` for it."""
+    support: dict[tuple[str, str], dict[str, Support]] = defaultdict(dict)
     unknown: dict[str, int] = defaultdict(int)
     for study in studies:
-        by_kind: dict[str, list[str]] = defaultdict(list)
         for code in study.codes():
             if code not in codebook:
                 unknown[code] += 1
-            elif code in graph:
-                by_kind[codebook[code].kind].append(code)
-        for link in study.links:
-            if link.source_code in graph and link.target_code in graph:
-                quotes = [Quote(f"{link.source_code}->{link.target_code}", link.span.field, link.span.start,
-                                link.span.end, link.span.quote)] if link.span else []
-                direction = link.direction or study.direction_for(link.target_code)
-                col.add((link.source_code, link.target_code), study, "explicit", direction, quotes)
-        for src_kind, dst_kind in CO_OCCURRENCE:
-            for a in by_kind[src_kind]:
-                for b in by_kind[dst_kind]:
-                    direction = study.direction_for(b) if dst_kind == "outcome" else None
-                    col.add((a, b), study, "co-occurrence", direction, _quotes(study, a) + _quotes(study, b))
-        targets = by_kind["mechanism"] or by_kind["outcome"]
-        for d in by_kind["moderator"]:
-            for t in targets:
-                direction = study.direction_for(t) if codebook[t].kind == "outcome" else None
-                col.add((d, t), study, "co-occurrence", direction, _quotes(study, d) + _quotes(study, t))
-                col.acts_on[(d, t)].update(f"{ty}->{t}" for ty in by_kind["typology"])
+        for edge, entry in study_support(study, codebook, graph.nodes, **options).items():
+            support[edge][study.id] = entry
     if unknown:
         listed = ", ".join(f"{c} ({n})" for c, n in sorted(unknown.items()))
         problems.append(f"Codes not in the codebook were left out (code (studies)): {listed}.")
-    return col
+    return support
 
 
-def _edge_attrs(codebook: Codebook, src: str, dst: str, support: dict[str, dict], by_id: dict[str, Study]) -> dict:
+def _edge_attrs(codebook: Codebook, src: str, dst: str, support: dict[str, Support], by_id: dict[str, Study]) -> dict:
     rows = []
     for sid in sorted(support, key=lambda s: (by_id[s].citation(), s)):
         entry, study = support[sid], by_id[sid]
-        rows.append(EdgeStudy(sid, study.citation(), study.design, entry["direction"] or "not_measured",
-                              entry["basis"], tuple(dict.fromkeys(entry["quotes"]))))
+        rows.append(EdgeStudy(sid, study.citation(), study.design, entry.direction or "not_measured",
+                              entry.basis, tuple(dict.fromkeys(entry.quotes))))
     votes = vote_count(r.direction for r in rows)
     direction = summary_direction(votes)
     n_rand = sum(is_randomised(r.design) for r in rows)
-    any_explicit = any(r.basis == "explicit" for r in rows)
-    direct = codebook[src].kind == "typology" and codebook[dst].kind == "outcome" and direction != "not_measured"
-    basis = "explicit" if any_explicit else ("co-occurrence" if rows else "hypothesis")
+    bases = {r.basis for r in rows}
+    any_explicit = EXPLICIT in bases
+    basis = next((b for b in (EXPLICIT, CHAIN, COOCCURRENCE) if b in bases), HYPOTHESIS)
     return {
         "studies": tuple(rows), "n_studies": len(rows), "n_randomised": n_rand, "votes": votes,
         "direction": direction, "p_value": sign_test(votes["benefit"], votes["harm"]), "basis": basis,
-        "grade": grade(GradeInput(len(rows), n_rand, direction, any_explicit, direct)),
+        "n_explicit": sum(r.basis == EXPLICIT for r in rows),
+        "grade": grade(GradeInput(len(rows), n_rand, direction, any_explicit, False)),
     }
 
 
@@ -263,8 +221,13 @@ def _problems_for(codebook: Codebook, studies: Sequence[Study], kept: Sequence[S
     return problems
 
 
-def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelFilter | None = None) -> LogicModel:
-    """The evidence-linked logic model of ``studies`` over ``codebook`` (see module docs)."""
+def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelFilter | None = None,
+                role_model=None) -> LogicModel:
+    """The evidence-linked logic model of ``studies`` over ``codebook`` (see module docs).
+
+    ``role_model`` (a fitted :class:`~logicmap.coding.role_model.RoleModel`) labels the sentences
+    of unstructured abstracts as findings or not; without it, headings and cue words do.
+    """
     studies = list(studies)
     f = filters or ModelFilter()
     kept = filter_studies(studies, f, codebook)
@@ -274,28 +237,51 @@ def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelF
         if _node_kept(code, f):
             graph.add_node(code.code, kind=code.kind, label=code.label, group=code.domain or code.level or "",
                            definition=code.definition)
-    col = _collect(graph, codebook, kept, problems)
+    options = {"role_model": role_model, "include_cooccurrence": f.include_cooccurrence}
+    support = _collect(graph, codebook, kept, problems, options)
     by_id = {s.id: s for s in kept}
-    for (src, dst), support in col.support.items():
-        graph.add_edge(src, dst, **_edge_attrs(codebook, src, dst, support, by_id),
-                       acts_on=tuple(sorted(col.acts_on.get((src, dst), ()))), hypothesised=False, note="")
-    for link in codebook.links:
-        if link.source in graph and link.target in graph:
-            if not graph.has_edge(link.source, link.target):
-                graph.add_edge(link.source, link.target, **_edge_attrs(codebook, link.source, link.target, {}, by_id),
-                               acts_on=())
-            graph.edges[link.source, link.target].update(hypothesised=True, note=link.note)
-    _node_studies(graph, kept)
+    conditions = {s.id: study_conditions(s, codebook, role_model) for s in kept}
+    for (src, dst), per_study in support.items():
+        graph.add_edge(src, dst, **_edge_attrs(codebook, src, dst, per_study, by_id), hypothesised=False, note="",
+                       moderators=edge_conditions(src, dst, per_study, conditions), acts_on=())
+    _add_hypotheses(graph, codebook, by_id)
+    _node_studies(graph, codebook, kept, role_model)
+    _moderated_links(graph)
     return LogicModel(graph, codebook, tuple(kept), f, problems)
 
 
-def _node_studies(graph: nx.DiGraph, studies: Sequence[Study]) -> None:
+def _add_hypotheses(graph: nx.DiGraph, codebook: Codebook, by_id: dict[str, Study]) -> None:
+    """Mark the codebook's links (adding those no study supports); links from moderators are left out."""
+    for link in codebook.links:
+        if link.source not in graph or link.target not in graph or codebook[link.source].kind == "moderator":
+            continue
+        if not graph.has_edge(link.source, link.target):
+            graph.add_edge(link.source, link.target, **_edge_attrs(codebook, link.source, link.target, {}, by_id),
+                           moderators=(), acts_on=())
+        graph.edges[link.source, link.target].update(hypothesised=True, note=link.note)
+
+
+def _node_studies(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study], role_model) -> None:
+    """Each node's studies with their quotes (outcomes: finding sentences only)."""
     per: dict[str, list[NodeStudy]] = defaultdict(list)
     for study in sorted(studies, key=lambda s: (s.citation(), s.id)):
+        roles = StudyRoles(study, role_model)
         for code in study.codes():
             if code in graph:
+                quotes = quotes_for(study, code, roles, finding_only=codebook[code].kind == "outcome")
                 per[code].append(NodeStudy(study.id, study.citation(), study.design, study.direction_for(code),
-                                           tuple(_quotes(study, code))))
+                                           tuple(quotes)))
     for code, data in graph.nodes(data=True):
         data["studies"] = tuple(per.get(code, ()))
         data["n_studies"] = len(data["studies"])
+
+
+def _moderated_links(graph: nx.DiGraph) -> None:
+    """Each moderator node's ``moderates``: the links its conditions attach to (``"T01->M3"``)."""
+    acting: dict[str, set[str]] = defaultdict(set)
+    for src, dst, d in graph.edges(data=True):
+        for condition in d["moderators"]:
+            acting[condition.code].add(f"{src}->{dst}")
+    for code, data in graph.nodes(data=True):
+        if data["kind"] == "moderator":
+            data["moderates"] = tuple(sorted(acting.get(code, ())))

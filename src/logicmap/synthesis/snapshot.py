@@ -1,7 +1,8 @@
 """Model snapshots (JSON-able dicts) and their diff, for living reviews.
 
 A snapshot keeps what a later update is compared on: the nodes, and per link its basis,
-studies, votes, direction, sign-test p and grade. ``diff(old, new)`` lists links added and
+studies, votes, direction, sign-test p, grade and the moderators reported on it (code, label,
+level, effect, study, quote). ``diff(old, new)`` lists links added and
 removed, and grade, strength (number of studies) and direction changes.
 
 Example::
@@ -20,7 +21,7 @@ from logicmap.synthesis.evidence import GRADES
 from logicmap.synthesis.model import LogicModel
 
 SNAPSHOT_FORMAT = "logicmap-model-snapshot"
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: edges carry their moderators (conditions); bases explicit/chain/hypothesis
 
 
 def snapshot(model: LogicModel) -> dict:
@@ -36,6 +37,7 @@ def snapshot(model: LogicModel) -> dict:
             "n_studies": d["n_studies"], "n_randomised": d["n_randomised"],
             "studies": [s.study_id for s in d["studies"]], "votes": dict(d["votes"]),
             "direction": d["direction"], "p_value": d["p_value"], "grade": d["grade"],
+            "moderators": [c.to_dict() for c in d.get("moderators", ())],
         })
     return {
         "format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION, "codebook": model.codebook.name,

@@ -64,7 +64,7 @@ class CodedLink:
 
 @dataclass(frozen=True)
 class Study:
-    """One included study: descriptors, coded items (codes with spans) and coded links."""
+    """One included study: descriptors, coded items (codes with spans), coded links and its abstract."""
 
     id: str
     title: str = ""
@@ -79,6 +79,7 @@ class Study:
     n: int | None = None
     items: tuple[CodedItem, ...] = ()
     links: tuple[CodedLink, ...] = ()
+    abstract: str = ""  # the text that gives quoted sentences their role (finding or not)
 
     @property
     def design_family(self) -> str:
@@ -151,14 +152,22 @@ def study_from_labelled(record: Mapping, *, reviewer: str = "reference") -> Stud
 
     Typologies carry no quote in the corpus; outcomes, mechanisms, processes and moderators
     carry the exact sentence, located as an :class:`EvidenceSpan` in the title or abstract.
+    An outcome the labeller gave an effect direction (benefit, no difference, harm, mixed)
+    with its sentence is the labeller's statement of the main typology's effect on it: it
+    becomes a coded link main typology -> outcome with that sentence and direction.
     """
     label = record.get("label") or {}
     sid = str(record["id"])
-    items: list[CodedItem] = [CodedItem(sid, code, reviewer) for code in label.get("typologies") or []]
+    typologies = list(label.get("typologies") or [])
+    items: list[CodedItem] = [CodedItem(sid, code, reviewer) for code in typologies]
+    links: list[CodedLink] = []
     for key in ("mechanisms", "processes", "outcomes", "moderators"):
         for entry in label.get(key) or []:
             direction = entry.get("direction") if key == "outcomes" else None
-            items.append(CodedItem(sid, entry["code"], reviewer, _span(record, entry.get("quote")), direction))
+            span = _span(record, entry.get("quote"))
+            items.append(CodedItem(sid, entry["code"], reviewer, span, direction))
+            if typologies and span and direction not in (None, "not_measured"):
+                links.append(CodedLink(sid, typologies[0], entry["code"], span, direction, reviewer))
     n = label.get("n")
     return Study(
         id=sid,
@@ -173,6 +182,8 @@ def study_from_labelled(record: Mapping, *, reviewer: str = "reference") -> Stud
         population=label.get("population"),
         n=n if isinstance(n, int) else None,
         items=tuple(items),
+        links=tuple(links),
+        abstract=record.get("abstract") or "",
     )
 
 

@@ -1,0 +1,80 @@
+"""A sentence-role classifier learnt from a project's own structured abstracts.
+
+The headings of structured abstracts ("Methods:", "Results:") label their sentences for
+free; :meth:`RoleModel.fit` learns from those sentences, with the headings removed, and then
+labels the sentences of the unstructured abstracts. Features: word and word-pair TF-IDF, the
+sentence's relative position and the cue scores of :func:`~logicmap.coding.sentence_roles.cue_scores`;
+classifier: a linear SVM (scikit-learn's ``LinearSVC``, well under a second for a few hundred
+sentences).
+
+Measured on the recovery development corpus (structured abstracts, headings hidden, in
+``tests/coding/test_sentence_roles.py``): fitted on the 52 of the demo corpus and tested on the
+14 outside it (129 sentences): 106 right roles (82 %), 123 right finding-or-not (95 %); the cue
+rules alone: 94 and 115. 6-fold cross-validation by abstract over all 66 (659 sentences): 79 %
+and 93 %.
+
+Example::
+
+    from logicmap.coding.role_model import RoleModel
+    model = RoleModel.fit(abstracts)          # None when too few are structured
+    roles = sentence_roles(text, model=model)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from logicmap.coding.sentence_roles import ROLES, cue_scores, headed_abstracts, positions, sentence_roles, strip_heading
+
+#: Fewer structured abstracts than this and the cue rules are used instead of a model.
+MIN_ABSTRACTS = 10
+
+
+def training_sentences(abstracts: Iterable[str]) -> list[tuple[str, float, str]]:
+    """(text without heading, relative position, heading role) of every headed sentence."""
+    rows = []
+    for text in headed_abstracts(abstracts):
+        roled = sentence_roles(text)
+        for roled_sentence, where in zip(roled, positions(len(roled)), strict=True):
+            if roled_sentence.headed:
+                rows.append((strip_heading(roled_sentence.sentence.text), where, roled_sentence.role))
+    return rows
+
+
+class RoleModel:
+    """TF-IDF + position + cue scores -> a linear SVM over :data:`ROLES`."""
+
+    def __init__(self, vectorizer, classifier, n_abstracts: int) -> None:
+        self._vectorizer = vectorizer
+        self._classifier = classifier
+        self.n_abstracts = n_abstracts
+
+    @classmethod
+    def fit(cls, abstracts: Iterable[str], *, min_abstracts: int = MIN_ABSTRACTS) -> RoleModel | None:
+        """A model learnt from the structured ``abstracts`` (None when fewer than ``min_abstracts``)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        abstracts = list(dict.fromkeys(abstracts))  # a duplicate record's abstract counts once
+        n = len(headed_abstracts(abstracts))
+        rows = training_sentences(abstracts)
+        if n < min_abstracts or len({r[2] for r in rows}) < 2:
+            return None
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        vectorizer.fit([r[0] for r in rows])
+        model = cls(vectorizer, LinearSVC(C=0.3), n)
+        model._classifier.fit(model._features([r[0] for r in rows], [r[1] for r in rows]), [r[2] for r in rows])
+        return model
+
+    def _features(self, texts: Sequence[str], where: Sequence[float]):
+        import numpy as np
+        from scipy.sparse import csr_matrix, hstack
+
+        extra = [[p, p * p, *(cue_scores(t, p)[role] for role in ROLES)] for t, p in zip(texts, where, strict=True)]
+        return hstack([self._vectorizer.transform(list(texts)), csr_matrix(np.array(extra, dtype=float))]).tocsr()
+
+    def predict(self, texts: Sequence[str], where: Sequence[float]) -> list[str]:
+        """The role of each sentence (``texts``, headings removed) at relative positions ``where``."""
+        if not texts:
+            return []
+        return [str(role) for role in self._classifier.predict(self._features(texts, where))]
