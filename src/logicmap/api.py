@@ -52,6 +52,7 @@ from logicmap.review.screening_session import ScreeningSession
 from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, Agreement, Conflict, Decision
 from logicmap.screening.queue import ScreeningProgress
+from logicmap.store.backup import BackupSummary, canonical_dump, restore_archive, write_archive
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
@@ -81,7 +82,7 @@ from logicmap.synthesis import Study, build_model, studies_from_labelled
 
 __all__ = [
     # the project and its values
-    "Agreement", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision", "DedupeRunInfo",
+    "Agreement", "BackupSummary", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision", "DedupeRunInfo",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
     "ScreeningSession", "SimulationRun", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
@@ -128,6 +129,19 @@ class Review:
     def create(cls, location: str | Path, *, name: str | None = None) -> Review:
         """Create a new project at ``location``; raises :class:`StoreError` if one is there."""
         return cls(create_store(location, name=name))
+
+    @classmethod
+    def restore(cls, archive: str | Path, location: str | Path) -> Review:
+        """Restore a :meth:`backup` archive into a new project at ``location`` (SQLite path or empty PostgreSQL)."""
+        return cls(restore_archive(archive, location))
+
+    def backup(self, archive: str | Path) -> BackupSummary:
+        """Write the whole project (records, original files, decisions, codes, settings ...) to one zip archive."""
+        return write_archive(self._store, archive)
+
+    def canonical_dump(self) -> bytes:
+        """The project as canonical text: equal for equal projects on SQLite and PostgreSQL."""
+        return canonical_dump(self._store)
 
     @property
     def location(self) -> str:
