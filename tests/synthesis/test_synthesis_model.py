@@ -236,4 +236,6 @@ def test_moderator_effect_cues():
     assert moderator_effect("Lack of staff training was a barrier to delivery.") == "weakens"
     assert moderator_effect("Supportive managers facilitated implementation.") == "strengthens"
     assert moderator_effect("Participants coped with societal stigma.") == "unclear"  # the moderator's name only
-    assert moderator_effect("Managers were supportive.", "harm") == "weakens"  # the coder's direction wins
+    assert moderator_effect("Managers were supportive.", "weakens") == "weakens"  # the coder's direction wins
+    assert moderator_effect("Lack of staff training.", "strengthens") == "strengthens"
+    assert moderator_effect("Managers were supportive.", "harm") == "weakens"  # coded before moderators had their own

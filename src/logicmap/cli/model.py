@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from logicmap.cli.common import OptionalProjectOption, err, open_review, out, split_list
+from logicmap.cli.common import OptionalProjectOption, ReviewerOption, err, open_review, out, split_list
 
 app = typer.Typer(help="Build, filter, snapshot and compare the logic model.", invoke_without_command=True)
 
@@ -108,6 +108,63 @@ def diff_command(
     for line in changes.lines():
         out.print(escape(line))
     out.print(f"{len(changes.lines())} change(s) from {old} to {new}.")
+
+
+@app.command("suggestions")
+def suggestions(
+    project: OptionalProjectOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON lines.")] = False,
+) -> None:
+    """List the machine's link suggestions to review: id, link, guessed direction and the finding sentence.
+
+    Example: logicmap model suggestions -p review.db
+    """
+    with open_review(project) as review:
+        found = review.model.suggestions()
+        labels = {c.code: c.label for c in review.codebook.current().codes}
+    if as_json:
+        for sid, s in found.items():
+            print(json.dumps({"id": sid, "record": s.record_id, **s.to_dict()}, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} link suggestion{'' if len(found) == 1 else 's'} to review")
+    for column in ("id", "link", "direction", "sentence"):
+        table.add_column(column)
+    for sid, s in found.items():
+        link = f"{s.source} {labels.get(s.source, '')} -> {s.target} {labels.get(s.target, '')}"
+        table.add_row(sid, escape(link), s.direction or "-", escape(s.quote))
+    out.print(table)
+    if found:
+        out.print("Accept with: logicmap model accept ID ...; reject with: logicmap model reject ID ...")
+
+
+@app.command("accept")
+def accept(
+    ids: Annotated[list[str], typer.Argument(help="Suggestion ids (record:source:target), from 'model suggestions'.")],
+    reviewer: ReviewerOption,
+    project: OptionalProjectOption = None,
+) -> None:
+    """Accept link suggestions: each becomes an explicit link coding with its sentence as the span.
+
+    Example: logicmap model accept 12:T01:OE1 -p review.db
+    """
+    with open_review(project) as review:
+        coding_ids = review.model.accept(ids, reviewer=reviewer)
+    out.print(f"Accepted {len(coding_ids)} link suggestion{'' if len(coding_ids) == 1 else 's'} as coded links "
+              f"(codings {', '.join(map(str, coding_ids))}).")
+
+
+@app.command("reject")
+def reject(
+    ids: Annotated[list[str], typer.Argument(help="Suggestion ids (record:source:target), from 'model suggestions'.")],
+    project: OptionalProjectOption = None,
+) -> None:
+    """Reject link suggestions: they are not suggested again.
+
+    Example: logicmap model reject 12:T01:OE1 -p review.db
+    """
+    with open_review(project) as review:
+        rejected = review.model.reject(ids)
+    out.print(f"Rejected {len(rejected)} link suggestion{'' if len(rejected) == 1 else 's'}: {', '.join(rejected)}.")
 
 
 def report(
