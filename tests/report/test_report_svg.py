@@ -88,3 +88,25 @@ def test_prisma_svg():
     assert prisma_svg(counts()) == svg
     empty = _parse(prisma_svg(PrismaCounts()))
     assert "Studies included in review (n = 0)" in " ".join(t.xpath("string()") for t in empty.iter(f"{SVG}text"))
+
+
+def test_one_study_is_singular_and_labels_are_human():
+    one = build_model(load_codebook(), list(demo_studies()[:1]))
+    svg = logic_model_svg(one)
+    root = _parse(svg)
+    desc = root.find(f"{SVG}desc").text
+    assert "1 included study;" in desc and "1 included studies" not in desc
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}title"))
+    words = " ".join(root.itertext())
+    assert "1 studies" not in words and "no_difference" not in words and "not_measured" not in words
+    assert "hypothesis (from the codebook, no study yet)" in texts
+
+
+def test_summary_all_view_draws_the_links_the_default_view_hides():
+    model = demo_model()
+    summary = summary_view(model)
+    every = summary_view(model, every_link=True)
+    assert summary.hidden > 0 and summary.min_studies > 1
+    assert len(every.edges) == len(summary.edges) + summary.hidden
+    assert {e.id for e in summary.edges} < {e.id for e in every.edges}
+    assert [v.key for v in all_views(model)][:2] == ["summary", "summary-all"]

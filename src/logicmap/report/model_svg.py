@@ -33,6 +33,7 @@ from logicmap.report.style import (
     edge_colour,
     edge_width,
     num,
+    plural,
     text,
     text_width,
     wrap_px,
@@ -78,9 +79,9 @@ def ribbon_path(points, thickness: float, skew: float = 0.0) -> str:
 def _edge_title(model: LogicModel, e: VEdge, labels: dict[str, str]) -> str:
     head = f"{e.source} {labels[e.source]} → {e.target} {labels[e.target]}"
     if not e.n:
-        return f"{head}: hypothesis, no study yet"
-    n = f"{e.n} stud{'y' if e.n == 1 else 'ies'}"
-    return f"{head}: {n}, {DIRECTION_LABELS.get(e.direction, e.direction)}, {e.grade} evidence, {e.basis}"
+        return f"{head}: {BASIS_LABELS['hypothesis']}"
+    return (f"{head}: {plural(e.n, 'study', 'studies')}, {DIRECTION_LABELS.get(e.direction, e.direction)}, "
+            f"{e.grade} evidence, {BASIS_LABELS.get(e.basis, e.basis)}")
 
 
 def _edge(e: VEdge, route, lay: Layout, flow: bool, title: str, hit: bool) -> str:
@@ -114,7 +115,7 @@ def _node(node_id: str, kind: str, n: int, box: Box) -> list[str]:
                        f'</tspan>{text(line[len(bold):])}</text>')
         else:
             out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="lm-label">{text(line)}</text>')
-    count = f"{n} stud{'y' if n == 1 else 'ies'}"
+    count = plural(n, "study", "studies")
     out.append(f'<text x="{num(box.x + 8)}" y="{num(box.y + 2 + (len(box.lines) + 1) * LINE_H)}" class="lm-count">'
                f"{count}</text></g>")
     return out
@@ -148,7 +149,7 @@ def _legend_items() -> list[tuple[str, str]]:
         items.append((f'<line x1="0" y1="0" x2="30" y2="0" stroke="{colour}" stroke-width="2.5"{dash}/>',
                       BASIS_LABELS[basis]))
     items += [(f'<line x1="0" y1="0" x2="30" y2="0" stroke="#555555" stroke-width="{num(edge_width(n))}"/>',
-               f"{n} stud{'y' if n == 1 else 'ies'}") for n in (1, 5, 20)]
+               plural(n, "study", "studies")) for n in (1, 5, 20)]
     return items
 
 
@@ -202,8 +203,9 @@ def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = 
         w_mm = SIZES_MM[size]
         dims = f'width="{num(w_mm)}mm" height="{num(w_mm * height / lay.width)}mm"'
     n_links = sum(1 for e in view.edges if e.n)
-    desc = (f"{view.title}: {len(model.studies)} included studies; {n_links} links with evidence and "
-            f"{len(view.edges) - n_links} hypotheses. " + " ".join(model.problems))
+    desc = (f"{view.title}: {plural(len(model.studies), 'included study', 'included studies')}; "
+            f"{plural(n_links, 'link')} with evidence and {plural(len(view.edges) - n_links, 'hypothesis', 'hypotheses')}. "
+            + " ".join(model.problems))
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width} {height}" {dims} role="img" '
            'aria-labelledby="lm-title lm-desc">',
