@@ -155,3 +155,23 @@ def test_moderator_codings_take_strengthens_or_weakens(unlinked):
         assert found and any(c.effect == "weakens" for c in found)
         profile = review.model.context([study.code], model)
         assert any(c.effect == "weakens" and c.study_id == str(rid) for link in profile.links for c in link.conditions)
+
+
+def test_static_figure_at_paper_sizes(project, tmp_path):
+    from lxml import etree
+
+    a4 = run("model", "-p", project, "--svg", str(tmp_path / "a4.svg"), "--svg-size", "a4").stdout
+    assert "A4 portrait; smallest text prints at" in a4 and "under 11 px: choose a larger paper" in a4
+    poster = run("model", "-p", project, "--svg", str(tmp_path / "p.svg"), "--svg-size", "poster",
+                 "--view", "pathway:T01").stdout
+    assert "A0 poster" in poster and ", legible)." in poster
+    root = etree.parse(str(tmp_path / "p.svg")).getroot()
+    assert root.get("width").endswith("mm") and "Pathway from T01" in "".join(root.itertext())
+    before = run("model", "-p", project, "--json").stdout
+    bad = run("model", "-p", project, "--svg", str(tmp_path / "x.svg"), "--view", "pathway:T77",
+              "--snapshot", "never", check=False)
+    assert bad.returncode == 1 and "no view 'pathway:T77'" in bad.stderr and not (tmp_path / "x.svg").exists()
+    assert "no snapshot 'never'" in run("model", "diff", "never", "current", "-p", project, check=False).stderr
+    assert run("model", "-p", project, "--json").stdout == before
+    bad = run("model", "-p", project, "--svg", str(tmp_path / "x.svg"), "--svg-size", "a5", check=False)
+    assert bad.returncode == 1 and "a4, a3 or poster" in bad.stderr

@@ -239,3 +239,51 @@ def test_panel_says_what_each_basis_means(page):
     body = page.inner_text("#panel-body")
     assert body.startswith("1 study ·") and "states the link in a sentence" in body and "1 studies" not in body
     page.evaluate("window.logicmapView.show('summary')")
+
+
+# Printed size of an SVG's text and any overlap, measured in the page (1 CSS px = 1/96 inch).
+PRINT_CHECK = """() => {
+    const svg = document.querySelector('svg'), scale = svg.getScreenCTM().a;
+    const px = Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale));
+    const rects = [...svg.querySelectorAll('g.node')].map(g => [g.dataset.id, g.querySelector('rect').getBoundingClientRect()]);
+    const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const overlaps = [];
+    rects.forEach(([i, a], k) => rects.slice(k + 1).forEach(([j, b]) => { if (meet(a, b)) overlaps.push(i + '/' + j); }));
+    const outside = [...svg.querySelectorAll('g.node')].filter(g => {
+        const box = g.querySelector('rect').getBoundingClientRect();
+        return [...g.querySelectorAll('text')].some(t => { const r = t.getBoundingClientRect();
+            return r.right > box.right + 0.5 || r.left < box.left - 0.5 || r.bottom > box.bottom + 0.5; });
+    }).map(g => g.dataset.id);
+    const loose = [...svg.querySelectorAll('text.lm-col, text.lm-group, text.lm-note, text.lm-legend')].filter(t =>
+        rects.some(([, b]) => meet(t.getBoundingClientRect(), b))).map(t => t.textContent);
+    const page = svg.getBoundingClientRect();
+    return {px, overlaps, outside, loose, width: page.width, height: page.height};
+}"""
+
+
+@pytest.mark.parametrize("size", ["a4", "a3", "poster"])
+def test_static_svg_at_print_size(size, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from logicmap.report.model_svg import PX_PER_MM, logic_model_svg, svg_print_fit
+
+    document = logic_model_svg(demo_model(), size=size)
+    fit = svg_print_fit(document)
+    path = tmp_path / f"logic-model-{size}.svg"
+    path.write_text(document, encoding="utf-8")
+    width, height = round(fit.page_w_mm * PX_PER_MM), round(fit.page_h_mm * PX_PER_MM)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        pg = browser.new_page(viewport={"width": width, "height": height})
+        pg.goto(path.as_uri())
+        got = pg.evaluate(PRINT_CHECK)
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"logic-model-svg-{size}.png"), timeout=60000)
+        browser.close()
+    assert abs(got["width"] - width) < 2 and abs(got["height"] - height) < 2  # the page is the paper
+    assert abs(got["px"] - fit.smallest_text_px) < 0.2  # what the CLI reports is what prints
+    assert not got["overlaps"] and not got["outside"] and not got["loose"], got
+    if size == "a4":
+        assert got["px"] < 11  # the demo's summary is too large for A4: the CLI says so (see test_cli_model)
+    else:
+        assert got["px"] >= 11

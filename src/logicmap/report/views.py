@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from logicmap.codebook.codes import DOMAINS
+from logicmap.errors import NotFoundError
 from logicmap.synthesis.view import default_view
 from logicmap.synthesis.evidence import GRADES, summary_direction, vote_count
 from logicmap.synthesis.model import LogicModel
@@ -255,6 +256,18 @@ def pathway_view(model: LogicModel, focus: str) -> View:
     note = (f"Counts and band widths are studies of {focus} only." if edges
             else f"No study of {focus} reports a chain through the layers yet.")
     return View(f"pathway:{focus}", f"Pathway {word} {focus} {d['label']}", nodes, edges, flow=True, note=note)
+
+
+def view_by_key(model: LogicModel, key: str) -> View:
+    """The view of ``model`` with this key (``summary``, ``summary-all``, ``pathway:T01`` ...);
+    :class:`~logicmap.errors.NotFoundError` naming the keys there are."""
+    views = all_views(model)
+    if key == "summary-cooccurrence":
+        return summary_view(model, cooccurrence=True)
+    for view in views:
+        if view.key == key:
+            return view
+    raise NotFoundError(f"no view {key!r} (views: {', '.join(v.key for v in views)})")
 
 
 def all_views(model: LogicModel) -> list[View]:
