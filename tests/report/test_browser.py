@@ -262,9 +262,7 @@ PRINT_CHECK = """() => {
 
 
 @pytest.mark.parametrize("size", ["a4", "a3", "poster"])
-def test_static_svg_at_print_size(size, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_static_svg_at_print_size(size, tmp_path, page):
     from logicmap.report.model_svg import PX_PER_MM, logic_model_svg, svg_print_fit
 
     document = logic_model_svg(demo_model(), size=size)
@@ -272,14 +270,14 @@ def test_static_svg_at_print_size(size, tmp_path):
     path = tmp_path / f"logic-model-{size}.svg"
     path.write_text(document, encoding="utf-8")
     width, height = round(fit.page_w_mm * PX_PER_MM), round(fit.page_h_mm * PX_PER_MM)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        pg = browser.new_page(viewport={"width": width, "height": height})
+    pg = page.context.browser.new_page(viewport={"width": width, "height": height})  # the module's Chromium
+    try:
         pg.goto(path.as_uri())
         got = pg.evaluate(PRINT_CHECK)
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"logic-model-svg-{size}.png"), timeout=60000)
-        browser.close()
+    finally:
+        pg.close()
     assert abs(got["width"] - width) < 2 and abs(got["height"] - height) < 2  # the page is the paper
     assert abs(got["px"] - fit.smallest_text_px) < 0.2  # what the CLI reports is what prints
     assert not got["overlaps"] and not got["outside"] and not got["loose"], got

@@ -46,8 +46,7 @@
   /* ---- strength controls: weakest grade shown, fewest studies per link ---- */
   var summaryMin = views.summary ? views.summary.minStudies : 1, most = 1;
   Object.keys(data.edges).forEach(function (k) { most = Math.max(most, data.edges[k].n); });
-  for (var k = 1; k <= most; k++) fMin.appendChild(el("option", { value: String(k), text: plural(k, "study", "studies") +
-    (k === summaryMin ? " (default)" : "") }));
+  for (var k = 1; k <= most; k++) fMin.appendChild(el("option", { value: String(k), text: plural(k, "study", "studies") }));
   fMin.value = String(summaryMin);
   function applyStrength() {
     var grade = Number(fStrength.value), min = Number(fMin.value), shown = 0, total = 0, fewer = 0;
@@ -69,8 +68,8 @@
   fStrength.addEventListener("change", applyStrength);
   fMin.addEventListener("change", function () {
     var min = Number(fMin.value);
-    if (current.key === "summary" && min < summaryMin && views["summary-all"]) showView("summary-all");
-    else if (current.key === "summary-all" && min >= summaryMin) showView("summary");
+    if (current.key === "summary" && min < summaryMin && views["summary-all"]) showView("summary-all", true);
+    else if (current.key === "summary-all" && min >= summaryMin) showView("summary", true);
     else applyStrength();
   });
 
@@ -309,14 +308,15 @@
     if (!groups[v.group]) { groups[v.group] = el("optgroup", { label: v.group }); fView.appendChild(groups[v.group]); }
     groups[v.group].appendChild(el("option", { value: v.key, text: v.title }));
   });
-  function showView(key) {
+  function showView(key, keepMin) {
     current = views[key];
     fView.value = key;
+    if (!keepMin) fMin.value = String(current.minStudies || 1);  /* each view opens at its own default */
     graph.querySelectorAll(".view").forEach(function (d) { d.hidden = d.getAttribute("data-key") !== key; });
     graph.scrollTop = 0; graph.scrollLeft = 0;
     buildLists(); fit(); applyStrength(); intro();
   }
-  fView.addEventListener("change", function () { showView(fView.value); });
+  fView.addEventListener("change", function () { showView(fView.value, false); });
   showView(data.views[0].key);
   window.logicmapView = { show: showView, openEdge: openEdge, openNode: openNode, closePanel: closePanel, fit: fit,
     showContext: showContext, ticked: ticked,
