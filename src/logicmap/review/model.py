@@ -82,8 +82,8 @@ class ModelStage:
 
     def suggest_links(self, record_ids: list[int] | None = None) -> list[LinkSuggestion]:
         """Links stated by finding sentences of the records (default: the included ones), between
-        the codes each record was coded with; accept one with ``review.coding.add(record, source,
-        target_code=target, span=suggestion.span)``."""
+        the codes each record was coded with (all of them, reviewed or not; :meth:`suggestions`
+        leaves out the reviewed ones)."""
         ids = self._screening.included() if record_ids is None else record_ids
         codes: dict[str, list[str]] = defaultdict(list)
         for coding in self._coding.final():
