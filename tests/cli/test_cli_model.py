@@ -64,6 +64,9 @@ def test_context_profile_is_printed_saved_and_reported(project, tmp_path):
     run("report", "-p", project, "--out", str(tmp_path / "rep"))
     index = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
     assert 'id="context"' in index and data["context"]["links"][0]["conditions"][0]["citation"] in index
+    page = (tmp_path / "rep" / "logic-model.html").read_text(encoding="utf-8")
+    page_data = json.loads(page.split('<script id="lm-data" type="application/json">')[1].split("</script>")[0])
+    assert page_data["context"] == reported[:2]  # the saved profile comes ticked in the page
     bad = run("model", "-p", project, "--context", "T01", check=False)
     assert bad.returncode == 1 and "not a moderator" in bad.stderr
 
