@@ -109,10 +109,13 @@ def _condition(study: Study, codebook: Codebook, code: str, quote: str, directio
 
 def edge_conditions(src: str, dst: str, study_ids: Iterable[str],
                     conditions: Mapping[str, list[Condition]]) -> tuple[Condition, ...]:
-    """The conditions reported by the studies behind link ``src -> dst``, sorted by code and study."""
+    """The conditions reported by the studies behind link ``src -> dst``, sorted by code and study;
+    one per code, study, effect and quote (a moderator coded both as a code and as a link with the
+    same sentence is listed once)."""
     found = [c for sid in study_ids for c in conditions.get(sid, ())
              if c.applies_to is None or c.applies_to in (src, dst)]
-    return tuple(sorted(dict.fromkeys(found), key=lambda c: (c.code, c.citation, c.study_id, c.quote)))
+    unique = {(c.code, c.study_id, c.effect, c.quote): c for c in reversed(found)}  # the first of equals wins
+    return tuple(sorted(unique.values(), key=lambda c: (c.code, c.citation, c.study_id, c.quote)))
 
 
 @dataclass(frozen=True)
