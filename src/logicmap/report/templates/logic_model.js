@@ -8,6 +8,8 @@
   var studies = data.studies, quotes = data.quotes, views = {};
   data.views.forEach(function (v) { views[v.key] = v; });
   var GRADE_RANK = { hypothesised: 0, limited: 1, moderate: 2, strong: 3 };
+  var KINDS = { typology: "intervention typology", mechanism: "mechanism", process: "process", outcome: "outcome",
+    moderator: "moderator (a condition on links)" };
   var graph = document.getElementById("graph"), panel = document.getElementById("panel"),
     title = document.getElementById("panel-title"), body = document.getElementById("panel-body"),
     fView = document.getElementById("f-view"), fStrength = document.getElementById("f-strength"),
@@ -147,7 +149,8 @@
     clearSelection();
     var s = svg(), box = s.querySelector('g.node[data-id="' + CSS.escape(id) + '"]');
     box.classList.add("selected"); s.classList.add("focused");
-    parts.push(el("p", { "class": "meta", text: (model ? model.kind + (model.group ? " · " + model.group.replace("_", " ") : "") + " · " : "") +
+    parts.push(el("p", { "class": "meta", text: (model ? (KINDS[model.kind] || model.kind) +
+      (model.group ? " · " + model.group.replace("_", " ") : "") + " · " : "") +
       plural(n.n, "coded study", "coded studies") }));
     if (model && model.definition) parts.push(el("p", { text: model.definition }));
     if (n.members.length > 1) parts.push(el("p", { "class": "meta", text: "Outcomes: " + n.members.join(", ") }));
