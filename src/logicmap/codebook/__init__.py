@@ -19,6 +19,7 @@ from logicmap.codebook.loader import (
 from logicmap.codebook.codes import (
     DIRECTIONS,
     DOMAINS,
+    MODERATOR_DIRECTIONS,
     KINDS,
     LEVELS,
     Code,
@@ -30,7 +31,7 @@ from logicmap.codebook.codes import (
 )
 
 __all__ = [
-    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "Code", "Codebook", "CodebookError", "Descriptor",
+    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "MODERATOR_DIRECTIONS", "Code", "Codebook", "CodebookError", "Descriptor",
     "Link", "Problem", "add_code", "add_link", "default_codebook_text", "dumps_codebook",
     "load_codebook", "loads_codebook", "merge_codes", "rename_code", "save_codebook", "split_code",
     "validate_text",
