@@ -139,12 +139,26 @@ class Store:
             with self._sessions.begin() as session:
                 yield session
         except OperationalError as exc:
-            if "database is locked" not in str(exc):
+            refusal = self._refusal(str(exc))
+            if refusal is None:
                 raise
-            raise StoreError(
-                f"{self.location}: the project is busy: another process held its write lock for "
+            raise refusal from exc
+
+    def _refusal(self, message: str) -> StoreError | None:
+        """A driver error a user can act on, said plainly (the transaction was rolled back)."""
+        where = safe_location(self.location)
+        if "database is locked" in message:
+            return StoreError(
+                f"{where}: the project is busy: another process held its write lock for "
                 f"more than {busy_timeout_seconds():g} s; nothing was changed, try again when it has finished",
-                location=self.location, reason="busy") from exc
+                location=self.location, reason="busy")
+        if "disk is full" in message or "No space left" in message:
+            return StoreError(f"{where}: the disk is full; nothing was changed (free some space and try again)",
+                              location=self.location, reason="disk_full")
+        if "readonly database" in message or "read-only" in message:
+            return StoreError(f"{where}: the project is read-only here (file or disk not writable); nothing was "
+                              "changed", location=self.location, reason="read_only")
+        return None
 
     def setting(self, key: str) -> str | None:
         """A project setting's value."""
@@ -234,6 +248,9 @@ def _sqlite_revision(path: Path, location: str) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
+        if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
+            raise StoreError(f"{location}: the project is read-only here (file or disk not writable); it cannot be "
+                             "opened for work; copy it somewhere writable", location=location, reason="read_only") from exc
         raise StoreError(f"{location}: not a logicmap project (not an SQLite database: {exc})", location=location) from exc
     return row[0] if row else None
 
