@@ -84,23 +84,28 @@ def sniff_encoding(data: bytes, name: str) -> tuple[str, int, list[str]]:
     Tries a byte-order mark, then UTF-16 without BOM, then UTF-8, then
     Windows-1252 and Latin-1 (with a warning naming the first bad line).
     """
+    start = 0
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return ("utf-8" if codec == "utf-8-sig" else codec), len(bom), []
-    guessed = _guess_utf16_without_bom(data)
-    if guessed:
-        return guessed, 0, []
-    bad = _first_invalid_utf8(data, 0)
+            if codec != "utf-8-sig":
+                return codec, len(bom), []
+            start = len(bom)  # a UTF-8 mark does not make the rest valid UTF-8: checked below
+            break
+    else:
+        guessed = _guess_utf16_without_bom(data)
+        if guessed:
+            return guessed, 0, []
+    bad = _first_invalid_utf8(data, start)
     if bad is None:
-        return "utf-8", 0, []
+        return "utf-8", start, []
     line = data.count(b"\n", 0, bad) + 1
-    if _mixes_utf8_and_single_byte(data):
-        return MIXED_CODEC, 0, [
+    if _mixes_utf8_and_single_byte(data[start:]):
+        return MIXED_CODEC, start, [
             f"{name}: mixes UTF-8 and Windows-1252 text (first non-UTF-8 byte on line {line}); "
             "UTF-8 sequences were read as UTF-8 and the other bytes as Windows-1252"
         ]
-    codec = _fallback_codec(data)
-    return codec, 0, [f"{name}: not valid UTF-8 (first bad byte on line {line}); read as {codec}"]
+    codec = _fallback_codec(data[start:])
+    return codec, start, [f"{name}: not valid UTF-8 (first bad byte on line {line}); read as {codec}"]
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:

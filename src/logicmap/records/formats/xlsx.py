@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 
 from logicmap.records.formats.columns import (
@@ -53,7 +54,7 @@ def _open_workbook(doc: Document, *, data_only: bool = True):
 
     try:
         return load_workbook(io.BytesIO(doc.data), read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError, zlib.error) as exc:
         raise ImportFormatError(doc.name, f"not a readable XLSX workbook: {exc}") from exc
 
 
@@ -64,7 +65,20 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
 
 
 def read(doc: Document) -> list[ParsedRecord]:
-    """Read the first worksheet holding bibliographic records."""
+    """Read the first worksheet holding bibliographic records.
+
+    A workbook damaged inside (a broken zip member, invalid sheet XML) is refused
+    as unreadable, whatever openpyxl raised for it.
+    """
+    try:
+        return _read(doc)
+    except ImportFormatError:
+        raise
+    except Exception as exc:  # openpyxl and zipfile raise many types for damaged parts
+        raise ImportFormatError(doc.name, f"damaged XLSX workbook ({exc.__class__.__name__}: {exc})"[:300]) from exc
+
+
+def _read(doc: Document) -> list[ParsedRecord]:
     workbook = _open_workbook(doc)
     try:
         first_row: tuple[int | None, list[str]] = (None, [])
