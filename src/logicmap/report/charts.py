@@ -36,8 +36,8 @@ def _cells(model: LogicModel, key) -> dict[tuple[str, str], list[str | None]]:
     cells: dict[tuple[str, str], dict[str, list[str | None]]] = defaultdict(lambda: defaultdict(list))
     for s in model.studies:
         codes = [c for c in s.codes() if c in cb and c in model.graph]
-        typologies = [c for c in codes if cb[c].kind == "typology"]
-        for o in (c for c in codes if cb[c].kind == "outcome"):
+        typologies = [c for c in codes if cb[c].kind == cb.intervention_kind]
+        for o in (c for c in codes if cb[c].kind == cb.outcome_kind):
             for t in typologies:
                 cells[(t, key(cb[o]))][s.id].append(s.direction_for(o))
     out = {}
@@ -95,8 +95,8 @@ def gap_map_spec(model: LogicModel) -> dict:
 
     cb = model.codebook
     rows = gap_map_data(model)
-    y_order = [f"{c.code} {c.label}" for c in cb.of_kind("typology") if c.code in model.graph]
-    x_order = [f"{c.code} {c.label}" for c in cb.of_kind("outcome") if c.code in model.graph]
+    y_order = [f"{c.code} {c.label}" for c in cb.of_kind(cb.intervention_kind) if c.code in model.graph]
+    x_order = [f"{c.code} {c.label}" for c in cb.of_kind(cb.outcome_kind) if c.code in model.graph]
     chart = alt.Chart(alt.Data(values=rows)).mark_circle(stroke="#333333", strokeWidth=0.5, opacity=0.9).encode(
         x=alt.X("outcome:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome",
                 axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)),
@@ -115,8 +115,8 @@ def effect_direction_spec(model: LogicModel) -> dict:
 
     cb = model.codebook
     rows = effect_direction_data(model)
-    y_order = [f"{c.code} {c.label}" for c in cb.of_kind("typology") if c.code in model.graph]
-    x_order = [d for d in ("functional", "existential", "social") if any(r["domain"] == d for r in rows)] or ["functional"]
+    y_order = [f"{c.code} {c.label}" for c in cb.of_kind(cb.intervention_kind) if c.code in model.graph]
+    x_order = [d for d in cb.domains() if any(r["domain"] == d for r in rows)] or list(cb.domains()[:1]) or ["other"]
     keys = list(DIRECTION_COLOURS)  # the colour scale's order, so colour and shape share one legend
     chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, opacity=0.95).encode(
         x=alt.X("domain:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome domain",

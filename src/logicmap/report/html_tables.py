@@ -27,10 +27,10 @@ def characteristics_table(model: LogicModel, studies: list[Study] | None = None)
     rows = ['<table class="characteristics">', "<caption>Characteristics of included studies</caption>", "<thead><tr>"
             + "".join(f'<th scope="col">{h}</th>' for h in head) + "</tr></thead>", "<tbody>"]
     for s in studies:
-        typologies = [c for c in s.codes() if c in cb and cb[c].kind == "typology"]
+        typologies = [c for c in s.codes() if c in cb and cb[c].kind == cb.intervention_kind]
         outcomes = []
         for c in s.codes():
-            if c in cb and cb[c].kind == "outcome":
+            if c in cb and cb[c].kind in cb.effect_kinds:
                 d = s.direction_for(c) or "not_measured"
                 outcomes.append(f'<span title="{text(cb[c].label)}: {text(DIRECTION_LABELS[d])}">{text(c)} '
                                 f'{ARROWS[d]}</span>')

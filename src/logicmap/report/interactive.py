@@ -79,7 +79,7 @@ def _jsonable(value):
 def _studies(model: LogicModel) -> dict:
     cb = model.codebook
     return {s.id: {"c": s.citation(), "t": s.title, "d": s.design or "", "y": s.year, "co": s.country or "",
-                   "ty": [c for c in s.codes() if c in cb and cb[c].kind == "typology"]} for s in model.studies}
+                   "ty": [c for c in s.codes() if c in cb and cb[c].kind == cb.intervention_kind]} for s in model.studies}
 
 
 def _model_parts(model: LogicModel, quotes: _Quotes) -> tuple[dict, dict]:

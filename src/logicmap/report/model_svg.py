@@ -37,7 +37,7 @@ from logicmap.report.style import (
     text_width,
     wrap_px,
 )
-from logicmap.report.views import LAYERS, View, VEdge, summary_view
+from logicmap.report.views import View, VEdge, summary_view
 from logicmap.synthesis.model import LogicModel
 
 SIZES_MM: dict[str, float] = {"a4": 297.0, "poster": 1189.0}
@@ -133,7 +133,8 @@ def view_elements(model: LogicModel, view: View, lay: Layout | None = None, *, h
         out.append(_edge(e, lay.routes[e.id], lay, view.flow, _edge_title(model, e, labels), hit))
     out.append('</g><g class="nodes">')
     for n in view.nodes:
-        kind = LAYERS[n.layer] if n.layer < len(LAYERS) else "outcome"
+        layers = model.codebook.chain
+        kind = layers[n.layer] if n.layer < len(layers) else model.codebook.outcome_kind
         out += _node(n.id, kind, n.n, lay.boxes[n.id])
     out.append("</g>")
     return out
