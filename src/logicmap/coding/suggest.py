@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from logicmap.codebook.codes import KINDS, Codebook
+from logicmap.codebook.codes import Codebook
 from logicmap.coding.matcher import RecordEvidence, SentenceScore, TermMatcher, squash
 from logicmap.coding.sentence_roles import finding_sentences, strip_heading
 from logicmap.coding.spans import EvidenceSpan
@@ -53,8 +53,14 @@ class SuggestSettings:
     )
     scale: float = 1.5  # raw term weight -> score squashing
 
-    def for_kind(self, kind: str) -> KindSettings:
-        return self.kinds[kind]
+    def for_kind(self, kind: str, codebook: Codebook | None = None) -> KindSettings:
+        """The rule of ``kind``; a layer of another codebook takes the rule of its role's recovery kind
+        (intervention -> typology, outcome columns -> outcome, condition -> moderator, others -> mechanism)."""
+        if kind in self.kinds or codebook is None:
+            return self.kinds[kind]
+        role = ("typology" if kind == codebook.intervention_kind else "outcome" if kind in codebook.effect_kinds
+                else "moderator" if kind == codebook.condition_kind else "mechanism")
+        return self.kinds[role]
 
     def with_thresholds(self, thresholds: Mapping[str, float]) -> SuggestSettings:
         """A copy with some kinds' thresholds replaced."""
@@ -90,7 +96,7 @@ def zero_training_scores(evidence: RecordEvidence, codebook: Codebook, settings:
     """Score in [0, 1) per code from key-term evidence alone."""
     out = {}
     for c in codebook.codes:
-        rule = settings.for_kind(c.kind)
+        rule = settings.for_kind(c.kind, codebook)
         raw = evidence.raw(c.code, title_boost=rule.title_boost, result_boost=rule.result_boost)
         out[c.code] = squash(raw, settings.scale)
     return out
@@ -99,8 +105,8 @@ def zero_training_scores(evidence: RecordEvidence, codebook: Codebook, settings:
 def choose(scores: Mapping[str, float], codebook: Codebook, settings: SuggestSettings) -> list[str]:
     """The codes to suggest, kind by kind in logic-model order, best first within a kind."""
     chosen: list[str] = []
-    for kind in KINDS:
-        rule = settings.for_kind(kind)
+    for kind in codebook.kinds:
+        rule = settings.for_kind(kind, codebook)
         ranked = sorted(
             ((scores.get(c.code, 0.0), c.code) for c in codebook.of_kind(kind)), key=lambda x: (-x[0], x[1])
         )

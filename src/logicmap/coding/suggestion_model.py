@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from logicmap.codebook.codes import KINDS, Codebook
+from logicmap.codebook.codes import Codebook
 from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.feedback import Feedback
 from logicmap.coding.matcher import TermMatcher
@@ -132,7 +132,7 @@ class SuggestionModel:
                 if fb.accepted:
                     truth[fb.record_id].add(fb.code)
         best = {}
-        for kind in KINDS:
+        for kind in self.codebook.kinds:
             rids = [i for i in ids if kind in judged.get(i, ()) and i in probs]
             if not rids:
                 continue
