@@ -137,9 +137,14 @@ def import_(
         mapping[old.strip()] = new.strip()
     with refusals():
         cb = load_codebook(source)
+    from logicmap.api import CodebookChangeRefused
+
     with open_review(project) as review:
         lost = review.codebook.orphaned(cb, mapping)
-        change = review.codebook.replace(cb, mapping=mapping, force=force, note=f"import {source}")
+        try:
+            change = review.codebook.replace(cb, mapping=mapping, force=force, note=f"import {source}")
+        except CodebookChangeRefused as exc:
+            fail(f"{exc}" + (" (--map OLD=NEW, or --force)" if exc.codes else ""))
     _report(change)
     if lost:
         err.print(f"{sum(lost.values())} coding(s) kept without a code in force: "

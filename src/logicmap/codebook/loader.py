@@ -132,6 +132,8 @@ def _layers_of(data: dict) -> tuple[Layer, ...]:
         if isinstance(x, dict) and isinstance(x.get("name"), str):
             groups = {key: tuple(Group(g["name"], g.get("title", g["name"])) for g in x.get(key) or ()
                                  if isinstance(g, dict) and isinstance(g.get("name"), str)) for key in ("domains", "levels")}
+            if x.get("role") == "condition":
+                groups["domains"] = ()  # refused in _layer_problems; not asked of its codes too
             out.append(Layer(x["name"], str(x.get("title", "")), x.get("role", ""), groups["domains"], groups["levels"],
                              x.get("description", "")))
     return tuple(out)
