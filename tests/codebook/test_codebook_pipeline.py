@@ -117,6 +117,10 @@ def test_full_pipeline_follows_the_codebooks_layers(tmp_path, name):
             review.screening.decide(rid, "include", reviewer="ana")
         review.screening.decide(ids[2], "exclude", reviewer="ana", reason=reason)
         assert sorted(review.screening.included()) == sorted(ids[:2])
+        suggestions, _ = review.coding.suggest(ids[:2])
+        assert suggestions and all(x.code in codebook for x in suggestions)
+        texts = {rid: review.coding.texts(rid) for rid in ids[:2]}
+        assert all(x.quote == texts[int(x.record_id)][x.field][x.start:x.end] for x in suggestions)
         for rid, codings in zip(ids, case["codings"]):
             for code, quote, direction, target in codings:
                 review.coding.add(rid, code, reviewer="ana", quote=quote, direction=direction, target_code=target)
