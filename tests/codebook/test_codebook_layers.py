@@ -118,7 +118,10 @@ def test_one_column_is_not_a_logic_model():
 
 def test_embedded_codebooks_load_by_name_and_a_file_wins(tmp_path, monkeypatch):
     assert embedded_codebooks()[0] == "recovery"
-    assert {"realist-cmo", "logic-model"} <= set(embedded_codebooks())
+    assert {"realist-cmo", "logic-model", "chime"} <= set(embedded_codebooks())
+    chime = load_codebook("chime")
+    assert chime.domains("process") == ("connectedness", "hope", "identity", "meaning", "empowerment")
+    assert all(c.definition and c.examples for c in chime.codes)
     cmo = load_codebook("realist-cmo")
     assert cmo.chain == ("strategy", "mechanism", "outcome") and cmo.condition_kind == "context"
     assert all(c.definition and c.examples for c in cmo.codes)

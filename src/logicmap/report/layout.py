@@ -281,7 +281,7 @@ def place_view(view: View) -> Layout:
     captions = []
     for group in dict.fromkeys(n.group for n in view.nodes if n.group):
         first = min((n for n in view.nodes if n.group == group), key=lambda n: tops[n.id])
-        title = DOMAIN_TITLES.get(group) or dict(view.captions).get(group, group.title())
+        title = dict(view.captions).get(group) or DOMAIN_TITLES.get(group, group.title())
         captions.append((title, xs[col[first.id]], tops[first.id] - 9))
     bottom = max([tops[x] + heights[x] for lay in layers for x in lay], default=TOP)
     width = int(xs[-1] + NODE_W + MARGIN) if xs else 2 * MARGIN + NODE_W

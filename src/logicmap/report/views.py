@@ -180,7 +180,7 @@ def _domain_nodes(model: LogicModel, layer: int) -> dict[str, VNode]:
         codes = tuple(c for c in model.nodes(cb.outcome_kind) if model.graph.nodes[c]["group"] == dom)
         if codes:
             studies = {s.study_id for c in codes for s in model.graph.nodes[c]["studies"]}
-            title = DOMAIN_TITLES.get(dom) or titles.get(dom, dom.title())
+            title = titles.get(dom) or DOMAIN_TITLES.get(dom, dom.title())
             out[dom] = VNode(f"domain:{dom}", f"{title} outcomes", layer, dom, len(studies), codes)
     return out
 
