@@ -17,9 +17,9 @@ RIS = "TY  - JOUR\nTI  - Peer support and hope\nAU  - Smith, A.\nPY  - 2021\n" \
       "AB  - Results: Peer support raised hope in all participants.\nER  -\n"
 
 
-def _project_with_codings(tmp_path) -> tuple[Path, int]:
+def _project_with_codings(tmp_path, location=None) -> tuple[Path, int]:
     (tmp_path / "a.ris").write_text(RIS, encoding="utf-8")
-    db = tmp_path / "p.db"
+    db = location or tmp_path / "p.db"
     with Review.create(db) as review:
         review.records.import_files([tmp_path / "a.ris"])
         rid = next(rid for rid, _ in review.records.iter())
@@ -105,12 +105,17 @@ def test_import_with_force_keeps_the_codings_unused(tmp_path):
         assert review.codebook.orphaned(review.codebook.current()) == {}
 
 
-def test_library_refusal_lists_codes(tmp_path):
-    db, _ = _project_with_codings(tmp_path)
+def test_library_refusal_lists_codes_then_a_mapping_carries_them(tmp_path, project_location):
+    db, _ = _project_with_codings(tmp_path, project_location)
     with Review.open(db) as review:
         with pytest.raises(CodebookChangeRefused) as info:
             review.codebook.replace("realist-cmo", mapping={"T01": "S5"})
         assert info.value.codes == {"OE1": 1}
+        assert review.codebook.current().name == "recovery"
+        change = review.codebook.replace("realist-cmo", mapping={"T01": "S5", "OE1": "O4"})
+        assert change.carried == 2
+        assert sorted(c.code for c in review.coding.list()) == ["O4", "S5"]
+        assert review.codebook.current().chain == ("strategy", "mechanism", "outcome")
 
 
 def test_exclusion_reasons_add_set_and_refuse_dropping_a_used_one(tmp_path):
