@@ -202,3 +202,5 @@ def test_full_pipeline_follows_the_codebooks_layers(tmp_path, name):
         assert codebook[src].label.split()[0] in svg and codebook[dst].label.split()[0] in svg
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert "The codebook has no" not in page
+    title = codebook.layer_title(codebook.intervention_kind)
+    assert f"Findings by {title.lower()}" in page and f'<th scope="col">{title}</th>' in page
