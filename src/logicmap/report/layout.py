@@ -1,6 +1,6 @@
 """Deterministic layered (Sugiyama) layout of a view, shared by the static SVG and the page.
 
-Columns left to right are the view's layers (typologies, mechanisms, processes, outcomes).
+Columns left to right are the view's layers (the codebook's: e.g. typologies, mechanisms, processes, outcomes).
 A link that skips a column gets a dummy slot in each column it crosses, so its route runs
 between the boxes, never through them. Within each column the order comes from barycentre
 sweeps (down and up, keeping the order with the fewest crossings) followed by adjacent swaps;

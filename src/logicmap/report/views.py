@@ -1,16 +1,16 @@
 """What each view of the logic model shows: its nodes and links (pure; no drawing, no layout).
 
-* **summary** (shown first): the four layers (typology, mechanism, process, outcome) as
-  columns, outcomes grouped by domain, and the links a reader may read as pathways:
+* **summary** (shown first): the codebook's columns (recovery: typology, mechanism, process,
+  outcome; see ``Codebook.chain``), codes grouped by their layer's domains, and the links a reader may read as pathways:
   ``explicit``, ``chain`` and ``hypothesis`` links. A link whose basis is the older
   ``co-occurrence`` counts as a chain when its ends sit on adjacent layers; co-occurrence of
   non-adjacent layers is no link and only the ``summary-cooccurrence`` view draws it.
-  Moderator codes are conditions on links, never drawn as nodes: their links are left out
+  Moderator (condition-layer) codes are conditions on links, never drawn as nodes: their links are left out
   and an edge's optional ``moderators`` list is passed on to the panel.
 * **summary-domains**: outcomes aggregated by domain (process -> outcome domain);
-  **mechanism-domains**: mechanism -> outcome domain through the processes a study reports
-  with both (one column fewer).
-* **pathway** per typology (``pathway:T01``) or per outcome (``pathway:OE1``): the chains
+  **mechanism-domains** (codebooks with three columns before the outcomes): mechanism ->
+  outcome domain through the processes a study reports with both (one column fewer).
+* **pathway** per intervention code (``pathway:T01``) or per outcome (``pathway:OE1``): the chains
   through mechanisms and processes drawn as a Sankey-like flow, widths by the number of the
   focus code's studies behind each link.
 

@@ -1,8 +1,8 @@
 """Build the evidence-linked logic model: a networkx DiGraph over the codebook's nodes.
 
-Nodes are the codebook's codes (typologies, mechanisms, processes, outcomes with their
-domain, moderators with their level). Edges run between typologies, mechanisms, processes
-and outcomes, each with a ``basis`` (:mod:`logicmap.synthesis.pathways`):
+Nodes are the codebook's codes (recovery: typologies, mechanisms, processes, outcomes with
+their domain, moderators with their level; another codebook: its declared layers). Edges run
+between the codebook's columns, each with a ``basis`` (:mod:`logicmap.synthesis.pathways`):
 
 * ``explicit``: a study states the link (a reviewer's coded link, with the span that states it);
 * ``chain``: a study reports both ends on adjacent layers, each with its own span;

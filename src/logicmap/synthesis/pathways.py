@@ -4,17 +4,17 @@ A link's basis says what a reader may conclude from it:
 
 * ``explicit``: the study states the link: a reviewer coded it (:class:`~logicmap.synthesis.study.CodedLink`,
   for instance by accepting a machine suggestion from a finding sentence that names both ends);
-* ``chain``: the study reports both ends on *adjacent* layers of the framework
-  (typology -> mechanism -> process -> outcome), each with its own span, and no coded link
-  states it;
+* ``chain``: the study reports both ends on *adjacent* layers of the codebook
+  (``Codebook.adjacent_pairs``; recovery: typology -> mechanism -> process -> outcome), each
+  with its own span, and no coded link states it;
 * ``hypothesis``: a link of the codebook no study supports (set by :func:`~logicmap.synthesis.build_model`);
-* ``co-occurrence``: both ends, on non-adjacent layers (typology -> process, typology -> outcome,
-  mechanism -> outcome), coded in one study. Not a link: only built on request
+* ``co-occurrence``: both ends, on non-adjacent layers (recovery: typology -> process, typology ->
+  outcome, mechanism -> outcome), coded in one study. Not a link: only built on request
   (``ModelFilter(include_cooccurrence=True)``), never in the default model.
 
-Quotes: the mechanism, process and outcome ends of a chain are evidenced only by finding
-sentences (results or conclusions, see :mod:`logicmap.coding.sentence_roles`), the typology
-end by any sentence; one quote never serves as evidence for both ends of one link (quotes
+Quotes: the ends after the intervention layer (mechanism, process, outcome) are evidenced only
+by finding sentences (results or conclusions, see :mod:`logicmap.coding.sentence_roles`), the
+intervention (typology) end and layers before it by any sentence; one quote never serves as evidence for both ends of one link (quotes
 overlapping in the same field count as the same quote).
 """
 
