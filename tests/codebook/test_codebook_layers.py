@@ -135,3 +135,16 @@ def test_embedded_codebooks_load_by_name_and_a_file_wins(tmp_path, monkeypatch):
     assert load_codebook("realist-cmo").name == "cmo"
     with pytest.raises(CodebookError, match="nor an embedded codebook: recovery"):
         load_codebook("no-such-codebook")
+
+
+def test_link_suggestions_follow_the_declared_layers():
+    from logicmap.coding.link_suggest import LINK_KINDS, link_kinds_of, record_link_suggestions
+    from logicmap.coding.matcher import TermMatcher
+
+    assert set(link_kinds_of(load_codebook())) == set(LINK_KINDS)
+    cb = load_codebook("logic-model")
+    abstract = ("Methods: Families attended cooking classes. Results: Knowledge of healthy eating increased, and "
+                "better knowledge improved self-rated health and wellbeing.")
+    found = record_link_suggestions({"id": "1", "abstract": abstract}, cb, TermMatcher(cb), codes=["A1", "OC1", "IM1"])
+    assert [(s.source, s.target, s.direction) for s in found] == [("OC1", "IM1", "benefit")]  # outcome -> impact
+    assert all(abstract[s.start:s.end] == s.quote for s in found)
