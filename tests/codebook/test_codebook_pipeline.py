@@ -9,6 +9,7 @@ import re
 import pytest
 
 from logicmap.api import Review
+from logicmap.report.views import all_views
 
 RIS = """TY  - JOUR
 TI  - {title}
@@ -204,3 +205,37 @@ def test_full_pipeline_follows_the_codebooks_layers(tmp_path, name):
     assert "The codebook has no" not in page
     title = codebook.layer_title(codebook.intervention_kind)
     assert f"Findings by {title.lower()}" in page and f'<th scope="col">{title}</th>' in page
+
+
+MINIMAL = """\
+format_version: 2
+name: two-columns
+layers:
+- {name: activity, title: What was done}
+- {name: result, title: What changed}
+codes:
+- {code: A1, kind: activity, label: Cooking classes, definition: Group classes teaching cooking.}
+- {code: R1, kind: result, label: Cooking skills, definition: Skills in preparing meals.}
+links:
+- {from: A1, to: R1}
+"""
+
+
+def test_a_codebook_without_domains_or_conditions_reports(tmp_path):
+    (tmp_path / "cb.yaml").write_text(MINIMAL, encoding="utf-8")
+    _write_ris(tmp_path / "search.ris", CASES["logic-model"]["studies"][:1])
+    with Review.create(tmp_path / "p.db", codebook=tmp_path / "cb.yaml") as review:
+        review.records.import_files([tmp_path / "search.ris"])
+        rid = next(rid for rid, _ in review.records.iter())
+        review.screening.decide(rid, "include", reviewer="ana")
+        review.coding.add(rid, "A1", reviewer="ana", quote="Families attended six weekly cooking classes")
+        review.coding.add(rid, "R1", reviewer="ana", quote="Parents reported better cooking skills after the course",
+                          direction="benefit")
+        files = review.report.write(tmp_path / "report")
+        keys = [v.key for v in all_views(review.model.build())]
+    assert keys == ["summary", "pathway:A1", "pathway:R1"]
+    cyjs = json.loads(files["cyjs"].read_text(encoding="utf-8"))
+    edge = next(e["data"] for e in cyjs["elements"]["edges"])
+    assert (edge["source"], edge["target"], edge["basis"], edge["direction"]) == ("A1", "R1", "chain", "benefit")
+    svg = _svg_text(files["logic_model_svg"].read_text(encoding="utf-8"))
+    assert " What was done " in svg and " What changed " in svg

@@ -284,8 +284,8 @@ def pathway_view(model: LogicModel, focus: str) -> View:
 
 def all_views(model: LogicModel) -> list[View]:
     """Every view the interactive page offers, the summary first."""
-    views = [summary_view(model), domains_view(model)]
-    if _outcome_layer(model) >= 3:  # three columns before the outcomes: mechanism -> (process) -> domain
+    views = [summary_view(model)] + ([domains_view(model)] if model.codebook.domains() else [])
+    if _outcome_layer(model) >= 3 and model.codebook.domains():  # mechanism -> (process) -> domain
         views.append(mechanism_domains_view(model))
     if any(e.basis == "co-occurrence" for e in summary_view(model, cooccurrence=True).edges):
         views.append(summary_view(model, cooccurrence=True))
