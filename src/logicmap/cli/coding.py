@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from logicmap.cli.common import ProjectOption, ReviewerOption, err, fail, open_review, out, refusals, split_list
+from logicmap.cli.common import ProjectOption, ReviewerOption, check_output_file, err, fail, open_review, out, refusals, split_list
 
 app = typer.Typer(help="Code studies against the codebook.", no_args_is_help=True)
 
@@ -46,6 +46,7 @@ def suggest(
     """
     if (input is None) == (project is None):
         fail("give either --input records.jsonl or --project P")
+    check_output_file(output, "--output")
     if project is not None:
         with open_review(project) as review:
             batch = review.coding.suggest_included()

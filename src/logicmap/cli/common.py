@@ -10,6 +10,8 @@ fast; commands import the library inside their functions.
 from __future__ import annotations
 
 import getpass
+import os
+from pathlib import Path
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn, Optional
 
@@ -18,12 +20,24 @@ from rich.console import Console
 from rich.markup import escape
 
 from logicmap.errors import CodebookError, ImportRefused, LogicmapError, StoreError
+from logicmap.safe_text import terminal_text
 
 if TYPE_CHECKING:
     from logicmap.api import Review
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+class SafeConsole(Console):
+    """A console that drops control characters from every string it renders.
+
+    A record's title holding ``ESC]0;...`` or ``ESC[31m`` would otherwise retitle
+    or recolour the reviewer's terminal; Rich's own styling is unaffected.
+    """
+
+    def render_str(self, text: str, **kwargs):  # noqa: D102 - Console's
+        return super().render_str(terminal_text(text), **kwargs)
+
+
+out = SafeConsole(soft_wrap=True)
+err = SafeConsole(stderr=True, soft_wrap=True)
 #: Problems listed before "... and N more".
 MAX_REPORTED = 50
 
@@ -80,12 +94,42 @@ def message_of(exc: Exception) -> tuple[str, list[str]]:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn a library error raised inside the block into ``Error:`` lines and exit 1."""
+    """Turn a library error (or a file that cannot be written) raised inside the block into ``Error:`` lines, exit 1."""
     try:
         yield
     except LogicmapError as exc:
         message, problems = message_of(exc)
         fail(message, problems=problems)
+    except OSError as exc:  # disk full, a file removed under us: say which file, no traceback
+        fail(f"{exc.filename or 'output'}: {exc.strerror or exc}")
+
+
+def check_output_file(path: Path | None, option: str) -> None:
+    """Refuse, before any work is done, an output file that cannot be written ('-' is stdout)."""
+    if path is None or str(path) == "-":
+        return
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        fail(f"{option} {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"{option} {path}: not writable")
+
+
+def check_output_dir(path: Path, option: str) -> None:
+    """Refuse, before any work is done, an output folder that is a file or cannot be created."""
+    if path.exists() and not path.is_dir():
+        fail(f"{option} {path}: is a file; give a folder")
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(f"{option} {path}: {existing} is a file, so the folder cannot be created")
+    if not os.access(existing, os.W_OK):
+        fail(f"{option} {path}: {existing} is not writable")
 
 
 @contextmanager

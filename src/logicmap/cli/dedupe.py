@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from logicmap.cli.common import OptionalProjectOption, ProjectOption, ReviewerOption, open_review, out
+from logicmap.cli.common import OptionalProjectOption, ProjectOption, ReviewerOption, check_output_file, open_review, out
 
 app = typer.Typer(help="Find and remove duplicate records.", invoke_without_command=True)
 
@@ -36,6 +36,7 @@ def dedupe(
     """
     if ctx.invoked_subcommand is not None:
         return
+    check_output_file(export, "--export")
     with open_review(project) as review:
         with out.status("Comparing records..."):
             summary = review.dedupe.run(engine=engine, merge_at=merge_at, review_from=review_from, full=full)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from logicmap.cli.common import out
+from logicmap.cli.common import check_output_dir, out
 from logicmap.cli.dedupe import print_sources
 
 
@@ -28,6 +28,7 @@ def demo(
     """
     from logicmap.demo import run_demo
 
+    check_output_dir(out_dir, "--out")
     out.print(f"Running the demo pipeline into {out_dir}/ ...")
     result = run_demo(out_dir)
     table = Table(title="Demo corpus imported: records per source")

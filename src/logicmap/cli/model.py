@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from logicmap.cli.common import OptionalProjectOption, err, open_review, out, split_list
+from logicmap.cli.common import OptionalProjectOption, check_output_dir, err, open_review, out, split_list
 
 app = typer.Typer(help="Build, filter, snapshot and compare the logic model.", invoke_without_command=True)
 
@@ -120,6 +120,7 @@ def report(
 
     Example: logicmap report -p review.db --out report/
     """
+    check_output_dir(out_dir, "--out")
     with open_review(project) as review:
         files = review.report.write(out_dir)
     for key, path in sorted(files.items()):

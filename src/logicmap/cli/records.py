@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from logicmap.cli.common import ProjectOption, err, fail, message_of, open_review, out, refusals
+from logicmap.cli.common import ProjectOption, check_output_file, err, fail, message_of, open_review, out, refusals
 from logicmap.cli.progress import import_progress
 from logicmap.errors import LogicmapError
 
@@ -114,6 +114,7 @@ def import_(
 
     Example: logicmap import -p review.db embase.ris pubmed.nbib --database Embase --database PubMed
     """
+    check_output_file(skipped_report, "--skipped-report")
     with open_review(project) as review:
         try:
             with import_progress(err, enabled=not as_json or sys.stderr.isatty()) as progress:
@@ -169,6 +170,7 @@ def export(
 
     Example: logicmap export -p review.db --format ris --output records.ris
     """
+    check_output_file(output, "--output")
     with open_review(project) as review:
         count = review.dedupe.export(fmt, output) if deduplicated else review.records.export(fmt, output)
     err.print(f"Exported {count} records to {output} ({fmt}).")

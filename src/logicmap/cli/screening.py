@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from logicmap.cli.common import ProjectOption, ReviewerOption, err, fail, open_review, out, refusals
+from logicmap.cli.common import ProjectOption, ReviewerOption, SafeConsole, check_output_dir, err, fail, open_review, out, refusals
 from logicmap.cli.progress import bars, count_progress
 
-panels = Console()  # wraps long titles and abstracts inside the panel
+panels = SafeConsole()  # wraps long titles and abstracts inside the panel
 _KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
 
 
@@ -161,6 +160,7 @@ def simulate(
     from logicmap.api import ScreeningError, simulate_dataset
 
     priors = parse_prior_ids(prior_ids)
+    check_output_dir(output, "--output")
     with bars(err) as bar, refusals():
         try:
             run = simulate_dataset(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import codecs
 from pathlib import Path
 
-from logicmap.records.record import BYTE_LINE_ENCODINGS, Document, ImportFormatError
+from logicmap.records.record import BYTE_LINE_ENCODINGS, MIXED_CODEC, Document, ImportFormatError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -61,6 +63,21 @@ def _first_invalid_utf8(data: bytes, start: int) -> int | None:
     return None
 
 
+#: A UTF-8 sequence of two to four bytes: text in Windows-1252 or Latin-1 almost never holds one.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mixes_utf8_and_single_byte(data: bytes) -> bool:
+    """True when the bytes hold UTF-8 sequences and, beside them, only lone high bytes.
+
+    Latin-1 or Windows-1252 text has its accented letters as single high bytes
+    between ASCII ("Z\\xfcrich"); a double-byte encoding such as GBK has runs of
+    high bytes, some of which look like UTF-8 by chance, so it is not "mixed".
+    """
+    rest = _UTF8_MULTIBYTE.sub(b"", data)
+    return rest != data and not re.search(rb"[\x80-\xff]{2}", rest)
+
+
 def sniff_encoding(data: bytes, name: str) -> tuple[str, int, list[str]]:
     """``(encoding, byte-order-mark length, warnings)`` for a text file's bytes.
 
@@ -77,6 +94,11 @@ def sniff_encoding(data: bytes, name: str) -> tuple[str, int, list[str]]:
     if bad is None:
         return "utf-8", 0, []
     line = data.count(b"\n", 0, bad) + 1
+    if _mixes_utf8_and_single_byte(data):
+        return MIXED_CODEC, 0, [
+            f"{name}: mixes UTF-8 and Windows-1252 text (first non-UTF-8 byte on line {line}); "
+            "UTF-8 sequences were read as UTF-8 and the other bytes as Windows-1252"
+        ]
     codec = _fallback_codec(data)
     return codec, 0, [f"{name}: not valid UTF-8 (first bad byte on line {line}); read as {codec}"]
 

@@ -7,7 +7,7 @@ stays flat on large files; a refusal raised here rolls that transaction back.
 
 from __future__ import annotations
 
-import csv
+from logicmap.safe_text import SafeCsvWriter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -55,7 +55,7 @@ class ImportReport:
             for p in result.skipped_problems
         ]
         with Path(path).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            writer = SafeCsvWriter(fh)
             writer.writerow(["file", "record", "line", "id", "field", "reason"])
             writer.writerows(rows)
         return len(rows)

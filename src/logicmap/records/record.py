@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from logicmap.errors import ImportFormatError
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -158,8 +159,41 @@ class Record:
         return {name: getattr(self, name) for name in FIELDS}
 
 
+#: The codec of a file that mixes UTF-8 and Windows-1252 lines (an export pasted together
+#: from two sources): UTF-8 sequences decode as UTF-8, every other byte as Windows-1252.
+MIXED_CODEC = "logicmap_utf8_cp1252"
 #: Encodings whose line breaks are single bytes: lines can be decoded one block at a time.
-BYTE_LINE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "latin-1", "ascii"})
+BYTE_LINE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "latin-1", "ascii", MIXED_CODEC})
+
+
+def _byte_as_cp1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+        return chr(byte)
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes that are not UTF-8, read as Windows-1252."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(_byte_as_cp1252(b) for b in exc.object[exc.start:exc.end]), exc.end
+
+
+codecs.register_error("logicmap_cp1252_fallback", _cp1252_fallback)
+
+
+def _decode_mixed(data: bytes, errors: str = "strict") -> tuple[str, int]:
+    return codecs.utf_8_decode(bytes(data), "logicmap_cp1252_fallback", True)
+
+
+def _find_codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("-", "_") != MIXED_CODEC:
+        return None
+    return codecs.CodecInfo(name=MIXED_CODEC, encode=codecs.utf_8_encode, decode=_decode_mixed)
+
+
+codecs.register(_find_codec)
 _BLOCK = 4 * 2**20
 
 

@@ -25,6 +25,7 @@ from logicmap.records.formats import ris
 from logicmap.records.record import Record
 from logicmap.report.layout import place_view
 from logicmap.report.views import summary_view
+from logicmap.safe_text import safe_dict
 from logicmap.synthesis.model import LogicModel
 from logicmap.synthesis.study import Study
 from logicmap.synthesis.view import default_view
@@ -118,7 +119,7 @@ def evidence_csv(model: LogicModel) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(EVIDENCE_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(evidence_rows(model))
+    writer.writerows(safe_dict(row) for row in evidence_rows(model))
     return out.getvalue()
 
 

@@ -20,7 +20,7 @@ true one) and the report states them.
 
 from __future__ import annotations
 
-import csv
+from logicmap.safe_text import SafeCsvWriter
 import io
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
@@ -193,7 +193,7 @@ def to_prisma2020_csv(counts: PrismaCounts) -> str:
          counts.reports_included),
     ]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"])
     for data, node, box, description, boxtext, n in rows:
         writer.writerow([data, node, box, description, boxtext, description, f"{data}.html", n])

@@ -9,7 +9,7 @@ moment they are made, and each change to clusters in the same transaction.
 
 from __future__ import annotations
 
-import csv
+from logicmap.safe_text import SafeCsvWriter
 import dataclasses
 from pathlib import Path
 from typing import Callable, Iterator
@@ -149,7 +149,7 @@ class DedupeStage:
         """Write ``source,source_id,cluster_id`` CSV (one row per record); returns the row count."""
         rows = self.assignments()
         with Path(path).open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            writer = SafeCsvWriter(fh)
             writer.writerow(["source", "source_id", "cluster_id"])
             writer.writerows(row[:3] for row in rows)
         return len(rows)

@@ -89,24 +89,25 @@ class RecordsStage:
         seen: dict[str, str] = {}
         results: list[FileResult] = []
         with ThreadPoolExecutor(max_workers=1) as compressor, import_transaction(self._store) as writer:
+            writer.claim()
             for index, path in enumerate(paths):
                 _report(progress, "read", path.name, index, len(paths))
                 opened = open_file(path, fmt=fmt, max_bytes=max_bytes)
                 if not again:
-                    self._refuse_repeat(opened, seen)
+                    self._refuse_repeat(writer, opened, seen)
                 # zlib releases the GIL: the original is compressed while records parse
                 compressed = compressor.submit(zlib.compress, opened.doc.data, 1)
                 results.append(_import_one(writer, opened, compressed, databases[index], options))
         _report(progress, "done", "", len(paths), len(paths))
         return ImportReport(results)
 
-    def _refuse_repeat(self, opened: OpenedFile, seen: dict[str, str]) -> None:
+    def _refuse_repeat(self, writer: ImportWriter, opened: OpenedFile, seen: dict[str, str]) -> None:
         """Refuse a file whose bytes are earlier in this import or in the project."""
         name, sha = opened.info.name, opened.info.sha256
         if sha in seen:
             raise repeat_refusal(name, f"same content as {seen[sha]} in this import")
         seen[sha] = name
-        earlier = find_source_by_sha256(self._store, sha)
+        earlier = writer.source_with_sha256(sha)
         if earlier is not None:
             raise repeat_refusal(
                 name, f"already imported as source {earlier.id} ({earlier.file}, {earlier.imported_at:%Y-%m-%d %H:%M})"

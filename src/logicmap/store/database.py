@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import urllib.parse
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +15,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import URL, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from logicmap.errors import StoreError
@@ -36,17 +40,26 @@ def safe_location(location: str | Path) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def database_url(location: str | Path) -> str:
+def database_url(location: str | Path) -> str | URL:
     """The SQLAlchemy URL for a project path or URL.
 
-    A path names an SQLite file; ``postgresql://`` URLs use psycopg 3.
+    A path names an SQLite file, taken literally (``?`` and ``%`` in a file name
+    are not URL syntax); ``postgresql://`` URLs use psycopg 3.
     """
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     if "://" in text:
         return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+
+
+def busy_timeout_seconds() -> float:
+    """How long an SQLite write waits for another process's lock (``LOGICMAP_BUSY_TIMEOUT``, default 10 s)."""
+    try:
+        return max(0.0, float(os.environ.get("LOGICMAP_BUSY_TIMEOUT", "10")))
+    except ValueError:
+        return 10.0
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -54,7 +67,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds() * 1000)}")
     cursor.close()
 
 
@@ -69,7 +82,7 @@ def _json_loads(value: object) -> object:
     return orjson.loads(value)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str | URL) -> Engine:
     """An engine for ``url``; SQLite connections get WAL and foreign keys."""
     engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=_json_loads)
     if engine.dialect.name == "sqlite":
@@ -117,9 +130,21 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on any error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A session committed on success and rolled back on any error.
+
+        A write that waits longer than the busy timeout for another process's
+        lock raises :class:`StoreError` (reason ``"busy"``), not a driver error.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            if "database is locked" not in str(exc):
+                raise
+            raise StoreError(
+                f"{self.location}: the project is busy: another process held its write lock for "
+                f"more than {busy_timeout_seconds():g} s; nothing was changed, try again when it has finished",
+                location=self.location, reason="busy") from exc
 
     def setting(self, key: str) -> str | None:
         """A project setting's value."""
@@ -147,9 +172,16 @@ def _is_sqlite_path(location: str) -> bool:
     return "://" not in location
 
 
+def _connection_error(location: str, exc: Exception) -> StoreError:
+    """A server or file that cannot be reached, said without the password or a traceback."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return StoreError(f"{safe_location(location)}: cannot open as a project store ({detail})", location=location)
+
+
 def create_store(location: str | Path, name: str | None = None) -> Store:
     """Create a new project at ``location`` (SQLite path or PostgreSQL URL)."""
     location = str(location)
+    shown = safe_location(location)
     if _is_sqlite_path(location):
         path = Path(location).expanduser()
         if path.exists():
@@ -157,10 +189,16 @@ def create_store(location: str | Path, name: str | None = None) -> Store:
         if not path.parent.exists():
             raise StoreError(f"{location}: folder {path.parent} does not exist")
     engine = make_engine(database_url(location))
-    if _is_sqlite_path(location) is False and inspect(engine).has_table("records"):
+    try:
+        if _is_sqlite_path(location) is False and inspect(engine).has_table("records"):
+            raise StoreError(f"{shown}: already holds a logicmap project", location=location)
+        migrate(engine)
+    except StoreError:
         engine.dispose()
-        raise StoreError(f"{location}: already holds a logicmap project", location=location)
-    migrate(engine)
+        raise
+    except OperationalError as exc:
+        engine.dispose()
+        raise _connection_error(location, exc) from exc
     project = Store(engine, location)
     project_name = name or (Path(location).stem if _is_sqlite_path(location) else "review")
     project.set_setting("name", project_name)
@@ -169,26 +207,63 @@ def create_store(location: str | Path, name: str | None = None) -> Store:
     return project
 
 
+def _sqlite_revision(path: Path, location: str) -> str | None:
+    """The schema revision of an SQLite file, read without changing the file (no WAL switch, no journal)."""
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "alembic_version" not in tables:
+                return None
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{location}: not a logicmap project (not an SQLite database: {exc})", location=location) from exc
+    return row[0] if row else None
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version can open."""
+    with make_engine("sqlite://").connect() as connection:
+        return {script.revision for script in ScriptDirectory.from_config(_alembic_config(connection)).walk_revisions()}
+
+
 def open_store(location: str | Path) -> Store:
-    """Open an existing project, applying any pending migrations."""
+    """Open an existing project, applying any pending migrations.
+
+    A file that is not a project is refused before anything is written to it; a
+    project made by a newer logicmap is refused with its schema revision named.
+    """
     location = str(location)
-    if _is_sqlite_path(location) and not Path(location).expanduser().is_file():
-        raise StoreError(f"{location}: no project here", location=location, reason="missing")
+    shown = safe_location(location)
+    if _is_sqlite_path(location):
+        path = Path(location).expanduser()
+        if not path.is_file():
+            raise StoreError(f"{location}: no project here", location=location, reason="missing")
+        if _sqlite_revision(path, location) is None:
+            raise StoreError(f"{location}: not a logicmap project (no schema version found)", location=location)
     engine = make_engine(database_url(location))
     try:
         revision = current_revision(engine)
     except Exception as exc:  # a file that is not SQLite, an unreachable server
         engine.dispose()
-        raise StoreError(f"{location}: cannot open as a project store ({exc.__class__.__name__}: {exc})") from exc
+        raise _connection_error(location, exc) from exc
     if revision is None:
         engine.dispose()
-        raise StoreError(f"{location}: not a logicmap project (no schema version found)")
+        raise StoreError(f"{shown}: not a logicmap project (no schema version found)", location=location)
+    if revision not in known_revisions():
+        engine.dispose()
+        raise StoreError(
+            f"{shown}: made by a newer logicmap (schema revision {revision}; this version reads up to "
+            f"{head_revision()}); upgrade logicmap to open it", location=location, reason="newer")
     if revision != head_revision():
         migrate(engine)
     project = Store(engine, location)
     version = project.setting("format_version")
     if version != FORMAT_VERSION:
-        raise StoreError(f"{location}: project format {version} is not supported (expected {FORMAT_VERSION})")
+        raise StoreError(f"{shown}: project format {version} is not supported (expected {FORMAT_VERSION})")
     return project
 
 

@@ -20,11 +20,29 @@ from logicmap.store.database import Store
 from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
 
 
+#: PostgreSQL advisory-lock key that serialises imports into one database.
+_IMPORT_LOCK = 0x6C6D_0001
+
+
 class ImportWriter:
     """The store side of one import: every file's source row, records and skip report in one transaction."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def claim(self) -> None:
+        """Take the project's write lock now, so a check made next (was this file imported before?)
+        still holds when the import commits: two imports of one file started together run one
+        after the other, and the second finds the first's source."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+        else:  # any write statement takes SQLite's write lock, even one that changes no row
+            self._session.execute(text("DELETE FROM project_settings WHERE 1 = 0"))
+
+    def source_with_sha256(self, sha256: str) -> SourceSummary | None:
+        """An earlier import of the same bytes, seen from inside this transaction."""
+        row = self._session.scalars(select(Source).where(Source.sha256 == sha256)).first()
+        return None if row is None else _summary(row)
 
     def start_source(self, info: SourceInfo, search_date: str | None, search_string: str | None) -> int:
         """Insert the row of a file being imported; returns its id."""

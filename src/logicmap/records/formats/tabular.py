@@ -33,6 +33,7 @@ from logicmap.records.formats.columns import (
     split_keywords,
 )
 from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record
+from logicmap.safe_text import SafeCsvWriter, from_spreadsheet_cell
 
 DELIMITERS = ("\t", ",", ";", "|")
 #: Rows searched for the header (preambles are a few lines long).
@@ -151,6 +152,7 @@ def _read_body(
                 continue
             if width is None:
                 width = min(len(cells), header_width)
+            cells = [from_spreadsheet_cell(c) for c in cells]
             record = record_from_row(cells, cmap, len(records) + 1, line)
             if len(cells) != width:
                 _note_ragged(record, cells, cmap, width)
@@ -204,12 +206,13 @@ def write(records: Iterable[Record], fh: TextIO) -> int:
     """Write records as an ASReview-compatible CSV; returns the number written.
 
     Columns are :data:`WRITE_COLUMNS` plus ``label_included`` when any record has
-    a label. Authors and keywords are joined with ``"; "``. Limits: a value that is
+    a label. Formula-like values (``=``, ``+``, ``-``, ``@`` ...) get a leading
+    apostrophe so a spreadsheet shows them as text; the reader removes it again. Authors and keywords are joined with ``"; "``. Limits: a value that is
     exactly a missing-value marker (``NA``, ``null``, ``None``) reads back as empty.
     """
     records = list(records)
     with_label = any(r.label is not None for r in records)
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = SafeCsvWriter(fh, lineterminator="\n")
     writer.writerow(list(WRITE_COLUMNS) + ([LABEL_COLUMN] if with_label else []))
     for record in records:
         writer.writerow(_row(record, with_label))

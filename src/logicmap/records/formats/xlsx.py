@@ -47,12 +47,12 @@ def cell_to_text(value: object) -> str:
     return str(value)
 
 
-def _open_workbook(doc: Document):
+def _open_workbook(doc: Document, *, data_only: bool = True):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return load_workbook(io.BytesIO(doc.data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(doc.data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise ImportFormatError(doc.name, f"not a readable XLSX workbook: {exc}") from exc
 
@@ -72,7 +72,10 @@ def read(doc: Document) -> list[ParsedRecord]:
             rows = _sheet_rows(sheet)
             found = _find_header(rows)
             if isinstance(found, ColumnMap):
-                return _read_body(doc, found, rows)
+                empty: dict[int, set[int]] = {}
+                records = _read_body(doc, found, rows, empty)
+                _flag_unsaved_formulas(doc, workbook.worksheets.index(sheet), records, found, empty)
+                return records
             if found[1] and not first_row[1]:
                 first_row = found
         line, cells = first_row
@@ -81,6 +84,32 @@ def read(doc: Document) -> list[ParsedRecord]:
             f"no title/abstract column found in the header (columns: {describe_columns(cells)})",
             line=line,
         )
+    finally:
+        workbook.close()
+
+
+def _flag_unsaved_formulas(doc: Document, sheet_index: int, records: list[ParsedRecord], cmap: ColumnMap,
+                           empty: dict[int, set[int]]) -> None:
+    """Make a record bad where a cell holds a formula without a saved value.
+
+    openpyxl reads such a cell as empty (a workbook written by a program, never
+    opened in Excel), so the title or abstract would be stored empty without a word.
+    """
+    by_row = {r.line: r for r in records}
+    if not any(empty.values()):
+        return
+    workbook = _open_workbook(doc, data_only=False)
+    try:
+        sheet = workbook.worksheets[sheet_index]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            record = by_row.get(number)
+            if record is None:
+                continue
+            for index, value in enumerate(values[: len(cmap.names)]):
+                if isinstance(value, str) and value.startswith("=") and index in empty.get(number, ()):
+                    record.problem(
+                        None, f"row {number}: column {cmap.names[index]!r} holds a formula with no saved value "
+                        f"({value[:40]}); open and save the file in a spreadsheet program, or paste values")
     finally:
         workbook.close()
 
@@ -109,9 +138,12 @@ def _trim(cells: Sequence[str]) -> list[str]:
 
 
 def _read_body(
-    doc: Document, cmap: ColumnMap, rows: Iterator[tuple[int, list[str]]]
+    doc: Document, cmap: ColumnMap, rows: Iterator[tuple[int, list[str]]], empty: dict[int, set[int]]
 ) -> list[ParsedRecord]:
-    """Records from the rows below the header; filled cells beyond it are a problem."""
+    """Records from the rows below the header; filled cells beyond it are a problem.
+
+    ``empty`` receives, per row, the header columns whose cells read as empty.
+    """
     records: list[ParsedRecord] = []
     ids = DuplicateIds()
     width = len(cmap.names)
@@ -120,6 +152,7 @@ def _read_body(
             if not any(c.strip() for c in cells):
                 continue
             record = record_from_row(cells, cmap, len(records) + 1, number)
+            empty[number] = {i for i in range(min(width, len(cells))) if not cells[i].strip()}
             surplus = [i for i in range(width, len(cells)) if cells[i].strip()]
             if surplus:
                 for index in surplus:

@@ -7,6 +7,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import refuse_if_data
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -79,6 +81,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0001", "records", "sources")
     op.drop_table("records")
     op.drop_table("source_files")
     op.drop_table("sources")

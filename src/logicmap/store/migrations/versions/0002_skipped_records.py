@@ -7,6 +7,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import drop_column, refuse_if_data
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -33,6 +35,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0002", "skipped_records")
     op.drop_table("skipped_records")
-    with op.batch_alter_table("sources") as batch:
-        batch.drop_column("skipped_count")
+    drop_column("sources", "skipped_count")

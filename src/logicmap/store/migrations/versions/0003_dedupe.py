@@ -7,6 +7,8 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import refuse_if_data
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -75,5 +77,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0003", "cluster_members", "merged_fields", "dedupe_pairs")
     for table in ("merged_fields", "cluster_members", "clusters", "dedupe_pairs", "dedupe_runs"):
         op.drop_table(table)

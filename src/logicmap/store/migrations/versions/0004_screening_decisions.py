@@ -7,6 +7,8 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import refuse_if_data
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -33,4 +35,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0004", "screening_decisions")
     op.drop_table("screening_decisions")

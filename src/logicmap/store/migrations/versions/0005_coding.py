@@ -7,6 +7,8 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import refuse_if_data
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -66,5 +68,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0005", "codings", "descriptors", "fulltexts")
     for table in ("descriptors", "codings", "fulltexts", "codebook_versions"):
         op.drop_table(table)

@@ -7,6 +7,8 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import refuse_if_data
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -24,4 +26,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0006", "model_snapshots")
     op.drop_table("model_snapshots")

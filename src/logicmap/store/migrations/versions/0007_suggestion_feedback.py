@@ -7,6 +7,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+from logicmap.store.migrations.guard import refuse_if_data
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -26,4 +28,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_data("0007", "suggestion_feedback")
     op.drop_table("suggestion_feedback")
