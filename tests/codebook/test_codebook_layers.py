@@ -148,3 +148,18 @@ def test_link_suggestions_follow_the_declared_layers():
     found = record_link_suggestions({"id": "1", "abstract": abstract}, cb, TermMatcher(cb), codes=["A1", "OC1", "IM1"])
     assert [(s.source, s.target, s.direction) for s in found] == [("OC1", "IM1", "benefit")]  # outcome -> impact
     assert all(abstract[s.start:s.end] == s.quote for s in found)
+
+
+def test_key_term_suggestions_take_the_rules_of_their_layers_role():
+    from logicmap.coding.suggest import recovery_role, suggest
+
+    cb = load_codebook("logic-model")
+    assert [recovery_role(cb, k) for k in cb.kinds] == ["mechanism", "typology", "mechanism", "outcome", "outcome",
+                                                        "moderator"]
+    record = {"id": "1", "title": "Cooking classes and quality of life",
+              "abstract": "Methods: Families attended weekly cooking classes. "
+                          "Results: Quality of life and wellbeing improved at one year."}
+    found = {s.code: s for s in suggest([record], cb)}
+    assert found["IM1"].kind == "impact" and found["IM1"].direction == "benefit"  # an outcome column: a finding
+    assert found["IM1"].quote == "Quality of life and wellbeing improved at one year."
+    assert found["A1"].direction is None

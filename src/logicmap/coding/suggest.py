@@ -38,6 +38,15 @@ class KindSettings:
     result_boost: float = 1.0  # weight of evidence in a sentence that reports a finding
 
 
+def recovery_role(codebook: Codebook, kind: str) -> str:
+    """The recovery kind whose rules a layer of ``codebook`` follows (itself for the recovery kinds):
+    intervention -> typology, outcome columns -> outcome, condition -> moderator, others -> mechanism."""
+    if kind in ("typology", "mechanism", "process", "outcome", "moderator"):
+        return kind
+    return ("typology" if kind == codebook.intervention_kind else "outcome" if kind in codebook.effect_kinds
+            else "moderator" if kind == codebook.condition_kind else "mechanism")
+
+
 @dataclass(frozen=True)
 class SuggestSettings:
     """Per-kind selection rules (defaults calibrated on the recovery development corpus)."""
@@ -58,9 +67,7 @@ class SuggestSettings:
         (intervention -> typology, outcome columns -> outcome, condition -> moderator, others -> mechanism)."""
         if kind in self.kinds or codebook is None:
             return self.kinds[kind]
-        role = ("typology" if kind == codebook.intervention_kind else "outcome" if kind in codebook.effect_kinds
-                else "moderator" if kind == codebook.condition_kind else "mechanism")
-        return self.kinds[role]
+        return self.kinds[recovery_role(codebook, kind)]
 
     def with_thresholds(self, thresholds: Mapping[str, float]) -> SuggestSettings:
         """A copy with some kinds' thresholds replaced."""
@@ -144,22 +151,24 @@ def best_finding(evidence: RecordEvidence, code: str) -> SentenceScore | None:
     return max(hits, key=lambda s: (s.raw, -s.sentence.start)) if hits else None
 
 
-def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None) -> Suggestion:
+def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None,
+                    role: str | None = None) -> Suggestion:
     """A suggestion quoting the best evidence sentence without its structured-abstract heading
     (``sentence`` overrides; title as last resort).
 
-    An outcome or a moderator quotes the best finding sentence (results or conclusions) where
-    one has evidence.
+    An outcome or a moderator (by ``role``, see :func:`recovery_role`; default ``kind``) quotes the
+    best finding sentence (results or conclusions) where one has evidence.
     """
+    role = role or kind
     if sentence is None:
-        best = (best_finding(evidence, code) if kind in ("outcome", "moderator") else None) or evidence.best(code)
+        best = (best_finding(evidence, code) if role in ("outcome", "moderator") else None) or evidence.best(code)
         sentence = best.sentence if best else None
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])
     text = evidence.texts[sentence.field]
     start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
     quote = text[start:end]
-    direction = guess_direction(quote) if kind == "outcome" else None
+    direction = guess_direction(quote) if role == "outcome" else None
     return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction)
 
 
@@ -186,7 +195,8 @@ def suggest(
         evidence = matcher.analyse(record)
         scores = zero_training_scores(evidence, codebook, settings)
         for code in choose(scores, codebook, settings):
-            out.append(make_suggestion(evidence, code, codebook[code].kind, scores[code]))
+            kind = codebook[code].kind
+            out.append(make_suggestion(evidence, code, kind, scores[code], role=recovery_role(codebook, kind)))
     return out
 
 
