@@ -46,6 +46,11 @@ def _cells(model: LogicModel, key) -> dict[tuple[str, str], list[str | None]]:
     return out
 
 
+def _term(cb) -> str:
+    """What a chart calls a code of the intervention column: ``typology`` in the recovery model."""
+    return "typology" if cb.intervention_kind == "typology" else "intervention"
+
+
 def _study_direction(directions: list[str | None]) -> str:
     found = {d for d in directions if d and d != "not_measured"}
     return "not_measured" if not found else (found.pop() if len(found) == 1 else "mixed")
@@ -106,7 +111,7 @@ def gap_map_spec(model: LogicModel) -> dict:
         color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
         tooltip=_tooltips(alt, "typology:N", "outcome:N"),
     ).properties(width=34 * max(1, len(x_order)), height=30 * max(1, len(y_order)),
-                 title="Evidence gap map: studies per typology and outcome")
+                 title=f"Evidence gap map: studies per {_term(cb)} and outcome")
     return chart.configure(font="DejaVu Sans").to_dict()
 
 
@@ -129,7 +134,7 @@ def effect_direction_spec(model: LogicModel) -> dict:
         size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[60, 700])),
         tooltip=_tooltips(alt, "typology:N", "domain:N"),
     ).properties(width=110 * len(x_order), height=30 * max(1, len(y_order)),
-                 title="Effect direction by typology and outcome domain (70% rule)")
+                 title=f"Effect direction by {_term(cb)} and outcome domain (70% rule)")
     return chart.configure(font="DejaVu Sans").to_dict()
 
 
