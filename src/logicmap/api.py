@@ -57,6 +57,7 @@ from logicmap.screening.decisions import (
     DEFAULT_EXCLUSION_REASONS, GENERIC_EXCLUSION_REASONS, Agreement, Conflict, Decision, clean_reasons,
 )
 from logicmap.screening.queue import ScreeningProgress
+from logicmap.store.backup import BackupSummary, canonical_dump, restore_archive, write_archive
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
 from logicmap.synthesis import snapshot as model_snapshot
@@ -75,7 +76,8 @@ from logicmap.records.normalise import normalise_authors, normalise_record
 from logicmap.records.reading import iter_parsed, open_file, prepare_file
 from logicmap.records.record import ParsedRecord, Record
 from logicmap.report.interactive import logic_model_html
-from logicmap.report.model_svg import logic_model_svg
+from logicmap.report.crossings import straight_line_crossings
+from logicmap.report.model_svg import logic_model_svg, svg_print_fit
 from logicmap.screening.dataset import load_labelled
 from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
 from logicmap.screening.engine import FUSION_ENGINE, ActiveLearner, default_engine, resolve_engine
@@ -86,8 +88,8 @@ from logicmap.synthesis import Study, build_model, studies_from_labelled
 
 __all__ = [
     # the project and its values
-    "Agreement", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision", "DedupeRunInfo",
-    "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
+    "Agreement", "BackupSummary", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
+    "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
     "ScreeningSession", "SimulationRun", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
@@ -99,7 +101,7 @@ __all__ = [
     "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "ParsedRecord", "Record", "Study", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
-    "logic_model_html", "logic_model_svg", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
+    "logic_model_html", "logic_model_svg", "svg_print_fit", "straight_line_crossings", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
     "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "studies_from_labelled",
     "suggest", "summarise", "write_records",
 ]
@@ -149,6 +151,19 @@ class Review:
         if reasons is not None:
             review.screening.set_exclusion_reasons(reasons)
         return review
+
+    @classmethod
+    def restore(cls, archive: str | Path, location: str | Path) -> Review:
+        """Restore a :meth:`backup` archive into a new project at ``location`` (SQLite path or empty PostgreSQL)."""
+        return cls(restore_archive(archive, location))
+
+    def backup(self, archive: str | Path) -> BackupSummary:
+        """Write the whole project (records, original files, decisions, codes, settings ...) to one zip archive."""
+        return write_archive(self._store, archive)
+
+    def canonical_dump(self) -> bytes:
+        """The project as canonical text: equal for equal projects on SQLite and PostgreSQL."""
+        return canonical_dump(self._store)
 
     @property
     def location(self) -> str:

@@ -42,7 +42,7 @@ CASES = {
             [("S5", "Trained peer educators ran weekly sessions", None, None),
              ("M3", "Young people said they trusted the peer educator more than staff", None, None),
              ("O2", "Attendance rose from 54% to 71% over a year", "benefit", None),
-             ("C7", "Credible messengers can keep people engaged where deprivation is high", "benefit", None)],
+             ("C7", "Credible messengers can keep people engaged where deprivation is high", "strengthens", None)],
             [("S2", "Practices received quarterly feedback reports benchmarked against their peers", None, None),
              ("M5", "Staff felt answerable to their colleagues once the reports were shared", None, None),
              ("O1", "Adherence to prescribing guidelines improved in 14 of 20 practices", "benefit", None),

@@ -39,8 +39,13 @@ def test_logic_model_svg_well_formed_and_deterministic():
     nodes = root.findall(f".//{SVG}g[@class='node']")
     assert {n.get("data-id") for n in nodes} == {n.id for n in view.nodes}
     a4 = _parse(logic_model_svg(model, size="a4"))
-    assert a4.get("width") == "297mm" and a4.get("viewBox") == root.get("viewBox")
-    assert _parse(logic_model_svg(model, size="poster")).get("width") == "1189mm"
+    assert (a4.get("width"), a4.get("height")) in {("210mm", "297mm"), ("297mm", "210mm")}
+    poster = _parse(logic_model_svg(model, size="poster"))
+    assert (poster.get("width"), poster.get("height")) in {("841mm", "1189mm"), ("1189mm", "841mm")}
+    # the page's viewBox holds the whole drawing, centred
+    x, y, w, h = map(float, a4.get("viewBox").split())
+    _, _, w0, h0 = map(float, root.get("viewBox").split())
+    assert x <= 0 and y <= 0 and x + w >= w0 and y + h >= h0 and abs(x + w / 2 - w0 / 2) < 1
 
 
 def test_labels_wrap_and_are_never_cut():
@@ -88,3 +93,25 @@ def test_prisma_svg():
     assert prisma_svg(counts()) == svg
     empty = _parse(prisma_svg(PrismaCounts()))
     assert "Studies included in review (n = 0)" in " ".join(t.xpath("string()") for t in empty.iter(f"{SVG}text"))
+
+
+def test_one_study_is_singular_and_labels_are_human():
+    one = build_model(load_codebook(), list(demo_studies()[:1]))
+    svg = logic_model_svg(one)
+    root = _parse(svg)
+    desc = root.find(f"{SVG}desc").text
+    assert "1 included study;" in desc and "1 included studies" not in desc
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}title"))
+    words = " ".join(root.itertext())
+    assert "1 studies" not in words and "no_difference" not in words and "not_measured" not in words
+    assert "hypothesis (from the codebook, no study yet)" in texts
+
+
+def test_summary_all_view_draws_the_links_the_default_view_hides():
+    model = demo_model()
+    summary = summary_view(model)
+    every = summary_view(model, every_link=True)
+    assert summary.hidden > 0 and summary.min_studies > 1
+    assert len(every.edges) == len(summary.edges) + summary.hidden
+    assert {e.id for e in summary.edges} < {e.id for e in every.edges}
+    assert [v.key for v in all_views(model)][:2] == ["summary", "summary-all"]

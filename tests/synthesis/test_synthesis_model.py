@@ -236,4 +236,22 @@ def test_moderator_effect_cues():
     assert moderator_effect("Lack of staff training was a barrier to delivery.") == "weakens"
     assert moderator_effect("Supportive managers facilitated implementation.") == "strengthens"
     assert moderator_effect("Participants coped with societal stigma.") == "unclear"  # the moderator's name only
-    assert moderator_effect("Managers were supportive.", "harm") == "weakens"  # the coder's direction wins
+    assert moderator_effect("Managers were supportive.", "weakens") == "weakens"  # the coder's direction wins
+    assert moderator_effect("Lack of staff training.", "strengthens") == "strengthens"
+    assert moderator_effect("Managers were supportive.", "harm") == "weakens"  # coded before moderators had their own
+
+
+@pytest.mark.parametrize("direction, effect", [("strengthens", "strengthens"), ("weakens", "weakens"),
+                                               ("benefit", "strengthens"), ("harm", "weakens")])
+def test_a_coded_moderator_direction_is_its_effect(direction, effect):
+    """A coder's strengthens / weakens (or an older project's benefit / harm) on a moderator quoted from the
+    methods makes it a condition with that effect, whatever its quote's cue words say."""
+    a, b, c = _studies()
+    items = tuple(i if i.code != "DU1" else _item("b", "DU1", B, "Participants were asked about their motivation",
+                                                  direction) for i in b.items)
+    model = build_model(codebook(), [a, Study(**{**b.__dict__, "items": items}), c])
+    du1 = [x for x in model.graph.edges["T01", "OE1"]["moderators"] if x.code == "DU1"]
+    assert [(x.study_id, x.effect) for x in du1] == [("b", effect)]
+    assert context_profile(model, ["DU1"]).links[0].effect == {"strengthens": "strengthened", "weakens": "weakened"}[effect]
+    with pytest.raises(CodingError, match="direction 'stronger'"):
+        _item("b", "DU1", B, "Participants were asked about their motivation", "stronger")

@@ -72,7 +72,7 @@ def add(
     project: ProjectOption,
     quote: Annotated[str, typer.Option(help="Exact sentence or phrase from title, abstract or full text.")],
     reviewer: ReviewerOption,
-    direction: Annotated[Optional[str], typer.Option(help="benefit, no_difference, harm, mixed, not_measured.")] = None,
+    direction: Annotated[Optional[str], typer.Option(help="Outcomes: benefit, no_difference, harm, mixed, not_measured; moderators: strengthens, weakens.")] = None,
     target: Annotated[Optional[str], typer.Option(help="Code a link CODE -> TARGET instead.")] = None,
     note: Annotated[str, typer.Option(help="A note.")] = "",
 ) -> None:

@@ -10,7 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from logicmap.cli.common import OptionalProjectOption, check_output_dir, err, open_review, out, split_list
+from logicmap.cli.common import (
+    OptionalProjectOption, ReviewerOption, check_output_dir, check_output_file, err, fail, open_review, out, split_list,
+)
 
 app = typer.Typer(help="Build, filter, snapshot and compare the logic model.", invoke_without_command=True)
 
@@ -40,21 +42,33 @@ def model(
     cooccurrence: Annotated[bool, typer.Option(
         "--cooccurrence", help="Also build co-occurrence links of non-adjacent layers (not pathways).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the model snapshot as JSON.")] = False,
+    svg: Annotated[Optional[Path], typer.Option(help="Write a view of the model as a static SVG figure here.")] = None,
+    svg_size: Annotated[Optional[str], typer.Option(
+        help="Paper for --svg: a4, a3 or poster (A0); says how large its smallest text prints. Default: screen pixels.")] = None,
+    view: Annotated[str, typer.Option(help="View for --svg: summary, summary-all, summary-domains, "
+                                           "mechanism-domains, pathway:T01, pathway:OE1 ...")] = "summary",
 ) -> None:
     """Build the evidence-linked logic model from the coded included studies.
 
     Example: logicmap model -p review.db --typology T01 --snapshot 2024-update --context DE1,DS1
+    Example: logicmap model -p review.db --svg figure.svg --svg-size poster --view pathway:T01
     """
     if ctx.invoked_subcommand is not None:
         return
     from logicmap.api import ModelFilter, model_snapshot
 
+    if svg_size is not None and svg_size not in ("a4", "a3", "poster"):
+        fail(f"--svg-size must be a4, a3 or poster, not {svg_size!r}")
+    check_output_file(svg, "--svg")
+
     years = (from_year, to_year) if from_year or to_year else None
     filters = ModelFilter(split_list(typology), split_list(domain), split_list(design), years, split_list(country),
                           include_cooccurrence=cooccurrence)
-    profile = None
+    profile, figure = None, ""
     with open_review(project) as review:
         built = review.model.build(filters)
+        if svg is not None:  # first: a bad view or an unwritable file leaves the project unchanged
+            figure = _write_svg(built, svg, svg_size, view)
         if snapshot:
             review.model.save_snapshot(snapshot, built)
         if context is not None:
@@ -64,6 +78,8 @@ def model(
         if profile is not None:
             data["context"] = profile.to_dict()
         print(json.dumps(data))
+        if figure:
+            err.print(figure, highlight=False)
         return
     for problem in built.problems:
         err.print(f"[yellow]Note:[/] {escape(problem)}")
@@ -84,6 +100,25 @@ def model(
         f"Logic model: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} links from "
         f"{len(built.studies)} studies{f'; saved as snapshot {snapshot!r}' if snapshot else ''}."
     )
+    if figure:
+        out.print(figure, highlight=False)
+
+
+def _write_svg(built, path: Path, size: str | None, view: str) -> str:
+    """Write one view of the model as a static SVG; returns a sentence saying how large its text prints."""
+    from logicmap.api import logic_model_svg, svg_print_fit
+
+    document = logic_model_svg(built, size=size, view=view)
+    try:
+        path.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{path}: cannot write the figure ({exc.strerror or exc})")
+    if size is None:
+        return f"Figure written: {path} (view {view}, screen pixels)."
+    fit = svg_print_fit(document)
+    verdict = "legible" if fit.smallest_text_px >= 11 else "under 11 px: choose a larger paper (a3, poster)"
+    return (f"Figure written: {path} (view {view}, {size.upper() if size != 'poster' else 'A0 poster'} "
+            f"{fit.orientation}; smallest text prints at {fit.smallest_text_px:.1f} px, {verdict}).")
 
 
 def _print_context(profile) -> None:
@@ -110,6 +145,63 @@ def diff_command(
     for line in changes.lines():
         out.print(escape(line))
     out.print(f"{len(changes.lines())} change(s) from {old} to {new}.")
+
+
+@app.command("suggestions")
+def suggestions(
+    project: OptionalProjectOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON lines.")] = False,
+) -> None:
+    """List the machine's link suggestions to review: id, link, guessed direction and the finding sentence.
+
+    Example: logicmap model suggestions -p review.db
+    """
+    with open_review(project) as review:
+        found = review.model.suggestions()
+        labels = {c.code: c.label for c in review.codebook.current().codes}
+    if as_json:
+        for sid, s in found.items():
+            print(json.dumps({"id": sid, "record": s.record_id, **s.to_dict()}, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} link suggestion{'' if len(found) == 1 else 's'} to review")
+    for column in ("id", "link", "direction", "sentence"):
+        table.add_column(column)
+    for sid, s in found.items():
+        link = f"{s.source} {labels.get(s.source, '')} -> {s.target} {labels.get(s.target, '')}"
+        table.add_row(sid, escape(link), s.direction or "-", escape(s.quote))
+    out.print(table)
+    if found:
+        out.print("Accept with: logicmap model accept ID ...; reject with: logicmap model reject ID ...")
+
+
+@app.command("accept")
+def accept(
+    ids: Annotated[list[str], typer.Argument(help="Suggestion ids (record:source:target), from 'model suggestions'.")],
+    reviewer: ReviewerOption,
+    project: OptionalProjectOption = None,
+) -> None:
+    """Accept link suggestions: each becomes an explicit link coding with its sentence as the span.
+
+    Example: logicmap model accept 12:T01:OE1 -p review.db
+    """
+    with open_review(project) as review:
+        coding_ids = review.model.accept(ids, reviewer=reviewer)
+    out.print(f"Accepted {len(coding_ids)} link suggestion{'' if len(coding_ids) == 1 else 's'} as coded links "
+              f"(codings {', '.join(map(str, coding_ids))}).")
+
+
+@app.command("reject")
+def reject(
+    ids: Annotated[list[str], typer.Argument(help="Suggestion ids (record:source:target), from 'model suggestions'.")],
+    project: OptionalProjectOption = None,
+) -> None:
+    """Reject link suggestions: they are not suggested again.
+
+    Example: logicmap model reject 12:T01:OE1 -p review.db
+    """
+    with open_review(project) as review:
+        rejected = review.model.reject(ids)
+    out.print(f"Rejected {len(rejected)} link suggestion{'' if len(rejected) == 1 else 's'}: {', '.join(rejected)}.")
 
 
 def report(

@@ -21,6 +21,7 @@ from logicmap.codebook.loader import (
 from logicmap.codebook.codes import (
     DIRECTIONS,
     DOMAINS,
+    MODERATOR_DIRECTIONS,
     KINDS,
     LEVELS,
     Code,
@@ -34,8 +35,9 @@ from logicmap.codebook.codes import (
 )
 
 __all__ = [
-    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "Code", "Codebook", "CodebookError", "Descriptor",
-    "Group", "Layer", "Link", "embedded_codebook_text", "embedded_codebooks", "Problem", "add_code", "add_link", "default_codebook_text", "dumps_codebook",
+    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "MODERATOR_DIRECTIONS", "Code", "Codebook", "CodebookError",
+    "Descriptor", "Group", "Layer", "Link", "Problem", "add_code", "add_link", "default_codebook_text",
+    "dumps_codebook", "embedded_codebook_text", "embedded_codebooks",
     "load_codebook", "loads_codebook", "merge_codes", "rename_code", "save_codebook", "split_code",
     "validate_text",
 ]

@@ -37,6 +37,10 @@ ALLOWED_LINKS: frozenset[tuple[str, str]] = frozenset(
 )
 #: Effect directions an outcome can carry.
 DIRECTIONS: tuple[str, ...] = ("benefit", "no_difference", "harm", "mixed", "not_measured")
+#: Directions a moderator coding carries: its effect on the links it conditions.
+MODERATOR_DIRECTIONS: tuple[str, ...] = ("strengthens", "weakens")
+#: Moderator directions of projects coded before moderators had their own (still loaded, read this way).
+LEGACY_MODERATOR_DIRECTIONS: dict[str, str] = {"benefit": "strengthens", "harm": "weakens"}
 
 
 @dataclass(frozen=True)

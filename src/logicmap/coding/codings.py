@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from logicmap.codebook.codes import DIRECTIONS, Codebook, Descriptor
+from logicmap.codebook.codes import DIRECTIONS, MODERATOR_DIRECTIONS, Codebook, Descriptor
 from logicmap.coding.spans import CodedItem, EvidenceSpan
 from logicmap.errors import CodingError
 
@@ -68,10 +68,14 @@ def check_codes(codebook: Codebook, *codes: str | None) -> None:
             raise CodingError(f"code {name!r} is not in the project's codebook")
 
 
-def check_direction(direction: str | None) -> None:
-    """Raise :class:`CodingError` unless ``direction`` is None or one of :data:`DIRECTIONS`."""
-    if direction is not None and direction not in DIRECTIONS:
-        raise CodingError(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
+def check_direction(direction: str | None, kind: str | None = None) -> None:
+    """Raise :class:`CodingError` unless ``direction`` is None or fits a code of ``kind``: a moderator
+    (or a link from one) strengthens or weakens (:data:`MODERATOR_DIRECTIONS`), any other code
+    takes one of :data:`DIRECTIONS`."""
+    allowed = MODERATOR_DIRECTIONS if kind == "moderator" else DIRECTIONS
+    if direction is not None and direction not in allowed:
+        what = "a moderator's direction" if kind == "moderator" else "direction"
+        raise CodingError(f"{what} {direction!r} is not one of {', '.join(allowed)}")
 
 
 def check_descriptor(codebook: Codebook, field: str, value: object) -> None:

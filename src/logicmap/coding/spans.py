@@ -11,7 +11,7 @@ from logicmap.errors import CodingError, SpanError
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from logicmap.codebook.codes import DIRECTIONS
+from logicmap.codebook.codes import DIRECTIONS, MODERATOR_DIRECTIONS
 
 FIELDS: tuple[str, ...] = ("title", "abstract", "fulltext")
 
@@ -45,14 +45,13 @@ class CodedItem:
     code: str
     reviewer: str
     span: EvidenceSpan | None = None
-    direction: str | None = None  # for outcomes: benefit | no_difference | harm | mixed | not_measured
+    direction: str | None = None  # outcomes: benefit | no_difference | harm | mixed | not_measured; moderators: strengthens | weakens
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.direction is not None and self.direction not in DIRECTIONS:
-            raise CodingError(
-                f"study {self.study_id}, code {self.code}: direction {self.direction!r} is not one of {', '.join(DIRECTIONS)}"
-            )
+        if self.direction is not None and self.direction not in DIRECTIONS + MODERATOR_DIRECTIONS:
+            known = ", ".join(DIRECTIONS + MODERATOR_DIRECTIONS)
+            raise CodingError(f"study {self.study_id}, code {self.code}: direction {self.direction!r} is not one of {known}")
 
 
 def span_for_quote(record: Mapping, quote: str, fields: Iterable[str] = FIELDS) -> EvidenceSpan:

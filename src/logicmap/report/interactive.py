@@ -9,7 +9,13 @@ inlined and no library is loaded.
 Click a link (its nearest drawn midpoint wins where hit areas overlap) or a box, or Tab to
 the list under the graph and press Enter, to see the studies with their quoted sentences,
 designs, directions and any moderators in the side panel beside the graph; Escape clears
-it. Controls: the view, the weakest evidence shown, zoom (never below 11 px text).
+it. Controls: the view, the weakest evidence shown, the fewest studies per link (below the
+summary's threshold the page switches to the ``summary-all`` drawing, which has every link, and
+says how many links stay hidden), zoom (never below 11 px text), and "Your context": a reader
+ticks the moderators present in their service (grouped by level, with their labels; the
+project's saved profile comes ticked) and each link of the view with evidence of being
+weakened or strengthened there is marked (−, +, ±, ?) while the panel lists those links with
+the studies and quotes.
 
 Templates live in ``logicmap/report/templates/`` (package data) and can be replaced by
 passing ``template_dir``.
@@ -30,7 +36,9 @@ from logicmap.report.style import (
     BASIS_LABELS,
     DIRECTION_COLOURS,
     DIRECTION_LABELS,
+    EFFECT_LABELS,
     HYPOTHESIS_COLOUR,
+    STUDY_BASIS_LABELS,
     attr,
     text,
 )
@@ -104,7 +112,7 @@ def _group(view: View) -> str:
 def _view_data(view: View, width: int, height: int) -> dict:
     return {
         "key": view.key, "title": view.title, "group": _group(view), "flow": view.flow, "note": view.note,
-        "width": width, "height": height,
+        "width": width, "height": height, "minStudies": view.min_studies, "hidden": view.hidden,
         "nodes": {n.id: {"label": n.label, "members": list(n.members), "n": n.n} for n in view.nodes},
         "edges": {e.id: {"source": e.source, "target": e.target, "n": e.n, "basis": e.basis, "grade": e.grade,
                          "direction": e.direction, "members": list(e.members), "studies": list(e.studies)}
@@ -112,15 +120,37 @@ def _view_data(view: View, width: int, height: int) -> dict:
     }
 
 
-def model_data(model: LogicModel, views: list[View] | None = None) -> dict:
-    """The JSON the page reads: studies, quotes, model nodes and edges, and each view's parts."""
+#: Moderator levels in words, in the order the context form lists them.
+LEVEL_TITLES: dict[str, str] = {"service_user": "Service user", "service": "Service", "environment": "Environment"}
+
+
+def _moderators(model: LogicModel) -> list[dict]:
+    """The moderator (condition-layer) codes a reader can tick, grouped by level (codebook order within a level)."""
+    out = []
+    cb = model.codebook
+    titles = {lv: cb.group_titles().get(lv, LEVEL_TITLES.get(lv, lv)) for lv in cb.levels()} or LEVEL_TITLES
+    conditions = model.nodes(cb.condition_kind) if cb.condition_kind else []
+    for level, title in [*titles.items(), ("", "Other conditions")]:
+        codes = [{"code": c, "label": model.graph.nodes[c]["label"]} for c in conditions
+                 if (model.graph.nodes[c]["group"] or "") == level
+                 or (not level and model.graph.nodes[c]["group"] not in titles)]
+        if codes:
+            out.append({"level": level, "title": title, "codes": codes})
+    return out
+
+
+def model_data(model: LogicModel, views: list[View] | None = None, context: tuple[str, ...] = ()) -> dict:
+    """The JSON the page reads: studies, quotes, model nodes and edges, each view's parts, the
+    moderators a reader can tick and the ``context`` codes ticked at first."""
     quotes = _Quotes()
     nodes, edges = _model_parts(model, quotes)
     views = views if views is not None else all_views(model)
     return {
+        "moderatorLevels": _moderators(model), "context": [c for c in context if c in nodes],
         "studies": _studies(model), "quotes": quotes.rows, "nodes": nodes, "edges": edges,
         "views": [_view_data(v, *_size(v)) for v in views], "minFont": MIN_FONT_PX,
-        "directionLabels": DIRECTION_LABELS, "basisLabels": BASIS_LABELS,
+        "directionLabels": DIRECTION_LABELS, "basisLabels": BASIS_LABELS, "studyBasisLabels": STUDY_BASIS_LABELS,
+        "effectLabels": EFFECT_LABELS,
     }
 
 
@@ -161,8 +191,8 @@ def _legend() -> str:
 
 
 def logic_model_html(model: LogicModel, *, title: str = "Evidence-linked logic model",
-                     template_dir: Path | None = None) -> str:
-    """The interactive page as one self-contained HTML string."""
+                     template_dir: Path | None = None, context: tuple[str, ...] = ()) -> str:
+    """The interactive page as one self-contained HTML string; ``context``: moderator codes ticked at first."""
     views = all_views(model)
     summary_links = views[0].edges
     n_links = sum(1 for e in summary_links if e.n)
@@ -177,7 +207,7 @@ def logic_model_html(model: LogicModel, *, title: str = "Evidence-linked logic m
     parts = {
         "{{TITLE}}": text(title), "{{SUMMARY}}": text(summary), "{{PROBLEMS}}": problems,
         "{{CSS}}": _resource("logic_model.css", template_dir), "{{LEGEND}}": _legend(),
-        "{{VIEWS}}": _view_svgs(model, views), "{{DATA}}": _script_json(model_data(model, views)),
+        "{{VIEWS}}": _view_svgs(model, views), "{{DATA}}": _script_json(model_data(model, views, tuple(context))),
         "{{APP}}": _resource("logic_model.js", template_dir),
     }
     page = _resource("logic_model.html", template_dir)

@@ -8,8 +8,10 @@ deterministic document with its title, any problems and a legend.
 Line style tells the basis (explicit solid, chain dashed, hypothesis dotted grey), colour the
 summary direction, width the number of studies; pathway views draw links as ribbons whose
 thickness is the number of studies. Text is 13-17 px on a canvas about 1,200 px wide and
-labels wrap inside their boxes, never cut. ``size="a4"`` or ``"poster"`` sets the physical
-size (A4 or A0 landscape width).
+labels wrap inside their boxes, never cut. ``size="a4"``, ``"a3"`` or ``"poster"`` (A0) makes
+the document that paper page (portrait or landscape, whichever prints the drawing larger) with
+10 mm margins; :func:`print_fit` tells how large the smallest text prints (at 96 px per inch):
+the demo's summary needs A3 for 11 px text, on A4 it prints smaller.
 
 Example::
 
@@ -18,6 +20,9 @@ Example::
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from logicmap.report.layout import LABEL_PX, LINE_H, MARGIN, TOP, Box, Layout, place_view
 from logicmap.report.style import (
@@ -33,14 +38,20 @@ from logicmap.report.style import (
     edge_colour,
     edge_width,
     num,
+    plural,
     text,
     text_width,
     wrap_px,
 )
-from logicmap.report.views import View, VEdge, summary_view
+from logicmap.report.views import View, VEdge, summary_view, view_by_key
 from logicmap.synthesis.model import LogicModel
 
-SIZES_MM: dict[str, float] = {"a4": 297.0, "poster": 1189.0}
+#: Paper sizes (portrait width, height in mm) the static SVG can be made for.
+PAGES_MM: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "a3": (297.0, 420.0), "poster": (841.0, 1189.0)}
+PAGE_MARGIN_MM = 10.0
+PX_PER_MM = 96 / 25.4
+#: The smallest font size of a drawing, in its own units (column notes and counts).
+SMALLEST_FONT = 13
 #: Stroke opacity by grade: weak links recede, strong ones stand out.
 OPACITY: dict[str, str] = {"strong": "0.95", "moderate": "0.85", "limited": "0.7", "hypothesised": "0.9"}
 ARROW = 8
@@ -78,9 +89,9 @@ def ribbon_path(points, thickness: float, skew: float = 0.0) -> str:
 def _edge_title(model: LogicModel, e: VEdge, labels: dict[str, str]) -> str:
     head = f"{e.source} {labels[e.source]} → {e.target} {labels[e.target]}"
     if not e.n:
-        return f"{head}: hypothesis, no study yet"
-    n = f"{e.n} stud{'y' if e.n == 1 else 'ies'}"
-    return f"{head}: {n}, {DIRECTION_LABELS.get(e.direction, e.direction)}, {e.grade} evidence, {e.basis}"
+        return f"{head}: {BASIS_LABELS['hypothesis']}"
+    return (f"{head}: {plural(e.n, 'study', 'studies')}, {DIRECTION_LABELS.get(e.direction, e.direction)}, "
+            f"{e.grade} evidence, {BASIS_LABELS.get(e.basis, e.basis)}")
 
 
 def _edge(e: VEdge, route, lay: Layout, flow: bool, title: str, hit: bool) -> str:
@@ -129,7 +140,7 @@ def _node(node_id: str, kind: str, n: int, box: Box, colours: str | None = None)
                        f'</tspan>{text(line[len(bold):])}</text>')
         else:
             out.append(f'<text x="{num(box.x + 8)}" y="{y}" class="lm-label">{text(line)}</text>')
-    count = f"{n} stud{'y' if n == 1 else 'ies'}"
+    count = plural(n, "study", "studies")
     out.append(f'<text x="{num(box.x + 8)}" y="{num(box.y + 2 + (len(box.lines) + 1) * LINE_H)}" class="lm-count">'
                f"{count}</text></g>")
     return out
@@ -164,7 +175,7 @@ def _legend_items() -> list[tuple[str, str]]:
         items.append((f'<line x1="0" y1="0" x2="30" y2="0" stroke="{colour}" stroke-width="2.5"{dash}/>',
                       BASIS_LABELS[basis]))
     items += [(f'<line x1="0" y1="0" x2="30" y2="0" stroke="#555555" stroke-width="{num(edge_width(n))}"/>',
-               f"{n} stud{'y' if n == 1 else 'ies'}") for n in (1, 5, 20)]
+               plural(n, "study", "studies")) for n in (1, 5, 20)]
     return items
 
 
@@ -198,30 +209,70 @@ def svg_defs() -> str:
     return "\n".join([f"<style>{STYLE}</style>", *_markers()])
 
 
-def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = "Evidence-linked logic model",
-                    view: View | None = None) -> str:
-    """A view of the logic model (the summary by default) as an SVG document (str).
+@dataclass(frozen=True)
+class PrintFit:
+    """How a drawing of ``width`` x ``height`` units sits on a page: the page (mm), its orientation,
+    the drawing's scale (printed px per unit) and the smallest text's printed size (px)."""
 
-    ``size``: None (pixels), ``"a4"`` or ``"poster"``.
+    page_w_mm: float
+    page_h_mm: float
+    orientation: str
+    scale: float
+
+    @property
+    def smallest_text_px(self) -> float:
+        return SMALLEST_FONT * self.scale
+
+
+def print_fit(width: float, height: float, size: str) -> PrintFit:
+    """The page orientation of paper ``size`` that prints a ``width`` x ``height`` drawing largest."""
+    if size not in PAGES_MM:
+        raise ValueError(f"size must be one of {', '.join(PAGES_MM)} or None, not {size!r}")
+    best = None
+    for orientation, (w, h) in (("portrait", PAGES_MM[size]), ("landscape", PAGES_MM[size][::-1])):
+        scale = min((w - 2 * PAGE_MARGIN_MM) * PX_PER_MM / width, (h - 2 * PAGE_MARGIN_MM) * PX_PER_MM / height)
+        if best is None or scale > best.scale:
+            best = PrintFit(w, h, orientation, scale)
+    return best
+
+
+def svg_print_fit(document: str) -> PrintFit:
+    """The :class:`PrintFit` of a paper-sized SVG document written by :func:`logic_model_svg`."""
+    head = document[:2000]
+    box = [float(x) for x in re.search(r'viewBox="([^"]+)"', head).group(1).split()]
+    w_mm, h_mm = (float(re.search(rf'{k}="([\d.]+)mm"', head).group(1)) for k in ("width", "height"))
+    return PrintFit(w_mm, h_mm, "portrait" if h_mm >= w_mm else "landscape", w_mm * PX_PER_MM / box[2])
+
+
+def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = "Evidence-linked logic model",
+                    view: View | str | None = None) -> str:
+    """A view of the logic model (the summary by default; a :class:`View` or a view key such as
+    ``"pathway:T01"``) as an SVG document (str).
+
+    ``size``: None (pixels), ``"a4"``, ``"a3"`` or ``"poster"`` (a page of that paper, see :func:`print_fit`).
     """
-    if size is not None and size not in SIZES_MM:
-        raise ValueError(f"size must be one of {', '.join(SIZES_MM)} or None, not {size!r}")
-    view = view or summary_view(model)
+    if size is not None and size not in PAGES_MM:
+        raise ValueError(f"size must be one of {', '.join(PAGES_MM)} or None, not {size!r}")
+    view = view_by_key(model, view) if isinstance(view, str) else (view or summary_view(model))
     heading = title if view.key == "summary" else f"{title}: {view.title}"
     lay = place_view(view)
     warn = [line for p in model.problems for line in wrap_px(p, lay.width - 2 * MARGIN, 14)]
     shift = len(warn) * 18
     legend_el, legend_h = legend(lay.width, lay.height + shift - 30)
     height = lay.height + shift + legend_h
+    box = f"0 0 {lay.width} {height}"
     dims = f'width="{lay.width}" height="{height}"'
     if size:
-        w_mm = SIZES_MM[size]
-        dims = f'width="{num(w_mm)}mm" height="{num(w_mm * height / lay.width)}mm"'
+        fit = print_fit(lay.width, height, size)
+        page_w, page_h = fit.page_w_mm * PX_PER_MM / fit.scale, fit.page_h_mm * PX_PER_MM / fit.scale
+        box = f"{num(-(page_w - lay.width) / 2)} {num(-(page_h - height) / 2)} {num(page_w)} {num(page_h)}"
+        dims = f'width="{num(fit.page_w_mm)}mm" height="{num(fit.page_h_mm)}mm"'
     n_links = sum(1 for e in view.edges if e.n)
-    desc = (f"{view.title}: {len(model.studies)} included studies; {n_links} links with evidence and "
-            f"{len(view.edges) - n_links} hypotheses. " + " ".join(model.problems))
+    desc = (f"{view.title}: {plural(len(model.studies), 'included study', 'included studies')}; "
+            f"{plural(n_links, 'link')} with evidence and {plural(len(view.edges) - n_links, 'hypothesis', 'hypotheses')}. "
+            + " ".join(model.problems))
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width} {height}" {dims} role="img" '
+           f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" {dims} role="img" '
            'aria-labelledby="lm-title lm-desc">',
            f'<title id="lm-title">{text(title)}</title>', f'<desc id="lm-desc">{text(desc.strip())}</desc>',
            svg_defs(), f'<rect x="0" y="0" width="{lay.width}" height="{height}" fill="#FFFFFF"/>',

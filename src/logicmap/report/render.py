@@ -211,7 +211,7 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
     svgs = {"logic_model": logic_model_svg(model), "prisma": prisma_svg(prisma)}
     content = {
         "logic_model_svg": svgs["logic_model"],
-        "logic_model_html": logic_model_html(model),
+        "logic_model_html": logic_model_html(model, context=context.codes if context is not None else ()),
         "graphml": to_graphml(model),
         "cyjs": cytoscape_json_text(model),
         "prisma_svg": svgs["prisma"],

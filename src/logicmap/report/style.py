@@ -31,9 +31,25 @@ FONT = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif"
 #: Line style by link basis: explicit solid, chain dashed, hypothesis dotted (and grey).
 BASIS_DASH: dict[str, str] = {"explicit": "", "chain": "9 5", "hypothesis": "2 5", "co-occurrence": "2 3"}
 BASIS_LABELS: dict[str, str] = {
-    "explicit": "explicit (a sentence states the link)", "chain": "chain (both ends reported, adjacent layers)",
-    "hypothesis": "hypothesis (codebook, no study yet)", "co-occurrence": "co-occurrence only",
+    "explicit": "explicit (a sentence states the link)", "chain": "chain (reports both ends, no sentence links them)",
+    "hypothesis": "hypothesis (from the codebook, no study yet)",
+    "co-occurrence": "co-occurrence (both codes in one study, not a pathway)",
 }
+#: What one study's support of a link is, as the side panel says it (by the study's basis).
+STUDY_BASIS_LABELS: dict[str, str] = {
+    "explicit": "states the link in a sentence", "chain": "chain: reports both ends, no sentence links them",
+    "co-occurrence": "codes co-occur in the study (not a pathway)", "hypothesis": "from the codebook, no study yet",
+}
+#: Moderator effects and context-profile summaries in words.
+EFFECT_LABELS: dict[str, str] = {
+    "strengthens": "strengthens the link", "weakens": "weakens the link", "unclear": "effect unclear",
+    "weakened": "weakened", "strengthened": "strengthened", "both": "weakened and strengthened",
+}
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``"1 study"``, ``"2 studies"``: ``n`` and the word in the number it takes."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 # Advance widths (1/1000 em) of DejaVu Sans, regular and bold, for ASCII 32..126 (from the font's hmtx
 # table); the widest common sans, so text measured with it fits in narrower fallbacks too.
 _REGULAR = (318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636,

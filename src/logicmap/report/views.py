@@ -7,6 +7,8 @@
   non-adjacent layers is no link and only the ``summary-cooccurrence`` view draws it.
   Moderator (condition-layer) codes are conditions on links, never drawn as nodes: their links are left out
   and an edge's optional ``moderators`` list is passed on to the panel.
+* **summary-all**: the summary with every evidence link, also those below the default view's
+  study threshold (the page shows it when a reader lowers the fewest studies per link).
 * **summary-domains**: outcomes aggregated by domain (process -> outcome domain);
   **mechanism-domains** (codebooks with three columns before the outcomes): mechanism ->
   outcome domain through the processes a study reports with both (one column fewer).
@@ -26,6 +28,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from logicmap.errors import NotFoundError
 from logicmap.synthesis.view import default_view
 from logicmap.synthesis.evidence import GRADES, summary_direction, vote_count
 from logicmap.synthesis.model import LogicModel
@@ -80,6 +83,8 @@ class View:
     edges: tuple[VEdge, ...]
     flow: bool = False
     note: str = ""
+    min_studies: int = 1  # the fewest studies of an evidence link drawn
+    hidden: int = 0  # evidence links of the model below ``min_studies``, not drawn
     #: Column titles by layer index, and (domain, title) pairs in the codebook's order.
     columns: tuple[str, ...] = ()
     captions: tuple[tuple[str, str], ...] = ()
@@ -129,31 +134,34 @@ def _links(model: LogicModel, cooccurrence: bool = False) -> list[VEdge]:
     return out
 
 
-def summary_view(model: LogicModel, cooccurrence: bool = False) -> View:
+def summary_view(model: LogicModel, cooccurrence: bool = False, every_link: bool = False) -> View:
     """The default view: every code of the four layers and the links of the model's default view
     (:func:`~logicmap.synthesis.view.default_view`: hypotheses and the best-supported evidence links).
 
     A link within one layer or against the layer order (e.g. outcome -> process) is not drawn;
     the view's note counts such links and the evidence links below the default view's study
     threshold (they stay in the evidence table and the exports). With ``cooccurrence`` every
-    link is drawn, co-occurrence included.
+    link is drawn, co-occurrence included; with ``every_link`` every explicit, chain and
+    hypothesis link (the ``summary-all`` view).
     """
     nodes = tuple(_node(model, c) for c in model.nodes() if model.graph.nodes[c]["kind"] in model.codebook.chain)
     key, title = ("summary-cooccurrence", "Summary with co-occurrence (not pathways)") if cooccurrence \
-        else ("summary", "Summary")
+        else ("summary-all", "Summary: every link with evidence") if every_link else ("summary", "Summary")
     layer = {n.id: n.layer for n in nodes}
     against = sum(1 for a, b, _ in model.edges() if a in layer and b in layer and layer[b] <= layer[a])
     notes = [f"{against} link{'' if against == 1 else 's'} within a layer or against the layer order "
              f"{'is' if against == 1 else 'are'} not drawn (see the evidence table)."] if against else []
     links = _links(model, cooccurrence)
-    if not cooccurrence:
-        shown = default_view(model)
-        links = [e for e in links if (e.source, e.target) in shown]
-        if shown.hidden:
-            notes.append(f"{shown.hidden} evidence link{'' if shown.hidden == 1 else 's'} with fewer than "
-                         f"{shown.min_studies} studies {'is' if shown.hidden == 1 else 'are'} not drawn "
-                         "(see the evidence table).")
-    return View(key, title, nodes, tuple(links), note=" ".join(notes), **_titles(model))
+    if cooccurrence or every_link:
+        return View(key, title, nodes, tuple(links), note=" ".join(notes), **_titles(model))
+    shown = default_view(model)
+    links = [e for e in links if (e.source, e.target) in shown]
+    if shown.hidden:
+        notes.append(f"{shown.hidden} evidence link{'' if shown.hidden == 1 else 's'} with fewer than "
+                     f"{shown.min_studies} studies {'is' if shown.hidden == 1 else 'are'} not drawn "
+                     "(see the evidence table).")
+    return View(key, title, nodes, tuple(links), note=" ".join(notes), min_studies=shown.min_studies,
+                hidden=shown.hidden, **_titles(model))
 
 
 def _merge(model: LogicModel, eid: str, src: str, dst: str, parts: list[VEdge], studies: Iterable[str]) -> VEdge:
@@ -282,9 +290,25 @@ def pathway_view(model: LogicModel, focus: str) -> View:
                 **_titles(model))
 
 
+def view_by_key(model: LogicModel, key: str) -> View:
+    """The view of ``model`` with this key (``summary``, ``summary-all``, ``pathway:T01`` ...);
+    :class:`~logicmap.errors.NotFoundError` naming the keys there are."""
+    views = all_views(model)
+    if key == "summary-cooccurrence":
+        return summary_view(model, cooccurrence=True)
+    for view in views:
+        if view.key == key:
+            return view
+    raise NotFoundError(f"no view {key!r} (views: {', '.join(v.key for v in views)})")
+
+
 def all_views(model: LogicModel) -> list[View]:
     """Every view the interactive page offers, the summary first."""
-    views = [summary_view(model)] + ([domains_view(model)] if model.codebook.domains() else [])
+    views = [summary_view(model)]
+    if views[0].hidden:
+        views.append(summary_view(model, every_link=True))
+    if model.codebook.domains():
+        views.append(domains_view(model))
     if _outcome_layer(model) >= 3 and model.codebook.domains():  # mechanism -> (process) -> domain
         views.append(mechanism_domains_view(model))
     if any(e.basis == "co-occurrence" for e in summary_view(model, cooccurrence=True).edges):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logicmap.codebook import load_codebook
+from logicmap.codebook.codes import LEGACY_MODERATOR_DIRECTIONS
 from logicmap.coding.agreement import AgreementReport, agreement, reconcile
 from logicmap.coding.codings import (
     StoredCoding,
@@ -59,8 +60,9 @@ class CodingStage:
         in title, abstract or full text is used). A span that does not match the
         study's text is refused with :class:`~logicmap.errors.SpanError`.
         """
-        check_codes(self._codebook.current(), code, target_code)
-        check_direction(direction)
+        codebook = self._codebook.current()
+        check_codes(codebook, code, target_code)
+        check_direction(direction, "moderator" if codebook[code].kind == codebook.condition_kind else codebook[code].kind)
         span = self._anchored(record_id, quote, span)
         return repository.insert_coding(self._store, record_id, code, reviewer=reviewer, kind=kind, source=source,
                                         span=span, direction=direction, note=note, target_code=target_code)
@@ -114,7 +116,11 @@ class CodingStage:
         return ReconcileSummary(counts["agreed"], counts["resolved"], counts["unresolved"])
 
     def _add_final(self, study_id: str, final: CodedItem, decided_by: str) -> None:
-        self.add(int(study_id), final.code, reviewer=decided_by, span=final.span, direction=final.direction,
+        direction = final.direction
+        codebook = self._codebook.current()
+        if final.code in codebook and codebook[final.code].kind == codebook.condition_kind:
+            direction = LEGACY_MODERATOR_DIRECTIONS.get(direction or "", direction)  # coded before strengthens/weakens
+        self.add(int(study_id), final.code, reviewer=decided_by, span=final.span, direction=direction,
                  note=final.note, kind="reconciled", source="reconcile")
 
     def attach(self, record_id: int, path: Path | str) -> Extracted:

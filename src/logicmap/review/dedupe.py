@@ -38,6 +38,10 @@ from logicmap.store.dedupe import DedupeWriter, dedupe_transaction
 RecordLoader = Callable[[list[int]], list[Record]]
 
 
+#: Compare-and-store attempts when other runs keep finishing first.
+_ATTEMPTS = 3
+
+
 class DedupeStage:
     """Duplicate clusters of the project's records and the reviewers' pair decisions."""
 
@@ -63,16 +67,22 @@ class DedupeStage:
         """
         settings = _thresholds(settings or DedupeSettings(), merge_at, review_from)
         backend = make_engine(engine) if isinstance(engine, str) else engine
-        _report(progress, "load", 0, 1)
-        ids, records = self._all_records()
-        new = None if full else self._new_indexes(ids)
-        _report(progress, "compare", 0, len(records))
-        result = backend.find_duplicates(records, settings=settings, new=new)
-        _report(progress, "store", 0, 1)
-        by_id = dict(zip(ids, records))
-        with dedupe_transaction(self._store) as writer:
-            return _store_run(writer, engine_name(backend), settings, ids, new, result,
-                              lambda wanted: [by_id[i] for i in wanted])
+        for _ in range(_ATTEMPTS):
+            seen_run = repository.latest_run_id(self._store)
+            _report(progress, "load", 0, 1)
+            ids, records = self._all_records()
+            new = None if full else self._new_indexes(ids)
+            _report(progress, "compare", 0, len(records))
+            result = backend.find_duplicates(records, settings=settings, new=new)
+            _report(progress, "store", 0, 1)
+            by_id = dict(zip(ids, records))
+            with dedupe_transaction(self._store) as writer:
+                # compared without the lock (reviewers keep working); stored only if no other
+                # run finished meanwhile, else compared again against what that run stored
+                if writer.claim() == seen_run:
+                    return _store_run(writer, engine_name(backend), settings, ids, new, result,
+                                      lambda wanted: [by_id[i] for i in wanted])
+        raise DedupeError(f"other dedupe runs finished first {_ATTEMPTS} times in a row; run dedupe again")
 
     def _new_indexes(self, ids: list[int]) -> list[int] | None:
         """Indexes of the records imported since the last run (None before the first run)."""

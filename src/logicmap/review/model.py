@@ -8,16 +8,24 @@ learnt from the project's own structured abstracts (:class:`~logicmap.coding.rol
 cue words when fewer than ten are structured); snapshots are kept by
 :mod:`logicmap.store.synthesis`; the context profile's moderator codes are the project
 setting ``model.context``.
+
+Link suggestions are reviewed by id (``"12:T01:OE1"``: record, source code, target code, stable
+across runs): :meth:`ModelStage.accept` stores each as an explicit link coding with its
+sentence's span, :meth:`ModelStage.reject` keeps its id in the project setting
+``model.rejected_links`` so it is not suggested again. Both check every id before changing
+anything and save at once.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
 from logicmap.coding.link_suggest import LinkSuggestion, suggest_links
 from logicmap.coding.role_model import RoleModel
 from logicmap.coding.spans import CodedItem, EvidenceSpan
+from logicmap.errors import CodingError
 from logicmap.records.record import Record
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage
@@ -34,6 +42,13 @@ from logicmap.synthesis import snapshot as make_snapshot
 CURRENT = "current"
 #: The project setting holding the context profile's moderator codes (comma-separated).
 CONTEXT_SETTING = "model.context"
+#: The project setting holding the ids of rejected link suggestions (a JSON list).
+REJECTED_SETTING = "model.rejected_links"
+
+
+def suggestion_id(suggestion: LinkSuggestion) -> str:
+    """The stable id of a link suggestion: ``record:source:target`` (``"12:T01:OE1"``)."""
+    return f"{suggestion.record_id}:{suggestion.source}:{suggestion.target}"
 
 
 class ModelStage:
@@ -67,8 +82,8 @@ class ModelStage:
 
     def suggest_links(self, record_ids: list[int] | None = None) -> list[LinkSuggestion]:
         """Links stated by finding sentences of the records (default: the included ones), between
-        the codes each record was coded with; accept one with ``review.coding.add(record, source,
-        target_code=target, span=suggestion.span)``."""
+        the codes each record was coded with (all of them, reviewed or not; :meth:`suggestions`
+        leaves out the reviewed ones)."""
         ids = self._screening.included() if record_ids is None else record_ids
         codes: dict[str, list[str]] = defaultdict(list)
         for coding in self._coding.final():
@@ -76,6 +91,44 @@ class ModelStage:
                 codes[str(coding.record_id)].append(coding.code)
         records = [{"id": str(i), "abstract": self._records.get(i).abstract or ""} for i in ids]
         return suggest_links(records, self._codebook.current(), codes=codes, role_model=self.role_model())
+
+    def suggestions(self) -> dict[str, LinkSuggestion]:
+        """The link suggestions still to review, by id: the included studies' suggested links left
+        out those a reviewer rejected or already coded as a link."""
+        rejected = set(self.rejected())
+        coded = {f"{c.record_id}:{c.code}:{c.target_code}" for c in self._coding.final() if c.target_code}
+        found = {suggestion_id(s): s for s in self.suggest_links()}
+        return {k: s for k, s in found.items() if k not in rejected and k not in coded}
+
+    def rejected(self) -> list[str]:
+        """Ids of the link suggestions reviewers rejected."""
+        return list(json.loads(self._store.setting(REJECTED_SETTING) or "[]"))
+
+    def _pick(self, ids: Iterable[str]) -> list[LinkSuggestion]:
+        """The suggestions of ``ids``; :class:`CodingError` naming every id that is not one to review."""
+        ids = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+        if not ids:
+            raise CodingError("give at least one suggestion id (see: logicmap model suggestions)")
+        open_ = self.suggestions()
+        wrong = [i for i in ids if i not in open_]
+        if wrong:
+            raise CodingError(f"not a link suggestion to review: {', '.join(wrong)} (list them with "
+                              "logicmap model suggestions; nothing was changed)")
+        return [open_[i] for i in ids]
+
+    def accept(self, ids: Iterable[str], *, reviewer: str) -> list[int]:
+        """Store each suggestion of ``ids`` as an explicit link coding (its sentence as the span, its
+        guessed direction); returns the new coding ids. Unknown ids: nothing is stored."""
+        picked = self._pick(ids)
+        return [self._coding.add(int(s.record_id), s.source, target_code=s.target, span=s.span, direction=s.direction,
+                                 reviewer=reviewer, source="suggestion", note="accepted link suggestion")
+                for s in picked]
+
+    def reject(self, ids: Iterable[str]) -> list[str]:
+        """Never suggest the links of ``ids`` again; returns them. Unknown ids: nothing is stored."""
+        picked = [suggestion_id(s) for s in self._pick(ids)]
+        self._store.set_setting(REJECTED_SETTING, json.dumps(sorted(set(self.rejected()) | set(picked))))
+        return picked
 
     def save_context(self, codes: Iterable[str]) -> tuple[str, ...]:
         """Keep the moderator ``codes`` present in the reader's service (checked against the codebook)."""

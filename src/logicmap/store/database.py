@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, inspect, select
+from sqlalchemy import URL, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -166,6 +166,20 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def claim_write_lock(session: Session, key: int) -> None:
+    """Take the project's write lock for ``key``'s kind of work now, inside ``session``'s transaction.
+
+    What the transaction reads next is then what it commits over: two imports of one
+    file, or two dedupe runs, started together run one after the other. SQLite has one
+    write lock per database (any write statement takes it, even one that changes no
+    row); PostgreSQL gets a transaction-scoped advisory lock per ``key``.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        session.execute(text("DELETE FROM project_settings WHERE 1 = 0"))
 
 
 def _is_sqlite_path(location: str) -> bool:

@@ -18,7 +18,10 @@ from logicmap.dedupe.engine import PairDecision
 from logicmap.dedupe.merge import MergedRecord
 from logicmap.dedupe.results import ClusterState, DedupeRunInfo, StoredPair
 from logicmap.errors import DedupeError
-from logicmap.store.database import Store
+from logicmap.store.database import Store, claim_write_lock
+
+#: PostgreSQL advisory-lock key that serialises dedupe runs.
+DEDUPE_LOCK = 0x6C6D_0002
 from logicmap.store.tables import Cluster, ClusterMember, DedupePair, DedupeRun, MergedField, RecordRow
 
 
@@ -61,6 +64,11 @@ class DedupeWriter:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def claim(self) -> int | None:
+        """Take the dedupe lock now; returns the latest run's id as seen under the lock (None: no run yet)."""
+        claim_write_lock(self._session, DEDUPE_LOCK)
+        return self._session.scalar(select(func.max(DedupeRun.id)))
 
     def start_run(self, *, engine: str, settings: dict, mode: str, records: int, new_records: int,
                   max_record_id: int, pairs_compared: int) -> int:
@@ -178,6 +186,12 @@ def _pair_values(run_id: int, pair: PairDecision) -> dict:
         "guards": list(pair.comparison.guards),
         "machine_decision": pair.decision,
     }
+
+
+def latest_run_id(project: Store) -> int | None:
+    """The id of the latest run (None before the first)."""
+    with project.session() as session:
+        return session.scalar(select(func.max(DedupeRun.id)))
 
 
 @contextmanager

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from logicmap.errors import NotFoundError
 from logicmap.records.record import FIELDS, Provenance, Record, RecordProblem
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceInfo, SourceSummary
-from logicmap.store.database import Store
+from logicmap.store.database import Store, claim_write_lock
 from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
 
 
 #: PostgreSQL advisory-lock key that serialises imports into one database.
-_IMPORT_LOCK = 0x6C6D_0001
+IMPORT_LOCK = 0x6C6D_0001
 
 
 class ImportWriter:
@@ -31,13 +31,9 @@ class ImportWriter:
         self._session = session
 
     def claim(self) -> None:
-        """Take the project's write lock now, so a check made next (was this file imported before?)
-        still holds when the import commits: two imports of one file started together run one
-        after the other, and the second finds the first's source."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
-        else:  # any write statement takes SQLite's write lock, even one that changes no row
-            self._session.execute(text("DELETE FROM project_settings WHERE 1 = 0"))
+        """Take the import lock now, so a check made next (was this file imported before?) still
+        holds when the import commits (see :func:`~logicmap.store.database.claim_write_lock`)."""
+        claim_write_lock(self._session, IMPORT_LOCK)
 
     def source_with_sha256(self, sha256: str) -> SourceSummary | None:
         """An earlier import of the same bytes, seen from inside this transaction."""

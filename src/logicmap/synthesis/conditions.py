@@ -7,8 +7,9 @@ moderator to a code attaches it only to the study's links that touch that code).
 reports a moderator when its quote is a finding sentence (results or conclusions), or when
 the coder gave it a direction or coded its link; a moderator quoted only from the background
 or methods (an aim, an inclusion criterion) attaches to nothing. Its effect
-comes from the coding's direction where one was given (``benefit`` -> strengthens, ``harm`` ->
-weakens), else from cue words in its quote ("barrier", "lack of" -> weakens; "facilitated",
+comes from the coding's direction where one was given (``strengthens`` or ``weakens``; the
+``benefit`` / ``harm`` of projects coded before moderators had their own directions are read as
+strengthens / weakens), else from cue words in its quote ("barrier", "lack of" -> weakens; "facilitated",
 "enabled" -> strengthens), else it is ``unclear``.
 
 :func:`context_profile` answers a reader who ticks the conditions present in their service
@@ -29,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from logicmap.codebook.codes import Codebook
+from logicmap.codebook.codes import LEGACY_MODERATOR_DIRECTIONS, MODERATOR_DIRECTIONS, Codebook
 from logicmap.coding.sentence_roles import FINDING_ROLES
 from logicmap.errors import CodingError
 from logicmap.synthesis.pathways import StudyRoles
@@ -48,8 +49,9 @@ _STRENGTHENS = re.compile(
 
 def moderator_effect(quote: str | None, direction: str | None = None) -> str:
     """``strengthens``, ``weakens`` or ``unclear`` from the coding's direction, else the quote's cue words."""
-    if direction in ("benefit", "harm"):
-        return "strengthens" if direction == "benefit" else "weakens"
+    direction = LEGACY_MODERATOR_DIRECTIONS.get(direction or "", direction)
+    if direction in MODERATOR_DIRECTIONS:
+        return direction
     weak = bool(_WEAKENS.search(quote or ""))
     strong = bool(_STRENGTHENS.search(quote or ""))
     if weak != strong:
@@ -85,13 +87,18 @@ def study_conditions(study: Study, codebook: Codebook, role_model=None) -> list[
             continue
         span = item.span
         reported = span is not None and roles.role(span.field, span.start, span.quote) in FINDING_ROLES
-        if reported or item.direction in ("benefit", "harm"):
+        if reported or _given(item.direction):
             out.append(_condition(study, codebook, item.code, span.quote if span else "", item.direction, None))
     for link in study.links:
         if link.source_code in codebook and codebook[link.source_code].kind == codebook.condition_kind:
             quote = link.span.quote if link.span else ""
             out.append(_condition(study, codebook, link.source_code, quote, link.direction, link.target_code))
     return list(dict.fromkeys(out))
+
+
+def _given(direction: str | None) -> bool:
+    """True when a moderator coding carries an effect (strengthens, weakens, or a legacy benefit/harm)."""
+    return direction in MODERATOR_DIRECTIONS or direction in LEGACY_MODERATOR_DIRECTIONS
 
 
 def _condition(study: Study, codebook: Codebook, code: str, quote: str, direction, target) -> Condition:
@@ -102,10 +109,13 @@ def _condition(study: Study, codebook: Codebook, code: str, quote: str, directio
 
 def edge_conditions(src: str, dst: str, study_ids: Iterable[str],
                     conditions: Mapping[str, list[Condition]]) -> tuple[Condition, ...]:
-    """The conditions reported by the studies behind link ``src -> dst``, sorted by code and study."""
+    """The conditions reported by the studies behind link ``src -> dst``, sorted by code and study;
+    one per code, study, effect and quote (a moderator coded both as a code and as a link with the
+    same sentence is listed once)."""
     found = [c for sid in study_ids for c in conditions.get(sid, ())
              if c.applies_to is None or c.applies_to in (src, dst)]
-    return tuple(sorted(dict.fromkeys(found), key=lambda c: (c.code, c.citation, c.study_id, c.quote)))
+    unique = {(c.code, c.study_id, c.effect, c.quote): c for c in reversed(found)}  # the first of equals wins
+    return tuple(sorted(unique.values(), key=lambda c: (c.code, c.citation, c.study_id, c.quote)))
 
 
 @dataclass(frozen=True)

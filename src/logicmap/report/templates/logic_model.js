@@ -1,4 +1,5 @@
-/* logicmap interactive logic model: view switcher, strength control, zoom, side panel, keyboard list.
+/* logicmap interactive logic model: view switcher, strength controls, zoom, side panel, keyboard list,
+   context profile.
    The drawings are the SVGs logicmap.report.model_svg writes (one <div class="view"> each); the data
    comes from the JSON block #lm-data written by logicmap.report.interactive. No library is loaded. */
 (function () {
@@ -7,9 +8,12 @@
   var studies = data.studies, quotes = data.quotes, views = {};
   data.views.forEach(function (v) { views[v.key] = v; });
   var GRADE_RANK = { hypothesised: 0, limited: 1, moderate: 2, strong: 3 };
+  var KINDS = { typology: "intervention typology", mechanism: "mechanism", process: "process", outcome: "outcome",
+    moderator: "moderator (a condition on links)" };
   var graph = document.getElementById("graph"), panel = document.getElementById("panel"),
     title = document.getElementById("panel-title"), body = document.getElementById("panel-body"),
-    fView = document.getElementById("f-view"), fStrength = document.getElementById("f-strength");
+    fView = document.getElementById("f-view"), fStrength = document.getElementById("f-strength"),
+    fMin = document.getElementById("f-min");
   var current = null, zoom = 1, lastTrigger = null;
 
   function el(tag, attrs, children) {
@@ -41,28 +45,42 @@
   document.getElementById("z-out").addEventListener("click", function () { applyZoom(zoom / 1.25); });
   window.addEventListener("resize", fit);
 
-  /* ---- strength control ---- */
+  /* ---- strength controls: weakest grade shown, fewest studies per link ---- */
+  var summaryMin = views.summary ? views.summary.minStudies : 1, most = 1;
+  Object.keys(data.edges).forEach(function (k) { most = Math.max(most, data.edges[k].n); });
+  for (var k = 1; k <= most; k++) fMin.appendChild(el("option", { value: String(k), text: plural(k, "study", "studies") }));
+  fMin.value = String(summaryMin);
   function applyStrength() {
-    var min = Number(fStrength.value), shown = 0, total = 0;
+    var grade = Number(fStrength.value), min = Number(fMin.value), shown = 0, total = 0, fewer = 0;
     svg().querySelectorAll("g.edge").forEach(function (g) {
-      var e = current.edges[g.getAttribute("data-id")], ok = (min === 0 || e.n > 0) && GRADE_RANK[e.grade] >= min;
+      var e = current.edges[g.getAttribute("data-id")];
+      var few = e.n > 0 && e.n < min, ok = (grade === 0 || e.n > 0) && GRADE_RANK[e.grade] >= grade && !few;
       g.classList.toggle("below", !ok);
       document.getElementById("btn-e-" + g.getAttribute("data-id")).parentNode.hidden = !ok;
-      total++; if (ok) shown++;
+      total++; if (ok) shown++; if (few) fewer++;
     });
-    document.getElementById("status").textContent = current.title + ": showing " + plural(shown, "link", "links") +
-      " of " + total + (shown < total ? " (" + (total - shown) + " below the chosen strength hidden)" : "") +
-      (current.note ? ". " + current.note : ".");
+    var hidden = fewer + (current.hidden || 0), parts = [current.title + ": showing " + plural(shown, "link", "links") +
+      " of " + total];
+    if (total - shown - fewer > 0) parts.push((total - shown - fewer) + " below the chosen strength hidden");
+    if (hidden) parts.push(plural(hidden, "link", "links") + " with fewer than " + plural(Math.max(min, current.minStudies || 1), "study", "studies") +
+      " hidden (lower “Fewest studies per link” to show " + (hidden === 1 ? "it" : "them") + ")");
+    document.getElementById("status").textContent = parts.join("; ") + ".";
+    markContext();
   }
   fStrength.addEventListener("change", applyStrength);
+  fMin.addEventListener("change", function () {
+    var min = Number(fMin.value);
+    if (current.key === "summary" && min < summaryMin && views["summary-all"]) showView("summary-all", true);
+    else if (current.key === "summary-all" && min >= summaryMin) showView("summary", true);
+    else applyStrength();
+  });
 
   /* ---- side panel ---- */
   function dirSpan(d) { return el("span", { "class": "dir dir-" + d, text: data.directionLabels[d] || d }); }
   function studyItem(sid, direction, basis, quoteIds) {
     var s = studies[sid], meta = [s.d || "design not reported"];
     if (s.co) meta.push(s.co);
-    if (basis) meta.push(basis === "explicit" ? "link stated explicitly" :
-      basis === "co-occurrence" || basis === "chain" ? "both ends reported in the study" : (data.basisLabels[basis] || basis));
+    if (basis) meta.push(data.studyBasisLabels[basis] || basis);
     var li = el("li", {}, [el("strong", { text: s.c }), " ", el("span", { text: s.t }),
       el("div", { "class": "meta" }, [meta.join(" · ") + " · direction: ", dirSpan(direction || "not_measured")])]);
     (quoteIds || []).forEach(function (qi) {
@@ -74,16 +92,17 @@
   function moderatorText(m) {
     if (typeof m !== "object" || m === null) return String(m);
     var head = [m.code, m.label].filter(Boolean).join(" ");
-    var how = [m.direction || m.effect, m.study || m.study_id || m.citation].filter(Boolean).join(", ");
+    var effect = m.effect || m.direction, who = m.citation || (studies[m.study] || {}).c || m.study;
+    var how = [data.effectLabels[effect] || effect, who].filter(Boolean).join(", ");
     return (head || JSON.stringify(m)) + (how ? " (" + how + ")" : "") + (m.quote ? ": “" + m.quote + "”" : "");
   }
-  function show(heading, parts, trigger) {
+  function show(heading, parts, trigger, keepFocus) {
     lastTrigger = trigger || null;
     title.textContent = heading;
     body.textContent = "";
     parts.forEach(function (p) { body.appendChild(p); });
     panel.scrollTop = 0;
-    panel.focus({ preventScroll: true });
+    if (!keepFocus) panel.focus({ preventScroll: true });
   }
   function clearSelection() {
     svg().classList.remove("focused");
@@ -98,7 +117,7 @@
   }
   function edgeParts(e) {
     var v = e.n ? plural(e.n, "study", "studies") + " · " + e.grade + " evidence · " + (data.basisLabels[e.basis] || e.basis)
-      : "Hypothesis from the codebook: no study supports this link yet.";
+      : "Hypothesis: from the codebook, no study yet.";
     var parts = [el("p", {}, [v + (e.n ? " · direction: " : ""), e.n ? dirSpan(e.direction) : ""])];
     if (e.members.length > 1) parts.push(el("p", { "class": "meta", text: "Brings together " +
       plural(e.members.length, "link", "links") + ": " + e.members.join(", ") + "." }));
@@ -130,7 +149,8 @@
     clearSelection();
     var s = svg(), box = s.querySelector('g.node[data-id="' + CSS.escape(id) + '"]');
     box.classList.add("selected"); s.classList.add("focused");
-    parts.push(el("p", { "class": "meta", text: (model ? model.kind + (model.group ? " · " + model.group.replace("_", " ") : "") + " · " : "") +
+    parts.push(el("p", { "class": "meta", text: (model ? (KINDS[model.kind] || model.kind) +
+      (model.group ? " · " + model.group.replace("_", " ") : "") + " · " : "") +
       plural(n.n, "coded study", "coded studies") }));
     if (model && model.definition) parts.push(el("p", { text: model.definition }));
     if (n.members.length > 1) parts.push(el("p", { "class": "meta", text: "Outcomes: " + n.members.join(", ") }));
@@ -159,6 +179,94 @@
   }
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") closePanel(); });
 
+  /* ---- context profile: the conditions of the reader's service, marked on the links they act on ---- */
+  var MARKS = { weakened: "−", strengthened: "+", both: "±", unclear: "?" };
+  var levels = document.getElementById("context-levels");
+  data.moderatorLevels.forEach(function (lv) {
+    var fs = el("fieldset", {}, [el("legend", { text: lv.title })]);
+    lv.codes.forEach(function (c) {
+      var box = el("input", { type: "checkbox", value: c.code, id: "ctx-" + c.code });
+      if (data.context.indexOf(c.code) >= 0) box.checked = true;
+      box.addEventListener("change", function () { markContext(); showContext(null, true); });
+      fs.appendChild(el("label", { "for": "ctx-" + c.code }, [box, " " + c.code + " " + c.label]));
+    });
+    levels.appendChild(fs);
+  });
+  if (data.context.length) document.getElementById("context").open = true;
+  function ticked() {
+    return [].slice.call(levels.querySelectorAll("input:checked")).map(function (b) { return b.value; });
+  }
+  function conditionsOf(memberIds, codes) {
+    var out = [];
+    memberIds.forEach(function (mid) {
+      (data.edges[mid].moderators || []).forEach(function (m) { if (codes.indexOf(m.code) >= 0) out.push(m); });
+    });
+    return out;
+  }
+  function effectOf(conds) {
+    var w = conds.some(function (c) { return c.effect === "weakens"; }), s = conds.some(function (c) { return c.effect === "strengthens"; });
+    return w && s ? "both" : w ? "weakened" : s ? "strengthened" : "unclear";
+  }
+  function markContext() {
+    var codes = ticked();
+    svg().querySelectorAll("g.edge").forEach(function (g) {
+      var id = g.getAttribute("data-id"), e = current.edges[id], conds = codes.length ? conditionsOf(e.members, codes) : [];
+      var old = g.querySelector(".ctx-mark");
+      if (old) old.remove();
+      ["ctx-weakened", "ctx-strengthened", "ctx-both", "ctx-unclear"].forEach(function (c) { g.classList.remove(c); });
+      var btn = document.getElementById("btn-e-" + id), base = btn.getAttribute("data-label") || btn.getAttribute("aria-label");
+      btn.setAttribute("data-label", base);
+      btn.setAttribute("aria-label", base);
+      if (!conds.length || g.classList.contains("below")) return;
+      var effect = effectOf(conds), m = midpointLocal(g), ns = "http://www.w3.org/2000/svg";
+      g.classList.add("ctx-" + effect);
+      var mark = document.createElementNS(ns, "g"), circle = document.createElementNS(ns, "circle"), t = document.createElementNS(ns, "text");
+      mark.setAttribute("class", "ctx-mark");
+      circle.setAttribute("cx", m.x); circle.setAttribute("cy", m.y); circle.setAttribute("r", "10");
+      t.setAttribute("x", m.x); t.setAttribute("y", m.y + 5); t.textContent = MARKS[effect];
+      var tip = document.createElementNS(ns, "title");
+      tip.textContent = "In your context: " + (data.effectLabels[effect] || effect);
+      mark.appendChild(tip); mark.appendChild(circle); mark.appendChild(t); g.appendChild(mark);
+      btn.setAttribute("aria-label", base + ", " + (data.effectLabels[effect] || effect) + " in your context");
+    });
+  }
+  function midpointLocal(g) {
+    var p = g.querySelector(".hit"), m = p.getPointAtLength(p.getTotalLength() / 2);
+    return { x: m.x, y: m.y };
+  }
+  function showContext(trigger, keepFocus) {
+    var codes = ticked(), parts = [], found = [];
+    if (!codes.length) {
+      show("Your context", [el("p", { text: "Tick the conditions present in your service to see which links have " +
+        "evidence of being weakened or strengthened there." })], trigger, keepFocus);
+      return;
+    }
+    var order = { weakened: 0, both: 1, strengthened: 2, unclear: 3 };
+    Object.keys(data.edges).forEach(function (id) {
+      var conds = conditionsOf([id], codes);
+      if (conds.length) found.push({ id: id, conds: conds, effect: effectOf(conds) });
+    });
+    found.sort(function (a, b) { return order[a.effect] - order[b.effect] || b.conds.length - a.conds.length || (a.id < b.id ? -1 : 1); });
+    var names = codes.map(function (c) { return c + " " + data.nodes[c].label; }).join(", ");
+    parts.push(el("p", {}, [found.length + (found.length === 1 ? " link has" : " links have") + " evidence of being weakened or strengthened where " + names +
+      (codes.length === 1 ? " is" : " are") + " present."]));
+    found.forEach(function (f) {
+      var e = data.edges[f.id], inView = !!current.edges[f.id];
+      var head = e.source + " " + data.nodes[e.source].label + " → " + e.target + " " + data.nodes[e.target].label +
+        ": " + (data.effectLabels[f.effect] || f.effect);
+      if (inView) {
+        var b = el("button", { type: "button", text: head });
+        b.addEventListener("click", function () { openEdge(f.id, b); });
+        parts.push(el("h3", { "class": "ctx-link" }, [b]));
+      } else {
+        parts.push(el("h3", { "class": "ctx-link", text: head + " (not drawn in this view)" }));
+      }
+      parts.push(el("ul", { "class": "moderators" }, f.conds.map(function (c) { return el("li", { text: moderatorText(c) }); })));
+    });
+    show("Your context", parts, trigger, keepFocus);
+  }
+  document.getElementById("context-show").addEventListener("click", function (ev) { showContext(ev.currentTarget); });
+
   /* ---- clicks: a box, else the link whose drawn midpoint is nearest among those under the pointer ---- */
   function midpoint(g) {
     var p = g.querySelector(".hit"), m = p.getPointAtLength(p.getTotalLength() / 2);
@@ -185,8 +293,8 @@
       var e = current.edges[id];
       var text = id + ": " + current.nodes[e.source].label + " → " + current.nodes[e.target].label + ", " +
         (e.n ? plural(e.n, "study", "studies") + ", " + (data.directionLabels[e.direction] || e.direction) + ", " + e.grade
-          : "hypothesis");
-      var b = el("button", { type: "button", id: "btn-e-" + id, "aria-label": text, title: text }, [short(e.source) + " → " + short(e.target) + " (" + (e.n ? e.n : "hyp.") + ")"]);
+          : "hypothesis from the codebook, no study yet");
+      var b = el("button", { type: "button", id: "btn-e-" + id, "aria-label": text, title: text }, [short(e.source) + " → " + short(e.target) + " (" + (e.n ? plural(e.n, "study", "studies") : "hypothesis") + ")"]);
       b.addEventListener("click", function () { openEdge(id, b); });
       edgeList.appendChild(el("li", {}, [b]));
     });
@@ -203,15 +311,17 @@
     if (!groups[v.group]) { groups[v.group] = el("optgroup", { label: v.group }); fView.appendChild(groups[v.group]); }
     groups[v.group].appendChild(el("option", { value: v.key, text: v.title }));
   });
-  function showView(key) {
+  function showView(key, keepMin) {
     current = views[key];
     fView.value = key;
+    if (!keepMin) fMin.value = String(current.minStudies || 1);  /* each view opens at its own default */
     graph.querySelectorAll(".view").forEach(function (d) { d.hidden = d.getAttribute("data-key") !== key; });
     graph.scrollTop = 0; graph.scrollLeft = 0;
     buildLists(); fit(); applyStrength(); intro();
   }
-  fView.addEventListener("change", function () { showView(fView.value); });
+  fView.addEventListener("change", function () { showView(fView.value, false); });
   showView(data.views[0].key);
   window.logicmapView = { show: showView, openEdge: openEdge, openNode: openNode, closePanel: closePanel, fit: fit,
+    showContext: showContext, ticked: ticked,
     current: function () { return current; }, zoom: function () { return zoom; }, midpoint: midpoint };
 })();
