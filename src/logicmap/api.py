@@ -21,10 +21,13 @@ from __future__ import annotations
 from pathlib import Path
 
 # --- values that adapters pass in and get back ---
-from logicmap.codebook import Code, Codebook, add_code, load_codebook, merge_codes, rename_code, save_codebook, split_code
+from logicmap.codebook import (
+    Code, Codebook, add_code, embedded_codebooks, load_codebook, merge_codes, rename_code, save_codebook, split_code,
+)
 from logicmap.dedupe.engine import DedupeSettings
 from logicmap.dedupe.results import DedupeRunInfo, DedupeSummary, ReviewItem
 from logicmap.errors import (
+    CodebookChangeRefused,
     CodebookError,
     CodingError,
     DedupeError,
@@ -50,7 +53,9 @@ from logicmap.review.screening import ScreeningCard, ScreeningStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
 from logicmap.review.simulation import SimulationRun, simulate_dataset
-from logicmap.screening.decisions import DEFAULT_EXCLUSION_REASONS, Agreement, Conflict, Decision
+from logicmap.screening.decisions import (
+    DEFAULT_EXCLUSION_REASONS, GENERIC_EXCLUSION_REASONS, Agreement, Conflict, Decision, clean_reasons,
+)
 from logicmap.screening.queue import ScreeningProgress
 from logicmap.store.backup import BackupSummary, canonical_dump, restore_archive, write_archive
 from logicmap.store.database import Store, create_store, open_store, safe_location
@@ -83,13 +88,14 @@ from logicmap.synthesis import Study, build_model, studies_from_labelled
 
 __all__ = [
     # the project and its values
-    "Agreement", "BackupSummary", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision", "DedupeRunInfo",
+    "Agreement", "BackupSummary", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
+    "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
     "ScreeningSession", "SimulationRun", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # errors
-    "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
+    "CodebookChangeRefused", "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
     "NotFoundError", "ScreeningDataError", "ScreeningError", "SpanError", "StoreError",
     # stage cores for dataset-level work
     "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
@@ -127,9 +133,24 @@ class Review:
         return cls(open_store(location))
 
     @classmethod
-    def create(cls, location: str | Path, *, name: str | None = None) -> Review:
-        """Create a new project at ``location``; raises :class:`StoreError` if one is there."""
-        return cls(create_store(location, name=name))
+    def create(cls, location: str | Path, *, name: str | None = None, codebook: Codebook | str | Path | None = None,
+               exclusion_reasons: list[str] | None = None) -> Review:
+        """Create a new project at ``location``; raises :class:`StoreError` if one is there.
+
+        ``codebook`` (a Codebook, a YAML file or an embedded name such as ``"realist-cmo"``; default
+        the recovery codebook) and ``exclusion_reasons`` (default: the recovery list, or a field-neutral
+        one with another codebook) are checked before anything is created.
+        """
+        chosen = codebook if isinstance(codebook, Codebook) or codebook is None else load_codebook(codebook)
+        if exclusion_reasons is None and chosen is not None and chosen.name != "recovery":
+            exclusion_reasons = list(GENERIC_EXCLUSION_REASONS)
+        reasons = clean_reasons(exclusion_reasons) if exclusion_reasons is not None else None
+        review = cls(create_store(location, name=name))
+        if chosen is not None:
+            review.codebook.save(chosen, note=f"init {chosen.name}")
+        if reasons is not None:
+            review.screening.set_exclusion_reasons(reasons)
+        return review
 
     @classmethod
     def restore(cls, archive: str | Path, location: str | Path) -> Review:

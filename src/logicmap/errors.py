@@ -154,6 +154,15 @@ class CodebookError(LogicmapError, ValueError):
         super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
 
 
+class CodebookChangeRefused(LogicmapError, ValueError):
+    """A new codebook would leave standing codings without their code; ``codes`` maps each such
+    code to its number of codings."""
+
+    def __init__(self, message: str, codes: dict[str, int]):
+        self.codes = dict(codes)
+        super().__init__(message)
+
+
 class CodingError(LogicmapError, ValueError):
     """A coding input was refused (unknown code, bad field, direction or reconciliation decision)."""
 

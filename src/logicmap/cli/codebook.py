@@ -1,4 +1,5 @@
-"""``logicmap codebook ...``: show, validate and edit a codebook, in a file or in a project."""
+"""``logicmap codebook ...``: list the shipped codebooks; show, validate and edit a codebook, in a file or
+in a project; put another codebook in force in a project (``import``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from logicmap.cli.common import err, fail, open_review, out, refusals
+from logicmap.cli.common import ProjectOption, err, fail, open_review, out, refusals
 
 app = typer.Typer(help="Show, validate and edit a codebook YAML file or a project's codebook.", no_args_is_help=True)
 
 CodebookOption = Annotated[
-    Optional[Path], typer.Option("--codebook", help="Codebook YAML file (default: the embedded recovery codebook).")
+    Optional[Path], typer.Option("--codebook", help="Codebook YAML file or embedded name (see `logicmap codebook "
+                                                    "list`; default: recovery).")
 ]
 EditedCodebook = Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML file to edit in place.")]
 ProjectCodebook = Annotated[
@@ -52,7 +54,7 @@ def _code(**fields):
 def show(
     codebook: CodebookOption = None,
     project: ProjectCodebook = None,
-    kind: Annotated[Optional[str], typer.Option(help="Only codes of this kind, e.g. outcome.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only codes of this kind (layer), e.g. outcome.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the codes as JSON lines.")] = False,
 ) -> None:
     """List the codebook's codes.
@@ -68,7 +70,7 @@ def show(
         for c in codes:
             out.print(json.dumps(c.to_dict(), ensure_ascii=False), highlight=False, markup=False)
         return
-    table = Table(title=f"{cb.name}: {len(codes)} codes, {len(cb.links)} hypothesised links")
+    table = Table(title=f"{cb.name}: {len(codes)} codes, {len(cb.links)} hypothesised links", caption=_layers(cb))
     for column in ("code", "kind", "domain/level", "label", "terms"):
         table.add_column(column)
     for c in codes:
@@ -83,7 +85,72 @@ def validate(codebook: CodebookOption = None, project: ProjectCodebook = None) -
     Example: logicmap codebook validate --codebook codebook.yaml
     """
     cb = _load(codebook, project)
-    out.print(f"OK: {cb.name}, {len(cb.codes)} codes, {len(cb.links)} links, {len(cb.descriptors)} descriptor fields")
+    out.print(f"OK: {cb.name}, {len(cb.codes)} codes, {len(cb.links)} links, {len(cb.descriptors)} descriptor fields; "
+              f"{_layers(cb)}", highlight=False)
+
+
+def _layers(cb) -> str:
+    """``layers: Interventions -> ... -> Outcomes; conditions: Moderators``."""
+    text = "layers: " + " -> ".join(cb.layer_title(k) for k in cb.chain)
+    return text + (f"; conditions: {cb.layer_title(cb.condition_kind)}" if cb.condition_kind else "")
+
+
+@app.command("list")
+def list_() -> None:
+    """List the codebooks shipped with logicmap (use a name wherever a codebook file is taken).
+
+    Example: logicmap codebook list
+    """
+    from logicmap.api import embedded_codebooks, load_codebook
+
+    table = Table(title="Embedded codebooks")
+    for column in ("name", "format", "codes", "layers", "title"):
+        table.add_column(column)
+    for name in embedded_codebooks():
+        cb = load_codebook(name)
+        table.add_row(name, str(cb.format_version), str(len(cb.codes)), _layers(cb).removeprefix("layers: "), cb.title)
+    out.print(table)
+
+
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="Codebook YAML file or embedded name.")],
+    project: ProjectOption,
+    map_: Annotated[Optional[list[str]], typer.Option(
+        "--map", help="Move codings of an old code to a new one: OLD=NEW (repeatable).")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Put the codebook in force even if codings would lose their code (they stay, unused).")] = False,
+) -> None:
+    """Put a codebook in force in an existing project (a new codebook version).
+
+    Codings keep their codes where the new codebook still has them; --map moves others. Refused,
+    naming the codes, when codings would be left without a code, unless --force.
+    Example: logicmap codebook import my-codebook.yaml -p review.db --map T05=S1
+    """
+    from logicmap.api import load_codebook
+
+    mapping = {}
+    for spec in map_ or ():
+        old, sep, new = spec.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            fail(f"--map {spec!r}: expected OLD=NEW")
+        mapping[old.strip()] = new.strip()
+    with refusals():
+        cb = load_codebook(source)
+    from logicmap.api import CodebookChangeRefused
+
+    with open_review(project) as review:
+        lost = review.codebook.orphaned(cb, mapping)
+        try:
+            change = review.codebook.replace(cb, mapping=mapping, force=force, note=f"import {source}")
+        except CodebookChangeRefused as exc:
+            fail(f"{exc}" + (" (--map OLD=NEW, or --force)" if exc.codes else ""))
+    _report(change)
+    if lost:
+        err.print(f"{sum(lost.values())} coding(s) kept without a code in force: "
+                  f"{', '.join(lost)} (left out of the model).", highlight=False)
+    out.print(f"Codebook {cb.name} in force (version {change.version}, {len(cb.codes)} codes; {_layers(cb)})",
+              highlight=False)
 
 
 #: The library's codebook edit of each command, for a codebook file.
@@ -126,10 +193,10 @@ def _edit_file(edit: str, path: Path | None, *args, **kwargs) -> dict | None:
 @app.command("add")
 def add(
     code: Annotated[str, typer.Option(help="New code id, e.g. T14.")],
-    kind: Annotated[str, typer.Option(help="Its kind, e.g. typology or outcome.")],
+    kind: Annotated[str, typer.Option(help="Its kind: a layer of the codebook, e.g. typology or outcome.")],
     label: Annotated[str, typer.Option(help="Short label.")],
-    domain: Annotated[Optional[str], typer.Option(help="Outcome domain.")] = None,
-    level: Annotated[Optional[str], typer.Option(help="Moderator level.")] = None,
+    domain: Annotated[Optional[str], typer.Option(help="Domain (for a layer that declares domains).")] = None,
+    level: Annotated[Optional[str], typer.Option(help="Level (for the condition layer).")] = None,
     definition: Annotated[str, typer.Option(help="Definition.")] = "",
     term: Annotated[Optional[list[str]], typer.Option("--term", help="Key term (repeatable).")] = None,
     codebook: EditedCodebook = None,

@@ -27,8 +27,10 @@ def register(parent: typer.Typer) -> None:
 def model(
     ctx: typer.Context,
     project: OptionalProjectOption = None,
-    typology: Annotated[Optional[str], typer.Option(help="Only studies of these typologies: T01,T07")] = None,
-    domain: Annotated[Optional[str], typer.Option(help="Outcome domains: functional,existential,social")] = None,
+    typology: Annotated[Optional[str], typer.Option(
+        help="Only studies of these intervention codes (typologies): T01,T07")] = None,
+    domain: Annotated[Optional[str], typer.Option(
+        help="Only these outcome domains of the codebook, e.g. functional,social")] = None,
     design: Annotated[Optional[str], typer.Option(help="Designs: RCT,qualitative")] = None,
     from_year: Annotated[Optional[int], typer.Option(help="First publication year.")] = None,
     to_year: Annotated[Optional[int], typer.Option(help="Last publication year.")] = None,

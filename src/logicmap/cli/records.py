@@ -21,6 +21,7 @@ DEFAULT_MAX_MB = 100
 def register(app: typer.Typer) -> None:
     """Add the commands of this group to ``app``."""
     app.command()(init)
+    app.command("exclusion-reasons")(exclusion_reasons)
     app.command("import")(import_)
     app.command()(export)
     app.command()(sources)
@@ -30,20 +31,65 @@ def init(
     path: Annotated[Optional[str], typer.Argument(help="SQLite file to create (e.g. review.db).")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL URL instead of a file.")] = None,
     name: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
+    codebook: Annotated[Optional[str], typer.Option(
+        help="The project's codebook: a YAML file or an embedded name (see `logicmap codebook list`; "
+             "default: recovery).")] = None,
+    reasons_file: Annotated[Optional[Path], typer.Option(
+        "--exclusion-reasons", help="Text file of exclusion reasons, one a line (default: the recovery list, "
+                                    "or a field-neutral list with another codebook).")] = None,
 ) -> None:
     """Create a new review project.
 
-    Example: logicmap init review.db
+    Example: logicmap init review.db --codebook realist-cmo --exclusion-reasons reasons.txt
     """
     from logicmap.api import Review
 
     location = db or path
     if not location:
         fail("give a file path (logicmap init review.db) or --db postgresql://...")
+    reasons = read_reasons(reasons_file) if reasons_file is not None else None
     with refusals():
-        review = Review.create(location, name=name)
+        review = Review.create(location, name=name, codebook=codebook, exclusion_reasons=reasons)
+        cb = review.codebook.current()
     review.close()
-    out.print(f"Created project {review.location}")
+    out.print(f"Created project {review.location} with codebook {cb.name} "
+              f"({' -> '.join(cb.layer_title(k) for k in cb.chain)})")
+
+
+def read_reasons(path: Path) -> list[str]:
+    """Exclusion reasons from a text file: one a line; blank lines and lines starting with # are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read the exclusion reasons: {getattr(exc, 'strerror', None) or exc}")
+    reasons = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not reasons:
+        fail(f"{path}: no exclusion reasons (one a line)")
+    return reasons
+
+
+def exclusion_reasons(
+    project: ProjectOption,
+    set_file: Annotated[Optional[Path], typer.Option(
+        "--set", help="Replace the list with this text file's reasons, one a line.")] = None,
+    add: Annotated[Optional[list[str]], typer.Option("--add", help="Append a reason (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """Show or change the project's exclusion reasons (what `screen` offers on an exclusion).
+
+    A reason that a standing exclusion gives cannot be left out.
+    Example: logicmap exclusion-reasons -p review.db --add "wrong language"
+    """
+    with open_review(project) as review:
+        if set_file is not None or add:
+            base = read_reasons(set_file) if set_file is not None else review.screening.exclusion_reasons()
+            review.screening.set_exclusion_reasons(base + list(add or ()))
+        reasons = review.screening.exclusion_reasons()
+    if as_json:
+        print(json.dumps(reasons, ensure_ascii=False))
+        return
+    for number, reason in enumerate(reasons, 1):
+        out.print(f"{number:>2}. {reason}", highlight=False, markup=False)
 
 
 def import_(

@@ -1,4 +1,4 @@
-"""The codebook: node kinds, codes, hypothesised links and study descriptors (YAML + JSON Schema).
+"""The codebook: layers, codes, hypothesised links and study descriptors (YAML + JSON Schema).
 
 Example::
 
@@ -11,6 +11,8 @@ from logicmap.codebook.edits import add_code, add_link, merge_codes, rename_code
 from logicmap.codebook.loader import (
     default_codebook_text,
     dumps_codebook,
+    embedded_codebook_text,
+    embedded_codebooks,
     load_codebook,
     loads_codebook,
     save_codebook,
@@ -26,13 +28,16 @@ from logicmap.codebook.codes import (
     Codebook,
     CodebookError,
     Descriptor,
+    Group,
+    Layer,
     Link,
     Problem,
 )
 
 __all__ = [
-    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "MODERATOR_DIRECTIONS", "Code", "Codebook", "CodebookError", "Descriptor",
-    "Link", "Problem", "add_code", "add_link", "default_codebook_text", "dumps_codebook",
+    "DIRECTIONS", "DOMAINS", "KINDS", "LEVELS", "MODERATOR_DIRECTIONS", "Code", "Codebook", "CodebookError",
+    "Descriptor", "Group", "Layer", "Link", "Problem", "add_code", "add_link", "default_codebook_text",
+    "dumps_codebook", "embedded_codebook_text", "embedded_codebooks",
     "load_codebook", "loads_codebook", "merge_codes", "rename_code", "save_codebook", "split_code",
     "validate_text",
 ]

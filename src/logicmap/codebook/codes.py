@@ -1,4 +1,11 @@
-"""Codebook data model: node kinds, codes, hypothesised links and descriptor fields.
+"""Codebook data model: layers, codes, hypothesised links and descriptor fields.
+
+A codebook declares its layers (``format_version: 2``): the columns of its logic model in
+order, at most one condition layer (moderators/contexts: conditions on links, not a column),
+and per layer its outcome domains (or, for the condition layer, its levels). A code's
+``kind`` names its layer. A ``format_version: 1`` codebook declares no layers and means the
+recovery model's: typology -> mechanism -> process -> outcome (domains functional,
+existential, social), with moderators (levels service_user, service, environment).
 
 Plain frozen dataclasses; loading, validation and editing live in
 :mod:`logicmap.codebook.loader` and :mod:`logicmap.codebook.edits`.
@@ -10,13 +17,13 @@ from logicmap.errors import CodebookError
 
 from dataclasses import dataclass, field
 
-#: Node kinds the schema knows, in logic-model order.
+#: Node kinds of a format_version 1 codebook, in logic-model order.
 KINDS: tuple[str, ...] = ("typology", "mechanism", "process", "outcome", "moderator")
-#: Outcome domains of the recovery model.
+#: Outcome domains of a format_version 1 codebook (the recovery model).
 DOMAINS: tuple[str, ...] = ("functional", "existential", "social")
-#: Moderator levels.
+#: Moderator levels of a format_version 1 codebook.
 LEVELS: tuple[str, ...] = ("service_user", "service", "environment")
-#: Which link (from kind, to kind) pairs a logic model allows. Moderators may point anywhere.
+#: Which link (from kind, to kind) pairs a format_version 1 codebook allows. Moderators may point anywhere.
 ALLOWED_LINKS: frozenset[tuple[str, str]] = frozenset(
     {
         ("typology", "mechanism"),
@@ -47,6 +54,62 @@ class Problem:
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "line ?"
         return f"{where}, {self.key}: {self.message}"
+
+
+#: What a layer can be besides an ordinary column.
+ROLES: tuple[str, ...] = ("intervention", "outcome", "condition")
+
+
+@dataclass(frozen=True)
+class Group:
+    """An outcome domain (or a condition level) of a layer: its name in codes and its title."""
+
+    name: str
+    title: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer of the logic model: a column (in declared order) or the condition layer.
+
+    ``role`` marks the intervention column (default: the first), the outcome column whose
+    codes carry effect directions and domains in the views (default: the last), or the
+    condition layer (moderators, contexts), whose codes qualify links instead of being a column.
+    """
+
+    name: str
+    title: str
+    role: str = ""
+    domains: tuple[Group, ...] = ()
+    levels: tuple[Group, ...] = ()
+    description: str = ""
+
+    def to_dict(self) -> dict:
+        out: dict = {"name": self.name, "title": self.title}
+        if self.role:
+            out["role"] = self.role
+        if self.description:
+            out["description"] = self.description
+        if self.domains:
+            out["domains"] = [g.to_dict() for g in self.domains]
+        if self.levels:
+            out["levels"] = [g.to_dict() for g in self.levels]
+        return out
+
+
+#: The layers a format_version 1 codebook means (the recovery model).
+RECOVERY_LAYERS: tuple[Layer, ...] = (
+    Layer("typology", "Interventions", "intervention"),
+    Layer("mechanism", "Mechanisms"),
+    Layer("process", "Processes"),
+    Layer("outcome", "Outcomes", "outcome",
+          domains=tuple(Group(d, d.title()) for d in DOMAINS)),
+    Layer("moderator", "Moderators", "condition",
+          levels=(Group("service_user", "Service user"), Group("service", "Service"), Group("environment", "Environment"))),
+)
 
 
 @dataclass(frozen=True)
@@ -137,10 +200,91 @@ class Codebook:
     source: str = ""
     description: str = ""
     format_version: int = 1
+    #: The declared layers (empty: the recovery model's, as for format_version 1).
+    declared_layers: tuple[Layer, ...] = ()
     _index: dict = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {c.code: c for c in self.codes})
+
+    # -- layers ------------------------------------------------------------------------------------
+
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """Every layer in declared order, the condition layer included."""
+        return self.declared_layers or RECOVERY_LAYERS
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every layer name (the kinds a code can have), in declared order."""
+        return tuple(layer.name for layer in self.layers)
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The column layers, in logic-model order (left to right); the condition layer is not one."""
+        return tuple(layer.name for layer in self.layers if layer.role != "condition")
+
+    @property
+    def condition_kind(self) -> str | None:
+        """The condition (moderator/context) layer's name, or None when the codebook has none."""
+        return next((layer.name for layer in self.layers if layer.role == "condition"), None)
+
+    @property
+    def intervention_kind(self) -> str:
+        """The intervention column: the layer with role ``intervention``, else the first column."""
+        return next((layer.name for layer in self.layers if layer.role == "intervention"), self.chain[0])
+
+    @property
+    def outcome_kind(self) -> str:
+        """The outcome column: the layer with role ``outcome``, else the last column."""
+        return next((layer.name for layer in self.layers if layer.role == "outcome"), self.chain[-1])
+
+    @property
+    def effect_kinds(self) -> tuple[str, ...]:
+        """Columns whose codes carry an effect direction: the outcome column and those after it."""
+        return self.chain[self.chain.index(self.outcome_kind):]
+
+    @property
+    def adjacent_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Neighbouring columns (a study reporting both ends makes a ``chain`` link)."""
+        return tuple(zip(self.chain, self.chain[1:]))
+
+    @property
+    def non_adjacent_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Columns further apart, in order (both ends in one study is co-occurrence only)."""
+        c = self.chain
+        return tuple((c[i], c[j]) for i in range(len(c)) for j in range(i + 2, len(c)))
+
+    @property
+    def allowed_links(self) -> frozenset[tuple[str, str]]:
+        """(from kind, to kind) pairs a link may join: forward between columns, or condition -> any column."""
+        c = self.chain
+        forward = {(c[i], c[j]) for i in range(len(c)) for j in range(i + 1, len(c))}
+        cond = self.condition_kind
+        return frozenset(forward | ({(cond, k) for k in c} if cond else set()))
+
+    def layer(self, kind: str) -> Layer | None:
+        """The layer called ``kind``."""
+        return next((layer for layer in self.layers if layer.name == kind), None)
+
+    def layer_title(self, kind: str) -> str:
+        """The title of layer ``kind`` (its name, title-cased, when unknown)."""
+        layer = self.layer(kind)
+        return layer.title if layer else kind.replace("_", " ").title()
+
+    def domains(self, kind: str | None = None) -> tuple[str, ...]:
+        """The outcome domains of layer ``kind`` (default: the outcome column), in declared order."""
+        layer = self.layer(kind or self.outcome_kind)
+        return tuple(g.name for g in layer.domains) if layer else ()
+
+    def levels(self) -> tuple[str, ...]:
+        """The condition layer's levels, in declared order."""
+        layer = self.layer(self.condition_kind) if self.condition_kind else None
+        return tuple(g.name for g in layer.levels) if layer else ()
+
+    def group_titles(self) -> dict[str, str]:
+        """Every domain and level name -> its title."""
+        return {g.name: g.title for layer in self.layers for g in layer.domains + layer.levels}
 
     def __contains__(self, code: str) -> bool:
         return code in self._index
@@ -166,6 +310,8 @@ class Codebook:
         for key in ("title", "source", "description"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
+        if self.declared_layers:
+            out["layers"] = [layer.to_dict() for layer in self.declared_layers]
         out["codes"] = [c.to_dict() for c in self.codes]
         out["links"] = [link.to_dict() for link in self.links]
         out["descriptors"] = [d.to_dict() for d in self.descriptors]

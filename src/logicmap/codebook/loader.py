@@ -2,7 +2,9 @@
 
 Validation reports *all* problems at once, each with the YAML line and the key path
 (``codes[3].kind``): first the JSON Schema (``schema.json``), then the rules a schema
-cannot state (unique codes, link targets that exist, links between allowed kinds).
+cannot state (unique codes and layers, kinds, domains and levels that the layers declare,
+link targets that exist, links between allowed kinds). ``format_version: 1`` files have no
+``layers`` and mean the recovery model's; ``format_version: 2`` files declare them.
 
 Example::
 
@@ -22,12 +24,14 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from logicmap.codebook.codes import (
-    ALLOWED_LINKS,
     KINDS,
+    RECOVERY_LAYERS,
     Code,
     Codebook,
     CodebookError,
     Descriptor,
+    Group,
+    Layer,
     Link,
     Problem,
 )
@@ -90,13 +94,20 @@ def _schema_problems(data, lm: _LineMap) -> list[Problem]:
         message = err.message
         if err.validator == "required":
             missing = message.split("'")[1] if "'" in message else ""
-            problems.append(Problem(lm.line(path), key_path(path + (missing,)), f"missing required key {missing!r}"))
+            hint = " (format_version 2 declares its layers; format_version 1 means the recovery model's)" \
+                if missing == "layers" else ""
+            problems.append(Problem(lm.line(path), key_path(path + (missing,)), f"missing required key {missing!r}{hint}"))
             continue
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = set(err.schema.get("properties", {}))
             for extra in [k for k in err.instance if k not in allowed]:
                 sub = path + (extra,)
                 problems.append(Problem(lm.line(sub), key_path(sub), f"unknown key {extra!r}"))
+            continue
+        if path[:1] == ("layers",) and data.get("format_version") == 1:
+            if err.validator == "not":
+                problems.append(Problem(lm.line(path), "layers", "'layers' needs format_version: 2 "
+                                    "(format_version 1 means the recovery model's five kinds)"))
             continue
         if err.validator == "not" and path[:1] == ("codes",):
             extra = "domain" if "domain" in err.validator_value.get("required", []) else "level"
@@ -112,14 +123,88 @@ def _schema_problems(data, lm: _LineMap) -> list[Problem]:
     return problems
 
 
+def _layers_of(data: dict) -> tuple[Layer, ...]:
+    """The layers ``data`` declares (the recovery model's for format_version 1), built leniently."""
+    if data.get("format_version") == 1 or not isinstance(data.get("layers"), list):
+        return () if data.get("format_version") != 1 else RECOVERY_LAYERS
+    out = []
+    for x in data["layers"]:
+        if isinstance(x, dict) and isinstance(x.get("name"), str):
+            groups = {key: tuple(Group(g["name"], g.get("title", g["name"])) for g in x.get(key) or ()
+                                 if isinstance(g, dict) and isinstance(g.get("name"), str)) for key in ("domains", "levels")}
+            if x.get("role") == "condition":
+                groups["domains"] = ()  # refused in _layer_problems; not asked of its codes too
+            out.append(Layer(x["name"], str(x.get("title", "")), x.get("role", ""), groups["domains"], groups["levels"],
+                             x.get("description", "")))
+    return tuple(out)
+
+
+def _layer_problems(data: dict, lm: _LineMap) -> list[Problem]:
+    """Declared layers: unique names, at most one layer per role, two columns at least, groups on the right layers."""
+    if data.get("format_version") != 2 or not isinstance(data.get("layers"), list):
+        return []
+    problems, seen, roles = [], set(), set()
+    for i, layer in enumerate(data["layers"]):
+        if not isinstance(layer, dict):
+            continue
+        path = ("layers", i)
+        if layer.get("name") in seen:
+            problems.append(Problem(lm.line(path + ("name",)), key_path(path + ("name",)),
+                                    f"duplicate layer {layer['name']!r}"))
+        seen.add(layer.get("name"))
+        role = layer.get("role")
+        if role and role in roles:
+            problems.append(Problem(lm.line(path + ("role",)), key_path(path + ("role",)),
+                                    f"only one layer can have role {role!r}"))
+        roles.add(role)
+        wrong = "domains" if role == "condition" else "levels"
+        if layer.get(wrong):
+            problems.append(Problem(lm.line(path + (wrong,)), key_path(path + (wrong,)),
+                                    "only the condition layer has levels" if wrong == "levels"
+                                    else "the condition layer has levels, not domains"))
+        names = [g.get("name") for g in (layer.get("domains") or []) + (layer.get("levels") or []) if isinstance(g, dict)]
+        for name in {n for n in names if names.count(n) > 1}:
+            problems.append(Problem(lm.line(path), key_path(path), f"duplicate domain or level {name!r}"))
+    columns = [x for x in data["layers"] if isinstance(x, dict) and x.get("role") != "condition"]
+    if len(columns) < 2:
+        problems.append(Problem(lm.line(("layers",)), "layers", "a logic model needs at least two layers besides the "
+                                "condition layer"))
+    return problems
+
+
+def _code_layer_problems(entry: dict, i: int, layers: dict[str, Layer], lm: _LineMap) -> list[Problem]:
+    """A format_version 2 code: its kind is a declared layer, its domain/level one the layer declares."""
+    path = ("codes", i)
+    kind = entry.get("kind")
+    if kind not in layers:
+        return [Problem(lm.line(path + ("kind",)), key_path(path + ("kind",)),
+                        f"unknown kind {kind!r} (the layers: {', '.join(layers)})")] if isinstance(kind, str) else []
+    problems = []
+    for key, groups in (("domain", layers[kind].domains), ("level", layers[kind].levels)):
+        names = [g.name for g in groups]
+        value = entry.get(key)
+        if names and value is None:
+            problems.append(Problem(lm.line(path), key_path(path + (key,)),
+                                    f"missing required key {key!r} (layer {kind!r}: {', '.join(names)})"))
+        elif value is not None and value not in names:
+            allowed = f"one of {', '.join(names)}" if names else f"not allowed on layer {kind!r}, which declares none"
+            problems.append(Problem(lm.line(path + (key,)), key_path(path + (key,)), f"{key} {value!r}: {allowed}"))
+    return problems
+
+
 def _semantic_problems(data: dict, lm: _LineMap) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = _layer_problems(data, lm)
+    layers = {layer.name: layer for layer in _layers_of(data)}
+    allowed = Codebook("check", (), format_version=1, declared_layers=tuple(layers.values())).allowed_links \
+        if any(x.role != "condition" for x in layers.values()) else frozenset()
     codes = data.get("codes") if isinstance(data.get("codes"), list) else []
     kinds: dict[str, str] = {}
     first_line: dict[str, int] = {}
     for i, entry in enumerate(codes):
         if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
             continue
+        if data.get("format_version") == 2 and layers:
+            problems += _code_layer_problems(entry, i, layers, lm)
         code, path = entry["code"], ("codes", i, "code")
         if code in kinds:
             problems.append(
@@ -141,7 +226,7 @@ def _semantic_problems(data: dict, lm: _LineMap) -> list[Problem]:
         pair = (link.get("from"), link.get("to"))
         if pair[0] in kinds and pair[1] in kinds:
             kind_pair = (kinds[pair[0]], kinds[pair[1]])
-            if kind_pair not in ALLOWED_LINKS:
+            if kind_pair not in allowed and all(k in layers for k in kind_pair):
                 path = ("links", i)
                 problems.append(
                     Problem(lm.line(path), key_path(path), f"a link from a {kind_pair[0]} to a {kind_pair[1]} is not allowed")
@@ -202,6 +287,7 @@ def _build(data: dict) -> Codebook:
         source=data.get("source", ""),
         description=data.get("description", ""),
         format_version=data["format_version"],
+        declared_layers=_layers_of(data) if data["format_version"] >= 2 else (),
     )
 
 
@@ -236,25 +322,44 @@ def default_codebook_text() -> str:
     return resources.files("logicmap.codebook").joinpath(DEFAULT_CODEBOOK).read_text("utf-8")
 
 
+def embedded_codebooks() -> tuple[str, ...]:
+    """Names of the codebooks shipped with logicmap (usable wherever a codebook file is), recovery first."""
+    names = sorted(p.name.removesuffix(".yaml") for p in resources.files("logicmap.codebook").iterdir()
+                   if p.name.endswith(".yaml"))
+    return tuple(sorted(names, key=lambda n: n != DEFAULT_CODEBOOK.removesuffix(".yaml")))
+
+
+def embedded_codebook_text(name: str) -> str:
+    """The YAML of the embedded codebook ``name`` (see :func:`embedded_codebooks`)."""
+    if name not in embedded_codebooks():
+        raise CodebookError([Problem(0, "<file>", f"no embedded codebook {name!r} "
+                                     f"(embedded: {', '.join(embedded_codebooks())})")], name)
+    return resources.files("logicmap.codebook").joinpath(f"{name}.yaml").read_text("utf-8")
+
+
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Load a codebook file, or the embedded recovery codebook when ``path`` is None."""
+    """Load a codebook file or an embedded codebook by name (e.g. ``"realist-cmo"``);
+    the embedded recovery codebook when ``path`` is None. A file that exists wins over a name."""
     if path is None:
         return loads_codebook(default_codebook_text(), DEFAULT_CODEBOOK)
     path = Path(path)
+    if not path.exists() and str(path) in embedded_codebooks():
+        return loads_codebook(embedded_codebook_text(str(path)), f"{path}.yaml (embedded)")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CodebookError([Problem(0, "<file>", f"cannot read: {exc.strerror or exc}")], str(path)) from exc
+        hint = f" (nor an embedded codebook: {', '.join(embedded_codebooks())})" if not path.exists() else ""
+        raise CodebookError([Problem(0, "<file>", f"cannot read: {exc.strerror or exc}{hint}")], str(path)) from exc
     return loads_codebook(text, str(path))
 
 
-HEADER = "# logicmap codebook (format_version 1). Edit freely; validate with `logicmap codebook validate`.\n"
+HEADER = "# logicmap codebook (format_version {version}). Edit freely; validate with `logicmap codebook validate`.\n"
 
 
 def dumps_codebook(codebook: Codebook) -> str:
     """YAML for ``codebook``, keys and codes in their order; round-trips through :func:`loads_codebook`."""
     body = yaml.safe_dump(codebook.to_dict(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
-    return HEADER + body
+    return HEADER.format(version=codebook.format_version) + body
 
 
 def save_codebook(codebook: Codebook, path: str | Path) -> None:

@@ -21,7 +21,7 @@ def label_sets(codes: Sequence[str], codebook: Codebook) -> dict[str, set[str]]:
         if code not in codebook:
             continue
         c = codebook[code]
-        out[c.kind].add(code)
+        out.setdefault(c.kind, set()).add(code)
         if c.kind == "outcome":
             out["outcome_domain"].add(c.domain)
         if c.kind == "moderator":

@@ -89,11 +89,18 @@ def _quote(text: str, sentence) -> tuple[int, int]:
     return quote_window(text, start, sentence.end)
 
 
+def link_kinds_of(codebook: Codebook) -> tuple[tuple[str, str], ...]:
+    """The kind pairs a sentence can link in ``codebook``: adjacent columns and intervention -> outcome
+    (for the recovery codebook exactly :data:`LINK_KINDS`)."""
+    return codebook.adjacent_pairs + ((codebook.intervention_kind, codebook.outcome_kind),)
+
+
 def record_link_suggestions(record: Mapping, codebook: Codebook, matcher: TermMatcher, *,
                             codes: Iterable[str] | None = None, role_model=None) -> list[LinkSuggestion]:
     """Suggested links of one record: one per link, from its best finding sentence."""
     allowed = set(codes) if codes is not None else None
-    typologies = [c for c in (allowed or ()) if c in codebook and codebook[c].kind == "typology"]
+    typologies = [c for c in (allowed or ()) if c in codebook and codebook[c].kind == codebook.intervention_kind]
+    link_kinds = link_kinds_of(codebook)
     sole = typologies[0] if len(typologies) == 1 else None
     text = record.get("abstract") or ""
     best: dict[tuple[str, str], LinkSuggestion] = {}
@@ -103,13 +110,13 @@ def record_link_suggestions(record: Mapping, codebook: Codebook, matcher: TermMa
         named = _named(matcher, roled.sentence, allowed, sole)
         for a, (wa, a0, a1) in named.items():
             for b, (wb, b0, b1) in named.items():
-                if (codebook[a].kind, codebook[b].kind) not in LINK_KINDS or (a0 < b1 and b0 < a1):
+                if (codebook[a].kind, codebook[b].kind) not in link_kinds or (a0 < b1 and b0 < a1):
                     continue  # not a link of the framework, or one phrase names both ends
                 score = squash(min(wa, wb))
                 if (a, b) not in best or score > best[(a, b)].score:
                     start, end = _quote(text, roled.sentence)
                     quote = text[start:end]
-                    direction = guess_direction(quote) if codebook[b].kind == "outcome" else None
+                    direction = guess_direction(quote) if codebook[b].kind in codebook.effect_kinds else None
                     best[(a, b)] = LinkSuggestion(str(record.get("id", "")), a, b, score, quote, "abstract", start, end,
                                                   direction)
     return sorted(best.values(), key=lambda s: (s.source, s.target))

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from logicmap.codebook.codes import KINDS, Codebook
+from logicmap.codebook.codes import Codebook
 from logicmap.coding.matcher import RecordEvidence, SentenceScore, TermMatcher, squash
 from logicmap.coding.sentence_roles import finding_sentences, strip_heading
 from logicmap.coding.spans import EvidenceSpan
@@ -38,6 +38,15 @@ class KindSettings:
     result_boost: float = 1.0  # weight of evidence in a sentence that reports a finding
 
 
+def recovery_role(codebook: Codebook, kind: str) -> str:
+    """The recovery kind whose rules a layer of ``codebook`` follows (itself for the recovery kinds):
+    intervention -> typology, outcome columns -> outcome, condition -> moderator, others -> mechanism."""
+    if kind in ("typology", "mechanism", "process", "outcome", "moderator"):
+        return kind
+    return ("typology" if kind == codebook.intervention_kind else "outcome" if kind in codebook.effect_kinds
+            else "moderator" if kind == codebook.condition_kind else "mechanism")
+
+
 @dataclass(frozen=True)
 class SuggestSettings:
     """Per-kind selection rules (defaults calibrated on the recovery development corpus)."""
@@ -53,8 +62,12 @@ class SuggestSettings:
     )
     scale: float = 1.5  # raw term weight -> score squashing
 
-    def for_kind(self, kind: str) -> KindSettings:
-        return self.kinds[kind]
+    def for_kind(self, kind: str, codebook: Codebook | None = None) -> KindSettings:
+        """The rule of ``kind``; a layer of another codebook takes the rule of its role's recovery kind
+        (intervention -> typology, outcome columns -> outcome, condition -> moderator, others -> mechanism)."""
+        if kind in self.kinds or codebook is None:
+            return self.kinds[kind]
+        return self.kinds[recovery_role(codebook, kind)]
 
     def with_thresholds(self, thresholds: Mapping[str, float]) -> SuggestSettings:
         """A copy with some kinds' thresholds replaced."""
@@ -90,7 +103,7 @@ def zero_training_scores(evidence: RecordEvidence, codebook: Codebook, settings:
     """Score in [0, 1) per code from key-term evidence alone."""
     out = {}
     for c in codebook.codes:
-        rule = settings.for_kind(c.kind)
+        rule = settings.for_kind(c.kind, codebook)
         raw = evidence.raw(c.code, title_boost=rule.title_boost, result_boost=rule.result_boost)
         out[c.code] = squash(raw, settings.scale)
     return out
@@ -99,8 +112,8 @@ def zero_training_scores(evidence: RecordEvidence, codebook: Codebook, settings:
 def choose(scores: Mapping[str, float], codebook: Codebook, settings: SuggestSettings) -> list[str]:
     """The codes to suggest, kind by kind in logic-model order, best first within a kind."""
     chosen: list[str] = []
-    for kind in KINDS:
-        rule = settings.for_kind(kind)
+    for kind in codebook.kinds:
+        rule = settings.for_kind(kind, codebook)
         ranked = sorted(
             ((scores.get(c.code, 0.0), c.code) for c in codebook.of_kind(kind)), key=lambda x: (-x[0], x[1])
         )
@@ -138,22 +151,24 @@ def best_finding(evidence: RecordEvidence, code: str) -> SentenceScore | None:
     return max(hits, key=lambda s: (s.raw, -s.sentence.start)) if hits else None
 
 
-def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None) -> Suggestion:
+def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None,
+                    role: str | None = None) -> Suggestion:
     """A suggestion quoting the best evidence sentence without its structured-abstract heading
     (``sentence`` overrides; title as last resort).
 
-    An outcome or a moderator quotes the best finding sentence (results or conclusions) where
-    one has evidence.
+    An outcome or a moderator (by ``role``, see :func:`recovery_role`; default ``kind``) quotes the
+    best finding sentence (results or conclusions) where one has evidence.
     """
+    role = role or kind
     if sentence is None:
-        best = (best_finding(evidence, code) if kind in ("outcome", "moderator") else None) or evidence.best(code)
+        best = (best_finding(evidence, code) if role in ("outcome", "moderator") else None) or evidence.best(code)
         sentence = best.sentence if best else None
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])
     text = evidence.texts[sentence.field]
     start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
     quote = text[start:end]
-    direction = guess_direction(quote) if kind == "outcome" else None
+    direction = guess_direction(quote) if role == "outcome" else None
     return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction)
 
 
@@ -180,7 +195,8 @@ def suggest(
         evidence = matcher.analyse(record)
         scores = zero_training_scores(evidence, codebook, settings)
         for code in choose(scores, codebook, settings):
-            out.append(make_suggestion(evidence, code, codebook[code].kind, scores[code]))
+            kind = codebook[code].kind
+            out.append(make_suggestion(evidence, code, kind, scores[code], role=recovery_role(codebook, kind)))
     return out
 
 

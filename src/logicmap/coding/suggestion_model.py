@@ -23,11 +23,13 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from logicmap.codebook.codes import KINDS, Codebook
+from logicmap.codebook.codes import Codebook
 from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.feedback import Feedback
 from logicmap.coding.matcher import TermMatcher
-from logicmap.coding.suggest import SuggestSettings, Suggestion, choose, make_suggestion, zero_training_scores
+from logicmap.coding.suggest import (
+    SuggestSettings, Suggestion, choose, make_suggestion, recovery_role, zero_training_scores,
+)
 from logicmap.coding.text import tokens
 
 THRESHOLD_GRID = tuple(np.round(np.arange(0.2, 0.91, 0.05), 2))
@@ -132,7 +134,7 @@ class SuggestionModel:
                 if fb.accepted:
                     truth[fb.record_id].add(fb.code)
         best = {}
-        for kind in KINDS:
+        for kind in self.codebook.kinds:
             rids = [i for i in ids if kind in judged.get(i, ()) and i in probs]
             if not rids:
                 continue
@@ -181,5 +183,7 @@ class SuggestionModel:
                     sents = [s.text for s in e.sentences]
                     feats = self._features(self.vectorizer.transform(sents), np.zeros((len(sents), len(codes))), j)
                     sentence = e.sentences[int(np.argmax(self.models[code].decision_function(feats)))]
-                out.append(make_suggestion(e, code, self.codebook[code].kind, scores[code], sentence))
+                kind = self.codebook[code].kind
+                out.append(make_suggestion(e, code, kind, scores[code], sentence,
+                                           role=recovery_role(self.codebook, kind)))
         return out

@@ -36,14 +36,19 @@ def _cells(model: LogicModel, key) -> dict[tuple[str, str], list[str | None]]:
     cells: dict[tuple[str, str], dict[str, list[str | None]]] = defaultdict(lambda: defaultdict(list))
     for s in model.studies:
         codes = [c for c in s.codes() if c in cb and c in model.graph]
-        typologies = [c for c in codes if cb[c].kind == "typology"]
-        for o in (c for c in codes if cb[c].kind == "outcome"):
+        typologies = [c for c in codes if cb[c].kind == cb.intervention_kind]
+        for o in (c for c in codes if cb[c].kind == cb.outcome_kind):
             for t in typologies:
                 cells[(t, key(cb[o]))][s.id].append(s.direction_for(o))
     out = {}
     for cell, per_study in cells.items():
         out[cell] = [_study_direction(ds) for ds in per_study.values()]
     return out
+
+
+def _term(cb) -> str:
+    """What a chart calls a code of the intervention column: ``typology`` in the recovery model."""
+    return "typology" if cb.intervention_kind == "typology" else "intervention"
 
 
 def _study_direction(directions: list[str | None]) -> str:
@@ -95,8 +100,8 @@ def gap_map_spec(model: LogicModel) -> dict:
 
     cb = model.codebook
     rows = gap_map_data(model)
-    y_order = [f"{c.code} {c.label}" for c in cb.of_kind("typology") if c.code in model.graph]
-    x_order = [f"{c.code} {c.label}" for c in cb.of_kind("outcome") if c.code in model.graph]
+    y_order = [f"{c.code} {c.label}" for c in cb.of_kind(cb.intervention_kind) if c.code in model.graph]
+    x_order = [f"{c.code} {c.label}" for c in cb.of_kind(cb.outcome_kind) if c.code in model.graph]
     chart = alt.Chart(alt.Data(values=rows)).mark_circle(stroke="#333333", strokeWidth=0.5, opacity=0.9).encode(
         x=alt.X("outcome:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome",
                 axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)),
@@ -106,7 +111,7 @@ def gap_map_spec(model: LogicModel) -> dict:
         color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
         tooltip=_tooltips(alt, "typology:N", "outcome:N"),
     ).properties(width=34 * max(1, len(x_order)), height=30 * max(1, len(y_order)),
-                 title="Evidence gap map: studies per typology and outcome")
+                 title=f"Evidence gap map: studies per {_term(cb)} and outcome")
     return chart.configure(font="DejaVu Sans").to_dict()
 
 
@@ -115,8 +120,8 @@ def effect_direction_spec(model: LogicModel) -> dict:
 
     cb = model.codebook
     rows = effect_direction_data(model)
-    y_order = [f"{c.code} {c.label}" for c in cb.of_kind("typology") if c.code in model.graph]
-    x_order = [d for d in ("functional", "existential", "social") if any(r["domain"] == d for r in rows)] or ["functional"]
+    y_order = [f"{c.code} {c.label}" for c in cb.of_kind(cb.intervention_kind) if c.code in model.graph]
+    x_order = [d for d in cb.domains() if any(r["domain"] == d for r in rows)] or list(cb.domains()[:1]) or ["other"]
     keys = list(DIRECTION_COLOURS)  # the colour scale's order, so colour and shape share one legend
     chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, opacity=0.95).encode(
         x=alt.X("domain:N", sort=x_order, scale=alt.Scale(domain=x_order), title="Outcome domain",
@@ -129,7 +134,7 @@ def effect_direction_spec(model: LogicModel) -> dict:
         size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[60, 700])),
         tooltip=_tooltips(alt, "typology:N", "domain:N"),
     ).properties(width=110 * len(x_order), height=30 * max(1, len(y_order)),
-                 title="Effect direction by typology and outcome domain (70% rule)")
+                 title=f"Effect direction by {_term(cb)} and outcome domain (70% rule)")
     return chart.configure(font="DejaVu Sans").to_dict()
 
 

@@ -63,9 +63,10 @@ def to_cytoscape_json(model: LogicModel) -> dict:
     view = summary_view(model)
     lay = place_view(view)
     nodes = []
-    for code, d in ((n.id, model.graph.nodes[n.id]) for n in view.nodes):
+    for n, code, d in ((n, n.id, model.graph.nodes[n.id]) for n in view.nodes):
         box = lay.boxes[code]
         nodes.append({"data": {"id": code, "name": f"{code} {d['label']}", "label": d["label"], "kind": d["kind"],
+                               "layer": n.layer, "column": view.columns[n.layer] if n.layer < len(view.columns) else "",
                                "group": d["group"], "n_studies": d["n_studies"],
                                "studies": [s.study_id for s in d["studies"]], "moderates": list(d.get("moderates", ()))},
                       "position": {"x": round(box.cx, 1), "y": round(box.cy, 1)}})
@@ -85,7 +86,8 @@ def to_cytoscape_json(model: LogicModel) -> dict:
         }})
     return {"format_version": "1.0", "generated_by": "logicmap", "target_cytoscapejs_version": "~3.35",
             "data": {"name": "logic model", "codebook": model.codebook.name, "studies": len(model.studies),
-                     "view": default_view(model).to_dict()},
+                     "view": default_view(model).to_dict(),
+                     "layers": [{"name": k, "title": model.codebook.layer_title(k)} for k in model.codebook.chain]},
             "elements": {"nodes": nodes, "edges": edges}}
 
 

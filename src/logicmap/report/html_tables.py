@@ -23,14 +23,15 @@ def characteristics_table(model: LogicModel, studies: list[Study] | None = None)
     if not studies:
         return '<p class="missing">No included studies: the characteristics table is empty.</p>'
     cb = model.codebook
-    head = ("Study", "Title", "Design", "Country", "Setting", "Population", "N", "Typologies", "Outcomes (direction)")
+    interventions = "Typologies" if cb.intervention_kind == "typology" else cb.layer_title(cb.intervention_kind)
+    head = ("Study", "Title", "Design", "Country", "Setting", "Population", "N", interventions, "Outcomes (direction)")
     rows = ['<table class="characteristics">', "<caption>Characteristics of included studies</caption>", "<thead><tr>"
-            + "".join(f'<th scope="col">{h}</th>' for h in head) + "</tr></thead>", "<tbody>"]
+            + "".join(f'<th scope="col">{text(h)}</th>' for h in head) + "</tr></thead>", "<tbody>"]
     for s in studies:
-        typologies = [c for c in s.codes() if c in cb and cb[c].kind == "typology"]
+        typologies = [c for c in s.codes() if c in cb and cb[c].kind == cb.intervention_kind]
         outcomes = []
         for c in s.codes():
-            if c in cb and cb[c].kind == "outcome":
+            if c in cb and cb[c].kind in cb.effect_kinds:
                 d = s.direction_for(c) or "not_measured"
                 outcomes.append(f'<span title="{text(cb[c].label)}: {text(DIRECTION_LABELS[d])}">{text(c)} '
                                 f'{ARROWS[d]}</span>')
@@ -55,7 +56,7 @@ def links_table(model: LogicModel) -> str:
     head = ("Link", "Studies", "Randomised", "Benefit", "No difference", "Harm", "Mixed", "Sign test p", "Direction",
             "Basis", "Grade")
     rows = ['<table class="links">', "<caption>Links of the logic model with their evidence</caption>", "<thead><tr>"
-            + "".join(f'<th scope="col">{h}</th>' for h in head) + "</tr></thead>", "<tbody>"]
+            + "".join(f'<th scope="col">{text(h)}</th>' for h in head) + "</tr></thead>", "<tbody>"]
     for src, dst, d in edges:
         v = d["votes"]
         p = DASH if d["p_value"] is None else f"{d['p_value']:.3g}"

@@ -87,7 +87,7 @@ def _jsonable(value):
 def _studies(model: LogicModel) -> dict:
     cb = model.codebook
     return {s.id: {"c": s.citation(), "t": s.title, "d": s.design or "", "y": s.year, "co": s.country or "",
-                   "ty": [c for c in s.codes() if c in cb and cb[c].kind == "typology"]} for s in model.studies}
+                   "ty": [c for c in s.codes() if c in cb and cb[c].kind == cb.intervention_kind]} for s in model.studies}
 
 
 def _model_parts(model: LogicModel, quotes: _Quotes) -> tuple[dict, dict]:
@@ -125,12 +125,15 @@ LEVEL_TITLES: dict[str, str] = {"service_user": "Service user", "service": "Serv
 
 
 def _moderators(model: LogicModel) -> list[dict]:
-    """The moderator codes a reader can tick, grouped by level (codebook order within a level)."""
+    """The moderator (condition-layer) codes a reader can tick, grouped by level (codebook order within a level)."""
     out = []
-    for level, title in [*LEVEL_TITLES.items(), ("", "Other conditions")]:
-        codes = [{"code": c, "label": model.graph.nodes[c]["label"]} for c in model.nodes("moderator")
+    cb = model.codebook
+    titles = {lv: cb.group_titles().get(lv, LEVEL_TITLES.get(lv, lv)) for lv in cb.levels()} or LEVEL_TITLES
+    conditions = model.nodes(cb.condition_kind) if cb.condition_kind else []
+    for level, title in [*titles.items(), ("", "Other conditions")]:
+        codes = [{"code": c, "label": model.graph.nodes[c]["label"]} for c in conditions
                  if (model.graph.nodes[c]["group"] or "") == level
-                 or (not level and model.graph.nodes[c]["group"] not in LEVEL_TITLES)]
+                 or (not level and model.graph.nodes[c]["group"] not in titles)]
         if codes:
             out.append({"level": level, "title": title, "codes": codes})
     return out

@@ -1,6 +1,6 @@
 """Deterministic layered (Sugiyama) layout of a view, shared by the static SVG and the page.
 
-Columns left to right are the view's layers (typologies, mechanisms, processes, outcomes).
+Columns left to right are the view's layers (the codebook's: e.g. typologies, mechanisms, processes, outcomes).
 A link that skips a column gets a dummy slot in each column it crosses, so its route runs
 between the boxes, never through them. Within each column the order comes from barycentre
 sweeps (down and up, keeping the order with the fewest crossings) followed by adjacent swaps;
@@ -23,6 +23,7 @@ from logicmap.report.style import text_width, wrap_px
 from logicmap.report.views import DOMAIN_TITLES, View, summary_view
 from logicmap.synthesis.model import LogicModel
 
+#: The recovery model's column titles; a view carries its codebook's own (``View.columns``).
 COLUMN_TITLES: dict[str, str] = {
     "typology": "Interventions", "mechanism": "Mechanisms", "process": "Processes", "outcome": "Outcomes",
 }
@@ -259,7 +260,8 @@ def place_view(view: View) -> Layout:
     col = {n.id: col_of_layer[n.layer] for n in view.nodes}
     layers, segs = _segments(view, col)
     groups = {n.id: n.group for n in view.nodes if n.group}
-    group_rank = {n.id: list(DOMAIN_TITLES).index(n.group) if n.group in DOMAIN_TITLES else 0 for n in view.nodes}
+    order = [g for g, _ in view.captions] or list(DOMAIN_TITLES)
+    group_rank = {n.id: order.index(n.group) if n.group in order else 0 for n in view.nodes}
     layers = order_columns(layers, [(u, v) for _, u, v in segs], group_rank)
     flows = _flows(view)
     lines = {n.id: node_lines(n.id, n.label) for n in view.nodes}
@@ -279,10 +281,12 @@ def place_view(view: View) -> Layout:
     captions = []
     for group in dict.fromkeys(n.group for n in view.nodes if n.group):
         first = min((n for n in view.nodes if n.group == group), key=lambda n: tops[n.id])
-        captions.append((DOMAIN_TITLES.get(group, group.title()), xs[col[first.id]], tops[first.id] - 9))
+        title = dict(view.captions).get(group) or DOMAIN_TITLES.get(group, group.title())
+        captions.append((title, xs[col[first.id]], tops[first.id] - 9))
     bottom = max([tops[x] + heights[x] for lay in layers for x in lay], default=TOP)
     width = int(xs[-1] + NODE_W + MARGIN) if xs else 2 * MARGIN + NODE_W
-    titles = tuple((COLUMN_TITLES[LAYER_KINDS[layer]], xs[i]) for i, layer in enumerate(used))
+    titles = tuple((view.columns[layer] if layer < len(view.columns) else COLUMN_TITLES[LAYER_KINDS[layer]], xs[i])
+                   for i, layer in enumerate(used))
     note = wrap_px(view.note, width - 2 * MARGIN, SMALL_PX + 1) if view.note else []
     note_at = tuple((line, MARGIN, bottom + 30 + i * 18) for i, line in enumerate(note))
     return Layout(width, int(bottom + 80 + 18 * len(note)), boxes, routes,

@@ -43,7 +43,7 @@ from logicmap.report.style import (
     text_width,
     wrap_px,
 )
-from logicmap.report.views import LAYERS, View, VEdge, summary_view, view_by_key
+from logicmap.report.views import View, VEdge, summary_view, view_by_key
 from logicmap.synthesis.model import LogicModel
 
 #: Paper sizes (portrait width, height in mm) the static SVG can be made for.
@@ -113,10 +113,25 @@ def _edge(e: VEdge, route, lay: Layout, flow: bool, title: str, hit: bool) -> st
     return f"{head}<title>{text(title)}</title>{line}{hit_path}</g>"
 
 
-def _node(node_id: str, kind: str, n: int, box: Box) -> list[str]:
+def colour_kind(codebook, kind: str) -> str:
+    """The recovery kind whose colours a layer's boxes take: its own, else by its place in the codebook
+    (intervention, outcome columns, condition; other columns alternate mechanism and process colours
+    after the intervention, and take the moderator grey before it)."""
+    if kind in KIND_FILLS:
+        return kind
+    roles = {codebook.intervention_kind: "typology", codebook.condition_kind: "moderator"}
+    if kind in roles or kind in codebook.effect_kinds or kind not in codebook.chain:
+        return roles.get(kind, "outcome" if kind in codebook.effect_kinds else kind)
+    step = codebook.chain.index(kind) - codebook.chain.index(codebook.intervention_kind)
+    return "moderator" if step < 0 else ("mechanism" if step % 2 else "process")
+
+
+def _node(node_id: str, kind: str, n: int, box: Box, colours: str | None = None) -> list[str]:
+    colours = colours or kind
     out = [f'<g class="node" data-id={attr(node_id)} data-kind={attr(kind)} tabindex="-1">',
            f'<rect x="{num(box.x)}" y="{num(box.y)}" width="{num(box.w)}" height="{num(box.h)}" rx="6" '
-           f'fill="{KIND_FILLS.get(kind, "#FFFFFF")}" stroke="{KIND_STROKES.get(kind, "#333333")}" stroke-width="1.4"/>']
+           f'fill="{KIND_FILLS.get(colours, "#FFFFFF")}" stroke="{KIND_STROKES.get(colours, "#333333")}" '
+           'stroke-width="1.4"/>']
     bold = "" if node_id.startswith("domain:") else node_id
     for i, line in enumerate(box.lines):
         y = num(box.y + 2 + (i + 1) * LINE_H)
@@ -144,8 +159,9 @@ def view_elements(model: LogicModel, view: View, lay: Layout | None = None, *, h
         out.append(_edge(e, lay.routes[e.id], lay, view.flow, _edge_title(model, e, labels), hit))
     out.append('</g><g class="nodes">')
     for n in view.nodes:
-        kind = LAYERS[n.layer] if n.layer < len(LAYERS) else "outcome"
-        out += _node(n.id, kind, n.n, lay.boxes[n.id])
+        layers = model.codebook.chain
+        kind = layers[n.layer] if n.layer < len(layers) else model.codebook.outcome_kind
+        out += _node(n.id, kind, n.n, lay.boxes[n.id], colour_kind(model.codebook, kind))
     out.append("</g>")
     return out
 

@@ -61,7 +61,7 @@ def _outcome_sentences(model: LogicModel, studies: list[Study]) -> tuple[str, Co
     by: dict[str, dict[str, list[Study]]] = defaultdict(lambda: defaultdict(list))
     for s in studies:
         for code in s.codes():
-            if code in cb and cb[code].kind == "outcome":
+            if code in cb and cb[code].kind in cb.effect_kinds:
                 by[s.direction_for(code) or "not_measured"][code].append(s)
     votes = Counter()
     sentences = []
@@ -97,7 +97,7 @@ def typology_narratives(model: LogicModel) -> list[Narrative]:
     cb = model.codebook
     out = []
     missing = []
-    for code in cb.of_kind("typology"):
+    for code in cb.of_kind(cb.intervention_kind):
         if code.code not in model.graph:
             continue
         studies = [s for s in model.studies if code.code in s.codes()]
@@ -112,8 +112,8 @@ def typology_narratives(model: LogicModel) -> list[Narrative]:
             p = sign_test(votes["benefit"], votes["harm"])
             sentences.append(f"Of {votes['benefit'] + votes['harm']} study-outcome results with a clear direction, "
                              f"{votes['benefit']} showed benefit and {votes['harm']} harm (two-sided sign test p = {p:.3g}).")
-        for kind, title in (("mechanism", "Mechanisms coded"), ("process", "Processes coded"),
-                            ("moderator", "Moderators coded")):
+        others = [k for k in cb.chain if k != cb.intervention_kind and k not in cb.effect_kinds]
+        for kind, title in ((k, f"{cb.layer_title(k)} coded") for k in others + [cb.condition_kind] if k):
             sentence = _kind_sentence(model, studies, kind, title)
             if sentence:
                 sentences.append(sentence)

@@ -149,7 +149,9 @@ def _sections(model: LogicModel, studies: Sequence[Study], methods: MethodsFacts
                  'number of studies; colour: direction; solid: explicit link; dashed: chain; dotted grey: hypothesis. '
                  '<a href="logic-model.html">Open the '
                  "interactive model</a> to see the studies and quotes behind each link.</figcaption></figure>"),
-        _section("findings", "Findings by intervention typology", _narrative_html(model)),
+        _section("findings", "Findings by intervention typology" if model.codebook.intervention_kind == "typology"
+                 else f"Findings by {model.codebook.layer_title(model.codebook.intervention_kind).lower()}",
+                 _narrative_html(model)),
         _section("gap-map", "Evidence gap map and effect directions",
                  '<figure><img src="gap-map.svg" alt="Evidence gap map: studies per typology and outcome, coloured by '
                  'direction"><figcaption>Bubble area: studies; colour: direction (70% rule); empty cells are gaps.'

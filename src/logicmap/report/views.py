@@ -1,18 +1,18 @@
 """What each view of the logic model shows: its nodes and links (pure; no drawing, no layout).
 
-* **summary** (shown first): the four layers (typology, mechanism, process, outcome) as
-  columns, outcomes grouped by domain, and the links a reader may read as pathways:
+* **summary** (shown first): the codebook's columns (recovery: typology, mechanism, process,
+  outcome; see ``Codebook.chain``), codes grouped by their layer's domains, and the links a reader may read as pathways:
   ``explicit``, ``chain`` and ``hypothesis`` links. A link whose basis is the older
   ``co-occurrence`` counts as a chain when its ends sit on adjacent layers; co-occurrence of
   non-adjacent layers is no link and only the ``summary-cooccurrence`` view draws it.
-  Moderator codes are conditions on links, never drawn as nodes: their links are left out
+  Moderator (condition-layer) codes are conditions on links, never drawn as nodes: their links are left out
   and an edge's optional ``moderators`` list is passed on to the panel.
 * **summary-all**: the summary with every evidence link, also those below the default view's
   study threshold (the page shows it when a reader lowers the fewest studies per link).
 * **summary-domains**: outcomes aggregated by domain (process -> outcome domain);
-  **mechanism-domains**: mechanism -> outcome domain through the processes a study reports
-  with both (one column fewer).
-* **pathway** per typology (``pathway:T01``) or per outcome (``pathway:OE1``): the chains
+  **mechanism-domains** (codebooks with three columns before the outcomes): mechanism ->
+  outcome domain through the processes a study reports with both (one column fewer).
+* **pathway** per intervention code (``pathway:T01``) or per outcome (``pathway:OE1``): the chains
   through mechanisms and processes drawn as a Sankey-like flow, widths by the number of the
   focus code's studies behind each link.
 
@@ -28,12 +28,12 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from logicmap.codebook.codes import DOMAINS
 from logicmap.errors import NotFoundError
 from logicmap.synthesis.view import default_view
 from logicmap.synthesis.evidence import GRADES, summary_direction, vote_count
 from logicmap.synthesis.model import LogicModel
 
+#: The recovery model's columns; a view follows its codebook's declared layers (``Codebook.chain``).
 LAYERS: tuple[str, ...] = ("typology", "mechanism", "process", "outcome")
 BASES: tuple[str, ...] = ("explicit", "chain", "hypothesis")
 DOMAIN_TITLES: dict[str, str] = {"functional": "Functional", "existential": "Existential", "social": "Social"}
@@ -85,20 +85,29 @@ class View:
     note: str = ""
     min_studies: int = 1  # the fewest studies of an evidence link drawn
     hidden: int = 0  # evidence links of the model below ``min_studies``, not drawn
+    #: Column titles by layer index, and (domain, title) pairs in the codebook's order.
+    columns: tuple[str, ...] = ()
+    captions: tuple[tuple[str, str], ...] = ()
+
+
+def _titles(model: LogicModel) -> dict:
+    """The codebook's column titles and domain titles, for a :class:`View`."""
+    cb = model.codebook
+    return {"columns": tuple(cb.layer_title(k) for k in cb.chain), "captions": tuple(cb.group_titles().items())}
 
 
 def link_basis(model: LogicModel, src: str, dst: str, data: dict, cooccurrence: bool = False) -> str | None:
     """The basis a view draws a model edge with, or None when the edge is not a link of the views."""
-    kinds = model.graph.nodes
+    kinds, layers = model.graph.nodes, model.codebook.chain
     a, b = kinds[src]["kind"], kinds[dst]["kind"]
-    if a not in LAYERS or b not in LAYERS or LAYERS.index(b) <= LAYERS.index(a):
+    if a not in layers or b not in layers or layers.index(b) <= layers.index(a):
         return None
     if not data.get("n_studies"):
         return "hypothesis"
     basis = data.get("basis", "")
     if basis in BASES:
         return basis
-    if LAYERS.index(b) - LAYERS.index(a) == 1:
+    if layers.index(b) - layers.index(a) == 1:
         return "chain"
     return "co-occurrence" if cooccurrence else None
 
@@ -111,7 +120,8 @@ def _edge(src: str, dst: str, data: dict, basis: str) -> VEdge:
 
 def _node(model: LogicModel, code: str) -> VNode:
     d = model.graph.nodes[code]
-    return VNode(code, d["label"], LAYERS.index(d["kind"]), d["group"] if d["kind"] == "outcome" else "",
+    return VNode(code, d["label"], model.codebook.chain.index(d["kind"]),
+                 d["group"] if model.codebook.domains(d["kind"]) else "",
                  d["n_studies"], (code,))
 
 
@@ -134,7 +144,7 @@ def summary_view(model: LogicModel, cooccurrence: bool = False, every_link: bool
     link is drawn, co-occurrence included; with ``every_link`` every explicit, chain and
     hypothesis link (the ``summary-all`` view).
     """
-    nodes = tuple(_node(model, c) for c in model.nodes() if model.graph.nodes[c]["kind"] in LAYERS)
+    nodes = tuple(_node(model, c) for c in model.nodes() if model.graph.nodes[c]["kind"] in model.codebook.chain)
     key, title = ("summary-cooccurrence", "Summary with co-occurrence (not pathways)") if cooccurrence \
         else ("summary-all", "Summary: every link with evidence") if every_link else ("summary", "Summary")
     layer = {n.id: n.layer for n in nodes}
@@ -143,7 +153,7 @@ def summary_view(model: LogicModel, cooccurrence: bool = False, every_link: bool
              f"{'is' if against == 1 else 'are'} not drawn (see the evidence table)."] if against else []
     links = _links(model, cooccurrence)
     if cooccurrence or every_link:
-        return View(key, title, nodes, tuple(links), note=" ".join(notes))
+        return View(key, title, nodes, tuple(links), note=" ".join(notes), **_titles(model))
     shown = default_view(model)
     links = [e for e in links if (e.source, e.target) in shown]
     if shown.hidden:
@@ -151,7 +161,7 @@ def summary_view(model: LogicModel, cooccurrence: bool = False, every_link: bool
                      f"{shown.min_studies} studies {'is' if shown.hidden == 1 else 'are'} not drawn "
                      "(see the evidence table).")
     return View(key, title, nodes, tuple(links), note=" ".join(notes), min_studies=shown.min_studies,
-                hidden=shown.hidden)
+                hidden=shown.hidden, **_titles(model))
 
 
 def _merge(model: LogicModel, eid: str, src: str, dst: str, parts: list[VEdge], studies: Iterable[str]) -> VEdge:
@@ -172,54 +182,74 @@ def _merge(model: LogicModel, eid: str, src: str, dst: str, parts: list[VEdge], 
 
 def _domain_nodes(model: LogicModel, layer: int) -> dict[str, VNode]:
     out = {}
-    for dom in DOMAINS:
-        codes = tuple(c for c in model.nodes("outcome") if model.graph.nodes[c]["group"] == dom)
+    cb = model.codebook
+    titles = cb.group_titles()
+    for dom in cb.domains():
+        codes = tuple(c for c in model.nodes(cb.outcome_kind) if model.graph.nodes[c]["group"] == dom)
         if codes:
             studies = {s.study_id for c in codes for s in model.graph.nodes[c]["studies"]}
-            out[dom] = VNode(f"domain:{dom}", f"{DOMAIN_TITLES[dom]} outcomes", layer, dom, len(studies), codes)
+            title = titles.get(dom) or DOMAIN_TITLES.get(dom, dom.title())
+            out[dom] = VNode(f"domain:{dom}", f"{title} outcomes", layer, dom, len(studies), codes)
     return out
 
 
+def _outcome_layer(model: LogicModel) -> int:
+    """The index of the outcome column among the codebook's columns."""
+    return model.codebook.chain.index(model.codebook.outcome_kind)
+
+
 def domains_view(model: LogicModel) -> View:
-    """Outcomes aggregated by domain: process (or typology) -> outcome domain."""
+    """Outcomes aggregated by domain: process (or typology) -> outcome domain (-> later columns)."""
     base = summary_view(model)
-    domains = _domain_nodes(model, 3)
-    nodes = [n for n in base.nodes if n.layer < 3] + list(domains.values())
+    domains = _domain_nodes(model, _outcome_layer(model))
+    nodes = [n for n in base.nodes if n.layer != _outcome_layer(model)] + list(domains.values())
+
+    def end(code: str) -> str:
+        d = model.graph.nodes[code]
+        return domains[d["group"]].id if d["kind"] == model.codebook.outcome_kind and d["group"] in domains else code
+
+    kept = {n.id for n in nodes}
     groups: dict[tuple[str, str], list[VEdge]] = {}
     for e in base.edges:
-        dst = model.graph.nodes[e.target]
-        target = domains[dst["group"]].id if dst["kind"] == "outcome" and dst["group"] in domains else e.target
-        groups.setdefault((e.source, target), []).append(e)
+        if end(e.source) in kept and end(e.target) in kept:
+            groups.setdefault((end(e.source), end(e.target)), []).append(e)
     edges = [_merge(model, f"{s}->{t}", s, t, parts, (x for p in parts for x in p.studies))
              for (s, t), parts in groups.items()]
-    return View("summary-domains", "Summary: outcomes by domain", tuple(nodes), tuple(edges))
+    return View("summary-domains", "Summary: outcomes by domain", tuple(nodes), tuple(edges), **_titles(model))
 
 
 def mechanism_domains_view(model: LogicModel) -> View:
-    """Mechanism -> outcome domain, through the processes a study reports with both ends."""
+    """Mechanism -> outcome domain, through the processes a study reports with both ends (for another
+    codebook: the two columns before the outcome column, given three columns before it)."""
     base = summary_view(model)
-    domains = _domain_nodes(model, 3)
+    o = _outcome_layer(model)
+    first_kind, mid_kind, last_kind = model.codebook.chain[o - 3:o]
+    domains = _domain_nodes(model, o)
     kind = {c: model.graph.nodes[c]["kind"] for c in model.nodes()}
     by_source: dict[str, list[VEdge]] = {}
     for e in base.edges:
         by_source.setdefault(e.source, []).append(e)
     groups: dict[tuple[str, str], tuple[list[VEdge], list[str]]] = {}
     for first in base.edges:
-        if kind[first.source] != "mechanism" or kind[first.target] != "process":
+        if kind[first.source] != mid_kind or kind[first.target] != last_kind:
             continue
         for second in by_source.get(first.target, []):
-            if kind[second.target] != "outcome" or model.graph.nodes[second.target]["group"] not in domains:
+            if kind[second.target] != model.codebook.outcome_kind or \
+                    model.graph.nodes[second.target]["group"] not in domains:
                 continue
             key = (first.source, domains[model.graph.nodes[second.target]["group"]].id)
             parts, studies = groups.setdefault(key, ([], []))
             parts += [first, second]
             studies += [s for s in first.studies if s in second.studies]
-    edges = [e for e in base.edges if kind[e.source] == "typology" and kind[e.target] == "mechanism"]
+    edges = [e for e in base.edges if kind[e.source] == first_kind and kind[e.target] == mid_kind]
     edges += [_merge(model, f"{s}->{t}", s, t, parts, studies) for (s, t), (parts, studies) in groups.items()]
-    nodes = [n for n in base.nodes if n.layer < 2] + list(domains.values())
-    return View("mechanism-domains", "Mechanisms to outcome domains (through processes)", tuple(nodes), tuple(edges),
-                note="A mechanism -> domain link counts the studies that report the mechanism, a process and an "
-                     "outcome of the domain, each on adjacent layers.")
+    nodes = [n for n in base.nodes if o - 3 <= n.layer < o - 1] + list(domains.values())
+    mid, last = (model.codebook.layer_title(k).lower() for k in (mid_kind, last_kind))
+    title = "Mechanisms to outcome domains (through processes)" if (mid_kind, last_kind) == ("mechanism", "process") \
+        else f"{mid.capitalize()} to outcome domains (through {last})"
+    return View("mechanism-domains", title, tuple(nodes), tuple(edges),
+                note=f"A {mid_kind} -> domain link counts the studies that report the {mid_kind}, a {last_kind} and an "
+                     "outcome of the domain, each on adjacent layers.", **_titles(model))
 
 
 def _reach(edges: list[VEdge], start: str, forward: bool) -> set[str]:
@@ -237,13 +267,14 @@ def _reach(edges: list[VEdge], start: str, forward: bool) -> set[str]:
 def pathway_view(model: LogicModel, focus: str) -> View:
     """The chains from a typology (or into an outcome) that the focus code's studies report."""
     d = model.graph.nodes[focus]
-    forward = d["kind"] == "typology"
+    cb = model.codebook
+    forward = d["kind"] == cb.intervention_kind
     own = {s.study_id for s in d["studies"]}
     kept = []
     for e in summary_view(model).edges:
         ends = {model.graph.nodes[e.source]["kind"], model.graph.nodes[e.target]["kind"]}
-        other_focus = (forward and "typology" in ends and e.source != focus) or \
-            (not forward and "outcome" in ends and e.target != focus)
+        other_focus = (forward and cb.intervention_kind in ends and e.source != focus) or \
+            (not forward and cb.outcome_kind in ends and e.target != focus)
         studies = [s for s in e.studies if s in own]
         if e.basis != "hypothesis" and studies and not other_focus:
             kept.append(VEdge(e.id, e.source, e.target, e.basis, e.direction, e.grade, e.members, tuple(studies),
@@ -251,11 +282,12 @@ def pathway_view(model: LogicModel, focus: str) -> View:
     reach = _reach(kept, focus, forward)
     edges = tuple(e for e in kept if e.source in reach and e.target in reach)
     nodes = tuple(dataclasses.replace(_node(model, c), n=len(own & {s.study_id for s in model.graph.nodes[c]["studies"]}))
-                  for c in model.nodes() if c in reach and model.graph.nodes[c]["kind"] in LAYERS)
+                  for c in model.nodes() if c in reach and model.graph.nodes[c]["kind"] in cb.chain)
     word = "from" if forward else "to"
     note = (f"Counts and band widths are studies of {focus} only." if edges
             else f"No study of {focus} reports a chain through the layers yet.")
-    return View(f"pathway:{focus}", f"Pathway {word} {focus} {d['label']}", nodes, edges, flow=True, note=note)
+    return View(f"pathway:{focus}", f"Pathway {word} {focus} {d['label']}", nodes, edges, flow=True, note=note,
+                **_titles(model))
 
 
 def view_by_key(model: LogicModel, key: str) -> View:
@@ -275,8 +307,12 @@ def all_views(model: LogicModel) -> list[View]:
     views = [summary_view(model)]
     if views[0].hidden:
         views.append(summary_view(model, every_link=True))
-    views += [domains_view(model), mechanism_domains_view(model)]
+    if model.codebook.domains():
+        views.append(domains_view(model))
+    if _outcome_layer(model) >= 3 and model.codebook.domains():  # mechanism -> (process) -> domain
+        views.append(mechanism_domains_view(model))
     if any(e.basis == "co-occurrence" for e in summary_view(model, cooccurrence=True).edges):
         views.append(summary_view(model, cooccurrence=True))
-    views += [pathway_view(model, c) for c in model.nodes("typology") + model.nodes("outcome")]
+    views += [pathway_view(model, c) for c in model.nodes(model.codebook.intervention_kind)
+              + model.nodes(model.codebook.outcome_kind)]
     return views

@@ -62,7 +62,7 @@ class CodingStage:
         """
         codebook = self._codebook.current()
         check_codes(codebook, code, target_code)
-        check_direction(direction, codebook[code].kind)
+        check_direction(direction, "moderator" if codebook[code].kind == codebook.condition_kind else codebook[code].kind)
         span = self._anchored(record_id, quote, span)
         return repository.insert_coding(self._store, record_id, code, reviewer=reviewer, kind=kind, source=source,
                                         span=span, direction=direction, note=note, target_code=target_code)
@@ -117,7 +117,8 @@ class CodingStage:
 
     def _add_final(self, study_id: str, final: CodedItem, decided_by: str) -> None:
         direction = final.direction
-        if final.code in self._codebook.current() and self._codebook.current()[final.code].kind == "moderator":
+        codebook = self._codebook.current()
+        if final.code in codebook and codebook[final.code].kind == codebook.condition_kind:
             direction = LEGACY_MODERATOR_DIRECTIONS.get(direction or "", direction)  # coded before strengthens/weakens
         self.add(int(study_id), final.code, reviewer=decided_by, span=final.span, direction=direction,
                  note=final.note, kind="reconciled", source="reconcile")

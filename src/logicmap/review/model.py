@@ -140,7 +140,7 @@ class ModelStage:
         """The saved context profile's codes that are still moderators of the codebook (none saved: empty)."""
         codebook = self._codebook.current()
         value = self._store.setting(CONTEXT_SETTING) or ""
-        return tuple(c for c in value.split(",") if c in codebook and codebook[c].kind == "moderator")
+        return tuple(c for c in value.split(",") if c in codebook and codebook[c].kind == codebook.condition_kind)
 
     def context(self, codes: Iterable[str] | None = None, model: LogicModel | None = None) -> ContextProfile:
         """Links weakened or strengthened by the conditions ``codes`` (default: the saved ones)."""

@@ -105,9 +105,20 @@ class ScreeningStage:
         """The project's exclusion reasons (the default list until changed)."""
         return project_reasons(self._store)
 
-    def set_exclusion_reasons(self, reasons: list[str]) -> None:
-        """Replace the project's exclusion reasons."""
-        save_exclusion_reasons(self._store, clean_reasons(reasons))
+    def set_exclusion_reasons(self, reasons: list[str]) -> list[str]:
+        """Replace the project's exclusion reasons; returns the list stored. Refused (nothing
+        changed) when a standing exclusion gives a reason the new list leaves out."""
+        cleaned = clean_reasons(reasons)
+        missing = sorted(self.used_exclusion_reasons() - set(cleaned))
+        if missing:
+            raise ScreeningError("standing exclusions give reasons the new list leaves out: "
+                                 + "; ".join(repr(r) for r in missing) + " (keep them in the list)")
+        save_exclusion_reasons(self._store, cleaned)
+        return cleaned
+
+    def used_exclusion_reasons(self) -> set[str]:
+        """The reasons given by standing exclusions, at either stage."""
+        return {r for stage in STAGES for r in self.reasons(stage).values() if r}
 
     def reasons(self, stage: str, decision: str = "exclude") -> dict[int, str | None]:
         """Record -> the reason given with its latest standing ``decision`` at ``stage``."""

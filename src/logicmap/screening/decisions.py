@@ -33,6 +33,19 @@ DEFAULT_EXCLUSION_REASONS = (
     "other",
 )
 
+#: Exclusion reasons of a project whose codebook is not the recovery one (PICO-style, field-neutral).
+GENERIC_EXCLUSION_REASONS = (
+    "no empirical data (review, protocol, editorial or commentary)",
+    "population out of scope",
+    "intervention or exposure out of scope",
+    "comparator or study design out of scope",
+    "no outcome of interest",
+    "setting or context out of scope",
+    "duplicate or superseded report",
+    "full text not retrievable",
+    "other",
+)
+
 
 @dataclass(frozen=True)
 class Decision:

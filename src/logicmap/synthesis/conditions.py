@@ -83,14 +83,14 @@ def study_conditions(study: Study, codebook: Codebook, role_model=None) -> list[
     roles = StudyRoles(study, role_model)
     out = []
     for item in study.items:
-        if item.code not in codebook or codebook[item.code].kind != "moderator":
+        if item.code not in codebook or codebook[item.code].kind != codebook.condition_kind:
             continue
         span = item.span
         reported = span is not None and roles.role(span.field, span.start, span.quote) in FINDING_ROLES
         if reported or _given(item.direction):
             out.append(_condition(study, codebook, item.code, span.quote if span else "", item.direction, None))
     for link in study.links:
-        if link.source_code in codebook and codebook[link.source_code].kind == "moderator":
+        if link.source_code in codebook and codebook[link.source_code].kind == codebook.condition_kind:
             quote = link.span.quote if link.span else ""
             out.append(_condition(study, codebook, link.source_code, quote, link.direction, link.target_code))
     return list(dict.fromkeys(out))
@@ -173,9 +173,9 @@ def _summary(conditions: Iterable[Condition]) -> str:
 def check_context(codebook: Codebook, codes: Iterable[str]) -> tuple[str, ...]:
     """``codes`` (stripped, de-duplicated) after checking each is a moderator of ``codebook``."""
     codes = tuple(dict.fromkeys(c.strip() for c in codes if c.strip()))
-    wrong = [c for c in codes if c not in codebook or codebook[c].kind != "moderator"]
+    wrong = [c for c in codes if c not in codebook or codebook[c].kind != codebook.condition_kind]
     if wrong:
-        known = ", ".join(c.code for c in codebook.of_kind("moderator"))
+        known = ", ".join(c.code for c in codebook.of_kind(codebook.condition_kind or ""))
         raise CodingError(f"not a moderator of the codebook: {', '.join(wrong)} (moderators: {known})")
     return codes
 

@@ -1,8 +1,8 @@
 """Build the evidence-linked logic model: a networkx DiGraph over the codebook's nodes.
 
-Nodes are the codebook's codes (typologies, mechanisms, processes, outcomes with their
-domain, moderators with their level). Edges run between typologies, mechanisms, processes
-and outcomes, each with a ``basis`` (:mod:`logicmap.synthesis.pathways`):
+Nodes are the codebook's codes (recovery: typologies, mechanisms, processes, outcomes with
+their domain, moderators with their level; another codebook: its declared layers). Edges run
+between the codebook's columns, each with a ``basis`` (:mod:`logicmap.synthesis.pathways`):
 
 * ``explicit``: a study states the link (a reviewer's coded link, with the span that states it);
 * ``chain``: a study reports both ends on adjacent layers, each with its own span;
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from logicmap.codebook.codes import KINDS, Codebook
+from logicmap.codebook.codes import Codebook
 from logicmap.synthesis.conditions import edge_conditions, study_conditions
 from logicmap.synthesis.evidence import GradeInput, grade, sign_test, summary_direction, vote_count
 from logicmap.synthesis.pathways import ADJACENT, CHAIN, COOCCURRENCE, EXPLICIT, HYPOTHESIS, Quote
@@ -137,7 +137,7 @@ def _keep(study: Study, f: ModelFilter, codebook: Codebook) -> bool:
     if f.typologies and not codes & set(f.typologies):
         return False
     if f.outcome_domains:
-        domains = {codebook[c].domain for c in codes if c in codebook and codebook[c].kind == "outcome"}
+        domains = {codebook[c].domain for c in codes if c in codebook and codebook[c].kind == codebook.outcome_kind}
         if not domains & set(f.outcome_domains):
             return False
     if f.designs:
@@ -162,10 +162,10 @@ def filter_studies(studies: Iterable[Study], f: ModelFilter | None, codebook: Co
     return [s for s in studies if _keep(s, f, codebook)]
 
 
-def _node_kept(code, f: ModelFilter) -> bool:
-    if code.kind == "typology" and f.typologies:
+def _node_kept(code, f: ModelFilter, codebook: Codebook) -> bool:
+    if code.kind == codebook.intervention_kind and f.typologies:
         return code.code in f.typologies
-    if code.kind == "outcome" and f.outcome_domains:
+    if code.kind == codebook.outcome_kind and f.outcome_domains:
         return code.domain in f.outcome_domains
     return True
 
@@ -209,9 +209,10 @@ def _edge_attrs(codebook: Codebook, src: str, dst: str, support: dict[str, Suppo
 
 def _problems_for(codebook: Codebook, studies: Sequence[Study], kept: Sequence[Study]) -> list[str]:
     problems = []
-    for kind in KINDS:
+    for kind in codebook.kinds:
         if not codebook.of_kind(kind):
-            problems.append(f"The codebook has no {KIND_LABELS[kind]}: that column of the model is empty.")
+            label = KIND_LABELS.get(kind) or codebook.layer_title(kind).lower()
+            problems.append(f"The codebook has no {label}: that column of the model is empty.")
     if not studies:
         problems.append("No included studies: every link shown is a codebook hypothesis.")
     elif not any(s.items for s in studies):
@@ -234,7 +235,7 @@ def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelF
     problems = _problems_for(codebook, studies, kept)
     graph = nx.DiGraph(codebook=codebook.name)
     for code in codebook.codes:
-        if _node_kept(code, f):
+        if _node_kept(code, f, codebook):
             graph.add_node(code.code, kind=code.kind, label=code.label, group=code.domain or code.level or "",
                            definition=code.definition)
     options = {"role_model": role_model, "include_cooccurrence": f.include_cooccurrence}
@@ -246,14 +247,14 @@ def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelF
                        moderators=edge_conditions(src, dst, per_study, conditions), acts_on=())
     _add_hypotheses(graph, codebook, by_id)
     _node_studies(graph, codebook, kept, role_model)
-    _moderated_links(graph)
+    _moderated_links(graph, codebook.condition_kind)
     return LogicModel(graph, codebook, tuple(kept), f, problems)
 
 
 def _add_hypotheses(graph: nx.DiGraph, codebook: Codebook, by_id: dict[str, Study]) -> None:
     """Mark the codebook's links (adding those no study supports); links from moderators are left out."""
     for link in codebook.links:
-        if link.source not in graph or link.target not in graph or codebook[link.source].kind == "moderator":
+        if link.source not in graph or link.target not in graph or codebook[link.source].kind == codebook.condition_kind:
             continue
         if not graph.has_edge(link.source, link.target):
             graph.add_edge(link.source, link.target, **_edge_attrs(codebook, link.source, link.target, {}, by_id),
@@ -268,7 +269,7 @@ def _node_studies(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study
         roles = StudyRoles(study, role_model)
         for code in study.codes():
             if code in graph:
-                quotes = quotes_for(study, code, roles, finding_only=codebook[code].kind == "outcome")
+                quotes = quotes_for(study, code, roles, finding_only=codebook[code].kind in codebook.effect_kinds)
                 per[code].append(NodeStudy(study.id, study.citation(), study.design, study.direction_for(code),
                                            tuple(quotes)))
     for code, data in graph.nodes(data=True):
@@ -276,12 +277,12 @@ def _node_studies(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study
         data["n_studies"] = len(data["studies"])
 
 
-def _moderated_links(graph: nx.DiGraph) -> None:
+def _moderated_links(graph: nx.DiGraph, condition_kind: str | None) -> None:
     """Each moderator node's ``moderates``: the links its conditions attach to (``"T01->M3"``)."""
     acting: dict[str, set[str]] = defaultdict(set)
     for src, dst, d in graph.edges(data=True):
         for condition in d["moderators"]:
             acting[condition.code].add(f"{src}->{dst}")
     for code, data in graph.nodes(data=True):
-        if data["kind"] == "moderator":
+        if data["kind"] == condition_kind:
             data["moderates"] = tuple(sorted(acting.get(code, ())))

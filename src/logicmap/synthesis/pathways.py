@@ -4,17 +4,17 @@ A link's basis says what a reader may conclude from it:
 
 * ``explicit``: the study states the link: a reviewer coded it (:class:`~logicmap.synthesis.study.CodedLink`,
   for instance by accepting a machine suggestion from a finding sentence that names both ends);
-* ``chain``: the study reports both ends on *adjacent* layers of the framework
-  (typology -> mechanism -> process -> outcome), each with its own span, and no coded link
-  states it;
+* ``chain``: the study reports both ends on *adjacent* layers of the codebook
+  (``Codebook.adjacent_pairs``; recovery: typology -> mechanism -> process -> outcome), each
+  with its own span, and no coded link states it;
 * ``hypothesis``: a link of the codebook no study supports (set by :func:`~logicmap.synthesis.build_model`);
-* ``co-occurrence``: both ends, on non-adjacent layers (typology -> process, typology -> outcome,
-  mechanism -> outcome), coded in one study. Not a link: only built on request
+* ``co-occurrence``: both ends, on non-adjacent layers (recovery: typology -> process, typology ->
+  outcome, mechanism -> outcome), coded in one study. Not a link: only built on request
   (``ModelFilter(include_cooccurrence=True)``), never in the default model.
 
-Quotes: the mechanism, process and outcome ends of a chain are evidenced only by finding
-sentences (results or conclusions, see :mod:`logicmap.coding.sentence_roles`), the typology
-end by any sentence; one quote never serves as evidence for both ends of one link (quotes
+Quotes: the ends after the intervention layer (mechanism, process, outcome) are evidenced only
+by finding sentences (results or conclusions, see :mod:`logicmap.coding.sentence_roles`), the
+intervention (typology) end and layers before it by any sentence; one quote never serves as evidence for both ends of one link (quotes
 overlapping in the same field count as the same quote).
 """
 
@@ -30,9 +30,10 @@ from logicmap.synthesis.study import Study
 EXPLICIT, CHAIN, HYPOTHESIS, COOCCURRENCE = "explicit", "chain", "hypothesis", "co-occurrence"
 #: The bases of the default model, strongest first.
 BASES: tuple[str, ...] = (EXPLICIT, CHAIN, HYPOTHESIS)
-#: Adjacent layers: both ends reported in one study make a chain link.
+#: Adjacent layers of a format_version 1 codebook (a codebook's own: ``Codebook.adjacent_pairs``):
+#: both ends reported in one study make a chain link.
 ADJACENT: tuple[tuple[str, str], ...] = (("typology", "mechanism"), ("mechanism", "process"), ("process", "outcome"))
-#: Non-adjacent layers: both ends in one study is co-occurrence only (built on request).
+#: Non-adjacent layers (``Codebook.non_adjacent_pairs``): both ends in one study is co-occurrence only (built on request).
 NON_ADJACENT: tuple[tuple[str, str], ...] = (("typology", "process"), ("typology", "outcome"), ("mechanism", "outcome"))
 
 
@@ -103,9 +104,12 @@ def distinct_ends(a: list[Quote], b: list[Quote]) -> tuple[list[Quote], list[Quo
 
 
 def is_finding_end(codebook: Codebook, code: str) -> bool:
-    """Mechanism, process and outcome ends of a chain are evidenced by finding sentences only (a
-    methods sentence names what was measured, not what happened); a typology by any sentence."""
-    return codebook[code].kind != "typology"
+    """Ends after the intervention layer (mechanism, process, outcome) are evidenced by finding
+    sentences only (a methods sentence names what was measured, not what happened); an
+    intervention (typology), or a layer before it (inputs), by any sentence."""
+    chain = codebook.chain
+    kind = codebook[code].kind
+    return kind in chain and chain.index(kind) > chain.index(codebook.intervention_kind)
 
 
 def _codes_by_kind(study: Study, codebook: Codebook, nodes: Iterable[str]) -> dict[str, list[str]]:
@@ -121,7 +125,7 @@ def _explicit(study: Study, codebook: Codebook, nodes: set[str], roles: StudyRol
     out: dict[tuple[str, str], Support] = {}
     for link in study.links:
         a, b = link.source_code, link.target_code
-        if a not in nodes or b not in nodes or codebook[a].kind == "moderator":
+        if a not in nodes or b not in nodes or codebook[a].kind == codebook.condition_kind:
             continue
         entry = out.setdefault((a, b), Support(EXPLICIT, None))
         entry.direction = entry.direction or link.direction or study.direction_for(b)
@@ -139,7 +143,7 @@ def _paired(study: Study, codebook: Codebook, a: str, b: str, roles: StudyRoles,
     qa, qb = distinct_ends(qa, qb)
     if not qa or not qb:
         return None
-    direction = study.direction_for(b) if codebook[b].kind == "outcome" else None
+    direction = study.direction_for(b) if codebook[b].kind in codebook.effect_kinds else None
     return Support(basis, direction, qa + qb)
 
 
@@ -153,7 +157,8 @@ def study_support(study: Study, codebook: Codebook, nodes: Iterable[str], *, rol
     roles = StudyRoles(study, role_model)
     out = _explicit(study, codebook, nodes, roles)
     by_kind = _codes_by_kind(study, codebook, nodes)
-    pairs = [(p, CHAIN) for p in ADJACENT] + ([(p, COOCCURRENCE) for p in NON_ADJACENT] if include_cooccurrence else [])
+    pairs = [(p, CHAIN) for p in codebook.adjacent_pairs] + \
+        ([(p, COOCCURRENCE) for p in codebook.non_adjacent_pairs] if include_cooccurrence else [])
     for (src_kind, dst_kind), basis in pairs:
         for a in by_kind.get(src_kind, ()):
             for b in by_kind.get(dst_kind, ()):
