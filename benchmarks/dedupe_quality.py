@@ -42,6 +42,12 @@ DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 #: the labelled library not used for tuning (see the module docstring)
 HELD_OUT = ("iebh-tafenoquine",)
 TUNED_ON = ("labelled", "iebh-copper")
+#: Optional extra sets (``--bib-dedupe DIR``): bib-dedupe's processed OSF/ASySD
+#: datasets (``records_pre_merged.csv`` + ``merged_record_ids.csv`` per folder,
+#: CoLRev-Environment/bib-dedupe at c66515a6537c, data/<name>/). Roles decided
+#: 2026-12-04 before any record of them was scored: two tuned on, three held out.
+BIB_DEDUPE_TUNED_ON = ("cytology_screening", "respiratory")
+BIB_DEDUPE_HELD_OUT = ("haematology", "stroke", "digital_work")
 DEBATABLE = {493, 494, 1237, 1238, 1560, 1561, 1732, 1733, 509, 510, 1253, 1254, 1544, 1546, 1716, 1718}
 
 
