@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
+from logicmap.dedupe.annotations import bilingual_parts, journal_alternatives, page_ranges, strip_database_notes
 from logicmap.records.record import Record
 
 _GREEK = {
@@ -36,6 +37,7 @@ _RETRACTED_MARK = re.compile(r"^\s*(?:retracted(?: article)?\s*[:.-]\s*)|\s*\[re
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _NUMBER = re.compile(r"\d+")
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")  # "10 000" -> "10000"
 _PART = re.compile(
     r"\b(?:part|phase|paper|study|series|section)\s+(\d+|[ivx]{1,4}|one|two|three|four|[a-d])\b"
 )
@@ -57,7 +59,7 @@ _KIND_WORDS = frozenset(
     "expression reply response comment comments commentary re letter editorial".split()
 )
 _PART_WORDS = frozenset("part phase paper study series section".split())
-_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an".split())
+_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an y fur del di per".split())
 _CONFERENCE = re.compile(
     r"conference|congress|meeting|symposium|proceedings|abstracts?\b|suppl|supplement|annual", re.I
 )
@@ -73,14 +75,19 @@ class DedupeKeys:
     """Cleaned values one record is compared on (empty string / None = missing).
 
     ``title`` is casefolded, accent-stripped and punctuation-free, without a
-    language suffix, markup or "RETRACTED:" mark; ``compact`` is the same without
-    spaces (so "K<inf>Ca</inf>3.1" and "KCa3.1" agree). ``kind`` is "" for an
-    ordinary item or one of erratum/retraction/reply/comment; ``part`` the part
-    or phase number; ``numbers`` the digit runs of the title.
+    language suffix, markup, database notes (see annotations) or "RETRACTED:"
+    mark; ``compact`` is the same without spaces (so "K<inf>Ca</inf>3.1" and
+    "KCa3.1" agree); ``title_alts`` the compact halves of a bilingual
+    "original; English" title. ``kind`` is "" for an ordinary item or one of
+    erratum/retraction/reply/comment; ``part`` the part or phase number;
+    ``numbers`` the digit runs of the title. ``journal`` is the first name of
+    the journal field, ``journal_alts`` its other names (``= X``, ``[X]``);
+    ``page_starts`` the first pages of a field with several page ranges.
     """
 
     title: str
     compact: str
+    title_alts: tuple[str, ...]
     words: int
     numbers: frozenset[str]
     part: str
@@ -89,12 +96,14 @@ class DedupeKeys:
     authors: frozenset[str]
     year: int | None
     journal: tuple[str, ...]
+    journal_alts: tuple[tuple[str, ...], ...]
     issns: frozenset[str]
     volume: str
     issue: str
     first_page: str
     page_digits: str
     pages_unreliable: bool
+    page_starts: frozenset[str]
     conference: bool
     doi: str
     pmid: str
@@ -118,6 +127,7 @@ def strip_title(title: str | None) -> str:
     if not title:
         return ""
     text = _MARKUP.sub("", title).strip() if "<" in title else title.strip()
+    text = strip_database_notes(text)
     for _ in range(2):
         if not text.endswith(("]", ")")):
             break
@@ -190,17 +200,42 @@ def _leading_number(value: str | None) -> str:
 
 
 def page_keys(pages: str | None) -> tuple[str, str, bool]:
-    """``(first page, its digits, unreliable)``; Excel-mangled pages ("11-Sep") are unreliable."""
+    """``(first page, its digits, unreliable)``; Excel-mangled pages ("11-Sep") are unreliable.
+
+    Of several ranges ("230-5, 246-51") the first counts; a bare "Suppl-29" has no first page.
+    """
     if not pages:
         return "", "", False
-    text = pages.strip()
+    text = pages.strip().strip('"').strip()
     if _MANGLED.match(text):
         return "", "", True
     if "pagination" in text.lower():
         return "", "", False
-    first = re.split(r"[-\s.,;:]+", text, maxsplit=1)[0].lower()
+    ranges = page_ranges(text)
+    if not ranges:
+        return "", "", False
+    first = re.split(r"[-\s.,;:]+", ranges[0], maxsplit=1)[0].lower()
     digits = "".join(ch for ch in first if ch.isdigit()).lstrip("0")
     return first, digits, False
+
+
+def page_starts(pages: str | None) -> frozenset[str]:
+    """The first-page digits of every range when ``pages`` lists several (else empty)."""
+    ranges = page_ranges(pages) if pages else []
+    if len(ranges) < 2:
+        return frozenset()
+    return frozenset(page_keys(r)[1] for r in ranges) - {""}
+
+
+def _journal_keys(journal: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The first journal name's tokens and the other names' tokens."""
+    if not journal:
+        return (), ()
+    if not any(mark in journal for mark in ("[", "=", "/")):
+        return journal_tokens(journal), ()
+    names = [journal_tokens(n) for n in journal_alternatives(journal)]
+    names = [n for n in names if n]
+    return (names[0] if names else ()), tuple(names[1:])
 
 
 def is_conference(record: Record, first_page: str) -> bool:
@@ -213,6 +248,8 @@ def dedupe_keys(record: Record) -> DedupeKeys:
     """Compute the comparison keys of one record (pure; never raises on missing fields)."""
     stripped = strip_title(record.title)
     title = fold(stripped)
+    alts = tuple(fold(part).replace(" ", "") for part in bilingual_parts(stripped))
+    journal, journal_alts = _journal_keys(record.journal)
     first_page, page_digits, unreliable = page_keys(record.pages)
     families = [family_key(a) for a in record.authors]
     families = [f for f in families if f]
@@ -220,20 +257,23 @@ def dedupe_keys(record: Record) -> DedupeKeys:
     return DedupeKeys(
         title=title,
         compact=title.replace(" ", ""),
+        title_alts=alts,
         words=len(title.split()),
-        numbers=frozenset(_NUMBER.findall(title)),
+        numbers=frozenset(_NUMBER.findall(_THOUSANDS.sub("", title))),
         part=title_part(title),
         kind=title_kind(title),
         first_author=families[0] if families else "",
         authors=frozenset(families),
         year=record.year,
-        journal=journal_tokens(record.journal),
+        journal=journal,
+        journal_alts=journal_alts,
         issns=frozenset(i.replace("-", "").upper() for i in _ISSN.findall(issn_text)),
         volume=_leading_number(record.volume),
         issue=_leading_number(record.issue),
         first_page=first_page,
         page_digits=page_digits,
         pages_unreliable=unreliable,
+        page_starts=page_starts(record.pages),
         conference=is_conference(record, first_page),
         doi=normalise_doi_key(record.doi),
         pmid=(record.pmid or "").strip(),

@@ -108,11 +108,22 @@ class PairComparison:
 
 
 def title_similarity(a: DedupeKeys, b: DedupeKeys) -> float:
-    """Similarity of two titles in [0, 1]; 0.0 when either is missing."""
+    """Similarity of two titles in [0, 1]; 0.0 when either is missing.
+
+    A bilingual "original; English" title is also compared by each half.
+    """
     if not a.compact or not b.compact:
         return 0.0
     if a.compact == b.compact:
         return 1.0
+    sim = _title_ratio(a, b)
+    if sim < 0.97 and (a.title_alts or b.title_alts):
+        for x, y in [(alt, b.compact) for alt in a.title_alts] + [(a.compact, alt) for alt in b.title_alts]:
+            sim = max(sim, fuzz.ratio(x, y, score_cutoff=85) / 100.0)
+    return sim
+
+
+def _title_ratio(a: DedupeKeys, b: DedupeKeys) -> float:
     ratio = fuzz.ratio(a.compact, b.compact, score_cutoff=50)
     if ratio < 97:
         ratio = max(ratio, fuzz.token_sort_ratio(a.title, b.title, score_cutoff=50))
@@ -122,10 +133,21 @@ def title_similarity(a: DedupeKeys, b: DedupeKeys) -> float:
     return ratio / 100.0
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` abbreviates ``full``: a prefix ("diab") or, from the
+    same first letter, its letters in order ("dtsch" / "deutsche")."""
+    if full.startswith(short) or short.startswith(full):
+        return True
+    if len(short) < 3 or short[0] != full[0] or len(short) >= len(full):
+        return False
+    rest = iter(full[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two journal token lists name the same journal (abbreviation-aware).
 
-    Tokens agree when one is a prefix of the other ("diab" / "diabetes"); the
+    Tokens agree when one abbreviates the other (:func:`_abbreviates`); the
     lists must have the same length, or, with at least three tokens, the shorter
     must match the start of the longer (a truncated or subtitled name).
     """
@@ -135,11 +157,21 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if len(short) != len(long_) and len(short) < 3:
         return False
     for s, t in zip(short, long_):
-        if not (t.startswith(s) or s.startswith(t)):
+        if not (_abbreviates(s, t) if len(s) <= len(t) else _abbreviates(t, s)):
             break
     else:
         return True
     return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
+
+
+def _any_journal_agrees(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """Whether any name of ``a``'s journal field agrees with any of ``b``'s."""
+    if journals_agree(a.journal, b.journal):
+        return True
+    if not (a.journal_alts or b.journal_alts):
+        return False
+    names_a, names_b = (a.journal, *a.journal_alts), (b.journal, *b.journal_alts)
+    return any(journals_agree(x, y) for x in names_a for y in names_b)
 
 
 def _compare_title(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> tuple[float, float]:
@@ -188,7 +220,11 @@ def _compare_year(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
 
 
 def _names_close(x: str, y: str) -> bool:
-    return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 80
+    """Family names that differ by a particle ("abdelaziz" / "aziz", "stpeter" / "peter"), a cut or a slip."""
+    if x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 80:
+        return True
+    short, long_ = sorted((x, y), key=len)
+    return len(short) >= 4 and long_.endswith(short)
 
 
 def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
@@ -219,7 +255,7 @@ def _compare_journal(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
     if not a.journal or not b.journal:
         out["journal"] = "missing"
         return 0.0
-    if journals_agree(a.journal, b.journal):
+    if _any_journal_agrees(a, b):
         out["journal"] = "agree"
         return WEIGHTS["journal_agree"]
     out["journal"] = f"differ: {' '.join(a.journal)} vs {' '.join(b.journal)}"
@@ -231,6 +267,8 @@ def _pages_agree(a: DedupeKeys, b: DedupeKeys) -> bool | None:
         return None
     if a.first_page == b.first_page or (a.page_digits and a.page_digits == b.page_digits):
         return True
+    if (a.page_starts or b.page_starts) and (a.page_starts or {a.page_digits}) & (b.page_starts or {b.page_digits}):
+        return True  # the same ranges listed in another order
     x, y = a.page_digits, b.page_digits  # OCR slips: "i428" read as "1428"
     if x and y and len(x) >= 3 and len(y) >= 3 and (x.endswith(y) or y.endswith(x)):
         return True

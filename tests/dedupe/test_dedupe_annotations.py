@@ -1,0 +1,127 @@
+"""Database notes, translated titles, journal alternatives and page lists (issue 15 item 5).
+
+The examples are real records of bib-dedupe's labelled cytology and
+respiratory libraries (the tuning sets), which a plain run missed before.
+"""
+
+from __future__ import annotations
+
+from dedupe_helpers import rec
+
+from logicmap.dedupe.annotations import bilingual_parts, journal_alternatives, page_ranges, strip_database_notes
+from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
+from logicmap.dedupe.keys import dedupe_keys, fold, page_keys, strip_title, title_kind
+from logicmap.dedupe.scoring import compare, journals_agree
+from logicmap.records.record import Record
+
+CERVIX = "Cervical cancer risk for women undergoing concurrent testing for human papillomavirus and cervical cytology"
+
+
+def test_medline_notes_on_the_original_article_are_removed():
+    assert strip_database_notes("HPV testing after treatment of CIN 3: a meta-analysis. [Review] [45 refs]") == (
+        "HPV testing after treatment of CIN 3: a meta-analysis"
+    )
+    assert strip_database_notes("HPV testing after treatment of CIN 3 (Provisional abstract)") == (
+        "HPV testing after treatment of CIN 3"
+    )
+    # the closing bracket cut off by a field-length limit, and a nested bracket
+    assert strip_database_notes(f"{CERVIX}.[Erratum appears in Lancet Oncol. 201") == CERVIX
+    assert strip_title(
+        "Timing of chest tube removal after coronary artery bypass surgery.[Erratum appears in J Card Surg. "
+        "2011 Mar;26(2):244 Note: Yeshaaiahu, Michal [corrected to Yeshayahu, Michal]]"
+    ) == "Timing of chest tube removal after coronary artery bypass surgery"
+    assert strip_title('"[A new paracentesis needle for ascites and pleural effusion]"') == (
+        "A new paracentesis needle for ascites and pleural effusion"
+    )
+
+
+def test_notes_that_make_a_record_a_notice_stay_and_keep_its_kind():
+    erratum = strip_title(f"Incorrect figure. [Erratum for: Katki HA. {CERVIX}. Lancet Oncol 2011]")
+    assert title_kind(fold(erratum)) == "erratum"
+    assert title_kind(fold(strip_title("Notice. [Retraction of: Smith J. Stem cells in heart failure]"))) == (
+        "retraction"
+    )
+    assert title_kind(fold(strip_title("Screening intervals. [Comment on: Katki HA. Lancet Oncol 2011]"))) == (
+        "comment"
+    )
+    # a translated title that happens to start with a note word is not emptied
+    assert strip_title("[Update on the treatment of hypertension]") == "Update on the treatment of hypertension"
+
+
+def test_original_language_titles_in_capitals_or_after_to_are_removed():
+    assert strip_title(
+        "Antibiotic and antiseptic prophylaxis in thoracic surgery. A randomized study. "
+        "PROPHYLAXIE ANTIBIOTIQUE ET ANTISEPTIQUE EN CHIRURGIE THORACIQUE. ETUDE CONTROLEE"
+    ) == "Antibiotic and antiseptic prophylaxis in thoracic surgery. A randomized study"
+    assert strip_title("[Incentive spirometry brings benefits after revascularization] TO: Espirometria incentivada") == (
+        "Incentive spirometry brings benefits after revascularization"
+    )
+    # a short capital tail is part of the title
+    assert strip_title("Effects of drug X in the UK. THE EPIC STUDY") == "Effects of drug X in the UK. THE EPIC STUDY"
+
+
+def test_bilingual_title_matches_its_english_half():
+    spanish = (
+        "Utilidad de los antimicrobianos en la toracostomia cerrada por trauma; "
+        "Are antimicrobials useful in closed thoracostomy due to trauma?"
+    )
+    assert len(bilingual_parts(spanish)) == 2
+    assert bilingual_parts("Diabetes; a review") == ()
+    common = dict(authors=["Villegas-Carlos, F.", "Vazquez-Martinez, A. M."], year=2009, volume="77", pages="29-32")
+    a = rec(1, title=spanish, journal="Cir Cir", **common)
+    b = rec(2, title="[Are antimicrobials useful in closed thoracostomy due to trauma?]", journal="Cirugia y cirujanos", **common)
+    comparison = compare(dedupe_keys(a), dedupe_keys(b))
+    assert comparison.score >= DedupeSettings().merge_at, comparison.agreements
+
+
+def test_journal_alternatives_and_abbreviations():
+    assert journal_alternatives("Ai zheng = Aizheng = Chinese journal of cancer") == (
+        "Ai zheng", "Aizheng", "Chinese journal of cancer")  # fmt: skip
+    assert journal_alternatives("PLoS ONE [Electronic Resource]") == ("PLoS ONE",)
+    assert journal_alternatives("Revista Panamericana de Salud Publica/Pan American Journal of Public Health") == (
+        "Revista Panamericana de Salud Publica", "Pan American Journal of Public Health")  # fmt: skip
+    assert journal_alternatives("Journal of Neurology/Neurosurgery") == ("Journal of Neurology/Neurosurgery",)
+    k = lambda journal: dedupe_keys(rec(journal=journal)).journal  # noqa: E731
+    assert journals_agree(k("Dtsch-Med-Wochenschr"), k("Deutsche Medizinische Wochenschrift"))
+    assert journals_agree(k("Cir Cir"), k("Cirugia y Cirujanos"))
+    assert not journals_agree(k("J Clin Oncol"), k("J Clin Endocrinol"))
+    assert not journals_agree(k("Ann Surg"), k("Annals of Surgical Oncology"))
+    a = dedupe_keys(rec(title=CERVIX, journal="Pan American Journal of Public Health"))
+    b = dedupe_keys(rec(title=CERVIX, journal="Revista Panamericana de Salud Publica/Pan American Journal of Public Health"))
+    assert compare(a, b).agreements["journal"] == "agree"
+
+
+def test_page_lists_and_lost_supplement_pages():
+    assert page_ranges('"230-5, 246-51, 233-8"') == ["230-5", "246-51", "233-8"]
+    assert page_ranges("Suppl-29") == []
+    assert page_keys("Suppl-29") == ("", "", False)
+    a = dedupe_keys(rec(title=CERVIX, pages="233-238+230-235+246-251"))
+    b = dedupe_keys(rec(title=CERVIX, pages='"230-5, 246-51, 233-8"'))
+    assert compare(a, b).agreements["pages"] == "agree"
+
+
+def test_family_names_with_a_particle_are_close():
+    a = dedupe_keys(rec(title=CERVIX, authors=["Abdel Aziz, A. M.", "El-Khayat, H. R."]))
+    b = dedupe_keys(rec(title=CERVIX, authors=["Aziz, A. M.", "El-Khayat, H. R."]))
+    assert compare(a, b).agreements["authors"].startswith("first close")
+
+
+def _ovid(position: int, title: str, **changes) -> Record:
+    values = dict(
+        authors=["Katki, H A", "Kinney, W K", "Fetterman, B"], year=2011, journal="The Lancet Oncology",
+        volume="12", pages="663-672",
+    )  # fmt: skip
+    return Record(position=position, title=title, **{**values, **changes})
+
+
+def test_article_with_erratum_note_merges_but_the_erratum_notice_does_not():
+    records = [
+        _ovid(0, f"{CERVIX}: A population-based study in routine clinical practice"),
+        _ovid(1, f"{CERVIX}: a population-based study in routine clinical practice.[Erratum appears in Lancet "
+              "Oncol. 2011 Aug;12(8):722]", journal="Lancet Oncology"),  # fmt: skip
+        _ovid(2, f"Erratum: {CERVIX}: a population-based study in routine clinical practice", pages="722",
+              authors=[]),  # fmt: skip
+        _ovid(3, f"{CERVIX}: a population-based study in routine clinical practice. [Review] [31 refs]"),
+    ]
+    result = InProcessEngine().find_duplicates(records, settings=DedupeSettings())
+    assert result.clusters == [[0, 1, 3]]
