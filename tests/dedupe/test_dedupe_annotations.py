@@ -125,3 +125,13 @@ def test_article_with_erratum_note_merges_but_the_erratum_notice_does_not():
     ]
     result = InProcessEngine().find_duplicates(records, settings=DedupeSettings())
     assert result.clusters == [[0, 1, 3]]
+
+
+def test_html_entities_and_doi_variants_give_the_same_keys():
+    plain = dedupe_keys(rec(title="Effects of β-blockers & statins", journal="Obstetrical & Gynecological Survey"))
+    escaped = dedupe_keys(
+        rec(title="Effects of &beta;-blockers &amp; statins", journal="Obstetrical &amp; Gynecological Survey")
+    )
+    assert (plain.compact, plain.journal) == (escaped.compact, escaped.journal)
+    dois = ["https://doi.org/10.1000/ABC.1", "doi: 10.1000/abc.1.", "http://dx.doi.org/10.1000%2Fabc.1", "10.1000/abc.1 [doi]"]
+    assert {dedupe_keys(rec(doi=d)).doi for d in dois} == {"10.1000/abc.1"}

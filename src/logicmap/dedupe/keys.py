@@ -7,6 +7,7 @@ look at keys, never at records, so the cleaning rules live in this one module.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from logicmap.dedupe.annotations import bilingual_parts, journal_alternatives, page_ranges, strip_database_notes
+from logicmap.records.normalise import normalise_doi
 from logicmap.records.record import Record
 
 _GREEK = {
@@ -111,9 +113,14 @@ class DedupeKeys:
 
 
 def fold(text: str | None) -> str:
-    """Casefold, strip accents, map Greek letters to names, punctuation to spaces."""
+    """Casefold, strip accents, map Greek letters to names, punctuation to spaces.
+
+    HTML entities are decoded first ("&amp;" is "&", "&beta;" is "β").
+    """
     if not text:
         return ""
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
     if text.isascii():
         return " ".join(_NON_WORD.sub(" ", text.lower()).split())
     text = _GREEK_RE.sub(lambda m: f" {_GREEK[m.group(0)]} ", text)
@@ -175,11 +182,12 @@ def family_key(author: str) -> str:
 
 
 def normalise_doi_key(doi: str | None) -> str:
-    """A DOI with URL-encoding undone (``%28`` -> ``(``), lower-case, no trailing dot."""
+    """A bare DOI: URL-encoding undone (``%28`` -> ``(``), no ``https://doi.org/`` or
+    ``doi:`` prefix, no ``[doi]`` tag, lower-case, no trailing dot."""
     if not doi:
         return ""
     text = unquote(doi) if "%" in doi else doi
-    return text.strip().rstrip(".").lower()
+    return normalise_doi(text) or text.strip().rstrip(".").lower()
 
 
 @lru_cache(maxsize=16384)
