@@ -135,3 +135,54 @@ def test_html_entities_and_doi_variants_give_the_same_keys():
     assert (plain.compact, plain.journal) == (escaped.compact, escaped.journal)
     dois = ["https://doi.org/10.1000/ABC.1", "doi: 10.1000/abc.1.", "http://dx.doi.org/10.1000%2Fabc.1", "10.1000/abc.1 [doi]"]
     assert {dedupe_keys(rec(doi=d)).doi for d in dois} == {"10.1000/abc.1"}
+
+
+def _train(position: int, title: str, **changes) -> Record:
+    values = dict(
+        authors=["Train, M.", "Soulard, D.", "Bouyer, L."], year=1994, journal="Ann Fr Anesth Reanim",
+        volume="13", pages="280-284",
+    )  # fmt: skip
+    return Record(position=position, title=title, **{**values, **changes})
+
+
+def test_translated_titles_of_one_citation_merge_and_other_citations_do_not():
+    english = "Antibiotic prophylaxis in pulmonary surgery. A controlled double- blind study of amoxicillin versus cefamandole"
+    medline = (
+        "[Comparison of amoxicillin and cefamandole in the prevention of bronchopulmonary infections in "
+        "pulmonary surgery. A randomized double-blind study]"
+    )
+    assert dedupe_keys(_train(0, medline)).translated and not dedupe_keys(_train(0, english)).translated
+    assert dedupe_keys(_train(0, english, language="French")).translated
+    settings = DedupeSettings()
+    same = compare(dedupe_keys(_train(0, english)), dedupe_keys(_train(1, medline, journal="Annales Francaises d Anesthesie et de Reanimation")))
+    assert same.score >= settings.merge_at, same.agreements
+    other_page = compare(dedupe_keys(_train(0, english)), dedupe_keys(_train(1, medline, pages="301-305")))
+    assert other_page.score < settings.review_from, other_page.agreements
+    # neither title translated: different titles stay different even at the same citation
+    plain = compare(dedupe_keys(_train(0, english)), dedupe_keys(_train(1, medline.strip("[]"))))
+    assert plain.score < settings.review_from, plain.agreements
+
+
+def test_a_number_typo_at_the_same_journal_volume_and_page_is_no_reason_to_doubt():
+    common = dict(authors=["Guedes, A C", "Brenna, S M"], year=2007, journal="Int J Gynecol Cancer", volume="17")
+    typo = rec(1, title="p6INK4a Expression does not predict the outcome of cervical intraepithelial neoplasia grade 2",
+               pages="1099-1103", **common)  # fmt: skip
+    right = rec(2, title="p16(INK4a) Expression does not predict the outcome of cervical intraepithelial neoplasia grade 2",
+                pages="1099-1103", **common)  # fmt: skip
+    assert compare(dedupe_keys(typo), dedupe_keys(right)).score >= DedupeSettings().merge_at
+    follow_up = rec(3, title="p16(INK4a) Expression does not predict the outcome of cervical intraepithelial neoplasia grade 3",
+                    pages="1204-1210", **common)  # fmt: skip
+    comparison = compare(dedupe_keys(right), dedupe_keys(follow_up))
+    assert comparison.score <= 0.6 and any(g.startswith("numbers") for g in comparison.guards)
+
+
+def test_first_pages_a_few_apart_are_a_slip_in_articles_but_not_in_supplements():
+    common = dict(title="Phase I trial of ATRA-IV and depakote in patients with advanced solid tumor malignancies",
+                  authors=["David, K. A.", "Mongan, N. P."], year=2010, journal="Cancer Biol Ther", volume="9")  # fmt: skip
+    a, b = dedupe_keys(rec(1, pages="678-684", **common)), dedupe_keys(rec(2, pages="676-682", **common))
+    assert compare(a, b).agreements["pages"] == "near: 678 vs 676"
+    assert compare(a, b).score >= DedupeSettings().merge_at
+    far = dedupe_keys(rec(3, pages="778-784", **common))
+    assert compare(a, far).agreements["pages"].startswith("differ")
+    s1, s2 = dedupe_keys(rec(1, pages="S354", **common)), dedupe_keys(rec(2, pages="S355", **common))
+    assert compare(s1, s2).agreements["pages"].startswith("differ")

@@ -74,6 +74,16 @@ def _is_capital_title(text: str) -> bool:
     return len([w for w in words if w.isalpha() and len(w) > 1]) >= 4 and text.upper() == text
 
 
+def has_translation_marks(title: str) -> bool:
+    """Whether a title shows it was translated: a whole title in brackets (MEDLINE's
+    mark), an original title after "TO:" or in capitals, or an "original; English" pair."""
+    text = title.strip().strip('"').lstrip()
+    if text.startswith("[") or "] TO: " in text or bilingual_parts(text):
+        return True
+    match = _CAPITAL_TAIL.search(text)
+    return bool(match and _is_capital_title(match.group(1)) and re.search(r"[a-z]", text[: match.start()]))
+
+
 def bilingual_parts(title: str) -> tuple[str, ...]:
     """The halves of a ``"Original title; English title"`` (empty when not one).
 

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
-from logicmap.dedupe.annotations import bilingual_parts, journal_alternatives, page_ranges, strip_database_notes
+from logicmap.dedupe.annotations import (
+    bilingual_parts,
+    has_translation_marks,
+    journal_alternatives,
+    page_ranges,
+    strip_database_notes,
+)
 from logicmap.records.normalise import normalise_doi
 from logicmap.records.record import Record
 
@@ -61,7 +67,7 @@ _KIND_WORDS = frozenset(
     "expression reply response comment comments commentary re letter editorial".split()
 )
 _PART_WORDS = frozenset("part phase paper study series section".split())
-_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an y fur del di per".split())
+_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an y fur del di per d l".split())
 _CONFERENCE = re.compile(
     r"conference|congress|meeting|symposium|proceedings|abstracts?\b|suppl|supplement|annual", re.I
 )
@@ -85,6 +91,8 @@ class DedupeKeys:
     ``numbers`` the digit runs of the title. ``journal`` is the first name of
     the journal field, ``journal_alts`` its other names (``= X``, ``[X]``);
     ``page_starts`` the first pages of a field with several page ranges.
+    ``translated``: the title shows it was translated, or the record's language
+    is not English (see :func:`is_translated`).
     """
 
     title: str
@@ -107,6 +115,7 @@ class DedupeKeys:
     pages_unreliable: bool
     page_starts: frozenset[str]
     conference: bool
+    translated: bool
     doi: str
     pmid: str
     abstract: str
@@ -149,6 +158,23 @@ def strip_title(title: str | None) -> str:
     elif text.startswith("[") and "]" not in text:
         text = text[1:]
     return text.strip(" .")
+
+
+_ENGLISH = frozenset({"", "en", "eng", "english"})
+
+
+def is_translated(title: str | None, language: str | None) -> bool:
+    """Whether a record's title is (or comes with) a translation: marks in the title
+    (see annotations), a language suffix ("[Russian]"), or a non-English language."""
+    if (language or "").strip().lower() not in _ENGLISH:
+        return True
+    if not title:
+        return False
+    if title.rstrip().endswith(("]", ")")):
+        match = _LANG_SUFFIX.search(title.rstrip(" ."))
+        if match and (match.group(0).lower().strip(" []()").split() or [""])[-1] in _LANGUAGES:
+            return True
+    return has_translation_marks(title)
 
 
 def title_kind(folded: str) -> str:
@@ -283,6 +309,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         pages_unreliable=unreliable,
         page_starts=page_starts(record.pages),
         conference=is_conference(record, first_page),
+        translated=is_translated(record.title, record.language),
         doi=normalise_doi_key(record.doi),
         pmid=(record.pmid or "").strip(),
         abstract=fold((record.abstract or "")[: _ABSTRACT_LEN + 30])[:_ABSTRACT_LEN],

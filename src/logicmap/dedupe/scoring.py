@@ -11,7 +11,9 @@ be different publications (:func:`_guards`):
 
 * ``kind``: an erratum/corrigendum, retraction, comment or reply never merges
   with an ordinary item (nor with a different kind);
-* ``part``: "Part 1" vs "Part 2", "I" vs "II", or different numbers in titles;
+* ``part``: "Part 1" vs "Part 2", "I" vs "II", or different numbers in titles
+  (a soft cap at "review"; not when journal, volume and first page agree, where
+  a differing number is a typo: "p6INK4a" for "p16INK4a");
 * ``shared_doi``: the same DOI on clearly different titles or on different
   first pages (conference-supplement DOIs shared by many abstracts) counts
   as no DOI evidence at all;
@@ -42,6 +44,7 @@ WEIGHTS: dict[str, float] = {
     "title_weak": -2.0,
     "title_differ": -8.0,
     "title_short_cap": 2.0,
+    "title_translated": 1.0,
     "doi_agree": 6.0,
     "doi_differ": -5.0,
     "pmid_agree": 7.0,
@@ -283,8 +286,29 @@ def _compare_pages(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
     if agree:
         out["pages"] = "agree"
         return WEIGHTS["pages_agree"]
+    if _pages_near(a, b):
+        out["pages"] = f"near: {a.first_page} vs {b.first_page}"
+        return 0.0
     out["pages"] = f"differ: {a.first_page} vs {b.first_page}"
     return WEIGHTS["pages_differ"]
+
+
+def _pages_near(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """First pages at most 3 apart in a journal article's numeric pagination
+    (a slip: 676 for 678); never for conference abstracts, which sit on
+    neighbouring supplement pages."""
+    if a.conference or b.conference or not (a.first_page.isdigit() and b.first_page.isdigit()):
+        return False
+    return len(a.page_digits) >= 3 and abs(int(a.page_digits) - int(b.page_digits or 0)) <= 3
+
+
+def _same_citation(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """Same first author, year, volume and first page, neither a conference abstract."""
+    if a.conference or b.conference or not (a.year and a.year == b.year and a.volume and a.volume == b.volume):
+        return False
+    if not (a.first_author and b.first_author and _names_close(a.first_author, b.first_author)):
+        return False
+    return bool(_pages_agree(a, b))
 
 
 def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
@@ -323,6 +347,10 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     out: dict[str, str] = {}
     total = WEIGHTS["prior"]
     title_weight, sim = _compare_title(a, b, out)
+    if title_weight < 0 and (a.translated or b.translated) and _same_citation(a, b):
+        # two translations of one title share their terms (drug, disease) but little else
+        title_weight = WEIGHTS["title_translated"] if sim >= 0.5 else 0.0
+        out["title"] += " (translated; same citation)"
     total += title_weight
     total += _compare_year(a, b, out)
     total += _compare_authors(a, b, out)
@@ -349,7 +377,8 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     ids = doi_weight > 0 or pmid_weight > 0
 
     soft = []
-    if a.numbers and b.numbers and a.numbers != b.numbers and not ids:
+    same_place = pages > 0 and out["volume"] == "agree" and out["journal"].startswith("agree")
+    if a.numbers and b.numbers and a.numbers != b.numbers and not (ids or same_place):
         soft.append("numbers: " + " ".join(sorted(a.numbers ^ b.numbers)))
     fired = _guards(a, b, sim, out, ids)
     score = 1.0 / (1.0 + math.pow(2.0, -total)) if total > -60 else 0.0
