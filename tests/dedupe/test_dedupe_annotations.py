@@ -186,3 +186,17 @@ def test_first_pages_a_few_apart_are_a_slip_in_articles_but_not_in_supplements()
     assert compare(a, far).agreements["pages"].startswith("differ")
     s1, s2 = dedupe_keys(rec(1, pages="S354", **common)), dedupe_keys(rec(2, pages="S355", **common))
     assert compare(s1, s2).agreements["pages"].startswith("differ")
+
+
+def test_page_prefixes_and_dashes_do_not_hide_the_first_page():
+    for pages in ("pp. 221-228", "p. 221", "221\u2013228", "Pages 221-228", "pp221-8"):
+        assert page_keys(pages)[:2] == ("221", "221"), pages
+
+
+def test_family_and_given_name_swapped_as_in_cjk_exports():
+    title = "Exenatide protects against atherosclerosis in diabetic apolipoprotein E knockout mice"
+    swapped = dedupe_keys(rec(1, title=title, authors=["Wei, Zhang", "Ming, Li", "Hua, Wang"], year=2015))
+    usual = dedupe_keys(rec(2, title=title, authors=["Zhang, W.", "Li, M.", "Wang, H."], year=2015))
+    assert compare(swapped, usual).agreements["authors"] == "first swapped, overlap 1.00"
+    other = dedupe_keys(rec(3, title=title, authors=["Chen, W.", "Liu, M.", "Zhao, H."], year=2015))
+    assert compare(swapped, other).agreements["authors"].startswith("first differ")

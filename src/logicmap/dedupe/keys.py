@@ -74,6 +74,8 @@ _CONFERENCE = re.compile(
 _SUPPLEMENT_PAGE = re.compile(r"^[a-df-z]\d+", re.IGNORECASE)  # S354, A295, i428 (not e0137960)
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _MANGLED = re.compile(rf"^(?:\d{{1,2}}-(?:{_MONTHS})[a-z]*|(?:{_MONTHS})[a-z]*-\d{{1,4}})$", re.I)
+_INITIALS = re.compile(r"(?:[A-Z]\.?[\s-]*)+")
+_PAGE_PREFIX = re.compile(r"^(?:pp?|pages?)\.?\s*(?=\d)", re.IGNORECASE)
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _ABSTRACT_LEN = 150
 
@@ -91,6 +93,8 @@ class DedupeKeys:
     ``numbers`` the digit runs of the title. ``journal`` is the first name of
     the journal field, ``journal_alts`` its other names (``= X``, ``[X]``);
     ``page_starts`` the first pages of a field with several page ranges.
+    ``givens`` holds the authors' given names written out (two letters or more),
+    to recognise family and given name swapped ("Wei, Zhang" for "Zhang, W.").
     ``translated``: the title shows it was translated, or the record's language
     is not English (see :func:`is_translated`).
     """
@@ -104,6 +108,7 @@ class DedupeKeys:
     kind: str
     first_author: str
     authors: frozenset[str]
+    givens: frozenset[str]
     year: int | None
     journal: tuple[str, ...]
     journal_alts: tuple[tuple[str, ...], ...]
@@ -201,6 +206,16 @@ def title_part(folded: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def given_key(author: str) -> str:
+    """The folded given name of a ``"Family, Given"`` author when written out ("" for initials)."""
+    raw = author.partition(",")[2].strip()
+    if not raw or _INITIALS.fullmatch(raw):
+        return ""
+    given = fold(raw).replace(" ", "")
+    return given if len(given) >= 2 else ""
+
+
+@lru_cache(maxsize=65536)
 def family_key(author: str) -> str:
     """The folded family name of a ``"Family, Given"`` author, letters only."""
     family = author.split(",", 1)[0]
@@ -248,7 +263,7 @@ def page_keys(pages: str | None) -> tuple[str, str, bool]:
     ranges = page_ranges(text)
     if not ranges:
         return "", "", False
-    first = re.split(r"[-\s.,;:]+", ranges[0], maxsplit=1)[0].lower()
+    first = re.split(r"[-\u2010-\u2015\s.,;:]+", _PAGE_PREFIX.sub("", ranges[0]), maxsplit=1)[0].lower()
     digits = "".join(ch for ch in first if ch.isdigit()).lstrip("0")
     return first, digits, False
 
@@ -298,6 +313,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         kind=title_kind(title),
         first_author=families[0] if families else "",
         authors=frozenset(families),
+        givens=frozenset(g for g in map(given_key, record.authors[:20]) if g),
         year=record.year,
         journal=journal,
         journal_alts=journal_alts,

@@ -238,10 +238,15 @@ def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
         weight, note = WEIGHTS["author_agree"], "first agree"
     elif _names_close(a.first_author, b.first_author):
         weight, note = WEIGHTS["author_close"], "first close"
+    elif a.first_author in b.givens or b.first_author in a.givens:
+        weight, note = WEIGHTS["author_close"], "first swapped"
     else:
         weight, note = WEIGHTS["author_differ"], f"first differ: {a.first_author} vs {b.first_author}"
     if len(a.authors) > 1 and len(b.authors) > 1:
-        overlap = len(a.authors & b.authors) / min(len(a.authors), len(b.authors))
+        shared = len(a.authors & b.authors)
+        if shared * 2 < min(len(a.authors), len(b.authors)) and (a.givens or b.givens):
+            shared = max(shared, len(a.authors & b.givens), len(b.authors & a.givens))  # names swapped
+        overlap = shared / min(len(a.authors), len(b.authors))
         note += f", overlap {overlap:.2f}"
         if overlap >= 0.5:
             weight += WEIGHTS["authors_overlap"]
