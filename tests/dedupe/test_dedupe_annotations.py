@@ -189,8 +189,10 @@ def test_first_pages_a_few_apart_are_a_slip_in_articles_but_not_in_supplements()
 
 
 def test_page_prefixes_and_dashes_do_not_hide_the_first_page():
-    for pages in ("pp. 221-228", "p. 221", "221\u2013228", "Pages 221-228", "pp221-8"):
+    for pages in ("pp. 221-228", "p. 221", "221\u2013228", "Pages 221-228", "pp 221-8"):
         assert page_keys(pages)[:2] == ("221", "221"), pages
+    assert page_keys("p. A549")[:2] == ("a549", "549")
+    assert page_keys("P12-3")[:2] == ("p12", "12")  # a poster number keeps its letter
 
 
 def test_family_and_given_name_swapped_as_in_cjk_exports():

@@ -75,7 +75,7 @@ _SUPPLEMENT_PAGE = re.compile(r"^[a-df-z]\d+", re.IGNORECASE)  # S354, A295, i42
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _MANGLED = re.compile(rf"^(?:\d{{1,2}}-(?:{_MONTHS})[a-z]*|(?:{_MONTHS})[a-z]*-\d{{1,4}})$", re.I)
 _INITIALS = re.compile(r"(?:[A-Z]\.?[\s-]*)+")
-_PAGE_PREFIX = re.compile(r"^(?:pp?|pages?)\.?\s*(?=\d)", re.IGNORECASE)
+_PAGE_PREFIX = re.compile(r"^(?:pp?\.\s*|pp?\s+|pages?\s*:?\s*)(?=[a-z]?\d)", re.IGNORECASE)
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _ABSTRACT_LEN = 150
 
