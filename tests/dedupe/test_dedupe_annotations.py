@@ -21,6 +21,7 @@ def test_medline_notes_on_the_original_article_are_removed():
     assert strip_database_notes("HPV testing after treatment of CIN 3: a meta-analysis. [Review] [45 refs]") == (
         "HPV testing after treatment of CIN 3: a meta-analysis"
     )
+    assert strip_database_notes("Gefitinib in pleural effusion [abstract no: 1667]") == "Gefitinib in pleural effusion"
     assert strip_database_notes("HPV testing after treatment of CIN 3 (Provisional abstract)") == (
         "HPV testing after treatment of CIN 3"
     )

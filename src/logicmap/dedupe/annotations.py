@@ -36,7 +36,9 @@ _NOTE = re.compile(
     re.IGNORECASE,
 )
 _REVIEW_NOTE = re.compile(
-    r"(?:\s*\.?\s*\[(?:review|\d+\s*refs?|systematic review|meta-analysis|see comments?)\])+\s*$", re.I
+    r"(?:\s*\.?\s*\[(?:review|\d+\s*refs?|systematic review|meta-analysis|see comments?|"
+    r"abstract(?: no\.?:?\s*\d+)?)\])+\s*$",
+    re.I,
 )
 _DATABASE_NOTE = re.compile(
     r"\s*\((?:provisional abstract|structured abstract|brief record|abstract)\)\s*$", re.IGNORECASE
