@@ -8,6 +8,7 @@ about the DOI), and the engine runs on originals + variants:
 
 * duplicates that must be found: ``journal_abbreviated`` (ISO-style "Atheroscler
   Thromb Vasc Biol"), ``year_missing``, ``year_off_by_one`` (online vs print),
+  ``year_wrong`` (three years off, journal, volume and pages kept),
   ``translated_title`` (MEDLINE's bracketed translation, words reordered, at the
   same citation), ``authors_swapped`` (family and given names swapped, given
   names written out as CJK exports do), ``pages_spelled`` ("pp. 221-228",
@@ -46,7 +47,7 @@ _STOP = {"of", "the", "and", "in", "for", "on", "&"}
 _FILLER = "bei der die und mit von zur im nach über".split()
 _GIVEN = "Wei Ming Hua Jun Li Yan Hong Jie Xin Hao Min-Jun Seo-Yeon Hiroshi Yuki".split()
 FIND = (
-    "journal_abbreviated", "year_missing", "year_off_by_one", "translated_title", "authors_swapped",
+    "journal_abbreviated", "year_missing", "year_off_by_one", "year_wrong", "translated_title", "authors_swapped",
     "pages_spelled", "doi_variant", "html_entities", "database_notes", "sparse",
 )  # fmt: skip
 KEEP_APART = ("erratum_notice", "conference_abstract")
@@ -83,6 +84,7 @@ def variant(record: Record, case: str, rng: random.Random, position: int) -> Rec
         "journal_abbreviated": {"journal": _abbreviate(record.journal or "")},
         "year_missing": {"year": None},
         "year_off_by_one": {"year": year + 1},
+        "year_wrong": {"year": year - 3},
         "translated_title": {"title": _reword(title, rng), "language": "German"},
         "authors_swapped": {"authors": [f"{rng.choice(_GIVEN)}, {a.split(',')[0].strip()}" for a in record.authors]},
         "pages_spelled": {"pages": _full_pages(record.pages or "")},

@@ -203,3 +203,13 @@ def test_family_and_given_name_swapped_as_in_cjk_exports():
     assert compare(swapped, usual).agreements["authors"] == "first swapped, overlap 1.00"
     other = dedupe_keys(rec(3, title=title, authors=["Chen, W.", "Liu, M.", "Zhao, H."], year=2015))
     assert compare(swapped, other).agreements["authors"].startswith("first differ")
+
+
+def test_a_wrong_year_at_the_same_journal_volume_and_page_is_a_typo():
+    common = dict(title=CERVIX, authors=["Katki, H A", "Kinney, W K"], journal="Lancet Oncol", pages="663-672")
+    printed = dedupe_keys(rec(1, year=2011, volume="12", **common))
+    typo = dedupe_keys(rec(2, year=2014, volume="12", **common))
+    assert compare(printed, typo).score >= DedupeSettings().merge_at
+    # another volume three years on: a different publication with the same title (an update)
+    update = dedupe_keys(rec(3, year=2014, volume="15", **common))
+    assert compare(printed, update).veto

@@ -17,7 +17,8 @@ be different publications (:func:`_guards`):
 * ``shared_doi``: the same DOI on clearly different titles or on different
   first pages (conference-supplement DOIs shared by many abstracts) counts
   as no DOI evidence at all;
-* ``years``: years more than one apart without a shared DOI/PMID;
+* ``years``: years more than one apart without a shared DOI/PMID, unless
+  journal, volume and first page agree (then the year is a typo);
 * ``conference``: a conference abstract (meeting/supplement venue, or a
   supplement page such as S354) and a journal article with numeric pages are
   different publications when journal, volume or year differ and the pages
@@ -328,6 +329,11 @@ def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> floa
     return WEIGHTS["abstract_differ"]
 
 
+def _same_place(out: dict[str, str]) -> bool:
+    """Whether journal, volume and first page agree (a typo elsewhere is no reason to doubt)."""
+    return out.get("pages") == "agree" and out.get("volume") == "agree" and out.get("journal", "").startswith("agree")
+
+
 def _guards(a: DedupeKeys, b: DedupeKeys, sim: float, out: dict[str, str], ids: bool) -> list[str]:
     """Names of the hard guards that fire (see the module docstring)."""
     fired = []
@@ -336,7 +342,7 @@ def _guards(a: DedupeKeys, b: DedupeKeys, sim: float, out: dict[str, str], ids: 
     if a.part and b.part and a.part != b.part:
         fired.append(f"part: {a.part} vs {b.part}")
     if not ids and a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
-        if sim >= 0.75:
+        if sim >= 0.75 and not _same_place(out):
             fired.append(f"years: {a.year} vs {b.year} with similar titles")
     if not ids and a.conference != b.conference and sim >= 0.75:
         article = b if a.conference else a
@@ -382,8 +388,7 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     ids = doi_weight > 0 or pmid_weight > 0
 
     soft = []
-    same_place = pages > 0 and out["volume"] == "agree" and out["journal"].startswith("agree")
-    if a.numbers and b.numbers and a.numbers != b.numbers and not (ids or same_place):
+    if a.numbers and b.numbers and a.numbers != b.numbers and not (ids or _same_place(out)):
         soft.append("numbers: " + " ".join(sorted(a.numbers ^ b.numbers)))
     fired = _guards(a, b, sim, out, ids)
     score = 1.0 / (1.0 + math.pow(2.0, -total)) if total > -60 else 0.0
