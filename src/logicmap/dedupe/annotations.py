@@ -46,12 +46,15 @@ _DATABASE_NOTE = re.compile(
 #: "[English title] TO: original" (Ovid's translated-title marker)
 _TRANSLATED_ORIGINAL = re.compile(r"(?<=\])\s+TO:\s.*$")
 #: a trailing original-language title in capitals: ". PROPHYLAXIE ANTIBIOTIQUE ET ..."
+_LOWER = re.compile(r"[a-z]")
 _CAPITAL_TAIL = re.compile(r"(?<=[.\]?!])\s+([^a-z]{12,})$")
 
 
 def strip_database_notes(title: str) -> str:
     """``title`` without the notes databases append (see the module docstring)."""
     text = title.strip().strip('"').strip()
+    if "[" not in text and not text.endswith(")") and not _capital_end(text):
+        return text
     for _ in range(3):
         before = text
         if "[" in text:
@@ -62,12 +65,17 @@ def strip_database_notes(title: str) -> str:
             text = _TRANSLATED_ORIGINAL.sub("", text)
         if text.endswith(")"):
             text = _DATABASE_NOTE.sub("", text)
-        match = _CAPITAL_TAIL.search(text)
+        match = _CAPITAL_TAIL.search(text) if _capital_end(text) else None
         if match and _is_capital_title(match.group(1)) and re.search(r"[a-z]", text[: match.start()]):
             text = text[: match.start()]
         if text == before:
             break
     return text.strip()
+
+
+def _capital_end(text: str) -> bool:
+    """Whether the last twelve characters hold no lower-case letter (cheap test first)."""
+    return _LOWER.search(text[-12:]) is None
 
 
 def _is_capital_title(text: str) -> bool:
@@ -80,8 +88,10 @@ def has_translation_marks(title: str) -> bool:
     """Whether a title shows it was translated: a whole title in brackets (MEDLINE's
     mark), an original title after "TO:" or in capitals, or an "original; English" pair."""
     text = title.strip().strip('"').lstrip()
-    if text.startswith("[") or "] TO: " in text or bilingual_parts(text):
+    if text.startswith("[") or "] TO: " in text or (";" in text and bilingual_parts(text)):
         return True
+    if not _capital_end(text):
+        return False
     match = _CAPITAL_TAIL.search(text)
     return bool(match and _is_capital_title(match.group(1)) and re.search(r"[a-z]", text[: match.start()]))
 
@@ -122,8 +132,8 @@ def page_ranges(pages: str) -> list[str]:
     A bare ``Suppl-29`` (supplement with the first page lost) gives no range.
     """
     text = pages.strip().strip('"').strip()
-    if re.match(r"^suppl\b", text, re.IGNORECASE):
+    if text[:5].lower() == "suppl" and not text[5:6].isalpha():
         return []
-    if re.search(r"\d\s*[,+]\s*\d", text):
+    if ("," in text or "+" in text) and re.search(r"\d\s*[,+]\s*\d", text):
         return [p.strip() for p in re.split(r"[,+]", text) if p.strip()]
     return [text] if text else []

@@ -228,6 +228,8 @@ def normalise_doi_key(doi: str | None) -> str:
     if not doi:
         return ""
     text = unquote(doi) if "%" in doi else doi
+    if text.startswith("10.") and not any(ch in text for ch in " [;,"):
+        return text.rstrip(".").lower()  # already bare
     return normalise_doi(text) or text.strip().rstrip(".").lower()
 
 
@@ -260,7 +262,7 @@ def page_keys(pages: str | None) -> tuple[str, str, bool]:
         return "", "", True
     if "pagination" in text.lower():
         return "", "", False
-    ranges = page_ranges(text)
+    ranges = page_ranges(text) if ("," in text or "+" in text or text[:1] in "Ss") else [text]
     if not ranges:
         return "", "", False
     first = re.split(r"[-\u2010-\u2015\s.,;:]+", _PAGE_PREFIX.sub("", ranges[0]), maxsplit=1)[0].lower()
@@ -270,7 +272,7 @@ def page_keys(pages: str | None) -> tuple[str, str, bool]:
 
 def page_starts(pages: str | None) -> frozenset[str]:
     """The first-page digits of every range when ``pages`` lists several (else empty)."""
-    ranges = page_ranges(pages) if pages else []
+    ranges = page_ranges(pages) if pages and ("," in pages or "+" in pages) else []
     if len(ranges) < 2:
         return frozenset()
     return frozenset(page_keys(r)[1] for r in ranges) - {""}
@@ -280,7 +282,7 @@ def _journal_keys(journal: str | None) -> tuple[tuple[str, ...], tuple[tuple[str
     """The first journal name's tokens and the other names' tokens."""
     if not journal:
         return (), ()
-    if not any(mark in journal for mark in ("[", "=", "/")):
+    if "[" not in journal and "=" not in journal and "/" not in journal:
         return journal_tokens(journal), ()
     names = [journal_tokens(n) for n in journal_alternatives(journal)]
     names = [n for n in names if n]
@@ -313,7 +315,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         kind=title_kind(title),
         first_author=families[0] if families else "",
         authors=frozenset(families),
-        givens=frozenset(g for g in map(given_key, record.authors[:20]) if g),
+        givens=frozenset(filter(None, map(given_key, record.authors[:20]))),
         year=record.year,
         journal=journal,
         journal_alts=journal_alts,
