@@ -46,6 +46,8 @@ TUNED_ON = ("labelled", "iebh-copper")
 #: datasets (``records_pre_merged.csv`` + ``merged_record_ids.csv`` per folder,
 #: CoLRev-Environment/bib-dedupe at c66515a6537c, data/<name>/). Roles decided
 #: 2026-12-04 before any record of them was scored: two tuned on, three held out.
+#: To get them: ``git -C bib-dedupe show c66515a6537c:data/<name>/records_pre_merged.csv``
+#: (and ``merged_record_ids.csv``) into ``DIR/<name>/``.
 BIB_DEDUPE_TUNED_ON = ("cytology_screening", "respiratory")
 BIB_DEDUPE_HELD_OUT = ("haematology", "stroke", "digital_work")
 DEBATABLE = {493, 494, 1237, 1238, 1560, 1561, 1732, 1733, 509, 510, 1253, 1254, 1544, 1546, 1716, 1718}
