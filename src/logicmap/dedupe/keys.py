@@ -75,6 +75,8 @@ _SUPPLEMENT_PAGE = re.compile(r"^[a-df-z]\d+", re.IGNORECASE)  # S354, A295, i42
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _MANGLED = re.compile(rf"^(?:\d{{1,2}}-(?:{_MONTHS})[a-z]*|(?:{_MONTHS})[a-z]*-\d{{1,4}})$", re.I)
 _INITIALS = re.compile(r"(?:[A-Z]\.?[\s-]*)+")
+_NO_STARTS: frozenset[str] = frozenset()
+_PAGE_SPLIT = re.compile(r"[-\u2010-\u2015\s.,;:]+")
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.\s*|pp?\s+|pages?\s*:?\s*)(?=[a-z]?\d)", re.IGNORECASE)
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _ABSTRACT_LEN = 150
@@ -262,19 +264,22 @@ def page_keys(pages: str | None) -> tuple[str, str, bool]:
         return "", "", True
     if "pagination" in text.lower():
         return "", "", False
-    ranges = page_ranges(text) if ("," in text or "+" in text or text[:1] in "Ss") else [text]
+    ranges = page_ranges(text) if ("," in text or "+" in text or text[0] in "Ss") else [text]
     if not ranges:
         return "", "", False
-    first = re.split(r"[-\u2010-\u2015\s.,;:]+", _PAGE_PREFIX.sub("", ranges[0]), maxsplit=1)[0].lower()
-    digits = "".join(ch for ch in first if ch.isdigit()).lstrip("0")
-    return first, digits, False
+    head = _PAGE_PREFIX.sub("", ranges[0]) if ranges[0][0] in "Pp" else ranges[0]
+    first = _PAGE_SPLIT.split(head, maxsplit=1)[0].lower()
+    digits = first if first.isdigit() else "".join(ch for ch in first if ch.isdigit())
+    return first, digits.lstrip("0"), False
 
 
 def page_starts(pages: str | None) -> frozenset[str]:
     """The first-page digits of every range when ``pages`` lists several (else empty)."""
-    ranges = page_ranges(pages) if pages and ("," in pages or "+" in pages) else []
+    if not pages or ("," not in pages and "+" not in pages):
+        return _NO_STARTS
+    ranges = page_ranges(pages)
     if len(ranges) < 2:
-        return frozenset()
+        return _NO_STARTS
     return frozenset(page_keys(r)[1] for r in ranges) - {""}
 
 
@@ -315,7 +320,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         kind=title_kind(title),
         first_author=families[0] if families else "",
         authors=frozenset(families),
-        givens=frozenset(filter(None, map(given_key, record.authors[:20]))),
+        givens=frozenset(filter(None, map(given_key, record.authors[:10]))),
         year=record.year,
         journal=journal,
         journal_alts=journal_alts,
