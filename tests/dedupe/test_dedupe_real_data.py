@@ -78,3 +78,17 @@ def test_zotero_ris_and_bibtex_exports_collapse_to_one_cluster_per_shared_paper(
     # no cluster joins two different shared papers
     for cluster in result.clusters:
         assert len({paper(records[i]) for i in cluster} & shared) <= 1
+
+
+def test_iebh_copper_library_every_captioned_duplicate_found_and_no_other():
+    """A tuning set of issue 15 (EndNote XML; <caption>Duplicate</caption> marks every member)."""
+    from logicmap.records.formats import endnote_xml
+
+    records = _records(endnote_xml, "dedup/iebh-copper.xml")
+    truth = ["duplicate" in str(r.extra.pop("caption", "") or "").lower() for r in records]
+    result = InProcessEngine().find_duplicates(records, settings=DedupeSettings())
+    flagged = {i for cluster in result.clusters for i in cluster}
+    missed = [records[i].title for i, t in enumerate(truth) if t and i not in flagged]
+    wrong = [records[i].title for i, t in enumerate(truth) if not t and i in flagged]
+    assert len(missed) <= 0.02 * sum(truth), missed[:5]
+    assert not wrong, wrong[:5]

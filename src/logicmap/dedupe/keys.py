@@ -7,12 +7,21 @@ look at keys, never at records, so the cleaning rules live in this one module.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
+from logicmap.dedupe.annotations import (
+    bilingual_parts,
+    has_translation_marks,
+    journal_alternatives,
+    page_ranges,
+    strip_database_notes,
+)
+from logicmap.records.normalise import normalise_doi
 from logicmap.records.record import Record
 
 _GREEK = {
@@ -36,6 +45,7 @@ _RETRACTED_MARK = re.compile(r"^\s*(?:retracted(?: article)?\s*[:.-]\s*)|\s*\[re
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _NUMBER = re.compile(r"\d+")
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")  # "10 000" -> "10000"
 _PART = re.compile(
     r"\b(?:part|phase|paper|study|series|section)\s+(\d+|[ivx]{1,4}|one|two|three|four|[a-d])\b"
 )
@@ -57,13 +67,17 @@ _KIND_WORDS = frozenset(
     "expression reply response comment comments commentary re letter editorial".split()
 )
 _PART_WORDS = frozenset("part phase paper study series section".split())
-_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an".split())
+_JOURNAL_STOP = frozenset("of the and in for on de la le der und des du et a an y fur del di per d l".split())
 _CONFERENCE = re.compile(
     r"conference|congress|meeting|symposium|proceedings|abstracts?\b|suppl|supplement|annual", re.I
 )
 _SUPPLEMENT_PAGE = re.compile(r"^[a-df-z]\d+", re.IGNORECASE)  # S354, A295, i428 (not e0137960)
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _MANGLED = re.compile(rf"^(?:\d{{1,2}}-(?:{_MONTHS})[a-z]*|(?:{_MONTHS})[a-z]*-\d{{1,4}})$", re.I)
+_INITIALS = re.compile(r"(?:[A-Z]\.?[\s-]*)+")
+_NO_STARTS: frozenset[str] = frozenset()
+_PAGE_SPLIT = re.compile(r"[-\u2010-\u2015\s.,;:]+")
+_PAGE_PREFIX = re.compile(r"^(?:pp?\.\s*|pp?\s+|pages?\s*:?\s*)(?=[a-z]?\d)", re.IGNORECASE)
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _ABSTRACT_LEN = 150
 
@@ -73,38 +87,56 @@ class DedupeKeys:
     """Cleaned values one record is compared on (empty string / None = missing).
 
     ``title`` is casefolded, accent-stripped and punctuation-free, without a
-    language suffix, markup or "RETRACTED:" mark; ``compact`` is the same without
-    spaces (so "K<inf>Ca</inf>3.1" and "KCa3.1" agree). ``kind`` is "" for an
-    ordinary item or one of erratum/retraction/reply/comment; ``part`` the part
-    or phase number; ``numbers`` the digit runs of the title.
+    language suffix, markup, database notes (see annotations) or "RETRACTED:"
+    mark; ``compact`` is the same without spaces (so "K<inf>Ca</inf>3.1" and
+    "KCa3.1" agree); ``title_alts`` the compact halves of a bilingual
+    "original; English" title. ``kind`` is "" for an ordinary item or one of
+    erratum/retraction/reply/comment; ``part`` the part or phase number;
+    ``numbers`` the digit runs of the title. ``journal`` is the first name of
+    the journal field, ``journal_alts`` its other names (``= X``, ``[X]``);
+    ``page_starts`` the first pages of a field with several page ranges.
+    ``givens`` holds the authors' given names written out (two letters or more),
+    to recognise family and given name swapped ("Wei, Zhang" for "Zhang, W.").
+    ``translated``: the title shows it was translated, or the record's language
+    is not English (see :func:`is_translated`).
     """
 
     title: str
     compact: str
+    title_alts: tuple[str, ...]
     words: int
     numbers: frozenset[str]
     part: str
     kind: str
     first_author: str
     authors: frozenset[str]
+    givens: frozenset[str]
     year: int | None
     journal: tuple[str, ...]
+    journal_alts: tuple[tuple[str, ...], ...]
     issns: frozenset[str]
     volume: str
     issue: str
     first_page: str
     page_digits: str
     pages_unreliable: bool
+    page_starts: frozenset[str]
     conference: bool
+    translated: bool
     doi: str
     pmid: str
     abstract: str
 
 
 def fold(text: str | None) -> str:
-    """Casefold, strip accents, map Greek letters to names, punctuation to spaces."""
+    """Casefold, strip accents, map Greek letters to names, punctuation to spaces.
+
+    HTML entities are decoded first ("&amp;" is "&", "&beta;" is "β").
+    """
     if not text:
         return ""
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
     if text.isascii():
         return " ".join(_NON_WORD.sub(" ", text.lower()).split())
     text = _GREEK_RE.sub(lambda m: f" {_GREEK[m.group(0)]} ", text)
@@ -118,6 +150,7 @@ def strip_title(title: str | None) -> str:
     if not title:
         return ""
     text = _MARKUP.sub("", title).strip() if "<" in title else title.strip()
+    text = strip_database_notes(text)
     for _ in range(2):
         if not text.endswith(("]", ")")):
             break
@@ -132,6 +165,23 @@ def strip_title(title: str | None) -> str:
     elif text.startswith("[") and "]" not in text:
         text = text[1:]
     return text.strip(" .")
+
+
+_ENGLISH = frozenset({"", "en", "eng", "english"})
+
+
+def is_translated(title: str | None, language: str | None) -> bool:
+    """Whether a record's title is (or comes with) a translation: marks in the title
+    (see annotations), a language suffix ("[Russian]"), or a non-English language."""
+    if (language or "").strip().lower() not in _ENGLISH:
+        return True
+    if not title:
+        return False
+    if title.rstrip().endswith(("]", ")")):
+        match = _LANG_SUFFIX.search(title.rstrip(" ."))
+        if match and (match.group(0).lower().strip(" []()").split() or [""])[-1] in _LANGUAGES:
+            return True
+    return has_translation_marks(title)
 
 
 def title_kind(folded: str) -> str:
@@ -158,6 +208,16 @@ def title_part(folded: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def given_key(author: str) -> str:
+    """The folded given name of a ``"Family, Given"`` author when written out ("" for initials)."""
+    raw = author.partition(",")[2].strip()
+    if not raw or _INITIALS.fullmatch(raw):
+        return ""
+    given = fold(raw).replace(" ", "")
+    return given if len(given) >= 2 else ""
+
+
+@lru_cache(maxsize=65536)
 def family_key(author: str) -> str:
     """The folded family name of a ``"Family, Given"`` author, letters only."""
     family = author.split(",", 1)[0]
@@ -165,11 +225,14 @@ def family_key(author: str) -> str:
 
 
 def normalise_doi_key(doi: str | None) -> str:
-    """A DOI with URL-encoding undone (``%28`` -> ``(``), lower-case, no trailing dot."""
+    """A bare DOI: URL-encoding undone (``%28`` -> ``(``), no ``https://doi.org/`` or
+    ``doi:`` prefix, no ``[doi]`` tag, lower-case, no trailing dot."""
     if not doi:
         return ""
     text = unquote(doi) if "%" in doi else doi
-    return text.strip().rstrip(".").lower()
+    if text.startswith("10.") and not any(ch in text for ch in " [;,"):
+        return text.rstrip(".").lower()  # already bare
+    return normalise_doi(text) or text.strip().rstrip(".").lower()
 
 
 @lru_cache(maxsize=16384)
@@ -190,17 +253,45 @@ def _leading_number(value: str | None) -> str:
 
 
 def page_keys(pages: str | None) -> tuple[str, str, bool]:
-    """``(first page, its digits, unreliable)``; Excel-mangled pages ("11-Sep") are unreliable."""
+    """``(first page, its digits, unreliable)``; Excel-mangled pages ("11-Sep") are unreliable.
+
+    Of several ranges ("230-5, 246-51") the first counts; a bare "Suppl-29" has no first page.
+    """
     if not pages:
         return "", "", False
-    text = pages.strip()
+    text = pages.strip().strip('"').strip()
     if _MANGLED.match(text):
         return "", "", True
     if "pagination" in text.lower():
         return "", "", False
-    first = re.split(r"[-\s.,;:]+", text, maxsplit=1)[0].lower()
-    digits = "".join(ch for ch in first if ch.isdigit()).lstrip("0")
-    return first, digits, False
+    ranges = page_ranges(text) if ("," in text or "+" in text or text[0] in "Ss") else [text]
+    if not ranges:
+        return "", "", False
+    head = _PAGE_PREFIX.sub("", ranges[0]) if ranges[0][0] in "Pp" else ranges[0]
+    first = _PAGE_SPLIT.split(head, maxsplit=1)[0].lower()
+    digits = first if first.isdigit() else "".join(ch for ch in first if ch.isdigit())
+    return first, digits.lstrip("0"), False
+
+
+def page_starts(pages: str | None) -> frozenset[str]:
+    """The first-page digits of every range when ``pages`` lists several (else empty)."""
+    if not pages or ("," not in pages and "+" not in pages):
+        return _NO_STARTS
+    ranges = page_ranges(pages)
+    if len(ranges) < 2:
+        return _NO_STARTS
+    return frozenset(page_keys(r)[1] for r in ranges) - {""}
+
+
+def _journal_keys(journal: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The first journal name's tokens and the other names' tokens."""
+    if not journal:
+        return (), ()
+    if "[" not in journal and "=" not in journal and "/" not in journal:
+        return journal_tokens(journal), ()
+    names = [journal_tokens(n) for n in journal_alternatives(journal)]
+    names = [n for n in names if n]
+    return (names[0] if names else ()), tuple(names[1:])
 
 
 def is_conference(record: Record, first_page: str) -> bool:
@@ -213,6 +304,8 @@ def dedupe_keys(record: Record) -> DedupeKeys:
     """Compute the comparison keys of one record (pure; never raises on missing fields)."""
     stripped = strip_title(record.title)
     title = fold(stripped)
+    alts = tuple(fold(part).replace(" ", "") for part in bilingual_parts(stripped))
+    journal, journal_alts = _journal_keys(record.journal)
     first_page, page_digits, unreliable = page_keys(record.pages)
     families = [family_key(a) for a in record.authors]
     families = [f for f in families if f]
@@ -220,21 +313,26 @@ def dedupe_keys(record: Record) -> DedupeKeys:
     return DedupeKeys(
         title=title,
         compact=title.replace(" ", ""),
+        title_alts=alts,
         words=len(title.split()),
-        numbers=frozenset(_NUMBER.findall(title)),
+        numbers=frozenset(_NUMBER.findall(_THOUSANDS.sub("", title))),
         part=title_part(title),
         kind=title_kind(title),
         first_author=families[0] if families else "",
         authors=frozenset(families),
+        givens=frozenset(filter(None, map(given_key, record.authors[:10]))),
         year=record.year,
-        journal=journal_tokens(record.journal),
+        journal=journal,
+        journal_alts=journal_alts,
         issns=frozenset(i.replace("-", "").upper() for i in _ISSN.findall(issn_text)),
         volume=_leading_number(record.volume),
         issue=_leading_number(record.issue),
         first_page=first_page,
         page_digits=page_digits,
         pages_unreliable=unreliable,
+        page_starts=page_starts(record.pages),
         conference=is_conference(record, first_page),
+        translated=is_translated(record.title, record.language),
         doi=normalise_doi_key(record.doi),
         pmid=(record.pmid or "").strip(),
         abstract=fold((record.abstract or "")[: _ABSTRACT_LEN + 30])[:_ABSTRACT_LEN],

@@ -11,11 +11,14 @@ be different publications (:func:`_guards`):
 
 * ``kind``: an erratum/corrigendum, retraction, comment or reply never merges
   with an ordinary item (nor with a different kind);
-* ``part``: "Part 1" vs "Part 2", "I" vs "II", or different numbers in titles;
+* ``part``: "Part 1" vs "Part 2", "I" vs "II", or different numbers in titles
+  (a soft cap at "review"; not when journal, volume and first page agree, where
+  a differing number is a typo: "p6INK4a" for "p16INK4a");
 * ``shared_doi``: the same DOI on clearly different titles or on different
   first pages (conference-supplement DOIs shared by many abstracts) counts
   as no DOI evidence at all;
-* ``years``: years more than one apart without a shared DOI/PMID;
+* ``years``: years more than one apart without a shared DOI/PMID, unless
+  journal, volume and first page agree (then the year is a typo);
 * ``conference``: a conference abstract (meeting/supplement venue, or a
   supplement page such as S354) and a journal article with numeric pages are
   different publications when journal, volume or year differ and the pages
@@ -42,6 +45,7 @@ WEIGHTS: dict[str, float] = {
     "title_weak": -2.0,
     "title_differ": -8.0,
     "title_short_cap": 2.0,
+    "title_translated": 1.0,
     "doi_agree": 6.0,
     "doi_differ": -5.0,
     "pmid_agree": 7.0,
@@ -108,11 +112,22 @@ class PairComparison:
 
 
 def title_similarity(a: DedupeKeys, b: DedupeKeys) -> float:
-    """Similarity of two titles in [0, 1]; 0.0 when either is missing."""
+    """Similarity of two titles in [0, 1]; 0.0 when either is missing.
+
+    A bilingual "original; English" title is also compared by each half.
+    """
     if not a.compact or not b.compact:
         return 0.0
     if a.compact == b.compact:
         return 1.0
+    sim = _title_ratio(a, b)
+    if sim < 0.97 and (a.title_alts or b.title_alts):
+        for x, y in [(alt, b.compact) for alt in a.title_alts] + [(a.compact, alt) for alt in b.title_alts]:
+            sim = max(sim, fuzz.ratio(x, y, score_cutoff=85) / 100.0)
+    return sim
+
+
+def _title_ratio(a: DedupeKeys, b: DedupeKeys) -> float:
     ratio = fuzz.ratio(a.compact, b.compact, score_cutoff=50)
     if ratio < 97:
         ratio = max(ratio, fuzz.token_sort_ratio(a.title, b.title, score_cutoff=50))
@@ -122,10 +137,21 @@ def title_similarity(a: DedupeKeys, b: DedupeKeys) -> float:
     return ratio / 100.0
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` abbreviates ``full``: a prefix ("diab") or, from the
+    same first letter, its letters in order ("dtsch" / "deutsche")."""
+    if full.startswith(short) or short.startswith(full):
+        return True
+    if len(short) < 3 or short[0] != full[0] or len(short) >= len(full):
+        return False
+    rest = iter(full[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two journal token lists name the same journal (abbreviation-aware).
 
-    Tokens agree when one is a prefix of the other ("diab" / "diabetes"); the
+    Tokens agree when one abbreviates the other (:func:`_abbreviates`); the
     lists must have the same length, or, with at least three tokens, the shorter
     must match the start of the longer (a truncated or subtitled name).
     """
@@ -135,11 +161,21 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if len(short) != len(long_) and len(short) < 3:
         return False
     for s, t in zip(short, long_):
-        if not (t.startswith(s) or s.startswith(t)):
+        if not (_abbreviates(s, t) if len(s) <= len(t) else _abbreviates(t, s)):
             break
     else:
         return True
     return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
+
+
+def _any_journal_agrees(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """Whether any name of ``a``'s journal field agrees with any of ``b``'s."""
+    if journals_agree(a.journal, b.journal):
+        return True
+    if not (a.journal_alts or b.journal_alts):
+        return False
+    names_a, names_b = (a.journal, *a.journal_alts), (b.journal, *b.journal_alts)
+    return any(journals_agree(x, y) for x in names_a for y in names_b)
 
 
 def _compare_title(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> tuple[float, float]:
@@ -188,7 +224,11 @@ def _compare_year(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
 
 
 def _names_close(x: str, y: str) -> bool:
-    return x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 80
+    """Family names that differ by a particle ("abdelaziz" / "aziz", "stpeter" / "peter"), a cut or a slip."""
+    if x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 80:
+        return True
+    short, long_ = sorted((x, y), key=len)
+    return len(short) >= 4 and long_.endswith(short)
 
 
 def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
@@ -199,10 +239,15 @@ def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
         weight, note = WEIGHTS["author_agree"], "first agree"
     elif _names_close(a.first_author, b.first_author):
         weight, note = WEIGHTS["author_close"], "first close"
+    elif a.first_author in b.givens or b.first_author in a.givens:
+        weight, note = WEIGHTS["author_close"], "first swapped"
     else:
         weight, note = WEIGHTS["author_differ"], f"first differ: {a.first_author} vs {b.first_author}"
     if len(a.authors) > 1 and len(b.authors) > 1:
-        overlap = len(a.authors & b.authors) / min(len(a.authors), len(b.authors))
+        shared = len(a.authors & b.authors)
+        if shared * 2 < min(len(a.authors), len(b.authors)) and (a.givens or b.givens):
+            shared = max(shared, len(a.authors & b.givens), len(b.authors & a.givens))  # names swapped
+        overlap = shared / min(len(a.authors), len(b.authors))
         note += f", overlap {overlap:.2f}"
         if overlap >= 0.5:
             weight += WEIGHTS["authors_overlap"]
@@ -219,7 +264,7 @@ def _compare_journal(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
     if not a.journal or not b.journal:
         out["journal"] = "missing"
         return 0.0
-    if journals_agree(a.journal, b.journal):
+    if _any_journal_agrees(a, b):
         out["journal"] = "agree"
         return WEIGHTS["journal_agree"]
     out["journal"] = f"differ: {' '.join(a.journal)} vs {' '.join(b.journal)}"
@@ -231,6 +276,8 @@ def _pages_agree(a: DedupeKeys, b: DedupeKeys) -> bool | None:
         return None
     if a.first_page == b.first_page or (a.page_digits and a.page_digits == b.page_digits):
         return True
+    if (a.page_starts or b.page_starts) and (a.page_starts or {a.page_digits}) & (b.page_starts or {b.page_digits}):
+        return True  # the same ranges listed in another order
     x, y = a.page_digits, b.page_digits  # OCR slips: "i428" read as "1428"
     if x and y and len(x) >= 3 and len(y) >= 3 and (x.endswith(y) or y.endswith(x)):
         return True
@@ -245,8 +292,29 @@ def _compare_pages(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
     if agree:
         out["pages"] = "agree"
         return WEIGHTS["pages_agree"]
+    if _pages_near(a, b):
+        out["pages"] = f"near: {a.first_page} vs {b.first_page}"
+        return 0.0
     out["pages"] = f"differ: {a.first_page} vs {b.first_page}"
     return WEIGHTS["pages_differ"]
+
+
+def _pages_near(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """First pages at most 3 apart in a journal article's numeric pagination
+    (a slip: 676 for 678); never for conference abstracts, which sit on
+    neighbouring supplement pages."""
+    if a.conference or b.conference or not (a.first_page.isdigit() and b.first_page.isdigit()):
+        return False
+    return len(a.page_digits) >= 3 and abs(int(a.page_digits) - int(b.page_digits or 0)) <= 3
+
+
+def _same_citation(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """Same first author, year, volume and first page, neither a conference abstract."""
+    if a.conference or b.conference or not (a.year and a.year == b.year and a.volume and a.volume == b.volume):
+        return False
+    if not (a.first_author and b.first_author and _names_close(a.first_author, b.first_author)):
+        return False
+    return bool(_pages_agree(a, b))
 
 
 def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
@@ -261,6 +329,11 @@ def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> floa
     return WEIGHTS["abstract_differ"]
 
 
+def _same_place(out: dict[str, str]) -> bool:
+    """Whether journal, volume and first page agree (a typo elsewhere is no reason to doubt)."""
+    return out.get("pages") == "agree" and out.get("volume") == "agree" and out.get("journal", "").startswith("agree")
+
+
 def _guards(a: DedupeKeys, b: DedupeKeys, sim: float, out: dict[str, str], ids: bool) -> list[str]:
     """Names of the hard guards that fire (see the module docstring)."""
     fired = []
@@ -269,7 +342,7 @@ def _guards(a: DedupeKeys, b: DedupeKeys, sim: float, out: dict[str, str], ids: 
     if a.part and b.part and a.part != b.part:
         fired.append(f"part: {a.part} vs {b.part}")
     if not ids and a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
-        if sim >= 0.75:
+        if sim >= 0.75 and not _same_place(out):
             fired.append(f"years: {a.year} vs {b.year} with similar titles")
     if not ids and a.conference != b.conference and sim >= 0.75:
         article = b if a.conference else a
@@ -285,6 +358,10 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     out: dict[str, str] = {}
     total = WEIGHTS["prior"]
     title_weight, sim = _compare_title(a, b, out)
+    if title_weight < 0 and (a.translated or b.translated) and _same_citation(a, b):
+        # two translations of one title share their terms (drug, disease) but little else
+        title_weight = WEIGHTS["title_translated"] if sim >= 0.5 else 0.0
+        out["title"] += " (translated; same citation)"
     total += title_weight
     total += _compare_year(a, b, out)
     total += _compare_authors(a, b, out)
@@ -311,7 +388,7 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     ids = doi_weight > 0 or pmid_weight > 0
 
     soft = []
-    if a.numbers and b.numbers and a.numbers != b.numbers and not ids:
+    if a.numbers and b.numbers and a.numbers != b.numbers and not (ids or _same_place(out)):
         soft.append("numbers: " + " ".join(sorted(a.numbers ^ b.numbers)))
     fired = _guards(a, b, sim, out, ids)
     score = 1.0 / (1.0 + math.pow(2.0, -total)) if total > -60 else 0.0
