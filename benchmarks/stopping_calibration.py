@@ -5,7 +5,8 @@ seeds, TF-IDF + SVM engine; computed once, since the order does not depend on th
 rule) and replays every rule on every order: the literature's rules
 (``logicmap.screening.stopping_rules.literature_rules``), buscar 95% at the lower
 confidences ``CONFIDENCES``, and buscar 95/95 with a biased urn for every bias in
-``BIASES`` (the urn's odds ratio). Rules needing a random sample draw it
+``BIASES`` (the urn's odds ratio), and the counting-process rule at every confidence
+in ``POISSON_CONFIDENCES``. Rules needing a random sample draw it
 with the run's seed (see ``stopping_sample``).
 
 Per rule it prints one JSON line: runs, share of runs reaching recall >= 0.95, mean
@@ -34,8 +35,9 @@ from logicmap.api import stopping_rules
 from stopping_orders import CACHE, load_cache
 
 TARGET, SHARE = 0.95, 0.95
-BIASES = (64, 32, 16, 8, 4, 3, 2, 1.5, 1.25, 1)
+BIASES = (16, 8, 4, 2, 1.5, 1.25, 1)
 CONFIDENCES = (0.7, 0.6, 0.5)
+POISSON_CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 
 
 def outcome(labels: np.ndarray, report) -> dict:
@@ -60,6 +62,10 @@ def replay_all(cache: dict) -> dict[str, dict[tuple[str, int], dict]]:
                 labels, rule.replay(labels, labels.size, n_priors=priors, seed=int(seed)))
         for confidence in CONFIDENCES:
             rule = stopping_rules.BuscarRule(TARGET, confidence)
+            results.setdefault(rule.name, {})[(dataset, int(seed))] = outcome(
+                labels, rule.replay(labels, labels.size, n_priors=priors))
+        for confidence in POISSON_CONFIDENCES:
+            rule = stopping_rules.PoissonProcessRule(TARGET, confidence)
             results.setdefault(rule.name, {})[(dataset, int(seed))] = outcome(
                 labels, rule.replay(labels, labels.size, n_priors=priors))
         after = 0  # a smaller bias never stops before a larger one

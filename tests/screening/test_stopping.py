@@ -183,3 +183,29 @@ def test_simulations_report_every_rule_and_the_default():
     out = evaluate_rules(prioritised_order(rng), rules, seed=1)
     for entry in out.values():
         assert {"stopped", "records_screened", "recall", "work_saved", "recall_estimate", "recall_interval"} <= set(entry)
+
+
+from logicmap.screening.stopping_poisson import PoissonProcessRule, expected_left  # noqa: E402
+
+
+def test_poisson_rule_expects_few_left_after_a_falling_rate():
+    labels = np.array([1] * 20 + [1, 0] * 20 + [1, 0, 0, 0] * 10 + [0] * 300)
+    left = expected_left(labels, 1000)
+    assert left is not None and 0 < left < 5
+    assert expected_left(np.tile([1, 0], 200), 1000) is None or expected_left(np.tile([1, 0], 200), 1000) > 100
+
+
+def test_poisson_rule_stops_on_a_finished_ranking_and_not_after_one_lucky_prior():
+    rule = PoissonProcessRule(0.95, 0.9)
+    rng = np.random.default_rng(12)
+    recalls = []
+    for _ in range(10):
+        labels = prioritised_order(rng, bias=30.0)
+        report = rule.replay(labels, labels.size, n_priors=2)
+        recalls.append(labels[: report.records_screened].sum() / labels.sum())
+        assert report.recall.low <= report.recall.estimate <= report.recall.high
+    assert np.mean(np.array(recalls) >= 0.95) >= 0.9
+    lonely = np.array([1, 0] + [0] * 1500 + [1] * 8)  # the prior is the only relevant record found for long
+    assert rule.replay(lonely, lonely.size, n_priors=2).records_screened > 1000
+    now = rule.assess(labels[:50], labels.size, n_priors=2)
+    assert not now.stopped and "fewer than 100" in now.reason

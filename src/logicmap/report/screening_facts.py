@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from logicmap.report.charts import empty_svg
 from logicmap.screening.chart import recall_chart
-from logicmap.screening.stopping import BuscarRule
+from logicmap.screening.stopping import StoppingRule
 from logicmap.screening.stopping_rules import default_rule
 
 
@@ -69,7 +69,7 @@ def automation_statement(stop: dict, excluded: int) -> str:
             f"{stop['total']} records: {automation_words(stop, excluded)} (95% interval).")
 
 
-def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
+def stopping_statement(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:
     """Where title/abstract screening stands and what the stopping criterion says about it, in words."""
     if facts.total == 0:
         return "There are no records to screen."
@@ -87,16 +87,16 @@ def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) ->
     return f"{done} {stopping_outcome(facts, rule)}"
 
 
-def stopping_outcome(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
-    """What the statistical stopping criterion says about the screening so far, with the criterion named."""
+def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:
+    """What the stopping rule says about the screening so far, with the rule named."""
     rule = rule or default_rule()
     named = f"The stopping rule {rule.name} ({rule.description})"
     if not facts.order:
         return f"{named} needs screening decisions."
     if facts.screened >= facts.total:
-        first = rule.first_stop(facts.order, facts.total)
-        if first is not None and first < facts.total:
-            return f"{named} would first have allowed stopping after {first} records."
+        first = rule.replay(facts.order, facts.total)
+        if first.stopped:
+            return f"{named} would first have allowed stopping after {first.records_screened} records."
         return f"{named} was not met before the last record."
     now = rule.assess(facts.order, facts.total)
     if facts.stop:

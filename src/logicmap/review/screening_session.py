@@ -10,6 +10,7 @@ same pieces: :func:`stage_features`, :func:`open_queue` and :func:`store_decisio
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from logicmap.screening.features import make_features
 from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.errors import ScreeningError
-from logicmap.screening.stopping import BuscarRule, StopReport
+from logicmap.screening.stopping import StopReport, StoppingRule
 from logicmap.screening.stopping_rules import default_rule
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
@@ -81,7 +82,7 @@ def stage_features(store: Store, record_ids: list[int], *, features: str = "auto
 
 
 def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed: int, criteria: str | None,
-               rule: BuscarRule) -> ReviewerQueue:
+               rule: StoppingRule) -> ReviewerQueue:
     """A reviewer's queue over ``features``, holding their earlier ``decisions`` (not ranked yet)."""
     learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=seed,
                             criteria=criteria).fit(matrix=features.matrix, extractor=features.extractor)
@@ -92,10 +93,11 @@ def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed:
     return queue
 
 
-def project_rule(recall_target: float | None = None, confidence: float | None = None) -> BuscarRule:
+def project_rule(recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
     """The default stopping rule, with the target and confidence given (else the default's)."""
     rule = default_rule()
-    return BuscarRule(recall_target or rule.recall_target, confidence or rule.confidence, bias=rule.bias)
+    return dataclasses.replace(rule, recall_target=recall_target or rule.recall_target,
+                               confidence=confidence or rule.confidence)
 
 
 def record_stop(store: Store, queue: ReviewerQueue, reviewer: str, stage: str) -> StopReport:
@@ -116,7 +118,7 @@ def record_stop(store: Store, queue: ReviewerQueue, reviewer: str, stage: str) -
     return progress.stop
 
 
-def describe_engine(store: Store, engine: tuple[str, str], rule: BuscarRule) -> None:
+def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -> None:
     """Record the screening model and stopping rule in words in the project (for the report)."""
     save_engine_settings(store, model=engine_description(*engine), stopping_rule=rule.description)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.stopping import BuscarRule, StopReport
+from logicmap.screening.stopping import StopReport, StoppingRule
 from logicmap.screening.stopping_urn import RecallEstimate
 
 #: Decisions the model learns from; "maybe" sets a record aside without a label.
@@ -64,7 +64,7 @@ class ReviewerQueue:
     holds no labels yet; ``rule`` judges when it is safe to stop.
     """
 
-    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: BuscarRule) -> None:
+    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: StoppingRule) -> None:
         self.learner = learner
         self.record_ids = list(record_ids)
         self.position = {record_id: i for i, record_id in enumerate(self.record_ids)}

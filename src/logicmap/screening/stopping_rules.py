@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from logicmap.screening.stopping import BuscarRule, ConsecutiveIrrelevantRule, FractionRule, StoppingRule
 from logicmap.screening.stopping_knee import KneeRule
+from logicmap.screening.stopping_poisson import PoissonProcessRule
 from logicmap.screening.stopping_sample import QuantileRule, SafeRule, TargetRule
 
 #: Assumed odds ratio of the urn of the default rule (chosen by the calibration).
