@@ -76,7 +76,7 @@ class PoissonProcessRule:
 
     recall_target: float = 0.95
     confidence: float = 0.95
-    min_screened: int = 100
+    min_screened: int = 50
     check_every: int | None = None
 
     @property
