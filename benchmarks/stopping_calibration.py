@@ -35,8 +35,8 @@ from logicmap.api import stopping_rules
 from stopping_orders import CACHE, load_cache
 
 TARGET, SHARE = 0.95, 0.95
-BIASES = (16, 8, 4, 2, 1.5, 1.25, 1)
-CONFIDENCES = (0.7, 0.6, 0.5)
+BIASES = (16, 8, 4, 2, 1.5, 1.25)
+CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 POISSON_CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 
 
@@ -52,28 +52,28 @@ def outcome(labels: np.ndarray, report) -> dict:
 
 
 def replay_all(cache: dict) -> dict[str, dict[tuple[str, int], dict]]:
-    """Rule name -> (dataset, seed) -> outcome."""
+    """Rule name -> (dataset, seed) -> outcome.
+
+    buscar stops no earlier at a higher confidence or a smaller bias, so each chain of
+    buscar rules is scanned once, each rule starting where the one before it stopped.
+    """
     results: dict[str, dict] = {}
     for key, run in sorted(cache.items()):
         dataset, seed = key.rsplit(":", 1)
-        labels, priors = np.asarray(run["labels"], dtype=np.int64), run["n_priors"]
-        for rule in stopping_rules.literature_rules():
-            results.setdefault(rule.name, {})[(dataset, int(seed))] = outcome(
-                labels, rule.replay(labels, labels.size, n_priors=priors, seed=int(seed)))
-        for confidence in CONFIDENCES:
-            rule = stopping_rules.BuscarRule(TARGET, confidence)
-            results.setdefault(rule.name, {})[(dataset, int(seed))] = outcome(
-                labels, rule.replay(labels, labels.size, n_priors=priors))
-        for confidence in POISSON_CONFIDENCES:
-            rule = stopping_rules.PoissonProcessRule(TARGET, confidence)
-            results.setdefault(rule.name, {})[(dataset, int(seed))] = outcome(
-                labels, rule.replay(labels, labels.size, n_priors=priors))
-        after = 0  # a smaller bias never stops before a larger one
-        for bias in BIASES:
-            rule = stopping_rules.BuscarRule(TARGET, 0.95, bias=bias)
-            report = rule.replay(labels, labels.size, n_priors=priors, after=after)
-            after = report.records_screened
-            results.setdefault(rule.name, {})[(dataset, int(seed))] = outcome(labels, report)
+        labels, priors, run_key = np.asarray(run["labels"], dtype=np.int64), run["n_priors"], (dataset, int(seed))
+        reports = [rule.replay(labels, labels.size, n_priors=priors, seed=int(seed))
+                   for rule in stopping_rules.literature_rules() if not isinstance(rule, stopping_rules.BuscarRule)]
+        chains = ([stopping_rules.BuscarRule(TARGET, c) for c in CONFIDENCES],
+                  [stopping_rules.BuscarRule(TARGET, 0.95, bias=b) for b in BIASES])
+        for chain in chains:
+            after = 0
+            for rule in chain:
+                reports.append(rule.replay(labels, labels.size, n_priors=priors, after=after))
+                after = reports[-1].records_screened
+        poisson = stopping_rules.PoissonProcessRule(TARGET)
+        reports += poisson.replay_confidences(labels, labels.size, POISSON_CONFIDENCES, n_priors=priors).values()
+        for report in reports:
+            results.setdefault(report.rule, {})[run_key] = outcome(labels, report)
     return results
 
 

@@ -100,14 +100,7 @@ class PoissonProcessRule:
         m = expected_left(np.append(labels[n_priors:], 1), left)
         if m is None:
             return False, RecallEstimate(0.0, 0.0, 1.0, 0.95), "the rate of relevant records is not falling yet"
-        q = float(poisson.ppf(self.confidence, m))
-        low, high = (r / (r + float(poisson.ppf(p, m))) for p in (0.975, 0.025))
-        estimate = RecallEstimate(r / (r + m), low, high, 0.95)
-        stop = r / (r + q) >= self.recall_target
-        reason = (f"about {m:.1f} relevant records expected among the {left} left; recall at the "
-                  f"{self.confidence:.0%} quantile {r / (r + q):.3f}, {'at or above' if stop else 'below'} "
-                  f"{self.recall_target:.0%}")
-        return stop, estimate, reason
+        return judge(r, left, m, self.recall_target, self.confidence)
 
     def assess(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0) -> StopReport:
         """The test now."""
@@ -117,9 +110,39 @@ class PoissonProcessRule:
 
     def replay(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0, seed: int = 0) -> StopReport:
         """The first checkpoint where the rule fires (``seed`` unused)."""
+        return self.replay_confidences(ordered_labels, n_total, (self.confidence,), n_priors=n_priors)[self.confidence]
+
+    def replay_confidences(self, ordered_labels: Sequence[int], n_total: int, confidences: Sequence[float], *,
+                           n_priors: int = 0) -> dict[float, StopReport]:
+        """:meth:`replay` at several confidence levels in one pass (the fit does not depend on the level)."""
         full = padded(ordered_labels, n_total)
+        reports: dict[float, StopReport] = {}
         for k in checkpoints(max(self.min_screened, n_priors + 1), n_total - 1, self.check_every):
-            stop, estimate, reason = self._verdict(full[:k], n_total, n_priors)
-            if stop:
-                return StopReport(self.name, True, k, estimate, reason)
-        return StopReport(self.name, False, n_total, RecallEstimate(1.0, 1.0, 1.0, 0.95), "never fired")
+            labels = full[:k]
+            r = int(labels.sum())
+            m = expected_left(np.append(labels[n_priors:], 1), n_total - k) if r else None
+            if m is None:
+                continue
+            for level in confidences:
+                if level not in reports:
+                    stop, estimate, reason = judge(r, n_total - k, m, self.recall_target, level)
+                    if stop:
+                        rule = PoissonProcessRule(self.recall_target, level, self.min_screened, self.check_every)
+                        reports[level] = StopReport(rule.name, True, k, estimate, reason)
+            if len(reports) == len(confidences):
+                break
+        for level in confidences:
+            if level not in reports:
+                name = PoissonProcessRule(self.recall_target, level).name
+                reports[level] = StopReport(name, False, n_total, RecallEstimate(1.0, 1.0, 1.0, 0.95), "never fired")
+        return reports
+
+
+def judge(r: int, left: int, m: float, recall_target: float, confidence: float) -> tuple[bool, RecallEstimate, str]:
+    """Stop when ``r / (r + q) >= recall_target``, ``q`` the ``confidence`` quantile of Poisson(``m``)."""
+    q = float(poisson.ppf(confidence, m))
+    low, high = (r / (r + float(poisson.ppf(p, m))) for p in (0.975, 0.025))
+    stop = r / (r + q) >= recall_target
+    reason = (f"about {m:.1f} relevant records expected among the {left} left; recall at the "
+              f"{confidence:.0%} quantile {r / (r + q):.3f}, {'at or above' if stop else 'below'} {recall_target:.0%}")
+    return stop, RecallEstimate(r / (r + m), low, high, 0.95), reason
