@@ -30,7 +30,11 @@ def literature_rules() -> list[StoppingRule]:
 
 
 def default_rules() -> list[StoppingRule]:
-    """Every rule a simulation reports: the default, the literature's, and three heuristics."""
-    rules: list[StoppingRule] = [default_rule()]
-    rules += [r for r in literature_rules() if r.name != rules[0].name]
-    return rules + [ConsecutiveIrrelevantRule(100), ConsecutiveIrrelevantRule(50), FractionRule(0.5)]
+    """Every rule a simulation reports: the default, the literature's, the counting-process rule at 95%
+    confidence, and three heuristics (each name once)."""
+    rules: list[StoppingRule] = [default_rule(), *literature_rules(), PoissonProcessRule(0.95, 0.95),
+                                 ConsecutiveIrrelevantRule(100), ConsecutiveIrrelevantRule(50), FractionRule(0.5)]
+    named: dict[str, StoppingRule] = {}
+    for rule in rules:
+        named.setdefault(rule.name, rule)
+    return list(named.values())

@@ -42,6 +42,10 @@ from logicmap.screening.stopping import StopReport, padded
 from logicmap.screening.stopping_urn import RecallEstimate
 
 
+#: The recall of a replay that never stopped: every record screened, recall known to be 1.
+SCREENED_ALL = RecallEstimate(1.0, 1.0, 1.0, 0.95)
+
+
 def sample_positions(n_total: int, n_priors: int, seed: int) -> np.ndarray:
     """Every position after the priors in a random order drawn with ``seed``."""
     return n_priors + np.random.default_rng(seed).permutation(n_total - n_priors)
@@ -98,7 +102,7 @@ class TargetRule(_NoLiveSample):
         hits = np.flatnonzero(full[drawn] == 1)
         if hits.size < self.targets:  # the sample ran through every record
             relevant = int(full.sum())
-            return StopReport(self.name, False, n_total, clopper_pearson(relevant, relevant, self.confidence),
+            return StopReport(self.name, False, n_total, SCREENED_ALL,
                               f"fewer than {self.targets} relevant records in all", relevant)
         sample = drawn[: hits[self.targets - 1] + 1]
         prefix = _prefix_finding(full, drawn[hits[: self.targets]], self.targets)
@@ -136,7 +140,7 @@ class QuantileRule(_NoLiveSample):
         j = self.needed(int(positives.size))
         if j is None:
             relevant = int(full.sum())
-            return StopReport(self.name, False, n_total, clopper_pearson(relevant, relevant, self.confidence),
+            return StopReport(self.name, False, n_total, SCREENED_ALL,
                               f"{positives.size} relevant records in the sample certify no stop", relevant)
         prefix = _prefix_finding(full, positives, j)
         screened, found = _union_stop(full, sample, prefix)
@@ -182,8 +186,7 @@ class SafeRule(_NoLiveSample):
                                   f"{found} relevant found of about {expected:.0f} expected, {streak} irrelevant "
                                   "in a row", found)
         relevant = int(full.sum())
-        return StopReport(self.name, False, n_total, self._estimate(relevant, prevalence, n_total),
-                          "never fired", relevant)
+        return StopReport(self.name, False, n_total, SCREENED_ALL, "never fired", relevant)
 
     def _estimate(self, found: int, prevalence: RecallEstimate, n_total: int) -> RecallEstimate:
         def share(p: float) -> float:
