@@ -71,19 +71,29 @@ def test_screening_coding_and_report_match_the_store(demo):
     assert (out / "recall-curve.svg").is_file()
 
 
-def test_report_states_the_screening_as_the_store_holds_it(demo):
+def test_report_states_the_stop_by_the_rule_as_the_store_holds_it(demo):
+    """The demo reviewer stops when the default rule fires: the rest is excluded by automation, in those words."""
     out, result = demo
     report = out / "report"
     rows = {row["data"]: row["n"] for row in csv.DictReader(io.StringIO((report / "prisma.csv").read_text()))}
     unique = 157 - result.dedupe.duplicates_removed
-    assert rows["excluded_automatic"] == "0" and rows["records_screened"] == str(unique)
+    assert result.stop is not None and result.stop.stopped
+    with Review.open(result.project_path) as review:
+        stop = review.screening.stopped()
+        screened = len(review.screening.final("title_abstract"))
+    left = unique - screened
+    assert stop["rule"] == result.stop.rule and left > 0
+    assert rows["excluded_automatic"] == str(left) and rows["records_screened"] == str(screened)
     assert rows["total_studies"] == str(result.included)
     index = (report / "index.html").read_text(encoding="utf-8")
-    lead = re.search(r'<p class="lead">(.*?)</p>', index).group(1)
-    assert lead.startswith(f"{result.included} included studies;") and "not yet screened" not in index
-    assert f"Records screened: {unique}." in index
-    assert f"{unique} of {unique} records were screened on title and abstract ({result.included} relevant" in index
-    assert "would first have allowed stopping after" in index and 'src="recall-curve.svg"' in index
+    low, high = stop["interval"]
+    words = (f"excluded by automation: {left}, stopping rule {stop['rule']} at estimated recall "
+             f"{stop['estimate']:.2f} [{low:.2f}, {high:.2f}]")
+    assert words in index  # study selection and methods
+    assert "not yet screened" not in index  # the rule fired: nothing is merely unscreened
+    assert f"Records screened: {screened}." in index and 'src="recall-curve.svg"' in index
+    flow = " ".join(re.findall(r">([^<>]*)</text>", (report / "prisma.svg").read_text()))
+    assert f"Marked as ineligible by automation (stopping rule {stop['rule']}" in flow
     assert "Recall in the order screened by demo-reviewer" in (report / "recall-curve.svg").read_text()
     assert "InProcessEngine" not in index and "logicmap's in-process engine" in index
 

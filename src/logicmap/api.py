@@ -83,6 +83,8 @@ from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
 from logicmap.screening.engine import FUSION_ENGINE, ActiveLearner, default_engine, resolve_engine
 from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
 from logicmap.screening.metrics import summarise
+from logicmap.screening import stopping_rules
+from logicmap.screening.stopping import StopReport
 from logicmap.screening.simulation import draw_priors, simulate
 from logicmap.synthesis import Study, build_model, studies_from_labelled
 
@@ -92,7 +94,7 @@ __all__ = [
     "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "ScreeningSession", "SimulationRun", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
+    "ScreeningSession", "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # errors
     "CodebookChangeRefused", "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
@@ -101,8 +103,9 @@ __all__ = [
     "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "ParsedRecord", "Record", "Study", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
-    "logic_model_html", "logic_model_svg", "svg_print_fit", "straight_line_crossings", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
-    "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "studies_from_labelled",
+    "logic_model_html", "logic_model_svg", "svg_print_fit", "straight_line_crossings", "make_features", "merge_cluster",
+    "normalise_authors", "normalise_record", "open_file",
+    "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
     "suggest", "summarise", "write_records",
 ]
 

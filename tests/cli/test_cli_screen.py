@@ -35,3 +35,27 @@ def test_screen_smoke_in_a_subprocess(tmp_path):
     assert run_cli("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
     result = run_cli("screen", "-p", str(db), "--reviewer", "ana", "--stage", "title_abstract", stdin="i\nq\n")
     assert "1 decision(s) saved; 1/62 screened, 1 included" in result.stdout
+
+
+def test_screen_stops_when_the_rule_fires_and_the_report_states_it(tmp_path):
+    """'s' is refused until the stopping rule fires; then it stops, and PRISMA counts the rest as automation."""
+    from logicmap.api import Review
+
+    db = tmp_path / "s.db"
+    assert invoke("init", str(db)).returncode == 0
+    assert invoke("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    keys = "i\ns\n" * 3 + "e\n1\ns\n" * 59  # 's' after every decision: ignored until the rule fires
+    result = invoke("screen", "-p", str(db), "--reviewer", "ana", stdin=keys)
+    assert result.returncode == 0, result.stderr
+    assert "estimated recall " in result.stdout and "keep going" in result.stdout
+    assert "Stopped: excluded by automation: " in result.stdout
+    with Review.open(db) as review:
+        stop = review.screening.stopped()
+        counts = review.report.prisma()
+        methods = review.report.methods(counts)
+    assert stop["rule"] == "buscar_95_95" and 3 < stop["screened"] < 62
+    assert counts.records_screened == stop["screened"] and counts.excluded_automatic == 62 - stop["screened"]
+    assert counts.records_not_screened == 0
+    low, high = stop["interval"]
+    assert (f"excluded by automation: {62 - stop['screened']}, stopping rule buscar_95_95 at estimated recall "
+            f"{stop['estimate']:.2f} [{low:.2f}, {high:.2f}]") in methods.stopping_statement

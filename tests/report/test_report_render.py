@@ -176,17 +176,30 @@ def test_recall_curve_and_stopping_statement(tmp_path):
                           screening=finished)
     index = paths["index"].read_text(encoding="utf-8")
     assert ("66 of 66 records were screened on title and abstract (5 relevant records found); every record was "
-            "screened. The statistical stopping criterion (recall of at least 95% with 95% confidence; "
-            "Callaghan &amp; Müller-Hansen 2020) would first") in index
+            "screened. The stopping rule buscar_95_95 (statistical stopping (Callaghan &amp; Müller-Hansen 2020): "
+            "recall &gt;= 95% with 95% confidence) would first") in index
     first = BuscarRule().first_stop(finished.order, 66)
     assert 6 < first < 66 and f"would first have allowed stopping after {first} records." in index
     svg = paths["recall_curve"].read_text(encoding="utf-8")
     assert "Recall in the order screened by ana (all 66 records)" in svg and 'src="recall-curve.svg"' in index
     partial = ScreeningFacts(order=(1, 0, 1, 0, 0), total=66)
     assert "5 of 66 records were screened" in stopping_statement(partial)
-    assert "61 records not yet screened. The statistical stopping criterion" in stopping_statement(partial)
+    assert "61 records not yet screened. The stopping rule buscar_95_95" in stopping_statement(partial)
     assert "is not met (p = " in stopping_statement(partial)
+    assert "estimated recall " in stopping_statement(partial)
+    assert "excluded by automation" not in stopping_statement(partial)  # not stopped by the rule: not yet screened
     assert "No record has been screened yet: 66 records await screening." == stopping_statement(ScreeningFacts(total=66))
+
+
+def test_a_stop_by_the_rule_is_stated_as_exclusion_by_automation():
+    stop = {"rule": "buscar_95_95", "description": "recall >= 95% with 95% confidence", "screened": 40,
+            "total": 66, "estimate": 0.964, "interval": [0.931, 1.0]}
+    facts = ScreeningFacts(order=(1, 1, 1, 0, 1, 1) + (0,) * 34, total=66, stop=stop)
+    statement = stopping_statement(facts)
+    assert statement.startswith("40 of 66 records were screened on title and abstract (5 relevant records found).")
+    assert ("excluded by automation: 26, stopping rule buscar_95_95 at estimated recall 0.96 [0.93, 1.00]"
+            in statement)
+    assert "not yet screened" not in statement
 
 
 def test_a_quoted_title_is_cited_with_one_pair_of_quotes():

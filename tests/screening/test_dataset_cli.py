@@ -85,7 +85,12 @@ def test_cli_end_to_end(tmp_path, embedding_cache):
     assert summary["n_records"] == 310 and summary["n_relevant"] == 16
     assert summary["prior_ids"] == [10, 4]
     assert 0 <= summary["recall@10%"] <= 1
-    assert "buscar_95_95" in summary["stopping"]
+    stopping = summary["stopping"]
+    assert "buscar_95_95" in stopping and stopping["default"] in stopping
+    for name in ("target_95_95", "qbcb_95_95", "safe_95_95", "knee"):
+        entry = stopping[name]
+        assert 0 < entry["records_screened"] <= 310 and entry["work_saved"] == 1 - entry["records_screened"] / 310
+        assert entry["recall_interval"][0] <= entry["recall_estimate"] <= entry["recall_interval"][1]
     with (out / "order.csv").open(newline="") as fh:
         table = list(csv.DictReader(fh))
     assert len(table) == 310

@@ -166,3 +166,17 @@ def test_the_service_refuses_records_outside_the_stage(review):
             service.decide("ana", 99999, "include")
         with pytest.raises(ScreeningError, match="unknown stage"):
             service.next("ana", stage="abstracts")
+
+
+def test_the_service_shows_the_estimate_and_refuses_a_stop_before_the_rule_fires(review):
+    with review.screening.service(**ENGINE, before_retrain=HeldRetrain(held=False)) as service:
+        record, rank = service.next("ana")
+        service.decide("ana", record, "include", rank=rank)
+        service.wait()
+        progress = service.progress("ana")
+        assert progress.screened == 1 and not progress.can_stop
+        assert progress.recall.low <= progress.recall.estimate <= progress.recall.high
+        assert progress.stop.rule == review.screening.session("ana", **ENGINE).queue.rule.name
+        with pytest.raises(ScreeningError, match="has not fired"):
+            service.stop("ana")
+    assert review.screening.stopped() is None  # a refused stop changes nothing

@@ -82,3 +82,130 @@ def test_buscar_p_equals_the_reference_implementation():
         if np.isnan(reference):
             continue  # buscarpy returns NaN where H0 is impossible; we return 0
         assert buscar_p(seen, n, 0.95) == pytest.approx(reference, abs=1e-9)
+
+
+# -- the biased urn, the interval and the rules with a random sample ---------------------------
+
+from scipy.stats import nchypergeom_fisher  # noqa: E402
+
+from logicmap.screening.stopping_knee import KneeRule, knee_ratio  # noqa: E402
+from logicmap.screening.stopping_rules import default_rule, default_rules  # noqa: E402
+from logicmap.screening.stopping_sample import QuantileRule, SafeRule, TargetRule  # noqa: E402
+from logicmap.screening.stopping_urn import fisher_cdf, recall_interval  # noqa: E402
+
+
+def test_fisher_cdf_matches_scipy():
+    x, m, k, n = np.array([0, 1, 3, 2, 5]), np.array([100, 200, 50, 400, 60]), np.array([10, 5, 20, 30, 59]), \
+        np.array([20, 40, 30, 100, 10])
+    for bias in (1.0, 3.0, 17.5):
+        assert fisher_cdf(x, m, k, n, bias) == pytest.approx(nchypergeom_fisher.cdf(x, m, k, n, bias), abs=1e-12)
+
+
+def test_a_larger_bias_stops_no_later_and_bias_one_is_buscar():
+    rng = np.random.default_rng(5)
+    labels = prioritised_order(rng)
+    stops = [BuscarRule(bias=b).first_stop(labels, labels.size) for b in (1, 2, 8)]
+    assert stops[0] >= stops[1] >= stops[2]
+    assert buscar_p(labels[:700], 1500, bias=1.0) == pytest.approx(buscar_p(labels[:700], 1500))
+    assert BuscarRule(bias=4).name == "buscar_95_95_bias4" and BuscarRule().name == "buscar_95_95"
+
+
+def test_the_interval_holds_the_true_recall_at_buscar_stops():
+    rule = BuscarRule()
+    rng = np.random.default_rng(7)
+    covered = []
+    for _ in range(30):
+        labels = prioritised_order(rng)
+        report = rule.replay(labels, labels.size)
+        true = labels[: report.records_screened].sum() / labels.sum()
+        covered.append(report.recall.low <= true <= report.recall.high)
+        assert report.recall.low <= report.recall.estimate <= report.recall.high
+    assert np.mean(covered) >= 0.9
+
+
+def test_recall_interval_is_certain_at_the_end_and_wide_at_the_start():
+    assert recall_interval([1, 0, 1], 3).low == 1.0
+    early = recall_interval([1, 1, 0], 1000)
+    assert early.low < 0.1 and early.high == 1.0
+
+
+def test_assess_gives_the_decision_the_estimate_and_the_reason():
+    labels = np.array([1] * 20 + [0] * 600)
+    now = BuscarRule().assess(labels, 700)
+    assert now.stopped and "below 0.05" in now.reason and now.recall.low >= 0.8
+    early = BuscarRule().assess(labels[:30], 700)
+    assert not early.stopped and "not below" in early.reason
+    assert "stopping rule buscar_95_95 at estimated recall" in now.words()
+
+
+def test_target_method_needs_59_targets_and_finds_them_all():
+    rule = TargetRule()
+    assert rule.targets == 59
+    rng = np.random.default_rng(3)
+    labels = prioritised_order(rng, n=3000, relevant=150)
+    report = rule.replay(labels, labels.size, seed=1)
+    out = evaluate_rules(labels, [rule], seed=1)[rule.name]
+    assert out["records_screened"] == report.records_screened and out["recall"] >= 0.9
+    small = prioritised_order(rng, n=500, relevant=20)
+    assert not rule.replay(small, small.size, seed=1).stopped  # 20 relevant records cannot make 59 targets
+
+
+def test_quantile_rule_certifies_only_with_enough_sample_positives():
+    rule = QuantileRule()
+    assert rule.needed(20) is None and rule.needed(100) is not None
+    rng = np.random.default_rng(4)
+    labels = prioritised_order(rng, n=6000, relevant=1200)
+    report = rule.replay(labels, labels.size, seed=2)
+    assert report.records_screened <= labels.size and report.relevant_found is not None
+
+
+def test_safe_rule_stops_after_a_run_of_irrelevant_records():
+    labels = np.array([1] * 30 + [0] * 970)
+    report = SafeRule().replay(labels, labels.size, seed=1)
+    assert report.stopped and report.relevant_found == 30
+    assert report.records_screened >= 30 + 50
+
+
+def test_knee_fires_on_a_sharp_knee_only():
+    sharp = np.array([1] * 40 + [0] * 960)
+    assert knee_ratio(sharp[:300]) > 100
+    assert KneeRule().replay(sharp, 1000).stopped
+    flat = np.tile([1, 0, 0, 0, 0], 200)
+    assert not KneeRule().replay(flat, 1000).stopped
+
+
+def test_simulations_report_every_rule_and_the_default():
+    rules = default_rules()
+    names = [r.name for r in rules]
+    assert names[0] == default_rule().name and len(set(names)) == len(names)
+    assert {"target_95_95", "qbcb_95_95", "safe_95_95", "knee", "buscar_95_95"} <= set(names)
+    rng = np.random.default_rng(9)
+    out = evaluate_rules(prioritised_order(rng), rules, seed=1)
+    for entry in out.values():
+        assert {"stopped", "records_screened", "recall", "work_saved", "recall_estimate", "recall_interval"} <= set(entry)
+
+
+from logicmap.screening.stopping_poisson import PoissonProcessRule, expected_left  # noqa: E402
+
+
+def test_poisson_rule_expects_few_left_after_a_falling_rate():
+    labels = np.array([1] * 20 + [1, 0] * 20 + [1, 0, 0, 0] * 10 + [0] * 300)
+    left = expected_left(labels, 1000)
+    assert left is not None and 0 < left < 5
+    assert expected_left(np.tile([1, 0], 200), 1000) is None or expected_left(np.tile([1, 0], 200), 1000) > 100
+
+
+def test_poisson_rule_stops_on_a_finished_ranking_and_not_after_one_lucky_prior():
+    rule = PoissonProcessRule(0.95, 0.9)
+    rng = np.random.default_rng(12)
+    recalls = []
+    for _ in range(10):
+        labels = prioritised_order(rng, bias=30.0)
+        report = rule.replay(labels, labels.size, n_priors=2)
+        recalls.append(labels[: report.records_screened].sum() / labels.sum())
+        assert report.recall.low <= report.recall.estimate <= report.recall.high
+    assert np.mean(np.array(recalls) >= 0.95) >= 0.9
+    lonely = np.array([1, 0] + [0] * 1500 + [1] * 8)  # the prior is the only relevant record found for long
+    assert rule.replay(lonely, lonely.size, n_priors=2).records_screened > 1000
+    now = rule.assess(labels[:40], labels.size, n_priors=2)
+    assert not now.stopped and "fewer than 50" in now.reason

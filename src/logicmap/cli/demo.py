@@ -53,6 +53,9 @@ def demo(
         f"WSS@95 {s['wss@95']:.2f}, recall after 10% {s['recall@10%']:.2f}, "
         f"95% recall after {s['records_to_95%']} records. Recall curve: {result.recall_chart}"
     )
+    if result.stop is not None:
+        out.print(f"Stopped after {result.stop.records_screened} records: {result.stop.words()} "
+                  f"({result.stop.reason}).")
     codes = Table(title="Codes per kind (suggestions accepted by a simulated coder)")
     codes.add_column("kind")
     codes.add_column("codes", justify="right")

@@ -1,8 +1,10 @@
 """``logicmap screen`` (an interactive session in the terminal) and ``logicmap simulate``.
 
 ``screen`` shows title and abstract with the codebook's key terms highlighted;
-i = include, e = exclude (then a reason), m = maybe, u = undo, q = quit. Each
-decision is stored the moment it is made; the stopping rule's estimate is shown
+i = include, e = exclude (then a reason), m = maybe, u = undo, q = quit, and
+s = stop once the stopping rule fires (the records left are then excluded by the
+rule, and the report says so). Each decision is stored the moment it is made; the
+stopping rule's recall estimate (95% interval), its decision and reason are shown
 as you go.
 """
 
@@ -70,9 +72,16 @@ def screen(
             record_id, rank = step
             card = review.screening.card(record_id)
             mark = mark or highlighter(list(card.key_terms))
-            _show(card, rank, session.progress(), mark)
-            answer = typer.prompt("[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit").strip().lower()[:1]
+            progress = session.progress()
+            _show(card, rank, progress, mark)
+            stop_key = " / [s]top (rule fired)" if progress.can_stop else ""
+            answer = typer.prompt(f"[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit{stop_key}").strip().lower()[:1]
             if answer == "q":
+                break
+            if answer == "s" and progress.can_stop:
+                stopped = session.stop()
+                out.print(f"Stopped: excluded by automation: {progress.total - progress.screened}, "
+                          f"{escape(stopped.words())}.")
                 break
             if answer == "u":
                 undone = session.undo()
@@ -87,16 +96,22 @@ def screen(
             made += 1
         progress = session.progress()
     out.print(f"{made} decision(s) saved; {progress.screened}/{progress.total} screened, {progress.included} included; "
-              f"stopping rule: {'safe to stop' if progress.can_stop else 'not yet'}.")
+              f"{escape(stopping_line(progress))}.")
+
+
+def stopping_line(progress) -> str:
+    """``estimated recall 0.91 [0.80, 1.00] · stopping rule buscar_95_95: keep going (reason)``."""
+    verdict = "safe to stop" if progress.can_stop else "keep going"
+    return (f"estimated recall {progress.recall.words()} · stopping rule {progress.stop.rule}: {verdict} "
+            f"({progress.stop.reason})")
 
 
 def _show(card, rank: int, progress, mark) -> None:
-    estimate = "safe to stop" if progress.can_stop else f"keep going (p = {progress.stop_p:.2f})"
     title, abstract = card.title or "(no title)", card.abstract or "(no abstract)"
     panels.print(Panel(f"[bold]{mark(title)}[/] ({card.year or 'n.d.'})\n\n{mark(abstract)}",
                        title=f"record {card.record_id} · rank {rank}",
-                       subtitle=f"{progress.screened}/{progress.total} screened · {progress.included} included · "
-                                f"stopping rule: {estimate}"))
+                       subtitle=f"{progress.screened}/{progress.total} screened · {progress.included} included"))
+    out.print(escape(stopping_line(progress)), highlight=False)
 
 
 def _ask_reason(reasons: list[str]) -> str:

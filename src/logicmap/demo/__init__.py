@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from logicmap.api import DedupeSummary, ImportReport, Review
+from logicmap.api import DedupeSummary, ImportReport, Review, StopReport
 from logicmap.demo.simulated import (
     accept_suggestions,
     corpus_id,
@@ -54,6 +54,8 @@ class DemoResult:
     #: screening: labels in the order screened (1 relevant), and the chart files
     screening_order: list[int] = field(default_factory=list)
     screening_summary: dict = field(default_factory=dict)
+    #: the stopping rule's verdict where the demo reviewer stopped (None: screened to the end)
+    stop: StopReport | None = None
     recall_chart: Path | None = None
     included: int = 0
     codings: int = 0
@@ -87,11 +89,12 @@ def run_demo(out_dir: Path) -> DemoResult:
 
 
 def _screen(review: Review, result: DemoResult, out_dir: Path) -> None:
-    """Title/abstract screening in the model's order by a reviewer who follows the labels."""
+    """Title/abstract screening in the model's order by a reviewer who follows the labels, until the
+    default stopping rule fires: the records left are then excluded by it (the report says so)."""
     labels = corpus_labels(demo_data_dir() / "corpus.jsonl")
     reasons = review.screening.exclusion_reasons()
     session = review.screening.session(REVIEWER, seed=SEED, criteria=CRITERIA)
-    while (step := session.next_record()) is not None:
+    while not session.progress().can_stop and (step := session.next_record()) is not None:
         record_id, rank = step
         label = labels[corpus_id(review, record_id)]
         if label["include"]:
@@ -99,6 +102,8 @@ def _screen(review: Review, result: DemoResult, out_dir: Path) -> None:
         else:
             reason = exclusion_reason(label.get("exclusion_reason"), reasons)
             session.decide(record_id, "exclude", reason=reason, rank=rank)
+    if session.progress().can_stop:
+        result.stop = session.stop()
     result.screening_order = list(session.order)
     result.screening_summary = session.summary()
     charts = session.save_recall_chart(out_dir, stem="recall-curve")

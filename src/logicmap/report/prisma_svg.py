@@ -70,10 +70,10 @@ def _phase(y: float, h: float, label: str) -> list[str]:
             f'text-anchor="middle" font-weight="bold">{text(label)}</text>']
 
 
-def _lines(head: str, items: list[tuple[str, int]], width: int = 44) -> list[str]:
+def _lines(head: str, items: list[tuple[str, int]], width: int = 44, item_lines: int = 2) -> list[str]:
     out = wrap(head, width, 3)
     for name, n in items:
-        out += wrap(f"{name} (n = {n})", width, 2)
+        out += wrap(f"{name} (n = {n})", width, item_lines)
     return out
 
 
@@ -85,7 +85,7 @@ def _rows(counts) -> list[tuple[list[Line], list[Line]]]:
     removed = _lines("Records removed before screening:", [
         ("Duplicate records", counts.duplicates),
         *((f"Marked as ineligible by automation ({rule})", n) for rule, n in counts.automation.items()),
-        ("Records removed for other reasons", 0)])
+        ("Records removed for other reasons", 0)], item_lines=4)  # a stopping rule is named with its estimate
     reasons = sorted(counts.reports_excluded.items())
     excluded = _lines(f"Reports excluded (n = {sum(counts.reports_excluded.values())}){':' if reasons else ''}", reasons)
     return [

@@ -2,9 +2,11 @@
 
 :class:`ScreeningFacts` holds one reviewer's decisions in the order they were made
 (1 relevant: include or maybe; 0 exclude) and the number of records to screen;
-``review.report`` rebuilds them from the store. :func:`stopping_outcome` tests the
-statistical stopping criterion (:class:`~logicmap.screening.stopping.BuscarRule`, recall
-95% with 95% confidence) on them and says what it found (the methods section uses it);
+``review.report`` rebuilds them from the store, with the stop a reviewer made when the
+stopping rule fired. :func:`stopping_outcome` tests the default stopping rule
+(:func:`~logicmap.screening.stopping_rules.default_rule`) on them and says what it found,
+or, after a stop, states it as :func:`automation_statement` ("excluded by automation: N,
+stopping rule X at estimated recall 0.96 [0.93, 1.00]"; the methods section uses it);
 :func:`stopping_statement` says first where screening stands, then that;
 :func:`recall_curve_svg` draws the recall curve over the records screened (recall relative
 to the relevant records found so far, since the true number is unknown until every record
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 
 from logicmap.report.charts import empty_svg
 from logicmap.screening.chart import recall_chart
-from logicmap.screening.stopping import BuscarRule, buscar_p
+from logicmap.screening.stopping import StoppingRule
+from logicmap.screening.stopping_rules import default_rule
 
 
 #: Fewest records screened for a recall curve worth drawing.
@@ -31,6 +34,8 @@ class ScreeningFacts:
     order: tuple[int, ...] = ()
     total: int = 0
     reviewer: str | None = None
+    #: the stop made when the stopping rule fired (``review.screening.stopped()``), else None
+    stop: dict | None = None
 
     @property
     def screened(self) -> int:
@@ -47,7 +52,24 @@ def _n(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
+def rule_words(stop: dict) -> str:
+    """``stopping rule X at estimated recall 0.96 [0.93, 1.00]`` (how PRISMA names the automation)."""
+    low, high = stop["interval"]
+    return f"stopping rule {stop['rule']} at estimated recall {stop['estimate']:.2f} [{low:.2f}, {high:.2f}]"
+
+
+def automation_words(stop: dict, excluded: int) -> str:
+    """``excluded by automation: N, stopping rule X at estimated recall 0.96 [0.93, 1.00]``."""
+    return f"excluded by automation: {excluded}, {rule_words(stop)}"
+
+
+def automation_statement(stop: dict, excluded: int) -> str:
+    """The stop in a sentence: the rule, its target, its estimate and the records left unscreened."""
+    return (f"Screening stopped when the stopping rule fired ({stop['description']}) after {stop['screened']} of "
+            f"{stop['total']} records: {automation_words(stop, excluded)} (95% interval).")
+
+
+def stopping_statement(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:
     """Where title/abstract screening stands and what the stopping criterion says about it, in words."""
     if facts.total == 0:
         return "There are no records to screen."
@@ -55,30 +77,34 @@ def stopping_statement(facts: ScreeningFacts, rule: BuscarRule | None = None) ->
         return f"No record has been screened yet: {_n(facts.total, 'record awaits', 'records await')} screening."
     done = (f"{facts.screened} of {_n(facts.total, 'record', 'records')} were screened on title and abstract "
             f"({_n(facts.relevant, 'relevant record', 'relevant records')} found)")
+    left = facts.total - facts.screened
     if facts.screened >= facts.total:
         done += "; every record was screened."
+    elif facts.stop:
+        return f"{done}. {automation_statement(facts.stop, left)}"
     else:
         done += f"; {_n(facts.total - facts.screened, 'record', 'records')} not yet screened."
     return f"{done} {stopping_outcome(facts, rule)}"
 
 
-def stopping_outcome(facts: ScreeningFacts, rule: BuscarRule | None = None) -> str:
-    """What the statistical stopping criterion says about the screening so far, with the criterion named."""
-    rule = rule or BuscarRule()
-    named = (f"The statistical stopping criterion (recall of at least {rule.recall_target:.0%} with "
-             f"{rule.confidence:.0%} confidence; Callaghan & Müller-Hansen 2020)")
+def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:
+    """What the stopping rule says about the screening so far, with the rule named."""
+    rule = rule or default_rule()
+    named = f"The stopping rule {rule.name} ({rule.description})"
     if not facts.order:
         return f"{named} needs screening decisions."
     if facts.screened >= facts.total:
-        first = rule.first_stop(facts.order, facts.total)
-        if first is not None and first < facts.total:
-            return f"{named} would first have allowed stopping after {first} records."
+        first = rule.replay(facts.order, facts.total)
+        if first.stopped:
+            return f"{named} would first have allowed stopping after {first.records_screened} records."
         return f"{named} was not met before the last record."
-    p = buscar_p(facts.order, facts.total, rule.recall_target)
-    if rule.should_stop(facts.order, facts.total):
-        return (f"{named} is met (p = {p:.3g}): screening may stop here, and the records left unscreened are "
-                "then excluded by that rule.")
-    return f"{named} is not met (p = {p:.3g}, it needs p < {1 - rule.confidence:.2g}): screening should go on."
+    now = rule.assess(facts.order, facts.total)
+    if facts.stop:
+        return automation_statement(facts.stop, facts.total - facts.screened)
+    if now.stopped:
+        return (f"{named} is met ({now.reason}; estimated recall {now.recall.words()}): screening may stop here, "
+                "and the records left unscreened are then excluded by that rule.")
+    return (f"{named} is not met ({now.reason}; estimated recall {now.recall.words()}): screening should go on.")
 
 
 def recall_curve_svg(facts: ScreeningFacts) -> str:

@@ -19,7 +19,7 @@ from logicmap.records.record import Record
 from logicmap.report.narrative import MethodsFacts, dedupe_engine_name, search_sources
 from logicmap.report.prisma import PrismaCounts, count_flow, to_prisma2020_csv
 from logicmap.report.render import render_report
-from logicmap.report.screening_facts import ScreeningFacts, stopping_outcome
+from logicmap.report.screening_facts import ScreeningFacts, automation_statement, rule_words, stopping_outcome
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage
 from logicmap.review.dedupe import DedupeStage
@@ -72,7 +72,7 @@ class ReportStage:
             self._screening.final(SCREENING_STAGE),
             self._screening.final("full_text"),
             self._screening.reasons("full_text", "exclude"),
-            automated={},  # no automated rule excludes records yet: a stopping rule that does will say so here
+            automated=self._automated(),
             conflicts=[c.record_id for c in self._screening.conflicts(SCREENING_STAGE)],
             included=self._screening.included(),
         )
@@ -86,7 +86,18 @@ class ReportStage:
         decisions = standing_decisions(self._store, SCREENING_STAGE, reviewer=reviewers[0])
         latest = {d.record_id: d for d in decisions}  # a record decided again counts at its latest decision
         ordered = sorted(latest.values(), key=lambda d: d.id)
-        return ScreeningFacts(tuple(int(d.decision in RELEVANT) for d in ordered), total, reviewers[0])
+        stop = self._screening.stopped()
+        return ScreeningFacts(tuple(int(d.decision in RELEVANT) for d in ordered), total, reviewers[0],
+                              stop if stop and stop.get("reviewer") == reviewers[0] else None)
+
+    def _automated(self) -> dict[int, str]:
+        """Record -> the stopping rule that left it unscreened (every record without a decision, after a stop)."""
+        stop = self._screening.stopped()
+        if not stop:
+            return {}
+        decided = set(self._screening.final(SCREENING_STAGE))
+        left = [r for r in self._dedupe.canonical_ids() if r not in decided]
+        return {r: rule_words(stop) for r in left}
 
     def methods(self, counts: PrismaCounts | None = None, screening: ScreeningFacts | None = None) -> MethodsFacts:
         """What the methods section may say (``counts`` and ``screening`` are gathered when not given)."""
@@ -99,7 +110,8 @@ class ReportStage:
             screening_model=self._store.setting("screening.model"),
             stopping_rule=self._store.setting("screening.stopping_rule"),
             records_screened=counts.records_screened, records_not_screened=counts.records_not_screened,
-            stopping_statement=stopping_outcome(screening),
+            stopping_statement=(automation_statement(screening.stop, counts.excluded_automatic)
+                                if screening.stop and counts.excluded_automatic else stopping_outcome(screening)),
             codebook=self._codebook.current().name,
         )
 

@@ -28,6 +28,7 @@ from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     reviewers_by_activity,
     save_exclusion_reasons,
+    saved_stop,
     standing_decisions,
     undo_latest,
 )
@@ -127,6 +128,10 @@ class ScreeningStage:
     def reviewers(self, stage: str = "title_abstract") -> list[str]:
         """Reviewers who decided at ``stage``, most decisions first."""
         return reviewers_by_activity(self._store, stage)
+
+    def stopped(self) -> dict | None:
+        """The stop made when the stopping rule fired (rule, target, estimate, interval, records left), or None."""
+        return saved_stop(self._store)
 
     def embedding_cache(self) -> ProjectEmbeddingCache:
         """The project's sentence-embedding cache (what sessions use), for dataset-level work."""

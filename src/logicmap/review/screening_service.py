@@ -25,13 +25,14 @@ from logicmap.review.screening_session import (
     StageFeatures,
     describe_engine,
     open_queue,
+    project_rule,
+    record_stop,
     reviewer_standing,
     stage_features,
     store_decision,
 )
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress, Snapshot
-from logicmap.screening.stopping import BuscarRule
 from logicmap.store.database import Store
 from logicmap.store.screening import undo_latest
 
@@ -52,13 +53,13 @@ class ScreeningService:
 
     def __init__(
         self, store: Store, *, candidates: Callable[[str], list[int]], seed: int = 0, criteria: str | None = None,
-        recall_target: float = 0.95, confidence: float = 0.95, features: str = "auto", classifier: str = "auto",
+        recall_target: float | None = None, confidence: float | None = None, features: str = "auto", classifier: str = "auto",
         progress: EmbedProgress | None = None, before_retrain: RetrainHook | None = None,
     ) -> None:
         self._store, self._candidates = store, candidates
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
-        self._rule = BuscarRule(recall_target=recall_target, confidence=confidence)
+        self._rule = project_rule(recall_target, confidence)
         self._before_retrain = before_retrain
         self._lock = threading.Lock()  # guards every queue's decisions, ranking and the maps below
         self._idle = threading.Condition(self._lock)
@@ -122,6 +123,12 @@ class ScreeningService:
         queue = self._queue(reviewer, stage)
         with self._lock:
             return queue.progress()
+
+    def stop(self, reviewer: str, stage: str = "title_abstract"):
+        """Stop the reviewer's screening because the stopping rule fired (see ``ScreeningSession.stop``)."""
+        queue = self._queue(reviewer, stage)
+        with self._lock:
+            return record_stop(self._store, queue, reviewer, stage)
 
     def retraining(self, reviewer: str, stage: str = "title_abstract") -> bool:
         """True while a retrain of the reviewer's queue is pending or running."""

@@ -10,6 +10,7 @@ same pieces: :func:`stage_features`, :func:`open_queue` and :func:`store_decisio
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,16 @@ from logicmap.screening.engine import ActiveLearner, engine_description, resolve
 from logicmap.screening.features import make_features
 from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
-from logicmap.screening.stopping import BuscarRule
+from logicmap.errors import ScreeningError
+from logicmap.screening.stopping import StopReport, StoppingRule
+from logicmap.screening.stopping_rules import default_rule
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     add_decision,
     exclusion_reasons,
     save_engine_settings,
+    save_stop,
     screening_texts,
     standing_decisions,
     undo_latest,
@@ -78,7 +82,7 @@ def stage_features(store: Store, record_ids: list[int], *, features: str = "auto
 
 
 def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed: int, criteria: str | None,
-               rule: BuscarRule) -> ReviewerQueue:
+               rule: StoppingRule) -> ReviewerQueue:
     """A reviewer's queue over ``features``, holding their earlier ``decisions`` (not ranked yet)."""
     learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=seed,
                             criteria=criteria).fit(matrix=features.matrix, extractor=features.extractor)
@@ -89,7 +93,32 @@ def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed:
     return queue
 
 
-def describe_engine(store: Store, engine: tuple[str, str], rule: BuscarRule) -> None:
+def project_rule(recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
+    """The default stopping rule, with the target and confidence given (else the default's)."""
+    rule = default_rule()
+    return dataclasses.replace(rule, recall_target=recall_target or rule.recall_target,
+                               confidence=confidence or rule.confidence)
+
+
+def record_stop(store: Store, queue: ReviewerQueue, reviewer: str, stage: str) -> StopReport:
+    """Stop ``reviewer``'s screening at ``stage`` because the rule fired; the records left are then
+    excluded by automation (recorded for the report). Refused unless the rule fired."""
+    if stage != "title_abstract":
+        raise ScreeningError("the stopping rule stops title/abstract screening only")
+    progress = queue.progress()
+    if not progress.can_stop:
+        raise ScreeningError(f"the stopping rule {progress.stop.rule} has not fired ({progress.stop.reason}); "
+                             "keep screening")
+    rule = queue.rule
+    save_stop(store, {"reviewer": reviewer, "stage": stage, "rule": rule.name, "description": rule.description,
+                      "recall_target": rule.recall_target, "confidence": rule.confidence,
+                      "screened": progress.screened, "total": progress.total,
+                      "left": progress.total - progress.screened, **progress.recall.as_dict(),
+                      "reason": progress.stop.reason})
+    return progress.stop
+
+
+def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -> None:
     """Record the screening model and stopping rule in words in the project (for the report)."""
     save_engine_settings(store, model=engine_description(*engine), stopping_rule=rule.description)
 
@@ -108,14 +137,15 @@ class ScreeningSession:
 
     def __init__(
         self, store: Store, *, reviewer: str, record_ids: list[int], stage: str = "title_abstract",
-        seed: int = 0, criteria: str | None = None, recall_target: float = 0.95, confidence: float = 0.95,
+        seed: int = 0, criteria: str | None = None, recall_target: float | None = None,
+        confidence: float | None = None,
         features: str = "auto", classifier: str = "auto", progress: EmbedProgress | None = None,
     ) -> None:
         self.store, self.reviewer, self.stage = store, reviewer, stage
         shared = stage_features(store, record_ids, features=features, classifier=classifier, progress=progress)
         self.engine = shared.engine
         self.queue = open_queue(shared, reviewer_standing(store, reviewer, stage), seed=seed, criteria=criteria,
-                                rule=BuscarRule(recall_target=recall_target, confidence=confidence))
+                                rule=project_rule(recall_target, confidence))
         self._described = False
 
     @property
@@ -166,5 +196,10 @@ class ScreeningSession:
         return [Path(c) for c in save_recall_chart(self.order, Path(out_dir), stem=stem) or []]
 
     def progress(self) -> ScreeningProgress:
-        """Counts so far and whether the stopping rule says it is safe to stop."""
+        """Counts so far, the recall estimate and whether the stopping rule says it is safe to stop."""
         return self.queue.progress()
+
+    def stop(self) -> StopReport:
+        """Stop here because the stopping rule fired: the records not screened are excluded by it
+        (the report says so). Raises :class:`ScreeningError` when the rule has not fired."""
+        return record_stop(self.store, self.queue, self.reviewer, self.stage)

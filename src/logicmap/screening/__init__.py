@@ -31,7 +31,8 @@ _EXPORTS = {
     "ConsecutiveIrrelevantRule": "stopping",
     "FractionRule": "stopping",
     "buscar_p": "stopping",
-    "default_rules": "stopping",
+    "default_rules": "stopping_rules",
+    "default_rule": "stopping_rules",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -21,7 +21,8 @@ import numpy as np
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.stopping import BuscarRule, buscar_p
+from logicmap.screening.stopping import StopReport, StoppingRule
+from logicmap.screening.stopping_urn import RecallEstimate
 
 #: Decisions the model learns from; "maybe" sets a record aside without a label.
 LABELS = {"include": 1, "exclude": 0}
@@ -29,13 +30,23 @@ LABELS = {"include": 1, "exclude": 0}
 
 @dataclass
 class ScreeningProgress:
-    """Where a reviewer stands, with the stopping rule's current estimate."""
+    """Where a reviewer stands, with the stopping rule's verdict: its estimate of recall so far
+    (with a 95% interval), whether screening may stop and why (``stop.reason``)."""
 
     screened: int
     total: int
     included: int
-    stop_p: float
-    can_stop: bool
+    stop: StopReport
+
+    @property
+    def can_stop(self) -> bool:
+        """True when the stopping rule says screening may stop now."""
+        return self.stop.stopped
+
+    @property
+    def recall(self) -> RecallEstimate:
+        """The rule's estimate of the recall so far."""
+        return self.stop.recall
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ class ReviewerQueue:
     holds no labels yet; ``rule`` judges when it is safe to stop.
     """
 
-    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: BuscarRule) -> None:
+    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: StoppingRule) -> None:
         self.learner = learner
         self.record_ids = list(record_ids)
         self.position = {record_id: i for i, record_id in enumerate(self.record_ids)}
@@ -93,8 +104,7 @@ class ReviewerQueue:
     def progress(self) -> ScreeningProgress:
         """Counts so far and whether the stopping rule says it is safe to stop."""
         order, total = self.order, len(self.record_ids)
-        p = buscar_p(order, total, self.rule.recall_target) if order else 1.0
-        return ScreeningProgress(len(order), total, sum(order), p, p < 1 - self.rule.confidence)
+        return ScreeningProgress(len(order), total, sum(order), self.rule.assess(order, total))
 
     # -- ranking (costly) -------------------------------------------------------
     @property

@@ -20,7 +20,8 @@ import numpy as np
 from logicmap.screening.engine import ActiveLearner
 from logicmap.errors import ScreeningDataError
 from logicmap.screening.metrics import summarise
-from logicmap.screening.stopping import StoppingRule, default_rules, evaluate_rules
+from logicmap.screening.stopping import StoppingRule, evaluate_rules
+from logicmap.screening.stopping_rules import default_rule, default_rules
 
 #: ``callback(done, total)`` after each decision.
 ProgressCallback = Callable[[int, int], None]
@@ -141,7 +142,9 @@ def simulate(
         decision_seconds=np.array(times), seed=seed,
     )
     result.stopping = evaluate_rules(ordered, rules if rules is not None else default_rules(),
-                                     n_priors=len(priors))
+                                     n_priors=len(priors), seed=seed)
+    if rules is None:
+        result.stopping["default"] = default_rule().name
     if callback is not None:
         callback(n, n)
     return result

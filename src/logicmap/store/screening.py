@@ -20,6 +20,8 @@ from logicmap.store.tables import RecordRow, ScreeningDecision
 REASONS_KEY = "screening.exclusion_reasons"
 MODEL_KEY = "screening.model"
 STOPPING_RULE_KEY = "screening.stopping_rule"
+#: The stop a reviewer made when the stopping rule fired (JSON), read by the report.
+STOP_KEY = "screening.stop"
 _IDS_PER_QUERY = 500  # well under every backend's limit on bound parameters
 
 
@@ -110,3 +112,14 @@ def save_engine_settings(store: Store, *, model: str, stopping_rule: str) -> Non
     """Record the screening model and stopping rule in words (the report's methods section reads them)."""
     store.set_setting(MODEL_KEY, model)
     store.set_setting(STOPPING_RULE_KEY, stopping_rule)
+
+
+def save_stop(store: Store, stop: dict | None) -> None:
+    """Record (or, with None, withdraw) the stop made when the stopping rule fired."""
+    store.set_setting(STOP_KEY, json.dumps(stop) if stop else "")
+
+
+def saved_stop(store: Store) -> dict | None:
+    """The recorded stop (None when screening was not stopped by the rule)."""
+    stored = store.setting(STOP_KEY)
+    return json.loads(stored) if stored else None
