@@ -77,6 +77,7 @@ from logicmap.records.reading import iter_parsed, open_file, prepare_file
 from logicmap.records.record import ParsedRecord, Record
 from logicmap.report.interactive import logic_model_html
 from logicmap.report.crossings import straight_line_crossings
+from logicmap.report.model_pages import logic_model_pages
 from logicmap.report.model_svg import logic_model_svg, svg_print_fit
 from logicmap.screening.dataset import load_labelled
 from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
@@ -103,8 +104,8 @@ __all__ = [
     "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "ParsedRecord", "Record", "Study", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
-    "logic_model_html", "logic_model_svg", "svg_print_fit", "straight_line_crossings", "make_features", "merge_cluster",
-    "normalise_authors", "normalise_record", "open_file",
+    "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
+    "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
     "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
     "suggest", "summarise", "write_records",
 ]

@@ -164,7 +164,13 @@ def test_static_figure_at_paper_sizes(project, tmp_path):
     from lxml import etree
 
     a4 = run("model", "-p", project, "--svg", str(tmp_path / "a4.svg"), "--svg-size", "a4").stdout
-    assert "A4 portrait; smallest text prints at" in a4 and "under 11 px: choose a larger paper" in a4
+    assert "Figure written on 4 A4 pages, one per pair of columns" in a4 and ", legible)." in a4, a4
+    assert "on one page its smallest text would print at 7.7 px" in a4
+    assert sorted(p.name for p in tmp_path.glob("a4*.svg")) == [f"a4-{i}.svg" for i in range(1, 5)]
+    first = etree.parse(str(tmp_path / "a4-1.svg")).getroot()
+    assert "page 1 of 4: Interventions → Mechanisms" in "".join(first.itertext())
+    a3 = run("model", "-p", project, "--svg", str(tmp_path / "a3.svg"), "--svg-size", "a3").stdout
+    assert "A3 portrait; smallest text prints at" in a3 and ", legible)." in a3 and (tmp_path / "a3.svg").exists()
     poster = run("model", "-p", project, "--svg", str(tmp_path / "p.svg"), "--svg-size", "poster",
                  "--view", "pathway:T01").stdout
     assert "A0 poster" in poster and ", legible)." in poster

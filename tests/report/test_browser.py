@@ -257,31 +257,37 @@ PRINT_CHECK = """() => {
     const loose = [...svg.querySelectorAll('text.lm-col, text.lm-group, text.lm-note, text.lm-legend')].filter(t =>
         rects.some(([, b]) => meet(t.getBoundingClientRect(), b))).map(t => t.textContent);
     const page = svg.getBoundingClientRect();
-    return {px, overlaps, outside, loose, width: page.width, height: page.height};
+    const cut = [...svg.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect();
+        return r.left < page.left || r.right > page.right || r.top < page.top || r.bottom > page.bottom; })
+        .map(t => t.textContent);
+    return {px, overlaps, outside, loose, cut, width: page.width, height: page.height};
 }"""
 
 
 @pytest.mark.parametrize("size", ["a4", "a3", "poster"])
 def test_static_svg_at_print_size(size, tmp_path, page):
-    from logicmap.report.model_svg import PX_PER_MM, logic_model_svg, svg_print_fit
+    """Every page of the demo's summary prints its smallest text at >= 11 px (A4: four pages, one
+    per pair of columns, since on one A4 page it would print at 7.7 px), nothing overlaps or is cut."""
+    from logicmap.report.model_pages import logic_model_pages
+    from logicmap.report.model_svg import PX_PER_MM, svg_print_fit
 
-    document = logic_model_svg(demo_model(), size=size)
-    fit = svg_print_fit(document)
-    path = tmp_path / f"logic-model-{size}.svg"
-    path.write_text(document, encoding="utf-8")
-    width, height = round(fit.page_w_mm * PX_PER_MM), round(fit.page_h_mm * PX_PER_MM)
-    pg = page.context.browser.new_page(viewport={"width": width, "height": height})  # the module's Chromium
-    try:
-        pg.goto(path.as_uri())
-        got = pg.evaluate(PRINT_CHECK)
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"logic-model-svg-{size}.png"), timeout=60000)
-    finally:
-        pg.close()
-    assert abs(got["width"] - width) < 2 and abs(got["height"] - height) < 2  # the page is the paper
-    assert abs(got["px"] - fit.smallest_text_px) < 0.2  # what the CLI reports is what prints
-    assert not got["overlaps"] and not got["outside"] and not got["loose"], got
-    if size == "a4":
-        assert got["px"] < 11  # the demo's summary is too large for A4: the CLI says so (see test_cli_model)
-    else:
-        assert got["px"] >= 11
+    pages = logic_model_pages(demo_model(), size=size)
+    assert len(pages) == (4 if size == "a4" else 1)
+    for i, document in enumerate(pages, 1):
+        fit = svg_print_fit(document)
+        name = f"logic-model-svg-{size}" + (f"-{i}" if len(pages) > 1 else "")
+        path = tmp_path / f"{name}.svg"
+        path.write_text(document, encoding="utf-8")
+        width, height = round(fit.page_w_mm * PX_PER_MM), round(fit.page_h_mm * PX_PER_MM)
+        pg = page.context.browser.new_page(viewport={"width": width, "height": height})  # the module's Chromium
+        try:
+            pg.goto(path.as_uri())
+            got = pg.evaluate(PRINT_CHECK)
+            ARTIFACTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), timeout=60000)
+        finally:
+            pg.close()
+        assert abs(got["width"] - width) < 2 and abs(got["height"] - height) < 2  # the page is the paper
+        assert abs(got["px"] - fit.smallest_text_px) < 0.2  # what the CLI reports is what prints
+        assert not got["overlaps"] and not got["outside"] and not got["loose"] and not got["cut"], (name, got)
+        assert got["px"] >= 11, (name, got["px"])

@@ -115,3 +115,34 @@ def test_summary_all_view_draws_the_links_the_default_view_hides():
     assert len(every.edges) == len(summary.edges) + summary.hidden
     assert {e.id for e in summary.edges} < {e.id for e in every.edges}
     assert [v.key for v in all_views(model)][:2] == ["summary", "summary-all"]
+
+
+def test_a4_pages_print_the_demo_summary_at_11px_or_more():
+    from logicmap.report.model_pages import LEGIBLE_PX, layer_pair_views, left_out, logic_model_pages
+    from logicmap.report.model_svg import svg_print_fit
+
+    model = demo_model()
+    view = summary_view(model)
+    assert svg_print_fit(logic_model_svg(model, size="a4")).smallest_text_px < LEGIBLE_PX  # why A4 needs pages
+    pages = logic_model_pages(model, size="a4")
+    assert logic_model_pages(model, size="a4") == pages  # deterministic
+    parts = layer_pair_views(view)
+    assert [p.title for p in parts] == ["Interventions → Mechanisms", "Mechanisms → Processes",
+                                        "Processes → Outcomes", "Interventions → Outcomes (direct links)"]
+    assert len(pages) == len(parts)
+    drawn = []
+    for i, (page, part) in enumerate(zip(pages, parts), 1):
+        assert svg_print_fit(page).smallest_text_px >= LEGIBLE_PX, i
+        root = _parse(page)
+        assert (root.get("width"), root.get("height")) in {("210mm", "297mm"), ("297mm", "210mm")}
+        words = " ".join(root.itertext())
+        assert f"page {i} of {len(pages)}: {part.title}" in words and "On 4 pages, one per pair of columns" in words
+        assert "Links:" in words and "hypothesis (from the codebook, no study yet)" in words  # the legend
+        assert all(f"{code}" in words for code in left_out(view, part))  # the boxes not on this page are named
+        edges = [g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+        drawn += edges
+        nodes = {g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+        assert nodes == {x for e in part.edges for x in (e.source, e.target)}
+        assert not [t for t in root.iter(f"{SVG}text") if "…" in (t.text or "")]
+    assert sorted(drawn) == sorted(e.id for e in view.edges)  # every link on exactly one page
+    assert len(logic_model_pages(model, size="a3")) == 1 and len(logic_model_pages(model, size="poster")) == 1

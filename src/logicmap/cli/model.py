@@ -44,7 +44,9 @@ def model(
     as_json: Annotated[bool, typer.Option("--json", help="Print the model snapshot as JSON.")] = False,
     svg: Annotated[Optional[Path], typer.Option(help="Write a view of the model as a static SVG figure here.")] = None,
     svg_size: Annotated[Optional[str], typer.Option(
-        help="Paper for --svg: a4, a3 or poster (A0); says how large its smallest text prints. Default: screen pixels.")] = None,
+        help="Paper for --svg: a4, a3 or poster (A0); says how large its smallest text prints. A view whose text "
+             "would print under 11 px on one page is written as pages FILE-1.svg, FILE-2.svg ... (one per pair "
+             "of columns). Default: screen pixels.")] = None,
     view: Annotated[str, typer.Option(help="View for --svg: summary, summary-all, summary-domains, "
                                            "mechanism-domains, pathway:T01, pathway:OE1 ...")] = "summary",
 ) -> None:
@@ -105,20 +107,40 @@ def model(
 
 
 def _write_svg(built, path: Path, size: str | None, view: str) -> str:
-    """Write one view of the model as a static SVG; returns a sentence saying how large its text prints."""
-    from logicmap.api import logic_model_svg, svg_print_fit
+    """Write one view of the model as a static SVG (on paper: as many pages as 11 px text needs);
+    returns a sentence saying how large its text prints."""
+    from logicmap.api import logic_model_pages, logic_model_svg, svg_print_fit
 
-    document = logic_model_svg(built, size=size, view=view)
-    try:
-        path.write_text(document, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{path}: cannot write the figure ({exc.strerror or exc})")
     if size is None:
+        _write_files({path: logic_model_svg(built, view=view)})
         return f"Figure written: {path} (view {view}, screen pixels)."
-    fit = svg_print_fit(document)
-    verdict = "legible" if fit.smallest_text_px >= 11 else "under 11 px: choose a larger paper (a3, poster)"
-    return (f"Figure written: {path} (view {view}, {size.upper() if size != 'poster' else 'A0 poster'} "
-            f"{fit.orientation}; smallest text prints at {fit.smallest_text_px:.1f} px, {verdict}).")
+    pages = logic_model_pages(built, size=size, view=view)
+    paper = size.upper() if size != "poster" else "A0 poster"
+    smallest = min(svg_print_fit(page).smallest_text_px for page in pages)
+    verdict = "legible" if smallest >= 11 else "under 11 px: choose a larger paper (a3, poster)"
+    if len(pages) == 1:
+        _write_files({path: pages[0]})
+        return (f"Figure written: {path} (view {view}, {paper} {svg_print_fit(pages[0]).orientation}; "
+                f"smallest text prints at {smallest:.1f} px, {verdict}).")
+    names = [path.with_name(f"{path.stem}-{i}{path.suffix}") for i in range(1, len(pages) + 1)]
+    _write_files(dict(zip(names, pages)))
+    one = svg_print_fit(logic_model_svg(built, size=size, view=view)).smallest_text_px
+    return (f"Figure written on {len(pages)} {paper} pages, one per pair of columns: {names[0]} ... {names[-1]} "
+            f"(view {view}; on one page its smallest text would print at {one:.1f} px; on these pages it prints "
+            f"at {smallest:.1f} px, {verdict}).")
+
+
+def _write_files(documents: dict[Path, str]) -> None:
+    """Write every document, or (when one cannot be written) none: those already written are removed."""
+    done: list[Path] = []
+    for target, document in documents.items():
+        try:
+            target.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            for written in done:
+                written.unlink(missing_ok=True)
+            fail(f"{target}: cannot write the figure ({exc.strerror or exc})")
+        done.append(target)
 
 
 def _print_context(profile) -> None:

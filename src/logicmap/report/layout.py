@@ -76,10 +76,10 @@ class Layout:
     skew: dict[str, float] | None = None  # per edge: how far its curves lean, so no two midpoints meet
 
 
-def node_lines(code: str, label: str) -> tuple[str, ...]:
-    """The label of a box wrapped to the box width (code first), never cut."""
+def node_lines(code: str, label: str, node_w: float = NODE_W) -> tuple[str, ...]:
+    """The label of a box wrapped to the box width ``node_w`` (code first), never cut."""
     head = label if code.startswith("domain:") else f"{code} {label}"
-    return tuple(wrap_px(head, NODE_W - 16, LABEL_PX))
+    return tuple(wrap_px(head, node_w - 16, LABEL_PX))
 
 
 def _height(lines: tuple[str, ...], flow: float) -> float:
@@ -253,8 +253,9 @@ def _skews(routes: dict[str, tuple]) -> dict[str, float]:
     return out
 
 
-def place_view(view: View) -> Layout:
-    """Boxes and routes for every node and link of ``view`` (pure; same view, same layout)."""
+def place_view(view: View, node_w: int = NODE_W) -> Layout:
+    """Boxes (``node_w`` px wide) and routes for every node and link of ``view`` (pure; same
+    view, same layout)."""
     used = sorted({n.layer for n in view.nodes})
     col_of_layer = {layer: i for i, layer in enumerate(used)}
     col = {n.id: col_of_layer[n.layer] for n in view.nodes}
@@ -264,18 +265,18 @@ def place_view(view: View) -> Layout:
     group_rank = {n.id: order.index(n.group) if n.group in order else 0 for n in view.nodes}
     layers = order_columns(layers, [(u, v) for _, u, v in segs], group_rank)
     flows = _flows(view)
-    lines = {n.id: node_lines(n.id, n.label) for n in view.nodes}
+    lines = {n.id: node_lines(n.id, n.label, node_w) for n in view.nodes}
     heights = {x: _height(lines[x], flows.get(x, 0.0)) if x in lines else DUMMY_H for lay in layers for x in lay}
     tops = _place(layers, segs, heights, groups)
-    xs = [MARGIN + i * (NODE_W + COL_GAP) for i in range(len(layers))]
-    boxes = {n.id: Box(xs[col[n.id]], tops[n.id], NODE_W, heights[n.id], lines[n.id]) for n in view.nodes}
+    xs = [MARGIN + i * (node_w + COL_GAP) for i in range(len(layers))]
+    boxes = {n.id: Box(xs[col[n.id]], tops[n.id], node_w, heights[n.id], lines[n.id]) for n in view.nodes}
     ports = _ports(view, segs, tops, heights)
     routes = {}
     for e in view.edges:
-        pts = [(boxes[e.source].x + NODE_W, ports[(e.id, "out", e.source)])]
+        pts = [(boxes[e.source].x + node_w, ports[(e.id, "out", e.source)])]
         for c in range(col[e.source] + 1, col[e.target]):
             y = tops[f"~{e.id}~{c}"] + DUMMY_H / 2
-            pts += [(xs[c], y), (xs[c] + NODE_W, y)]
+            pts += [(xs[c], y), (xs[c] + node_w, y)]
         pts.append((boxes[e.target].x, ports[(e.id, "in", e.target)]))
         routes[e.id] = tuple(pts)
     captions = []
@@ -284,7 +285,7 @@ def place_view(view: View) -> Layout:
         title = dict(view.captions).get(group) or DOMAIN_TITLES.get(group, group.title())
         captions.append((title, xs[col[first.id]], tops[first.id] - 9))
     bottom = max([tops[x] + heights[x] for lay in layers for x in lay], default=TOP)
-    width = int(xs[-1] + NODE_W + MARGIN) if xs else 2 * MARGIN + NODE_W
+    width = int(xs[-1] + node_w + MARGIN) if xs else 2 * MARGIN + node_w
     titles = tuple((view.columns[layer] if layer < len(view.columns) else COLUMN_TITLES[LAYER_KINDS[layer]], xs[i])
                    for i, layer in enumerate(used))
     note = wrap_px(view.note, width - 2 * MARGIN, SMALL_PX + 1) if view.note else []

@@ -11,7 +11,8 @@ thickness is the number of studies. Text is 13-17 px on a canvas about 1,200 px 
 labels wrap inside their boxes, never cut. ``size="a4"``, ``"a3"`` or ``"poster"`` (A0) makes
 the document that paper page (portrait or landscape, whichever prints the drawing larger) with
 10 mm margins; :func:`print_fit` tells how large the smallest text prints (at 96 px per inch):
-the demo's summary needs A3 for 11 px text, on A4 it prints smaller.
+on one page the demo's summary needs A3 for 11 px text (on A4 it prints at 7.7 px;
+:mod:`logicmap.report.model_pages` splits it into A4 pages that print at 11 px).
 
 Example::
 
@@ -255,9 +256,17 @@ def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = 
         raise ValueError(f"size must be one of {', '.join(PAGES_MM)} or None, not {size!r}")
     view = view_by_key(model, view) if isinstance(view, str) else (view or summary_view(model))
     heading = title if view.key == "summary" else f"{title}: {view.title}"
-    lay = place_view(view)
-    warn = [line for p in model.problems for line in wrap_px(p, lay.width - 2 * MARGIN, 14)]
-    shift = len(warn) * 18
+    return svg_document(model, view, place_view(view), size=size, title=title, heading=heading)
+
+
+def svg_document(model: LogicModel, view: View, lay: Layout, *, size: str | None, title: str, heading: str,
+                 notes: tuple[str, ...] = ()) -> str:
+    """The standalone document of ``view`` drawn as ``lay``: ``heading``, the model's problems and
+    ``notes`` (each wrapped to the drawing's width) above the drawing, the legend below it."""
+    width = lay.width - 2 * MARGIN
+    head = [(line, "lm-warn") for p in model.problems for line in wrap_px(p, width, 14)]
+    head += [(line, "lm-note") for note in notes for line in wrap_px(note, width, 14)]
+    shift = len(head) * 18
     legend_el, legend_h = legend(lay.width, lay.height + shift - 30)
     height = lay.height + shift + legend_h
     box = f"0 0 {lay.width} {height}"
@@ -277,6 +286,6 @@ def logic_model_svg(model: LogicModel, *, size: str | None = None, title: str = 
            f'<title id="lm-title">{text(title)}</title>', f'<desc id="lm-desc">{text(desc.strip())}</desc>',
            svg_defs(), f'<rect x="0" y="0" width="{lay.width}" height="{height}" fill="#FFFFFF"/>',
            f'<text x="{MARGIN}" y="32" class="lm-col">{text(heading)}</text>']
-    out += [f'<text x="{MARGIN}" y="{56 + i * 18}" class="lm-warn">{text(line)}</text>' for i, line in enumerate(warn)]
+    out += [f'<text x="{MARGIN}" y="{56 + i * 18}" class="{cls}">{text(line)}</text>' for i, (line, cls) in enumerate(head)]
     out += [f'<g transform="translate(0,{shift})">', *view_elements(model, view, lay), "</g>", *legend_el, "</svg>"]
     return "\n".join(out) + "\n"
