@@ -260,6 +260,8 @@ def page_keys(pages: str | None) -> tuple[str, str, bool]:
     if not pages:
         return "", "", False
     text = pages.strip().strip('"').strip()
+    if not text:  # whitespace or quotes only
+        return "", "", False
     if _MANGLED.match(text):
         return "", "", True
     if "pagination" in text.lower():
