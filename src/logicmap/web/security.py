@@ -1,0 +1,127 @@
+"""Who may do what: the session cookie, the role guard every route depends on, CSRF, the login limit.
+
+Every route of the app takes one :func:`guard` dependency naming the least role
+it needs (``signed_in`` for one's own account, then ``viewer`` < ``reviewer`` < ``owner``), or is listed in
+:data:`PUBLIC_ROUTES`. The guard refuses a signed-out request (pages: redirect to
+the sign-in page; ``/api/``: 401), a user without that role in the project (403),
+and a state-changing request (any method but GET/HEAD) without the session's
+CSRF token in the ``csrf`` form field or the ``X-CSRF-Token`` header (403).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+
+from logicmap.api import Account, Review
+
+COOKIE = "logicmap_session"
+RANK = {"signed_in": 0, "viewer": 1, "reviewer": 2, "owner": 3}
+SAFE_METHODS = ("GET", "HEAD")
+#: Routes anyone may reach, signed in or not: (method, path).
+PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/openapi.json"), ("GET", "/docs"),
+                 ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"), ("GET", "/healthz")}
+
+
+class Refused(Exception):
+    """A request refused with a clear message: ``status`` 401, 403, 404 or 429 (or a redirect to sign in)."""
+
+    def __init__(self, status: int, message: str, *, sign_in: bool = False) -> None:
+        super().__init__(message)
+        self.status, self.message, self.sign_in = status, message, sign_in
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user of a request, their session's CSRF token and cookie token."""
+
+    account: Account
+    csrf: str
+    token: str
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+
+def review_of(request: Request) -> Review:
+    """The project the app serves."""
+    return request.app.state.review
+
+
+def caller_of(request: Request) -> Caller | None:
+    """The signed-in user of the request, or None."""
+    token = request.cookies.get(COOKIE, "")
+    info = review_of(request).accounts.session(token) if token else None
+    return Caller(info.account, info.csrf, token) if info else None
+
+
+async def _csrf_sent(request: Request) -> str:
+    header = request.headers.get("x-csrf-token")
+    if header:
+        return header
+    if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/")):
+        return str((await request.form()).get("csrf", ""))
+    return ""
+
+
+def guard(least: str):
+    """The dependency of a route open to ``least`` and higher roles (see the module docstring)."""
+
+    async def check(request: Request) -> Caller:
+        caller = caller_of(request)
+        if caller is None:
+            raise Refused(401, "Please sign in (your session may have expired).", sign_in=True)
+        role = caller.account.role
+        if RANK.get(role or "signed_in", 0) < RANK[least]:
+            raise Refused(403, f"Your role in this project ({role or 'none'}) does not allow this; "
+                               f"it needs {least} or above.")
+        if request.method not in SAFE_METHODS:
+            sent = await _csrf_sent(request)
+            if not sent or not secrets.compare_digest(sent, caller.csrf):
+                raise Refused(403, "This form is out of date (missing or wrong CSRF token): reload the page "
+                                   "and try again.")
+        return caller
+
+    check.least = least  # read by the access-control test
+    return Depends(check)
+
+
+def sign_in_url(request: Request) -> str:
+    """The sign-in page, coming back to this page afterwards."""
+    path = request.url.path if request.method in SAFE_METHODS else "/"
+    return f"/login?next={quote(path)}"
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed sign-ins per user name and per client address in ``window`` seconds."""
+
+    def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
+        self.attempts, self.window = attempts, window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(key, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, *keys: str) -> bool:
+        """True when any key has used up its attempts."""
+        now = time.monotonic()
+        with self._lock:
+            return any(len(self._recent(k, now)) >= self.attempts for k in keys)
+
+    def failed(self, *keys: str) -> None:
+        """Count one failed attempt against each key."""
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
