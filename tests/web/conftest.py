@@ -43,11 +43,11 @@ def free_port() -> int:
 class LiveServer:
     """uvicorn serving the app in a thread; ``url`` is its base URL."""
 
-    def __init__(self, location) -> None:
+    def __init__(self, location, *, https: bool = False) -> None:
         self.location = location
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(location, service_options=ENGINE), host="127.0.0.1", port=port,
+        config = uvicorn.Config(create_app(location, service_options=ENGINE, https=https), host="127.0.0.1", port=port,
                                 log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

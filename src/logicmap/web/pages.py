@@ -21,8 +21,8 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
 
 
-def _page(request: Request, name: str, caller: Caller | None, status: int = 200, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"caller": caller, **context}, status_code=status)
+def _page(request: Request, template: str, caller: Caller | None, status: int = 200, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, {"caller": caller, **context}, status_code=status)
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -40,9 +40,9 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/"):
-    """Check the password and start a session (at most 5 failures per name and address in 5 minutes)."""
+    """Check the password and start a session (at most 5 failures per name, 50 per address, in 5 minutes)."""
     limiter, client = request.app.state.limiter, request.client.host if request.client else "?"
-    keys = (f"name:{name}", f"addr:{client}")
+    keys = (name, client)
     if limiter.blocked(*keys):
         return _page(request, "login.html", None, 429, next=_safe_next(next),
                      error="Too many failed sign-ins: wait a few minutes and try again.")

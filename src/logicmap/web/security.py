@@ -100,28 +100,33 @@ def sign_in_url(request: Request) -> str:
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed sign-ins per user name and per client address in ``window`` seconds."""
+    """At most ``per_name`` failed sign-ins per user name and ``per_address`` per client address in ``window`` s.
 
-    def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
-        self.attempts, self.window = attempts, window
-        self._failures: dict[str, deque[float]] = {}
+    The address limit is higher: a team behind one proxy or NAT shares an address.
+    """
+
+    def __init__(self, per_name: int = 5, per_address: int = 50, window: float = 300.0) -> None:
+        self.limits = {"name": per_name, "addr": per_address}
+        self.window = window
+        self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
         times = self._failures.setdefault(key, deque())
         while times and times[0] <= now - self.window:
             times.popleft()
         return times
 
-    def blocked(self, *keys: str) -> bool:
-        """True when any key has used up its attempts."""
+    def blocked(self, name: str, address: str) -> bool:
+        """True when the name or the address has used up its failed attempts."""
         now = time.monotonic()
         with self._lock:
-            return any(len(self._recent(k, now)) >= self.attempts for k in keys)
+            return any(len(self._recent(key, now)) >= self.limits[key[0]]
+                       for key in (("name", name), ("addr", address)))
 
-    def failed(self, *keys: str) -> None:
-        """Count one failed attempt against each key."""
+    def failed(self, name: str, address: str) -> None:
+        """Count one failed attempt against the name and the address."""
         now = time.monotonic()
         with self._lock:
-            for key in keys:
+            for key in (("name", name), ("addr", address)):
                 self._recent(key, now).append(now)
