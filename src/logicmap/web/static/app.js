@@ -15,7 +15,7 @@
     form.requestSubmit();
   });
   // a new page (htmx swap or full load) takes keys again
-  document.addEventListener("htmx:afterSettle", function () { busy = false; });
+  document.addEventListener("htmx:afterSwap", function () { busy = false; });
   document.addEventListener("htmx:responseError", function () { busy = false; });
   window.addEventListener("pageshow", function () { busy = false; });
 })();
