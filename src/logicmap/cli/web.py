@@ -46,6 +46,11 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     https: Annotated[bool, typer.Option("--https/--no-https", help="Mark the session cookie Secure (set this "
                                         "behind an HTTPS proxy).")] = False,
+    features: Annotated[str, typer.Option("--features", help="Screening features, as `logicmap simulate "
+                                          "--features` (auto: with sentence embeddings when installed).")] = "auto",
+    classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
+                                            "--classifier`.")] = "auto",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,
 ) -> None:
     """Serve the web app for the project (sign in with an account from `logicmap user add`).
 
@@ -60,4 +65,6 @@ def serve(
     if not users:
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
     out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
-    uvicorn.run(create_app(project, https=https), host=host, port=port, log_level="warning")
+    options = {"features": features, "classifier": classifier, "seed": seed}
+    uvicorn.run(create_app(project, https=https, service_options=options), host=host, port=port,
+                log_level="warning")
