@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logicmap.api import LogicmapError, NotFoundError, Review
-from logicmap.web.security import LoginLimiter, Refused, caller_of, sign_in_url
+from logicmap.web.security import LoginLimiter, Refused, SessionCache, caller_of, sign_in_url
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -87,6 +87,8 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
                   lifespan=lifespan)
     app.state.https = https
     app.state.limiter = LoginLimiter()
+    app.state.sessions = SessionCache()
+    app.state.cards = {}  # record id -> ScreeningCard: records and key terms do not change while serving
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_error_handlers(app)
     app.include_router(pages.router)

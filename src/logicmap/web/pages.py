@@ -63,6 +63,7 @@ def login(request: Request, name: Annotated[str, Form()], password: Annotated[st
 def logout(request: Request, caller: SignedIn) -> RedirectResponse:
     """End the session and go back to the sign-in page."""
     review_of(request).accounts.sign_out(caller.token, caller.name)
+    request.app.state.sessions.forget(caller.token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -84,6 +85,7 @@ def change_password(request: Request, caller: SignedIn, current: Annotated[str, 
         review_of(request).accounts.change_password(caller.account, current, new)
     except AccountError as exc:
         return _page(request, "password.html", caller, 400, error=str(exc))
+    request.app.state.sessions.forget_account(caller.account.id)
     response = RedirectResponse("/login?changed=1", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -27,6 +27,15 @@ def _service(request: Request) -> ScreeningService:
     return request.app.state.service
 
 
+def card_of(request: Request, record_id: int) -> ScreeningCard:
+    """The record's screening card, read from the store once per server run."""
+    cards: dict[int, ScreeningCard] = request.app.state.cards
+    card = cards.get(record_id)
+    if card is None:
+        card = cards[record_id] = review_of(request).screening.card(record_id)
+    return card
+
+
 def estimate_text(progress: ScreeningProgress) -> str:
     """The stopping rule's current estimate in words (as ``logicmap screen`` prints it)."""
     if not progress.screened:
@@ -82,7 +91,7 @@ def screen_page(request: Request, caller: Reviewer, record: int | None = None) -
     context = {"caller": caller, "progress": progress, "estimate": estimate_text(progress),
                "reasons": review.screening.exclusion_reasons(), "card": None}
     if chosen is not None:
-        card = review.screening.card(chosen[0])
+        card = card_of(request, chosen[0])
         context.update(card=card, rank=chosen[1], title=highlight(card.title, card.key_terms),
                        abstract=highlight(card.abstract, card.key_terms))
     return templates.TemplateResponse(request, "screen.html", context)
@@ -158,7 +167,7 @@ def api_next(request: Request, caller: Reviewer) -> NextOut:
     """The reviewer's next record from the latest ranking (never waits on a retrain)."""
     service = _service(request)
     chosen = service.next(caller.name)
-    record = _card_out(review_of(request).screening.card(chosen[0]), chosen[1]) if chosen else None
+    record = _card_out(card_of(request, chosen[0]), chosen[1]) if chosen else None
     return NextOut(record=record, progress=_progress(service.progress(caller.name)))
 
 

@@ -56,10 +56,54 @@ def review_of(request: Request) -> Review:
 
 
 def caller_of(request: Request) -> Caller | None:
-    """The signed-in user of the request, or None."""
+    """The signed-in user of the request, or None (looked up at most every few seconds per token)."""
     token = request.cookies.get(COOKIE, "")
-    info = review_of(request).accounts.session(token) if token else None
-    return Caller(info.account, info.csrf, token) if info else None
+    if not token:
+        return None
+    cache: SessionCache = request.app.state.sessions
+    caller = cache.get(token)
+    if caller is None:
+        info = review_of(request).accounts.session(token)
+        caller = Caller(info.account, info.csrf, token) if info else None
+        if caller is not None:
+            cache.put(token, caller)
+    return caller
+
+
+class SessionCache:
+    """Signed-in callers by cookie token for ``ttl`` seconds, so a burst of requests reads the store once.
+
+    Sign-out and password change call :meth:`forget` / :meth:`forget_account`, so
+    they take effect at once in this process; an expiry takes at most ``ttl`` more.
+    """
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Caller | None:
+        with self._lock:
+            entry = self._entries.get(token)
+            if entry is None or entry[0] < time.monotonic():
+                self._entries.pop(token, None)
+                return None
+            return entry[1]
+
+    def put(self, token: str, caller: Caller) -> None:
+        with self._lock:
+            if len(self._entries) > 10_000:  # bounded: drop the lot, they are re-read on demand
+                self._entries.clear()
+            self._entries[token] = (time.monotonic() + self.ttl, caller)
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._entries.pop(token, None)
+
+    def forget_account(self, account_id: int) -> None:
+        with self._lock:
+            for token in [t for t, (_, c) in self._entries.items() if c.account.id == account_id]:
+                del self._entries[token]
 
 
 async def _csrf_sent(request: Request) -> str:
