@@ -12,7 +12,7 @@ import sqlite3
 
 import httpx
 import pytest
-from conftest import sign_in
+from web_helpers import server, sign_in, template  # noqa: F401  (fixtures)
 from starlette.routing import Mount
 
 from logicmap.web.security import PUBLIC_ROUTES

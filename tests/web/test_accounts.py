@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PASSWORD, LiveServer, sign_in
+from web_helpers import PASSWORD, LiveServer, server, sign_in, template  # noqa: F401  (fixtures)
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -6,7 +6,7 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from conftest import csrf_in, sign_in
+from web_helpers import csrf_in, server, sign_in, template  # noqa: F401  (fixtures)
 
 from logicmap.api import DEFAULT_EXCLUSION_REASONS
 

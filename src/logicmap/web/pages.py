@@ -64,7 +64,7 @@ def logout(request: Request, caller: SignedIn) -> RedirectResponse:
     """End the session and go back to the sign-in page."""
     review_of(request).accounts.sign_out(caller.token, caller.name)
     request.app.state.sessions.forget(caller.token)
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 

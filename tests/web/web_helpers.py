@@ -1,4 +1,5 @@
-"""A real project served by a real uvicorn server on a free loopback port, and users of every role."""
+"""Web test helpers (not a conftest: the name would shadow tests/conftest.py): a real project served by
+uvicorn on a free loopback port, users of every role; test modules import the fixtures they use."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
@@ -91,7 +91,8 @@ def test_sign_in_screen_by_keyboard_and_sign_out(server, page):
     page.screenshot(path=ARTIFACTS / "03-after-keys-focus.png", full_page=True)
 
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"{server.url}/login")
+    page.wait_for_url(f"{server.url}/login?signed_out=1")
+    assert "You are signed out" in page.locator("main").inner_text()
     page.screenshot(path=ARTIFACTS / "04-signed-out.png")
     page.goto(f"{server.url}/screen")
     assert "/login" in page.url
