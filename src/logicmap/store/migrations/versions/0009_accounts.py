@@ -43,6 +43,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Refused while there are accounts or audit lines (they would be lost)."""
+    bind = op.get_bind()
+    held = [t for t in ("users", "audit_events") if bind.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()]
+    if held:
+        raise RuntimeError(f"downgrade below revision 0009 refused: it would delete the rows of {', '.join(held)}")
     op.drop_table("audit_events")
     op.drop_index("ix_web_sessions_user_id", "web_sessions")
     op.drop_table("web_sessions")
