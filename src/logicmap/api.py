@@ -27,6 +27,7 @@ from logicmap.codebook import (
 from logicmap.dedupe.engine import DedupeSettings
 from logicmap.dedupe.results import DedupeRunInfo, DedupeSummary, ReviewItem
 from logicmap.errors import (
+    AccountError,
     CodebookChangeRefused,
     CodebookError,
     CodingError,
@@ -43,6 +44,7 @@ from logicmap.errors import (
 )
 from logicmap.records.intake import FileResult, ImportReport
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
+from logicmap.review.accounts import ROLES, Account, AccountsStage, AuditEntry, SessionInfo
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage, suggest_file
 from logicmap.review.dedupe import DedupeStage
@@ -97,8 +99,10 @@ __all__ = [
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
     "ScreeningSession", "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
+    # web accounts
+    "Account", "AccountsStage", "AuditEntry", "ROLES", "SessionInfo",
     # errors
-    "CodebookChangeRefused", "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
+    "AccountError", "CodebookChangeRefused", "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
     "NotFoundError", "ScreeningDataError", "ScreeningError", "SpanError", "StoreError",
     # stage cores for dataset-level work
     "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
@@ -130,6 +134,7 @@ class Review:
                                 codebook=self.codebook)
         self.report = ReportStage(store, records=self.records, dedupe=self.dedupe, screening=self.screening,
                                   coding=self.coding, codebook=self.codebook, model=self.model)
+        self.accounts = AccountsStage(store)  # the web app's users and roles (no stage depends on it)
 
     @classmethod
     def open(cls, location: str | Path) -> Review:

@@ -108,6 +108,10 @@ class DedupeError(LogicmapError, ValueError):
     """A dedupe request that cannot be carried out (unknown engine, bad settings or decision)."""
 
 
+class AccountError(LogicmapError, ValueError):
+    """A web account that cannot be made or changed (name taken, password too short, unknown role)."""
+
+
 class ScreeningError(LogicmapError):
     """A screening decision that cannot be recorded (unknown stage, record or reason)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from logicmap.cli import backup, codebook, coding, dedupe, demo, model, records, screening
+from logicmap.cli import backup, codebook, coding, dedupe, demo, model, records, screening, web
 
 app = typer.Typer(
     help="Turn a literature search into an evidence-linked logic model.",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (records, dedupe, screening, coding, codebook, model, demo, backup):
+for group in (records, dedupe, screening, coding, codebook, model, demo, backup, web):
     group.register(app)
 
 

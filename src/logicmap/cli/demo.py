@@ -71,3 +71,7 @@ def demo(
         f"Demo done: {total} records -> {unique} unique -> {result.included} included -> "
         f"{result.codings} codes -> report in {report.parent if report else out_dir}."
     )
+    project = result.project_path
+    out.print(f"Serve it to a review team: logicmap serve -p {project}  (then open http://127.0.0.1:8000/)")
+    out.print(f"Sign in with an account you add first: printf '%s' 'a-password-of-8+' | "
+              f"logicmap user add you --admin --password-stdin -p {project}")

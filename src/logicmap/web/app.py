@@ -1,0 +1,96 @@
+"""The FastAPI application of one project: its lifespan, error pages and routers."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from logicmap.api import LogicmapError, NotFoundError, Review
+from logicmap.web.security import LoginLimiter, Refused, SessionCache, caller_of, sign_in_url
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def error_response(request: Request, status: int, message: str):
+    """A clear error: JSON ``{"detail": message}`` under /api/, else a page (never a stack trace)."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    caller = caller_of(request) if status != 500 else None
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                              "caller": caller}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused):
+        if exc.sign_in and not _wants_json(request):
+            return RedirectResponse(sign_in_url(request), status_code=303)
+        return error_response(request, exc.status, exc.message)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError):
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(LogicmapError)
+    async def refused_input(request: Request, exc: LogicmapError):
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return error_response(request, 422, f"Bad request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = "No such page." if exc.status_code == 404 else str(exc.detail)
+        return error_response(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        return error_response(request, 500, "Something went wrong on the server; nothing was changed by "
+                                            "this request. Please try again.")
+
+
+def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False) -> FastAPI:
+    """The web app serving the project at ``location``.
+
+    ``service_options`` go to the screening service (``seed``, ``features``,
+    ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
+    (it is also Secure whenever a request arrives over HTTPS).
+    """
+    from logicmap.web import pages, screening
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        review = Review.open(location)
+        service = review.screening.service(**(service_options or {}))
+        app.state.review, app.state.service = review, service
+        try:
+            yield
+        finally:
+            service.close()
+            review.close()
+
+    app = FastAPI(title="logicmap", summary="Screening and review-team web app over one logicmap project",
+                  lifespan=lifespan)
+    app.state.https = https
+    app.state.limiter = LoginLimiter()
+    app.state.sessions = SessionCache()
+    app.state.cards = {}  # record id -> ScreeningCard: records and key terms do not change while serving
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_error_handlers(app)
+    app.include_router(pages.router)
+    app.include_router(screening.router)
+    return app
