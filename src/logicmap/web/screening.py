@@ -40,8 +40,9 @@ def estimate_text(progress: ScreeningProgress) -> str:
     """The stopping rule's current estimate in words (as ``logicmap screen`` prints it)."""
     if not progress.screened:
         return "Stopping rule: no decisions yet."
-    verdict = "safe to stop" if progress.can_stop else f"keep going (p = {progress.stop_p:.2f})"
-    return f"Stopping rule: {verdict}."
+    verdict = "safe to stop" if progress.can_stop else "keep going"
+    return (f"Stopping rule {progress.stop.rule}: {verdict} ({progress.stop.reason}); "
+            f"estimated recall {progress.recall.words()}.")
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
@@ -72,14 +73,19 @@ class ProgressOut(BaseModel):
     screened: int
     total: int
     included: int
-    stop_p: float
+    rule: str
+    recall: float
+    recall_interval: tuple[float, float]
     can_stop: bool
+    reason: str
     estimate: str
 
 
 def _progress(progress: ScreeningProgress) -> ProgressOut:
     return ProgressOut(screened=progress.screened, total=progress.total, included=progress.included,
-                       stop_p=progress.stop_p, can_stop=progress.can_stop, estimate=estimate_text(progress))
+                       rule=progress.stop.rule, recall=round(progress.recall.estimate, 4),
+                       recall_interval=(round(progress.recall.low, 4), round(progress.recall.high, 4)),
+                       can_stop=progress.can_stop, reason=progress.stop.reason, estimate=estimate_text(progress))
 
 
 @router.get("/screen", response_class=HTMLResponse)
