@@ -4,7 +4,6 @@ column titles, and a click on a chain link opens its studies."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -13,15 +12,11 @@ from test_codebook_pipeline import CASES, _write_ris
 
 from logicmap.api import Review
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.browser_support import ARGS, CHROMIUM, needs_browser
+from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("playwright") is None or not CHROMIUM.exists(),
-    reason="browser test needs the 'playwright' Python package and /usr/bin/chromium",
-)
+ARTIFACTS = _ROOT_ARTIFACTS
+pytestmark = needs_browser
 
 
 def _report(tmp_path, name: str) -> Path:

@@ -8,22 +8,15 @@ and the keyboard list, and saves a screenshot of every view to test-artifacts/.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 from report_helpers import demo_model
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.browser_support import ARGS, CHROMIUM, needs_browser
+from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("playwright") is None or not CHROMIUM.exists(),
-    reason="browser test needs the 'playwright' Python package and /usr/bin/chromium "
-           "(pip install playwright; apt-get install chromium; never 'playwright install')",
-)
+ARTIFACTS = _ROOT_ARTIFACTS
+pytestmark = needs_browser
 
 # The smallest rendered font size (px) of the visible view's SVG text, at the current zoom.
 SMALLEST_TEXT = """() => {

@@ -6,23 +6,16 @@ Opt-in like tests/report/test_browser.py: needs the playwright package and /usr/
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-from pathlib import Path
 
 import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.browser_support import ARGS, CHROMIUM, needs_browser
+from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("playwright") is None or not CHROMIUM.exists(),
-    reason="browser test needs the 'playwright' Python package and /usr/bin/chromium "
-           "(pip install playwright; apt-get install chromium; never 'playwright install')",
-)
+ARTIFACTS = _ROOT_ARTIFACTS / "web"
+pytestmark = needs_browser
 
 
 def decisions(location, reviewer: str) -> list[tuple[int, str]]:
