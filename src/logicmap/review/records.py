@@ -33,7 +33,6 @@ from logicmap.store.database import Store
 from logicmap.store.records import (
     ImportWriter,
     count_records,
-    find_source_by_sha256,
     get_record,
     get_records,
     import_transaction,

@@ -173,8 +173,9 @@ def _load(engine: Engine, archive: zipfile.ZipFile, manifest: dict, location: st
     if inspect(engine).has_table("records"):
         raise StoreError(f"{safe_location(location)}: already holds a logicmap project", location=location)
     migrate(engine, manifest["schema_revision"])
+    tables = _tables(engine)
     with engine.begin() as connection:
-        for table in _tables(engine):
+        for table in tables:
             if table.name not in manifest["tables"]:
                 continue
             batch = []
@@ -187,7 +188,7 @@ def _load(engine: Engine, archive: zipfile.ZipFile, manifest: dict, location: st
             if batch:
                 connection.execute(insert(table), batch)
         if connection.dialect.name == "postgresql":
-            _reset_sequences(connection, _tables(engine))
+            _reset_sequences(connection, tables)
     migrate(engine)
 
 

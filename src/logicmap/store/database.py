@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import urllib.parse
@@ -97,10 +98,17 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts shipped with this version (read once per process)."""
+    config = Config()
+    config.set_main_option("script_location", "logicmap.store:migrations")
+    return ScriptDirectory.from_config(config)
+
+
 def head_revision() -> str:
     """The newest migration revision shipped with this version."""
-    with make_engine("sqlite://").connect() as connection:
-        return ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+    return _scripts().get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -255,10 +263,9 @@ def _sqlite_revision(path: Path, location: str) -> str | None:
     return row[0] if row else None
 
 
-def known_revisions() -> set[str]:
+def known_revisions() -> frozenset[str]:
     """Every schema revision this version can open."""
-    with make_engine("sqlite://").connect() as connection:
-        return {script.revision for script in ScriptDirectory.from_config(_alembic_config(connection)).walk_revisions()}
+    return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
 def open_store(location: str | Path) -> Store:

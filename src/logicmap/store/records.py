@@ -64,13 +64,6 @@ def import_transaction(project: Store) -> Iterator[ImportWriter]:
         yield ImportWriter(session)
 
 
-def find_source_by_sha256(project: Store, sha256: str) -> SourceSummary | None:
-    """An earlier import of the same bytes, if any."""
-    with project.session() as session:
-        row = session.scalars(select(Source).where(Source.sha256 == sha256)).first()
-        return None if row is None else _summary(row)
-
-
 def _start_source(
     session: Session, info: SourceInfo, search_date: str | None = None, search_string: str | None = None
 ) -> int:
