@@ -39,7 +39,12 @@ from logicmap.screening.stopping_urn import RecallEstimate, buscar_p, recall_int
 INTERVAL_LEVEL = 0.95
 
 __all__ = ["INTERVAL_LEVEL", "BuscarRule", "ConsecutiveIrrelevantRule", "FractionRule", "StopReport", "StoppingRule",
-           "buscar_p", "checkpoints", "evaluate_rules", "padded", "recall_interval", "urn_p"]
+           "buscar_p", "checkpoints", "evaluate_rules", "padded", "recall_interval", "rule_name", "urn_p"]
+
+
+def rule_name(prefix: str, recall_target: float, confidence: float) -> str:
+    """A rule's report name from its target and confidence: ``rule_name("buscar", 0.95, 0.9)`` -> ``buscar_95_90``."""
+    return f"{prefix}_{round(recall_target * 100)}_{round(confidence * 100)}"
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ class BuscarRule:
     @property
     def name(self) -> str:
         """Rule name used in reports: ``buscar_95_95``, with ``_bias4`` for a biased urn."""
-        base = f"buscar_{round(self.recall_target * 100)}_{round(self.confidence * 100)}"
+        base = rule_name("buscar", self.recall_target, self.confidence)
         return base if self.bias == 1 else f"{base}_bias{self.bias:g}"
 
     @property

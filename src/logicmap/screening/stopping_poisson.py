@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import poisson
 
-from logicmap.screening.stopping import StopReport, checkpoints, padded
+from logicmap.screening.stopping import StopReport, checkpoints, padded, rule_name
 from logicmap.screening.stopping_urn import RecallEstimate
 
 #: Bins the screened records (after the priors) are counted in for the fit.
@@ -82,7 +82,7 @@ class PoissonProcessRule:
     @property
     def name(self) -> str:
         """``poisson_95_80``."""
-        return f"poisson_{round(self.recall_target * 100)}_{round(self.confidence * 100)}"
+        return rule_name("poisson", self.recall_target, self.confidence)
 
     @property
     def description(self) -> str:

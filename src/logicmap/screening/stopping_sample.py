@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import beta, binom
 
-from logicmap.screening.stopping import StopReport, padded
+from logicmap.screening.stopping import StopReport, padded, rule_name
 from logicmap.screening.stopping_urn import RecallEstimate
 
 
@@ -78,6 +78,11 @@ class _NoLiveSample:
         raise NotImplementedError(f"{self.name} needs a random sample, which live screening does not draw")
 
 
+def _sample(share: float, n_total: int, n_priors: int, seed: int) -> np.ndarray:
+    """The first ``share`` of the seeded random draw of the records after the priors."""
+    return sample_positions(n_total, n_priors, seed)[: math.ceil(share * (n_total - n_priors))]
+
+
 @dataclass(frozen=True)
 class TargetRule(_NoLiveSample):
     """Cormack & Grossman's target method (module doc)."""
@@ -88,7 +93,7 @@ class TargetRule(_NoLiveSample):
     @property
     def name(self) -> str:
         """``target_95_95``."""
-        return f"target_{round(self.recall_target * 100)}_{round(self.confidence * 100)}"
+        return rule_name("target", self.recall_target, self.confidence)
 
     @property
     def targets(self) -> int:
@@ -123,7 +128,7 @@ class QuantileRule(_NoLiveSample):
     @property
     def name(self) -> str:
         """``qbcb_95_95``."""
-        return f"qbcb_{round(self.recall_target * 100)}_{round(self.confidence * 100)}"
+        return rule_name("qbcb", self.recall_target, self.confidence)
 
     def needed(self, r: int) -> int | None:
         """Sample relevant records the ranking must find (None: no number certifies)."""
@@ -135,7 +140,7 @@ class QuantileRule(_NoLiveSample):
     def replay(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0, seed: int = 0) -> StopReport:
         """Stop once the ranking has found the ``needed`` sample relevant records."""
         full = padded(ordered_labels, n_total)
-        sample = sample_positions(n_total, n_priors, seed)[: math.ceil(self.sample_share * (n_total - n_priors))]
+        sample = _sample(self.sample_share, n_total, n_priors, seed)
         positives = sample[full[sample] == 1]
         j = self.needed(int(positives.size))
         if j is None:
@@ -162,12 +167,12 @@ class SafeRule(_NoLiveSample):
     @property
     def name(self) -> str:
         """``safe_95_95``."""
-        return f"safe_{round(self.recall_target * 100)}_{round(self.confidence * 100)}"
+        return rule_name("safe", self.recall_target, self.confidence)
 
     def replay(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0, seed: int = 0) -> StopReport:
         """Scan the ranking for the first point where both conditions hold."""
         full = padded(ordered_labels, n_total)
-        sample = sample_positions(n_total, n_priors, seed)[: math.ceil(self.sample_share * (n_total - n_priors))]
+        sample = _sample(self.sample_share, n_total, n_priors, seed)
         prevalence = clopper_pearson(int(full[sample].sum()), int(sample.size), self.confidence)
         expected = prevalence.estimate * n_total
         run = max(self.min_run, math.ceil(self.run_share * n_total))
