@@ -48,8 +48,13 @@ TUNED_ON = ("labelled", "iebh-copper")
 #: 2026-12-04 before any record of them was scored: two tuned on, three held out.
 #: To get them: ``git -C bib-dedupe show c66515a6537c:data/<name>/records_pre_merged.csv``
 #: (and ``merged_record_ids.csv``) into ``DIR/<name>/``.
-BIB_DEDUPE_TUNED_ON = ("cytology_screening", "respiratory")
-BIB_DEDUPE_HELD_OUT = ("haematology", "stroke", "digital_work")
+#: Second round (issue 15 item 5, decided 2026-12-04 14:40 UTC before any of
+#: their misses were looked at): haematology's misses are studied too, so it
+#: moves to tuned_on; stroke and digital_work stay held out, their misses
+#: unread. (cytology_screening and respiratory were tuned on in round one and
+#: cannot be held out any more.)
+BIB_DEDUPE_TUNED_ON = ("cytology_screening", "respiratory", "haematology")
+BIB_DEDUPE_HELD_OUT = ("stroke", "digital_work")
 DEBATABLE = {493, 494, 1237, 1238, 1560, 1561, 1732, 1733, 509, 510, 1253, 1254, 1544, 1546, 1716, 1718}
 
 
