@@ -15,9 +15,13 @@ about the DOI), and the engine runs on originals + variants:
   en dash), ``doi_variant`` (https://doi.org/ URL, upper case, abstract dropped),
   ``html_entities`` ("&amp;", "&#8208;", "&alpha;"), ``database_notes``
   ("[Review] [40 refs]", "[Erratum appears in ...]"), ``sparse`` (title, year
-  and first author only);
+  and first author only), ``section_heading`` (a heading or lead-in before the
+  title, "MEDICAL PROGRESS ...", at the same journal, volume and pages);
 * items that must stay apart: ``erratum_notice`` ("Erratum: <title>", same
-  journal/volume, other page), ``conference_abstract`` (the same title as a
+  journal/volume, other page), ``erratum_citation`` (a correction titled
+  "<title> (Journal (2009) 360 (542-544))", as Embase writes it, same authors,
+  later page), ``reply_notice`` ("<title> - Reply" by other authors on the
+  following page), ``conference_abstract`` (the same title as a
   meeting abstract a year earlier, supplement page; ASySD's gold keeps these
   apart).
 
@@ -48,9 +52,10 @@ _FILLER = "bei der die und mit von zur im nach über".split()
 _GIVEN = "Wei Ming Hua Jun Li Yan Hong Jie Xin Hao Min-Jun Seo-Yeon Hiroshi Yuki".split()
 FIND = (
     "journal_abbreviated", "year_missing", "year_off_by_one", "year_wrong", "translated_title", "authors_swapped",
-    "pages_spelled", "doi_variant", "html_entities", "database_notes", "sparse",
+    "pages_spelled", "doi_variant", "html_entities", "database_notes", "sparse", "section_heading",
 )  # fmt: skip
-KEEP_APART = ("erratum_notice", "conference_abstract")
+KEEP_APART = ("erratum_notice", "erratum_citation", "reply_notice", "conference_abstract")
+_HEADINGS = ("MEDICAL PROGRESS", "ORIGINAL ARTICLE", "Clinical investigation:", "CASE REPORT")
 
 
 def _abbreviate(journal: str) -> str:
@@ -63,6 +68,11 @@ def _full_pages(pages: str) -> str:
     if last.isdigit() and first.isdigit() and len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     return f"pp. {first}\u2013{last}" if last else f"p. {first}"
+
+
+def _next_page(pages: str) -> str:
+    digits = "".join(ch for ch in pages.partition("-")[0] if ch.isdigit())
+    return str(int(digits) + 2) if digits else "2"
 
 
 def _reword(title: str, rng: random.Random) -> str:
@@ -92,7 +102,12 @@ def variant(record: Record, case: str, rng: random.Random, position: int) -> Rec
         "html_entities": {"title": _entities(title)},
         "database_notes": {"title": title.rstrip(".") + ". [Review] [40 refs].[Erratum appears in J Foo. 2019;3:12]"},
         "sparse": {"journal": None, "volume": None, "issue": None, "pages": None, "authors": record.authors[:1]},
+        "section_heading": {"title": f"{_HEADINGS[position % len(_HEADINGS)]} {title}"},
         "erratum_notice": {"title": f"Erratum: {title}", "pages": str(900 + position % 97), "authors": []},
+        "erratum_citation": {"title": f"{title.rstrip('.')} ({record.journal} ({year}) {record.volume} ({record.pages}))",
+                             "pages": str(900 + position % 97)},
+        "reply_notice": {"title": f"{title.rstrip('.')} - Reply", "authors": ["Okafor, C.", "Lindqvist, B."],
+                         "pages": _next_page(record.pages or "")},
         "conference_abstract": {"journal": f"{record.journal}. Conference: Annual Scientific Meeting",
                                 "year": year - 1, "pages": f"A{100 + position % 800}", "volume": str(rng.randint(1, 70)),
                                 "issue": "Suppl 1"},

@@ -18,6 +18,12 @@ every variant:
   ``Ai zheng = Aizheng = Chinese journal of cancer``, ``Revista Panamericana de
   Salud Publica/Pan American Journal of Public Health``, ``Gan to Kagaku Ryoho
   [Japanese Journal of Cancer & Chemotherapy]``;
+* the citation of the article a notice corrects, after the notice's title:
+  Web of Science's ``(vol 360, pg 542, 2009)`` and Embase's ``(New England
+  Journal of Medicine (2009) 360 (542-544))``. It is removed from the title
+  (two copies of one notice then compare by the corrected article's title),
+  and it makes the record an erratum, which the kind guard keeps apart from
+  the article itself;
 * pages listed as several ranges (``230-5, 246-51, 233-8``) or as a bare
   ``Suppl-29``.
 """
@@ -137,3 +143,21 @@ def page_ranges(pages: str) -> list[str]:
     if ("," in text or "+" in text) and re.search(r"\d\s*[,+]\s*\d", text):
         return [p.strip() for p in re.split(r"[,+]", text) if p.strip()]
     return [text] if text else []
+
+
+#: "(vol 360, pg 542, 2009)" (Web of Science) or "(Journal Name (2009) 360 (542-544))" (Embase)
+_CITATION_NOTICE = re.compile(
+    r"\s*\(\s*(?:vol\.?\s*\w+\s*,\s*(?:pg|p)\.?\s*\w+\s*,\s*(?:19|20)\d{2}|"
+    r"[A-Z][^()]{3,}?\s*\(\s*(?:19|20)\d{2}\s*\)[^()]{0,20}\([^()]*\d[^()]*\)\s*)\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_citation_notice(title: str) -> tuple[str, bool]:
+    """``(title without a corrected article's citation, whether it had one)``."""
+    if not title.endswith(")"):
+        return title, False
+    match = _CITATION_NOTICE.search(title)
+    if not match or len(title[: match.start()].split()) < 3:
+        return title, False
+    return title[: match.start()].rstrip(" ."), True

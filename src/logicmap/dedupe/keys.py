@@ -19,6 +19,7 @@ from logicmap.dedupe.annotations import (
     has_translation_marks,
     journal_alternatives,
     page_ranges,
+    split_citation_notice,
     strip_database_notes,
 )
 from logicmap.records.normalise import normalise_doi
@@ -57,7 +58,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("retraction", re.compile(r"^(?:retraction|notice of retraction|withdrawal|withdrawn|"
                               r"expression of concern)\b|\bretraction (?:notice|of|to)\b")),
     ("reply", re.compile(r"^(?:reply|response|author reply|authors reply|in reply|the authors reply)\b|"
-                         r"\breply to\b|\bresponse to (?:the )?(?:comment|letter|letters)\b")),
+                         r"\breply to\b|\bresponse to (?:the )?(?:comment|letter|letters)\b|"
+                         r"\breply$")),  # "<letter's title> - Reply", "... AUTHORS REPLY"
     ("comment", re.compile(r"^(?:comment|commentary|re|letter|editorial comment)\b|\bcomment on\b|"
                            r"\bcomments on\b")),
 )  # fmt: skip
@@ -94,7 +96,11 @@ class DedupeKeys:
     erratum/retraction/reply/comment; ``part`` the part or phase number;
     ``numbers`` the digit runs of the title. ``journal`` is the first name of
     the journal field, ``journal_alts`` its other names (``= X``, ``[X]``);
-    ``page_starts`` the first pages of a field with several page ranges.
+    ``page_starts`` the first pages of a field with several page ranges;
+    ``last_page`` the digits of a range's last page written out ("221-8" ->
+    "228"; "" for a single page); ``mangled_pages`` the folded pages field
+    when Excel turned it into a date ("01-Aug"), so two copies of one mangled
+    export can still agree.
     ``givens`` holds the authors' given names written out (two letters or more),
     to recognise family and given name swapped ("Wei, Zhang" for "Zhang, W.").
     ``translated``: the title shows it was translated, or the record's language
@@ -120,6 +126,8 @@ class DedupeKeys:
     first_page: str
     page_digits: str
     pages_unreliable: bool
+    mangled_pages: str
+    last_page: str
     page_starts: frozenset[str]
     conference: bool
     translated: bool
@@ -275,6 +283,24 @@ def page_keys(pages: str | None) -> tuple[str, str, bool]:
     return first, digits.lstrip("0"), False
 
 
+_RANGE_END = re.compile(r"^[a-z]?\d+\s*[-\u2010-\u2015]+\s*[a-z]?(\d+)\s*$", re.IGNORECASE)
+
+
+def last_page(pages: str | None, first_digits: str) -> str:
+    """The digits of the last page of a single range, written out ("221-8" -> "228");
+    "" for one page, a list of ranges or no pages."""
+    if not pages or not first_digits or "," in pages or "+" in pages:
+        return ""
+    text = _PAGE_PREFIX.sub("", pages.strip()) if pages.strip()[:1] in "Pp" else pages.strip()
+    match = _RANGE_END.match(text)
+    if not match:
+        return ""
+    end = match.group(1).lstrip("0")
+    if len(end) < len(first_digits):
+        end = first_digits[: len(first_digits) - len(end)] + end
+    return end if end != first_digits else ""
+
+
 def page_starts(pages: str | None) -> frozenset[str]:
     """The first-page digits of every range when ``pages`` lists several (else empty)."""
     if not pages or ("," not in pages and "+" not in pages):
@@ -285,14 +311,21 @@ def page_starts(pages: str | None) -> frozenset[str]:
     return frozenset(page_keys(r)[1] for r in ranges) - {""}
 
 
+#: Embase's "Journal.Conference: Name of the meeting Place." (the meeting is another name)
+_MEETING = re.compile(r"\.\s*conference\s*:\s*(.+)$", re.IGNORECASE)
+
+
 def _journal_keys(journal: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The first journal name's tokens and the other names' tokens."""
+    """The first journal name's tokens and the other names' tokens (a meeting named
+    after ".Conference:" is one of them)."""
     if not journal:
         return (), ()
+    meeting = _MEETING.search(journal)
+    extra = (journal_tokens(meeting.group(1)),) if meeting else ()
     if "[" not in journal and "=" not in journal and "/" not in journal:
-        return journal_tokens(journal), ()
+        return journal_tokens(journal), tuple(filter(None, extra))
     names = [journal_tokens(n) for n in journal_alternatives(journal)]
-    names = [n for n in names if n]
+    names = [n for n in names + list(extra) if n]
     return (names[0] if names else ()), tuple(names[1:])
 
 
@@ -304,7 +337,7 @@ def is_conference(record: Record, first_page: str) -> bool:
 
 def dedupe_keys(record: Record) -> DedupeKeys:
     """Compute the comparison keys of one record (pure; never raises on missing fields)."""
-    stripped = strip_title(record.title)
+    stripped, notice = split_citation_notice(strip_title(record.title))
     title = fold(stripped)
     alts = tuple(fold(part).replace(" ", "") for part in bilingual_parts(stripped))
     journal, journal_alts = _journal_keys(record.journal)
@@ -319,7 +352,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         words=len(title.split()),
         numbers=frozenset(_NUMBER.findall(_THOUSANDS.sub("", title))),
         part=title_part(title),
-        kind=title_kind(title),
+        kind=title_kind(title) or ("erratum" if notice else ""),
         first_author=families[0] if families else "",
         authors=frozenset(families),
         givens=frozenset(filter(None, map(given_key, record.authors[:10]))),
@@ -332,6 +365,8 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         first_page=first_page,
         page_digits=page_digits,
         pages_unreliable=unreliable,
+        mangled_pages=fold(record.pages) if unreliable else "",
+        last_page=last_page(record.pages, page_digits),
         page_starts=page_starts(record.pages),
         conference=is_conference(record, first_page),
         translated=is_translated(record.title, record.language),

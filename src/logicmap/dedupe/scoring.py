@@ -6,6 +6,13 @@ log2 Bayes factor from :data:`WEIGHTS`; the factors are summed with a prior and
 turned into a score with the logistic function. Missing values weigh nothing,
 so sparse records neither merge nor split on absent evidence.
 
+Two title rules look at the citation first: a translated title at the same
+citation (first author, or the journal when one author list is missing; year,
+volume, first page; the whole page range for a supplement item) does not
+count against a pair, and one title inside the other (a section heading or
+lead-in added) at the same journal, volume and first page counts as a close
+title.
+
 After that, *guards* cap the score for pairs that look alike but are known to
 be different publications (:func:`_guards`):
 
@@ -272,6 +279,8 @@ def _compare_journal(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
 
 
 def _pages_agree(a: DedupeKeys, b: DedupeKeys) -> bool | None:
+    if a.mangled_pages and a.mangled_pages == b.mangled_pages:
+        return True  # one Excel-mangled export ("01-Aug") copied twice
     if a.pages_unreliable or b.pages_unreliable or not a.first_page or not b.first_page:
         return None
     if a.first_page == b.first_page or (a.page_digits and a.page_digits == b.page_digits):
@@ -309,12 +318,33 @@ def _pages_near(a: DedupeKeys, b: DedupeKeys) -> bool:
 
 
 def _same_citation(a: DedupeKeys, b: DedupeKeys) -> bool:
-    """Same first author, year, volume and first page, neither a conference abstract."""
-    if a.conference or b.conference or not (a.year and a.year == b.year and a.volume and a.volume == b.volume):
+    """Same first author (or, one author list missing, the same journal), year,
+    volume and first page. A conference abstract or supplement item needs the
+    whole page range to agree (several abstracts share a supplement page)."""
+    if not (a.year and a.year == b.year and a.volume and a.volume == b.volume):
         return False
-    if not (a.first_author and b.first_author and _names_close(a.first_author, b.first_author)):
+    if (a.conference or b.conference) and not (a.last_page and a.last_page == b.last_page):
+        return False
+    if a.first_author and b.first_author:
+        if not _names_close(a.first_author, b.first_author):
+            return False
+    elif not (a.first_author or b.first_author) or not _journals_match(a, b):
         return False
     return bool(_pages_agree(a, b))
+
+
+def _journals_match(a: DedupeKeys, b: DedupeKeys) -> bool:
+    return bool(a.issns & b.issns) or bool(a.journal and b.journal and _any_journal_agrees(a, b))
+
+
+def _contained_at_same_place(a: DedupeKeys, b: DedupeKeys) -> bool:
+    """One title inside the other (a section heading or a lead-in added:
+    "MEDICAL PROGRESS Atypical ...", "Thrombotic microangiopathy: can ...")
+    at the same journal, volume and first page."""
+    shorter, longer = sorted((a.compact, b.compact), key=len)
+    if len(shorter) < 20 or shorter not in longer:
+        return False
+    return bool(a.volume and a.volume == b.volume and _pages_agree(a, b) and _journals_match(a, b))
 
 
 def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
@@ -360,8 +390,12 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     title_weight, sim = _compare_title(a, b, out)
     if title_weight < 0 and (a.translated or b.translated) and _same_citation(a, b):
         # two translations of one title share their terms (drug, disease) but little else
-        title_weight = WEIGHTS["title_translated"] if sim >= 0.5 else 0.0
+        title_weight = WEIGHTS["title_close" if sim >= 0.75 else "title_translated" if sim >= 0.5 else "title_weak"]
+        title_weight = max(title_weight, 0.0)
         out["title"] += " (translated; same citation)"
+    elif title_weight < WEIGHTS["title_high"] and _contained_at_same_place(a, b):
+        title_weight = WEIGHTS["title_high"]
+        out["title"] += " (one inside the other; same place)"
     total += title_weight
     total += _compare_year(a, b, out)
     total += _compare_authors(a, b, out)
