@@ -11,7 +11,8 @@ from dedupe_helpers import rec
 from logicmap.dedupe.annotations import bilingual_parts, journal_alternatives, page_ranges, strip_database_notes
 from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
 from logicmap.dedupe.keys import dedupe_keys, fold, page_keys, strip_title, title_kind
-from logicmap.dedupe.scoring import compare, journals_agree
+from logicmap.dedupe.citation import journals_agree
+from logicmap.dedupe.scoring import compare
 from logicmap.records.record import Record
 
 CERVIX = "Cervical cancer risk for women undergoing concurrent testing for human papillomavirus and cervical cytology"

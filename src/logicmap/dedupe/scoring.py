@@ -41,6 +41,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from logicmap.dedupe.citation import (
+    any_journal_agrees,
+    contained_at_same_place,
+    names_close,
+    pages_agree,
+    pages_near,
+    same_citation,
+)
 from logicmap.dedupe.keys import DedupeKeys
 
 #: log2 Bayes factors per comparison level (positive: evidence for a duplicate).
@@ -144,47 +152,6 @@ def _title_ratio(a: DedupeKeys, b: DedupeKeys) -> float:
     return ratio / 100.0
 
 
-def _abbreviates(short: str, full: str) -> bool:
-    """Whether ``short`` abbreviates ``full``: a prefix ("diab") or, from the
-    same first letter, its letters in order ("dtsch" / "deutsche")."""
-    if full.startswith(short) or short.startswith(full):
-        return True
-    if len(short) < 3 or short[0] != full[0] or len(short) >= len(full):
-        return False
-    rest = iter(full[1:])
-    return all(ch in rest for ch in short[1:])
-
-
-def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether two journal token lists name the same journal (abbreviation-aware).
-
-    Tokens agree when one abbreviates the other (:func:`_abbreviates`); the
-    lists must have the same length, or, with at least three tokens, the shorter
-    must match the start of the longer (a truncated or subtitled name).
-    """
-    if a == b:
-        return True
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) != len(long_) and len(short) < 3:
-        return False
-    for s, t in zip(short, long_):
-        if not (_abbreviates(s, t) if len(s) <= len(t) else _abbreviates(t, s)):
-            break
-    else:
-        return True
-    return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
-
-
-def _any_journal_agrees(a: DedupeKeys, b: DedupeKeys) -> bool:
-    """Whether any name of ``a``'s journal field agrees with any of ``b``'s."""
-    if journals_agree(a.journal, b.journal):
-        return True
-    if not (a.journal_alts or b.journal_alts):
-        return False
-    names_a, names_b = (a.journal, *a.journal_alts), (b.journal, *b.journal_alts)
-    return any(journals_agree(x, y) for x in names_a for y in names_b)
-
-
 def _compare_title(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> tuple[float, float]:
     if not a.compact or not b.compact:
         out["title"] = "missing"
@@ -230,21 +197,13 @@ def _compare_year(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
     return WEIGHTS["year_near"] if gap == 1 else WEIGHTS["year_differ"]
 
 
-def _names_close(x: str, y: str) -> bool:
-    """Family names that differ by a particle ("abdelaziz" / "aziz", "stpeter" / "peter"), a cut or a slip."""
-    if x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 80:
-        return True
-    short, long_ = sorted((x, y), key=len)
-    return len(short) >= 4 and long_.endswith(short)
-
-
 def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
     if not a.first_author or not b.first_author:
         out["authors"] = "missing"
         return 0.0
     if a.first_author == b.first_author:
         weight, note = WEIGHTS["author_agree"], "first agree"
-    elif _names_close(a.first_author, b.first_author):
+    elif names_close(a.first_author, b.first_author):
         weight, note = WEIGHTS["author_close"], "first close"
     elif a.first_author in b.givens or b.first_author in a.givens:
         weight, note = WEIGHTS["author_close"], "first swapped"
@@ -271,80 +230,26 @@ def _compare_journal(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
     if not a.journal or not b.journal:
         out["journal"] = "missing"
         return 0.0
-    if _any_journal_agrees(a, b):
+    if any_journal_agrees(a, b):
         out["journal"] = "agree"
         return WEIGHTS["journal_agree"]
     out["journal"] = f"differ: {' '.join(a.journal)} vs {' '.join(b.journal)}"
     return WEIGHTS["journal_differ"]
 
 
-def _pages_agree(a: DedupeKeys, b: DedupeKeys) -> bool | None:
-    if a.mangled_pages and a.mangled_pages == b.mangled_pages:
-        return True  # one Excel-mangled export ("01-Aug") copied twice
-    if a.pages_unreliable or b.pages_unreliable or not a.first_page or not b.first_page:
-        return None
-    if a.first_page == b.first_page or (a.page_digits and a.page_digits == b.page_digits):
-        return True
-    if (a.page_starts or b.page_starts) and (a.page_starts or {a.page_digits}) & (b.page_starts or {b.page_digits}):
-        return True  # the same ranges listed in another order
-    x, y = a.page_digits, b.page_digits  # OCR slips: "i428" read as "1428"
-    if x and y and len(x) >= 3 and len(y) >= 3 and (x.endswith(y) or y.endswith(x)):
-        return True
-    return False
-
-
 def _compare_pages(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
-    agree = _pages_agree(a, b)
+    agree = pages_agree(a, b)
     if agree is None:
         out["pages"] = "unreliable" if (a.pages_unreliable or b.pages_unreliable) else "missing"
         return 0.0
     if agree:
         out["pages"] = "agree"
         return WEIGHTS["pages_agree"]
-    if _pages_near(a, b):
+    if pages_near(a, b):
         out["pages"] = f"near: {a.first_page} vs {b.first_page}"
         return 0.0
     out["pages"] = f"differ: {a.first_page} vs {b.first_page}"
     return WEIGHTS["pages_differ"]
-
-
-def _pages_near(a: DedupeKeys, b: DedupeKeys) -> bool:
-    """First pages at most 3 apart in a journal article's numeric pagination
-    (a slip: 676 for 678); never for conference abstracts, which sit on
-    neighbouring supplement pages."""
-    if a.conference or b.conference or not (a.first_page.isdigit() and b.first_page.isdigit()):
-        return False
-    return len(a.page_digits) >= 3 and abs(int(a.page_digits) - int(b.page_digits or 0)) <= 3
-
-
-def _same_citation(a: DedupeKeys, b: DedupeKeys) -> bool:
-    """Same first author (or, one author list missing, the same journal), year,
-    volume and first page. A conference abstract or supplement item needs the
-    whole page range to agree (several abstracts share a supplement page)."""
-    if not (a.year and a.year == b.year and a.volume and a.volume == b.volume):
-        return False
-    if (a.conference or b.conference) and not (a.last_page and a.last_page == b.last_page):
-        return False
-    if a.first_author and b.first_author:
-        if not _names_close(a.first_author, b.first_author):
-            return False
-    elif not (a.first_author or b.first_author) or not _journals_match(a, b):
-        return False
-    return bool(_pages_agree(a, b))
-
-
-def _journals_match(a: DedupeKeys, b: DedupeKeys) -> bool:
-    return bool(a.issns & b.issns) or bool(a.journal and b.journal and _any_journal_agrees(a, b))
-
-
-def _contained_at_same_place(a: DedupeKeys, b: DedupeKeys) -> bool:
-    """One title inside the other (a section heading or a lead-in added:
-    "MEDICAL PROGRESS Atypical ...", "Thrombotic microangiopathy: can ...")
-    at the same journal, volume and first page."""
-    shorter, longer = sorted((a.compact, b.compact), key=len)
-    if len(shorter) < 20 or shorter not in longer:
-        return False
-    return bool(a.volume and a.volume == b.volume and _pages_agree(a, b) and _journals_match(a, b))
 
 
 def _compare_abstract(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
@@ -388,12 +293,12 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
     out: dict[str, str] = {}
     total = WEIGHTS["prior"]
     title_weight, sim = _compare_title(a, b, out)
-    if title_weight < 0 and (a.translated or b.translated) and _same_citation(a, b):
+    if title_weight < 0 and (a.translated or b.translated) and same_citation(a, b):
         # two translations of one title share their terms (drug, disease) but little else
         title_weight = WEIGHTS["title_close" if sim >= 0.75 else "title_translated" if sim >= 0.5 else "title_weak"]
         title_weight = max(title_weight, 0.0)
         out["title"] += " (translated; same citation)"
-    elif title_weight < WEIGHTS["title_high"] and _contained_at_same_place(a, b):
+    elif title_weight < WEIGHTS["title_high"] and contained_at_same_place(a, b):
         title_weight = WEIGHTS["title_high"]
         out["title"] += " (one inside the other; same place)"
     total += title_weight
