@@ -55,8 +55,12 @@ TUNED_ON = ("labelled", "iebh-copper")
 #: moves to tuned_on; stroke and digital_work stay held out, their misses
 #: unread. (cytology_screening and respiratory were tuned on in round one and
 #: cannot be held out any more.)
-BIB_DEDUPE_TUNED_ON = ("cytology_screening", "respiratory", "haematology")
-BIB_DEDUPE_HELD_OUT = ("stroke", "digital_work")
+#: Third round (15:40 UTC): digital_work was scored once as held out (0.968 /
+#: 0.998 at commit "README: dedupe quality per library after round two"); its
+#: misses are studied from here on, so it is tuned_on. Still held out, never
+#: studied: stroke (and iebh-tafenoquine).
+BIB_DEDUPE_TUNED_ON = ("cytology_screening", "respiratory", "haematology", "digital_work")
+BIB_DEDUPE_HELD_OUT = ("stroke",)
 DEBATABLE = {493, 494, 1237, 1238, 1560, 1561, 1732, 1733, 509, 510, 1253, 1254, 1544, 1546, 1716, 1718}
 
 
