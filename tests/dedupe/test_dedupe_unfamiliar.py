@@ -1,9 +1,9 @@
 """Hard cases from libraries the engine was not first written for (issue 15 item 5).
 
 Every pair below is a real pair of records from bib-dedupe's labelled
-"haematology" and "respiratory" sets (CoLRev-Environment/bib-dedupe at
+"haematology", "respiratory" and "digital_work" sets (CoLRev-Environment/bib-dedupe at
 c66515a6537c, data/<set>/records_pre_merged.csv, MIT licence; the record id is
-in each comment), reduced to the fields that matter. Both sets are tuning sets
+in each comment), reduced to the fields that matter. All three are tuning sets
 of benchmarks/dedupe_quality.py.
 """
 
@@ -136,3 +136,63 @@ def test_last_page_is_written_out():
     assert last_page("pp. 221\u2013228", "221") == "228"
     assert last_page("S33-38", "33") == "38"
     assert last_page("1746-1746", "1746") == last_page("e43268", "43268") == last_page("230-5, 246-51", "230") == ""
+
+
+MISQ = dict(journal="MIS Quarterly", year=2003, volume="27", authors=["Weber, Ron"])
+
+
+def test_a_recurring_column_in_two_issues_is_two_items():
+    # digital_work id_0006034 / id_0006035: "Editor's Comments" of issues 2 and 3, both from page iii
+    a = rec(1, title="Editor's Comments", issue="2", pages="iii-xi", **MISQ)
+    b = rec(2, title="Editor's Comments", issue="3", pages="iii-xii", **MISQ)
+    c = score(a, b)
+    assert c.veto and "recurring column: issue 2 vs 3" in c.guards
+    assert DECIDE(score(a, rec(3, title="Editor's Comments", issue="2", pages="iii-xi", **MISQ)).score) == "duplicate"
+
+
+def test_a_title_in_german_at_the_same_citation_is_a_translation():
+    # digital_work id_0002200 / id_0006791
+    english = rec(1, title="Platform economy and crowdworking as challenges for the german model of industrial relations",
+                  authors=["Greef, S.", "Schroeder, W.", "Sperling, H.J."], year=2020,
+                  journal="Industrielle Beziehungen", volume="27", issue="2", pages="205-226")
+    german = rec(2, title="Plattform\u00f6konomie und Crowdworking als Herausforderungen f\u00fcr das deutsche Modell "
+                 "der Arbeitsbeziehungen", authors=["Greef, Samuel", "Schroeder, Wolfgang", "Sperling, Hans Joachim"],
+                 year=2020, journal="Industrielle Beziehungen", volume="27", issue="2", pages="205-226")
+    assert dedupe_keys(german).translated and not dedupe_keys(english).translated
+    assert DECIDE(score(english, german).score) == "duplicate"
+
+
+def test_a_dropped_subtitle_on_the_same_page_range_is_the_same_paper():
+    # digital_work id_0005313 / id_0005314 (conference papers without journal or volume)
+    a = rec(1, title="Infrastructure in the Wild", authors=["Soden, Robert", "Palen, Leysia"], year=2016,
+            pages="2796-2807")
+    b = rec(2, title="Infrastructure in the wild: What mapping in post-earthquake Nepal reveals about "
+            "infrastructural emergence", authors=["Soden, R.", "Palen, L."], year=2016, pages="2796-2807")
+    assert DECIDE(score(a, b).score) == "duplicate"
+    elsewhere = rec(3, title=b.title, authors=["Soden, R.", "Palen, L."], year=2016, pages="1-12")
+    assert DECIDE(score(a, elsewhere).score) == "distinct"
+
+
+def test_a_journal_subtitle_and_a_year_written_as_volume_are_no_difference():
+    # digital_work id_0006823 / id_0006824 and id_0002951 / id_0002952
+    title = "Engels@200: Friedrich Engels and Digital Capitalism. How Relevant Are Engels's Works 200 Years After His Birth?"
+    a = rec(1, title=title, authors=["Fuchs, C."], year=2020, volume="19", issue="1", pages="15-51",
+            journal="tripleC: Communication, Capitalism & Critique. Open Access Journal for a Global Sustainable "
+            "Information Society")
+    b = rec(2, title=title, authors=["Fuchs, Christian"], year=2021, volume="19", issue="1, SI", pages="15-51",
+            journal="Triplec-Communication Capitalism & Critique")
+    assert score(a, b).agreements["journal"] == "agree" and DECIDE(score(a, b).score) == "duplicate"
+    hbr = dict(journal="Harvard Business Review", year=2016, authors=["Kasriel, S."])
+    c = score(rec(3, title="Upwork's CEO on how an introverted engineer learned to lead", volume="2016", **hbr),
+              rec(4, title="How did it ... Upwork's CEO on how an introverted engineer learned to lead", volume="94", **hbr))
+    assert c.agreements["volume"].endswith("(a year as volume)") and DECIDE(c.score) == "duplicate"
+
+
+def test_the_same_authors_in_another_order_are_close():
+    # digital_work id_0006666 / id_0006763
+    a = rec(1, title="On Service Employers' Hiring Decisions in Online Labor Markets - A Perspective of Price and "
+            "Quality Discovery", authors=["Hong, Yili", "Zheng, Alvin Zuyin"], year=2015)
+    b = rec(2, title="On service employers' hiring decisions in online labor markets: A perspective of price and "
+            "quality discovery", authors=["Zheng, A.Z.", "Hong, Y."], year=2015)
+    c = score(a, b)
+    assert c.agreements["authors"].startswith("first reordered") and DECIDE(c.score) == "duplicate"

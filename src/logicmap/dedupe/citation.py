@@ -110,9 +110,12 @@ def journals_match(a: DedupeKeys, b: DedupeKeys) -> bool:
 
 def contained_at_same_place(a: DedupeKeys, b: DedupeKeys) -> bool:
     """One title inside the other (a section heading or a lead-in added:
-    "MEDICAL PROGRESS Atypical ...", "Thrombotic microangiopathy: can ...")
-    at the same journal, volume and first page."""
+    "MEDICAL PROGRESS Atypical ...", "Thrombotic microangiopathy: can ...", or
+    the subtitle dropped) at the same journal, volume and first page, or by
+    the same first author in the same year on the same page range."""
     shorter, longer = sorted((a.compact, b.compact), key=len)
     if len(shorter) < 20 or shorter not in longer:
         return False
+    if a.last_page and a.last_page == b.last_page and a.year == b.year and pages_agree(a, b):
+        return bool(a.first_author and b.first_author and names_close(a.first_author, b.first_author))
     return bool(a.volume and a.volume == b.volume and pages_agree(a, b) and journals_match(a, b))

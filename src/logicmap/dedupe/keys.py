@@ -103,6 +103,8 @@ class DedupeKeys:
     export can still agree.
     ``givens`` holds the authors' given names written out (two letters or more),
     to recognise family and given name swapped ("Wei, Zhang" for "Zhang, W.").
+    ``recurring``: the title is a column that recurs issue after issue
+    ("Editor's Comments", "In this issue"; see :func:`is_recurring`).
     ``translated``: the title shows it was translated, or the record's language
     is not English (see :func:`is_translated`).
     """
@@ -130,6 +132,7 @@ class DedupeKeys:
     last_page: str
     page_starts: frozenset[str]
     conference: bool
+    recurring: bool
     translated: bool
     doi: str
     pmid: str
@@ -176,20 +179,47 @@ def strip_title(title: str | None) -> str:
 
 
 _ENGLISH = frozenset({"", "en", "eng", "english"})
+#: function words of German, French, Spanish, Portuguese, Italian, Dutch that English titles do not use
+_FOREIGN_WORDS = frozenset(
+    "und der die das für fur zum zur des dem den eines einer mit von auf aus bei nach über uber "
+    "les pour dans une sur avec chez aux du et "
+    "los las del para con por una entre sobre como "
+    "em uma nas nos das dos pelo pela "
+    "della delle degli nella nelle sulla "
+    "een het voor naar bij".split()
+)
 
 
 def is_translated(title: str | None, language: str | None) -> bool:
     """Whether a record's title is (or comes with) a translation: marks in the title
-    (see annotations), a language suffix ("[Russian]"), or a non-English language."""
+    (see annotations), a language suffix ("[Russian]"), a non-English language, or
+    two function words of another language ("Zum aktuellen Stand des ...")."""
     if (language or "").strip().lower() not in _ENGLISH:
         return True
     if not title:
         return False
+    if len(_FOREIGN_WORDS.intersection(fold(title).split())) >= 2:
+        return True
     if title.rstrip().endswith(("]", ")")):
         match = _LANG_SUFFIX.search(title.rstrip(" ."))
         if match and (match.group(0).lower().strip(" []()").split() or [""])[-1] in _LANGUAGES:
             return True
     return has_translation_marks(title)
+
+
+_RECURRING = re.compile(
+    r"\beditor s (?:comments?|notes?|remarks|introduction|column|corner|message)$|"
+    r"^(?:guest )?editorials?$|^(?:a )?(?:letter|message|note|notes|remarks|words?) from the (?:editors?|editor in chief)\b|"
+    r"^from the (?:editors?|editor in chief|president)\b|^in this issue$|^this issue$|"
+    r"^(?:acknowledg(?:e)?ments? (?:to|of) )?reviewers?(?: acknowledg(?:e)?ments?| thanks| list)?$|"
+    r"^(?:news|announcements?|calendar|books? received|preface|foreword|introduction)$"
+)
+
+
+def is_recurring(folded: str) -> bool:
+    """Whether a folded title names a column that recurs in every issue
+    ("Editor's Comments", "Remarks from the editor", "In this issue")."""
+    return len(folded) < 80 and bool(_RECURRING.search(folded))
 
 
 def title_kind(folded: str) -> str:
@@ -317,11 +347,13 @@ _MEETING = re.compile(r"\.\s*conference\s*:\s*(.+)$", re.IGNORECASE)
 
 def _journal_keys(journal: str | None) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """The first journal name's tokens and the other names' tokens (a meeting named
-    after ".Conference:" is one of them)."""
+    after ".Conference:" is one of them, and so is a name with its subtitle)."""
     if not journal:
         return (), ()
     meeting = _MEETING.search(journal)
     extra = (journal_tokens(meeting.group(1)),) if meeting else ()
+    if ":" in journal and not meeting:  # "tripleC: Communication, ..." is also "Triplec-Communication ..."
+        extra = (journal_tokens(journal.replace(":", " ")),)
     if "[" not in journal and "=" not in journal and "/" not in journal:
         return journal_tokens(journal), tuple(filter(None, extra))
     names = [journal_tokens(n) for n in journal_alternatives(journal)]
@@ -369,6 +401,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         last_page=last_page(record.pages, page_digits),
         page_starts=page_starts(record.pages),
         conference=is_conference(record, first_page),
+        recurring=is_recurring(title),
         translated=is_translated(record.title, record.language),
         doi=normalise_doi_key(record.doi),
         pmid=(record.pmid or "").strip(),

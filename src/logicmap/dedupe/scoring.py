@@ -18,6 +18,9 @@ be different publications (:func:`_guards`):
 
 * ``kind``: an erratum/corrigendum, retraction, comment or reply never merges
   with an ordinary item (nor with a different kind);
+* ``recurring``: a column that recurs issue after issue ("Editor's
+  Comments") in two different issues (each starts on page iii), without a
+  shared DOI/PMID;
 * ``part``: "Part 1" vs "Part 2", "I" vs "II", or different numbers in titles
   (a soft cap at "review"; not when journal, volume and first page agree, where
   a differing number is a typo: "p6INK4a" for "p16INK4a");
@@ -72,6 +75,7 @@ WEIGHTS: dict[str, float] = {
     "author_close": 1.0,
     "author_differ": -1.5,
     "authors_overlap": 1.0,
+    "authors_all": 1.5,
     "authors_disjoint": -1.0,
     "journal_agree": 1.5,
     "journal_differ": -3.0,
@@ -185,6 +189,15 @@ def _exact(name: str, x: str, y: str, out: dict[str, str]) -> float:
     return WEIGHTS[f"{name}_differ"]
 
 
+def _compare_volume(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
+    """Volumes; a magazine's year written as its volume ("2016" vs 94) is no difference."""
+    weight = _exact("volume", a.volume, b.volume, out)
+    if weight < 0 and (a.volume == str(a.year) or b.volume == str(b.year)):
+        out["volume"] += " (a year as volume)"
+        return 0.0
+    return weight
+
+
 def _compare_year(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float:
     if a.year is None or b.year is None:
         out["year"] = "missing"
@@ -207,6 +220,8 @@ def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
         weight, note = WEIGHTS["author_close"], "first close"
     elif a.first_author in b.givens or b.first_author in a.givens:
         weight, note = WEIGHTS["author_close"], "first swapped"
+    elif len(a.authors) > 1 and a.authors == b.authors:
+        weight, note = WEIGHTS["author_close"], "first reordered"
     else:
         weight, note = WEIGHTS["author_differ"], f"first differ: {a.first_author} vs {b.first_author}"
     if len(a.authors) > 1 and len(b.authors) > 1:
@@ -215,7 +230,9 @@ def _compare_authors(a: DedupeKeys, b: DedupeKeys, out: dict[str, str]) -> float
             shared = max(shared, len(a.authors & b.givens), len(b.authors & a.givens))  # names swapped
         overlap = shared / min(len(a.authors), len(b.authors))
         note += f", overlap {overlap:.2f}"
-        if overlap >= 0.5:
+        if overlap == 1.0 and len(a.authors) == len(b.authors):
+            weight += WEIGHTS["authors_all"]
+        elif overlap >= 0.5:
             weight += WEIGHTS["authors_overlap"]
         elif overlap == 0:
             weight += WEIGHTS["authors_disjoint"]
@@ -276,6 +293,8 @@ def _guards(a: DedupeKeys, b: DedupeKeys, sim: float, out: dict[str, str], ids: 
         fired.append(f"kind: {a.kind or 'article'} vs {b.kind or 'article'}")
     if a.part and b.part and a.part != b.part:
         fired.append(f"part: {a.part} vs {b.part}")
+    if (a.recurring or b.recurring) and a.issue and b.issue and a.issue != b.issue and not ids:
+        fired.append(f"recurring column: issue {a.issue} vs {b.issue}")
     if not ids and a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
         if sim >= 0.75 and not _same_place(out):
             fired.append(f"years: {a.year} vs {b.year} with similar titles")
@@ -309,7 +328,7 @@ def compare(a: DedupeKeys, b: DedupeKeys) -> PairComparison:
         out["journal"] = out["abstract"] = NOT_COMPARED
     else:
         total += _compare_journal(a, b, out)
-    total += _exact("volume", a.volume, b.volume, out)
+    total += _compare_volume(a, b, out)
     total += _exact("issue", a.issue, b.issue, out)
     pages = _compare_pages(a, b, out)
     total += pages
