@@ -24,6 +24,8 @@ every variant:
   (two copies of one notice then compare by the corrected article's title),
   and it makes the record an erratum, which the kind guard keeps apart from
   the article itself;
+* columns that recur issue after issue under one title ("Editor's Comments",
+  "In this issue"): the same title is no evidence of the same item there;
 * pages listed as several ranges (``230-5, 246-51, 233-8``) or as a bare
   ``Suppl-29``.
 """
@@ -161,3 +163,18 @@ def split_citation_notice(title: str) -> tuple[str, bool]:
     if not match or len(title[: match.start()].split()) < 3:
         return title, False
     return title[: match.start()].rstrip(" ."), True
+
+
+_RECURRING = re.compile(
+    r"\beditor s (?:comments?|notes?|remarks|introduction|column|corner|message)$|"
+    r"^(?:guest )?editorials?$|^(?:a )?(?:letter|message|note|notes|remarks|words?) from the (?:editors?|editor in chief)\b|"
+    r"^from the (?:editors?|editor in chief|president)\b|^in this issue$|^this issue$|"
+    r"^(?:acknowledg(?:e)?ments? (?:to|of) )?reviewers?(?: acknowledg(?:e)?ments?| thanks| list)?$|"
+    r"^(?:news|announcements?|calendar|books? received|preface|foreword|introduction)$"
+)
+
+
+def is_recurring(folded: str) -> bool:
+    """Whether a folded title names a column that recurs in every issue
+    ("Editor's Comments", "Remarks from the editor", "In this issue")."""
+    return len(folded) < 80 and bool(_RECURRING.search(folded))

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from logicmap.dedupe.annotations import (
     bilingual_parts,
     has_translation_marks,
+    is_recurring,
     journal_alternatives,
     page_ranges,
     split_citation_notice,
@@ -205,21 +206,6 @@ def is_translated(title: str | None, language: str | None) -> bool:
         if match and (match.group(0).lower().strip(" []()").split() or [""])[-1] in _LANGUAGES:
             return True
     return has_translation_marks(title)
-
-
-_RECURRING = re.compile(
-    r"\beditor s (?:comments?|notes?|remarks|introduction|column|corner|message)$|"
-    r"^(?:guest )?editorials?$|^(?:a )?(?:letter|message|note|notes|remarks|words?) from the (?:editors?|editor in chief)\b|"
-    r"^from the (?:editors?|editor in chief|president)\b|^in this issue$|^this issue$|"
-    r"^(?:acknowledg(?:e)?ments? (?:to|of) )?reviewers?(?: acknowledg(?:e)?ments?| thanks| list)?$|"
-    r"^(?:news|announcements?|calendar|books? received|preface|foreword|introduction)$"
-)
-
-
-def is_recurring(folded: str) -> bool:
-    """Whether a folded title names a column that recurs in every issue
-    ("Editor's Comments", "Remarks from the editor", "In this issue")."""
-    return len(folded) < 80 and bool(_RECURRING.search(folded))
 
 
 def title_kind(folded: str) -> str:
