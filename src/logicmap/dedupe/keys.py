@@ -182,13 +182,13 @@ def strip_title(title: str | None) -> str:
 _ENGLISH = frozenset({"", "en", "eng", "english"})
 #: function words of German, French, Spanish, Portuguese, Italian, Dutch that English titles do not use
 _FOREIGN_WORDS = frozenset(
-    "und der die das für fur zum zur des dem den eines einer mit von auf aus bei nach über uber "
+    "und der die das für fur zum zur des dem den eines einer mit auf aus bei nach über uber "
     "les pour dans une sur avec chez aux du et "
-    "los las del para con por una entre sobre como "
-    "em uma nas nos das dos pelo pela "
+    "los las por una entre sobre como "
+    "uma nas pelo pela "
     "della delle degli nella nelle sulla "
     "een het voor naar bij".split()
-)
+)  # not "von", "del", "nos", "em", "para", "dos": von Willebrand, del(17p), NOS, EM, para-, DOS
 
 
 def is_translated(title: str | None, language: str | None) -> bool:
