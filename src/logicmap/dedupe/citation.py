@@ -64,6 +64,9 @@ def names_close(x: str, y: str) -> bool:
 
 
 def pages_agree(a: DedupeKeys, b: DedupeKeys) -> bool | None:
+    """Whether the first pages agree (also as digits, in a list of ranges, or
+    after an OCR slip); ``None`` when either is missing or Excel-mangled,
+    unless both carry the same mangled text."""
     if a.mangled_pages and a.mangled_pages == b.mangled_pages:
         return True  # one Excel-mangled export ("01-Aug") copied twice
     if a.pages_unreliable or b.pages_unreliable or not a.first_page or not b.first_page:

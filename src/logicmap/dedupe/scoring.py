@@ -10,8 +10,11 @@ Two title rules look at the citation first: a translated title at the same
 citation (first author, or the journal when one author list is missing; year,
 volume, first page; the whole page range for a supplement item) does not
 count against a pair, and one title inside the other (a section heading or
-lead-in added) at the same journal, volume and first page counts as a close
-title.
+lead-in added, a subtitle dropped) at the same journal, volume and first page,
+or by the same first author in the same year on the same page range, counts
+as a close title. A year written as the volume ("2016" vs 94) is no
+difference; the same author set in another order counts as a close first
+author, and all authors shared weigh more than most of them.
 
 After that, *guards* cap the score for pairs that look alike but are known to
 be different publications (:func:`_guards`):
