@@ -51,7 +51,7 @@ from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.report import ReportStage
-from logicmap.review.screening import ScreeningCard, ScreeningStage
+from logicmap.review.screening import ScreeningCard, ScreeningStage, TeamSettings
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
 from logicmap.review.simulation import SimulationRun, simulate_dataset
@@ -97,7 +97,7 @@ __all__ = [
     "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "ScreeningSession", "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
+    "ScreeningSession", "SimulationRun", "TeamSettings", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # web accounts
     "Account", "AccountsStage", "AuditEntry", "ROLES", "SessionInfo",

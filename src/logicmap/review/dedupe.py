@@ -134,6 +134,11 @@ class DedupeStage:
             _rebuild(writer, None, 1.0, self._records.get_many)
             return members
 
+    def merges(self) -> list[tuple[int, int, list[int]]]:
+        """Every active cluster as ``(cluster id, canonical record id, member record ids)``, by cluster id."""
+        return [(cluster_id, head, list(members))
+                for cluster_id, (head, members) in sorted(repository.active_clusters(self._store).items())]
+
     def assignments(self) -> list[tuple[str, str, int, int]]:
         """``(source name, source_id, cluster_id, record id)`` for every record.
 

@@ -125,6 +125,26 @@ class ScreeningStage:
         """Record -> the reason given with its latest standing ``decision`` at ``stage``."""
         return reasons_of(standing_decisions(self._store, stage), decision)
 
+    def team(self) -> TeamSettings:
+        """How the team screens: blind dual screening on or off, reviewers wanted per record at each stage."""
+        wanted = {stage: int(self._store.setting(f"{REVIEWERS_SETTING}.{stage}") or 1) for stage in STAGES}
+        return TeamSettings(blind=(self._store.setting(BLIND_SETTING) or "on") == "on", reviewers=wanted)
+
+    def set_team(self, *, blind: bool, reviewers: dict[str, int]) -> TeamSettings:
+        """Keep the team settings (reviewers per record: 1-5 at each stage named); returns them as stored."""
+        wrong = [f"{stage}={n}" for stage, n in reviewers.items() if stage not in STAGES or not 1 <= n <= 5]
+        if wrong:
+            raise ScreeningError(f"reviewers per record must be 1-5 at a stage of {', '.join(STAGES)}: "
+                                 f"{', '.join(wrong)}")
+        self._store.set_setting(BLIND_SETTING, "on" if blind else "off")
+        for stage, n in reviewers.items():
+            self._store.set_setting(f"{REVIEWERS_SETTING}.{stage}", str(n))
+        return self.team()
+
+    def decision_log(self) -> list[Decision]:
+        """Every standing decision at both stages (for the audit log), oldest first."""
+        return sorted((d for stage in STAGES for d in standing_decisions(self._store, stage)), key=lambda d: d.id)
+
     def reviewers(self, stage: str = "title_abstract") -> list[str]:
         """Reviewers who decided at ``stage``, most decisions first."""
         return reviewers_by_activity(self._store, stage)
@@ -143,6 +163,19 @@ class ScreeningStage:
         terms = tuple(term for code in self._codebook.current().codes for term in code.terms)
         return ScreeningCard(record_id, record.title or "", record.abstract or "", record.year,
                              tuple(record.authors), record.journal, terms)
+
+
+#: Project settings of the screening team.
+BLIND_SETTING = "screening.blind"
+REVIEWERS_SETTING = "screening.reviewers_per_record"
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """Blind dual screening on or off, and the reviewers wanted per record at each stage."""
+
+    blind: bool
+    reviewers: dict[str, int]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ RANK = {"signed_in": 0, "viewer": 1, "reviewer": 2, "owner": 3}
 SAFE_METHODS = ("GET", "HEAD")
 #: Routes anyone may reach, signed in or not: (method, path).
 PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/openapi.json"), ("GET", "/docs"),
-                 ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"), ("GET", "/healthz")}
+                 ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"), ("GET", "/healthz"),
+                 ("GET", "/invite"), ("POST", "/invite")}
 
 
 class Refused(Exception):
