@@ -77,21 +77,23 @@ def pick(queue: list[ReviewItem], skipped: list[int]) -> ReviewItem | None:
 
 
 @router.get("/dedupe", response_class=HTMLResponse)
-def dedupe_page(request: Request, caller: Reviewer, skipped: str = "", undone: str = "") -> HTMLResponse:
-    """The next uncertain pair side by side, and the project's merges with an undo each."""
+def dedupe_page(request: Request, caller: Reviewer, skipped: str = "", undone: str = "",
+                merges: int = 20) -> HTMLResponse:
+    """The next uncertain pair side by side, and the project's newest ``merges`` merges with an undo each."""
     review = review_of(request)
     queue = review.dedupe.queue()
     skip = _skipped(skipped)
     item = pick(queue, skip)
     context = {"caller": caller, "item": item, "rows": field_rows(item) if item else [], "waiting": len(queue),
-               "skipped": ",".join(str(i) for i in skip), "merges": _merges(request), "undone": undone}
+               "skipped": ",".join(str(i) for i in skip), "merges": _merges(request, max(1, min(merges, 5000))),
+               "total_merges": len(review.dedupe.merges()), "undone": undone}
     return templates.TemplateResponse(request, "dedupe.html", context)
 
 
-def _merges(request: Request) -> list[dict]:
-    """The active merges (clusters) with each member's title, newest first, for the undo list."""
+def _merges(request: Request, shown: int) -> list[dict]:
+    """The newest ``shown`` active merges (clusters) with each member's title, for the undo list."""
     review = review_of(request)
-    merges = review.dedupe.merges()[::-1][:200]
+    merges = review.dedupe.merges()[::-1][:shown]
     ids = sorted({m for _, _, members in merges for m in members})
     titles = {i: r.title or "(no title)" for i, r in zip(ids, review.records.get_many(ids))} if ids else {}
     return [{"id": cid, "head": head, "members": [(m, titles[m]) for m in members]} for cid, head, members in merges]
