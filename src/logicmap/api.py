@@ -24,6 +24,8 @@ from pathlib import Path
 from logicmap.codebook import (
     Code, Codebook, add_code, embedded_codebooks, load_codebook, merge_codes, rename_code, save_codebook, split_code,
 )
+from logicmap.codebook.codes import DIRECTIONS, MODERATOR_DIRECTIONS
+from logicmap.coding.spans import EvidenceSpan
 from logicmap.dedupe.engine import DedupeSettings
 from logicmap.dedupe.results import DedupeRunInfo, DedupeSummary, ReviewItem
 from logicmap.errors import (
@@ -91,9 +93,12 @@ from logicmap.screening.stopping import StopReport
 from logicmap.screening.simulation import draw_priors, simulate
 from logicmap.synthesis import Study, build_model, studies_from_labelled
 
+#: Every direction a coding may take: an effect's, then a moderator's.
+CODING_DIRECTIONS: tuple[str, ...] = (*DIRECTIONS, *MODERATOR_DIRECTIONS)
+
 __all__ = [
     # the project and its values
-    "Agreement", "BackupSummary", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
+    "Agreement", "BackupSummary", "CODING_DIRECTIONS", "Code", "EvidenceSpan", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
     "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",

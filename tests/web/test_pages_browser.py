@@ -106,3 +106,39 @@ def test_upload_review_a_pair_and_see_the_model(server, page):
     page.goto(f"{server.url}/settings")
     page.screenshot(path=ARTIFACTS / "pages-07-settings.png", full_page=True)
     assert page.locator("input[name=csrf]").first.get_attribute("value")
+
+
+def test_code_a_selected_span_and_see_its_link_in_the_model(server, page):
+    sign_in(page, server, "carol", "/screen")
+    record = page.locator("#card").get_attribute("data-record")
+    page.keyboard.press("i")  # include it, so it is in the model
+    page.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{record}'", timeout=15000)
+
+    page.goto(f"{server.url}/code?record={record}")
+    title = page.locator('.codable[data-field="title"]')
+    box = title.bounding_box()
+    page.mouse.move(box["x"] + 1, box["y"] + 10)  # drag over the first line's first words
+    page.mouse.down()
+    page.mouse.move(box["x"] + min(box["width"] - 4, 220), box["y"] + 10, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#sel-quote').value.length > 0")
+    quote = page.locator("#sel-quote").input_value()
+    start, end = int(page.locator("#sel-start").input_value()), int(page.locator("#sel-end").input_value())
+    title_text = page.evaluate("() => document.querySelector('.codable[data-field=title]').textContent")
+    assert quote and title_text[start:end] == quote
+    page.select_option("#code", "T02")
+    page.select_option("#target_code", "M1")
+    page.screenshot(path=ARTIFACTS / "pages-08-coding-selection.png", full_page=True)
+    page.get_by_role("button", name="Apply code").click()
+    page.wait_for_selector("#codings >> text=T02 → M1")
+    stored = query(server.location, "select code, target_code, field, start, \"end\", quote, reviewer from codings "
+                                    "where record_id = ? and undone_at is null", int(record))
+    assert stored == [("T02", "M1", "title", start, end, quote, "carol")]
+    page.screenshot(path=ARTIFACTS / "pages-09-coded.png", full_page=True)
+
+    page.goto(f"{server.url}/model")
+    frame = page.locator("#model-frame").element_handle().content_frame()
+    frame.wait_for_function("window.logicmapView !== undefined", timeout=30000)
+    edges = frame.evaluate("window.logicmapView.current().edges")
+    assert edges["T02->M1"]["n"] >= 1
+    page.screenshot(path=ARTIFACTS / "pages-10-model-with-link.png", full_page=True)
