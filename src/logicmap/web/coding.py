@@ -11,17 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from logicmap.api import CODING_DIRECTIONS, CodingError, EvidenceSpan, Review
 from logicmap.web.security import Caller, Refused, guard, review_of
 from logicmap.web.app import templates
+from logicmap.web.params import MAX_ID, FormId, FormOffset, Id, QueryId
 
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
 TEXT_FIELDS = ("title", "abstract", "fulltext")
+Offset = Annotated[int | None, Field(ge=0, le=MAX_ID)]
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _suggestions(review: Review, record_id: int, coded: set[str]) -> list:
 
 
 @router.get("/code", response_class=HTMLResponse)
-def coding_page(request: Request, caller: Reviewer, record: int | None = None,
+def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
                 error: str | None = None) -> HTMLResponse:
     """An included study's texts to code, its codings and the machine's suggestions."""
     review = review_of(request)
@@ -123,9 +125,9 @@ def _back(record_id: int, error: str | None = None) -> RedirectResponse:
 
 
 @router.post("/code/apply")
-def coding_apply(request: Request, caller: Reviewer, record_id: Annotated[int, Form()], code: Annotated[str, Form()],
+def coding_apply(request: Request, caller: Reviewer, record_id: FormId, code: Annotated[str, Form()],
                  quote: Annotated[str, Form()] = "", field: Annotated[str, Form()] = "",
-                 start: Annotated[int | None, Form()] = None, end: Annotated[int | None, Form()] = None,
+                 start: FormOffset = None, end: FormOffset = None,
                  target_code: Annotated[str, Form()] = "", direction: Annotated[str, Form()] = ""):
     """Apply a code (or a link to ``target_code``) to the selected span; a refusal is shown on the page."""
     try:
@@ -137,10 +139,10 @@ def coding_apply(request: Request, caller: Reviewer, record_id: Annotated[int, F
 
 
 @router.post("/code/suggestion")
-def coding_suggestion(request: Request, caller: Reviewer, record_id: Annotated[int, Form()],
+def coding_suggestion(request: Request, caller: Reviewer, record_id: FormId,
                       code: Annotated[str, Form()], accept: Annotated[bool, Form()],
                       quote: Annotated[str, Form()] = "", field: Annotated[str, Form()] = "",
-                      start: Annotated[int | None, Form()] = None, end: Annotated[int | None, Form()] = None,
+                      start: FormOffset = None, end: FormOffset = None,
                       direction: Annotated[str, Form()] = ""):
     """Accept or reject a suggested code."""
     try:
@@ -152,7 +154,7 @@ def coding_suggestion(request: Request, caller: Reviewer, record_id: Annotated[i
 
 
 @router.post("/code/undo")
-def coding_undo(request: Request, caller: Reviewer, coding_id: Annotated[int, Form()]):
+def coding_undo(request: Request, caller: Reviewer, coding_id: FormId):
     """Withdraw a coding (kept in the history, marked undone)."""
     return _back(withdraw(review_of(request), caller, coding_id))
 
@@ -196,12 +198,12 @@ class StudyOut(BaseModel):
 class ApplyIn(BaseModel):
     """A code (or a link to ``target_code``) for a span: ``field``/``start``/``end``/``quote``, or just ``quote``."""
 
-    record_id: int
+    record_id: Id
     code: str
     quote: str = ""
     field: str = ""
-    start: int | None = None
-    end: int | None = None
+    start: Offset = None
+    end: Offset = None
     target_code: str = ""
     direction: str = ""
 
@@ -215,7 +217,7 @@ class VerdictIn(ApplyIn):
 class UndoIn(BaseModel):
     """The coding to withdraw."""
 
-    coding_id: int
+    coding_id: Id
 
 
 class StoredOut(BaseModel):
@@ -232,7 +234,7 @@ def _codings(review: Review, record_id: int) -> list[CodingOut]:
 
 
 @router.get("/api/coding", response_model=StudyOut)
-def api_study(request: Request, caller: Reviewer, record_id: int) -> StudyOut:
+def api_study(request: Request, caller: Reviewer, record_id: Annotated[int, Query(ge=0, le=MAX_ID)]) -> StudyOut:
     """A record's texts, its codings and the suggestions not yet coded by the caller."""
     review = review_of(request)
     review.records.get(record_id)  # NotFoundError (404) for an unknown record

@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
 from logicmap.api import NotFoundError, Record, ReviewItem
 from logicmap.web.app import templates
+from logicmap.web.params import FormId, Id
 from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
@@ -78,7 +79,7 @@ def pick(queue: list[ReviewItem], skipped: list[int]) -> ReviewItem | None:
 
 @router.get("/dedupe", response_class=HTMLResponse)
 def dedupe_page(request: Request, caller: Reviewer, skipped: str = "", undone: str = "",
-                merges: int = 20) -> HTMLResponse:
+                merges: Annotated[int, Query(ge=1, le=5000)] = 20) -> HTMLResponse:
     """The next uncertain pair side by side, and the project's newest ``merges`` merges with an undo each."""
     review = review_of(request)
     queue = review.dedupe.queue()
@@ -100,7 +101,7 @@ def _merges(request: Request, shown: int) -> list[dict]:
 
 
 @router.post("/dedupe/decide")
-def dedupe_decide(request: Request, caller: Reviewer, pair_id: Annotated[int, Form()],
+def dedupe_decide(request: Request, caller: Reviewer, pair_id: FormId,
                   decision: Annotated[PairDecision, Form()], skipped: Annotated[str, Form()] = "") -> RedirectResponse:
     """Store the reviewer's decision on a pair (the same decision again changes nothing) and show the next."""
     _decide(request, caller, pair_id, decision)
@@ -108,7 +109,7 @@ def dedupe_decide(request: Request, caller: Reviewer, pair_id: Annotated[int, Fo
 
 
 @router.post("/dedupe/skip")
-def dedupe_skip(request: Request, caller: Reviewer, pair_id: Annotated[int, Form()],
+def dedupe_skip(request: Request, caller: Reviewer, pair_id: FormId,
                 skipped: Annotated[str, Form()] = "") -> RedirectResponse:
     """Leave the pair for later and show the next one."""
     skip = [*_skipped(skipped), pair_id]
@@ -116,7 +117,7 @@ def dedupe_skip(request: Request, caller: Reviewer, pair_id: Annotated[int, Form
 
 
 @router.post("/dedupe/undo")
-def dedupe_undo(request: Request, caller: Reviewer, cluster_id: Annotated[int, Form()]) -> RedirectResponse:
+def dedupe_undo(request: Request, caller: Reviewer, cluster_id: FormId) -> RedirectResponse:
     """Split a merge back into its records (they are kept apart from then on)."""
     members = _undo(request, caller, cluster_id)
     return RedirectResponse(f"/dedupe?undone={','.join(str(m) for m in members)}", status_code=303)
@@ -171,7 +172,7 @@ class QueueOut(BaseModel):
 class PairDecisionIn(BaseModel):
     """A reviewer's decision on a pair."""
 
-    pair_id: int
+    pair_id: Id
     decision: PairDecision
 
 
@@ -186,7 +187,7 @@ class MergeOut(BaseModel):
 class UndoIn(BaseModel):
     """The merge to split."""
 
-    cluster_id: int
+    cluster_id: Id
 
 
 class UndoneOut(BaseModel):
@@ -202,10 +203,10 @@ def pair_out(item: ReviewItem) -> PairOut:
 
 
 @router.get("/api/dedupe/queue", response_model=QueueOut)
-def api_queue(request: Request, caller: Reviewer, limit: int = 20) -> QueueOut:
+def api_queue(request: Request, caller: Reviewer, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> QueueOut:
     """The uncertain pairs waiting for a reviewer (at most ``limit``, 1-200)."""
     queue = review_of(request).dedupe.queue()
-    return QueueOut(waiting=len(queue), pairs=[pair_out(i) for i in queue[:max(1, min(limit, 200))]])
+    return QueueOut(waiting=len(queue), pairs=[pair_out(i) for i in queue[:limit]])
 
 
 @router.post("/api/dedupe/decide", response_model=QueueOut)

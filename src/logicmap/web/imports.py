@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from logicmap.api import ImportReport, ImportRefused, LogicmapError, SourceSummary
 from logicmap.web.app import templates
+from logicmap.web.params import FormId, Id, QueryId
 from logicmap.web.security import Caller, Refused, guard, review_of
 
 router = APIRouter()
@@ -93,7 +94,7 @@ def _page(request: Request, caller: Caller, status: int = 200, **context) -> HTM
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_page(request: Request, caller: Viewer, saved: int | None = None) -> HTMLResponse:
+def import_page(request: Request, caller: Viewer, saved: QueryId = None) -> HTMLResponse:
     """The sources imported so far and (for owners) the upload form."""
     return _page(request, caller, saved=saved)
 
@@ -113,7 +114,7 @@ def import_upload(request: Request, caller: Owner, files: Annotated[list[UploadF
 
 
 @router.post("/import/source")
-def edit_source(request: Request, caller: Owner, source_id: Annotated[int, Form()],
+def edit_source(request: Request, caller: Owner, source_id: FormId,
                 database: Annotated[str, Form()] = "", search_date: Annotated[str, Form()] = ""):
     """Change a source's database name and search date."""
     source = review_of(request).records.edit_source(source_id, database=database, search_date=search_date)
@@ -159,7 +160,7 @@ class ImportOut(BaseModel):
 class SourceIn(BaseModel):
     """A source's database name and search date (blank clears)."""
 
-    source_id: int
+    source_id: Id
     database: str = ""
     search_date: str = ""
 
