@@ -87,3 +87,25 @@ def test_accept_and_reject_suggestions_then_withdraw(server, included):
     assert all(c["id"] != mine[0]["id"] for c in withdrawn.json()["codings"])
     actions = {line["action"] for line in carol.get("/api/audit?action=coding").json()}
     assert {"coding.add", "coding.reject", "coding.undo"} <= actions
+
+
+def test_a_full_text_is_attached_and_coded(server, included):
+    bob = sign_in(server, "bob")
+    text = b"Methods. Peer workers met each participant weekly.\nResults. Hope rose over the year.\n"
+    attached = bob.post("/code/attach", data={"csrf": bob.csrf, "record_id": included},
+                        files={"fulltext": ("paper.txt", text, "text/plain")})
+    assert attached.status_code == 303 and "error" not in attached.headers["location"]
+    study = bob.get(f"/api/coding?record_id={included}").json()
+    assert "Hope rose over the year." in study["texts"]["fulltext"]
+    assert 'data-field="fulltext"' in bob.get(f"/code?record={included}").text
+    coded = bob.post("/api/coding/apply", headers={"X-CSRF-Token": bob.csrf},
+                     json={"record_id": included, "code": "T01", "quote": "Peer workers met each participant"})
+    assert coded.status_code == 200
+    assert ("T01", "fulltext") in {(c["code"], c["field"]) for c in coded.json()["codings"]}
+    empty = bob.post("/code/attach", data={"csrf": bob.csrf, "record_id": included},
+                     files={"fulltext": ("empty.txt", b"", "text/plain")})
+    assert "error=" in empty.headers["location"]
+    binary = bob.post("/code/attach", data={"csrf": bob.csrf, "record_id": included},
+                      files={"fulltext": ("paper.pdf", b"%PDF-1.4 not really a pdf", "application/pdf")})
+    assert binary.status_code in (303, 400) and binary.status_code < 500
+    assert "Hope rose" in bob.get(f"/api/coding?record_id={included}").json()["texts"]["fulltext"]

@@ -236,3 +236,23 @@ def test_the_json_twins_are_in_the_openapi_schema(server):
     for path in ("/api/import", "/api/sources", "/api/dedupe/queue", "/api/dedupe/decide", "/api/dedupe/undo",
                  "/api/dedupe/merges", "/api/model", "/api/audit", "/api/settings", "/api/settings/codebook"):
         assert path in paths, path
+
+
+def test_codes_are_renamed_and_merged_from_the_settings_page(server):
+    alice = sign_in(server, "alice")
+    renamed = alice.post("/settings/codebook/rename", data={"csrf": alice.csrf, "old": "T12", "new": "T12D",
+                                                            "label": "Digital support"})
+    assert renamed.status_code == 303
+    merged = alice.post("/api/settings/codebook/edit", headers={"X-CSRF-Token": alice.csrf},
+                        json={"action": "merge", "sources": ["T10", "T11"], "into": "T10"})
+    assert merged.status_code == 200, merged.text
+    with Review.open(server.location) as review:
+        codebook = review.codebook.current()
+        assert codebook["T12D"].label == "Digital support" and "T12" not in codebook
+        assert "T10" in codebook and "T11" not in codebook
+    before = dump(server)
+    unknown = alice.post("/settings/codebook/rename", data={"csrf": alice.csrf, "old": "NOPE", "new": "X"})
+    assert unknown.status_code == 400 and "NOPE" in unknown.text and "nothing was changed" in unknown.text
+    assert dump(server) == before
+    actions = [line["action"] for line in alice.get("/api/audit?action=codebook").json()]
+    assert "codebook.rename" in actions and "codebook.merge" in actions

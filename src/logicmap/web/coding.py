@@ -8,10 +8,12 @@ match the text); with no selection, a typed quote is looked up in the texts.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -157,6 +159,38 @@ def coding_suggestion(request: Request, caller: Reviewer, record_id: FormId,
 def coding_undo(request: Request, caller: Reviewer, coding_id: FormId):
     """Withdraw a coding (kept in the history, marked undone)."""
     return _back(withdraw(review_of(request), caller, coding_id))
+
+
+#: Largest full text accepted, in bytes.
+MAX_FULLTEXT = 50 * 2**20
+
+
+def attach_fulltext(review: Review, caller: Caller, record_id: int, upload: UploadFile) -> int:
+    """Attach an uploaded PDF, HTML or text file as the record's full text; returns its length in characters."""
+    name = Path((upload.filename or "").replace("\\", "/")).name
+    data = upload.file.read(MAX_FULLTEXT + 1)
+    if not name or not data:
+        raise CodingError("choose a non-empty PDF, HTML or text file to attach")
+    if len(data) > MAX_FULLTEXT:
+        raise CodingError(f"{name}: larger than {MAX_FULLTEXT // 2**20} MB")
+    review.records.get(record_id)  # NotFoundError (404) for an unknown record
+    with tempfile.TemporaryDirectory(prefix="logicmap-fulltext-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        extracted = review.coding.attach(record_id, path)
+    review.accounts.record(caller.name, "fulltext.attach", f"record {record_id}: {name} "
+                                                          f"({len(extracted.text)} characters)")
+    return len(extracted.text)
+
+
+@router.post("/code/attach")
+def coding_attach(request: Request, caller: Reviewer, record_id: FormId, fulltext: Annotated[UploadFile, File()]):
+    """Attach the study's full text (PDF, HTML or text), to code spans of it."""
+    try:
+        attach_fulltext(review_of(request), caller, record_id, fulltext)
+    except CodingError as exc:
+        return _back(record_id, f"{exc} (nothing was attached)")
+    return _back(record_id)
 
 
 # --- JSON API --------------------------------------------------------------------

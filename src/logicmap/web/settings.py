@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -107,6 +107,43 @@ def upload_codebook(request: Request, caller: Owner, codebook: Annotated[UploadF
     try:
         replace_codebook(request, caller, codebook, force)
     except (CodebookError, CodebookChangeRefused) as exc:
+        return _refused(request, caller, "codebook", exc)
+    return _saved("codebook")
+
+
+def edit_codebook(request: Request, caller: Caller, action: str, *, old: str = "", new: str = "",
+                  sources: str = "", into: str = "", label: str = ""):
+    """Rename a code or merge codes; their codings are carried along. Returns the library's change."""
+    review = review_of(request)
+    if action == "rename":
+        change = review.codebook.rename(old.strip(), new.strip(), label=label.strip() or None)
+        detail = f"rename {old} -> {new}"
+    else:
+        parts = [p.strip() for p in sources.replace(";", ",").split(",") if p.strip()]
+        change = review.codebook.merge(parts, into.strip(), label=label.strip() or None)
+        detail = f"merge {', '.join(parts)} -> {into}"
+    review.accounts.record(caller.name, f"codebook.{action}", f"{detail} ({change.carried} codings carried)")
+    return change
+
+
+@router.post("/settings/codebook/rename", response_class=HTMLResponse)
+def rename_code(request: Request, caller: Owner, old: Annotated[str, Form()], new: Annotated[str, Form()],
+                label: Annotated[str, Form()] = ""):
+    """Rename a code (and optionally relabel it); its codings move with it."""
+    try:
+        edit_codebook(request, caller, "rename", old=old, new=new, label=label)
+    except LogicmapError as exc:
+        return _refused(request, caller, "codebook", exc)
+    return _saved("codebook")
+
+
+@router.post("/settings/codebook/merge", response_class=HTMLResponse)
+def merge_codes(request: Request, caller: Owner, sources: Annotated[str, Form()], into: Annotated[str, Form()],
+                label: Annotated[str, Form()] = ""):
+    """Merge codes (comma-separated) into one, existing or new with ``label``; their codings move with them."""
+    try:
+        edit_codebook(request, caller, "merge", sources=sources, into=into, label=label)
+    except LogicmapError as exc:
         return _refused(request, caller, "codebook", exc)
     return _saved("codebook")
 
@@ -216,6 +253,25 @@ def api_team(request: Request, caller: Owner, body: TeamIn) -> SettingsOut:
     """Blind dual screening and reviewers per record. Needs the X-CSRF-Token header."""
     team = review_of(request).screening.set_team(blind=body.blind, reviewers=body.reviewers_per_record)
     review_of(request).accounts.record(caller.name, "settings.team", f"blind {'on' if team.blind else 'off'}")
+    return settings_out(request)
+
+
+class CodebookEditIn(BaseModel):
+    """Rename ``old`` to ``new``, or merge ``sources`` into ``into`` (``label``: optional new label)."""
+
+    action: Literal["rename", "merge"]
+    old: str = ""
+    new: str = ""
+    sources: list[str] = []
+    into: str = ""
+    label: str = ""
+
+
+@router.post("/api/settings/codebook/edit", response_model=SettingsOut)
+def api_codebook_edit(request: Request, caller: Owner, body: CodebookEditIn) -> SettingsOut:
+    """Rename or merge codes, codings carried along. Needs the X-CSRF-Token header."""
+    edit_codebook(request, caller, body.action, old=body.old, new=body.new, sources=",".join(body.sources),
+                  into=body.into, label=body.label)
     return settings_out(request)
 
 
