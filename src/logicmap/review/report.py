@@ -67,15 +67,17 @@ class ReportStage:
             title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
 
-    def live_views(self) -> dict[str, str]:
+    def live_views(self, *, interactive: bool = True, figures: bool = True) -> dict[str, str]:
         """The report's views of the project as it stands, for the web app's model page: the
-        interactive logic model (``logic_model_html``, one self-contained page), the PRISMA diagram
-        (``prisma_svg``) and the evidence gap map (``gap_map_svg``)."""
+        interactive logic model (``logic_model_html``, one self-contained page; with ``interactive``),
+        the PRISMA diagram (``prisma_svg``) and the evidence gap map (``gap_map_svg``; with ``figures``)."""
         model = self._model.build()
-        context = self._model.saved_context()
-        return {"logic_model_html": logic_model_html(model, context=context),
-                "prisma_svg": prisma_svg(self.prisma()),
-                "gap_map_svg": gap_map_svg(model)}
+        views = {}
+        if interactive:
+            views["logic_model_html"] = logic_model_html(model, context=self._model.saved_context())
+        if figures:
+            views.update(prisma_svg=prisma_svg(self.prisma()), gap_map_svg=gap_map_svg(model))
+        return views
 
     def prisma(self) -> PrismaCounts:
         """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name)."""

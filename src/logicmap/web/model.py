@@ -44,7 +44,7 @@ def report_name(project: str) -> str:
 def model_page(request: Request, caller: Viewer) -> HTMLResponse:
     """The live logic model (in a frame: the report's self-contained page), PRISMA and the gap map."""
     review = review_of(request)
-    views = review.report.live_views()
+    views = review.report.live_views(interactive=False)
     context = {"caller": caller, "name": review.name, "prisma_svg": views["prisma_svg"],
                "gap_map_svg": views["gap_map_svg"], "studies": len(review.screening.included())}
     return templates.TemplateResponse(request, "model.html", context)
@@ -53,7 +53,7 @@ def model_page(request: Request, caller: Viewer) -> HTMLResponse:
 @router.get("/model/interactive", response_class=HTMLResponse)
 def model_interactive(request: Request, caller: Viewer) -> HTMLResponse:
     """The report's interactive logic model page, on the project's current codes."""
-    return HTMLResponse(review_of(request).report.live_views()["logic_model_html"])
+    return HTMLResponse(review_of(request).report.live_views(figures=False)["logic_model_html"])
 
 
 @router.get("/model/report.zip", response_class=Response,
