@@ -109,3 +109,36 @@ def test_a_full_text_is_attached_and_coded(server, included):
                       files={"fulltext": ("paper.pdf", b"%PDF-1.4 not really a pdf", "application/pdf")})
     assert binary.status_code in (303, 400) and binary.status_code < 500
     assert "Hope rose" in bob.get(f"/api/coding?record_id={included}").json()["texts"]["fulltext"]
+
+
+def test_two_coders_agreement_and_reconciliation(server, included):
+    bob, carol = sign_in(server, "bob"), sign_in(server, "carol")
+    title = bob.get(f"/api/coding?record_id={included}").json()["texts"]["title"]
+    for client, codes in ((bob, ("T05",)), (carol, ("T05", "T06"))):
+        for code in codes:
+            made = client.post("/api/coding/apply", headers={"X-CSRF-Token": client.csrf},
+                               json={"record_id": included, "code": code, "quote": title[:12]})
+            assert made.status_code == 200, made.text
+    page = bob.get("/code/agreement?a=bob&b=carol")
+    assert page.status_code == 200 and 'id="agreement"' in page.text
+    report = bob.get("/api/coding/agreement?a=bob&b=carol").json()
+    assert {"study": included, "code": "T06", "by": "carol"} in report["open"]
+    assert any(r["name"] == "T06" and r["only_b"] == 1 for r in report["rows"])
+
+    def finals():
+        return sorted((c["code"], c["reviewer"]) for c in bob.get(f"/api/coding?record_id={included}").json()["codings"]
+                      if c["reviewer"] == "alice")
+
+    alice = sign_in(server, "alice")
+    for _ in range(2):  # a double submit stores each final code once
+        done = alice.post("/code/reconcile", data={"csrf": alice.csrf, "a": "bob", "b": "carol"})
+        assert done.status_code == 303 and "agreed" in done.headers["location"]
+    assert ("T05", "alice") in finals() and ("T06", "alice") not in finals()
+    assert finals().count(("T05", "alice")) == 1
+    kept = alice.post("/api/coding/reconcile", headers={"X-CSRF-Token": alice.csrf},
+                      json={"a": "bob", "b": "carol", "study": included, "code": "T06", "keep": True})
+    assert kept.status_code == 200 and kept.json()["resolved"] >= 1
+    assert ("T06", "alice") in finals()
+    assert not [r for r in bob.get("/api/coding/agreement?a=bob&b=carol").json()["open"] if r["code"] == "T06"]
+    same = alice.post("/code/reconcile", data={"csrf": alice.csrf, "a": "bob", "b": "bob"})
+    assert "Nothing+was+stored" in same.headers["location"] or "Nothing%20was%20stored" in same.headers["location"]

@@ -70,7 +70,7 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
     (it is also Secure whenever a request arrives over HTTPS).
     """
-    from logicmap.web import audit, coding, dedupe, imports, model, pages, screening, settings
+    from logicmap.web import audit, coding, dedupe, dual_coding, imports, model, pages, screening, settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -93,7 +93,7 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     _install_error_handlers(app)
     app.include_router(pages.router)
     app.include_router(screening.router)
-    for pages_router in (imports.router, dedupe.router, coding.router, model.router, audit.router,
-                        settings.router):
+    for pages_router in (imports.router, dedupe.router, coding.router, dual_coding.router, model.router,
+                        audit.router, settings.router):
         app.include_router(pages_router)
     return app
