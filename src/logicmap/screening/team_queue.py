@@ -4,8 +4,8 @@ Pure (no store, no clock of its own: callers pass ``now``). A :class:`TeamQueue`
 shares one ranking among all the reviewers of a project, as a team splits the
 work: each record needs ``per_record`` reviewers' independent decisions (2 for
 dual screening). :meth:`~TeamQueue.next` hands a reviewer, first, a record a
-colleague has already screened that still needs them (so pairs complete while
-fresh), else the best record of the last ranking that nobody holds; the record
+colleague has already screened or is reading that still needs them (so pairs
+complete while fresh), else the best record of the last ranking; the record
 is held for that reviewer (a lease of ``hold`` seconds), so two reviewers are
 not handed the same record beyond ``per_record``. Asking again returns the
 record held. Decisions and undos are cheap; retraining comes in the same three
@@ -213,6 +213,10 @@ class TeamQueue:
         for record_id in self.open:
             if self._room(record_id, reviewer, now):
                 return record_id
+        if self.per_record > 1:  # a record a colleague is reading: the pair stays together
+            for record_id in list(self.holds):
+                if record_id not in self.votes and self._room(record_id, reviewer, now):
+                    return record_id
         while self._cursor < len(self.ranking) and self._complete(self.ranking[self._cursor]):
             self._cursor += 1
         for record_id in self.ranking[self._cursor:]:

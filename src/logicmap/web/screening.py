@@ -84,7 +84,7 @@ def screen_page(request: Request, caller: Reviewer, record: int | None = None) -
     progress = service.progress(caller.name)
     context = {"caller": caller, "progress": progress, "estimate": estimate_text(progress),
                "reasons": review_of(request).screening.exclusion_reasons(), "card": None, "others": {},
-               "curve": recall_curve(service.order(), progress.total), "curve_size": (CURVE_WIDTH, CURVE_HEIGHT),
+               "curve": recall_curve(service.order()), "curve_size": (CURVE_WIDTH, CURVE_HEIGHT),
                "blind": service.settings.blind, "per_record": service.settings.reviewers_per_record}
     if chosen is not None:
         card = card_of(request, chosen[0])

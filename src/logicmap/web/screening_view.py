@@ -35,13 +35,11 @@ def highlight(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
     return [p for p in pieces + [(text[at:], False)] if p[0]]
 
 
-def recall_curve(order: list[int], total: int) -> str:
-    """The SVG ``points`` of relevant records found (y) against records screened (x, out of ``total``).
-
-    The y axis runs to the relevant records found so far (the curve flattening
-    out is what the stopping rule looks for); at most :data:`CURVE_POINTS` points.
-    """
-    if not order or total <= 0:
+def recall_curve(order: list[int]) -> str:
+    """The SVG ``points`` of relevant records found (y) against records screened (x), both axes
+    running to the counts so far: the curve flattening out is what the stopping rule looks for.
+    At most :data:`CURVE_POINTS` points."""
+    if not order:
         return ""
     found, cumulative = 0, []
     for label in order:
@@ -51,7 +49,7 @@ def recall_curve(order: list[int], total: int) -> str:
     picked = list(range(0, len(order), step)) + [len(order) - 1]
     top = max(1, found)
     points = [(0.0, float(CURVE_HEIGHT))] + [
-        ((i + 1) / total * CURVE_WIDTH, CURVE_HEIGHT - cumulative[i] / top * CURVE_HEIGHT) for i in picked]
+        ((i + 1) / len(order) * CURVE_WIDTH, CURVE_HEIGHT - cumulative[i] / top * CURVE_HEIGHT) for i in picked]
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
