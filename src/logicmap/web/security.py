@@ -6,6 +6,8 @@ it needs (``signed_in`` for one's own account, then ``viewer`` < ``reviewer`` < 
 the sign-in page; ``/api/``: 401), a user without that role in the project (403),
 and a state-changing request (any method but GET/HEAD) without the session's
 CSRF token in the ``csrf`` form field or the ``X-CSRF-Token`` header (403).
+The sign-in form, posted before any session exists, carries its own token: the
+value of the :data:`LOGIN_COOKIE` it set (:func:`login_token`, :func:`login_token_ok`).
 """
 
 from __future__ import annotations
