@@ -45,8 +45,8 @@ def recall_curve(order: list[int]) -> str:
     for label in order:
         found += label
         cumulative.append(found)
-    step = max(1, len(order) // CURVE_POINTS)
-    picked = list(range(0, len(order), step)) + [len(order) - 1]
+    step = -(-len(order) // CURVE_POINTS)  # rounded up: at most CURVE_POINTS picked, then the last
+    picked = list(dict.fromkeys([*range(0, len(order), step), len(order) - 1]))
     top = max(1, found)
     points = [(0.0, float(CURVE_HEIGHT))] + [
         ((i + 1) / len(order) * CURVE_WIDTH, CURVE_HEIGHT - cumulative[i] / top * CURVE_HEIGHT) for i in picked]
