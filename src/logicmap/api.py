@@ -53,9 +53,11 @@ from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.report import ReportStage
-from logicmap.review.screening import ScreeningCard, ScreeningStage, TeamSettings
+from logicmap.review.screening import ScreeningCard, ScreeningStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
+from logicmap.review.screening_team import TeamScreening, TeamSettings
+from logicmap.screening.team_queue import TeamProgress
 from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.screening.decisions import (
     DEFAULT_EXCLUSION_REASONS, GENERIC_EXCLUSION_REASONS, Agreement, Conflict, Decision, clean_reasons,
@@ -102,7 +104,8 @@ __all__ = [
     "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "ScreeningSession", "SimulationRun", "TeamSettings", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
+    "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
+    "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # web accounts
     "Account", "AccountsStage", "AuditEntry", "ROLES", "SessionInfo",

@@ -74,7 +74,10 @@ def table(server):
 def test_the_app_lists_its_screening_and_account_routes(table):
     listed = {(m, p) for m, p, _ in table}
     assert {("GET", "/screen"), ("POST", "/screen/decide"), ("POST", "/api/screening/decide"),
-            ("GET", "/api/screening/next"), ("POST", "/logout"), ("POST", "/account/password")} <= listed
+            ("GET", "/api/screening/next"), ("POST", "/logout"), ("POST", "/account/password"),
+            ("GET", "/screen/conflicts"), ("POST", "/screen/conflicts/reconcile"), ("POST", "/screen/settings"),
+            ("GET", "/api/screening/conflicts"), ("POST", "/api/screening/reconcile"),
+            ("GET", "/api/screening/settings"), ("POST", "/api/screening/settings")} <= listed
 
 
 def test_signed_out_requests_are_sent_to_sign_in_or_refused(server, table):
@@ -130,7 +133,7 @@ def test_a_viewer_changes_nothing(server, table):
 
 def test_a_state_change_without_the_csrf_token_is_refused(server, table):
     before = decisions(server.location)
-    client = sign_in(server, "alice")  # the owner: every route's role check passes, so the CSRF check answers
+    client = sign_in(server, "alice")  # the owner: every route's role check passes, the token's does not
     for method, path, least in table:
         if method == "GET" or least is None:
             continue

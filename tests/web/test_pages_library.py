@@ -1,11 +1,11 @@
 """What the web pages add to the library, on SQLite and PostgreSQL: source details, merges, the
-decision log, team settings, invitations and the live report views."""
+decision log, invitations and the live report views."""
 
 from __future__ import annotations
 
 import pytest
 
-from logicmap.api import AccountError, ImportRefused, NotFoundError, Review, ScreeningError
+from logicmap.api import AccountError, ImportRefused, NotFoundError, Review
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 
 
@@ -35,13 +35,6 @@ def test_the_page_library_calls_on_every_backend(project_location):
         review.screening.decide(merges[2][1], "exclude", reviewer="ben", reason=review.screening.exclusion_reasons()[0])
         log = review.screening.decision_log()
         assert [(d.reviewer, d.decision) for d in log] == [("ana", "include"), ("ben", "exclude")]
-
-        assert review.screening.team().blind is True  # blind unless switched off
-        team = review.screening.set_team(blind=False, reviewers={"title_abstract": 2})
-        assert (team.blind, team.reviewers) == (False, {"title_abstract": 2, "full_text": 1})
-        with pytest.raises(ScreeningError, match="1-5"):
-            review.screening.set_team(blind=True, reviewers={"title_abstract": 0})
-        assert review.screening.team().blind is False
 
         token = review.accounts.invite("viewer", by="ana")
         assert review.accounts.invitation(token) == "viewer" and review.accounts.invitation("nope") is None

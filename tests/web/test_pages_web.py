@@ -195,13 +195,16 @@ def test_settings_change_reasons_team_and_refuse_a_bad_codebook_with_line_number
     saved = alice.post("/settings/reasons", data={"csrf": alice.csrf, "reasons": "\n".join(reasons)})
     assert saved.status_code == 303
     assert alice.get("/api/settings").json()["exclusion_reasons"][-1] == "Wrong language"
-    team = alice.post("/settings/team", data={"csrf": alice.csrf, "title_abstract": 2, "full_text": 1,
-                                              "blind": "true"})
+    team = alice.post("/settings/team", data={"csrf": alice.csrf, "reviewers_per_record": 2, "blind": "true"})
     assert team.status_code == 303
     stored = alice.get("/api/settings").json()
-    assert stored["blind"] is True and stored["reviewers_per_record"]["title_abstract"] == 2
-    bad_team = alice.post("/settings/team", data={"csrf": alice.csrf, "title_abstract": 9})
-    assert bad_team.status_code == 400 and "1-5" in bad_team.text
+    assert stored["blind"] is True and stored["reviewers_per_record"] == 2
+    assert server.server.config.app.state.service.settings.reviewers_per_record == 2  # screening uses it at once
+    bad_team = alice.post("/settings/team", data={"csrf": alice.csrf, "reviewers_per_record": 9})
+    assert bad_team.status_code == 400 and "1 to 5" in bad_team.text
+    single = alice.post("/api/settings/team", headers={"X-CSRF-Token": alice.csrf},
+                        json={"blind": True, "reviewers_per_record": 1})
+    assert single.status_code == 200 and single.json()["reviewers_per_record"] == 1
 
     before = dump(server)
     bad = alice.post("/settings/codebook", data={"csrf": alice.csrf},

@@ -17,13 +17,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
-from logicmap.api import ROLES, AccountError, CodebookChangeRefused, CodebookError, LogicmapError
+from logicmap.api import ROLES, AccountError, CodebookChangeRefused, CodebookError, LogicmapError, TeamSettings
 from logicmap.web.app import templates
 from logicmap.web.security import Caller, caller_of, guard, review_of
 
 router = APIRouter()
 Owner = Annotated[Caller, guard("owner")]
-STAGES = ("title_abstract", "full_text")
 #: Largest codebook accepted, in bytes.
 MAX_CODEBOOK = 2 * 2**20
 
@@ -31,9 +30,10 @@ MAX_CODEBOOK = 2 * 2**20
 def _page(request: Request, caller: Caller, status: int = 200, **context) -> HTMLResponse:
     review = review_of(request)
     codebook = review.codebook.current()
-    base = {"caller": caller, "reasons": review.screening.exclusion_reasons(), "team": review.screening.team(),
+    base = {"caller": caller, "reasons": review.screening.exclusion_reasons(),
+            "team": review.screening.team_settings(),
             "codebook": codebook, "codes": len(codebook.codes), "users": review.accounts.users(), "roles": ROLES,
-            "stages": STAGES, "error": None, "problems": [], "saved": request.query_params.get("saved"),
+            "error": None, "problems": [], "saved": request.query_params.get("saved"),
             "invite_url": None, "section": None}
     return templates.TemplateResponse(request, "settings.html", {**base, **context}, status_code=status)
 
@@ -68,18 +68,22 @@ def save_reasons(request: Request, caller: Owner, reasons: Annotated[str, Form()
 
 
 @router.post("/settings/team", response_class=HTMLResponse)
-def save_team(request: Request, caller: Owner, title_abstract: Annotated[int, Form()] = 1,
-              full_text: Annotated[int, Form()] = 1, blind: Annotated[bool, Form()] = False):
-    """Blind dual screening on or off, and reviewers per record at each stage."""
-    review = review_of(request)
+def save_team(request: Request, caller: Owner, reviewers_per_record: Annotated[int, Form()] = 1,
+              blind: Annotated[bool, Form()] = False):
+    """Blind screening on or off and reviewers per record (2: dual screening), used by screening at once."""
     try:
-        team = review.screening.set_team(blind=blind, reviewers={"title_abstract": title_abstract,
-                                                                 "full_text": full_text})
+        apply_team(request, caller, blind=blind, reviewers_per_record=reviewers_per_record)
     except LogicmapError as exc:
         return _refused(request, caller, "team", exc)
-    review.accounts.record(caller.name, "settings.team", f"blind {'on' if team.blind else 'off'}, reviewers "
-                           + ", ".join(f"{s} {n}" for s, n in team.reviewers.items()))
     return _saved("team")
+
+
+def apply_team(request: Request, caller: Caller, *, blind: bool, reviewers_per_record: int) -> TeamSettings:
+    """Store the team settings through the running screening service (it takes them at once)."""
+    team = request.app.state.service.apply(TeamSettings(reviewers_per_record, blind), by=caller.name)
+    review_of(request).accounts.record(caller.name, "settings.team", f"blind {'on' if team.blind else 'off'}, "
+                                       f"{team.reviewers_per_record} reviewer(s) per record")
+    return team
 
 
 def replace_codebook(request: Request, caller: Caller, upload: UploadFile, force: bool):
@@ -207,7 +211,7 @@ class SettingsOut(BaseModel):
 
     exclusion_reasons: list[str]
     blind: bool
-    reviewers_per_record: dict[str, int]
+    reviewers_per_record: int
     codebook: str
     codes: int
     users: dict[str, str | None]
@@ -220,17 +224,17 @@ class ReasonsIn(BaseModel):
 
 
 class TeamIn(BaseModel):
-    """Blind dual screening on or off, reviewers per record at each stage (1-5)."""
+    """Blind screening on or off, reviewers per record (1-5; 2: dual screening)."""
 
     blind: bool
-    reviewers_per_record: dict[str, int]
+    reviewers_per_record: int
 
 
 def settings_out(request: Request) -> SettingsOut:
     review = review_of(request)
-    team, codebook = review.screening.team(), review.codebook.current()
+    team, codebook = review.screening.team_settings(), review.codebook.current()
     return SettingsOut(exclusion_reasons=review.screening.exclusion_reasons(), blind=team.blind,
-                       reviewers_per_record=team.reviewers, codebook=codebook.name, codes=len(codebook.codes),
+                       reviewers_per_record=team.reviewers_per_record, codebook=codebook.name, codes=len(codebook.codes),
                        users={u.name: u.role for u in review.accounts.users()})
 
 
@@ -250,9 +254,8 @@ def api_reasons(request: Request, caller: Owner, body: ReasonsIn) -> SettingsOut
 
 @router.post("/api/settings/team", response_model=SettingsOut)
 def api_team(request: Request, caller: Owner, body: TeamIn) -> SettingsOut:
-    """Blind dual screening and reviewers per record. Needs the X-CSRF-Token header."""
-    team = review_of(request).screening.set_team(blind=body.blind, reviewers=body.reviewers_per_record)
-    review_of(request).accounts.record(caller.name, "settings.team", f"blind {'on' if team.blind else 'off'}")
+    """Blind screening and reviewers per record. Needs the X-CSRF-Token header."""
+    apply_team(request, caller, blind=body.blind, reviewers_per_record=body.reviewers_per_record)
     return settings_out(request)
 
 
