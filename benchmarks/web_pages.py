@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import socket
 import statistics
@@ -91,7 +92,9 @@ def main() -> None:
     server = start_server(args.project, port, deadline)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
-            signed = client.post("/login", data={"name": name, "password": password})
+            form = re.search(r'name="csrf" value="([^"]*)"', client.get("/login").text)
+            signed = client.post("/login", data={"name": name, "password": password,
+                                                 "csrf": form.group(1) if form else ""})
             if signed.status_code != 303:
                 sys.exit(f"sign-in failed: {signed.status_code}")
             first, later, errors = measure(client, max(2, args.rounds), deadline)
