@@ -5,7 +5,9 @@ as a child process, adds the simulated reviewers' accounts (passwords drawn with
 ``secrets`` and never printed), signs each in, opens each reviewer's queue once
 (its first ranking: timed apart as ``open_ms``), then lets every reviewer loop
 ``--decisions`` times over GET /api/screening/next and POST /api/screening/decide
-concurrently. Decisions are drawn from a seeded Generator (include 10%, maybe 5%,
+concurrently (``--think`` seconds of reading before each decision, drawn from an
+exponential distribution; 0 by default: requests back to back, a stress far beyond
+twenty people). Decisions are drawn from a seeded Generator (include 10%, maybe 5%,
 else exclude). It stops by itself: a bounded count of requests, ``--timeout``
 seconds at most, and the server is stopped at the end.
 
@@ -16,7 +18,9 @@ reviewers have after the run minus before it.
 datasets (../shared/data/screening CSVs, imported whole in name order until at
 least N records).
 
-Prints one JSON line.
+Prints one JSON line; `server_cpu_ms_per_request` (the server's CPU time while the reviewers
+screened, per request, retraining included) and the load average say how much of the latency is
+the server's own work and how much is waiting for a shared machine.
 
 Usage::
 
@@ -74,6 +78,12 @@ def standing(location: str, names: list[str]) -> int:
         return sum(len(review.screening.decisions_of(n)) for n in names)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used (Linux /proc), its threads included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -109,7 +119,10 @@ class Reviewer:
         self.open_ms = 0.0
 
     async def sign_in(self) -> None:
-        response = await self.client.post("/login", data={"name": self.name, "password": self.password})
+        form = (await self.client.get("/login")).text
+        token = form.split('name="csrf" value="', 1)[1].split('"', 1)[0] if 'name="csrf"' in form else ""
+        response = await self.client.post("/login", data={"name": self.name, "password": self.password,
+                                                          "csrf": token})
         if response.status_code != 303:
             raise RuntimeError(f"{self.name} could not sign in: {response.status_code}")
         self.csrf = (await self.client.get("/api/session")).json()["csrf"]
@@ -130,8 +143,10 @@ class Reviewer:
             return None
         return response
 
-    async def run(self, decisions: int) -> None:
+    async def run(self, decisions: int, think: float) -> None:
         for _ in range(decisions):
+            if think:
+                await asyncio.sleep(self.rng.exponential(think))  # reading the record
             response = await self.timed("GET", "/api/screening/next")
             if response is None:
                 continue
@@ -145,14 +160,19 @@ class Reviewer:
             await self.timed("POST", "/api/screening/decide", json=body, headers={"X-CSRF-Token": self.csrf})
 
 
-async def load(base: str, passwords: dict[str, str], decisions: int, seed: int, timeout: float) -> list[Reviewer]:
+async def load(base: str, passwords: dict[str, str], decisions: int, seed: int, timeout: float,
+               pid: int | None, think: float) -> tuple[list[Reviewer], float | None]:
+    """Sign the reviewers in, then let them screen; returns them and the server's CPU seconds while they
+    screened (None without the server's process id)."""
     rngs = np.random.default_rng(seed).spawn(len(passwords))
     reviewers = [Reviewer(base, n, p, r) for (n, p), r in zip(passwords.items(), rngs)]
     await asyncio.wait_for(asyncio.gather(*(r.sign_in() for r in reviewers)), timeout)
-    await asyncio.wait_for(asyncio.gather(*(r.run(decisions) for r in reviewers)), timeout)
+    before = cpu_seconds(pid) if pid else None
+    await asyncio.wait_for(asyncio.gather(*(r.run(decisions, think) for r in reviewers)), timeout)
+    used = cpu_seconds(pid) - before if pid else None
     for r in reviewers:
         await r.client.aclose()
-    return reviewers
+    return reviewers, used
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds for sign-in and for the load, each")
     parser.add_argument("--features", default="tfidf")
     parser.add_argument("--classifier", default="svm")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a reviewer reads a record before deciding (exponential; 0: none, "
+                             "every reviewer sends requests back to back)")
+    parser.add_argument("--port", type=int, default=0,
+                        help="load a server already serving the project on this loopback port (to profile it)")
     args = parser.parse_args(argv)
 
     if args.make:
@@ -175,25 +200,30 @@ def main(argv: list[str] | None = None) -> int:
     names = [f"load{run}r{i:02d}" for i in range(args.reviewers)]
     passwords = add_reviewers(args.project, names)
     before = standing(args.project, names)
-    port = free_port()
-    server = start_server(args.project, port, args.features, args.classifier)
+    port = args.port or free_port()
+    server = None if args.port else start_server(args.project, port, args.features, args.classifier)
     started = time.perf_counter()
     try:
-        reviewers = asyncio.run(load(f"http://127.0.0.1:{port}", passwords, args.decisions, args.seed, args.timeout))
+        reviewers, cpu_load = asyncio.run(load(f"http://127.0.0.1:{port}", passwords, args.decisions, args.seed,
+                                               args.timeout, server.pid if server else None, args.think))
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
     wall = time.perf_counter() - started
     times = np.array([t for r in reviewers for t in r.times])
     backend = "postgresql" if args.project.startswith("postgres") else "sqlite"
     print(json.dumps({
         "benchmark": "web_load", "backend": backend, "records": records, "reviewers": len(reviewers),
-        "features": args.features, "classifier": args.classifier, "requests": int(times.size),
+        "features": args.features, "classifier": args.classifier, "think_s": args.think,
+        "requests": int(times.size),
         "p50_ms": round(float(np.percentile(times, 50)), 1), "p95_ms": round(float(np.percentile(times, 95)), 1),
         "p99_ms": round(float(np.percentile(times, 99)), 1), "max_ms": round(float(times.max()), 1),
         "open_ms_max": round(max(r.open_ms for r in reviewers), 1), "errors": sum(r.errors for r in reviewers),
         "decisions_sent": sum(r.sent for r in reviewers),
         "decisions_stored": standing(args.project, names) - before, "wall_s": round(wall, 1),
+        "server_cpu_ms_per_request": round(cpu_load * 1000 / times.size, 2) if cpu_load is not None else None,
+        "load_average": round(os.getloadavg()[0], 1), "cores": os.cpu_count(),
     }))
     return 0
 

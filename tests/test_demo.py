@@ -107,3 +107,8 @@ def test_demo_command_prints_summary(tmp_path):
     assert "Duplicates per source" in run.stdout and "Codes per kind" in run.stdout
     assert "Demo done: 157 records -> 86 unique ->" in run.stdout
     assert (tmp_path / "report" / "index.html").is_file()
+    serve, sign_in = run.stdout.strip().splitlines()[-2:]  # it ends with how to serve and sign in
+    assert serve.endswith(f"logicmap serve -p {tmp_path / 'demo.db'}")
+    password = sign_in.split("with password ")[1].split()[0]
+    with Review.open(tmp_path / "demo.db") as review:
+        assert review.accounts.authenticate("demo", password).role == "owner"

@@ -24,6 +24,8 @@ from pathlib import Path
 from logicmap.codebook import (
     Code, Codebook, add_code, embedded_codebooks, load_codebook, merge_codes, rename_code, save_codebook, split_code,
 )
+from logicmap.codebook.codes import DIRECTIONS, MODERATOR_DIRECTIONS
+from logicmap.coding.spans import EvidenceSpan
 from logicmap.dedupe.engine import DedupeSettings
 from logicmap.dedupe.results import DedupeRunInfo, DedupeSummary, ReviewItem
 from logicmap.errors import (
@@ -54,6 +56,8 @@ from logicmap.review.report import ReportStage
 from logicmap.review.screening import ScreeningCard, ScreeningStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
+from logicmap.review.screening_team import TeamScreening, TeamSettings
+from logicmap.screening.team_queue import TeamProgress
 from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.screening.decisions import (
     DEFAULT_EXCLUSION_REASONS, GENERIC_EXCLUSION_REASONS, Agreement, Conflict, Decision, clean_reasons,
@@ -91,13 +95,17 @@ from logicmap.screening.stopping import StopReport
 from logicmap.screening.simulation import draw_priors, simulate
 from logicmap.synthesis import Study, build_model, studies_from_labelled
 
+#: Every direction a coding may take: an effect's, then a moderator's.
+CODING_DIRECTIONS: tuple[str, ...] = (*DIRECTIONS, *MODERATOR_DIRECTIONS)
+
 __all__ = [
     # the project and its values
-    "Agreement", "BackupSummary", "Code", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
+    "Agreement", "BackupSummary", "CODING_DIRECTIONS", "Code", "EvidenceSpan", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
     "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "ScreeningSession", "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
+    "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
+    "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # web accounts
     "Account", "AccountsStage", "AuditEntry", "ROLES", "SessionInfo",

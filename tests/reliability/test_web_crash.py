@@ -43,7 +43,9 @@ def _signed_in(url: str, name: str, deadline: float) -> httpx.Client:
     while True:
         try:
             client = httpx.Client(base_url=url, timeout=30)
-            assert client.post("/login", data={"name": name, "password": PASSWORD}).status_code in (200, 303)
+            form = client.get("/login").text
+            csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": csrf}).status_code in (200, 303)
             client.headers["X-CSRF-Token"] = client.get("/api/session").json()["csrf"]
             return client
         except httpx.TransportError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_helpers import PASSWORD, LiveServer, server, sign_in, template  # noqa: F401  (fixtures)
+from web_helpers import PASSWORD, LiveServer, login, server, sign_in, template  # noqa: F401  (fixtures)
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -61,20 +61,20 @@ def test_user_add_refuses_bad_input_and_changes_nothing(location, args, stdin, m
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(server):
     client = httpx.Client(base_url=server.url)
-    response = client.post("/login", data={"name": "bob", "password": PASSWORD})
+    response = login(client, "bob")
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
 
 
 def test_the_cookie_is_secure_when_served_for_https(location):
     with LiveServer(location, https=True) as live:
-        response = httpx.post(f"{live.url}/login", data={"name": "bob", "password": PASSWORD})
+        response = login(httpx.Client(base_url=live.url), "bob")
     assert "secure" in response.headers["set-cookie"].lower()
 
 
 def test_wrong_password_is_refused_and_sign_out_ends_the_session(server):
     client = httpx.Client(base_url=server.url)
-    refused = client.post("/login", data={"name": "bob", "password": "wrong password"})
+    refused = login(client, "bob", "wrong password")
     assert refused.status_code == 401 and "Wrong user name or password" in refused.text
     client = sign_in(server, "carol")
     assert client.get("/screen").status_code == 200
@@ -103,9 +103,9 @@ def test_password_change_ends_the_session_and_the_new_password_works(server):
 
 def test_sign_in_is_limited_after_five_failures(server):
     client = httpx.Client(base_url=server.url)
-    codes = [client.post("/login", data={"name": "vic", "password": f"guess {i}"}).status_code for i in range(6)]
+    codes = [login(client, "vic", f"guess {i}").status_code for i in range(6)]
     assert codes == [401] * 5 + [429]
-    blocked = client.post("/login", data={"name": "vic", "password": PASSWORD})
+    blocked = login(client, "vic")
     assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
 
 
@@ -114,3 +114,14 @@ def test_the_audit_log_records_accounts_and_sign_ins(server):
     with sqlite3.connect(server.location) as db:
         actions = {(a, b) for a, b in db.execute("select actor, action from audit_events")}
     assert ("bob", "sign_in") in actions and ("command line", "user.add") in actions
+
+
+def test_the_sign_in_form_needs_its_csrf_token(server):
+    client = httpx.Client(base_url=server.url)
+    form = client.get("/login")
+    assert 'name="csrf"' in form.text and "logicmap_signin" in form.headers["set-cookie"]
+    forged = client.post("/login", data={"name": "bob", "password": PASSWORD, "csrf": "forged"})
+    assert forged.status_code == 403 and "out of date" in forged.text
+    fresh = httpx.Client(base_url=server.url)  # a cross-site post: no cookie from our form
+    assert fresh.post("/login", data={"name": "bob", "password": PASSWORD}).status_code == 403
+    assert login(client, "bob").status_code == 303

@@ -71,7 +71,7 @@ def test_sign_in_screen_by_keyboard_and_sign_out(server, page):
     fourth = next_card(page, third)
     made = decisions(server.location, "carol")[before:]
     assert made == [(first, "include"), (second, "exclude"), (third, "maybe")]
-    assert "Screened" in page.locator("label[for=progress]").inner_text()
+    assert "you: 3 decisions" in page.locator("label[for=progress]").inner_text()
 
     page.keyboard.press("u")
     assert next_card(page, fourth) == third  # the undone record comes back

@@ -75,10 +75,16 @@ def server(template, tmp_path_factory):
         yield live
 
 
+def login(client: httpx.Client, name: str, password: str = PASSWORD) -> httpx.Response:
+    """Sign in as a browser does: fetch the form (its CSRF cookie and field), then post it."""
+    form = client.get("/login")
+    return client.post("/login", data={"name": name, "password": password, "csrf": csrf_in(form.text)})
+
+
 def sign_in(server: LiveServer, name: str, password: str = PASSWORD) -> httpx.Client:
     """A client signed in as ``name`` (its ``csrf`` attribute holds the session's CSRF token)."""
     client = httpx.Client(base_url=server.url, follow_redirects=False, timeout=60)
-    response = client.post("/login", data={"name": name, "password": password})
+    response = login(client, name, password)
     assert response.status_code == 303, response.text
     client.csrf = client.get("/api/session").json()["csrf"]
     return client

@@ -72,6 +72,27 @@ def demo(
         f"{result.codings} codes -> report in {report.parent if report else out_dir}."
     )
     project = result.project_path
-    out.print(f"Serve it to a review team: logicmap serve -p {project}  (then open http://127.0.0.1:8000/)")
-    out.print(f"Sign in with an account you add first: printf '%s' 'a-password-of-8+' | "
-              f"logicmap user add you --admin --password-stdin -p {project}")
+    password = demo_account(project)
+    out.print(f"Serve the demo project to a review team: logicmap serve -p {project}", soft_wrap=True,
+              highlight=False)
+    out.print(f"Then open http://127.0.0.1:8000/ and sign in as {DEMO_USER} with password {password} "
+              "(add teammates on the Settings page or with `logicmap user add`).", soft_wrap=True, highlight=False)
+
+
+#: The demo project's owner account, made by ``logicmap demo`` so that ``logicmap serve`` can be tried at once.
+DEMO_USER = "demo"
+
+
+def demo_account(project: Path) -> str:
+    """Give the fresh demo project an owner account with a new random password; returns the password.
+
+    Not a choice of the analysis (which is seeded): a password must not be guessable from the code.
+    """
+    import secrets
+
+    from logicmap.api import Review
+
+    password = secrets.token_urlsafe(9)
+    with Review.open(project) as review:
+        review.accounts.add(DEMO_USER, password, admin=True, by="logicmap demo")
+    return password

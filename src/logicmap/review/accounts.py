@@ -8,8 +8,10 @@ only as its hash. Roles are per project (one project per store): ``owner``
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from pwdlib import PasswordHash
 
@@ -34,9 +36,16 @@ from logicmap.store.database import Store
 ROLES = ("owner", "reviewer", "viewer")
 MIN_PASSWORD = 8
 SESSION_LIFETIME = timedelta(hours=12)
+INVITATION_LIFETIME = timedelta(days=7)
+#: The project setting holding open invitations: token hash -> role, inviter, expiry (JSON).
+INVITATIONS = "web.invitations"
 _HASHER = PasswordHash.recommended()
 # verified against when the user is unknown, so a wrong name takes as long as a wrong password
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_password(password: str) -> None:
@@ -117,6 +126,43 @@ class AccountsStage:
             raise AccountError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
         set_role(self._store, account.id, role)
         add_audit(self._store, by, "user.role", f"{name}: {role or 'no role'}")
+
+    def invite(self, role: str, *, by: str) -> str:
+        """A one-use invitation to make an account with ``role`` (valid for 7 days); returns its token.
+
+        The token is handed out once (the admin sends the link) and kept only as its hash.
+        """
+        if role not in ROLES:
+            raise AccountError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        token = secrets.token_urlsafe(24)
+        invites = self._invitations()
+        expires = datetime.now(UTC) + INVITATION_LIFETIME
+        invites[_hash(token)] = {"role": role, "by": by, "expires": expires.isoformat()}
+        self._store.set_setting(INVITATIONS, json.dumps(invites, sort_keys=True))
+        add_audit(self._store, by, "user.invite", f"an invitation as {role}")
+        return token
+
+    def invitation(self, token: str) -> str | None:
+        """The role an invitation token offers (None: unknown, used or expired)."""
+        entry = self._invitations().get(_hash(token)) if token else None
+        if entry is None or datetime.fromisoformat(entry["expires"]) < datetime.now(UTC):
+            return None
+        return entry["role"]
+
+    def accept(self, token: str, name: str, password: str) -> Account:
+        """Make the invited account (the invitation is then used up); :class:`AccountError` on bad input."""
+        role = self.invitation(token)
+        if role is None:
+            raise AccountError("this invitation is unknown, used or expired: ask the project's owner for a new one")
+        account = self.add(name, password, role=role, admin=False, by=f"invitation by "
+                           f"{self._invitations()[_hash(token)]['by']}")
+        invites = self._invitations()
+        invites.pop(_hash(token), None)
+        self._store.set_setting(INVITATIONS, json.dumps(invites, sort_keys=True))
+        return account
+
+    def _invitations(self) -> dict[str, dict]:
+        return json.loads(self._store.setting(INVITATIONS) or "{}")
 
     def record(self, actor: str, action: str, detail: str | None = None) -> None:
         """Append a line to the audit log."""

@@ -104,13 +104,17 @@ class CodingStage:
                   decided_by: str = "consensus") -> ReconcileSummary:
         """Store final codes from two coders (both originals are kept); unresolved ones wait.
 
+        A (study, code) with a final code already is not stored again, so a second run (or a
+        double-submitted form) adds only what was decided since.
+
         ``decisions`` maps ``(study id, code)`` to True (keep) or False (drop) for
         the codes only one coder gave.
         """
         outcome = reconcile(self.items(reviewer=reviewer_a), self.items(reviewer=reviewer_b), decisions,
                             reviewer=decided_by)
+        stored = {(str(c.record_id), c.code) for c in self.list(kind="reconciled") if c.target_code is None}
         for item in outcome:
-            if item.final is not None:
+            if item.final is not None and (item.study_id, item.code) not in stored:  # run again: stored once
                 self._add_final(item.study_id, item.final, decided_by)
         counts = Counter(item.status for item in outcome)
         return ReconcileSummary(counts["agreed"], counts["resolved"], counts["unresolved"])

@@ -114,7 +114,14 @@ class DedupeStage:
             raise DedupeError(f"decision must be one of {', '.join(REVIEW_DECISIONS)}, not {decision!r}")
         with dedupe_transaction(self._store) as writer:
             writer.decide(pair_id, decision, reviewer)
-            _rebuild(writer, None, 1.0, self._records.get_many)
+            _rebuild(writer, None, self._merge_at(), self._records.get_many)
+
+    def _merge_at(self) -> float:
+        """The merge threshold clusters are rebuilt with after a reviewer's decision: the latest run's
+        (1.0 before any run). With a fixed 1.0, every machine-merged pair scoring under 1.0 fell apart
+        at the first decision on any pair."""
+        run = repository.last_run(self._store)
+        return run.merge_at if run is not None else 1.0
 
     def undo(self, cluster_id: int, *, reviewer: str) -> list[int]:
         """Split an active cluster back into its records; returns their ids.
@@ -131,8 +138,13 @@ class DedupeStage:
             members = writer.active_clusters()[cluster_id]
             writer.retire_cluster(cluster_id, f"undone by {reviewer}")
             writer.mark_distinct(members, reviewer)
-            _rebuild(writer, None, 1.0, self._records.get_many)
+            _rebuild(writer, None, self._merge_at(), self._records.get_many)
             return members
+
+    def merges(self) -> list[tuple[int, int, list[int]]]:
+        """Every active cluster as ``(cluster id, canonical record id, member record ids)``, by cluster id."""
+        return [(cluster_id, head, list(members))
+                for cluster_id, (head, members) in sorted(repository.active_clusters(self._store).items())]
 
     def assignments(self) -> list[tuple[str, str, int, int]]:
         """``(source name, source_id, cluster_id, record id)`` for every record.

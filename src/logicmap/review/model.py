@@ -61,6 +61,7 @@ class ModelStage:
         self._screening = screening
         self._coding = coding
         self._codebook = codebook
+        self._role_cache: tuple[int, RoleModel | None] | None = None
 
     def studies(self) -> list[Study]:
         """The included studies with their descriptors, final codes and coded links."""
@@ -77,8 +78,15 @@ class ModelStage:
         return build_model(self._codebook.current(), self.studies(), filters=filters, role_model=self.role_model())
 
     def role_model(self) -> RoleModel | None:
-        """The sentence-role model learnt from the project's structured abstracts (None: too few)."""
-        return RoleModel.fit(record.abstract or "" for _, record in self._records.iter())
+        """The sentence-role model learnt from the project's structured abstracts (None: too few).
+
+        Kept while the number of records stays the same: records are never edited after import,
+        so only an import (which adds records) changes what it learns from.
+        """
+        count = self._records.count()
+        if self._role_cache is None or self._role_cache[0] != count:
+            self._role_cache = (count, RoleModel.fit(record.abstract or "" for _, record in self._records.iter()))
+        return self._role_cache[1]
 
     def suggest_links(self, record_ids: list[int] | None = None) -> list[LinkSuggestion]:
         """Links stated by finding sentences of the records (default: the included ones), between

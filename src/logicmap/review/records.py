@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from logicmap.errors import ImportRefused
 from logicmap.records.export import write_records
 from logicmap.records.intake import (
     DatabaseNames,
@@ -41,6 +42,7 @@ from logicmap.store.records import (
     record_origins,
     record_provenance,
     skipped_records,
+    update_source,
 )
 
 
@@ -115,6 +117,18 @@ class RecordsStage:
     def sources(self) -> list[SourceSummary]:
         """Every imported source, oldest first."""
         return list_sources(self._store)
+
+    def edit_source(self, source_id: int, *, database: str | None, search_date: str | None) -> SourceSummary:
+        """Name a source's database and the date its search was run (blank clears); returns it as stored.
+
+        Raises :class:`~logicmap.errors.NotFoundError` for an unknown source and
+        :class:`~logicmap.errors.ImportRefused` for a name or date over 200 characters.
+        """
+        database, search_date = (database or "").strip(), (search_date or "").strip()
+        if len(database) > 200 or len(search_date) > 200:
+            raise ImportRefused(f"source {source_id}: database name and search date take at most 200 characters",
+                                reason="source_details")
+        return update_source(self._store, source_id, database=database or None, search_date=search_date or None)
 
     def count(self) -> int:
         """Number of imported records."""

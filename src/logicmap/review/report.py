@@ -16,6 +16,9 @@ import dataclasses
 from pathlib import Path
 
 from logicmap.records.record import Record
+from logicmap.report.charts import gap_map_svg
+from logicmap.report.interactive import logic_model_html
+from logicmap.report.prisma_svg import prisma_svg
 from logicmap.report.narrative import MethodsFacts, dedupe_engine_name, search_sources
 from logicmap.report.prisma import PrismaCounts, count_flow, to_prisma2020_csv
 from logicmap.report.render import render_report
@@ -63,6 +66,18 @@ class ReportStage:
             included_records=[records[int(s.id)] for s in studies],
             title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
+
+    def live_views(self, *, interactive: bool = True, figures: bool = True) -> dict[str, str]:
+        """The report's views of the project as it stands, for the web app's model page: the
+        interactive logic model (``logic_model_html``, one self-contained page; with ``interactive``),
+        the PRISMA diagram (``prisma_svg``) and the evidence gap map (``gap_map_svg``; with ``figures``)."""
+        model = self._model.build()
+        views = {}
+        if interactive:
+            views["logic_model_html"] = logic_model_html(model, context=self._model.saved_context())
+        if figures:
+            views.update(prisma_svg=prisma_svg(self.prisma()), gap_map_svg=gap_map_svg(model))
+        return views
 
     def prisma(self) -> PrismaCounts:
         """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name)."""

@@ -9,6 +9,7 @@ from logicmap.review.dedupe import DedupeStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession, project_reasons, store_decision
+from logicmap.review.screening_team import TeamScreening, TeamSettings, load_team_settings, save_settings
 from logicmap.screening.decisions import (
     STAGES,
     Agreement,
@@ -65,6 +66,20 @@ class ScreeningStage:
     def service(self, **options) -> ScreeningService:
         """Screening for many reviewers at once, retrained in the background (close it when done)."""
         return ScreeningService(self._store, candidates=self.candidates, **options)
+
+    def team(self, **options) -> TeamScreening:
+        """Screening shared by the project's team (one ranking, reviewers per record, blind or not),
+        retrained in the background (close it when done)."""
+        return TeamScreening(self._store, candidates=self.candidates, **options)
+
+    def team_settings(self) -> TeamSettings:
+        """How the team screens: reviewers per record and blind or not (1 and blind until changed)."""
+        return load_team_settings(self._store)
+
+    def set_team_settings(self, settings: TeamSettings) -> TeamSettings:
+        """Store new team settings (a running :meth:`team` service takes them with its ``apply``)."""
+        save_settings(self._store, settings)
+        return settings
 
     def decide(self, record_id: int, decision: str, *, reviewer: str, stage: str = "title_abstract",
                reason: str | None = None, rank: int | None = None) -> int:
@@ -125,6 +140,10 @@ class ScreeningStage:
         """Record -> the reason given with its latest standing ``decision`` at ``stage``."""
         return reasons_of(standing_decisions(self._store, stage), decision)
 
+    def decision_log(self) -> list[Decision]:
+        """Every standing decision at both stages (for the audit log), oldest first."""
+        return sorted((d for stage in STAGES for d in standing_decisions(self._store, stage)), key=lambda d: d.id)
+
     def reviewers(self, stage: str = "title_abstract") -> list[str]:
         """Reviewers who decided at ``stage``, most decisions first."""
         return reviewers_by_activity(self._store, stage)
@@ -137,12 +156,21 @@ class ScreeningStage:
         """The project's sentence-embedding cache (what sessions use), for dataset-level work."""
         return ProjectEmbeddingCache(self._store)
 
-    def card(self, record_id: int) -> ScreeningCard:
-        """The record as a reviewer screens it, with the terms to highlight."""
-        record = self._records.get(record_id)
-        terms = tuple(term for code in self._codebook.current().codes for term in code.terms)
-        return ScreeningCard(record_id, record.title or "", record.abstract or "", record.year,
-                             tuple(record.authors), record.journal, terms)
+    def key_terms(self) -> tuple[str, ...]:
+        """The terms to highlight while screening: those of the codebook's codes."""
+        return tuple(term for code in self._codebook.current().codes for term in code.terms)
+
+    def card(self, record_id: int, *, terms: tuple[str, ...] | None = None) -> ScreeningCard:
+        """The record as a reviewer screens it, with the terms to highlight (``terms``: the
+        :meth:`key_terms` read once by the caller, else read here)."""
+        return self.cards([record_id], terms=terms)[0]
+
+    def cards(self, record_ids: list[int], *, terms: tuple[str, ...] | None = None) -> list[ScreeningCard]:
+        """:meth:`card` of each record, read in one query."""
+        terms = self.key_terms() if terms is None else terms
+        return [ScreeningCard(record_id, record.title or "", record.abstract or "", record.year,
+                              tuple(record.authors), record.journal, terms)
+                for record_id, record in zip(record_ids, self._records.get_many(record_ids))]
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ def project_reasons(store: Store) -> list[str]:
 def store_decision(store: Store, record_id: int, *, reviewer: str, stage: str, decision: str,
                    reason: str | None = None, rank: int | None = None, kind: str = "independent") -> int:
     """Check one decision against the project's lists and store it now; returns its id."""
-    check_decision(stage, decision, reason, project_reasons(store))
+    reasons = project_reasons(store) if decision == "exclude" and reason is not None else []
+    check_decision(stage, decision, reason, reasons)
     return add_decision(store, record_id, reviewer=reviewer, stage=stage, decision=decision, reason=reason,
                         rank=rank, kind=kind)
 

@@ -83,9 +83,18 @@ def _json_loads(value: object) -> object:
     return orjson.loads(value)
 
 
+#: Connections kept open per engine (a web server has up to 40 request threads).
+POOL_SIZE = 20
+
+
 def make_engine(url: str | URL) -> Engine:
-    """An engine for ``url``; SQLite connections get WAL and foreign keys."""
-    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=_json_loads)
+    """An engine for ``url``; SQLite connections get WAL and foreign keys.
+
+    Up to :data:`POOL_SIZE` connections stay open, so the web server's request
+    threads (and the CLI's one) rarely open a new one.
+    """
+    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=_json_loads,
+                           pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

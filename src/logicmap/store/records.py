@@ -181,6 +181,17 @@ def list_sources(project: Store) -> list[SourceSummary]:
         return [_summary(row) for row in session.scalars(select(Source).order_by(Source.id))]
 
 
+def update_source(project: Store, source_id: int, *, database: str | None, search_date: str | None) -> SourceSummary:
+    """Set a source's database name and search date (None or "" clears one); :class:`NotFoundError` if unknown."""
+    with project.session() as session:
+        row = session.get(Source, source_id)
+        if row is None:
+            raise NotFoundError(f"no source {source_id}")
+        row.database, row.search_date = database or None, search_date or None
+        session.flush()
+        return _summary(row)
+
+
 def count_records(project: Store) -> int:
     """Number of imported records."""
     with project.session() as session:

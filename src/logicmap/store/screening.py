@@ -40,7 +40,7 @@ def add_decision(store: Store, record_id: int, *, reviewer: str, stage: str, dec
                  reason: str | None = None, rank: int | None = None, kind: str = "independent") -> int:
     """Store one decision now (its own transaction); returns its id."""
     with store.session() as session:
-        if session.get(RecordRow, record_id) is None:
+        if session.scalar(select(RecordRow.id).where(RecordRow.id == record_id)) is None:
             raise ScreeningError(f"no record {record_id}")
         row = ScreeningDecision(
             record_id=record_id, reviewer=reviewer, stage=stage, decision=decision, kind=kind,
@@ -123,3 +123,17 @@ def saved_stop(store: Store) -> dict | None:
     """The recorded stop (None when screening was not stopped by the rule)."""
     stored = store.setting(STOP_KEY)
     return json.loads(stored) if stored else None
+
+
+TEAM_KEY = "screening.team"
+
+
+def team_settings(store: Store) -> dict:
+    """The team's screening settings as stored: ``{"reviewers_per_record": n, "blind": bool}`` (empty: defaults)."""
+    stored = store.setting(TEAM_KEY)
+    return json.loads(stored) if stored else {}
+
+
+def save_team_settings(store: Store, settings: dict) -> None:
+    """Replace the team's screening settings."""
+    store.set_setting(TEAM_KEY, json.dumps(settings))

@@ -66,18 +66,21 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False) -> FastAPI:
     """The web app serving the project at ``location``.
 
-    ``service_options`` go to the screening service (``seed``, ``features``,
+    ``service_options`` go to the team screening service (``seed``, ``features``,
     ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
     (it is also Secure whenever a request arrives over HTTPS).
     """
-    from logicmap.web import pages, screening
+    from logicmap.web import (
+        audit, coding, conflicts, dedupe, dual_coding, imports, model, pages, screening, screening_api, settings,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         review = Review.open(location)
-        service = review.screening.service(**(service_options or {}))
+        service = review.screening.team(**(service_options or {}))
         app.state.review, app.state.service = review, service
         try:
+            service.open()  # features and the first ranking, before the first request
             yield
         finally:
             service.close()
@@ -93,4 +96,9 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     _install_error_handlers(app)
     app.include_router(pages.router)
     app.include_router(screening.router)
+    app.include_router(screening_api.router)
+    app.include_router(conflicts.router)
+    for pages_router in (imports.router, dedupe.router, coding.router, dual_coding.router, model.router,
+                        audit.router, settings.router):
+        app.include_router(pages_router)
     return app

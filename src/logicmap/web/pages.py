@@ -9,7 +9,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from logicmap.api import AccountError
 from logicmap.web.app import templates
-from logicmap.web.security import COOKIE, Caller, guard, review_of
+from logicmap.web.security import (
+    COOKIE,
+    LOGIN_COOKIE,
+    Caller,
+    guard,
+    login_token,
+    login_token_ok,
+    review_of,
+    secure_cookies,
+)
 
 router = APIRouter()
 SignedIn = Annotated[Caller, guard("signed_in")]
@@ -31,31 +40,41 @@ def healthz() -> dict:
     return {"ok": True}
 
 
+def _login_page(request: Request, status: int, next: str, error: str | None) -> HTMLResponse:
+    """The sign-in form with its CSRF token, the same in the page and in the browser's cookie."""
+    token = login_token(request)
+    response = _page(request, "login.html", None, status, next=_safe_next(next), error=error, csrf=token)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", secure=secure_cookies(request),
+                        path="/login")
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
     """The sign-in form."""
-    return _page(request, "login.html", None, next=_safe_next(next), error=None)
+    return _login_page(request, 200, next, None)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/"):
-    """Check the password and start a session (at most 5 failures per name, 50 per address, in 5 minutes)."""
+          next: Annotated[str, Form()] = "/", csrf: Annotated[str, Form()] = ""):
+    """Check the form's CSRF token and the password, and start a session (at most 5 failures per
+    name, 50 per address, in 5 minutes)."""
+    if not login_token_ok(request, csrf):
+        return _login_page(request, 403, next, "This sign-in form is out of date (missing or wrong CSRF token): "
+                                               "try again.")
     limiter, client = request.app.state.limiter, request.client.host if request.client else "?"
     keys = (name, client)
     if limiter.blocked(*keys):
-        return _page(request, "login.html", None, 429, next=_safe_next(next),
-                     error="Too many failed sign-ins: wait a few minutes and try again.")
+        return _login_page(request, 429, next, "Too many failed sign-ins: wait a few minutes and try again.")
     accounts = review_of(request).accounts
     account = accounts.authenticate(name, password)
     if account is None:
         limiter.failed(*keys)
-        return _page(request, "login.html", None, 401, next=_safe_next(next),
-                     error="Wrong user name or password.")
+        return _login_page(request, 401, next, "Wrong user name or password.")
     token, _ = accounts.sign_in(account)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    secure = request.app.state.https or request.url.scheme == "https"
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/")
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
     return response
 
 

@@ -1,105 +1,96 @@
-"""The screening page (one record at a time, keyboard i / e / m / u) and its JSON API under /api/.
+"""The screening page: one record at a time, keyboard i / e / m / u, progress, estimate and recall curve.
 
-Decisions go through the project's :class:`~logicmap.api.ScreeningService`: stored
-at once, learnt in the background, so no request waits on a retrain; the same
-decision sent twice is stored once; each reviewer's decisions are their own.
+Decisions go through the project's :class:`~logicmap.api.TeamScreening`: the
+record shown comes from the team's last ranking held in memory (no query, no
+retrain on the request path), a decision is stored at once and learnt in the
+background; the same decision sent twice is stored once; each reviewer's
+decisions are their own, and with blind screening a reviewer sees no one else's.
 """
 
 from __future__ import annotations
 
-import re
+import threading
+import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel
 
-from logicmap.api import ScreeningCard, ScreeningProgress, ScreeningService
+from logicmap.api import ScreeningCard, TeamScreening
 from logicmap.web.app import templates
+from logicmap.web.screening_view import CURVE_HEIGHT, CURVE_WIDTH, estimate_text, highlight, recall_curve
 from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
 Decision = Literal["include", "exclude", "maybe"]
+#: Seconds between readings of the codebook's key terms (an edited codebook shows within this).
+TERMS_SECONDS = 30.0
+#: Records of the ranking read ahead with a card not yet in memory.
+READ_AHEAD = 40
+_CARDS_LOCK = threading.Lock()
 
 
-def _service(request: Request) -> ScreeningService:
+def service_of(request: Request) -> TeamScreening:
+    """The project's team screening service (opened when the app starts)."""
     return request.app.state.service
 
 
 def card_of(request: Request, record_id: int) -> ScreeningCard:
-    """The record's screening card, read from the store once per server run."""
-    cards: dict[int, ScreeningCard] = request.app.state.cards
-    card = cards.get(record_id)
-    if card is None:
-        card = cards[record_id] = review_of(request).screening.card(record_id)
+    """The record's screening card, from memory: a miss reads it with the next :data:`READ_AHEAD` records
+    of the ranking in one query. Cards are read again when the codebook's key terms change (they are
+    checked every :data:`TERMS_SECONDS`)."""
+    state = request.app.state
+    with _CARDS_LOCK:  # one reader at a time: twenty requests at once would read the same cards
+        terms = _key_terms(request)
+        card = state.cards.get(record_id)
+        if card is None:
+            wanted = [record_id] + [r for r in service_of(request).upcoming(READ_AHEAD) if r not in state.cards]
+            for read in review_of(request).screening.cards(list(dict.fromkeys(wanted)), terms=terms):
+                state.cards[read.record_id] = read
+            card = state.cards[record_id]
     return card
 
 
-def estimate_text(progress: ScreeningProgress) -> str:
-    """The stopping rule's current estimate in words (as ``logicmap screen`` prints it)."""
-    if not progress.screened:
-        return "Stopping rule: no decisions yet."
-    verdict = "safe to stop" if progress.can_stop else "keep going"
-    return (f"Stopping rule {progress.stop.rule}: {verdict} ({progress.stop.reason}); "
-            f"estimated recall {progress.recall.words()}.")
+def _key_terms(request: Request) -> tuple[str, ...]:
+    """The codebook's key terms, read at most every :data:`TERMS_SECONDS` (caller holds ``_CARDS_LOCK``)."""
+    state = request.app.state
+    read_at, terms = getattr(state, "key_terms", (None, ()))
+    if read_at is None or time.monotonic() - read_at > TERMS_SECONDS:
+        fresh = review_of(request).screening.key_terms()
+        if fresh != terms:
+            state.cards = {}
+        state.key_terms, terms = (time.monotonic(), fresh), fresh
+    return terms
 
 
-def highlight(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
-    """``text`` cut into ``(piece, is_key_term)`` pieces, key terms matched whole-word, any case."""
-    words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-    if not words or not text:
-        return [(text, False)]
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-    pieces, at = [], 0
-    for match in pattern.finditer(text):
-        pieces += [(text[at:match.start()], False), (match.group(0), True)]
-        at = match.end()
-    return [p for p in pieces + [(text[at:], False)] if p[0]]
+def clean_reason(decision: str, reason: str | None) -> str | None:
+    """The exclusion reason kept with a decision: only with ``exclude``, blank is none."""
+    return reason.strip() or None if decision == "exclude" and reason else None
 
 
-def _next_record(request: Request, caller: Caller, wanted: int | None) -> tuple[int, int | None] | None:
-    """The record to show: ``wanted`` (after an undo) if the reviewer has not decided it, else the next."""
-    review = review_of(request)
-    if wanted is not None and wanted in set(review.screening.candidates()) \
-            and wanted not in review.screening.decisions_of(caller.name):
-        return wanted, None
-    return _service(request).next(caller.name)
-
-
-class ProgressOut(BaseModel):
-    """Where the reviewer stands and the stopping rule's estimate."""
-
-    screened: int
-    total: int
-    included: int
-    rule: str
-    recall: float
-    recall_interval: tuple[float, float]
-    can_stop: bool
-    reason: str
-    estimate: str
-
-
-def _progress(progress: ScreeningProgress) -> ProgressOut:
-    return ProgressOut(screened=progress.screened, total=progress.total, included=progress.included,
-                       rule=progress.stop.rule, recall=round(progress.recall.estimate, 4),
-                       recall_interval=(round(progress.recall.low, 4), round(progress.recall.high, 4)),
-                       can_stop=progress.can_stop, reason=progress.stop.reason, estimate=estimate_text(progress))
+def _chosen(service: TeamScreening, caller: Caller, wanted: int | None) -> tuple[int, int] | None:
+    """``wanted`` (after an undo) when it still needs the reviewer, else their next record."""
+    if wanted is not None:
+        service.peek(caller.name, wanted)  # held for them, so next() answers with it
+    return service.next(caller.name)
 
 
 @router.get("/screen", response_class=HTMLResponse)
 def screen_page(request: Request, caller: Reviewer, record: int | None = None) -> HTMLResponse:
-    """One record to screen, with its key terms highlighted, the progress bar and the estimate."""
-    review, service = review_of(request), _service(request)
-    chosen = _next_record(request, caller, record)
+    """One record to screen, with its key terms highlighted, the progress bar, estimate and recall curve."""
+    service = service_of(request)
+    chosen = _chosen(service, caller, record)
     progress = service.progress(caller.name)
     context = {"caller": caller, "progress": progress, "estimate": estimate_text(progress),
-               "reasons": review.screening.exclusion_reasons(), "card": None}
+               "reasons": review_of(request).screening.exclusion_reasons(), "card": None, "others": {},
+               "curve": recall_curve(service.order()), "curve_size": (CURVE_WIDTH, CURVE_HEIGHT),
+               "blind": service.settings.blind, "per_record": service.settings.reviewers_per_record}
     if chosen is not None:
         card = card_of(request, chosen[0])
+        others = {} if service.settings.blind else service.others(caller.name, card.record_id)
         context.update(card=card, rank=chosen[1], title=highlight(card.title, card.key_terms),
-                       abstract=highlight(card.abstract, card.key_terms))
+                       abstract=highlight(card.abstract, card.key_terms), others=others)
     return templates.TemplateResponse(request, "screen.html", context)
 
 
@@ -108,93 +99,12 @@ def screen_decide(request: Request, caller: Reviewer, record_id: Annotated[int, 
                   decision: Annotated[Decision, Form()], reason: Annotated[str | None, Form()] = None,
                   rank: Annotated[int | None, Form()] = None) -> RedirectResponse:
     """Store the decision (twice-sent: once) and show the next record."""
-    reason = reason if decision == "exclude" and reason else None
-    _service(request).decide(caller.name, record_id, decision, reason=reason, rank=rank)
+    service_of(request).decide(caller.name, record_id, decision, reason=clean_reason(decision, reason), rank=rank)
     return RedirectResponse("/screen", status_code=303)
 
 
 @router.post("/screen/undo")
 def screen_undo(request: Request, caller: Reviewer) -> RedirectResponse:
     """Withdraw the reviewer's latest decision and show that record again."""
-    record_id = _service(request).undo(caller.name)
+    record_id = service_of(request).undo(caller.name)
     return RedirectResponse(f"/screen?record={record_id}" if record_id else "/screen", status_code=303)
-
-
-# --- JSON API --------------------------------------------------------------------
-class CardOut(BaseModel):
-    """A record as a reviewer screens it."""
-
-    record_id: int
-    rank: int | None
-    title: str
-    abstract: str
-    year: int | None
-    authors: list[str]
-    journal: str | None
-    key_terms: list[str]
-
-
-class NextOut(BaseModel):
-    """The reviewer's next record (None when every record is screened) and their progress."""
-
-    record: CardOut | None
-    progress: ProgressOut
-
-
-class DecideIn(BaseModel):
-    """One decision; ``reason`` only with ``exclude`` (one of the project's exclusion reasons)."""
-
-    record_id: int
-    decision: Decision
-    reason: str | None = None
-    rank: int | None = None
-
-
-class DecideOut(BaseModel):
-    """The stored decision's id (the same id when the same decision is sent again)."""
-
-    decision_id: int
-    record_id: int
-
-
-class UndoOut(BaseModel):
-    """The record whose decision was withdrawn (None: nothing to undo)."""
-
-    record_id: int | None
-
-
-def _card_out(card: ScreeningCard, rank: int | None) -> CardOut:
-    return CardOut(record_id=card.record_id, rank=rank, title=card.title, abstract=card.abstract, year=card.year,
-                   authors=list(card.authors), journal=card.journal, key_terms=list(card.key_terms))
-
-
-@router.get("/api/screening/next", response_model=NextOut)
-def api_next(request: Request, caller: Reviewer) -> NextOut:
-    """The reviewer's next record from the latest ranking (never waits on a retrain)."""
-    service = _service(request)
-    chosen = service.next(caller.name)
-    record = _card_out(card_of(request, chosen[0]), chosen[1]) if chosen else None
-    return NextOut(record=record, progress=_progress(service.progress(caller.name)))
-
-
-@router.post("/api/screening/decide", response_model=DecideOut)
-def api_decide(request: Request, caller: Reviewer, body: DecideIn) -> DecideOut:
-    """Store one decision now; retraining follows in the background. Needs the X-CSRF-Token header."""
-    reason = body.reason if body.decision == "exclude" else None
-    decision_id = _service(request).decide(caller.name, body.record_id, body.decision, reason=reason,
-                                           rank=body.rank)
-    return DecideOut(decision_id=decision_id, record_id=body.record_id)
-
-
-@router.post("/api/screening/undo", response_model=UndoOut)
-def api_undo(request: Request, caller: Reviewer) -> UndoOut:
-    """Withdraw the reviewer's latest decision. Needs the X-CSRF-Token header."""
-    return UndoOut(record_id=_service(request).undo(caller.name))
-
-
-@router.get("/api/screening/progress", response_model=ProgressOut)
-def api_progress(request: Request, caller: Reviewer) -> ProgressOut:
-    """The reviewer's counts and the stopping rule's estimate."""
-    return _progress(_service(request).progress(caller.name))
-
-

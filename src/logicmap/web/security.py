@@ -6,6 +6,8 @@ it needs (``signed_in`` for one's own account, then ``viewer`` < ``reviewer`` < 
 the sign-in page; ``/api/``: 401), a user without that role in the project (403),
 and a state-changing request (any method but GET/HEAD) without the session's
 CSRF token in the ``csrf`` form field or the ``X-CSRF-Token`` header (403).
+The sign-in form, posted before any session exists, carries its own token: the
+value of the :data:`LOGIN_COOKIE` it set (:func:`login_token`, :func:`login_token_ok`).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from fastapi import Depends, Request
 from logicmap.api import Account, Review
 
 COOKIE = "logicmap_session"
+#: The sign-in form's CSRF cookie (no session exists yet): the form must send the same value back.
+LOGIN_COOKIE = "logicmap_signin"
 RANK = {"signed_in": 0, "viewer": 1, "reviewer": 2, "owner": 3}
 SAFE_METHODS = ("GET", "HEAD")
 #: Routes anyone may reach, signed in or not: (method, path).
 PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/openapi.json"), ("GET", "/docs"),
-                 ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"), ("GET", "/healthz")}
+                 ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"), ("GET", "/healthz"),
+                 ("GET", "/invite"), ("POST", "/invite")}
 
 
 class Refused(Exception):
@@ -135,6 +140,22 @@ def guard(least: str):
 
     check.least = least  # read by the access-control test
     return Depends(check)
+
+
+def login_token(request: Request) -> str:
+    """The sign-in form's CSRF token: the browser's ``LOGIN_COOKIE`` if it has one, else a new one."""
+    return request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+
+
+def login_token_ok(request: Request, sent: str | None) -> bool:
+    """True when the sign-in form sent back the token of the browser's ``LOGIN_COOKIE``."""
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    return bool(cookie and sent) and secrets.compare_digest(cookie, sent)
+
+
+def secure_cookies(request: Request) -> bool:
+    """Mark cookies Secure: served over HTTPS, or told so (behind an HTTPS proxy)."""
+    return bool(request.app.state.https or request.url.scheme == "https")
 
 
 def sign_in_url(request: Request) -> str:

@@ -1,0 +1,316 @@
+"""A review team screening one project together (behind the web server): :class:`TeamScreening`.
+
+One :class:`~logicmap.screening.team_queue.TeamQueue` per stage holds every
+reviewer's standing decisions and the team's last ranking, in memory. A request
+(:meth:`~TeamScreening.next`, :meth:`~TeamScreening.progress`) reads that
+memory under a lock held for microseconds: no query, no retrain, no ranking.
+:meth:`~TeamScreening.decide` commits the decision to the store (one short
+transaction), records it in memory and wakes the one worker thread, which
+retrains, ranks and asks the stopping rule off the request path; decisions made
+meanwhile are learnt by the next round (coalescing). The stopping rule's
+verdict costs more than a retrain and is reached at most every ``judge_every``
+seconds (and four times as long as it took). Between rounds the worker rests
+at least as long as the round took (``rest``), so under load it takes at most
+about half of the interpreter's time and requests keep theirs.
+
+The team's settings (:class:`TeamSettings`: reviewers per record, blind or not)
+live in the project; :meth:`~TeamScreening.apply` takes new ones at once.
+Use it as a context manager, or call :meth:`~TeamScreening.close`;
+:meth:`~TeamScreening.wait` blocks until the ranking is current.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from logicmap.errors import ScreeningError
+from logicmap.review.screening_session import describe_engine, project_rule, stage_features, store_decision
+from logicmap.screening.decisions import STAGES, latest_standing
+from logicmap.screening.embeddings import EmbedProgress
+from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.team_queue import TeamProgress, TeamQueue
+from logicmap.store.database import Store
+from logicmap.store.screening import save_team_settings, standing_decisions, team_settings, undo_latest
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """How the team screens: ``reviewers_per_record`` independent decisions per record (2: dual
+    screening); ``blind``: a reviewer sees no one else's decisions until conflicts are reconciled."""
+
+    reviewers_per_record: int = 1
+    blind: bool = True
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.reviewers_per_record <= 5:
+            raise ScreeningError(f"reviewers per record: 1 to 5, not {self.reviewers_per_record}")
+
+
+def load_team_settings(store: Store) -> TeamSettings:
+    """The project's team settings (single screening, blind, until changed)."""
+    stored = team_settings(store)
+    return TeamSettings(int(stored.get("reviewers_per_record", 1)), bool(stored.get("blind", True)))
+
+
+def save_settings(store: Store, settings: TeamSettings) -> None:
+    """Store the team settings in the project."""
+    save_team_settings(store, {"reviewers_per_record": settings.reviewers_per_record, "blind": settings.blind})
+
+
+class TeamScreening:
+    """Active-learning screening shared by a team, retrained off the request path.
+
+    ``candidates(stage)`` gives the records to screen at a stage; the engine
+    options (``seed``, ``criteria``, ``features``, ``classifier``, the rule's
+    ``recall_target`` and ``confidence``) are the project's. ``clock`` gives
+    seconds (monotonic) for the holds on records handed out; ``before_retrain(stage)``
+    is called on the worker thread before each background retrain (a hook for tests).
+    """
+
+    def __init__(
+        self, store: Store, *, candidates: Callable[[str], list[int]], seed: int = 0, criteria: str | None = None,
+        recall_target: float | None = None, confidence: float | None = None, features: str = "auto",
+        classifier: str = "auto", progress: EmbedProgress | None = None, rest: float = 0.2,
+        judge_every: float = 3.0, clock: Callable[[], float] = time.monotonic,
+        before_retrain: Callable[[str], None] | None = None,
+    ) -> None:
+        self._store, self._candidates, self._clock = store, candidates, clock
+        self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
+        self._seed, self._criteria = seed, criteria
+        self._rule = project_rule(recall_target, confidence)
+        self._rest, self._judge_every, self._judge_at = rest, judge_every, 0.0
+        self._before_retrain = before_retrain
+        self.settings = load_team_settings(store)
+        self._lock = threading.Lock()  # guards the queues, the maps below and the flags
+        self._changed = threading.Condition(self._lock)
+        self._opening = threading.Lock()
+        self._queues: dict[str, TeamQueue] = {}
+        self._engines: dict[str, tuple[str, str]] = {}
+        self._writing: dict[str, threading.Lock] = {}  # one reviewer's writes, in order
+        self._store_lock = threading.Lock()  # one write at a time: SQLite would make the others sleep-wait
+        self._decision_ids: dict[tuple[str, str, int], int] = {}
+        self._errors: list[Exception] = []
+        self._described = False
+        self._closed = False
+        self._worker = threading.Thread(target=self._work, name="logicmap-team-retrain", daemon=True)
+        self._worker.start()
+
+    # -- requests -----------------------------------------------------------------
+    def open(self, stage: str = "title_abstract") -> None:
+        """Prepare the stage's queue: features and first ranking (done once, on this thread)."""
+        self._queue(stage)
+
+    def next(self, reviewer: str, stage: str = "title_abstract") -> tuple[int, int] | None:
+        """``(record id, rank)`` for the reviewer from the last ranking (held for them), or None."""
+        queue = self._queue(stage)
+        with self._lock:
+            return queue.next(reviewer, self._clock())
+
+    def peek(self, reviewer: str, record_id: int, stage: str = "title_abstract") -> bool:
+        """Hold ``record_id`` for the reviewer if it still needs them (after an undo); False otherwise."""
+        queue = self._queue(stage)
+        with self._lock:
+            if record_id not in queue.position or queue.decision_of(reviewer, record_id) is not None:
+                return False
+            queue.hold(reviewer, record_id, self._clock())
+            return True
+
+    def decide(self, reviewer: str, record_id: int, decision: str, *, stage: str = "title_abstract",
+               reason: str | None = None, rank: int | None = None) -> int:
+        """Store the decision now, learn it in the background; returns its id (the same decision again:
+        the first one's id, nothing stored)."""
+        queue = self._queue(stage)
+        with self._writer(reviewer):
+            with self._lock:
+                queue.check(record_id)
+                if queue.decision_of(reviewer, record_id) == decision:
+                    queue.release(reviewer)
+                    return self._decision_ids[(reviewer, stage, record_id)]
+            with self._store_lock:
+                decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
+                                             decision=decision, reason=reason, rank=rank)
+            self._describe_once(stage)
+            with self._lock:
+                queue.decide(reviewer, record_id, decision)
+                self._decision_ids[(reviewer, stage, record_id)] = decision_id
+                self._changed.notify_all()
+        return decision_id
+
+    def undo(self, reviewer: str, stage: str = "title_abstract") -> int | None:
+        """Withdraw the reviewer's latest decision (kept, marked undone); returns its record id."""
+        queue = self._queue(stage)
+        with self._writer(reviewer):
+            with self._store_lock:
+                undone = undo_latest(self._store, reviewer=reviewer, stage=stage)
+            if undone is None:
+                return None
+            with self._lock:
+                if undone.kind == "reconciliation":
+                    queue.reconcile(undone.record_id, None)
+                elif queue.withdraw(reviewer, undone.record_id, self._clock()):
+                    self._decision_ids.pop((reviewer, stage, undone.record_id), None)
+                self._changed.notify_all()
+        return undone.record_id
+
+    def reconcile(self, reviewer: str, record_id: int, decision: str, *, stage: str = "title_abstract",
+                  reason: str | None = None) -> int:
+        """Store the agreed decision of a conflict (the reviewers' decisions stay); returns its id."""
+        queue = self._queue(stage)
+        with self._lock:
+            queue.check(record_id)
+        with self._store_lock:
+            decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
+                                         decision=decision, reason=reason, kind="reconciliation")
+        with self._lock:
+            queue.reconcile(record_id, decision)
+            self._changed.notify_all()
+        return decision_id
+
+    def progress(self, reviewer: str, stage: str = "title_abstract") -> TeamProgress:
+        """The reviewer's and the team's counts, and the stopping rule's verdict as of the last retrain."""
+        queue = self._queue(stage)
+        with self._lock:
+            return queue.progress(reviewer)
+
+    def upcoming(self, count: int, stage: str = "title_abstract") -> list[int]:
+        """Up to ``count`` records next in the team's ranking that still need decisions (to read ahead)."""
+        queue = self._queue(stage)
+        with self._lock:
+            return queue.upcoming(count)
+
+    def decision_of(self, reviewer: str, record_id: int, stage: str = "title_abstract") -> str | None:
+        """The reviewer's standing decision on the record."""
+        queue = self._queue(stage)
+        with self._lock:
+            return queue.decision_of(reviewer, record_id)
+
+    def others(self, reviewer: str, record_id: int, stage: str = "title_abstract") -> dict[str, str]:
+        """Other reviewers' decisions on the record (shown only when screening is not blind)."""
+        queue = self._queue(stage)
+        with self._lock:
+            return {who: d for who, d in queue.votes.get(record_id, {}).items() if who != reviewer}
+
+    def order(self, stage: str = "title_abstract") -> list[int]:
+        """The team's labels in the order first decided (1 include, 0 exclude), for the recall curve."""
+        queue = self._queue(stage)
+        with self._lock:
+            return queue.order
+
+    def apply(self, settings: TeamSettings, *, by: str | None = None) -> TeamSettings:
+        """Store new team settings and use them at once."""
+        save_settings(self._store, settings)
+        with self._lock:
+            self.settings = settings
+            for queue in self._queues.values():
+                queue.set_per_record(settings.reviewers_per_record)
+        return settings
+
+    # -- lifecycle ----------------------------------------------------------------
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every opened queue's ranking and verdict are current (False on timeout); a failed
+        retrain raises :class:`ScreeningError`."""
+        with self._changed:
+            current = self._changed.wait_for(
+                lambda: self._errors or all(not (q.stale or q.unjudged) for q in self._queues.values()), timeout)
+            errors, self._errors = self._errors, []
+        if errors:
+            raise ScreeningError(f"retraining the screening model failed: {errors[0]}") from errors[0]
+        return bool(current)
+
+    def close(self) -> None:
+        """Stop the worker once the round in progress (if any) is done."""
+        with self._lock:
+            self._closed = True
+            self._changed.notify_all()
+        self._worker.join()
+
+    def __enter__(self) -> TeamScreening:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- inside -------------------------------------------------------------------
+    def _writer(self, reviewer: str) -> threading.Lock:
+        with self._lock:
+            return self._writing.setdefault(reviewer, threading.Lock())
+
+    def _queue(self, stage: str) -> TeamQueue:
+        with self._lock:
+            queue = self._queues.get(stage)
+        return queue if queue is not None else self._open_queue(stage)
+
+    def _open_queue(self, stage: str) -> TeamQueue:
+        if stage not in STAGES:
+            raise ScreeningError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
+        with self._opening:
+            if stage in self._queues:  # opened while this request waited
+                return self._queues[stage]
+            features = stage_features(self._store, self._candidates(stage), **self._engine_options)
+            learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=self._seed,
+                                    criteria=self._criteria).fit(matrix=features.matrix, extractor=features.extractor)
+            queue = TeamQueue(learner, features.record_ids, self._rule,
+                              per_record=self.settings.reviewers_per_record)
+            decisions = standing_decisions(self._store, stage)
+            for (record_id, reviewer), d in latest_standing(decisions).items():
+                if record_id in queue.position:
+                    queue.decide(reviewer, record_id, d.decision)
+                    self._decision_ids[(reviewer, stage, record_id)] = d.id
+            for (record_id, _), d in latest_standing(decisions, "reconciliation").items():
+                if record_id in queue.position:
+                    queue.reconcile(record_id, d.decision)
+            queue.refresh()  # not yet shared: trained on this thread
+            with self._lock:
+                self._engines[stage] = features.engine
+                self._queues[stage] = queue
+            return queue
+
+    def _describe_once(self, stage: str) -> None:
+        with self._lock:
+            first, self._described = not self._described, True
+        if first:
+            describe_engine(self._store, self._engines[stage], self._rule)
+
+    def _work(self) -> None:
+        """Worker thread: judge (when due) and retrain stale queues, resting between rounds, until closed."""
+        while True:
+            job = self._next_job()
+            if job is None:
+                return
+            judge, queue, snapshot = job
+            started = time.perf_counter()
+            try:
+                if self._before_retrain is not None and not judge:
+                    self._before_retrain(next(s for s, q in self._queues.items() if q is queue))
+                result = queue.judge(snapshot) if judge else queue.rank(snapshot)
+            except Exception as exc:  # kept for wait(); the old ranking and verdict stay in use
+                result = None
+                with self._changed:
+                    self._errors.append(exc)
+            took = time.perf_counter() - started
+            with self._changed:
+                if judge:
+                    queue.install_stop(result if result is not None else queue.stop, snapshot.version)
+                    self._judge_at = time.monotonic() + max(self._judge_every, 4 * took)
+                else:
+                    queue.install(result if result is not None else queue.ranking, snapshot.version)
+                self._changed.notify_all()
+            if self._rest:
+                time.sleep(max(self._rest, took))
+
+    def _next_job(self) -> tuple[bool, TeamQueue, Snapshot] | None:
+        """``(judge?, queue, labels)``: a due verdict first, else a stale ranking; waits for one (None: closed)."""
+        with self._changed:
+            while not self._closed:
+                unjudged = [q for q in self._queues.values() if q.unjudged]
+                due = self._judge_at - time.monotonic()
+                if unjudged and due <= 0:
+                    return True, unjudged[0], unjudged[0].snapshot()
+                stale = [q for q in self._queues.values() if q.stale]
+                if stale:
+                    return False, stale[0], stale[0].snapshot()
+                self._changed.wait(due if unjudged else None)
+            return None

@@ -1,0 +1,80 @@
+"""What the screening pages show, computed from library values: highlighted text, the estimate in
+words, the recall curve as SVG points, and the JSON shapes of progress."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from logicmap.api import TeamProgress
+
+#: The recall curve's drawing box (SVG user units) and its most points.
+CURVE_WIDTH, CURVE_HEIGHT, CURVE_POINTS = 320, 120, 160
+
+
+def estimate_text(progress: TeamProgress) -> str:
+    """The stopping rule's current estimate in words (as ``logicmap screen`` prints it)."""
+    if not progress.screened:
+        return "Stopping rule: no decisions yet."
+    verdict = "safe to stop" if progress.can_stop else "keep going"
+    return (f"Stopping rule {progress.stop.rule}: {verdict} ({progress.stop.reason}); "
+            f"estimated recall {progress.recall.words()}.")
+
+
+def highlight(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(piece, is_key_term)`` pieces, key terms matched whole-word, any case."""
+    words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    if not words or not text:
+        return [(text, False)]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    pieces, at = [], 0
+    for match in pattern.finditer(text):
+        pieces += [(text[at:match.start()], False), (match.group(0), True)]
+        at = match.end()
+    return [p for p in pieces + [(text[at:], False)] if p[0]]
+
+
+def recall_curve(order: list[int]) -> str:
+    """The SVG ``points`` of relevant records found (y) against records screened (x), both axes
+    running to the counts so far: the curve flattening out is what the stopping rule looks for.
+    At most :data:`CURVE_POINTS` points."""
+    if not order:
+        return ""
+    found, cumulative = 0, []
+    for label in order:
+        found += label
+        cumulative.append(found)
+    step = -(-len(order) // CURVE_POINTS)  # rounded up: at most CURVE_POINTS picked, then the last
+    picked = list(dict.fromkeys([*range(0, len(order), step), len(order) - 1]))
+    top = max(1, found)
+    points = [(0.0, float(CURVE_HEIGHT))] + [
+        ((i + 1) / len(order) * CURVE_WIDTH, CURVE_HEIGHT - cumulative[i] / top * CURVE_HEIGHT) for i in picked]
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+
+
+class ProgressOut(BaseModel):
+    """Where the reviewer and the team stand, and the stopping rule's estimate (as of its last retrain)."""
+
+    mine: int
+    screened: int
+    complete: int
+    total: int
+    included: int
+    reviewers_per_record: int
+    rule: str
+    recall: float
+    recall_interval: tuple[float, float]
+    can_stop: bool
+    reason: str
+    estimate: str
+
+
+def progress_out(progress: TeamProgress) -> ProgressOut:
+    """The JSON shape of a :class:`~logicmap.api.TeamProgress`."""
+    return ProgressOut(mine=progress.mine, screened=progress.screened, complete=progress.complete,
+                       total=progress.total, included=progress.included,
+                       reviewers_per_record=progress.per_record, rule=progress.stop.rule,
+                       recall=round(progress.recall.estimate, 4),
+                       recall_interval=(round(progress.recall.low, 4), round(progress.recall.high, 4)),
+                       can_stop=progress.can_stop, reason=progress.stop.reason, estimate=estimate_text(progress))

@@ -1,0 +1,20 @@
+// Keyboard shortcuts of the dedupe and other review pages: a form marked data-key="d" is
+// submitted by pressing d (ignored while typing in a field or with a modifier key held).
+// app.js keeps the screening page's own keys (i, e, m, u).
+(function () {
+  "use strict";
+  var busy = false;
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || busy || !/^[a-z]$/.test(event.key)) return;
+    var target = event.target;
+    if (target && target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    var form = document.querySelector('form[data-key="' + event.key + '"]');
+    if (!form) return;
+    event.preventDefault();
+    busy = true;
+    form.requestSubmit();
+  });
+  document.addEventListener("htmx:afterSwap", function () { busy = false; });
+  document.addEventListener("htmx:responseError", function () { busy = false; });
+  window.addEventListener("pageshow", function () { busy = false; });
+})();

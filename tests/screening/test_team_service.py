@@ -1,0 +1,85 @@
+"""The team screening service: requests answered from memory while a retrain is held, decisions
+stored first, the ranking and the stopping verdict brought up to date in the background, a restart
+picks up every decision and reconciliation."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+
+from logicmap.api import Review, TeamSettings
+from logicmap.demo import CRITERIA, DEMO_EXPORTS, demo_data_dir
+
+ENGINE = {"features": "tfidf", "classifier": "svm", "seed": 1, "criteria": CRITERIA, "rest": 0, "judge_every": 0}
+
+
+class HeldRetrain:
+    """A ``before_retrain`` hook that holds each retrain until released."""
+
+    def __init__(self) -> None:
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, stage: str) -> None:
+        self.entered.set()
+        if not self.release.wait(timeout=30):
+            raise TimeoutError("retrain held for too long")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("team") / "template.db"
+    with Review.create(path) as review:
+        for name in DEMO_EXPORTS:
+            review.records.import_files([demo_data_dir() / name])
+        review.dedupe.run()
+    return path
+
+
+@pytest.fixture
+def location(template, tmp_path):
+    path = tmp_path / "review.db"
+    shutil.copy(template, path)
+    return path
+
+
+def test_requests_are_answered_while_a_retrain_is_held_and_the_decision_is_stored_first(location):
+    hold = HeldRetrain()
+    with Review.open(location) as review, review.screening.team(**ENGINE, before_retrain=hold) as team:
+        team.open()
+        first, rank = team.next("ana")
+        ranking_before = team._queues["title_abstract"].ranking
+        team.decide("ana", first, "include", rank=rank)
+        assert hold.entered.wait(timeout=30)  # the retrain is running, held
+        with Review.open(location) as other:
+            assert other.screening.decisions_of("ana") == {first: "include"}
+        nxt, _ = team.next("ana")  # answered from the last ranking while the retrain is held
+        assert nxt == next(r for r in ranking_before if r != first)
+        team.decide("ana", nxt, "exclude")
+        assert team.progress("ana").mine == 2
+        hold.release.set()
+        assert team.wait(timeout=60)
+        assert team._queues["title_abstract"].ranking != ranking_before
+        assert team.progress("ana").stop.records_screened == 2  # the verdict caught up too
+
+
+def test_a_restarted_service_holds_every_decision_and_reconciliation(location):
+    with Review.open(location) as review:
+        review.screening.set_team_settings(TeamSettings(2, True))
+        with review.screening.team(**ENGINE) as team:
+            record = team.next("ana")[0]
+            assert team.next("ben")[0] == record
+            team.decide("ana", record, "include")
+            team.decide("ben", record, "exclude")
+            team.reconcile("owl", record, "include")
+            other = team.next("ana")[0]
+            team.decide("ana", other, "maybe")
+        with review.screening.team(**ENGINE) as again:
+            assert again.settings == TeamSettings(2, True)
+            assert again.decision_of("ben", record) == "exclude"
+            assert again._queues["title_abstract"].agreed == {record: "include"}
+            assert again.next("ben")[0] == other  # ana's maybe waits for a second reviewer
+            assert again.undo("owl") == record  # the owner's undo withdraws the reconciliation
+            assert again._queues["title_abstract"].agreed == {}
+        assert [c.record_id for c in review.screening.conflicts()] == [record]
