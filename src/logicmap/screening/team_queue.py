@@ -81,6 +81,11 @@ class TeamQueue:
         self.open: dict[int, None] = {}  # records some, not all, of their reviewers decided (oldest first)
         self.holds: dict[int, dict[str, float]] = {}  # record -> reviewer -> lease end
         self.held: dict[str, int] = {}  # reviewer -> the record they hold
+        # kept up to date with every change, so a request never walks all the decisions:
+        self.labels: dict[int, int] = {}  # record -> its label for the model, in the order first labelled
+        self._included = 0  # records labelled 1
+        self._done: set[int] = set()  # records with all the decisions they need (or agreed)
+        self._mine: dict[str, int] = {}  # reviewer -> their standing decisions
         self.version = 0
         self.ranking: tuple[int, ...] = ()
         self.ranked_version = -1
@@ -104,10 +109,11 @@ class TeamQueue:
         self.release(reviewer)
         if self.decision_of(reviewer, record_id) == decision:
             return False
-        label_before = self._label(record_id)
-        self.votes.setdefault(record_id, {})[reviewer] = decision
-        self._sort(record_id)
-        if self._label(record_id) != label_before:
+        found = self.votes.setdefault(record_id, {})
+        if reviewer not in found:
+            self._mine[reviewer] = self._mine.get(reviewer, 0) + 1
+        found[reviewer] = decision
+        if self._touch(record_id):
             self.version += 1
         return True
 
@@ -117,24 +123,37 @@ class TeamQueue:
             raise ScreeningError("reviewers per record must be 1 or more")
         self.per_record, self._cursor = per_record, 0
         self.open.clear()
-        for record_id in self.votes:
-            self._sort(record_id)
+        for record_id in list(self.votes):
+            self._touch(record_id)
 
-    def _sort(self, record_id: int) -> None:
-        """Keep ``open`` current for the record."""
-        if 0 < len(self.votes.get(record_id, {})) < self.per_record and record_id not in self.agreed:
+    def _touch(self, record_id: int) -> bool:
+        """Bring ``open``, ``labels`` and the counts up to date for the record; True when its label changed."""
+        decided = len(self.votes.get(record_id, {}))
+        if 0 < decided < self.per_record and record_id not in self.agreed:
             self.open.setdefault(record_id, None)
         else:
             self.open.pop(record_id, None)
+        if decided >= self.per_record or record_id in self.agreed:
+            self._done.add(record_id)
+        else:
+            self._done.discard(record_id)
+        before, after = self.labels.get(record_id), self._label(record_id)
+        if after is None:
+            self.labels.pop(record_id, None)
+        else:
+            self.labels[record_id] = after
+        self._included += (after == 1) - (before == 1)
+        return before != after
 
     def withdraw(self, reviewer: str, record_id: int, now: float) -> bool:
         """Forget the reviewer's decision on the record (an undo) and hold it for them again."""
         found = self.votes.get(record_id, {})
         if found.pop(reviewer, None) is None:
             return False
+        self._mine[reviewer] -= 1
         if not found:
             del self.votes[record_id]
-        self._sort(record_id)
+        self._touch(record_id)
         self.version += 1
         self._cursor = 0
         self.hold(reviewer, record_id, now)
@@ -147,7 +166,7 @@ class TeamQueue:
             self.agreed.pop(record_id, None)
         else:
             self.agreed[record_id] = decision
-        self._sort(record_id)
+        self._touch(record_id)
         self.version += 1
 
     def _label(self, record_id: int) -> int | None:
@@ -159,15 +178,14 @@ class TeamQueue:
 
     @property
     def order(self) -> list[int]:
-        """The team's labels in the order records were first decided ("maybe" alone left out)."""
-        return [label for r in self.votes if (label := self._label(r)) is not None]
+        """The team's labels in the order records were first labelled ("maybe" alone: none)."""
+        return list(self.labels.values())
 
     def progress(self, reviewer: str) -> TeamProgress:
-        """Counts now; the stopping verdict as of the last retrain (cheap: no assessment here)."""
-        order = self.order
-        mine = sum(1 for found in self.votes.values() if reviewer in found)
-        complete = sum(1 for r, found in self.votes.items() if len(found) >= self.per_record or r in self.agreed)
-        return TeamProgress(mine, len(order), sum(order), complete, len(self.record_ids), self.per_record, self.stop)
+        """Counts now, kept as decisions come (no walk over them); the stopping verdict as of the last
+        retrain (no assessment here)."""
+        return TeamProgress(self._mine.get(reviewer, 0), len(self.labels), self._included, len(self._done),
+                            len(self.record_ids), self.per_record, self.stop)
 
     # -- handing out records ----------------------------------------------------
     def release(self, reviewer: str) -> None:
@@ -238,7 +256,7 @@ class TeamQueue:
         return found
 
     def _complete(self, record_id: int) -> bool:
-        return len(self.votes.get(record_id, {})) >= self.per_record or record_id in self.agreed
+        return record_id in self._done
 
     # -- ranking (costly) -------------------------------------------------------
     @property
@@ -252,11 +270,9 @@ class TeamQueue:
         return self.judged_version != self.version
 
     def snapshot(self) -> Snapshot:
-        """The current labels, to train on (positions in the order first decided)."""
-        labels = tuple((self.position[r], label) for r in self.votes if (label := self._label(r)) is not None)
-        agreed_only = tuple((self.position[r], LABELS[d]) for r, d in self.agreed.items()
-                            if r not in self.votes and d in LABELS)
-        return Snapshot(self.version, labels + agreed_only)
+        """The current labels, to train on (positions in the order first labelled)."""
+        position = self.position
+        return Snapshot(self.version, tuple((position[r], label) for r, label in self.labels.items()))
 
     def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
         """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""

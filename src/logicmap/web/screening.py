@@ -25,10 +25,11 @@ router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
 Decision = Literal["include", "exclude", "maybe"]
 #: Seconds between readings of the codebook's key terms (an edited codebook shows within this).
-TERMS_SECONDS = 30.0
+TERMS_SECONDS = 60.0
 #: Records of the ranking read ahead with a card not yet in memory.
 READ_AHEAD = 40
 _CARDS_LOCK = threading.Lock()
+_TERMS_LOCK = threading.Lock()
 
 
 def service_of(request: Request) -> TeamScreening:
@@ -37,15 +38,17 @@ def service_of(request: Request) -> TeamScreening:
 
 
 def card_of(request: Request, record_id: int) -> ScreeningCard:
-    """The record's screening card, from memory: a miss reads it with the next :data:`READ_AHEAD` records
-    of the ranking in one query. Cards are read again when the codebook's key terms change (they are
-    checked every :data:`TERMS_SECONDS`)."""
-    state = request.app.state
+    """The record's screening card, from memory: a miss (or a card with key terms since changed) reads
+    it with the next :data:`READ_AHEAD` records of the ranking in one query."""
+    state, terms = request.app.state, _key_terms(request)
+    card = state.cards.get(record_id)
+    if card is not None and card.key_terms == terms:
+        return card
     with _CARDS_LOCK:  # one reader at a time: twenty requests at once would read the same cards
-        terms = _key_terms(request)
         card = state.cards.get(record_id)
-        if card is None:
-            wanted = [record_id] + [r for r in service_of(request).upcoming(READ_AHEAD) if r not in state.cards]
+        if card is None or card.key_terms != terms:
+            upcoming = service_of(request).upcoming(READ_AHEAD)
+            wanted = [record_id] + [r for r in upcoming if r not in state.cards]
             for read in review_of(request).screening.cards(list(dict.fromkeys(wanted)), terms=terms):
                 state.cards[read.record_id] = read
             card = state.cards[record_id]
@@ -53,15 +56,22 @@ def card_of(request: Request, record_id: int) -> ScreeningCard:
 
 
 def _key_terms(request: Request) -> tuple[str, ...]:
-    """The codebook's key terms, read at most every :data:`TERMS_SECONDS` (caller holds ``_CARDS_LOCK``)."""
+    """The codebook's key terms, read again every :data:`TERMS_SECONDS` by one request while the
+    others go on with the terms they have (reading the codebook is slow)."""
     state = request.app.state
     read_at, terms = getattr(state, "key_terms", (None, ()))
-    if read_at is None or time.monotonic() - read_at > TERMS_SECONDS:
-        fresh = review_of(request).screening.key_terms()
-        if fresh != terms:
-            state.cards = {}
-        state.key_terms, terms = (time.monotonic(), fresh), fresh
-    return terms
+    if read_at is not None and time.monotonic() - read_at <= TERMS_SECONDS:
+        return terms
+    if not _TERMS_LOCK.acquire(blocking=read_at is None):
+        return terms
+    try:
+        read_at, terms = getattr(state, "key_terms", (None, ()))
+        if read_at is None or time.monotonic() - read_at > TERMS_SECONDS:
+            terms = review_of(request).screening.key_terms()
+            state.key_terms = (time.monotonic(), terms)
+        return terms
+    finally:
+        _TERMS_LOCK.release()
 
 
 def clean_reason(decision: str, reason: str | None) -> str | None:
