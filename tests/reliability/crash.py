@@ -93,8 +93,7 @@ def work(mode: str, location: str, seed: int) -> None:
                 coding_id = review.coding.add(rid, "T01", reviewer=f"c{seed % 3}", quote=title.split(" on ")[0])
                 _ack("coding", coding_id)
             else:
-                review.dedupe.run(full=True)
-                _ack("dedupe", step)
+                _ack("dedupe", review.dedupe.run(full=True).run_id)
 
 
 def _fork_worker(mode: str, location: str, seed: int) -> tuple[int, int]:
@@ -179,8 +178,8 @@ def check_store(location: str, report: KillReport) -> list[str]:
             rows = _facts(connection.execute)
             for (table,) in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"):
                 connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()  # every page readable
-    sources, partial, decisions, codings = rows
-    for kind, stored in (("decision", decisions), ("coding", codings)):
+    sources, partial, decisions, codings, dedupe_runs = rows
+    for kind, stored in (("decision", decisions), ("coding", codings), ("dedupe", dedupe_runs)):
         missing = report.acknowledged.get(kind, set()) - stored
         if missing:
             problems.append(f"{len(missing)} acknowledged {kind}(s) lost: {sorted(missing)[:5]}")
@@ -195,14 +194,15 @@ def check_store(location: str, report: KillReport) -> list[str]:
     return problems
 
 
-def _facts(execute) -> tuple[dict[str, int], list, set[str], set[str]]:
+def _facts(execute) -> tuple[dict[str, int], list, set[str], set[str], set[str]]:
     sources = {name: count for name, count in execute("SELECT name, record_count FROM sources").fetchall()}
     partial = execute(
         "SELECT s.name, s.record_count, COUNT(r.id) FROM sources s LEFT JOIN records r ON r.source_id = s.id "
         "GROUP BY s.id, s.name, s.record_count HAVING COUNT(r.id) <> s.record_count").fetchall()
     decisions = {str(row[0]) for row in execute("SELECT id FROM screening_decisions").fetchall()}
     codings = {str(row[0]) for row in execute("SELECT id FROM codings").fetchall()}
-    return sources, partial, decisions, codings
+    dedupe_runs = {str(row[0]) for row in execute("SELECT id FROM dedupe_runs").fetchall()}
+    return sources, partial, decisions, codings, dedupe_runs
 
 
 if __name__ == "__main__":
