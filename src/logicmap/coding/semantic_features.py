@@ -19,6 +19,8 @@ similarity to one of the code's descriptions. From those similarities, per code:
 ``prior``      how strongly the record names an intervention code that the codebook links to this
                code as hypothesised (a peer-support study very likely acts through role modelling)
 ``exclude``    similarity to the code's exclude note (0 when it has none)
+``sim_rel``    best over sentences of the code's lead over the other codes of its layer in that sentence
+``sim_doc``    similarity of the whole record (the mean of its sentence vectors, the title's twice)
 ``sim_z``      ``sim_max`` standardised per code over the records at hand (filled in by the model)
 ``sim_proto``  best similarity to the evidence quotes reviewers gave the code in other records
                (filled in by the model; 0 before any)
@@ -29,6 +31,7 @@ Pure numpy; the sentence model is only called through ``encode``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,7 +47,7 @@ from logicmap.coding.text import Sentence, split_sentences
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 FEATURES: tuple[str, ...] = ("sim_max", "sim_find", "sim_title", "sim_top2", "margin", "is_top", "terms", "prior",
-                             "exclude", "sim_z", "sim_proto")
+                             "exclude", "sim_rel", "sim_doc", "sim_z", "sim_proto")
 
 
 def code_descriptions(code: Code) -> list[str]:
@@ -108,6 +111,21 @@ class RecordView:
     features: np.ndarray  # (codes, len(FEATURES))
 
 
+#: Whether sentence roles of unstructured abstracts come from a model learnt on the structured ones.
+LEARN_ROLES = True
+#: Whether sentences are also matched clause by clause (a short code label such as "Hope" matches a
+#: clause better than a long sentence that mentions it among other things).
+CLAUSES = True
+_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?:and|or|but|while|whereas|which|with)\s+")
+
+
+def clauses(sentence: str, limit: int = 8) -> list[str]:
+    """The clauses of ``sentence`` of three words or more (none when it has only one)."""
+    parts = [p.strip() for p in _CLAUSE_CUT.split(sentence)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts[:limit] if len(parts) > 1 else []
+
+
 def record_sentences(record: Mapping, role_model=None) -> tuple[list[Sentence], list[str]]:
     """The title and the abstract's sentences, with their roles."""
     title = record.get("title") or ""
@@ -128,6 +146,8 @@ class FeatureBuilder:
         self.codebook = codebook
         self.encode = encode
         self.role_model = role_model
+        self._abstracts: dict[str, None] = {}
+        self._learnt_roles = None
         self.settings = settings or SuggestSettings()
         self.matcher = TermMatcher(codebook)
         self.vectors = CodeVectors.build(codebook, encode)
@@ -143,25 +163,47 @@ class FeatureBuilder:
                     and codebook[link.source].kind == intervention):
                 self.link_sources.setdefault(index[link.target], []).append(index[link.source])
 
+    def _roles_for(self, records: Sequence[Mapping]):
+        """The sentence-role model: the one given, else one learnt from the headings of every structured
+        abstract seen so far (free labels), else None (cue rules)."""
+        if self.role_model is not None or not LEARN_ROLES:
+            return self.role_model
+        from logicmap.coding.role_model import RoleModel
+
+        before = len(self._abstracts)
+        self._abstracts.update(dict.fromkeys(r.get("abstract") or "" for r in records))
+        if len(self._abstracts) != before or self._learnt_roles is None:
+            self._learnt_roles = RoleModel.fit(list(self._abstracts))
+        return self._learnt_roles
+
     def views(self, records: Sequence[Mapping]) -> list[RecordView]:
-        """A view of every record (all their sentences embedded in one call)."""
-        parts = [record_sentences(r, self.role_model) for r in records]
-        flat = [strip_heading(s.text) for sentences, _ in parts for s in sentences]
+        """A view of every record (all their sentences and clauses embedded in one call)."""
+        role_model = self._roles_for(records)
+        parts = [record_sentences(r, role_model) for r in records]
+        bodies = [strip_heading(s.text) for sentences, _ in parts for s in sentences]
+        pieces = [clauses(b) if CLAUSES else [] for b in bodies]
+        flat = bodies + [c for cs in pieces for c in cs]
         vectors = np.asarray(self.encode(flat), dtype=np.float32) if flat else np.zeros((0, 1), dtype=np.float32)
+        sentence_sims = self.vectors.similarity(vectors) if flat else np.zeros((0, len(self.codes)))
+        at = len(bodies)
+        for k, cs in enumerate(pieces):  # a sentence matches a code as well as its best clause does
+            if cs:
+                sentence_sims[k] = np.maximum(sentence_sims[k], sentence_sims[at : at + len(cs)].max(axis=0))
+                at += len(cs)
         out, at = [], 0
         for record, (sentences, roles) in zip(records, parts):
             block = vectors[at : at + len(sentences)]
+            sims = sentence_sims[at : at + len(sentences)]
             at += len(sentences)
-            sims = self.vectors.similarity(block) if len(sentences) else np.zeros((0, len(self.codes)))
             excl = block @ self.vectors.exclude.T if len(sentences) else np.zeros((0, len(self.codes)))
             evidence = self.matcher.analyse(record)
-            features = self._features(sims, roles, evidence, excl)
+            features = self._features(sims, roles, evidence, excl, block)
             texts = {"title": record.get("title") or "", "abstract": record.get("abstract") or ""}
             out.append(RecordView(str(record.get("id", "")), texts, sentences, roles, sims, block, evidence, features))
         return out
 
     def _features(self, sims: np.ndarray, roles: list[str], evidence: RecordEvidence,
-                  excl: np.ndarray) -> np.ndarray:
+                  excl: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
         n_codes = len(self.codes)
         f = np.zeros((n_codes, len(FEATURES)), dtype=np.float32)
         if not len(sims):
@@ -190,4 +232,15 @@ class FeatureBuilder:
             f[target, 7] = max(strength[s] for s in sources)
         has_excl = np.abs(self.vectors.exclude).sum(axis=1) > 0
         f[:, 8] = np.where(has_excl, excl.max(axis=0), 0.0)
+        for cols in self.kind_cols.values():
+            if len(cols) > 1:
+                block = sims[:, cols]
+                top2 = np.sort(block, axis=1)[:, -2:]
+                lead = block - np.where(block >= top2[:, [1]], top2[:, [0]], top2[:, [1]])
+                f[cols, 9] = lead.max(axis=0)
+        if vectors is not None and len(vectors):
+            weights = np.where(title, 2.0, 1.0)[:, None]
+            doc = (vectors * weights).sum(axis=0)
+            doc = doc / (np.linalg.norm(doc) or 1.0)
+            f[:, 10] = self.vectors.similarity(doc[None, :])[0]
         return f

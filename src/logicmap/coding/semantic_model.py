@@ -12,9 +12,9 @@ layer maximising micro-F1, and one per code with enough positives, shrunk toward
 A code below its threshold is not suggested (abstention). The intervention layer always gets its
 best code (every included study has an intervention), a second only when nearly as likely.
 
-The quote of a suggestion is the sentence most similar to the code, favouring finding sentences
-(results, conclusions) and sentences naming one of the code's key terms; never a background or
-methods sentence when a finding sentence carries evidence. Quotes are verbatim.
+The quote of a suggestion is the sentence most similar to the code, favouring sentences naming one
+of the code's key terms and (except for mechanisms) results and conclusions sentences that read like
+findings over background and methods sentences (:func:`best_sentence`). Quotes are verbatim.
 
 Example::
 
@@ -33,6 +33,7 @@ import numpy as np
 from logicmap.codebook.codes import Codebook
 from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.feedback import Feedback
+from logicmap.coding.matcher import reports_result
 from logicmap.coding.semantic_features import FEATURES, Encoder, FeatureBuilder, RecordView
 from logicmap.coding.suggest import Suggestion, guess_direction, recovery_role
 from logicmap.coding.text import quote_window
@@ -41,13 +42,20 @@ GRID = tuple(np.round(np.arange(0.1, 0.91, 0.025), 3))
 #: How far a code's own threshold moves from its layer's: n positives against this many pseudo-counts.
 SHRINK = 6.0
 SECOND_RATIO = 0.8
+#: Repeats of the inner cross-validation (out-of-fold probabilities averaged): steadier choices.
+REPEATS = 3
+
+
+#: Fewer records than this and ``sim_z`` is not standardised on the records at hand (it is 0).
+MIN_BATCH = 10
 
 
 def _stats(views: Sequence[RecordView]) -> tuple[np.ndarray, np.ndarray]:
-    """Per-code mean and standard deviation of ``sim_max`` over ``views``."""
-    if len(views) < 2:
+    """Per-code mean and standard deviation of ``sim_max`` over ``views``; too few records give
+    means of +inf, so that ``sim_z`` is 0 (uninformative) rather than misleading."""
+    if len(views) < MIN_BATCH:
         n = len(views[0].features) if views else 0
-        return np.zeros(n), np.ones(n)
+        return np.full(n, np.inf), np.full(n, np.inf)
     sims = np.array([v.features[:, 0] for v in views])
     return sims.mean(axis=0), sims.std(axis=0) + 0.02
 
@@ -172,8 +180,9 @@ class SemanticModel:
         """Fill in the features that depend on the model: ``sim_z`` and ``sim_proto``."""
         z, p = FEATURES.index("sim_z"), FEATURES.index("sim_proto")
         mean, sd = self.stats if self.stats is not None else _stats(views)
+        known = np.isfinite(mean)
         for v in views:
-            v.features[:, z] = (v.features[:, 0] - mean) / sd
+            v.features[:, z] = np.where(known, (v.features[:, 0] - np.where(known, mean, 0)) / np.where(known, sd, 1), 0.0)
             v.features[:, p] = 0.0
             if not len(self.proto_code) or not len(v.vectors):
                 continue
@@ -233,20 +242,21 @@ class SemanticModel:
         """Out-of-fold probabilities of the inner cross-validation with one feature set (and with or
         without per-code offsets) everywhere."""
         rng = np.random.default_rng(self.seed)
-        order = rng.permutation(len(views))
         probs = np.zeros((len(views), len(self.codes)))
-        for k in range(self.folds):
-            held = order[k :: self.folds]
-            train = [views[i] for i in order if i not in set(held.tolist())]
-            inner = SemanticModel(self.codebook, None, seed=self.seed, C=self.C, code_bias=bias,
-                                  min_examples=self.min_examples, calibrate=False, builder=self.builder)
-            inner.stats = _stats(train)
-            inner.variant = {role: variant for role in set(self.role_of.tolist())}
-            mine = np.array([r in {v.record_id for v in train} for r in self.proto_record], dtype=bool)
-            inner.protos, inner.proto_code, inner.proto_record = (self.protos[mine] if len(mine) else self.protos,
-                                                                  self.proto_code[mine], self.proto_record[mine])
-            inner._fit_views(train, feedback)
-            probs[held] = inner.proba_views([views[i] for i in held])
+        for _ in range(REPEATS):
+            order = rng.permutation(len(views))
+            for k in range(self.folds):
+                held = order[k :: self.folds]
+                train = [views[i] for i in order if i not in set(held.tolist())]
+                inner = SemanticModel(self.codebook, None, seed=self.seed, C=self.C, code_bias=bias,
+                                      min_examples=self.min_examples, calibrate=False, builder=self.builder)
+                inner.stats = _stats(train)
+                inner.variant = {role: variant for role in set(self.role_of.tolist())}
+                mine = np.array([r in {v.record_id for v in train} for r in self.proto_record], dtype=bool)
+                inner.protos, inner.proto_code, inner.proto_record = (
+                    self.protos[mine] if len(mine) else self.protos, self.proto_code[mine], self.proto_record[mine])
+                inner._fit_views(train, feedback)
+                probs[held] += inner.proba_views([views[i] for i in held]) / REPEATS
         return probs
 
     def _role_f1(self, probs, truth, cols, role, t) -> float:
@@ -330,30 +340,43 @@ class SemanticModel:
     # -- persistence -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         """The generic weights and layer thresholds (per-code offsets and thresholds left out)."""
+        stats = {} if self.stats is None else {
+            c: [float(m), float(s)] for c, m, s in zip(self.codes, *self.stats) if np.isfinite(m)}
         return {"features": list(FEATURES), "roles": {r: m.to_dict() for r, m in self.roles.items()},
-                "thresholds": dict(self.role_threshold)}
+                "thresholds": dict(self.role_threshold), "stats": stats,
+                "labels": {c.code: c.label for c in self.codebook.codes}}
 
     @classmethod
-    def from_dict(cls, codebook: Codebook, encode: Encoder, params: Mapping, **kwargs) -> SemanticModel:
-        """A model with the generic weights and layer thresholds of :meth:`to_dict`."""
+    def from_dict(cls, codebook: Codebook, encode: Encoder, params: Mapping, *, known_stats: bool = True,
+                  **kwargs) -> SemanticModel:
+        """A model with the generic weights and layer thresholds of :meth:`to_dict`; with
+        ``known_stats`` and every code's label as fitted, its similarity statistics too (otherwise
+        ``sim_z`` is standardised on the records being coded)."""
         if list(params["features"]) != list(FEATURES):
             raise ValueError("these weights were fitted on other features")
         model = cls(codebook, encode, **kwargs)
         model.roles = {r: _RoleModel.from_dict(d) for r, d in params["roles"].items()}
         model.role_threshold = dict(params["thresholds"])
+        stats, labels = params.get("stats", {}), params.get("labels", {})
+        if known_stats and all(c.code in stats and labels.get(c.code) == c.label for c in codebook.codes):
+            model.stats = (np.array([stats[c][0] for c in model.codes]), np.array([stats[c][1] for c in model.codes]))
         return model
 
 
-#: Quote choice: bonuses for a sentence naming one of the code's key terms, for a results
-#: or conclusions sentence, a background or methods sentence (mechanisms: no role preference).
+#: Quote choice (constants chosen on the tuning part's cross-validation): bonuses for a sentence naming
+#: one of the code's key terms, by its role, and for one reading like a finding (mechanisms: no role
+#: or finding preference; their expert quotes are as often background or methods sentences).
 TERM_BONUS = 0.5
-ROLE_BONUS = {"results": 0.5, "conclusions": 0.35, "background": -0.2, "methods": -0.2}
+ROLE_BONUS = {"results": 0.5, "conclusions": 0.2, "background": -0.2, "methods": -0.2}
 ROLE_NEUTRAL = ("mechanism", "typology")
+#: Bonus for a sentence that reads like a finding (significant, improved, p < ...).
+RESULT_CUE = 0.4
 
 
 def best_sentence(view: RecordView, j: int, code: str, role: str):
     """The sentence quoted for code column ``j``: most similar, favouring key terms and, except for
-    mechanisms, findings; the title only when the abstract has no sentence."""
+    mechanisms, results (then conclusions) sentences that read like findings over background and
+    methods; the title only when the abstract has no sentence."""
     hits: dict[tuple[str, int], float] = {}
     for h in view.evidence.by_code.get(code, ()):
         hits[(h.sentence.field, h.sentence.start)] = 1.0
@@ -363,7 +386,7 @@ def best_sentence(view: RecordView, j: int, code: str, role: str):
             continue
         score = float(view.sims[k, j]) + TERM_BONUS * hits.get((s.field, s.start), 0.0)
         if role not in ROLE_NEUTRAL:
-            score += ROLE_BONUS.get(r, 0.0)
+            score += ROLE_BONUS.get(r, 0.0) + (RESULT_CUE if reports_result(s.text) else 0.0)
         if score > best_score:
             best, best_score = s, score
     return best if best is not None else view.sentences[0]
@@ -374,7 +397,7 @@ def best_sentence(view: RecordView, j: int, code: str, role: str):
 DEFAULTS_FILE = "semantic_defaults.json"
 
 
-def default_model(codebook: Codebook, encode: Encoder, **kwargs) -> SemanticModel:
+def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = True, **kwargs) -> SemanticModel:
     """The model a project starts with: the shipped generic weights and layer thresholds, those
     fitted without term lists when ``codebook`` has none."""
     import json
@@ -382,4 +405,4 @@ def default_model(codebook: Codebook, encode: Encoder, **kwargs) -> SemanticMode
 
     shipped = json.loads((Path(__file__).with_name(DEFAULTS_FILE)).read_text(encoding="utf-8"))
     key = "terms" if any(c.terms for c in codebook.codes) else "no_terms"
-    return SemanticModel.from_dict(codebook, encode, shipped[key], **kwargs)
+    return SemanticModel.from_dict(codebook, encode, shipped[key], known_stats=known_stats, **kwargs)

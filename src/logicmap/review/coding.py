@@ -203,7 +203,8 @@ class CodingStage:
         if not ids:
             raise CodingError("no included studies yet (screen first)")
         suggestions, learnt = self.suggest(ids, seed=seed)
-        return SuggestionBatch([str(i) for i in ids], suggestions, learnt)
+        return SuggestionBatch([str(i) for i in ids], suggestions, learnt,
+                               "embeddings" if semantic_suggestions() else "terms")
 
     def feedback(self, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
         """Store a reviewer's verdict on a suggested code (the suggestions learn from it)."""
@@ -232,4 +233,5 @@ def suggest_file(records: Path | str, codebook: Path | str | None = None) -> Sug
     rows = read_records(Path(records))
     book = load_codebook(codebook)
     model = default_model(book, EmbeddingFeatures().transform) if semantic_suggestions() else None
-    return SuggestionBatch([r["id"] for r in rows], suggest(rows, book, model=model))
+    return SuggestionBatch([r["id"] for r in rows], suggest(rows, book, model=model), False,
+                           "terms" if model is None else "embeddings")
