@@ -144,7 +144,22 @@ def scores(suggestions, records, codebook) -> dict:
         pred[s.record_id].append(s.code)
     result = evaluate(gold, pred, codebook)
     return {g: {"p": round(result[g]["precision"], 3), "r": round(result[g]["recall"], 3),
-                "f1": round(result[g]["micro_f1"], 3)} for g in GROUPS}
+                "f1": round(result[g]["micro_f1"], 3), "gold": _count(gold.values(), g, codebook),
+                "suggested": _count(pred.values(), g, codebook)} for g in GROUPS}
+
+
+def _count(code_lists, group: str, codebook) -> int:
+    """How many labels of ``group`` the records' code lists hold (domains and levels once per record)."""
+    total = 0
+    for codes in code_lists:
+        known = [codebook[c] for c in set(codes) if c in codebook]
+        if group == "outcome_domain":
+            total += len({c.domain for c in known if c.kind == "outcome"})
+        elif group == "moderator_level":
+            total += len({c.level for c in known if c.kind == "moderator"})
+        else:
+            total += sum(c.kind == group for c in known)
+    return total
 
 
 def line(kind: str, method: str, suggestions, records, codebook, **extra) -> dict:
@@ -197,7 +212,7 @@ def main() -> None:
         stripped = strip_terms(codebook)
         got = run("semantic_default", tune, held, stripped, encode, args.seed, shipped=True, new_codebook=True)
         out = line("new_codebook", "semantic_default", got, held, codebook, **what,
-                   codebook="recovery without term lists (labels, definitions, include/exclude notes, examples)")
+                   codebook_used="recovery without term lists (labels, definitions, include/exclude notes, examples)")
         all_pred = defaultdict(list)
         for s in got:
             all_pred[s.record_id].append(s.code)
