@@ -26,3 +26,17 @@ def test_suggestions_switch_to_a_learnt_model_with_enough_feedback(tmp_path):
         assert learnt is True and suggestions
         for s in suggestions:
             assert coding.texts(int(s.record_id))[s.field][s.start : s.end] == s.quote
+
+
+def test_next_to_code_lists_uncoded_studies_least_sure_first(tmp_path):
+    result = run_demo(tmp_path)
+    with Review.open(result.project_path) as review:
+        coding = review.coding
+        ids = review.screening.included()
+        for c in coding.list():
+            if c.record_id in ids[-4:]:
+                coding.undo(c.id)
+        ranked = coding.next_to_code()
+        assert sorted(rid for rid, _ in ranked) == sorted(ids[-4:])
+        scores = [u for _, u in ranked]
+        assert scores == sorted(scores, reverse=True)

@@ -50,9 +50,10 @@ def suggest(
     if project is not None:
         with open_review(project) as review:
             batch = review.coding.suggest_included()
-        err.print("Suggestions learnt from this project's reviewers." if batch.learnt
-                  else "Suggestions from the codebook's key terms (not enough reviewer feedback to learn yet).",
-                  highlight=False)
+        source = ("the codebook's definitions and examples (sentence embeddings)" if batch.engine == "embeddings"
+                  else "the codebook's key terms")
+        err.print(f"Suggestions learnt from this project's reviewers and {source}." if batch.learnt
+                  else f"Suggestions from {source} (not enough reviewer feedback to learn yet).", highlight=False)
     else:
         from logicmap.api import suggest_file
 
@@ -63,6 +64,24 @@ def suggest(
             fh.write(json.dumps({"id": rid, "codes": [s.to_dict() for s in codes]}, ensure_ascii=False) + "\n")
     err.print(f"{len(batch.suggestions)} suggestions for {len(batch.record_ids)} records written to {output}",
               highlight=False)
+
+
+@app.command("next")
+def next_study(
+    project: ProjectOption,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many studies to list.")] = 5,
+) -> None:
+    """List the included studies not coded yet, the one the suggestions are least sure about first.
+
+    Coding those first teaches the suggestions most (with the [embed] extra; otherwise record order).
+
+    Example: logicmap code next -p review.db --limit 3
+    """
+    with open_review(project) as review:
+        ranked = review.coding.next_to_code()
+    for record_id, uncertainty in ranked[:limit]:
+        out.print(json.dumps({"id": record_id, "uncertainty": round(uncertainty, 3)}), highlight=False)
+    err.print(f"{len(ranked)} included studies not coded yet", highlight=False)
 
 
 @app.command("add")

@@ -207,6 +207,7 @@ class SuggestionBatch:
     record_ids: list[str]
     suggestions: list[Suggestion]
     learnt: bool = False
+    engine: str = "terms"  # "terms" (key terms, TF-IDF once learnt) or "embeddings" (sentence embeddings)
 
     def by_record(self) -> dict[str, list[Suggestion]]:
         """Record id -> its suggestions, every record present (in ``record_ids`` order)."""

@@ -24,11 +24,25 @@ from logicmap.coding.jsonl import read_records
 from logicmap.coding.spans import CodedItem, EvidenceSpan, span_for_quote, validate_span
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.coding.suggestion_model import SuggestionModel
+from logicmap.coding.semantic_model import SemanticModel, default_model
+from logicmap.screening.embeddings import EmbeddingFeatures, embeddings_available
 from logicmap.errors import CodingError
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store import coding as repository
 from logicmap.store.database import Store
+from logicmap.store.embeddings import ProjectEmbeddingCache
+
+#: ``LOGICMAP_SUGGESTER=terms`` keeps the key-term suggester even when the ``[embed]`` extra is installed.
+SUGGESTER_ENV = "LOGICMAP_SUGGESTER"
+
+
+def semantic_suggestions() -> bool:
+    """Whether suggestions come from sentence embeddings: the ``[embed]`` extra is installed and
+    ``LOGICMAP_SUGGESTER`` does not ask for ``terms``."""
+    import os
+
+    return os.environ.get(SUGGESTER_ENV, "").lower() != "terms" and embeddings_available()
 
 
 @dataclass(frozen=True)
@@ -140,18 +154,48 @@ class CodingStage:
     def suggest(self, record_ids: list[int], *, seed: int = 0) -> tuple[list[Suggestion], bool]:
         """Suggested codes for the records; the flag says whether they learnt from this project's reviewers.
 
-        Before :data:`~logicmap.coding.feedback.MIN_STUDIES` studies have feedback,
-        suggestions come from the codebook's key terms alone.
+        With the ``[embed]`` extra (see :func:`semantic_suggestions`) they come from a
+        :class:`~logicmap.coding.semantic_model.SemanticModel`: the shipped generic weights until
+        :data:`~logicmap.coding.feedback.MIN_STUDIES` studies have feedback, then a model learnt from
+        the project's accepted, rejected and own codes (their quotes as examples). Without it, from the
+        codebook's key terms, then a TF-IDF model learnt from the same feedback.
         """
+        model, learnt = self.suggestion_model(seed=seed)
+        texts = [self.texts(record_id) for record_id in record_ids]
+        if model is None:
+            return suggest(texts, self._codebook.current()), False
+        return suggest(texts, self._codebook.current(), model=model), learnt
+
+    def suggestion_model(self, *, seed: int = 0):
+        """(model, learnt): the model suggestions come from (None: key terms alone) and whether it
+        learnt from this project's reviewers."""
         codebook = self._codebook.current()
         feedback = self.learning_feedback()
         taught = sorted({f.record_id for f in feedback})
-        texts = [self.texts(record_id) for record_id in record_ids]
+        semantic = semantic_suggestions()
         if len(taught) < MIN_STUDIES:
-            return suggest(texts, codebook), False
+            return (default_model(codebook, self._encoder()) if semantic else None), False
         training = [self.texts(int(record_id)) for record_id in taught]
-        model = SuggestionModel(codebook, seed=seed).fit(training, feedback)
-        return suggest(texts, codebook, model=model), True
+        if not semantic:
+            return SuggestionModel(codebook, seed=seed).fit(training, feedback), True
+        evidence = [(str(c.record_id), c.code, c.quote) for c in self.list()
+                    if c.quote and c.target_code is None and str(c.record_id) in set(taught)]
+        return SemanticModel(codebook, self._encoder(), seed=seed).fit(training, feedback, evidence), True
+
+    def _encoder(self):
+        """Sentence embeddings (MiniLM) cached in the project store."""
+        return EmbeddingFeatures(cache=ProjectEmbeddingCache(self._store)).transform
+
+    def next_to_code(self, *, seed: int = 0) -> list[tuple[int, float]]:
+        """Included studies nobody has coded yet, the one the suggestions are least sure about first
+        (with the embedding suggester; otherwise in record order with uncertainty 0)."""
+        coded = {c.record_id for c in self.list()}
+        todo = [i for i in self._screening.included() if i not in coded]
+        model, _ = self.suggestion_model(seed=seed)
+        if not isinstance(model, SemanticModel) or not todo:
+            return [(i, 0.0) for i in todo]
+        ranked = model.least_sure([self.texts(i) for i in todo])
+        return [(int(rid), score) for rid, score in ranked]
 
     def learning_feedback(self) -> list[Feedback]:
         """What the suggestions learn from: reviewers' own codings and their verdicts on suggestions."""
@@ -163,7 +207,8 @@ class CodingStage:
         if not ids:
             raise CodingError("no included studies yet (screen first)")
         suggestions, learnt = self.suggest(ids, seed=seed)
-        return SuggestionBatch([str(i) for i in ids], suggestions, learnt)
+        return SuggestionBatch([str(i) for i in ids], suggestions, learnt,
+                               "embeddings" if semantic_suggestions() else "terms")
 
     def feedback(self, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
         """Store a reviewer's verdict on a suggested code (the suggestions learn from it)."""
@@ -190,4 +235,7 @@ def suggest_file(records: Path | str, codebook: Path | str | None = None) -> Sug
     ``codebook`` is a YAML file (default: the embedded recovery codebook).
     """
     rows = read_records(Path(records))
-    return SuggestionBatch([r["id"] for r in rows], suggest(rows, load_codebook(codebook)))
+    book = load_codebook(codebook)
+    model = default_model(book, EmbeddingFeatures().transform) if semantic_suggestions() else None
+    return SuggestionBatch([r["id"] for r in rows], suggest(rows, book, model=model), False,
+                           "terms" if model is None else "embeddings")

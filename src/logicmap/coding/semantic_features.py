@@ -1,0 +1,246 @@
+"""Per (record, code) evidence features from sentence embeddings, sentence roles, key terms and
+the codebook's hypothesised links.
+
+Every code is described by what its codebook says about it: its label, its definition (with the
+label), its include note and each example. Every sentence of a record (the title counts as one)
+is embedded with the same sentence model (MiniLM from the ``[embed]`` extra, or any ``encode``
+callable returning unit vectors), and a sentence's similarity to a code is its best cosine
+similarity to one of the code's descriptions. From those similarities, per code:
+
+=============  ==============================================================================
+``sim_max``    best similarity over all sentences
+``sim_find``   best over finding sentences (results, conclusions; background and methods left out)
+``sim_title``  similarity of the title
+``sim_top2``   mean of the two best sentences
+``margin``     ``sim_max`` minus the best ``sim_max`` of the other codes of its layer
+``is_top``     1 for the code of its layer with the highest ``sim_max``
+``terms``      the key-term score of :func:`~logicmap.coding.suggest.zero_training_scores` (0 when
+               the codebook has no term lists)
+``prior``      how strongly the record names an intervention code that the codebook links to this
+               code as hypothesised (a peer-support study very likely acts through role modelling)
+``exclude``    similarity to the code's exclude note (0 when it has none)
+``sim_rel``    best over sentences of the code's lead over the other codes of its layer in that sentence
+``sim_doc``    similarity of the whole record (the mean of its sentence vectors, the title's twice)
+``sim_z``      ``sim_max`` standardised per code over the records at hand (filled in by the model)
+``sim_proto``  best similarity to the evidence quotes reviewers gave the code in other records
+               (filled in by the model; 0 before any)
+=============  ==============================================================================
+
+Pure numpy; the sentence model is only called through ``encode``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from logicmap.codebook.codes import Codebook, Code
+from logicmap.coding.matcher import RecordEvidence, TermMatcher
+from logicmap.coding.sentence_roles import sentence_roles, strip_heading
+from logicmap.coding.suggest import SuggestSettings, zero_training_scores
+from logicmap.coding.text import Sentence, split_sentences
+
+#: ``encode(texts)`` -> unit-length vectors, one row per text.
+Encoder = Callable[[Sequence[str]], np.ndarray]
+
+FEATURES: tuple[str, ...] = ("sim_max", "sim_find", "sim_title", "sim_top2", "margin", "is_top", "terms", "prior",
+                             "exclude", "sim_rel", "sim_doc", "sim_z", "sim_proto")
+
+
+def code_descriptions(code: Code) -> list[str]:
+    """What the codebook says a code is, one text per description (never its term list)."""
+    texts = [code.label]
+    if code.definition:
+        texts.append(f"{code.label}: {code.definition}")
+    if code.include:
+        texts.append(code.include)
+    texts.extend(e for e in code.examples if e.strip())
+    return list(dict.fromkeys(t.strip() for t in texts if t.strip()))
+
+
+@dataclass
+class CodeVectors:
+    """The embedded descriptions of every code of a codebook."""
+
+    codes: list[str]
+    matrix: np.ndarray  # (descriptions, dim)
+    owner: np.ndarray  # code index of each description row
+    exclude: np.ndarray  # (codes, dim); zero rows for codes without an exclude note
+
+    @classmethod
+    def build(cls, codebook: Codebook, encode: Encoder) -> CodeVectors:
+        codes = [c.code for c in codebook.codes]
+        texts, owner = [], []
+        for i, c in enumerate(codebook.codes):
+            for t in code_descriptions(c):
+                texts.append(t)
+                owner.append(i)
+        matrix = np.asarray(encode(texts), dtype=np.float32)
+        excl_texts = [c.exclude.strip() for c in codebook.codes]
+        exclude = np.zeros((len(codes), matrix.shape[1]), dtype=np.float32)
+        wanted = [i for i, t in enumerate(excl_texts) if t]
+        if wanted:
+            exclude[wanted] = np.asarray(encode([excl_texts[i] for i in wanted]), dtype=np.float32)
+        return cls(codes, matrix, np.asarray(owner), exclude)
+
+    def similarity(self, sentence_vectors: np.ndarray) -> np.ndarray:
+        """(sentences, codes): each sentence's best similarity to one of each code's descriptions."""
+        raw = sentence_vectors @ self.matrix.T
+        out = np.full((len(sentence_vectors), len(self.codes)), -1.0, dtype=np.float32)
+        for j in range(len(self.codes)):
+            cols = self.owner == j
+            if cols.any():
+                out[:, j] = raw[:, cols].max(axis=1)
+        return out
+
+
+@dataclass
+class RecordView:
+    """One record's sentences with their roles, similarities to the codes and key-term evidence."""
+
+    record_id: str
+    texts: dict[str, str]
+    sentences: list[Sentence]
+    roles: list[str]  # "title" for the title, else background/methods/results/conclusions
+    sims: np.ndarray  # (sentences, codes)
+    vectors: np.ndarray  # (sentences, dim)
+    evidence: RecordEvidence
+    features: np.ndarray  # (codes, len(FEATURES))
+
+
+#: Whether sentence roles of unstructured abstracts come from a model learnt on the structured ones.
+LEARN_ROLES = True
+#: Whether sentences are also matched clause by clause (a short code label such as "Hope" matches a
+#: clause better than a long sentence that mentions it among other things).
+CLAUSES = True
+_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?:and|or|but|while|whereas|which|with)\s+")
+
+
+def clauses(sentence: str, limit: int = 8) -> list[str]:
+    """The clauses of ``sentence`` of three words or more (none when it has only one)."""
+    parts = [p.strip() for p in _CLAUSE_CUT.split(sentence)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts[:limit] if len(parts) > 1 else []
+
+
+def record_sentences(record: Mapping, role_model=None) -> tuple[list[Sentence], list[str]]:
+    """The title and the abstract's sentences, with their roles."""
+    title = record.get("title") or ""
+    abstract = record.get("abstract") or ""
+    sentences = split_sentences(title, "title")
+    roles = ["title"] * len(sentences)
+    for roled in sentence_roles(abstract, model=role_model):
+        sentences.append(roled.sentence)
+        roles.append(roled.role)
+    return sentences, roles
+
+
+class FeatureBuilder:
+    """Builds :class:`RecordView` objects for a codebook with one sentence model."""
+
+    def __init__(self, codebook: Codebook, encode: Encoder, *, role_model=None,
+                 settings: SuggestSettings | None = None) -> None:
+        self.codebook = codebook
+        self.encode = encode
+        self.role_model = role_model
+        self._abstracts: dict[str, None] = {}
+        self._learnt_roles = None
+        self.settings = settings or SuggestSettings()
+        self.matcher = TermMatcher(codebook)
+        self.vectors = CodeVectors.build(codebook, encode)
+        self.codes = self.vectors.codes
+        self.has_terms = any(c.terms for c in codebook.codes)
+        index = {c: i for i, c in enumerate(self.codes)}
+        self.kind_cols = {k: np.array([index[c.code] for c in codebook.of_kind(k)], dtype=int) for k in codebook.kinds}
+        self.kind_of = np.array([codebook.kinds.index(c.kind) for c in codebook.codes])
+        intervention = codebook.intervention_kind
+        self.link_sources: dict[int, list[int]] = {}
+        for link in codebook.links:
+            if (link.status == "hypothesised" and link.source in index and link.target in index
+                    and codebook[link.source].kind == intervention):
+                self.link_sources.setdefault(index[link.target], []).append(index[link.source])
+
+    def _roles_for(self, records: Sequence[Mapping]):
+        """The sentence-role model: the one given, else one learnt from the headings of every structured
+        abstract seen so far (free labels), else None (cue rules)."""
+        if self.role_model is not None or not LEARN_ROLES:
+            return self.role_model
+        from logicmap.coding.role_model import RoleModel
+
+        before = len(self._abstracts)
+        self._abstracts.update(dict.fromkeys(r.get("abstract") or "" for r in records))
+        if len(self._abstracts) != before or self._learnt_roles is None:
+            self._learnt_roles = RoleModel.fit(list(self._abstracts))
+        return self._learnt_roles
+
+    def views(self, records: Sequence[Mapping]) -> list[RecordView]:
+        """A view of every record (all their sentences and clauses embedded in one call)."""
+        role_model = self._roles_for(records)
+        parts = [record_sentences(r, role_model) for r in records]
+        bodies = [strip_heading(s.text) for sentences, _ in parts for s in sentences]
+        pieces = [clauses(b) if CLAUSES else [] for b in bodies]
+        flat = bodies + [c for cs in pieces for c in cs]
+        vectors = np.asarray(self.encode(flat), dtype=np.float32) if flat else np.zeros((0, 1), dtype=np.float32)
+        sentence_sims = self.vectors.similarity(vectors) if flat else np.zeros((0, len(self.codes)))
+        at = len(bodies)
+        for k, cs in enumerate(pieces):  # a sentence matches a code as well as its best clause does
+            if cs:
+                sentence_sims[k] = np.maximum(sentence_sims[k], sentence_sims[at : at + len(cs)].max(axis=0))
+                at += len(cs)
+        out, at = [], 0
+        for record, (sentences, roles) in zip(records, parts):
+            block = vectors[at : at + len(sentences)]
+            sims = sentence_sims[at : at + len(sentences)]
+            at += len(sentences)
+            excl = block @ self.vectors.exclude.T if len(sentences) else np.zeros((0, len(self.codes)))
+            evidence = self.matcher.analyse(record)
+            features = self._features(sims, roles, evidence, excl, block)
+            texts = {"title": record.get("title") or "", "abstract": record.get("abstract") or ""}
+            out.append(RecordView(str(record.get("id", "")), texts, sentences, roles, sims, block, evidence, features))
+        return out
+
+    def _features(self, sims: np.ndarray, roles: list[str], evidence: RecordEvidence,
+                  excl: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
+        n_codes = len(self.codes)
+        f = np.zeros((n_codes, len(FEATURES)), dtype=np.float32)
+        if not len(sims):
+            return f
+        finding = np.array([r in ("results", "conclusions") for r in roles])
+        title = np.array([r == "title" for r in roles])
+        f[:, 0] = sims.max(axis=0)
+        f[:, 1] = sims[finding].max(axis=0) if finding.any() else 0.0
+        f[:, 2] = sims[title].max(axis=0) if title.any() else 0.0
+        top = np.sort(sims, axis=0)[::-1]
+        f[:, 3] = top[:2].mean(axis=0)
+        for cols in self.kind_cols.values():
+            if len(cols) == 0:
+                continue
+            best = f[cols, 0]
+            order = np.argsort(-best)
+            first = best[order[0]]
+            second = best[order[1]] if len(cols) > 1 else 0.0
+            f[cols, 4] = best - np.where(np.arange(len(cols)) == order[0], second, first)
+            f[cols[order[0]], 5] = 1.0
+        if self.has_terms:
+            zt = zero_training_scores(evidence, self.codebook, self.settings)
+            f[:, 6] = [zt[c] for c in self.codes]
+        strength = np.maximum(f[:, 6], f[:, 5] * np.clip(f[:, 4] * 10 + 0.5, 0, 1))
+        for target, sources in self.link_sources.items():
+            f[target, 7] = max(strength[s] for s in sources)
+        has_excl = np.abs(self.vectors.exclude).sum(axis=1) > 0
+        f[:, 8] = np.where(has_excl, excl.max(axis=0), 0.0)
+        for cols in self.kind_cols.values():
+            if len(cols) > 1:
+                block = sims[:, cols]
+                top2 = np.sort(block, axis=1)[:, -2:]
+                lead = block - np.where(block >= top2[:, [1]], top2[:, [0]], top2[:, [1]])
+                f[cols, 9] = lead.max(axis=0)
+        if vectors is not None and len(vectors):
+            weights = np.where(title, 2.0, 1.0)[:, None]
+            doc = (vectors * weights).sum(axis=0)
+            doc = doc / (np.linalg.norm(doc) or 1.0)
+            f[:, 10] = self.vectors.similarity(doc[None, :])[0]
+        return f

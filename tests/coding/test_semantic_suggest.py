@@ -1,0 +1,159 @@
+"""The embedding suggester: verbatim quotes from findings, abstention, learning from reviewers,
+least-sure ordering, the shipped defaults, and the default install without torch.
+
+Most tests use a small hashed bag-of-words encoder (an :data:`Encoder` like MiniLM's: unit
+vectors, one per text) so they run without the ``[embed]`` extra; one test uses MiniLM itself and
+skips when the extra is absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from logicmap.codebook import load_codebook
+from logicmap.coding.evaluate import gold_codes
+from logicmap.coding.feedback import Feedback, feedback_from_labels
+from logicmap.coding.semantic_model import SemanticModel, default_model
+from logicmap.coding.text import tokens
+from logicmap.screening.embeddings import embeddings_available
+
+CB = load_codebook()
+DEMO = Path(__file__).resolve().parents[2] / "src" / "logicmap" / "demo" / "data" / "corpus.jsonl"
+RECORDS = [r for r in map(json.loads, DEMO.read_text(encoding="utf-8").splitlines()) if r["label"]["include"]]
+
+
+def hashed_encoder(texts):
+    """Unit vectors of hashed word stems (256 dimensions): similar wording, similar vectors."""
+    out = np.zeros((len(texts), 256), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for tok in tokens(text):
+            out[i, int(hashlib.md5(tok.stem.encode()).hexdigest(), 16) % 256] += 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
+
+
+def _fitted(records=RECORDS[:30], **kwargs) -> SemanticModel:
+    feedback = feedback_from_labels({r["id"]: gold_codes(r["label"]) for r in records}, CB)
+    return SemanticModel(CB, hashed_encoder, seed=0, **kwargs).fit(records, feedback)
+
+
+def test_quotes_are_verbatim_and_findings_are_quoted_for_outcomes():
+    model = _fitted()
+    record = {"id": "x", "title": "Peer support and hope",
+              "abstract": "Background: Hope is central to recovery. Methods: Hope was measured with the Herth Hope "
+                          "Index. Results: Peer support participants reported significantly greater hope than "
+                          "controls. Conclusions: Peer support may foster hope."}
+    suggestions = model.suggest([record] + RECORDS[30:40])
+    by_id = {r["id"]: r for r in [record] + RECORDS[30:40]}
+    assert suggestions
+    for s in suggestions:
+        assert s.quote and by_id[s.record_id][s.field][s.start : s.end] == s.quote
+    hope = [s for s in suggestions if s.record_id == "x" and s.code == "OE1"]
+    assert hope, [s.code for s in suggestions if s.record_id == "x"]
+    assert hope[0].quote.startswith("Peer support participants reported")  # the results sentence, heading stripped
+    assert "T01" in [s.code for s in suggestions if s.record_id == "x"]
+
+
+def test_abstains_below_thresholds_on_unrelated_text():
+    model = _fitted()
+    record = {"id": "y", "title": "Corrosion of steel pipes in seawater",
+              "abstract": "We measured corrosion rates of steel pipes. Rates rose with salinity."}
+    codes = [s.code for s in model.suggest([record])]
+    kinds = {CB[c].kind for c in codes}
+    assert kinds <= {"typology"}  # the intervention layer always names its best code; the rest abstain
+    assert len(codes) <= 1
+
+
+def test_learns_from_rejections():
+    records = RECORDS[:30]
+    base = _fitted(records)
+    labels = {r["id"]: gold_codes(r["label"]) for r in records}
+    feedback = feedback_from_labels(labels, CB)
+    # reviewers accepted OE1 (hope) wherever it was suggested... then rejected it everywhere
+    rejected = [Feedback(f.record_id, f.code, False if f.code == "OE1" else f.accepted) for f in feedback]
+    taught = SemanticModel(CB, hashed_encoder, seed=0).fit(records, rejected)
+    j = base.codes.index("OE1")
+    views = base.builder.views(RECORDS[30:45])
+    before = base.proba_views(views)[:, j]
+    after = taught.proba_views(views)[:, j]
+    assert after.mean() < before.mean()
+
+
+def test_reviewer_quotes_become_examples():
+    records = RECORDS[:30]
+    feedback = feedback_from_labels({r["id"]: gold_codes(r["label"]) for r in records}, CB)
+    evidence = [(r["id"], o["code"], o["quote"]) for r in records for o in r["label"]["outcomes"]]
+    model = SemanticModel(CB, hashed_encoder, seed=0).fit(records, feedback, evidence)
+    proto = model.codes.index(evidence[0][1])
+    views = model.builder.views(RECORDS[30:35])
+    model.proba_views(views)
+    from logicmap.coding.semantic_features import FEATURES
+
+    assert any(v.features[proto, FEATURES.index("sim_proto")] > 0 for v in views)
+    own = model.builder.views([records[0]])
+    model.proba_views(own)  # a record's own quotes never count as its examples
+    own_codes = {c for rid, c, _ in evidence if rid == records[0]["id"]}
+    others = {c for rid, c, _ in evidence if rid != records[0]["id"]}
+    for code in own_codes - others:
+        assert own[0].features[model.codes.index(code), FEATURES.index("sim_proto")] == 0
+
+
+def test_least_sure_orders_every_record():
+    model = _fitted()
+    ranked = model.least_sure(RECORDS[30:40])
+    assert sorted(rid for rid, _ in ranked) == sorted(r["id"] for r in RECORDS[30:40])
+    scores = [u for _, u in ranked]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_shipped_defaults_load_for_codebooks_with_and_without_terms():
+    with_terms = default_model(CB, hashed_encoder)
+    assert set(with_terms.roles) >= {"typology", "outcome", "mechanism", "process", "moderator"}
+    bare = replace(CB, codes=tuple(replace(c, terms=()) for c in CB.codes))
+    without = default_model(bare, hashed_encoder)
+    assert without.roles["typology"].coef.tolist() != with_terms.roles["typology"].coef.tolist()
+    for s in without.suggest(RECORDS[:5]):
+        assert s.quote
+    realist = load_codebook(Path(__file__).resolve().parents[2] / "src" / "logicmap" / "codebook" / "realist-cmo.yaml")
+    for s in default_model(realist, hashed_encoder).suggest(RECORDS[:3]):
+        assert s.code in realist
+
+
+def test_default_install_imports_no_torch():
+    code = ("import sys, logicmap.api, logicmap.coding.semantic_model, logicmap.review.coding; "
+            "print(any(m in sys.modules for m in ('torch', 'sentence_transformers')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_terms_fallback_when_asked(monkeypatch, tmp_path):
+    from logicmap.review.coding import semantic_suggestions, suggest_file
+
+    monkeypatch.setenv("LOGICMAP_SUGGESTER", "terms")
+    assert semantic_suggestions() is False
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps({k: r[k] for k in ("id", "title", "abstract")}) + "\n" for r in RECORDS[:3]))
+    batch = suggest_file(path)
+    assert batch.suggestions and all(s.quote for s in batch.suggestions)
+
+
+@pytest.mark.skipif(not embeddings_available(), reason="needs the [embed] extra (sentence-transformers, MiniLM)")
+def test_minilm_default_suggests_peer_support():
+    from logicmap.screening.embeddings import EmbeddingFeatures
+
+    model = default_model(CB, EmbeddingFeatures().transform)
+    record = {"id": "p", "title": "A randomised trial of peer support for people with psychosis",
+              "abstract": "Methods: 200 adults were randomised to peer support or usual care. Results: Peer "
+                          "support participants reported greater hope and empowerment at 12 months."}
+    suggestions = model.suggest([record])
+    codes = [s.code for s in suggestions]
+    assert codes[0] == "T01"
+    assert all(record[s.field][s.start : s.end] == s.quote for s in suggestions)
