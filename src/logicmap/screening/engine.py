@@ -29,6 +29,7 @@ import warnings
 
 import numpy as np
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
@@ -236,7 +237,9 @@ class ActiveLearner(BaseEstimator):
                     X = X[:, self.columns_]
                 else:
                     self.columns_ = None
-                with warnings.catch_warnings():
+                # assume_finite: the features are finite by construction, and the
+                # check would scan every labelled row again at each decision.
+                with warnings.catch_warnings(), config_context(assume_finite=True):
                     # liblinear may stop at max_iter on hard early samples; the
                     # ranking is still usable and the next decision refits anyway.
                     warnings.simplefilter("ignore", ConvergenceWarning)
