@@ -188,10 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("configs", nargs="+")
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--run", action="store_true", help="replay the configurations (kept runs are reused)")
+    parser.add_argument("--largest-first", action="store_true",
+                        help="with --run: largest datasets first (e.g. for a second process)")
     parser.add_argument("--file", dest="files", action="append", type=Path)
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
-    paths = args.files or sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size)
+    paths = args.files or sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size,
+                                 reverse=args.largest_first)
     if args.run:
         run_configs(args.configs, paths, seeds)
         return 0
