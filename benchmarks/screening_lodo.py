@@ -24,6 +24,10 @@ for the held-out choice (ours vs ASReview), one per dataset (chosen
 configuration, seed means), one per candidate on all datasets (tuned on), and a
 final line with held-out means, wins and ratio.
 
+Output of the last full run: ``benchmarks/screening_lodo.jsonl`` (26 runs: seeds 1-3
+on the six smallest datasets, seed 1 on the eight others, as far as a shared
+2-core machine got in the time).
+
 Usage::
 
     .venv/bin/python benchmarks/screening_lodo.py --seeds 1,2,3 --run tfidf:svm tfidf:svm+nb
