@@ -8,8 +8,10 @@ replays each configuration ``FEATURES:CLASSIFIER`` (names as in
 dataset for every seed, with the priors drawn by that seed, and compares with
 ASReview LAB 3.0.8 run on the same priors and seed.
 
-ASReview's orders are cached in ``benchmarks/.asreview-cache/`` (git-ignored):
-its runs take minutes and do not change between configurations.
+ASReview's orders are cached in ``$LOGICMAP_ASREVIEW_CACHE`` (default
+``benchmarks/.asreview-cache/``, git-ignored; keep it outside the worktree, e.g.
+``/work/cache/asreview-orders``): its runs take minutes and do not change between
+configurations. ``--asreview-only`` fills the cache and nothing else.
 
 Prints one JSON line per configuration (mean WSS@95 over datasets and seeds,
 the same for ASReview, wins per dataset-seed pair and per dataset on seed means,
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -34,7 +37,7 @@ from logicmap.api import ActiveLearner, draw_priors, load_labelled, make_feature
 
 from screening_vs_asreview import DATA, ROOT, run_asreview
 
-CACHE = ROOT / "benchmarks" / ".asreview-cache"
+CACHE = Path(os.environ.get("LOGICMAP_ASREVIEW_CACHE", ROOT / "benchmarks" / ".asreview-cache"))
 
 
 def asreview_wss(path: Path, labels: np.ndarray, seed: int) -> float:
@@ -91,9 +94,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--file", dest="files", action="append", type=Path,
                         help="a dataset CSV (repeatable; default: every shared one)")
+    parser.add_argument("--asreview-only", action="store_true",
+                        help="only compute (and cache) ASReview's orders, smallest datasets first")
+    parser.add_argument("--largest-first", action="store_true",
+                        help="with --asreview-only: largest datasets first (e.g. for a second process)")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     paths = args.files or sorted(DATA.glob("*.csv"))
+    if args.asreview_only:
+        for seed in seeds:  # seed by seed: a partial run covers whole seeds
+            for path in sorted(paths, key=lambda p: p.stat().st_size, reverse=args.largest_first):
+                labels = np.asarray(load_labelled(path).labels)
+                print(json.dumps({"dataset": path.stem, "seed": seed,
+                                  "asreview_wss@95": asreview_wss(path, labels, seed)}), flush=True)
+        return 0
     datasets = [(p, load_labelled(p)) for p in paths]
     theirs = {(p.stem, s): asreview_wss(p, np.asarray(d.labels), s)
               for p, d in datasets for s in seeds}

@@ -17,7 +17,11 @@ benchmarks' embedding cache (``benchmarks/.embedding-cache.db``). Embedding
 and density, not on the exact vectors; ``--embed-synthetic`` embeds the
 synthetic texts themselves instead (feature time then includes it).
 
-Prints one JSON line per size and a final JSON line with the growth factors.
+The static embeddings of a plain install (``tfidf+static``) are computed from the
+synthetic texts themselves (a sparse product, seconds at 100,000 records).
+
+Prints one JSON line per size and a final JSON line with the growth factors,
+and the machine's load average (the timings are only comparable on a quiet machine).
 
 Usage::
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -135,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
         source_vectors = EmbeddingFeatures(cache=open_cache(), progress=stderr_progress(
             "source records")).fit_transform(texts)
-    embeddings = ("none" if features != FUSION_ENGINE[0] else "computed" if args.embed_synthetic
+    embeddings = ("packaged static table (computed)" if features == "tfidf+static"
+                  else "none" if features != FUSION_ENGINE[0] else "computed" if args.embed_synthetic
                   else "composed from the source records' cached embeddings")
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
@@ -153,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         for a, b in zip(rows, rows[1:])
     }
     print(json.dumps({"median_ms": {r["records"]: r["median_ms"] for r in rows},
-                      "growth": growth}), flush=True)
+                      "growth": growth, "cores": os.cpu_count(),
+                      "load_average_1min": round(os.getloadavg()[0], 2)}), flush=True)
     return 0
 
 

@@ -4,8 +4,9 @@ For every dataset in ../shared/data/screening (or the files given), both engines
 replay the labels with the same seed and the same prior records (one relevant and
 one irrelevant, drawn with :func:`logicmap.screening.draw_priors`). ASReview runs
 with its default model (ELAS u4) through ``asreview simulate --prior-idx ... --seed``
-in its own virtualenv, ``benchmarks/.asreview-venv`` (created and filled with
-``pip install asreview==3.0.8`` on first use; git-ignored). Both orders are scored
+in its own virtualenv, ``$LOGICMAP_ASREVIEW_VENV`` or ``benchmarks/.asreview-venv``
+(created and filled with ``pip install asreview==3.0.8`` on first use; git-ignored;
+keep it outside the worktree, e.g. ``/work/cache/asreview-venv``, so it survives). Both orders are scored
 with the same metric code (:mod:`logicmap.screening.metrics`), priors included.
 
 Prints one JSON line per dataset (and seed) and a final JSON line with the
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -56,7 +58,7 @@ from logicmap.api import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"
-ASREVIEW_VENV = ROOT / "benchmarks" / ".asreview-venv"
+ASREVIEW_VENV = Path(os.environ.get("LOGICMAP_ASREVIEW_VENV", ROOT / "benchmarks" / ".asreview-venv"))
 ASREVIEW_VERSION = "3.0.8"
 
 

@@ -192,8 +192,10 @@ def test_auto_engine_pairs_features_and_classifier(monkeypatch):
     assert engine.resolve_engine("auto", "svm-fusion") == ("tfidf+embed", "svm-fusion")
     assert engine.resolve_engine("auto", "nb") == ("tfidf", "nb")
     assert engine.resolve_engine("tfidf-char", "auto") == ("tfidf-char", "svm")
+    assert engine.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
+    assert engine.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
     monkeypatch.setattr(engine, "embeddings_available", lambda: False)
-    assert engine.resolve_engine("auto", "auto") == ("tfidf", "svm")
+    assert engine.resolve_engine("auto", "auto") == ("tfidf+static", "svm-fusion-static")
     monkeypatch.setattr(engine, "embeddings_available", lambda: True)
     assert engine.resolve_engine("auto", "auto") == ("tfidf+embed", "svm-fusion")
 
@@ -247,6 +249,8 @@ def test_fusion_refuses_a_matrix_without_embeddings():
     words = TfidfFeatures().fit_transform(texts)
     with pytest.raises(ValueError, match="tfidf\\+embed"):
         ActiveLearner(classifier="svm-fusion").fit(matrix=words)
+    with pytest.raises(ValueError, match="tfidf\\+static"):
+        ActiveLearner(classifier="svm-fusion-static").fit(matrix=words)
 
 
 def test_block_views_score_like_the_whole_matrix():

@@ -119,6 +119,20 @@ def test_session_records_its_engine_with_the_first_decision(review, project_loca
         assert "recall >= 95% with 95% confidence" in store.setting("screening.stopping_rule")
 
 
+def test_session_with_static_embeddings_needs_no_extra_and_records_its_engine(review, project_location):
+    session = review.screening.session("ana", seed=1, features="tfidf+static", classifier="auto")
+    assert session.engine == ("tfidf+static", "svm-fusion-static")
+    seen = []
+    for _ in range(3):
+        record_id, rank = session.next_record()
+        assert record_id not in seen
+        seen.append(record_id)
+        session.decide(record_id, "include" if len(seen) == 1 else "exclude", rank=rank)
+    with open_store(project_location) as store:
+        assert "static word-piece embeddings" in store.setting("screening.model")
+        assert ProjectEmbeddingCache(store).count() == 0  # nothing to cache: a sparse product
+
+
 def test_session_keeps_embeddings_in_the_project(review, project_location):
     from logicmap.screening.embeddings import embeddings_available
 

@@ -21,6 +21,8 @@ Names accepted by :func:`make_classifier`:
 ``svm-fusion`` for ``tfidf+embed`` features: one SVM on the TF-IDF columns (C=0.11)
               and one on the embedding columns (C=1), combined by their *best*
               rank, so a record either model ranks near the top comes early
+``svm-fusion-static`` the same for ``tfidf+static`` features (static embeddings
+              in the last 256 columns)
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_sample_weight
 
-from logicmap.screening.features import EMBED_DIMENSION
+from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
 
 DEFAULT_CLASSIFIER = "svm"
 
@@ -61,11 +63,13 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return RankEnsemble(["logistic", "svm", "nb"], seed=seed)
     if name == "svm-fusion":
         return fusion_classifier(seed=seed)
+    if name == "svm-fusion-static":
+        return fusion_classifier(seed=seed, embedding_dimension=STATIC_DIMENSION)
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
-        "nb, sgd, ensemble, svm-fusion or members joined with '+'"
+        "nb, sgd, ensemble, svm-fusion, svm-fusion-static or members joined with '+'"
     )
 
 

@@ -29,43 +29,53 @@ import warnings
 
 import numpy as np
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
-from logicmap.screening.features import EMBED_DIMENSION, embeddings_available, make_features
+from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION, embeddings_available, make_features
 from logicmap.screening.classifiers import DEFAULT_CLASSIFIER, block_views, make_classifier, score_records
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
-#: The engine without the ``[embed]`` extra, and with it (see :func:`default_engine`).
+#: The TF-IDF SVM alone; the engine of a plain install; and the one with the
+#: ``[embed]`` extra (see :func:`default_engine`).
 TFIDF_ENGINE = ("tfidf", DEFAULT_CLASSIFIER)
+STATIC_ENGINE = ("tfidf+static", "svm-fusion-static")
 FUSION_ENGINE = ("tfidf+embed", "svm-fusion")
+#: Fusion classifiers and the length of the embedding block they read last.
+_FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, STATIC_ENGINE[1]: STATIC_DIMENSION}
 
 
 def default_engine() -> tuple[str, str]:
     """``(features, classifier)`` used when neither is chosen.
 
-    With the ``[embed]`` extra installed: TF-IDF beside sentence embeddings, one
-    SVM on each, best rank wins (``tfidf+embed`` + ``svm-fusion``). The two views
-    fail on different records (embeddings find paraphrases, TF-IDF the rare exact
+    TF-IDF beside embeddings, one SVM on each, best rank wins. The two views fail
+    on different records (embeddings find paraphrases, TF-IDF the rare exact
     term), so taking either model's best candidate finds the hard records sooner.
-    Without the extra: the TF-IDF SVM alone.
+    With the ``[embed]`` extra the embeddings are all-MiniLM-L6-v2 sentence
+    vectors (``tfidf+embed`` + ``svm-fusion``); without it, static vectors
+    distilled from the same model and shipped in the package (``tfidf+static`` +
+    ``svm-fusion-static``), chosen by leave-one-dataset-out against ASReview
+    (``benchmarks/screening_lodo.py``).
     """
-    return FUSION_ENGINE if embeddings_available() else TFIDF_ENGINE
+    return FUSION_ENGINE if embeddings_available() else STATIC_ENGINE
 
 
 def resolve_engine(features: Any, classifier: Any) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine`. One auto: the
-    partner of the other (``tfidf+embed`` <-> ``svm-fusion``; otherwise ``tfidf`` and
-    ``svm``), so a chosen classifier never meets features it cannot use."""
+    partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf+static`` <->
+    ``svm-fusion-static``; otherwise ``tfidf`` and ``svm``), so a chosen classifier
+    never meets features it cannot use."""
     auto_features = isinstance(features, str) and features == "auto"
     auto_classifier = isinstance(classifier, str) and classifier == "auto"
     if auto_features and auto_classifier:
         return default_engine()
+    pairs = (FUSION_ENGINE, STATIC_ENGINE)
     if auto_features:
-        features = FUSION_ENGINE[0] if classifier == FUSION_ENGINE[1] else TFIDF_ENGINE[0]
+        features = next((f for f, c in pairs if c == classifier), TFIDF_ENGINE[0])
     if auto_classifier:
-        classifier = FUSION_ENGINE[1] if features == FUSION_ENGINE[0] else TFIDF_ENGINE[1]
+        classifier = next((c for f, c in pairs if f == features), TFIDF_ENGINE[1])
     return features, classifier
 
 
@@ -74,6 +84,9 @@ def engine_description(features: str, classifier: str) -> str:
     known = {
         ("tfidf+embed", "svm-fusion"): "TF-IDF and all-MiniLM-L6-v2 sentence embeddings, one linear "
                                        "SVM on each, the better rank of the two first (logicmap svm-fusion)",
+        ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
+                                               "from all-MiniLM-L6-v2, one linear SVM on each, the "
+                                               "better rank of the two first (logicmap svm-fusion-static)",
         ("tfidf", "svm"): "TF-IDF features, class-weighted linear SVM (logicmap)",
     }
     return known.get((features, classifier), f"{features} features, {classifier} classifier (logicmap)")
@@ -152,8 +165,9 @@ class ActiveLearner(BaseEstimator):
         self.labels_ = np.full(n, UNLABELLED, dtype=np.int8)
         nnz = self.X_.getnnz(axis=1) if sparse.issparse(self.X_) else (self.X_ != 0).sum(axis=1)
         self.empty_ = np.asarray(nnz).ravel() == 0
-        if self.classifier_ == FUSION_ENGINE[1]:
-            _check_fusion_matrix(self.X_, rows_with_text=int((~self.empty_).sum()))
+        if self.classifier_ in _FUSION_BLOCKS:
+            _check_fusion_matrix(self.X_, rows_with_text=int((~self.empty_).sum()),
+                                 classifier=self.classifier_)
         self.history_: list[int] = []
         self.model_: BaseEstimator | None = None
         self.columns_: np.ndarray | None = None
@@ -223,7 +237,9 @@ class ActiveLearner(BaseEstimator):
                     X = X[:, self.columns_]
                 else:
                     self.columns_ = None
-                with warnings.catch_warnings():
+                # assume_finite: the features are finite by construction, and the
+                # check would scan every labelled row again at each decision.
+                with warnings.catch_warnings(), config_context(assume_finite=True):
                     # liblinear may stop at max_iter on hard early samples; the
                     # ranking is still usable and the next decision refits anyway.
                     warnings.simplefilter("ignore", ConvergenceWarning)
@@ -301,18 +317,20 @@ class ActiveLearner(BaseEstimator):
         return int(best[np.argmin(self.jitter_[best])])
 
 
-def _check_fusion_matrix(X: Any, rows_with_text: int) -> None:
-    """``svm-fusion`` reads the last columns as embeddings: refuse a matrix without them
-    (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
+def _check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_ENGINE[1]) -> None:
+    """A fusion classifier reads the last columns as embeddings: refuse a matrix without
+    them (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
+    dimension = _FUSION_BLOCKS[classifier]
+    features = STATIC_ENGINE[0] if classifier == STATIC_ENGINE[1] else FUSION_ENGINE[0]
     filled = 0
-    first = X.shape[1] - EMBED_DIMENSION
+    first = X.shape[1] - dimension
     if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)
         filled = (int(np.count_nonzero(X.indices >= first)) if sparse.issparse(X)
                   else int(np.count_nonzero(X[:, first:])))
-    if filled < 0.9 * rows_with_text * EMBED_DIMENSION:
+    if filled < 0.9 * rows_with_text * dimension:
         raise ValueError(
-            "the svm-fusion classifier needs tfidf+embed features (embeddings in the last "
-            f"{EMBED_DIMENSION} columns); this matrix has no such block")
+            f"the {classifier} classifier needs {features} features (embeddings in the last "
+            f"{dimension} columns); this matrix has no such block")
 
 
 def _warm(model: BaseEstimator | None) -> bool:

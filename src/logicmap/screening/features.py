@@ -1,7 +1,8 @@
 """Feature extractors for screening: TF-IDF (word and character n-grams) here,
-optional sentence embeddings in :mod:`logicmap.screening.embeddings`.
+packaged static embeddings in :mod:`logicmap.screening.static_embeddings`, optional
+sentence embeddings in :mod:`logicmap.screening.embeddings`.
 
-Both are scikit-learn transformers (``fit`` / ``transform``) over plain strings,
+All are scikit-learn transformers (``fit`` / ``transform``) over plain strings,
 usually ``title + abstract`` as built by :func:`record_text`. The screening
 engine computes the feature matrix once per dataset and keeps it, so retraining
 after a decision never touches the text again.
@@ -21,6 +22,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from logicmap.screening.static_embeddings import STATIC_DIMENSION, StaticEmbeddingFeatures  # noqa: F401
 from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for callers
     EMBED_DIMENSION,
     EmbeddingCache,
@@ -170,27 +172,38 @@ class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
         self.embeddings_ = self.embeddings if self.embeddings is not None else EmbeddingFeatures()
         texts = _as_texts(texts)
         words = self.tfidf_.fit_transform(texts)
-        return stack_tfidf_and_embeddings(words, self.embeddings_.fit(texts).transform(texts))
+        vectors = self.embeddings_.fit_transform(texts)
+        return stack_tfidf_and_embeddings(words, vectors, _dimension(self.embeddings_))
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Stacked matrix of new ``texts`` in the fitted space."""
         texts = _as_texts(texts)
-        return stack_tfidf_and_embeddings(self.tfidf_.transform(texts), self.embeddings_.transform(texts))
+        return stack_tfidf_and_embeddings(self.tfidf_.transform(texts), self.embeddings_.transform(texts),
+                                          _dimension(self.embeddings_))
 
 
-def stack_tfidf_and_embeddings(words: sparse.spmatrix, vectors: np.ndarray) -> sparse.csr_matrix:
-    """The ``tfidf+embed`` layout: the TF-IDF block first, the :data:`EMBED_DIMENSION`
-    embedding columns last (dense values), as one sparse float32 matrix."""
-    if vectors.shape[1] != EMBED_DIMENSION:
-        raise ValueError(f"expected {EMBED_DIMENSION}-dimensional embeddings, got {vectors.shape[1]}")
+def _dimension(embeddings: Any) -> int:
+    return int(getattr(embeddings, "dimension", None) or getattr(embeddings, "dimension_", EMBED_DIMENSION))
+
+
+def stack_tfidf_and_embeddings(words: sparse.spmatrix, vectors: np.ndarray,
+                               dimension: int = EMBED_DIMENSION) -> sparse.csr_matrix:
+    """The ``tfidf+embed`` layout: the TF-IDF block first, the ``dimension`` embedding
+    columns last (dense values), as one sparse float32 matrix."""
+    if vectors.shape[1] != dimension:
+        raise ValueError(f"expected {dimension}-dimensional embeddings, got {vectors.shape[1]}")
     return sparse.hstack([words, sparse.csr_matrix(vectors)], format="csr", dtype=np.float32)
 
 
 def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCache | None = None,
                   progress: EmbedProgress | None = None) -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
-    ``tfidf-asreview``, ``embed`` or ``tfidf+embed``; an extractor instance is
-    returned unchanged.
+    ``tfidf-asreview``, ``static``, ``tfidf+static``, ``embed`` or ``tfidf+embed``; an
+    extractor instance is returned unchanged.
+
+    ``static`` are the packaged static embeddings
+    (:mod:`~logicmap.screening.static_embeddings`, no extra needed); ``tfidf+static``
+    stacks them after the TF-IDF columns, for the ``svm-fusion-static`` classifier.
 
     ``tfidf-asreview`` is ASReview LAB's default TF-IDF (ELAS u4): word 1-2 grams,
     no stop-word list, every term kept (``min_df=1``) except those in over 95%
@@ -210,6 +223,8 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
         "embed": embeddings,
         "tfidf+embed": lambda: TfidfEmbeddingFeatures(embeddings=embeddings()),
+        "static": lambda: StaticEmbeddingFeatures(),
+        "tfidf+static": lambda: TfidfEmbeddingFeatures(embeddings=StaticEmbeddingFeatures()),
     }
     if name not in table:
         raise ValueError(f"unknown feature extractor {name!r}; choose from {', '.join(table)}")
