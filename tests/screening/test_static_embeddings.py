@@ -84,10 +84,7 @@ def test_tfidf_plus_static_stacks_both_views():
     assert np.allclose(dense, StaticEmbeddingFeatures().fit_transform(texts), atol=1e-6)
 
 
-def test_default_engine_without_the_extra_learns_from_both_views(monkeypatch):
-    from logicmap.screening import engine
-
-    monkeypatch.setattr(engine, "embeddings_available", lambda: False)
+def test_static_fusion_engine_learns_from_both_views():
     rng = np.random.default_rng(0)
     topics = ["heart surgery outcome", "soil bacteria growth", "stock market volatility"]
     texts, labels = [], []
@@ -97,7 +94,7 @@ def test_default_engine_without_the_extra_learns_from_both_views(monkeypatch):
         words += ["nudge", "clinician", "reminder"] if relevant else []
         texts.append(" ".join(words))
         labels.append(int(relevant))
-    learner = ActiveLearner(seed=0).fit(texts)
+    learner = ActiveLearner(features="tfidf+static", classifier="auto", seed=0).fit(texts)
     assert (learner.features_, learner.classifier_) == ("tfidf+static", "svm-fusion-static")
     for index in range(20):
         learner.label(index, labels[index])

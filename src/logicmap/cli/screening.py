@@ -151,7 +151,7 @@ def simulate(
                                          help="Directory for order.csv and the recall-curve charts.")] = Path("simulation"),
     features: Annotated[str, typer.Option(
         "--features",
-        help="auto (tfidf+embed with the [embed] extra, else tfidf+static), tfidf, tfidf-char, "
+        help="auto (tfidf+embed with the [embed] extra, else tfidf), tfidf, tfidf-char, "
              "tfidf-word+char, tfidf-asreview, static, tfidf+static, embed or tfidf+embed.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
