@@ -11,6 +11,7 @@ leave-one-dataset-out scores 92.2% / 14.9% on the held-out datasets
 from __future__ import annotations
 
 from logicmap.screening.stopping import BuscarRule, ConsecutiveIrrelevantRule, FractionRule, StoppingRule
+from logicmap.screening.stopping_gap import GapRule
 from logicmap.screening.stopping_knee import KneeRule
 from logicmap.screening.stopping_poisson import PoissonProcessRule
 from logicmap.screening.stopping_sample import QuantileRule, SafeRule, TargetRule
