@@ -262,8 +262,9 @@ def report(cache: dict, engine: str, memo_path: Path | None = None) -> list[dict
                "ceiling": round(float(np.mean([c for k, c in ceilings.items() if k[0] == d])), 4)} for d in datasets]
     lines.append({"ranking_only_ceiling": "work saved stopping exactly at 95% recall (unknowable in practice)",
                   "mean_work_saved": round(float(np.mean(list(ceilings.values()))), 4)})
-    lines.append({"default_rule": choose(results, set(datasets)), "datasets": len(datasets), "seeds": len(seeds),
-                  "runs": len(runs), "engine": engine})
+    per_dataset = {d: sum(1 for k in runs if k[0] == d) for d in datasets}
+    lines.append({"default_rule": choose(results, set(datasets)), "datasets": len(datasets), "seeds": seeds,
+                  "runs": len(runs), "runs_per_dataset": per_dataset, "engine": engine})
     return lines
 
 
