@@ -2,14 +2,17 @@
 
 The order in which the engine ranks a dataset's records for one seed does not
 depend on the stopping rule, so each (dataset, seed) is simulated once with the
-TF-IDF + SVM engine (priors drawn with the seed, as ``logicmap simulate`` does)
-and its order (0-based rows in screening order) is stored in a JSON file, one
-entry per run, written after every run so an interrupted job resumes.
+engine ``--engine FEATURES:CLASSIFIER`` (default ``tfidf:svm``, the engine the
+issue measured; ``default`` = the engine ``logicmap simulate`` picks; priors
+drawn with the seed, as ``logicmap simulate`` does) and its order (0-based rows
+in screening order) is stored in a JSON file under the key
+``"ENGINE/DATASET:SEED"``, one entry per run, written after every run so an
+interrupted job resumes. Keep the cache outside the worktree so it survives it.
 
 Usage::
 
-    .venv/bin/python benchmarks/stopping_orders.py --seeds 1-10 \\
-        --cache benchmarks/.stopping-cache/orders.json
+    nice -n 10 .venv/bin/python benchmarks/stopping_orders.py --seeds 1-10 \\
+        --engine tfidf:svm --cache /work/cache/stopping/orders.json
 """
 
 from __future__ import annotations
@@ -21,11 +24,38 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.api import ActiveLearner, load_labelled, make_features, simulate
+from logicmap.api import ActiveLearner, default_engine, load_labelled, make_features, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"
-CACHE = ROOT / "benchmarks" / ".stopping-cache" / "orders.json"
+CACHE = Path("/work/cache/stopping/orders.json")
+ENGINE = "tfidf:svm"
+
+
+def parse_engine(text: str) -> tuple[str, str]:
+    """``"tfidf:svm"`` -> ``("tfidf", "svm")``; ``"default"`` -> the engine ``logicmap simulate`` uses."""
+    if text == "default":
+        return default_engine()
+    features, _, classifier = text.partition(":")
+    if not classifier:
+        raise SystemExit(f"--engine {text!r}: give FEATURES:CLASSIFIER, e.g. tfidf:svm, or 'default'")
+    return features, classifier
+
+
+def run_key(engine: str, dataset: str, seed: int) -> str:
+    """The cache key of one run."""
+    return f"{engine}/{dataset}:{seed}"
+
+
+def engine_runs(cache: dict, engine: str) -> dict[tuple[str, int], dict]:
+    """The cached runs of ``engine``, keyed ``(dataset, seed)``."""
+    runs = {}
+    for key, run in cache.items():
+        name, _, rest = key.rpartition("/")
+        if name == engine:
+            dataset, seed = rest.rsplit(":", 1)
+            runs[(dataset, int(seed))] = run
+    return runs
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -41,24 +71,31 @@ def load_cache(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def cache_orders(paths: list[Path], seeds: list[int], path: Path) -> dict:
-    """Simulate every (dataset, seed) not yet in the cache at ``path``; returns the cache."""
+def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = ENGINE) -> dict:
+    """Simulate every (dataset, seed) of ``engine`` not yet in the cache at ``path``; returns the cache."""
     cache = load_cache(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    features, classifier = parse_engine(engine)
+    engine = f"{features}:{classifier}"
+    embedding_cache = None
+    if "embed" in features:  # nothing is timed here: reuse the embeddings across runs
+        from embedding_cache import open_cache
+
+        embedding_cache = open_cache()
     for data_path in paths:
         data = None
         for seed in seeds:
-            key = f"{data_path.stem}:{seed}"
+            key = run_key(engine, data_path.stem, seed)
             if key in cache:
                 continue
             if data is None:
                 data = load_labelled(data_path)
-                matrix = make_features("tfidf").fit_transform(data.texts)
+                matrix = make_features(features, embedding_cache=embedding_cache).fit_transform(data.texts)
             start = time.perf_counter()
-            learner = ActiveLearner(features="tfidf", classifier="svm", seed=seed)
+            learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])
             cache[key] = {"order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
-                          "n_priors": result.n_priors, "seconds": round(time.perf_counter() - start, 1)}
+                          "n_priors": result.n_priors, "engine": engine, "seconds": round(time.perf_counter() - start, 1)}
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(cache))
             tmp.replace(path)
@@ -71,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="1-10")
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--engine", default=ENGINE, help="FEATURES:CLASSIFIER or 'default' (default: tfidf:svm)")
     parser.add_argument("--file", dest="files", action="append", type=Path)
     args = parser.parse_args(argv)
     paths = args.files or sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size)
-    cache_orders(paths, parse_seeds(args.seeds), args.cache)
+    cache_orders(paths, parse_seeds(args.seeds), args.cache, args.engine)
     return 0
 
 

@@ -39,7 +39,7 @@ def test_screen_smoke_in_a_subprocess(tmp_path):
 
 def test_screen_stops_when_the_rule_fires_and_the_report_states_it(tmp_path):
     """'s' is refused until the stopping rule fires; then it stops, and PRISMA counts the rest as automation."""
-    from logicmap.api import Review
+    from logicmap.api import Review, stopping_rules
 
     db = tmp_path / "s.db"
     assert invoke("init", str(db)).returncode == 0
@@ -53,9 +53,10 @@ def test_screen_stops_when_the_rule_fires_and_the_report_states_it(tmp_path):
         stop = review.screening.stopped()
         counts = review.report.prisma()
         methods = review.report.methods(counts)
-    assert stop["rule"] == "buscar_95_95" and 3 < stop["screened"] < 62
+    default = stopping_rules.default_rule().name
+    assert stop["rule"] == default and 3 < stop["screened"] < 62
     assert counts.records_screened == stop["screened"] and counts.excluded_automatic == 62 - stop["screened"]
     assert counts.records_not_screened == 0
     low, high = stop["interval"]
-    assert (f"excluded by automation: {62 - stop['screened']}, stopping rule buscar_95_95 at estimated recall "
+    assert (f"excluded by automation: {62 - stop['screened']}, stopping rule {default} at estimated recall "
             f"{stop['estimate']:.2f} [{low:.2f}, {high:.2f}]") in methods.stopping_statement

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -21,7 +22,7 @@ from logicmap.report.prisma import PrismaCounts, to_prisma2020_csv
 from logicmap.report.render import FILES, render_report
 from logicmap.report.screening_facts import ScreeningFacts, stopping_statement
 from logicmap.report.views import summary_view
-from logicmap.screening.stopping import BuscarRule
+from logicmap.screening.stopping_rules import default_rule
 from logicmap.synthesis import Study, build_model, default_view
 
 
@@ -175,17 +176,18 @@ def test_recall_curve_and_stopping_statement(tmp_path):
     paths = render_report(tmp_path, model=demo_model(), studies=demo_studies(), prisma=counts(), prisma_csv="",
                           screening=finished)
     index = paths["index"].read_text(encoding="utf-8")
+    rule = default_rule()
+    described = html.escape(f"The stopping rule {rule.name} ({rule.description}) would first", quote=False)
     assert ("66 of 66 records were screened on title and abstract (5 relevant records found); every record was "
-            "screened. The stopping rule buscar_95_95 (statistical stopping (Callaghan &amp; Müller-Hansen 2020): "
-            "recall &gt;= 95% with 95% confidence) would first") in index
-    first = BuscarRule().first_stop(finished.order, 66)
+            f"screened. {described}") in index
+    first = rule.replay(finished.order, 66).records_screened
     assert 6 < first < 66 and f"would first have allowed stopping after {first} records." in index
     svg = paths["recall_curve"].read_text(encoding="utf-8")
     assert "Recall in the order screened by ana (all 66 records)" in svg and 'src="recall-curve.svg"' in index
     partial = ScreeningFacts(order=(1, 0, 1, 0, 0), total=66)
     assert "5 of 66 records were screened" in stopping_statement(partial)
-    assert "61 records not yet screened. The stopping rule buscar_95_95" in stopping_statement(partial)
-    assert "is not met (p = " in stopping_statement(partial)
+    assert f"61 records not yet screened. The stopping rule {rule.name}" in stopping_statement(partial)
+    assert "is not met (" in stopping_statement(partial)
     assert "estimated recall " in stopping_statement(partial)
     assert "excluded by automation" not in stopping_statement(partial)  # not stopped by the rule: not yet screened
     assert "No record has been screened yet: 66 records await screening." == stopping_statement(ScreeningFacts(total=66))

@@ -87,6 +87,10 @@ def test_cli_end_to_end(tmp_path, embedding_cache):
     assert 0 <= summary["recall@10%"] <= 1
     stopping = summary["stopping"]
     assert "buscar_95_95" in stopping and stopping["default"] in stopping
+    for name, entry in stopping.items():  # issue 18 item 4: one object per rule, the default named
+        if name != "default":
+            assert isinstance(entry["stopped"], bool) and 0 <= entry["recall"] <= 1, name
+            assert entry["work_saved"] == 1 - entry["records_screened"] / 310, name
     for name in ("target_95_95", "qbcb_95_95", "safe_95_95", "knee"):
         entry = stopping[name]
         assert 0 < entry["records_screened"] <= 310 and entry["work_saved"] == 1 - entry["records_screened"] / 310
