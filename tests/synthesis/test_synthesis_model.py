@@ -3,6 +3,8 @@ profile, hypotheses, filters, missing input."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from conftest import shared_path
 from corpus_helpers import DEMO_CORPUS, codebook, corpus
@@ -156,6 +158,9 @@ def test_missing_input_is_stated():
     assert all(d["grade"] == "hypothesised" for _, _, d in empty.edges())
     uncoded = build_model(cb, [Study("x", title="Uncoded")])
     assert uncoded.problems == ["No codes: none of the included studies has been coded yet."]
+    # a study coded with a link only (the web coding page's mouse-coded link) is coded
+    link_only = build_model(cb, [dataclasses.replace(_studies()[0], items=())])
+    assert link_only.problems == []
     text = dumps_codebook(cb)
     no_mech = loads_codebook(_drop_kind(text, "mechanism"))
     model = build_model(no_mech, _studies())

@@ -215,7 +215,7 @@ def _problems_for(codebook: Codebook, studies: Sequence[Study], kept: Sequence[S
             problems.append(f"The codebook has no {label}: that column of the model is empty.")
     if not studies:
         problems.append("No included studies: every link shown is a codebook hypothesis.")
-    elif not any(s.items for s in studies):
+    elif not any(s.items or s.links for s in studies):
         problems.append("No codes: none of the included studies has been coded yet.")
     elif not kept:
         problems.append("No study passes the filters: every link shown is a codebook hypothesis.")
