@@ -28,14 +28,9 @@ from logicmap.screening.stopping_urn import RecallEstimate
 LABELS = {"include": 1, "exclude": 0}
 
 
-@dataclass
-class ScreeningProgress:
-    """Where a reviewer stands, with the stopping rule's verdict: its estimate of recall so far
-    (with a 95% interval), whether screening may stop and why (``stop.reason``)."""
+class StopVerdict:
+    """What a progress object with a ``stop`` field (a :class:`StopReport`) says about stopping."""
 
-    screened: int
-    total: int
-    included: int
     stop: StopReport
 
     @property
@@ -47,6 +42,17 @@ class ScreeningProgress:
     def recall(self) -> RecallEstimate:
         """The rule's estimate of the recall so far."""
         return self.stop.recall
+
+
+@dataclass
+class ScreeningProgress(StopVerdict):
+    """Where a reviewer stands, with the stopping rule's verdict: its estimate of recall so far
+    (with a 95% interval), whether screening may stop and why (``stop.reason``)."""
+
+    screened: int
+    total: int
+    included: int
+    stop: StopReport
 
 
 @dataclass(frozen=True)

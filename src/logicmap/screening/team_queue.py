@@ -26,7 +26,7 @@ import numpy as np
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.queue import LABELS, Snapshot
+from logicmap.screening.queue import LABELS, Snapshot, StopVerdict
 from logicmap.screening.stopping import StopReport, StoppingRule
 
 #: Seconds a record handed to a reviewer stays theirs while they read it.
@@ -34,7 +34,7 @@ HOLD_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
-class TeamProgress:
+class TeamProgress(StopVerdict):
     """Where one reviewer and the team stand, with the stopping rule's verdict on the team's labels.
 
     ``screened`` and ``included`` count the team's labelled records (what the rule
@@ -49,16 +49,6 @@ class TeamProgress:
     total: int
     per_record: int
     stop: StopReport
-
-    @property
-    def can_stop(self) -> bool:
-        """True when the stopping rule says screening may stop now."""
-        return self.stop.stopped
-
-    @property
-    def recall(self):
-        """The rule's estimate of the recall so far."""
-        return self.stop.recall
 
 
 class TeamQueue:
