@@ -125,14 +125,7 @@ class ReviewerQueue:
 
     def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
         """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""
-        wanted = dict(snapshot.labels)
-        for index in np.flatnonzero(self.learner.labels_ >= 0):
-            if int(index) not in wanted:
-                self.learner.unlabel(int(index))
-        for index, label in snapshot.labels:
-            if self.learner.labels_[index] != label:
-                self.learner.label(index, label)
-        return tuple(self.record_ids[int(i)] for i in self.learner.rank())
+        return rank_snapshot(self.learner, self.record_ids, snapshot)
 
     def install(self, ranking: tuple[int, ...], version: int) -> None:
         """Use ``ranking`` (computed at ``version``) unless a newer one is installed."""
@@ -155,3 +148,16 @@ class ReviewerQueue:
             if record_id not in self.decided:
                 return record_id, rank
         return None
+
+
+def rank_snapshot(learner: ActiveLearner, record_ids: Sequence[int], snapshot: Snapshot) -> tuple[int, ...]:
+    """Bring ``learner``'s labels to ``snapshot``'s (unlabel what it dropped, label what changed),
+    retrain and rank: record ids (``record_ids`` in the learner's row order), best first."""
+    wanted = dict(snapshot.labels)
+    for index in np.flatnonzero(learner.labels_ >= 0):
+        if int(index) not in wanted:
+            learner.unlabel(int(index))
+    for index, label in snapshot.labels:
+        if learner.labels_[index] != label:
+            learner.label(index, label)
+    return tuple(record_ids[int(i)] for i in learner.rank())

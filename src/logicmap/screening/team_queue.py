@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.queue import LABELS, Snapshot, StopVerdict
+from logicmap.screening.queue import LABELS, Snapshot, StopVerdict, rank_snapshot
 from logicmap.screening.stopping import StopReport, StoppingRule
 
 #: Seconds a record handed to a reviewer stays theirs while they read it.
@@ -266,14 +265,7 @@ class TeamQueue:
 
     def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
         """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""
-        wanted = dict(snapshot.labels)
-        for index in np.flatnonzero(self.learner.labels_ >= 0):
-            if int(index) not in wanted:
-                self.learner.unlabel(int(index))
-        for index, label in snapshot.labels:
-            if self.learner.labels_[index] != label:
-                self.learner.label(index, label)
-        return tuple(self.record_ids[int(i)] for i in self.learner.rank())
+        return rank_snapshot(self.learner, self.record_ids, snapshot)
 
     def judge(self, snapshot: Snapshot) -> StopReport:
         """The stopping rule's verdict on ``snapshot``'s labels (costly: pure arithmetic over them)."""
