@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
 from logicmap.screening.queue import LABELS, Snapshot, StopVerdict, rank_snapshot
