@@ -27,8 +27,8 @@ fitted on the tuning part only: what a project gets before any reviewer has code
 learnt from the tuning part's codes as reviewer decisions).
 
 Usage: .venv/bin/python benchmarks/coding_quality.py [--seed 0] [--records PATH] [--methods ...]
-Embeddings are cached in $LOGICMAP_CODING_CACHE (default /work/cache/coding-embeddings.db when
-/work/cache exists, else benchmarks/.embedding-cache.db).
+Embeddings are cached in $LOGICMAP_CODING_CACHE (default benchmarks/.embedding-cache.db,
+git-ignored; point it outside the checkout to keep it across clones).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def cache_path() -> Path:
     env = os.environ.get("LOGICMAP_CODING_CACHE")
     if env:
         return Path(env)
-    return Path("/work/cache/coding-embeddings.db") if Path("/work/cache").is_dir() else ROOT / "benchmarks" / ".embedding-cache.db"
+    return ROOT / "benchmarks" / ".embedding-cache.db"
 
 
 def encoder():

@@ -10,7 +10,7 @@ ASReview LAB 3.0.8 run on the same priors and seed.
 
 ASReview's orders are cached in ``$LOGICMAP_ASREVIEW_CACHE`` (default
 ``benchmarks/.asreview-cache/``, git-ignored; keep it outside the worktree, e.g.
-``/work/cache/asreview-orders``): its runs take minutes and do not change between
+``../cache/asreview-orders``): its runs take minutes and do not change between
 configurations. ``--asreview-only`` fills the cache and nothing else.
 
 Prints one JSON line per configuration (mean WSS@95 over datasets and seeds,

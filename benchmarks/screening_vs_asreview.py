@@ -6,7 +6,7 @@ one irrelevant, drawn with :func:`logicmap.screening.draw_priors`). ASReview run
 with its default model (ELAS u4) through ``asreview simulate --prior-idx ... --seed``
 in its own virtualenv, ``$LOGICMAP_ASREVIEW_VENV`` or ``benchmarks/.asreview-venv``
 (created and filled with ``pip install asreview==3.0.8`` on first use; git-ignored;
-keep it outside the worktree, e.g. ``/work/cache/asreview-venv``, so it survives). Both orders are scored
+keep it outside the worktree, e.g. ``../cache/asreview-venv``, so it survives). Both orders are scored
 with the same metric code (:mod:`logicmap.screening.metrics`), priors included.
 
 Prints one JSON line per dataset (and seed) and a final JSON line with the

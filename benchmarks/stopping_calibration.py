@@ -30,7 +30,7 @@ Output, one JSON line each (also written to ``--output``):
 
 Usage::
 
-    nice -n 10 .venv/bin/python benchmarks/stopping_calibration.py --cache /work/cache/stopping/orders.json \\
+    nice -n 10 .venv/bin/python benchmarks/stopping_calibration.py --cache ../cache/stopping/orders.json \\
         --output benchmarks/stopping_calibration.jsonl
 
 Each run's replayed outcomes are kept beside the cache (``replays-ENGINE.json``, redone when

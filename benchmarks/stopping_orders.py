@@ -12,7 +12,7 @@ interrupted job resumes. Keep the cache outside the worktree so it survives it.
 Usage::
 
     nice -n 10 .venv/bin/python benchmarks/stopping_orders.py --seeds 1-10 \\
-        --engine tfidf:svm --cache /work/cache/stopping/orders.json
+        --engine tfidf:svm --cache ../cache/stopping/orders.json
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from logicmap.api import ActiveLearner, default_engine, load_labelled, make_feat
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"
-CACHE = Path("/work/cache/stopping/orders.json")
+CACHE = ROOT / "benchmarks" / ".stopping-cache" / "orders.json"
 ENGINE = "tfidf:svm"
 
 
