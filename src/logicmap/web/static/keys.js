@@ -1,6 +1,6 @@
-// Keyboard shortcuts of the dedupe and other review pages: a form marked data-key="d" is
-// submitted by pressing d (ignored while typing in a field or with a modifier key held).
-// app.js keeps the screening page's own keys (i, e, m, u).
+// Keyboard shortcuts of every review page: a form marked data-key="d" is submitted by
+// pressing d (ignored while typing in a field or with a modifier key held); e.g. screening's
+// i include, e exclude (with the chosen reason), m maybe, u undo; dedupe's d, n, s.
 (function () {
   "use strict";
   var busy = false;
