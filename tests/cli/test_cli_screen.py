@@ -60,3 +60,49 @@ def test_screen_stops_when_the_rule_fires_and_the_report_states_it(tmp_path):
     low, high = stop["interval"]
     assert (f"excluded by automation: {62 - stop['screened']}, stopping rule {default} at estimated recall "
             f"{stop['estimate']:.2f} [{low:.2f}, {high:.2f}]") in methods.stopping_statement
+
+
+def test_a_random_sample_rule_asks_for_its_sample_then_stop_records_the_stop(tmp_path):
+    """--stopping-rule qbcb: the sample's records come first, labelled; --stop is refused until the rule
+    fires (changing nothing), then records the stop, and the methods section states it."""
+    from logicmap.api import Review
+
+    db = tmp_path / "s.db"
+    assert invoke("init", str(db)).returncode == 0
+    assert invoke("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    bad = invoke("screen", "-p", str(db), "--reviewer", "ana", "--stopping-rule", "oracle", stdin="q\n", check=False)
+    assert bad.returncode == 1 and "unknown stopping rule 'oracle'" in bad.stdout + bad.stderr
+    # the sample (10% of 62: 7 records): 2 relevant, 5 not; then ranked screening, quitting after 6 decisions
+    keys = "i\n" * 2 + "e\n1\n" * 5 + "i\n" * 3 + "e\n1\n" * 3 + "q\n"
+    result = invoke("screen", "-p", str(db), "--reviewer", "ana", "--stopping-rule", "qbcb",
+                    "--recall-target", "0.6", "--confidence", "0.6", stdin=keys)
+    assert result.returncode == 0, result.stderr
+    assert "record" in result.stdout and "random sample for the stopping rule (1 of 7)" in result.stdout
+    assert "random sample for the stopping rule (7 of 7)" in result.stdout
+    assert "random sample for the stopping rule (8 of" not in result.stdout
+    assert "random sample for the stopping rule: 0 of 7 records screened" in result.stdout  # the reason
+    assert "13 decision(s) saved; 13/62 screened, 5 included" in result.stdout
+    assert "random sample for the stopping rule: 7 of 7 screened" in result.stdout
+    with Review.open(db) as review:
+        assert review.screening.stopping_rule().name == "qbcb_60_60"  # the project keeps its choice
+    refused = invoke("screen", "-p", str(db), "--reviewer", "ana", "--stop", check=False)
+    if "safe to stop" not in result.stdout.splitlines()[-1]:
+        assert refused.returncode == 1 and "has not fired" in refused.stdout + refused.stderr
+        with Review.open(db) as review:
+            assert review.screening.stopped() is None
+        more = invoke("screen", "-p", str(db), "--reviewer", "ana", stdin="e\n1\n" * 40 + "q\n")
+        assert "safe to stop" in more.stdout
+    stopped = invoke("screen", "-p", str(db), "--reviewer", "ana", "--stop")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert "Stopped: excluded by automation: " in stopped.stdout and "stopping rule qbcb_60_60" in stopped.stdout
+    with Review.open(db) as review:
+        stop = review.screening.stopped()
+        counts = review.report.prisma()
+        methods = review.report.methods(counts)
+    assert stop["rule"] == "qbcb_60_60" and stop["screened"] < 62 and stop["left"] == 62 - stop["screened"]
+    low, high = stop["interval"]
+    assert low <= stop["estimate"] <= high
+    assert counts.excluded_automatic == stop["left"]
+    assert (f"excluded by automation: {stop['left']}, stopping rule qbcb_60_60 at estimated recall "
+            f"{stop['estimate']:.2f} [{low:.2f}, {high:.2f}]") in methods.stopping_statement
+    assert "quantile binomial certification" in methods.stopping_statement

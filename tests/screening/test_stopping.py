@@ -209,3 +209,67 @@ def test_poisson_rule_stops_on_a_finished_ranking_and_not_after_one_lucky_prior(
     assert rule.replay(lonely, lonely.size, n_priors=2).records_screened > 1000
     now = rule.assess(labels[:40], labels.size, n_priors=2)
     assert not now.stopped and "fewer than 50" in now.reason
+
+
+# -- the random-sample rules in a live project ------------------------------------------------
+from logicmap.screening.stopping_draw import StopSample, needs_sample  # noqa: E402
+from logicmap.screening.stopping_rules import RULE_FAMILIES, make_rule  # noqa: E402
+from logicmap.screening.stopping_sample import QuantileRule, SafeRule, SampleState, TargetRule  # noqa: E402
+
+
+def test_every_offered_rule_assesses_a_live_project():
+    """No rule a project may choose raises on live labels (the sample rules used to)."""
+    labels = [1, 0, 0, 1, 0] * 40
+    for family in RULE_FAMILIES:
+        report = make_rule(family, 0.9, 0.9).assess(labels, 1000)
+        assert report.records_screened == 200 and report.reason
+        assert 0 <= report.recall.low <= report.recall.high <= 1
+
+
+def test_the_quantile_rule_waits_for_its_sample_then_stops_once_the_ranking_found_enough():
+    rule = QuantileRule(0.8, 0.8, sample_share=0.1)
+    ranked = [1] * 30 + [0] * 70
+    waiting = rule.assess(ranked, 200, sample=SampleState((1, 0, None), (True, False, False)))
+    assert not waiting.stopped and "random sample for the stopping rule: 2 of 20 records screened" in waiting.reason
+    sample = (1,) * 20  # 20 relevant records in the sample: the ranking must find j of them
+    j = rule.needed(20)
+    assert j is not None and j < 20
+    short = rule.assess(ranked, 200, sample=SampleState(sample, (True,) * (j - 1) + (False,) * (21 - j)))
+    assert not short.stopped and f"{j - 1} of the sample's 20 relevant records found" in short.reason
+    enough = rule.assess(ranked, 200, sample=SampleState(sample, (True,) * j + (False,) * (20 - j)))
+    assert enough.stopped and enough.records_screened == 120
+    assert enough.recall.low <= j / 20 == enough.recall.estimate <= enough.recall.high
+
+
+def test_the_target_method_draws_until_its_targets_and_stops_when_all_are_found():
+    rule = TargetRule(0.8, 0.8)  # 0.8 ** 8 <= 0.2: eight targets
+    assert rule.targets == 8
+    assert rule.sample_size([0, 0, None], 100) == 3
+    drawn = [1, 0] * 8
+    assert rule.sample_size(drawn, 100) == 15  # through the eighth relevant record
+    state = SampleState(tuple(drawn[:15]), (True,) * 15)
+    assert rule.assess([1, 0, 0], 100, sample=state).stopped
+    missing = SampleState(tuple(drawn[:15]), (False,) + (True,) * 14)
+    assert not rule.assess([1, 0, 0], 100, sample=missing).stopped
+
+
+def test_the_safe_rule_needs_the_estimate_and_a_run():
+    rule = SafeRule(0.9, 0.9, sample_share=0.1, run_share=0.05, min_run=10)
+    state = SampleState((1,) + (0,) * 9, (False,) * 10)  # prevalence 0.1: about 10 relevant of 100
+    assert rule.assess([1] * 9 + [0] * 10, 100, sample=state).stopped  # 9 + 1 found, a run of 10
+    assert not rule.assess([1] * 9 + [0] * 9, 100, sample=state).stopped  # the run is one short
+    assert not rule.assess([1] * 5 + [0] * 20, 100, sample=state).stopped  # too few found
+
+
+def test_the_live_sample_is_seeded_and_counts_what_the_ranking_put_first():
+    rule = QuantileRule(0.95, 0.95, sample_share=0.1)
+    assert needs_sample(rule) and not needs_sample(make_rule("buscar"))
+    ids = list(range(100, 200))
+    one, again, other = StopSample(rule, ids, 3), StopSample(rule, ids, 3), StopSample(rule, ids, 4)
+    members = one.members({})
+    assert len(members) == 10 and members == again.members({}) and members != other.members({})
+    labels = {r: 1 for r in members[:2]} | {r: 0 for r in members[2:]}
+    ranking = [members[1], 150 if 150 not in members else 151, members[0]]
+    state = one.state(labels, ranking, done=set())
+    assert state.labels[:2] == (1, 1) and state.reached[:2] == (False, True)  # members[0] is behind an unscreened record
+    assert one.state(labels, ranking, done={ranking[1]}).reached[:2] == (True, True)  # once it is screened

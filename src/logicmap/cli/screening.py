@@ -3,9 +3,11 @@
 ``screen`` shows title and abstract with the codebook's key terms highlighted;
 i = include, e = exclude (then a reason), m = maybe, u = undo, q = quit, and
 s = stop once the stopping rule fires (the records left are then excluded by the
-rule, and the report says so). Each decision is stored the moment it is made; the
-stopping rule's recall estimate (95% interval), its decision and reason are shown
-as you go.
+rule, and the report says so; ``--stop`` does the same without a session). Each
+decision is stored the moment it is made; the stopping rule's recall estimate (95%
+interval), its decision and reason are shown as you go. ``--stopping-rule`` chooses
+the project's rule; a rule certifying recall with a random sample asks for the
+sample's records first, each labelled "random sample for the stopping rule".
 """
 
 from __future__ import annotations
@@ -57,15 +59,34 @@ def screen(
     stage: Annotated[str, typer.Option(help="title_abstract or full_text.")] = "title_abstract",
     seed: Annotated[int, typer.Option(help="Seed of the ranking model.")] = 0,
     criteria: Annotated[Optional[str], typer.Option(help="Eligibility text for the cold start.")] = None,
+    stopping_rule: Annotated[Optional[str], typer.Option(
+        "--stopping-rule",
+        help="Make this the project's stopping rule: buscar (default), target, qbcb, safe (these three ask for "
+             "a random sample first), knee or poisson.")] = None,
+    recall_target: Annotated[float, typer.Option(help="Recall the --stopping-rule must reach.")] = 0.95,
+    confidence: Annotated[float, typer.Option(help="Confidence of the --stopping-rule.")] = 0.95,
+    stop: Annotated[bool, typer.Option(
+        "--stop", help="Stop screening now if the stopping rule has fired (the records left are excluded by "
+                       "it); refused, changing nothing, if it has not.")] = False,
 ) -> None:
     """Screen records one by one, most promising first (active learning).
 
-    Example: logicmap screen -p review.db --reviewer ana
+    Example: logicmap screen -p review.db --reviewer ana --stopping-rule qbcb
     """
+    if stop and stopping_rule:
+        fail("--stop stops by the project's rule; choose a rule (--stopping-rule) in a screening session first",
+             code=2)
     with open_review(project) as review:
+        if stopping_rule:
+            with refusals():
+                chosen = review.screening.choose_stopping_rule(stopping_rule, recall_target, confidence)
+            out.print(f"Stopping rule: {escape(chosen.name)}, {escape(chosen.description)}.")
         with count_progress(err, "Embedding titles and abstracts (once per text)") as progress:
             session = review.screening.session(reviewer, stage=stage, seed=seed, criteria=criteria,
                                                progress=progress)
+        if stop:
+            _stop_now(session)
+            return
         reasons = review.screening.exclusion_reasons()
         made, mark = 0, None
         while (step := session.next_record()) is not None:
@@ -73,7 +94,7 @@ def screen(
             card = review.screening.card(record_id)
             mark = mark or highlighter(list(card.key_terms))
             progress = session.progress()
-            _show(card, rank, progress, mark)
+            _show(card, rank, progress, mark, session.is_sample(record_id))
             stop_key = " / [s]top (rule fired)" if progress.can_stop else ""
             answer = typer.prompt(f"[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit{stop_key}").strip().lower()[:1]
             if answer == "q":
@@ -95,8 +116,9 @@ def screen(
             session.decide(record_id, _KEYS[answer], reason=reason, rank=rank)
             made += 1
         progress = session.progress()
+    sample = f"; {sample_line(progress)}" if progress.sample else ""
     out.print(f"{made} decision(s) saved; {progress.screened}/{progress.total} screened, {progress.included} included; "
-              f"{escape(stopping_line(progress))}.")
+              f"{escape(stopping_line(progress))}{escape(sample)}.")
 
 
 def stopping_line(progress) -> str:
@@ -106,10 +128,29 @@ def stopping_line(progress) -> str:
             f"({progress.stop.reason})")
 
 
-def _show(card, rank: int, progress, mark) -> None:
+def _stop_now(session) -> None:
+    """``--stop``: record the stop if the rule fired, else exit 1 with its reason (nothing changed)."""
+    progress = session.progress()
+    with refusals():
+        stopped = session.stop()
+    out.print(f"Stopped: excluded by automation: {progress.total - progress.screened}, "
+              f"{escape(stopped.words())} ({escape(stopped.reason)}).")
+
+
+def sample_line(progress) -> str:
+    """``random sample for the stopping rule: 12 of 50 screened`` (empty when the rule takes none)."""
+    if progress.sample is None:
+        return ""
+    done, wanted = progress.sample
+    return f"random sample for the stopping rule: {done} of {wanted} screened"
+
+
+def _show(card, rank: int, progress, mark, sampled: bool = False) -> None:
     title, abstract = card.title or "(no title)", card.abstract or "(no abstract)"
+    where = f"random sample for the stopping rule ({progress.sample[0] + 1} of {progress.sample[1]})" \
+        if sampled and progress.sample else f"rank {rank}"
     panels.print(Panel(f"[bold]{mark(title)}[/] ({card.year or 'n.d.'})\n\n{mark(abstract)}",
-                       title=f"record {card.record_id} · rank {rank}",
+                       title=f"record {card.record_id} · {where}",
                        subtitle=f"{progress.screened}/{progress.total} screened · {progress.included} included"))
     out.print(escape(stopping_line(progress)), highlight=False)
 

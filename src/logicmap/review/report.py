@@ -103,7 +103,7 @@ class ReportStage:
         ordered = sorted(latest.values(), key=lambda d: d.id)
         stop = self._screening.stopped()
         return ScreeningFacts(tuple(int(d.decision in RELEVANT) for d in ordered), total, reviewers[0],
-                              stop if stop and stop.get("reviewer") == reviewers[0] else None)
+                              stop if stop and (stop.get("team") or stop.get("reviewer") == reviewers[0]) else None)
 
     def _automated(self) -> dict[int, str]:
         """Record -> the stopping rule that left it unscreened (every record without a decision, after a stop)."""

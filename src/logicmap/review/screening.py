@@ -8,7 +8,7 @@ from logicmap.review.codebook import CodebookStage
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening_service import ScreeningService
-from logicmap.review.screening_session import ScreeningSession, project_reasons, store_decision
+from logicmap.review.screening_session import ScreeningSession, project_reasons, project_rule, store_decision
 from logicmap.review.screening_team import TeamScreening, TeamSettings, load_team_settings, save_settings
 from logicmap.screening.decisions import (
     STAGES,
@@ -24,11 +24,13 @@ from logicmap.screening.decisions import (
     reviewer_decisions,
 )
 from logicmap.errors import ScreeningError
+from logicmap.screening.stopping_rules import make_rule
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     reviewers_by_activity,
     save_exclusion_reasons,
+    save_stopping_choice,
     saved_stop,
     standing_decisions,
     undo_latest,
@@ -71,6 +73,21 @@ class ScreeningStage:
         """Screening shared by the project's team (one ranking, reviewers per record, blind or not),
         retrained in the background (close it when done)."""
         return TeamScreening(self._store, candidates=self.candidates, **options)
+
+    def stopping_rule(self):
+        """The project's stopping rule (buscar 95/95, the calibrated default, until another is chosen)."""
+        return project_rule(self._store)
+
+    def choose_stopping_rule(self, rule: str, recall_target: float = 0.95, confidence: float = 0.95):
+        """Make ``rule`` (``buscar``, ``target``, ``qbcb``, ``safe``, ``knee`` or ``poisson``) at the target
+        and confidence the project's stopping rule (sessions and services opened afterwards use it);
+        returns it. An unknown name or a value outside [0.5, 1) changes nothing."""
+        try:
+            chosen = make_rule(rule, recall_target, confidence)
+        except ValueError as exc:
+            raise ScreeningError(str(exc)) from exc
+        save_stopping_choice(self._store, {"rule": rule, "recall_target": recall_target, "confidence": confidence})
+        return chosen
 
     def team_settings(self) -> TeamSettings:
         """How the team screens: reviewers per record and blind or not (1 and blind until changed)."""

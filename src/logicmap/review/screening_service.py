@@ -59,7 +59,7 @@ class ScreeningService:
         self._store, self._candidates = store, candidates
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
-        self._rule = project_rule(recall_target, confidence)
+        self._rule = project_rule(store, recall_target, confidence)
         self._before_retrain = before_retrain
         self._lock = threading.Lock()  # guards every queue's decisions, ranking and the maps below
         self._idle = threading.Condition(self._lock)

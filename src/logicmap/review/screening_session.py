@@ -10,7 +10,6 @@ same pieces: :func:`stage_features`, :func:`open_queue` and :func:`store_decisio
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.errors import ScreeningError
 from logicmap.screening.stopping import StopReport, StoppingRule
-from logicmap.screening.stopping_rules import default_rule
+from logicmap.screening.stopping_rules import make_rule
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
@@ -38,6 +37,7 @@ from logicmap.store.screening import (
     save_engine_settings,
     save_stop,
     screening_texts,
+    stopping_choice,
     standing_decisions,
     undo_latest,
 )
@@ -87,35 +87,44 @@ def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed:
     """A reviewer's queue over ``features``, holding their earlier ``decisions`` (not ranked yet)."""
     learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=seed,
                             criteria=criteria).fit(matrix=features.matrix, extractor=features.extractor)
-    queue = ReviewerQueue(learner, features.record_ids, rule)
+    queue = ReviewerQueue(learner, features.record_ids, rule, seed=seed)
     for record_id, decision in decisions.items():
         if record_id in queue.position:
             queue.decide(record_id, decision.decision)
     return queue
 
 
-def project_rule(recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
-    """The default stopping rule, with the target and confidence given (else the default's)."""
-    rule = default_rule()
-    return dataclasses.replace(rule, recall_target=recall_target or rule.recall_target,
-                               confidence=confidence or rule.confidence)
+def project_rule(store: Store, recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
+    """The project's stopping rule (the default until one is chosen), with the target and confidence
+    given (else the chosen ones)."""
+    choice = stopping_choice(store)
+    try:
+        return make_rule(choice.get("rule", "buscar"), recall_target or choice.get("recall_target", 0.95),
+                         confidence or choice.get("confidence", 0.95))
+    except ValueError as exc:
+        raise ScreeningError(str(exc)) from exc
 
 
 def record_stop(store: Store, queue: ReviewerQueue, reviewer: str, stage: str) -> StopReport:
     """Stop ``reviewer``'s screening at ``stage`` because the rule fired; the records left are then
     excluded by automation (recorded for the report). Refused unless the rule fired."""
+    return save_rule_stop(store, queue.rule, queue.progress(), reviewer, stage)
+
+
+def save_rule_stop(store: Store, rule: StoppingRule, progress: Any, reviewer: str, stage: str, *,
+                   team: bool = False) -> StopReport:
+    """Record the stop ``progress`` (a screening or team progress) allows; refused unless the rule fired.
+    ``team``: the stop ends the team's screening (else the reviewer's)."""
     if stage != "title_abstract":
         raise ScreeningError("the stopping rule stops title/abstract screening only")
-    progress = queue.progress()
     if not progress.can_stop:
         raise ScreeningError(f"the stopping rule {progress.stop.rule} has not fired ({progress.stop.reason}); "
                              "keep screening")
-    rule = queue.rule
     save_stop(store, {"reviewer": reviewer, "stage": stage, "rule": rule.name, "description": rule.description,
                       "recall_target": rule.recall_target, "confidence": rule.confidence,
                       "screened": progress.screened, "total": progress.total,
                       "left": progress.total - progress.screened, **progress.recall.as_dict(),
-                      "reason": progress.stop.reason})
+                      "reason": progress.stop.reason, "team": team})
     return progress.stop
 
 
@@ -146,7 +155,7 @@ class ScreeningSession:
         shared = stage_features(store, record_ids, features=features, classifier=classifier, progress=progress)
         self.engine = shared.engine
         self.queue = open_queue(shared, reviewer_standing(store, reviewer, stage), seed=seed, criteria=criteria,
-                                rule=project_rule(recall_target, confidence))
+                                rule=project_rule(store, recall_target, confidence))
         self._described = False
 
     @property
@@ -198,9 +207,15 @@ class ScreeningSession:
 
     def progress(self) -> ScreeningProgress:
         """Counts so far, the recall estimate and whether the stopping rule says it is safe to stop."""
+        self.queue.refresh()
         return self.queue.progress()
+
+    def is_sample(self, record_id: int) -> bool:
+        """True when ``record_id`` is asked for by the stopping rule's random sample (not by the ranking)."""
+        return self.queue.is_sample(record_id)
 
     def stop(self) -> StopReport:
         """Stop here because the stopping rule fired: the records not screened are excluded by it
         (the report says so). Raises :class:`ScreeningError` when the rule has not fired."""
+        self.queue.refresh()
         return record_stop(self.store, self.queue, self.reviewer, self.stage)

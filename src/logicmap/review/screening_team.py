@@ -27,7 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from logicmap.errors import ScreeningError
-from logicmap.review.screening_session import describe_engine, project_rule, stage_features, store_decision
+from logicmap.review.screening_session import (
+    describe_engine,
+    project_rule,
+    save_rule_stop,
+    stage_features,
+    store_decision,
+)
+from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
@@ -80,7 +87,7 @@ class TeamScreening:
         self._store, self._candidates, self._clock = store, candidates, clock
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
-        self._rule = project_rule(recall_target, confidence)
+        self._rule = project_rule(store, recall_target, confidence)
         self._rest, self._judge_every, self._judge_at = rest, judge_every, 0.0
         self._before_retrain = before_retrain
         self.settings = load_team_settings(store)
@@ -175,6 +182,26 @@ class TeamScreening:
         with self._lock:
             return queue.progress(reviewer)
 
+    def is_sample(self, record_id: int, stage: str = "title_abstract") -> bool:
+        """True when ``record_id`` is asked for by the stopping rule's random sample (not by the ranking)."""
+        queue = self._queue(stage)
+        with self._lock:
+            return queue.is_sample(record_id)
+
+    def stop(self, by: str, stage: str = "title_abstract") -> StopReport:
+        """Stop the team's screening because the stopping rule fired (its verdict at the last retrain):
+        the records no one screened are excluded by it, and the report says so. Refused (changing
+        nothing) unless the rule fired."""
+        queue = self._queue(stage)
+        with self._lock:
+            progress = queue.progress(by)
+        return save_rule_stop(self._store, self._rule, progress, by, stage, team=True)
+
+    @property
+    def rule(self):
+        """The project's stopping rule."""
+        return self._rule
+
     def upcoming(self, count: int, stage: str = "title_abstract") -> list[int]:
         """Up to ``count`` records next in the team's ranking that still need decisions (to read ahead)."""
         queue = self._queue(stage)
@@ -253,7 +280,7 @@ class TeamScreening:
             learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=self._seed,
                                     criteria=self._criteria).fit(matrix=features.matrix, extractor=features.extractor)
             queue = TeamQueue(learner, features.record_ids, self._rule,
-                              per_record=self.settings.reviewers_per_record)
+                              per_record=self.settings.reviewers_per_record, seed=self._seed)
             decisions = standing_decisions(self._store, stage)
             for (record_id, reviewer), d in latest_standing(decisions).items():
                 if record_id in queue.position:

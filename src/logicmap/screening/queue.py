@@ -10,6 +10,11 @@ step and comes in three parts so that it may run on another thread:
 ranking in. :meth:`~ReviewerQueue.next` always answers from the last ranking,
 skipping every record decided since. A synchronous caller runs
 :meth:`~ReviewerQueue.refresh` (all three parts) before asking for the next record.
+
+When the stopping rule needs a random sample (:mod:`~logicmap.screening.stopping_draw`),
+the queue offers the sample's records first (:meth:`~ReviewerQueue.is_sample` tells
+them apart), keeps their labels from the model and judges the rule on the ranked
+screening's labels plus the sample.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import numpy as np
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
 from logicmap.screening.stopping import StopReport, StoppingRule
+from logicmap.screening.stopping_draw import StopSample, needs_sample
+from logicmap.screening.stopping_sample import SampleState
 from logicmap.screening.stopping_urn import RecallEstimate
 
 #: Decisions the model learns from; "maybe" sets a record aside without a label.
@@ -53,6 +60,8 @@ class ScreeningProgress(StopVerdict):
     total: int
     included: int
     stop: StopReport
+    #: (screened, wanted so far) of the random sample for the stopping rule; None: the rule needs none
+    sample: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,20 @@ class Snapshot:
 
     version: int
     labels: tuple[tuple[int, int], ...]
+    #: the random sample for the stopping rule at ``version`` (its labels are not in ``labels``)
+    sample: SampleState | None = None
+
+
+def judge_labels(rule: StoppingRule, ranked: list[int], n_total: int, sample: SampleState | None) -> StopReport:
+    """The rule's verdict on the ranked screening's labels (and the random sample, when it takes one)."""
+    if sample is None:
+        return rule.assess(ranked, n_total)
+    return rule.assess(ranked, n_total, sample=sample)
+
+
+def sample_count(sample: SampleState | None) -> tuple[int, int] | None:
+    """(screened, wanted so far) of a random sample."""
+    return None if sample is None else (sample.screened, len(sample.labels))
 
 
 class ReviewerQueue:
@@ -70,11 +93,14 @@ class ReviewerQueue:
     holds no labels yet; ``rule`` judges when it is safe to stop.
     """
 
-    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: StoppingRule) -> None:
+    def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: StoppingRule, *,
+                 seed: int = 0) -> None:
         self.learner = learner
         self.record_ids = list(record_ids)
         self.position = {record_id: i for i, record_id in enumerate(self.record_ids)}
         self.rule = rule
+        #: the random sample the rule asks for (drawn with ``seed``), or None
+        self.sample = StopSample(rule, self.record_ids, seed) if needs_sample(rule) else None
         self.decided: dict[int, str] = {}  # record -> standing decision, in the order first made
         self.version = 0
         self.ranking: tuple[int, ...] = ()
@@ -107,10 +133,23 @@ class ReviewerQueue:
         """Labels in the order screened (1 include, 0 exclude; "maybe" left out)."""
         return [LABELS[d] for d in self.decided.values() if d in LABELS]
 
+    def _labels(self) -> dict[int, int]:
+        return {r: LABELS[d] for r, d in self.decided.items() if d in LABELS}
+
+    def _members(self) -> set[int]:
+        return set(self.sample.members(self._labels())) if self.sample else set()
+
+    def is_sample(self, record_id: int) -> bool:
+        """True when ``record_id`` is in the random sample for the stopping rule."""
+        return record_id in self._members()
+
     def progress(self) -> ScreeningProgress:
-        """Counts so far and whether the stopping rule says it is safe to stop."""
+        """Counts so far and whether the stopping rule says it is safe to stop (a rule taking a random
+        sample judges by the last ranking: :meth:`refresh` first)."""
         order, total = self.order, len(self.record_ids)
-        return ScreeningProgress(len(order), total, sum(order), self.rule.assess(order, total))
+        snapshot = self.snapshot()
+        stop = judge_labels(self.rule, [label for _, label in snapshot.labels], total, snapshot.sample)
+        return ScreeningProgress(len(order), total, sum(order), stop, sample_count(snapshot.sample))
 
     # -- ranking (costly) -------------------------------------------------------
     @property
@@ -119,9 +158,12 @@ class ReviewerQueue:
         return self.ranked_version != self.version
 
     def snapshot(self) -> Snapshot:
-        """The current labels, to train on."""
-        labels = tuple((self.position[r], LABELS[d]) for r, d in self.decided.items() if d in LABELS)
-        return Snapshot(self.version, labels)
+        """The current labels, to train on (the random sample's apart)."""
+        members = self._members()
+        labels = tuple((self.position[r], LABELS[d]) for r, d in self.decided.items()
+                       if d in LABELS and r not in members)
+        sample = self.sample.state(self._labels(), self.ranking, self.decided) if self.sample else None
+        return Snapshot(self.version, labels, sample)
 
     def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
         """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""
@@ -141,6 +183,10 @@ class ReviewerQueue:
     def next(self) -> tuple[int, int] | None:
         """``(record id, rank)`` of the best undecided record in the last ranking, or None when done."""
         rank = len(self.decided) + 1
+        if self.sample is not None:
+            pending = self.sample.pending(self._labels(), self.decided)
+            if pending:
+                return pending[0], rank
         for record_id in self.ranking:
             if record_id not in self.decided:
                 return record_id, rank

@@ -49,6 +49,12 @@ class KneeRule:
         """``knee``."""
         return "knee"
 
+    @property
+    def description(self) -> str:
+        """The rule in words, for the project's methods record."""
+        return ("knee method (Cormack & Grossman 2016), a heuristic: stop once the recall curve's slope ratio at "
+                f"its knee reaches 156 minus the relevant records found (at least {self.min_screened} screened)")
+
     def should_stop(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0) -> bool:
         """True once the knee's slope ratio reaches ``156 - min(r_s, 150)``."""
         if len(ordered_labels) < self.min_screened:

@@ -45,6 +45,21 @@ def default_rule() -> BuscarRule:
     return BuscarRule(0.95, 0.95, bias=DEFAULT_BIAS)
 
 
+#: The rules a project may stop by (``make_rule``'s names); target, qbcb and safe ask for a random sample.
+RULE_FAMILIES = ("buscar", "target", "qbcb", "safe", "knee", "poisson")
+
+
+def make_rule(family: str = "buscar", recall_target: float = 0.95, confidence: float = 0.95) -> StoppingRule:
+    """The rule ``family`` (one of :data:`RULE_FAMILIES`) at ``recall_target`` and ``confidence``."""
+    if not 0.5 <= recall_target < 1 or not 0.5 <= confidence < 1:
+        raise ValueError(f"recall target and confidence must lie in [0.5, 1), not {recall_target} and {confidence}")
+    makers = {"buscar": lambda t, c: BuscarRule(t, c, bias=DEFAULT_BIAS), "target": TargetRule,
+              "qbcb": QuantileRule, "safe": SafeRule, "knee": KneeRule, "poisson": PoissonProcessRule}
+    if family not in makers:
+        raise ValueError(f"unknown stopping rule {family!r}; choose one of {', '.join(RULE_FAMILIES)}")
+    return makers[family](recall_target, confidence)
+
+
 def literature_rules() -> list[StoppingRule]:
     """The certified and heuristic rules of the literature, with recall target 0.95."""
     return [BuscarRule(0.95, 0.95), BuscarRule(0.95, 0.90), BuscarRule(0.95, 0.80), TargetRule(), QuantileRule(),

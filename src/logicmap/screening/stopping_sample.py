@@ -25,12 +25,21 @@ must hold many relevant records.
 In a replay the sample is simulated: positions drawn with ``seed`` from the records
 after the priors (the order is a permutation of all records, so random positions are
 random records), screened alongside the ranking; ``records_screened`` counts the
-union of the ranked prefix and the sample. :meth:`assess` is not available for a live
-project (the screening session has no random-sample step): it raises.
+union of the ranked prefix and the sample.
+
+In a live project (:meth:`assess`) the screening queue draws the sample with the
+project's seed (:mod:`~logicmap.screening.stopping_draw`) and asks the reviewer for
+its records first; :meth:`sample_size` says how many records of the draw the rule
+needs so far. The model does not learn the sample's labels, and a sample record
+counts as *found by the ranking* once the ranking has put it ahead of every record
+still to screen (``SampleState.reached``): what a ranked screening without the
+sample would have reached by then. ``ordered_labels`` are then the labels of the
+ranked screening alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,10 +81,55 @@ def _prefix_finding(full: np.ndarray, targets: np.ndarray, j: int) -> int:
     return int(np.sort(targets)[j - 1]) + 1
 
 
-class _NoLiveSample:
-    def assess(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0) -> StopReport:
-        """Not available: a live screening session draws no random sample."""
-        raise NotImplementedError(f"{self.name} needs a random sample, which live screening does not draw")
+@dataclass(frozen=True)
+class SampleState:
+    """A live project's random sample for the stopping rule, in the order drawn: each record's
+    label (1 relevant, 0 not, None not screened yet) and whether the ranking has reached it."""
+
+    labels: tuple[int | None, ...]
+    reached: tuple[bool, ...]
+
+    @property
+    def screened(self) -> int:
+        """Sample records screened so far."""
+        return sum(label is not None for label in self.labels)
+
+    @property
+    def positives(self) -> int:
+        """Relevant records in the sample."""
+        return sum(label == 1 for label in self.labels)
+
+    @property
+    def found(self) -> int:
+        """Relevant sample records the ranking has reached."""
+        return sum(label == 1 and hit for label, hit in zip(self.labels, self.reached))
+
+
+class _LiveSample:
+    """What the three rules share in a live project: the sample's progress and the verdict's frame."""
+
+    needs_sample = True
+
+    def sample_size(self, drawn: Sequence[int | None], n_total: int) -> int:
+        """Records of the draw the rule needs, given the labels of those drawn so far (default: a share)."""
+        return min(n_total, math.ceil(self.sample_share * n_total))
+
+    def _sample_words(self, state: SampleState, wanted: int) -> str:
+        return f"{state.screened} of {wanted} records screened"
+
+    def assess(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0,
+               sample: SampleState | None = None) -> StopReport:
+        """The verdict now: ``ordered_labels`` from the ranked screening, ``sample`` the random sample."""
+        ranked = np.asarray(ordered_labels, dtype=np.int64)
+        state = sample or SampleState((), ())
+        wanted = self.sample_size(state.labels, n_total)
+        screened = int(ranked.size) + state.screened
+        if state.screened < wanted:
+            return StopReport(self.name, False, screened, RecallEstimate(0.0, 0.0, 1.0, self.confidence),
+                              f"random sample for the stopping rule: {self._sample_words(state, wanted)}",
+                              int(ranked.sum()) + state.positives)
+        report = self._verdict(ranked, state, n_total)
+        return dataclasses.replace(report, stopped=report.stopped and screened < n_total, records_screened=screened)
 
 
 def _sample(share: float, n_total: int, n_priors: int, seed: int) -> np.ndarray:
@@ -84,7 +138,7 @@ def _sample(share: float, n_total: int, n_priors: int, seed: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class TargetRule(_NoLiveSample):
+class TargetRule(_LiveSample):
     """Cormack & Grossman's target method (module doc)."""
 
     recall_target: float = 0.95
@@ -96,9 +150,40 @@ class TargetRule(_NoLiveSample):
         return rule_name("target", self.recall_target, self.confidence)
 
     @property
+    def description(self) -> str:
+        """The rule in words, for the project's methods record."""
+        return (f"target method (Cormack & Grossman 2016): random records screened until {self.targets} relevant "
+                f"ones, ranked screening until all are found; recall >= {self.recall_target:.0%} with "
+                f"{self.confidence:.0%} confidence")
+
+    @property
     def targets(self) -> int:
         """Relevant records in the target set: smallest ``k`` with ``recall_target ** k <= 1 - confidence``."""
         return math.ceil(math.log(1 - self.confidence) / math.log(self.recall_target))
+
+    def sample_size(self, drawn: Sequence[int | None], n_total: int) -> int:
+        """The draw up to its ``targets``-th relevant record (one more record while fewer are known)."""
+        hits = 0
+        for i, label in enumerate(drawn):
+            if label is None:
+                return i + 1
+            hits += label == 1
+            if hits == self.targets:
+                return i + 1
+        return min(n_total, len(drawn) + 1)
+
+    def _sample_words(self, state: SampleState, wanted: int) -> str:
+        return (f"{state.screened} records screened, {state.positives} of the {self.targets} relevant ones "
+                "it needs found")
+
+    def _verdict(self, ranked: np.ndarray, state: SampleState, n_total: int) -> StopReport:
+        """Stop once the ranking has reached every target record."""
+        found = int(ranked.sum()) + state.positives
+        if state.found < self.targets:
+            return StopReport(self.name, False, 0, RecallEstimate(0.0, 0.0, 1.0, self.confidence),
+                              f"{state.found} of the {self.targets} target records found by the ranking", found)
+        estimate = RecallEstimate(1.0, (1 - self.confidence) ** (1 / self.targets), 1.0, self.confidence)
+        return StopReport(self.name, True, 0, estimate, f"all {self.targets} target records found", found)
 
     def replay(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0, seed: int = 0) -> StopReport:
         """Draw random records until ``targets`` relevant ones, then rank until all are found."""
@@ -118,7 +203,7 @@ class TargetRule(_NoLiveSample):
 
 
 @dataclass(frozen=True)
-class QuantileRule(_NoLiveSample):
+class QuantileRule(_LiveSample):
     """One-phase certification with a random sample drawn up front (QBCB-like, module doc)."""
 
     recall_target: float = 0.95
@@ -130,12 +215,28 @@ class QuantileRule(_NoLiveSample):
         """``qbcb_95_95``."""
         return rule_name("qbcb", self.recall_target, self.confidence)
 
+    @property
+    def description(self) -> str:
+        """The rule in words, for the project's methods record."""
+        return (f"quantile binomial certification (after Lewis, Yang & Frieder 2021) with a {self.sample_share:.0%} "
+                f"random sample: recall >= {self.recall_target:.0%} with {self.confidence:.0%} confidence")
+
     def needed(self, r: int) -> int | None:
         """Sample relevant records the ranking must find (None: no number certifies)."""
         for j in range(1, r + 1):
             if binom.sf(j - 1, r, self.recall_target) <= 1 - self.confidence:
                 return j
         return None
+
+    def _verdict(self, ranked: np.ndarray, state: SampleState, n_total: int) -> StopReport:
+        """Stop once the ranking has reached the ``needed`` relevant records of the sample."""
+        found, j = int(ranked.sum()) + state.positives, self.needed(state.positives)
+        estimate = clopper_pearson(state.found, state.positives, self.confidence)
+        if j is None:
+            return StopReport(self.name, False, 0, estimate, f"{state.positives} relevant records in the "
+                              "sample certify no stop", found)
+        return StopReport(self.name, state.found >= j, 0, estimate, f"{state.found} of the sample's "
+                          f"{state.positives} relevant records found by the ranking (stops at {j})", found)
 
     def replay(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0, seed: int = 0) -> StopReport:
         """Stop once the ranking has found the ``needed`` sample relevant records."""
@@ -155,7 +256,7 @@ class QuantileRule(_NoLiveSample):
 
 
 @dataclass(frozen=True)
-class SafeRule(_NoLiveSample):
+class SafeRule(_LiveSample):
     """SAFE-style: prevalence from a random sample, ranked screening, stop on estimate and a run (module doc)."""
 
     recall_target: float = 0.95
@@ -168,6 +269,26 @@ class SafeRule(_NoLiveSample):
     def name(self) -> str:
         """``safe_95_95``."""
         return rule_name("safe", self.recall_target, self.confidence)
+
+    @property
+    def description(self) -> str:
+        """The rule in words, for the project's methods record."""
+        return (f"SAFE-style heuristic (after Boetje & van de Schoot 2024): a {self.sample_share:.0%} random sample "
+                f"estimates prevalence; stop at {self.recall_target:.0%} of the estimated relevant records after a "
+                f"run of {self.run_share:.0%} of the records (at least {self.min_run}) without one")
+
+    def _verdict(self, ranked: np.ndarray, state: SampleState, n_total: int) -> StopReport:
+        """Stop when the relevant records found reach the target share of the estimate after a run."""
+        prevalence = clopper_pearson(state.positives, len(state.labels), self.confidence)
+        expected = prevalence.estimate * n_total
+        run = max(self.min_run, math.ceil(self.run_share * n_total))
+        hits = np.flatnonzero(ranked)
+        streak = int(ranked.size - 1 - hits[-1]) if hits.size else int(ranked.size)
+        found = int(ranked.sum()) + state.positives
+        stop = streak >= run and found >= self.recall_target * expected
+        return StopReport(self.name, stop, 0, self._estimate(found, prevalence, n_total),
+                          f"{found} relevant found of about {expected:.0f} expected, {streak} irrelevant in a row "
+                          f"(stops at {run})", found)
 
     def replay(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0, seed: int = 0) -> StopReport:
         """Scan the ranking for the first point where both conditions hold."""

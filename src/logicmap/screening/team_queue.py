@@ -15,6 +15,9 @@ parts as :class:`~logicmap.screening.queue.ReviewerQueue` (:meth:`snapshot`,
 A record's label for the model is its reconciliation when there is one, else
 include when any reviewer included it, else exclude when one excluded it
 ("maybe" alone: no label).
+
+When the stopping rule needs a random sample, the sample's records are handed out
+first and kept from the model, as in :class:`~logicmap.screening.queue.ReviewerQueue`.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from dataclasses import dataclass
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.queue import LABELS, Snapshot, StopVerdict, rank_snapshot
+from logicmap.screening.queue import LABELS, Snapshot, StopVerdict, judge_labels, rank_snapshot, sample_count
 from logicmap.screening.stopping import StopReport, StoppingRule
+from logicmap.screening.stopping_draw import StopSample, needs_sample
 
 #: Seconds a record handed to a reviewer stays theirs while they read it.
 HOLD_SECONDS = 900.0
@@ -47,6 +51,8 @@ class TeamProgress(StopVerdict):
     total: int
     per_record: int
     stop: StopReport
+    #: (screened, wanted so far) of the random sample for the stopping rule; None: the rule needs none
+    sample: tuple[int, int] | None = None
 
 
 class TeamQueue:
@@ -57,7 +63,7 @@ class TeamQueue:
     """
 
     def __init__(self, learner: ActiveLearner, record_ids: Sequence[int], rule: StoppingRule, *,
-                 per_record: int = 1, hold: float = HOLD_SECONDS) -> None:
+                 per_record: int = 1, hold: float = HOLD_SECONDS, seed: int = 0) -> None:
         if per_record < 1:
             raise ScreeningError("reviewers per record must be 1 or more")
         self.learner, self.rule = learner, rule
@@ -78,6 +84,8 @@ class TeamQueue:
         self.ranking: tuple[int, ...] = ()
         self.ranked_version = -1
         self.stop: StopReport = rule.assess([], len(self.record_ids))
+        #: the random sample the rule asks for (drawn with ``seed``), or None
+        self.sample = StopSample(rule, self.record_ids, seed) if needs_sample(rule) else None
         self.judged_version = -1
         self._cursor = 0  # ranking[:cursor] are complete
 
@@ -172,8 +180,16 @@ class TeamQueue:
     def progress(self, reviewer: str) -> TeamProgress:
         """Counts now, kept as decisions come (no walk over them); the stopping verdict as of the last
         retrain (no assessment here)."""
+        sample = sample_count(self.sample.state(self.labels, (), {})) if self.sample else None
         return TeamProgress(self._mine.get(reviewer, 0), len(self.labels), self._included, len(self._done),
-                            len(self.record_ids), self.per_record, self.stop)
+                            len(self.record_ids), self.per_record, self.stop, sample)
+
+    def _members(self) -> set[int]:
+        return set(self.sample.members(self.labels)) if self.sample else set()
+
+    def is_sample(self, record_id: int) -> bool:
+        """True when ``record_id`` is in the random sample for the stopping rule."""
+        return record_id in self._members()
 
     # -- handing out records ----------------------------------------------------
     def release(self, reviewer: str) -> None:
@@ -223,6 +239,11 @@ class TeamQueue:
             for record_id in list(self.holds):
                 if record_id not in self.votes and self._room(record_id, reviewer, now):
                     return record_id
+        if self.sample is not None:
+            members = self.sample.members(self.labels)
+            for record_id in members:
+                if self._room(record_id, reviewer, now):
+                    return record_id
         while self._cursor < len(self.ranking) and self._complete(self.ranking[self._cursor]):
             self._cursor += 1
         for record_id in self.ranking[self._cursor:]:
@@ -259,8 +280,10 @@ class TeamQueue:
 
     def snapshot(self) -> Snapshot:
         """The current labels, to train on (positions in the order first labelled)."""
-        position = self.position
-        return Snapshot(self.version, tuple((position[r], label) for r, label in self.labels.items()))
+        position, members = self.position, self._members()
+        labels = tuple((position[r], label) for r, label in self.labels.items() if r not in members)
+        sample = self.sample.state(self.labels, self.ranking, self.votes) if self.sample else None
+        return Snapshot(self.version, labels, sample)
 
     def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
         """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""
@@ -268,7 +291,8 @@ class TeamQueue:
 
     def judge(self, snapshot: Snapshot) -> StopReport:
         """The stopping rule's verdict on ``snapshot``'s labels (costly: pure arithmetic over them)."""
-        return self.rule.assess([label for _, label in snapshot.labels], len(self.record_ids))
+        return judge_labels(self.rule, [label for _, label in snapshot.labels], len(self.record_ids),
+                            snapshot.sample)
 
     def install(self, ranking: tuple[int, ...], version: int) -> None:
         """Use ``ranking`` (computed at ``version``) unless a newer one is installed."""

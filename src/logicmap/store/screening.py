@@ -20,6 +20,8 @@ from logicmap.store.tables import RecordRow, ScreeningDecision
 REASONS_KEY = "screening.exclusion_reasons"
 MODEL_KEY = "screening.model"
 STOPPING_RULE_KEY = "screening.stopping_rule"
+#: The stopping rule the project chose (JSON: rule, recall_target, confidence).
+STOPPING_CHOICE_KEY = "screening.stopping_choice"
 #: The stop a reviewer made when the stopping rule fired (JSON), read by the report.
 STOP_KEY = "screening.stop"
 _IDS_PER_QUERY = 500  # well under every backend's limit on bound parameters
@@ -112,6 +114,17 @@ def save_engine_settings(store: Store, *, model: str, stopping_rule: str) -> Non
     """Record the screening model and stopping rule in words (the report's methods section reads them)."""
     store.set_setting(MODEL_KEY, model)
     store.set_setting(STOPPING_RULE_KEY, stopping_rule)
+
+
+def save_stopping_choice(store: Store, choice: dict) -> None:
+    """Record the stopping rule the project chose (``{"rule": ..., "recall_target": ..., "confidence": ...}``)."""
+    store.set_setting(STOPPING_CHOICE_KEY, json.dumps(choice))
+
+
+def stopping_choice(store: Store) -> dict:
+    """The stopping rule the project chose (empty: the default)."""
+    stored = store.setting(STOPPING_CHOICE_KEY)
+    return json.loads(stored) if stored else {}
 
 
 def save_stop(store: Store, stop: dict | None) -> None:
