@@ -1,5 +1,11 @@
 """The screening page: one record at a time, keyboard i / e / m / u, progress, estimate and recall curve.
 
+When the project's stopping rule takes a random sample, the sample's records come
+first, each labelled "random sample for the stopping rule" with the count so far.
+The stopping rule's decision, its reason and the recall estimate with its interval
+are shown; once the rule fires, the project's owner may stop screening (the records
+no one screened are then excluded by the rule, and the report says so).
+
 Decisions go through the project's :class:`~logicmap.api.TeamScreening`: the
 record shown comes from the team's last ranking held in memory (no query, no
 retrain on the request path), a decision is stored at once and learnt in the
@@ -23,6 +29,7 @@ from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
+Owner = Annotated[Caller, guard("owner")]
 Decision = Literal["include", "exclude", "maybe"]
 #: Seconds between readings of the codebook's key terms (an edited codebook shows within this).
 TERMS_SECONDS = 60.0
@@ -90,12 +97,15 @@ def _chosen(service: TeamScreening, caller: Caller, wanted: int | None) -> tuple
 def screen_page(request: Request, caller: Reviewer, record: int | None = None) -> HTMLResponse:
     """One record to screen, with its key terms highlighted, the progress bar, estimate and recall curve."""
     service = service_of(request)
-    chosen = _chosen(service, caller, record)
+    stopped = review_of(request).screening.stopped()
+    chosen = None if stopped else _chosen(service, caller, record)
     progress = service.progress(caller.name)
     context = {"caller": caller, "progress": progress, "estimate": estimate_text(progress),
                "reasons": review_of(request).screening.exclusion_reasons(), "card": None, "others": {},
                "curve": recall_curve(service.order()), "curve_size": (CURVE_WIDTH, CURVE_HEIGHT),
-               "blind": service.settings.blind, "per_record": service.settings.reviewers_per_record}
+               "blind": service.settings.blind, "per_record": service.settings.reviewers_per_record,
+               "owner": caller.account.role == "owner", "stopped": stopped,
+               "sampled": chosen is not None and service.is_sample(chosen[0]), "sample": progress.sample}
     if chosen is not None:
         card = card_of(request, chosen[0])
         others = {} if service.settings.blind else service.others(caller.name, card.record_id)
@@ -118,3 +128,10 @@ def screen_undo(request: Request, caller: Reviewer) -> RedirectResponse:
     """Withdraw the reviewer's latest decision and show that record again."""
     record_id = service_of(request).undo(caller.name)
     return RedirectResponse(f"/screen?record={record_id}" if record_id else "/screen", status_code=303)
+
+
+@router.post("/screen/stop")
+def screen_stop(request: Request, caller: Owner) -> RedirectResponse:
+    """Stop the team's screening because the stopping rule fired (refused, changing nothing, before)."""
+    service_of(request).stop(caller.name)
+    return RedirectResponse("/screen", status_code=303)
