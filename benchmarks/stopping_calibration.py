@@ -23,6 +23,9 @@ Output, one JSON line each (also written to ``--output``):
   the parameter chosen leave-one-dataset-out -- for each held-out dataset the member
   saving the most work among those meeting the target in >= 95% of the other
   datasets' runs -- and the pooled held-out figures.
+- ``lodo_held_out_fixed_rules``: the same choice among the fixed rules a project may choose
+  (``FIXED_RULES``: each family of ``stopping_rules.RULE_FAMILIES`` at recall 0.95 and the
+  confidences offered, nothing fitted to the data), scored on each held-out dataset.
 - ``lodo_held_out``: the same choice over every rule, the default's held-out figures,
   the same over the datasets not looked at while rules were designed (``DESIGN_DATASETS``),
   then per held-out dataset; the ceiling; last, the same choice on all datasets names
@@ -59,6 +62,10 @@ DESIGN_DATASETS = ("Cohen_2006_UrinaryIncontinence", "Cohen_2006_Antihistamines"
                    "Cohen_2006_Estrogens", "Cohen_2006_OralHypoglycemics", "Cohen_2006_AtypicalAntipsychotics",
                    "Cohen_2006_SkeletalMuscleRelaxants", "Cohen_2006_CalciumChannelBlockers")
 BIASES = (16, 8, 4, 2, 1.5, 1.25)
+#: The fixed rules a project may choose at recall 0.95 (``logicmap screen --stopping-rule``): no parameter
+#: of theirs is fitted to these datasets.
+FIXED_RULES = ("buscar_95_95", "buscar_95_90", "buscar_95_80", "target_95_95", "qbcb_95_95", "safe_95_95", "knee",
+               "poisson_95_95", "poisson_95_90", "poisson_95_80")
 CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 POISSON_CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 GAP_POWERS = (0.5, 0.75, 1.0)
@@ -251,6 +258,10 @@ def report(cache: dict, engine: str, memo_path: Path | None = None) -> list[dict
             lines.append({"rule": on_all, **summarise(results[on_all], ceilings)})
         lines.append({"family": family, "lodo_held_out": summarise(out, ceilings),
                       "chosen_on_all": on_all, "chosen_per_held_out_dataset": chosen})
+    fixed = [name for name in FIXED_RULES if name in results]
+    chosen, out = held_out(results, ceilings, datasets, fixed)
+    lines.append({"lodo_held_out_fixed_rules": summarise(out, ceilings), "candidates": fixed,
+                  "chosen_per_held_out_dataset": chosen, "chosen_on_all": choose(results, set(datasets), fixed)})
     chosen, out = held_out(results, ceilings, datasets)
     lines.append({"lodo_held_out": summarise(out, ceilings), "chosen_per_held_out_dataset": chosen,
                   "target": TARGET, "share_required": SHARE})
