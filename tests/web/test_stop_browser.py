@@ -107,6 +107,9 @@ def test_the_sample_comes_first_labelled_and_the_owner_stops_when_the_rule_fires
     bob = sign_in(server, "bob")
     refused = bob.post("/screen/stop", data={"csrf": bob.csrf})
     assert refused.status_code == 403
+    assert bob.post("/api/screening/stop", headers={"X-CSRF-Token": bob.csrf}).status_code == 403
+    shown = sign_in(server, "alice").get("/api/screening/progress").json()
+    assert shown["sample_size"] == shown["sample_screened"] == sample_size and shown["can_stop"]
     with Review.open(server.location) as review:
         assert review.screening.stopped() is None  # refused: nothing changed
 

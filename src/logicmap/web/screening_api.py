@@ -19,6 +19,7 @@ from logicmap.web.security import Caller, guard
 
 router = APIRouter(prefix="/api/screening")
 Reviewer = Annotated[Caller, guard("reviewer")]
+Owner = Annotated[Caller, guard("owner")]
 
 
 class CardOut(BaseModel):
@@ -32,6 +33,8 @@ class CardOut(BaseModel):
     authors: list[str]
     journal: str | None
     key_terms: list[str]
+    #: True when the stopping rule's random sample asks for this record (not the ranking)
+    sample: bool = False
 
 
 class NextOut(BaseModel):
@@ -63,9 +66,19 @@ class UndoOut(BaseModel):
     record_id: int | None
 
 
-def _card_out(card: ScreeningCard, rank: int | None) -> CardOut:
+class StopOut(BaseModel):
+    """The stop recorded: the rule, the records left (excluded by automation) and the estimate."""
+
+    rule: str
+    left: int
+    recall: float
+    recall_interval: tuple[float, float]
+    reason: str
+
+
+def _card_out(card: ScreeningCard, rank: int | None, sample: bool = False) -> CardOut:
     return CardOut(record_id=card.record_id, rank=rank, title=card.title, abstract=card.abstract, year=card.year,
-                   authors=list(card.authors), journal=card.journal, key_terms=list(card.key_terms))
+                   authors=list(card.authors), journal=card.journal, key_terms=list(card.key_terms), sample=sample)
 
 
 @router.get("/next", response_model=NextOut)
@@ -73,7 +86,7 @@ def api_next(request: Request, caller: Reviewer) -> NextOut:
     """The reviewer's next record from the team's last ranking (never waits on a retrain)."""
     service = service_of(request)
     chosen = service.next(caller.name)
-    record = _card_out(card_of(request, chosen[0]), chosen[1]) if chosen else None
+    record = _card_out(card_of(request, chosen[0]), chosen[1], service.is_sample(chosen[0])) if chosen else None
     return NextOut(record=record, progress=progress_out(service.progress(caller.name)))
 
 
@@ -95,3 +108,14 @@ def api_undo(request: Request, caller: Reviewer) -> UndoOut:
 def api_progress(request: Request, caller: Reviewer) -> ProgressOut:
     """The reviewer's and the team's counts and the stopping rule's estimate."""
     return progress_out(service_of(request).progress(caller.name))
+
+
+@router.post("/stop", response_model=StopOut)
+def api_stop(request: Request, caller: Owner) -> StopOut:
+    """Stop the team's screening because the stopping rule fired (owner only; refused, changing nothing,
+    before it fires): the records no one screened are excluded by automation."""
+    service = service_of(request)
+    left = (progress := service.progress(caller.name)).total - progress.screened
+    report = service.stop(caller.name)
+    return StopOut(rule=report.rule, left=left, recall=round(report.recall.estimate, 4),
+                   recall_interval=(round(report.recall.low, 4), round(report.recall.high, 4)), reason=report.reason)

@@ -68,6 +68,9 @@ class ProgressOut(BaseModel):
     can_stop: bool
     reason: str
     estimate: str
+    #: the stopping rule's random sample: records screened and wanted so far (None: the rule takes none)
+    sample_screened: int | None = None
+    sample_size: int | None = None
 
 
 def progress_out(progress: TeamProgress) -> ProgressOut:
@@ -77,4 +80,6 @@ def progress_out(progress: TeamProgress) -> ProgressOut:
                        reviewers_per_record=progress.per_record, rule=progress.stop.rule,
                        recall=round(progress.recall.estimate, 4),
                        recall_interval=(round(progress.recall.low, 4), round(progress.recall.high, 4)),
-                       can_stop=progress.can_stop, reason=progress.stop.reason, estimate=estimate_text(progress))
+                       can_stop=progress.can_stop, reason=progress.stop.reason, estimate=estimate_text(progress),
+                       sample_screened=progress.sample[0] if progress.sample else None,
+                       sample_size=progress.sample[1] if progress.sample else None)
