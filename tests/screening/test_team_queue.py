@@ -103,3 +103,21 @@ def test_a_reviewer_with_nothing_left_gets_none():
     for i, record in enumerate(IDS):
         q.decide("ann", record, "exclude")
     assert q.next("ann", now=0) is None and q.next("ben", now=0) is None
+
+
+def test_a_random_sample_rule_hands_out_its_sample_first_and_keeps_it_from_the_model():
+    from logicmap.screening.stopping_rules import make_rule
+
+    learner = ActiveLearner(features="tfidf", classifier="svm", seed=1).fit(TEXTS)
+    q = TeamQueue(learner, IDS, make_rule("qbcb", 0.6, 0.6), seed=2)  # 10% of 8 records: one
+    q.refresh()
+    assert q.progress("ann").sample == (0, 1)
+    first = q.next("ann", now=0)[0]
+    assert q.is_sample(first) and sum(q.is_sample(r) for r in IDS) == 1
+    assert q.next("ben", now=0)[0] != first  # held for ann: ben gets the ranking's best
+    q.decide("ann", first, "include")
+    assert q.progress("ann").sample == (1, 1)
+    snapshot = q.snapshot()
+    assert q.position[first] not in dict(snapshot.labels)  # the model never learns the sample's label
+    assert snapshot.sample.labels == (1,) and snapshot.sample.positives == 1
+    assert "1 relevant records in the sample certify no stop" in q.judge(snapshot).reason
