@@ -154,7 +154,7 @@ class Hub:
                 path == p or path.startswith(p + "/") for p in HUB_PATHS):
             await self.pages(scope, receive, send)
             return
-        request = Request(scope)
+        request = Request({**scope, "app": self.pages})  # the hub answers refusals with its own pages
         chosen = _chosen(request)
         if chosen is None and path in SHARED_PATHS and self.projects:
             chosen = sorted(self.projects)[0]
@@ -182,14 +182,16 @@ class Hub:
 
     def _refused(self, request: Request, chosen: str):
         """A project that is not there or not the caller's: 404 either way (signed out: sign in)."""
-        if not self.signed_in(request.cookies.get(COOKIE, "")):
+        token = request.cookies.get(COOKIE, "")
+        sessions = self.signed_in(token)
+        if not sessions:
             return _sign_in(request)
         message = f"No project {chosen!r} among yours: see the list of your projects at /projects."
         if _api(request):
             return JSONResponse({"detail": message}, status_code=404)
-        from logicmap.web.projects_pages import error_page
+        from logicmap.web.projects_pages import HubCaller, error_page
 
-        return error_page(request, 404, message)
+        return error_page(request, 404, message, HubCaller(token, sessions, self.csrf(token)))
 
 
 def _chosen(request: Request) -> str | None:

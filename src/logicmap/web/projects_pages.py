@@ -82,10 +82,10 @@ def hub_guard():
 SignedIn = Annotated[HubCaller, hub_guard()]
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str, caller: HubCaller | None = None) -> HTMLResponse:
     """A clear error page (never a stack trace)."""
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message, "caller": None},
-                                      status_code=status)
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                              "caller": caller}, status_code=status)
 
 
 def _page(request: Request, caller: HubCaller, status: int = 200, **context) -> HTMLResponse:
@@ -204,7 +204,7 @@ def hub_pages(hub: Hub) -> FastAPI:
         """Make ``slug`` the chosen project and go to its overview (404 when it is not the user's)."""
         if slug not in {p.slug for p, _ in caller.projects()}:
             return error_page(request, 404, f"No project {slug!r} among yours: see the list of your projects at "
-                                            "/projects.")
+                                            "/projects.", caller)
         return _open(slug, request)
 
     @app.post("/projects/new", response_class=HTMLResponse)
