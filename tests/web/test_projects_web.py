@@ -141,3 +141,19 @@ def test_signing_out_ends_every_project_session(hub):
     for project in ("alpha", "beta"):
         answer = carol.get("/api/session", headers={"X-Logicmap-Project": project})
         assert answer.status_code == 401, project
+
+
+def test_an_invitation_link_names_its_project(hub):
+    alice = hub_sign_in(hub, "alice", "alpha")
+    page = alice.post("/settings/invite", data={"csrf": alice.csrf, "role": "viewer"}).text
+    link = re.search(r'(http://[^"<\s]+/invite\?token=[^"<\s]+)', page).group(1).replace("&amp;", "&")
+    assert link.endswith("&project=alpha")
+    guest = httpx.Client(follow_redirects=False, timeout=60)
+    form = guest.get(link)
+    assert form.status_code == 200 and "invited as <strong>viewer</strong>" in form.text
+    token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
+    made = guest.post(f"{hub.url}/invite", data={"token": token, "name": "erin", "password": PASSWORD,
+                                                 "repeat": PASSWORD})
+    assert made.status_code == 303 and made.headers["location"] == "/login?invited=1"
+    erin = hub_sign_in(hub, "erin")
+    assert listed(erin) == {"alpha"} and "viewer" in erin.get("/projects").text

@@ -42,9 +42,11 @@ def user_add(
 
 def serve(
     project: OptionalProjectOption = None,
-    projects: Annotated[Optional[Path], typer.Option("--projects", help="Serve every project store (*.db) in this "
-                                                     "folder; owners may make new ones there from the project "
-                                                     "list.", file_okay=False)] = None,
+    projects: Annotated[Optional[Path], typer.Option("--projects", help="Serve several projects: every project "
+                                                     "store (*.db) in this folder (owners may make new ones there "
+                                                     "from the project list), or those of a file of 'NAME "
+                                                     "LOCATION' lines (SQLite paths or postgresql:// URLs).")]
+    = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
@@ -59,26 +61,30 @@ def serve(
     """Serve the web app for the project, or for every project in a folder (sign in with an account
     from `logicmap user add`; each user sees only the projects where they have a role).
 
-    Example: logicmap serve -p review.db --port 8000 · logicmap serve --projects reviews/
+    Example: logicmap serve -p review.db --port 8000 · logicmap serve --projects reviews/ (or projects.txt)
     """
     import uvicorn
 
     from logicmap.web import create_app
-    from logicmap.web.projects import create_hub, folder_projects
+    from logicmap.web.projects import create_hub, folder_projects, listed_projects
 
     if (project is None) == (projects is None):
         fail("give one project with -p PROJECT, or a folder of projects with --projects DIR")
     options = {"features": features, "classifier": classifier, "seed": seed}
     if projects is not None:
-        if not projects.is_dir():
-            fail(f"{projects}: no such folder")
-        found = folder_projects(projects)
+        if not projects.exists():
+            fail(f"{projects}: no such folder or file")
+        try:
+            found = folder_projects(projects) if projects.is_dir() else listed_projects(projects)
+        except (ValueError, UnicodeDecodeError) as exc:
+            fail(str(exc))
         users = 0
         for location in found.values():  # refuse a broken project before listening
             with open_review(location) as review:
                 users += len(review.accounts.users())
         out.print(f"Serving {len(found)} project(s) from {projects} on http://{host}:{port}/ (Ctrl+C stops).")
-        app = create_hub(folder=projects, https=https, service_options=options)
+        app = (create_hub(folder=projects, https=https, service_options=options) if projects.is_dir()
+               else create_hub(found, https=https, service_options=options))
     else:
         with open_review(project) as review:  # refuse a missing project before listening
             users = len(review.accounts.users())

@@ -1,5 +1,6 @@
 """Several projects behind one server: ``logicmap serve --projects DIR`` (every project store in a
-folder) or several ``-p PROJECT`` (SQLite paths or PostgreSQL URLs).
+folder) or ``--projects FILE`` (a list of ``NAME LOCATION`` lines: SQLite paths or PostgreSQL URLs,
+one database per project, as ``Review.open`` takes them).
 
 Why this shape. A project is one store opened with ``Review.open(location)``, an SQLite file or
 one PostgreSQL database, and the store keeps the project's own accounts, roles, sessions and audit
@@ -68,6 +69,24 @@ def folder_projects(folder: Path) -> dict[str, str]:
     for path in sorted(Path(folder).iterdir()):
         if path.is_file() and path.suffix in STORE_SUFFIXES and SLUG.match(path.stem):
             found[path.stem] = str(path)
+    return found
+
+
+def listed_projects(path: Path) -> dict[str, str]:
+    """The projects of a list file: ``NAME LOCATION`` per line (blank lines and lines starting with ``#``
+    skipped).
+
+    Raises ``ValueError`` naming the file and line of a bad name, a missing location or a repeat.
+    """
+    found: dict[str, str] = {}
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if len(words) != 2 or not SLUG.match(words[0]) or words[0] in found:
+            raise ValueError(f"{path}, line {number}: expected 'NAME LOCATION' with a new name of letters, "
+                             "digits, - and _ (lower case)")
+        found[words[0]] = words[1]
     return found
 
 
@@ -238,8 +257,8 @@ def _with_cookie(send: Send, slug: str, *, secure: bool) -> Send:
 
 def create_hub(projects: dict[str, str] | None = None, *, folder: Path | str | None = None,
                service_options: dict | None = None, https: bool = False) -> Hub:
-    """The server of several projects: ``projects`` (name -> location) and every store in ``folder``
-    (where the project list also creates new ones)."""
+    """The server of several projects: ``projects`` (name -> location, e.g. from :func:`listed_projects`)
+    and every store in ``folder`` (where the project list also creates new ones)."""
     found = dict(projects or {})
     if folder is not None:
         found = {**folder_projects(Path(folder)), **found}
