@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from logicmap.api import DEFAULT_EXCLUSION_REASONS, Review, ScreeningError
+from logicmap.api import DEFAULT_EXCLUSION_REASONS, Review, ScreeningError, TeamSettings
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 
 TA, FT = "title_abstract", "full_text"
@@ -36,7 +36,9 @@ def test_full_text_queue_decisions_and_prisma(review, tmp_path):
     assert screening.decide_full_text(units[1], "exclude", reviewer="ben", reason=full_reason) == excluded
     assert len([d for d in screening.decision_log() if d.stage == FT]) == 2
     assert screening.full_text_queue("ben") == sorted([units[2], units[4]])
-    assert screening.full_text_queue("cy") == sorted(up)  # each reviewer decides on their own
+    assert screening.full_text_queue("cy") == sorted([units[2], units[4]])  # one reviewer per record
+    screening.set_team_settings(TeamSettings(reviewers_per_record=2))
+    assert screening.full_text_queue("cy") == sorted(up)  # dual: each record needs cy's decision too
 
     with pytest.raises(ScreeningError, match="not up for full-text"):
         screening.decide_full_text(units[3], "include", reviewer="ben")  # excluded at title/abstract

@@ -85,6 +85,9 @@ def test_bad_decisions_change_nothing(server, included):
 
 
 def test_the_api_and_prisma_follow(server, included):
+    alice = sign_in(server, "alice")  # dual screening: every record needs two reviewers' decisions
+    assert alice.post("/api/screening/settings", json={"reviewers_per_record": 2, "blind": True},
+                      headers={"X-CSRF-Token": alice.csrf}).status_code == 200
     carol = sign_in(server, "carol")
     nxt = carol.get("/api/fulltext/next").json()
     assert nxt["record_id"] == min(included[:3]) and nxt["left"] == 3 and nxt["counts"]["up"] == 3
@@ -99,6 +102,30 @@ def test_the_api_and_prisma_follow(server, included):
     assert prisma["reports_sought"] == 3 and prisma["reports_not_retrieved"] == 1
     assert prisma["reports_assessed"] == 2 and prisma["reports_included"] == 2
     assert carol.get("/").status_code == 200 and "up for full text" in carol.get("/").text
+
+
+def test_the_owner_settles_a_full_text_conflict(server, included):
+    bob, alice = sign_in(server, "bob"), sign_in(server, "alice")
+    disputed = max(included[:3])  # carol included it above
+    answer = bob.post("/api/fulltext/decide", json={"record_id": disputed, "decision": "exclude", "reason": REASON},
+                      headers={"X-CSRF-Token": bob.csrf})
+    assert answer.status_code == 200
+    assert "full-text conflict" in alice.get("/fulltext").text
+    page = alice.get("/fulltext/conflicts").text
+    conflict = re.search(rf'<article class="panel" id="conflict-{disputed}">.*?</article>', page, re.S).group(0)
+    assert "bob: <strong class=\"exclude\">exclude</strong>" in conflict and "carol: <strong" in conflict
+    assert bob.get("/fulltext/conflicts").status_code == 403  # owners settle
+    before = full_text_rows(server.location)
+    wrong = alice.post("/fulltext/reconcile", data={"csrf": alice.csrf, "record_id": str(included[3]),
+                                                    "decision": "include"})
+    assert "no full-text conflict" in alice.get(wrong.headers["location"]).text
+    assert full_text_rows(server.location) == before
+    settled = alice.post("/fulltext/reconcile", data={"csrf": alice.csrf, "record_id": str(disputed),
+                                                      "decision": "include", "reason": REASON})
+    assert settled.headers["location"] == f"/fulltext/conflicts?settled={disputed}"
+    assert f'id="conflict-{disputed}"' not in alice.get("/fulltext/conflicts").text
+    prisma = alice.get("/api/model/prisma").json()
+    assert prisma["reports_included"] == 2 and prisma["reports_not_retrieved"] == 1
 
 
 def test_a_viewer_may_not_screen_full_texts(server, included):

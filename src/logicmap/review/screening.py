@@ -89,10 +89,15 @@ class ScreeningStage:
                               reason=reason, rank=rank)
 
     def full_text_queue(self, reviewer: str) -> list[int]:
-        """The records ``reviewer`` has still to assess at full text: the title/abstract includes and
-        maybes (read now, so later includes join) they have no standing full-text decision on, by id."""
-        mine = self.decisions_of(reviewer, "full_text")
-        return [r for r in self.candidates("full_text") if r not in mine]
+        """The records ``reviewer`` has still to assess at full text, by id: the title/abstract includes
+        and maybes (read now, so later includes join) they have not decided at full text and that
+        have fewer independent full-text decisions than the team's reviewers per record."""
+        per_record = self.team_settings().reviewers_per_record
+        deciders: dict[int, set[str]] = {}
+        for record, who in latest_standing(standing_decisions(self._store, "full_text")):
+            deciders.setdefault(record, set()).add(who)
+        return [r for r in self.candidates("full_text")
+                if reviewer not in deciders.get(r, ()) and len(deciders.get(r, ())) < per_record]
 
     def decide_full_text(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> int:
         """Store one reviewer's full-text decision; returns its id. An exclusion needs one of the

@@ -7,9 +7,10 @@ sent twice is stored once) and ``review.coding.attach`` / ``fulltext`` (the file
 with its pages, kept in the project; the file itself is not). PRISMA counts in the report and on the
 model page come from these decisions. JSON twins under ``/api/fulltext``.
 
-Full-text decisions are independent per reviewer; with several reviewers who disagree, the record
-has no final full-text decision until the owner reconciles it (through the library or CLI; the
-conflicts page shows title/abstract conflicts).
+Each record is offered to as many reviewers as the team's reviewers per record (the setting of the
+conflicts page); their decisions are independent and blind (a reviewer sees only their own). When
+they disagree the record has no final full-text decision until the owner settles it on
+``/fulltext/conflicts``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
+Owner = Annotated[Caller, guard("owner")]
 Decision = Literal["include", "exclude", "maybe"]
 #: Characters of the attached text shown on the page (the rest is on the coding page).
 SHOWN = 20_000
@@ -46,7 +48,8 @@ def _context(review: Review, caller: Caller, record: int | None, message: str | 
     left = review.screening.full_text_queue(caller.name)
     chosen = record if record is not None else (left[0] if left else None)
     context = {"caller": caller, "counts": counts(review), "left": len(left), "message": message,
-               "reasons": review.screening.exclusion_reasons(), "card": None}
+               "reasons": review.screening.exclusion_reasons(), "card": None,
+               "conflicts": len(review.screening.conflicts("full_text")) if caller.account.role == "owner" else 0}
     if chosen is not None:
         if chosen not in set(review.screening.candidates("full_text")):
             raise ScreeningError(f"record {chosen} is not up for full-text screening: it was not included "
@@ -102,6 +105,42 @@ def fulltext_decide(request: Request, caller: Reviewer, record_id: FormId, decis
     review.accounts.record(caller.name, "fulltext.decide", f"record {record_id}: {decision}"
                                                            + (f" ({reason})" if decision == "exclude" else ""))
     return _back(None)
+
+
+@router.get("/fulltext/conflicts", response_class=HTMLResponse)
+def fulltext_conflicts(request: Request, caller: Owner, settled: QueryId = None,
+                       message: str | None = None) -> HTMLResponse:
+    """Records the reviewers disagree on at full text, each with their decisions, to settle."""
+    review = review_of(request)
+    conflicts = review.screening.conflicts("full_text")
+    cards = review.screening.cards([c.record_id for c in conflicts])
+    reasons = review.screening.reasons("full_text")
+    context = {"caller": caller, "rows": [(c, card, reasons.get(c.record_id)) for c, card in zip(conflicts, cards)],
+               "reasons": review.screening.exclusion_reasons(), "settled": settled, "message": message}
+    return templates.TemplateResponse(request, "fulltext_conflicts.html", context)
+
+
+@router.post("/fulltext/reconcile")
+def fulltext_reconcile(request: Request, caller: Owner, record_id: FormId, decision: Annotated[Decision, Form()],
+                       reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """Settle a full-text conflict with the agreed decision (the reviewers' own stay)."""
+    review = review_of(request)
+    reason = (reason or "").strip() or None if decision == "exclude" else None
+    problem = None
+    if record_id not in {c.record_id for c in review.screening.conflicts("full_text")}:
+        problem = f"record {record_id} has no full-text conflict to settle"
+    elif decision == "exclude" and reason is None:
+        problem = f"record {record_id}: a full-text exclusion needs a reason"
+    if problem is None:
+        try:
+            review.screening.reconcile(record_id, decision, reviewer=caller.name, stage="full_text", reason=reason)
+        except ScreeningError as exc:
+            problem = str(exc)
+    if problem is not None:
+        return RedirectResponse(f"/fulltext/conflicts?message={quote(problem + ' (nothing was stored)')}",
+                                status_code=303)
+    review.accounts.record(caller.name, "fulltext.reconcile", f"record {record_id}: {decision}")
+    return RedirectResponse(f"/fulltext/conflicts?settled={record_id}", status_code=303)
 
 
 # --- JSON API --------------------------------------------------------------------
