@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logicmap.api import AccountError, LogicmapError, Review, embedded_codebooks
@@ -212,7 +213,7 @@ def hub_pages(hub: Hub) -> FastAPI:
                           codebook: Annotated[str, Form()], password: Annotated[str, Form()]):
         """Make a new project in the server's folder, its maker its owner, and open it."""
         try:
-            slug, location = _new_project(hub, caller, name, codebook, password)
+            slug, location = await run_in_threadpool(_new_project, hub, caller, name, codebook, password)
         except LogicmapError as exc:
             return _page(request, caller, 400, error=str(exc))
         project = await hub.add(slug, location)
