@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
-from logicmap.cli.common import ProjectOption, fail, open_review, out
+from logicmap.cli.common import OptionalProjectOption, ProjectOption, fail, open_review, out
 
 user_app = typer.Typer(help="Accounts of the web app (`logicmap serve`).", no_args_is_help=True)
 
@@ -40,7 +41,12 @@ def user_add(
 
 
 def serve(
-    project: ProjectOption,
+    project: OptionalProjectOption = None,
+    projects: Annotated[Optional[Path], typer.Option("--projects", help="Serve several projects: every project "
+                                                     "store (*.db) in this folder (owners may make new ones there "
+                                                     "from the project list), or those of a file of 'NAME "
+                                                     "LOCATION' lines (SQLite paths or postgresql:// URLs).")]
+    = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
@@ -52,19 +58,38 @@ def serve(
                                             "--classifier`.")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,
 ) -> None:
-    """Serve the web app for the project (sign in with an account from `logicmap user add`).
+    """Serve the web app for the project, or for every project in a folder (sign in with an account
+    from `logicmap user add`; each user sees only the projects where they have a role).
 
-    Example: logicmap serve -p review.db --port 8000
+    Example: logicmap serve -p review.db --port 8000 · logicmap serve --projects reviews/ (or projects.txt)
     """
     import uvicorn
 
     from logicmap.web import create_app
+    from logicmap.web.projects import create_hub, folder_projects, listed_projects
 
-    with open_review(project) as review:  # refuse a missing project before listening
-        users = len(review.accounts.users())
+    if (project is None) == (projects is None):
+        fail("give one project with -p PROJECT, or a folder of projects with --projects DIR")
+    options = {"features": features, "classifier": classifier, "seed": seed}
+    if projects is not None:
+        if not projects.exists():
+            fail(f"{projects}: no such folder or file")
+        try:
+            found = folder_projects(projects) if projects.is_dir() else listed_projects(projects)
+        except (ValueError, UnicodeDecodeError) as exc:
+            fail(str(exc))
+        users = 0
+        for location in found.values():  # refuse a broken project before listening
+            with open_review(location) as review:
+                users += len(review.accounts.users())
+        out.print(f"Serving {len(found)} project(s) from {projects} on http://{host}:{port}/ (Ctrl+C stops).")
+        app = (create_hub(folder=projects, https=https, service_options=options) if projects.is_dir()
+               else create_hub(found, https=https, service_options=options))
+    else:
+        with open_review(project) as review:  # refuse a missing project before listening
+            users = len(review.accounts.users())
+        out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
+        app = create_app(project, https=https, service_options=options)
     if not users:
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
-    out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
-    options = {"features": features, "classifier": classifier, "seed": seed}
-    uvicorn.run(create_app(project, https=https, service_options=options), host=host, port=port,
-                log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

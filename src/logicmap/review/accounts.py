@@ -93,9 +93,13 @@ class AccountsStage:
         account, hashed = found
         return account if _HASHER.verify(password, hashed) else None
 
-    def sign_in(self, account: Account) -> tuple[str, str]:
-        """Start a session: ``(token, csrf token)``; the token is not stored in clear."""
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    def sign_in(self, account: Account, *, token: str | None = None) -> tuple[str, str]:
+        """Start a session: ``(token, csrf token)``; the token is not stored in clear.
+
+        ``token``: one already handed to the browser (a server of several projects signs one
+        browser into each of them under one token; each session still gets its own CSRF token).
+        """
+        token, csrf = token or secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         add_session(self._store, account.id, token, csrf, SESSION_LIFETIME)
         add_audit(self._store, account.name, "sign_in")
         return token, csrf

@@ -30,6 +30,7 @@ from logicmap.errors import CodingError
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store import coding as repository
+from logicmap.store.coding import FullTextInfo
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 
@@ -146,6 +147,10 @@ class CodingStage:
         attached = read_fulltext(record_id, Path(path))
         repository.save_fulltext(self._store, attached)
         return attached.extracted
+
+    def fulltext(self, record_id: int) -> FullTextInfo | None:
+        """The full text attached to a record (file name, pages, text), or None."""
+        return repository.fulltext_info(self._store, record_id)
 
     def texts(self, record_id: int) -> dict[str, str]:
         """A record's codable texts: title, abstract and attached full text."""

@@ -19,6 +19,7 @@ from logicmap.screening.decisions import (
     clean_reasons,
     find_conflicts,
     included_ids,
+    latest_standing,
     reasons_of,
     resolve_final,
     reviewer_decisions,
@@ -103,6 +104,33 @@ class ScreeningStage:
         """Store one decision now; returns its id."""
         return store_decision(self._store, record_id, reviewer=reviewer, stage=stage, decision=decision,
                               reason=reason, rank=rank)
+
+    def full_text_queue(self, reviewer: str) -> list[int]:
+        """The records ``reviewer`` has still to assess at full text, by id: the title/abstract includes
+        and maybes (read now, so later includes join) they have not decided at full text and that
+        have fewer independent full-text decisions than the team's reviewers per record."""
+        per_record = self.team_settings().reviewers_per_record
+        deciders: dict[int, set[str]] = {}
+        for record, who in latest_standing(standing_decisions(self._store, "full_text")):
+            deciders.setdefault(record, set()).add(who)
+        return [r for r in self.candidates("full_text")
+                if reviewer not in deciders.get(r, ()) and len(deciders.get(r, ())) < per_record]
+
+    def decide_full_text(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> int:
+        """Store one reviewer's full-text decision; returns its id. An exclusion needs one of the
+        project's reasons; a record not included (or maybe) at title/abstract is refused; the same
+        decision sent again (a double click, a retried request) stores nothing and returns the first id."""
+        if record_id not in set(self.candidates("full_text")):
+            raise ScreeningError(f"record {record_id} is not up for full-text screening: it was not included "
+                                 "(or set aside as maybe) at title/abstract")
+        if decision == "exclude" and not reason:
+            raise ScreeningError(f"record {record_id}: a full-text exclusion needs a reason (PRISMA reports them)")
+        standing = latest_standing(standing_decisions(self._store, "full_text", reviewer=reviewer))
+        same = standing.get((record_id, reviewer))
+        if same is not None and (same.decision, same.reason) == (decision, reason if decision == "exclude" else None):
+            return same.id
+        return self.decide(record_id, decision, reviewer=reviewer, stage="full_text",
+                           reason=reason if decision == "exclude" else None)
 
     def undo_last(self, *, reviewer: str, stage: str = "title_abstract") -> Decision | None:
         """Withdraw the reviewer's latest standing decision at ``stage`` (kept, marked undone)."""

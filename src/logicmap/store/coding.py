@@ -10,6 +10,7 @@ project does not hold raise :class:`~logicmap.errors.CodingError` (``no record N
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -55,6 +56,29 @@ def study_texts(store: Store, record_id: int) -> dict[str, str]:
         if full is not None:
             texts["fulltext"] = full.text
     return texts
+
+
+@dataclass(frozen=True)
+class FullTextInfo:
+    """A record's attached full text: the file it came from, its pages and its extracted text."""
+
+    record_id: int
+    filename: str
+    media_type: str
+    pages: int
+    text: str
+    attached_at: datetime
+
+
+def fulltext_info(store: Store, record_id: int) -> FullTextInfo | None:
+    """The full text attached to a record, or None."""
+    with store.session() as session:
+        _require_record(session, record_id)
+        row = session.get(FullText, record_id)
+        if row is None:
+            return None
+        return FullTextInfo(record_id, row.filename, row.media_type, len(row.pages or []) or 1, row.text,
+                            row.attached_at)
 
 
 def save_fulltext(store: Store, attached: AttachedText) -> None:

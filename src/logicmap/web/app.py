@@ -71,7 +71,8 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     (it is also Secure whenever a request arrives over HTTPS).
     """
     from logicmap.web import (
-        audit, coding, conflicts, dedupe, dual_coding, imports, model, pages, screening, screening_api, settings,
+        audit, coding, conflicts, dedupe, dual_coding, fulltext, imports, model, pages, screening, screening_api,
+        settings,
     )
 
     @asynccontextmanager
@@ -89,6 +90,7 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     app = FastAPI(title="logicmap", summary="Screening and review-team web app over one logicmap project",
                   lifespan=lifespan)
     app.state.https = https
+    app.state.hub = None  # set by a server of several projects (logicmap.web.projects)
     app.state.limiter = LoginLimiter()
     app.state.sessions = SessionCache()
     app.state.cards = {}  # record id -> ScreeningCard: records and key terms do not change while serving
@@ -98,7 +100,7 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     app.include_router(screening.router)
     app.include_router(screening_api.router)
     app.include_router(conflicts.router)
-    for pages_router in (imports.router, dedupe.router, coding.router, dual_coding.router, model.router,
-                        audit.router, settings.router):
+    for pages_router in (imports.router, dedupe.router, coding.router, dual_coding.router, fulltext.router,
+                         model.router, audit.router, settings.router):
         app.include_router(pages_router)
     return app

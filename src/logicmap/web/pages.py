@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from logicmap.api import AccountError
 from logicmap.web.app import templates
+from logicmap.web.fulltext import counts as fulltext_counts
 from logicmap.web.security import (
     COOKIE,
     LOGIN_COOKIE,
@@ -117,7 +118,7 @@ def overview(request: Request, caller: Viewer) -> HTMLResponse:
     final = review.screening.final()
     counts = {d: sum(1 for v in final.values() if v == d) for d in ("include", "exclude", "maybe")}
     return _page(request, "overview.html", caller, name=review.name, records=len(review.screening.candidates()),
-                 final=counts, reviewers=review.screening.reviewers())
+                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review))
 
 
 @router.get("/api/session")

@@ -62,13 +62,18 @@ def review_of(request: Request) -> Review:
 
 def caller_of(request: Request) -> Caller | None:
     """The signed-in user of the request, or None (looked up at most every few seconds per token)."""
-    token = request.cookies.get(COOKIE, "")
+    return session_caller(request.app.state, request.cookies.get(COOKIE, ""))
+
+
+def session_caller(state, token: str) -> Caller | None:
+    """The caller signed in with ``token`` to the project of an app's ``state`` (its review and
+    session cache), or None."""
     if not token:
         return None
-    cache: SessionCache = request.app.state.sessions
+    cache: SessionCache = state.sessions
     caller = cache.get(token)
     if caller is None:
-        info = review_of(request).accounts.session(token)
+        info = state.review.accounts.session(token)
         caller = Caller(info.account, info.csrf, token) if info else None
         if caller is not None:
             cache.put(token, caller)

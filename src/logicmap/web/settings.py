@@ -166,6 +166,12 @@ def change_role(request: Request, caller: Owner, name: Annotated[str, Form()], r
     return _saved("users")
 
 
+def invite_link(request: Request, token: str) -> str:
+    """The invitation's link; on a server of several projects it names the project."""
+    hub = request.app.state.hub
+    return f"{request.base_url}invite?token={token}" + (f"&project={hub}" if hub else "")
+
+
 @router.post("/settings/invite", response_class=HTMLResponse)
 def invite(request: Request, caller: Owner, role: Annotated[str, Form()]):
     """Make a one-use invitation link for a new account with ``role``; shown once."""
@@ -173,7 +179,7 @@ def invite(request: Request, caller: Owner, role: Annotated[str, Form()]):
         token = review_of(request).accounts.invite(role, by=caller.name)
     except AccountError as exc:
         return _refused(request, caller, "users", exc)
-    return _page(request, caller, section="users", invite_url=f"{request.base_url}invite?token={token}",
+    return _page(request, caller, section="users", invite_url=invite_link(request, token),
                  invite_role=role)
 
 

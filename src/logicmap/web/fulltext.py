@@ -1,0 +1,192 @@
+"""The full-text screening page: after title/abstract inclusion, a reviewer attaches (or reads the
+attached) full text of each included or "maybe" record and includes or excludes it with a reason.
+
+Everything goes through the library: ``review.screening.full_text_queue`` (what is left for the
+reviewer), ``review.screening.decide_full_text`` (stored at stage ``full_text``; the same decision
+sent twice is stored once) and ``review.coding.attach`` / ``fulltext`` (the file's extracted text,
+with its pages, kept in the project; the file itself is not). PRISMA counts in the report and on the
+model page come from these decisions. JSON twins under ``/api/fulltext``.
+
+Each record is offered to as many reviewers as the team's reviewers per record (the setting of the
+conflicts page); their decisions are independent and blind (a reviewer sees only their own). When
+they disagree the record has no final full-text decision until the owner settles it on
+``/fulltext/conflicts``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
+
+from logicmap.api import CodingError, Review, ScreeningError
+from logicmap.web.app import templates
+from logicmap.web.coding import attach_fulltext
+from logicmap.web.params import FormId, Id, QueryId
+from logicmap.web.security import Caller, guard, review_of
+
+router = APIRouter()
+Reviewer = Annotated[Caller, guard("reviewer")]
+Owner = Annotated[Caller, guard("owner")]
+Decision = Literal["include", "exclude", "maybe"]
+#: Characters of the attached text shown on the page (the rest is on the coding page).
+SHOWN = 20_000
+
+
+def counts(review: Review) -> dict[str, int]:
+    """The full-text stage in numbers: records up for it, and the final decisions so far."""
+    final = review.screening.final("full_text")
+    up = review.screening.candidates("full_text")
+    done = {d: sum(1 for r in up if final.get(r) == d) for d in ("include", "exclude", "maybe")}
+    return {"up": len(up), "assessed": sum(done.values()), **done}
+
+
+def _context(review: Review, caller: Caller, record: int | None, message: str | None) -> dict:
+    left = review.screening.full_text_queue(caller.name)
+    chosen = record if record is not None else (left[0] if left else None)
+    context = {"caller": caller, "counts": counts(review), "left": len(left), "message": message,
+               "reasons": review.screening.exclusion_reasons(), "card": None,
+               "conflicts": len(review.screening.conflicts("full_text")) if caller.account.role == "owner" else 0}
+    if chosen is not None:
+        if chosen not in set(review.screening.candidates("full_text")):
+            raise ScreeningError(f"record {chosen} is not up for full-text screening: it was not included "
+                                 "(or set aside as maybe) at title/abstract")
+        card = review.screening.card(chosen)
+        attached = review.coding.fulltext(chosen)
+        mine = review.screening.decisions_of(caller.name, "full_text").get(chosen)
+        context.update(card=card, attached=attached, mine=mine,
+                       text=attached.text[:SHOWN] if attached else "", cut=bool(attached and
+                                                                                 len(attached.text) > SHOWN))
+    return context
+
+
+@router.get("/fulltext", response_class=HTMLResponse)
+def fulltext_page(request: Request, caller: Reviewer, record: QueryId = None,
+                  message: str | None = None) -> HTMLResponse:
+    """The reviewer's next record at full text (or ``record``): its attached text and the decision."""
+    context = _context(review_of(request), caller, record, message)
+    return templates.TemplateResponse(request, "fulltext.html", context)
+
+
+def _back(record_id: int | None, message: str | None = None) -> RedirectResponse:
+    query = [f"record={record_id}"] if record_id is not None else []
+    if message:
+        query.append(f"message={quote(message)}")
+    return RedirectResponse("/fulltext" + ("?" + "&".join(query) if query else ""), status_code=303)
+
+
+@router.post("/fulltext/attach")
+def fulltext_attach(request: Request, caller: Reviewer, record_id: FormId,
+                    fulltext: Annotated[UploadFile, File()]) -> RedirectResponse:
+    """Attach the record's full text (PDF, HTML or text); its text shows on the page."""
+    review = review_of(request)
+    if record_id not in set(review.screening.candidates("full_text")):
+        return _back(None, f"record {record_id} is not up for full-text screening (nothing was attached)")
+    try:
+        attach_fulltext(review, caller, record_id, fulltext)
+    except CodingError as exc:
+        return _back(record_id, f"{exc} (nothing was attached)")
+    return _back(record_id)
+
+
+@router.post("/fulltext/decide")
+def fulltext_decide(request: Request, caller: Reviewer, record_id: FormId, decision: Annotated[Decision, Form()],
+                    reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """Store the full-text decision (twice-sent: once) and show the next record."""
+    review = review_of(request)
+    try:
+        review.screening.decide_full_text(record_id, decision, reviewer=caller.name, reason=(reason or "").strip()
+                                          or None)
+    except ScreeningError as exc:
+        return _back(record_id, f"{exc} (nothing was stored)")
+    review.accounts.record(caller.name, "fulltext.decide", f"record {record_id}: {decision}"
+                                                           + (f" ({reason})" if decision == "exclude" else ""))
+    return _back(None)
+
+
+@router.get("/fulltext/conflicts", response_class=HTMLResponse)
+def fulltext_conflicts(request: Request, caller: Owner, settled: QueryId = None,
+                       message: str | None = None) -> HTMLResponse:
+    """Records the reviewers disagree on at full text, each with their decisions, to settle."""
+    review = review_of(request)
+    conflicts = review.screening.conflicts("full_text")
+    cards = review.screening.cards([c.record_id for c in conflicts])
+    reasons = review.screening.reasons("full_text")
+    context = {"caller": caller, "rows": [(c, card, reasons.get(c.record_id)) for c, card in zip(conflicts, cards)],
+               "reasons": review.screening.exclusion_reasons(), "settled": settled, "message": message}
+    return templates.TemplateResponse(request, "fulltext_conflicts.html", context)
+
+
+@router.post("/fulltext/reconcile")
+def fulltext_reconcile(request: Request, caller: Owner, record_id: FormId, decision: Annotated[Decision, Form()],
+                       reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """Settle a full-text conflict with the agreed decision (the reviewers' own stay)."""
+    review = review_of(request)
+    reason = (reason or "").strip() or None if decision == "exclude" else None
+    problem = None
+    if record_id not in {c.record_id for c in review.screening.conflicts("full_text")}:
+        problem = f"record {record_id} has no full-text conflict to settle"
+    elif decision == "exclude" and reason is None:
+        problem = f"record {record_id}: a full-text exclusion needs a reason"
+    if problem is None:
+        try:
+            review.screening.reconcile(record_id, decision, reviewer=caller.name, stage="full_text", reason=reason)
+        except ScreeningError as exc:
+            problem = str(exc)
+    if problem is not None:
+        return RedirectResponse(f"/fulltext/conflicts?message={quote(problem + ' (nothing was stored)')}",
+                                status_code=303)
+    review.accounts.record(caller.name, "fulltext.reconcile", f"record {record_id}: {decision}")
+    return RedirectResponse(f"/fulltext/conflicts?settled={record_id}", status_code=303)
+
+
+# --- JSON API --------------------------------------------------------------------
+class FullTextOut(BaseModel):
+    """The reviewer's next record at full text (None: none left) and the stage's counts."""
+
+    record_id: int | None
+    title: str | None
+    attached: str | None
+    pages: int | None
+    left: int
+    counts: dict[str, int]
+
+
+class FullTextIn(BaseModel):
+    """One full-text decision; ``reason`` (one of the project's exclusion reasons) with ``exclude``."""
+
+    record_id: Id
+    decision: Decision
+    reason: str | None = None
+
+
+class FullTextDecided(BaseModel):
+    """The stored decision's id (the same id when the same decision is sent again)."""
+
+    decision_id: int
+    record_id: int
+
+
+@router.get("/api/fulltext/next", response_model=FullTextOut)
+def api_fulltext_next(request: Request, caller: Reviewer) -> FullTextOut:
+    """The reviewer's next record at full text, with the attached file's name and pages if any."""
+    review = review_of(request)
+    left = review.screening.full_text_queue(caller.name)
+    record = left[0] if left else None
+    attached = review.coding.fulltext(record) if record is not None else None
+    return FullTextOut(record_id=record, title=review.screening.card(record).title if record is not None else None,
+                       attached=attached.filename if attached else None, pages=attached.pages if attached else None,
+                       left=len(left), counts=counts(review))
+
+
+@router.post("/api/fulltext/decide", response_model=FullTextDecided)
+def api_fulltext_decide(request: Request, caller: Reviewer, body: FullTextIn) -> FullTextDecided:
+    """Store one full-text decision (an exclusion needs a reason)."""
+    review = review_of(request)
+    decision_id = review.screening.decide_full_text(body.record_id, body.decision, reviewer=caller.name,
+                                                    reason=(body.reason or "").strip() or None)
+    review.accounts.record(caller.name, "fulltext.decide", f"record {body.record_id}: {body.decision}")
+    return FullTextDecided(decision_id=decision_id, record_id=body.record_id)

@@ -1,0 +1,136 @@
+"""The full-text screening page and its JSON API on a live server: after title/abstract includes, a
+reviewer attaches a full text, reads it on the page, includes or excludes with a reason; double
+submits are stored once, bad input changes nothing, a viewer is refused, PRISMA counts follow."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from web_helpers import server, sign_in, template  # noqa: F401  (fixtures)
+
+REASON = "full text not retrievable"
+
+
+def full_text_rows(location) -> list[tuple]:
+    with sqlite3.connect(location) as db:
+        return db.execute("select record_id, reviewer, decision, reason from screening_decisions "
+                          "where stage = 'full_text' and undone_at is null order by id").fetchall()
+
+
+def shown(page: str) -> int | None:
+    found = re.search(r'id="card" data-record="(\d+)"', page)
+    return int(found.group(1)) if found else None
+
+
+@pytest.fixture(scope="module")
+def included(server):
+    """Three records bob includes and one he excludes at title/abstract, through the screening API."""
+    bob = sign_in(server, "bob")
+    chosen = []
+    for decision in ("include", "include", "include", "exclude"):
+        record = bob.get("/api/screening/next").json()["record"]["record_id"]
+        body = {"record_id": record, "decision": decision}
+        if decision == "exclude":
+            body["reason"] = "other"
+        assert bob.post("/api/screening/decide", json=body, headers={"X-CSRF-Token": bob.csrf}).status_code == 200
+        chosen.append(record)
+    return chosen
+
+
+def test_attach_read_and_decide_at_full_text(server, included):
+    bob = sign_in(server, "bob")
+    page = bob.get("/fulltext")
+    assert page.status_code == 200 and shown(page.text) == min(included[:3])
+    assert "No full text attached yet" in page.text and "3 left for you" in page.text
+    record = shown(page.text)
+
+    sent = bob.post("/fulltext/attach", data={"csrf": bob.csrf, "record_id": str(record)},
+                    files={"fulltext": ("trial-report.txt", b"Results. Peer support improved hope at 12 months.\n",
+                                        "text/plain")})
+    assert sent.status_code == 303
+    page = bob.get(sent.headers["location"])
+    assert "trial-report.txt" in page.text and "Peer support improved hope" in page.text
+
+    empty = bob.post("/fulltext/attach", data={"csrf": bob.csrf, "record_id": str(record)},
+                     files={"fulltext": ("empty.txt", b"", "text/plain")})
+    page = bob.get(empty.headers["location"])
+    assert "nothing was attached" in page.text and "trial-report.txt" in page.text  # the earlier one stays
+
+    form = {"csrf": bob.csrf, "record_id": str(record), "decision": "exclude", "reason": REASON}
+    for _ in range(2):  # a double click
+        assert bob.post("/fulltext/decide", data=form).status_code == 303
+    assert full_text_rows(server.location) == [(record, "bob", "exclude", REASON)]
+    page = bob.get("/fulltext")
+    assert shown(page.text) != record and "2 left for you" in page.text
+    assert "1 excluded" in page.text
+
+
+def test_bad_decisions_change_nothing(server, included):
+    bob = sign_in(server, "bob")
+    before = full_text_rows(server.location)
+    no_reason = bob.post("/fulltext/decide", data={"csrf": bob.csrf, "record_id": str(included[1]),
+                                                   "decision": "exclude", "reason": ""})
+    assert "needs a reason" in bob.get(no_reason.headers["location"]).text
+    not_up = bob.post("/fulltext/decide", data={"csrf": bob.csrf, "record_id": str(included[3]),
+                                                "decision": "include"})
+    assert "not up for full-text screening" in bob.get(not_up.headers["location"]).text
+    api = bob.post("/api/fulltext/decide", json={"record_id": included[3], "decision": "include"},
+                   headers={"X-CSRF-Token": bob.csrf})
+    assert api.status_code == 400 and "not up for full-text" in api.json()["detail"]
+    assert bob.get(f"/fulltext?record={included[3]}").status_code == 400
+    assert bob.get("/fulltext?record=99999999").status_code == 400
+    assert full_text_rows(server.location) == before
+
+
+def test_the_api_and_prisma_follow(server, included):
+    alice = sign_in(server, "alice")  # dual screening: every record needs two reviewers' decisions
+    assert alice.post("/api/screening/settings", json={"reviewers_per_record": 2, "blind": True},
+                      headers={"X-CSRF-Token": alice.csrf}).status_code == 200
+    carol = sign_in(server, "carol")
+    nxt = carol.get("/api/fulltext/next").json()
+    assert nxt["record_id"] == min(included[:3]) and nxt["left"] == 3 and nxt["counts"]["up"] == 3
+    for record in included[:3]:  # she agrees with bob on the first (not retrievable), includes the others
+        body = {"record_id": record, "decision": "include"}
+        if record == min(included[:3]):
+            body = {**body, "decision": "exclude", "reason": REASON}
+        answer = carol.post("/api/fulltext/decide", json=body, headers={"X-CSRF-Token": carol.csrf})
+        assert answer.status_code == 200 and answer.json()["record_id"] == record
+    assert carol.get("/api/fulltext/next").json()["record_id"] is None
+    prisma = carol.get("/api/model/prisma").json()
+    assert prisma["reports_sought"] == 3 and prisma["reports_not_retrieved"] == 1
+    assert prisma["reports_assessed"] == 2 and prisma["reports_included"] == 2
+    assert carol.get("/").status_code == 200 and "up for full text" in carol.get("/").text
+
+
+def test_the_owner_settles_a_full_text_conflict(server, included):
+    bob, alice = sign_in(server, "bob"), sign_in(server, "alice")
+    disputed = max(included[:3])  # carol included it above
+    answer = bob.post("/api/fulltext/decide", json={"record_id": disputed, "decision": "exclude", "reason": REASON},
+                      headers={"X-CSRF-Token": bob.csrf})
+    assert answer.status_code == 200
+    assert "full-text conflict" in alice.get("/fulltext").text
+    page = alice.get("/fulltext/conflicts").text
+    conflict = re.search(rf'<article class="panel" id="conflict-{disputed}">.*?</article>', page, re.S).group(0)
+    assert "bob: <strong class=\"exclude\">exclude</strong>" in conflict and "carol: <strong" in conflict
+    assert bob.get("/fulltext/conflicts").status_code == 403  # owners settle
+    before = full_text_rows(server.location)
+    wrong = alice.post("/fulltext/reconcile", data={"csrf": alice.csrf, "record_id": str(included[3]),
+                                                    "decision": "include"})
+    assert "no full-text conflict" in alice.get(wrong.headers["location"]).text
+    assert full_text_rows(server.location) == before
+    settled = alice.post("/fulltext/reconcile", data={"csrf": alice.csrf, "record_id": str(disputed),
+                                                      "decision": "include", "reason": REASON})
+    assert settled.headers["location"] == f"/fulltext/conflicts?settled={disputed}"
+    assert f'id="conflict-{disputed}"' not in alice.get("/fulltext/conflicts").text
+    prisma = alice.get("/api/model/prisma").json()
+    assert prisma["reports_included"] == 2 and prisma["reports_not_retrieved"] == 1
+
+
+def test_a_viewer_may_not_screen_full_texts(server, included):
+    vic = sign_in(server, "vic")
+    assert vic.get("/fulltext").status_code == 403
+    refused = vic.post("/fulltext/decide", data={"csrf": vic.csrf, "record_id": str(included[0]),
+                                                 "decision": "include"})
+    assert refused.status_code == 403
