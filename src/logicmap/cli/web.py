@@ -66,5 +66,5 @@ def serve(
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
     out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
     options = {"features": features, "classifier": classifier, "seed": seed}
-    uvicorn.run(create_app(project, https=https, service_options=options), host=host, port=port,
+    uvicorn.run(create_app(project, https=https, service_options=options, warm_model=True), host=host, port=port,
                 log_level="warning")
