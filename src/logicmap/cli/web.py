@@ -51,6 +51,8 @@ def serve(
     classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
                                             "--classifier`.")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,
+    warm_model: Annotated[bool, typer.Option("--warm-model/--no-warm-model", help="Build the model page's views "
+                                             "at start, in a lowest-priority thread.")] = True,
 ) -> None:
     """Serve the web app for the project (sign in with an account from `logicmap user add`).
 
@@ -66,5 +68,5 @@ def serve(
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
     out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
     options = {"features": features, "classifier": classifier, "seed": seed}
-    uvicorn.run(create_app(project, https=https, service_options=options, warm_model=True), host=host, port=port,
+    uvicorn.run(create_app(project, https=https, service_options=options, warm_model=warm_model), host=host, port=port,
                 log_level="warning")
