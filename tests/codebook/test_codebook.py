@@ -103,6 +103,14 @@ def test_all_problems_reported_at_once():
     assert "tiny.yaml" in str(info.value) and "line 8, codes[1].code" in str(info.value)
 
 
+def test_a_control_character_is_a_problem_not_a_crash():
+    """Found by schemathesis on the web API: YAML's reader refuses C1 control characters with an
+    error that carries no line mark; it escaped as a server error."""
+    codebook, problems = validate_text("format_version: 2\ncodes: [\x8b]\n")
+    assert codebook is None and len(problems) == 1
+    assert problems[0].line == 2 and "not readable as YAML" in problems[0].message
+
+
 def test_yaml_syntax_error_names_the_line():
     _, problems = _problems(GOOD.replace("  label: Hope\n", "  label: [Hope\n"))
     assert problems[0].key == "<document>" and problems[0].line >= 14 and "YAML syntax" in problems[0].message

@@ -142,3 +142,23 @@ def test_codebook_split_leaves_codings_waiting(review):
     assert (change.carried, change.waiting, change.waiting_codes) == (0, 1, ("T01",))
     assert change.mapping == {"T01": ["T01a", "T01b"]}
     assert review.codebook.merge(["T01a", "T01b"], "T01c", label="Peer support").mapping == {"T01a": "T01c", "T01b": "T01c"}
+
+
+def test_a_dropped_code_is_remembered_and_never_counts(review, coding):
+    """Reconciliation stores a drop, so a later run neither asks about it again nor keeps it, and
+    the study counts as reconciled (its dropped code is not taken from the coders' own codes)."""
+    coding.add(1, "T01", reviewer="ana", quote="Peer workers delivered weekly groups")
+    coding.add(1, "T01", reviewer="ben", quote="Peer workers delivered weekly groups")
+    coding.add(1, "P5", reviewer="ben", quote="more hope", direction="benefit")
+    first = coding.reconcile("ana", "ben")
+    assert (first.agreed, first.resolved, first.unresolved) == (1, 0, 1)
+    before = review.model.version()
+    dropped = coding.reconcile("ana", "ben", decisions={("1", "P5"): False}, decided_by="ana+ben")
+    assert (dropped.resolved, dropped.unresolved) == (1, 0)
+    assert review.model.version() != before  # the model's views are rebuilt after a reconciliation
+    again = coding.reconcile("ana", "ben")
+    assert (again.agreed, again.resolved, again.unresolved) == (1, 1, 0)
+    assert coding.decided() == {(1, "T01"), (1, "P5")}
+    assert [(c.code, c.kind) for c in coding.final()] == [("T01", "reconciled")]
+    assert all(c.kind != "dropped" for c in coding.list())  # a drop is not a code
+    assert len(coding.list(kind="dropped")) == 1

@@ -142,3 +142,34 @@ def test_two_coders_agreement_and_reconciliation(server, included):
     assert not [r for r in bob.get("/api/coding/agreement?a=bob&b=carol").json()["open"] if r["code"] == "T06"]
     same = alice.post("/code/reconcile", data={"csrf": alice.csrf, "a": "bob", "b": "bob"})
     assert "Nothing+was+stored" in same.headers["location"] or "Nothing%20was%20stored" in same.headers["location"]
+
+
+def test_a_dropped_code_stays_dropped_on_the_next_visit(server, included):
+    """Regression: the reconciler drops a code only one coder gave; the agreement page must not offer
+    it again (it did: only kept codes were stored, so the drop was forgotten on the next visit)."""
+    bob, carol, alice = sign_in(server, "bob"), sign_in(server, "carol"), sign_in(server, "alice")
+    title = bob.get(f"/api/coding?record_id={included}").json()["texts"]["title"]
+    for client, code in ((bob, "T05"), (carol, "T07")):
+        made = client.post("/api/coding/apply", headers={"X-CSRF-Token": client.csrf},
+                           json={"record_id": included, "code": code, "quote": title[:12]})
+        assert made.status_code == 200, made.text
+
+    def open_codes():
+        return {r["code"] for r in alice.get("/api/coding/agreement?a=bob&b=carol").json()["open"]
+                if r["study"] == included}
+
+    assert "T07" in open_codes()
+    dropped = alice.post("/code/reconcile", data={"csrf": alice.csrf, "a": "bob", "b": "carol",
+                                                  "study": included, "code": "T07", "keep": "false"})
+    assert dropped.status_code == 303 and "Nothing" not in dropped.headers["location"]
+    assert "T07" not in open_codes()
+    page = alice.get("/code/agreement?a=bob&b=carol")
+    assert f'<td>{included}</a></td><td>T07</td>' not in page.text.replace(f'<a href="/code?record={included}">', "")
+    for _ in range(2):  # the next visit's reconcile neither stores the dropped code nor asks about it again
+        again = alice.post("/api/coding/reconcile", headers={"X-CSRF-Token": alice.csrf},
+                           json={"a": "bob", "b": "carol"})
+        assert again.status_code == 200, again.text
+        assert "T07" not in open_codes()
+    finals = [c["reviewer"] for c in bob.get(f"/api/coding?record_id={included}").json()["codings"]
+              if c["code"] == "T07"]
+    assert finals == ["carol"]  # the dropped code never became a final code

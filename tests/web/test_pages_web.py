@@ -173,6 +173,24 @@ def test_the_model_page_shows_the_live_views_and_downloads_the_report(server):
     assert vic.get("/api/model/prisma").json()["records_identified"] > 0
 
 
+def test_the_model_views_follow_a_change_made_by_another_process(server):
+    """The views are cached per project version; a decision and a code stored through the library
+    (as `logicmap` on the command line would, outside the server) show at the next visit."""
+    vic = sign_in(server, "vic")
+    before = vic.get("/api/model").json()
+    assert vic.get("/api/model").json() == before  # served again from the cache: the same model
+    prisma = vic.get("/api/model/prisma").json()
+    with Review.open(server.location) as review:
+        record = next(r for r in review.screening.candidates() if r not in set(review.screening.included()))
+        review.screening.decide(record, "include", reviewer="outsider")
+        title = review.coding.texts(record)["title"]
+        review.coding.add(record, "T03", reviewer="outsider", quote=title[:10], target_code="M2")
+    after = vic.get("/api/model").json()
+    link = next(e for e in after["edges"] if (e["source"], e["target"]) == ("T03", "M2"))
+    assert str(record) in link["studies"]
+    assert vic.get("/api/model/prisma").json() != prisma
+
+
 def test_the_audit_log_exports_safe_csv(server):
     alice = sign_in(server, "alice")
     upload(alice, "=HYPERLINK(1).ris", BAD_SECOND_RECORD.replace("First", "Formula first").encode(),

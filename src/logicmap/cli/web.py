@@ -57,6 +57,8 @@ def serve(
     classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
                                             "--classifier`.")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,
+    warm_model: Annotated[bool, typer.Option("--warm-model/--no-warm-model", help="Build the model page's views "
+                                             "at start, in a lowest-priority thread.")] = True,
 ) -> None:
     """Serve the web app for the project, or for every project in a folder (sign in with an account
     from `logicmap user add`; each user sees only the projects where they have a role).
@@ -89,7 +91,7 @@ def serve(
         with open_review(project) as review:  # refuse a missing project before listening
             users = len(review.accounts.users())
         out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
-        app = create_app(project, https=https, service_options=options)
+        app = create_app(project, https=https, service_options=options, warm_model=warm_model)
     if not users:
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -298,6 +298,9 @@ def validate_text(text: str) -> tuple[Codebook | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return None, [Problem(mark.line + 1 if mark else 0, "<document>", f"YAML syntax: {exc.problem or exc}")]
+    except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses (no line mark)
+        line = text.count("\n", 0, getattr(exc, "position", 0)) + 1
+        return None, [Problem(line, "<document>", f"not readable as YAML: {exc}")]
     if node is None:
         return None, [Problem(1, "<document>", "the codebook file is empty")]
     lm = _LineMap()

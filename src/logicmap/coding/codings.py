@@ -50,9 +50,10 @@ def coded_items(codings: Iterable[StoredCoding]) -> list[CodedItem]:
 
 
 def final_codings(codings: Sequence[StoredCoding]) -> list[StoredCoding]:
-    """The codes that count: a study's reconciled codes when it has any, else its independent ones."""
-    reconciled = {c.record_id for c in codings if c.kind == "reconciled"}
-    return [c for c in codings if (c.kind == "reconciled") == (c.record_id in reconciled)]
+    """The codes that count: a study's reconciled codes when it has been reconciled (a final code or
+    a ``"dropped"`` decision), else its independent ones. Dropped markers are never returned."""
+    reconciled = {c.record_id for c in codings if c.kind in ("reconciled", "dropped")}
+    return [c for c in codings if c.kind != "dropped" and (c.kind == "reconciled") == (c.record_id in reconciled)]
 
 
 def counts_by_kind(codings: Iterable[StoredCoding], codebook: Codebook) -> dict[str, int]:

@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 
 from logicmap.coding.sentence_roles import ROLES, cue_scores, headed_abstracts, positions, sentence_roles, strip_heading
@@ -48,6 +49,8 @@ class RoleModel:
         self._vectorizer = vectorizer
         self._classifier = classifier
         self.n_abstracts = n_abstracts
+        self._known: dict[tuple[str, float], str] = {}  # (sentence, position) -> role, as predicted before
+        self._lock = threading.Lock()
 
     @classmethod
     def fit(cls, abstracts: Iterable[str], *, min_abstracts: int = MIN_ABSTRACTS) -> RoleModel | None:
@@ -75,6 +78,12 @@ class RoleModel:
 
     def predict(self, texts: Sequence[str], where: Sequence[float]) -> list[str]:
         """The role of each sentence (``texts``, headings removed) at relative positions ``where``."""
-        if not texts:
-            return []
-        return [str(role) for role in self._classifier.predict(self._features(texts, where))]
+        keys = list(zip(texts, where, strict=True))
+        with self._lock:  # one web app's requests share the model
+            new = list(dict.fromkeys(k for k in keys if k not in self._known))
+            if new:  # the model is fixed once fitted: a sentence seen before keeps its role (a rebuilt model is fast)
+                roles = self._classifier.predict(self._features([t for t, _ in new], [p for _, p in new]))
+                if len(self._known) + len(new) > 200_000:
+                    self._known.clear()
+                self._known.update(zip(new, map(str, roles)))
+            return [self._known[k] for k in keys]

@@ -14,6 +14,8 @@ plain SVG says so instead of an empty chart.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 
 from logicmap.report.style import DIRECTION_COLOURS, DIRECTION_LABELS, FONT, text
@@ -148,10 +150,16 @@ def empty_svg(message: str, *, width: int = 640, height: int = 80) -> str:
 
 
 def chart_svg(spec: dict) -> str:
-    """Render a Vega-Lite spec to SVG text with vl-convert."""
+    """Render a Vega-Lite spec to SVG text with vl-convert (the same spec is rendered once: a web
+    page rebuilt after a change that leaves the chart alone does not pay the second or more again)."""
+    return _rendered(json.dumps(spec, sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=32)
+def _rendered(spec_json: str) -> str:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(spec)
+    return vlc.vegalite_to_svg(json.loads(spec_json))
 
 
 def gap_map_svg(model: LogicModel) -> str:

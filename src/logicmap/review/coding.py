@@ -104,8 +104,13 @@ class CodingStage:
         return coded_items(self.list(reviewer=reviewer, kind=kind))
 
     def final(self) -> list[StoredCoding]:
-        """The codings that count (reconciled where a study has any)."""
-        return final_codings(self.list())
+        """The codings that count (reconciled where a study has been reconciled)."""
+        return final_codings(self.list() + self.list(kind=repository.DROPPED))
+
+    def decided(self) -> set[tuple[int, str]]:
+        """(record id, code) pairs reconciliation has settled: stored as final, or dropped."""
+        return {(c.record_id, c.code) for kind in ("reconciled", repository.DROPPED)
+                for c in self.list(kind=kind) if c.target_code is None}
 
     def agreement(self, reviewer_a: str, reviewer_b: str) -> AgreementReport:
         """Agreement of two coders per kind and code, on the studies both coded."""
@@ -120,17 +125,24 @@ class CodingStage:
         """Store final codes from two coders (both originals are kept); unresolved ones wait.
 
         A (study, code) with a final code already is not stored again, so a second run (or a
-        double-submitted form) adds only what was decided since.
+        double-submitted form) adds only what was decided since. A drop is stored too (kind
+        ``"dropped"``, never a code), so a later run neither asks about it again nor keeps it.
 
         ``decisions`` maps ``(study id, code)`` to True (keep) or False (drop) for
         the codes only one coder gave.
         """
-        outcome = reconcile(self.items(reviewer=reviewer_a), self.items(reviewer=reviewer_b), decisions,
-                            reviewer=decided_by)
-        stored = {(str(c.record_id), c.code) for c in self.list(kind="reconciled") if c.target_code is None}
+        stored = {(str(record_id), code) for record_id, code in self.decided()}
+        dropped = {(str(c.record_id), c.code): False for c in self.list(kind=repository.DROPPED)}
+        outcome = reconcile(self.items(reviewer=reviewer_a), self.items(reviewer=reviewer_b),
+                            {**dropped, **(decisions or {})}, reviewer=decided_by)
         for item in outcome:
-            if item.final is not None and (item.study_id, item.code) not in stored:  # run again: stored once
+            if (item.study_id, item.code) in stored:  # run again: stored once
+                continue
+            if item.final is not None:
                 self._add_final(item.study_id, item.final, decided_by)
+            elif item.status == "resolved":  # dropped: remembered, so the next visit does not ask again
+                repository.insert_coding(self._store, int(item.study_id), item.code, reviewer=decided_by,
+                                         kind=repository.DROPPED, source="reconcile")
         counts = Counter(item.status for item in outcome)
         return ReconcileSummary(counts["agreed"], counts["resolved"], counts["unresolved"])
 

@@ -31,6 +31,7 @@ from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
+from logicmap.store.changes import change_mark
 from logicmap.store.database import Store
 from logicmap.store.synthesis import load_snapshot, save_snapshot
 from logicmap.synthesis import CodedLink, ContextProfile, LogicModel, ModelDiff, ModelFilter, Study, build_model
@@ -159,10 +160,17 @@ class ModelStage:
         """Keep the model (the live one unless given) under ``name``, replacing one of that name."""
         save_snapshot(self._store, name, make_snapshot(model if model is not None else self.build()))
 
-    def snapshot(self, name: str) -> dict:
-        """A saved snapshot (``"current"``: the live model's); :class:`NotFoundError` naming the saved ones."""
+    def version(self) -> str:
+        """A mark that changes whenever anything the model, the report or PRISMA is built from changes
+        (records, merges, decisions, codes, codebook, settings, sources), by any process: a view
+        built at one version can be served again while the version stays the same."""
+        return change_mark(self._store)
+
+    def snapshot(self, name: str, *, model: LogicModel | None = None) -> dict:
+        """A saved snapshot (``"current"``: the live model's, of ``model`` when the caller has just built
+        it); :class:`NotFoundError` naming the saved ones."""
         if name == CURRENT:
-            return make_snapshot(self.build())
+            return make_snapshot(model if model is not None else self.build())
         return load_snapshot(self._store, name)
 
     def diff(self, old: str, new: str = CURRENT) -> ModelDiff:

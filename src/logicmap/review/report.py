@@ -31,7 +31,7 @@ from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
 from logicmap.store.screening import standing_decisions
-from logicmap.synthesis import Study, build_model
+from logicmap.synthesis import LogicModel, Study, build_model
 
 #: The screening stage whose reviewers' agreement, recall curve and stopping the report states.
 SCREENING_STAGE = "title_abstract"
@@ -67,11 +67,13 @@ class ReportStage:
             title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
 
-    def live_views(self, *, interactive: bool = True, figures: bool = True) -> dict[str, str]:
+    def live_views(self, *, interactive: bool = True, figures: bool = True,
+                   model: LogicModel | None = None) -> dict[str, str]:
         """The report's views of the project as it stands, for the web app's model page: the
         interactive logic model (``logic_model_html``, one self-contained page; with ``interactive``),
-        the PRISMA diagram (``prisma_svg``) and the evidence gap map (``gap_map_svg``; with ``figures``)."""
-        model = self._model.build()
+        the PRISMA diagram (``prisma_svg``) and the evidence gap map (``gap_map_svg``; with ``figures``).
+        ``model`` is the live model when the caller has just built it (``review.model.build()``)."""
+        model = model if model is not None else self._model.build()
         views = {}
         if interactive:
             views["logic_model_html"] = logic_model_html(model, context=self._model.saved_context())

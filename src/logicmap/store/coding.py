@@ -100,6 +100,10 @@ def save_fulltext(store: Store, attached: AttachedText) -> None:
 # -- codings -----------------------------------------------------------------------------
 
 
+#: ``Coding.kind`` of a reconciliation decision to drop a code only one coder gave (not a code itself).
+DROPPED = "dropped"
+
+
 def insert_coding(
     store: Store, record_id: int, code: str, *, reviewer: str, kind: str, source: str,
     span: EvidenceSpan | None = None, direction: str | None = None, note: str = "", target_code: str | None = None,
@@ -127,12 +131,15 @@ def undo_coding(store: Store, coding_id: int) -> None:
 
 
 def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | None = None) -> list[StoredCoding]:
-    """Standing codings (not undone) in the order given, optionally of one reviewer or kind."""
+    """Standing codings (not undone) in the order given, optionally of one reviewer or kind.
+
+    The ``"dropped"`` markers of reconciliation (a code the reconciler decided against) are not
+    codes: they come back only when asked for with ``kind="dropped"``.
+    """
     query = select(Coding).where(Coding.undone_at.is_(None)).order_by(Coding.id)
     if reviewer is not None:
         query = query.where(Coding.reviewer == reviewer)
-    if kind is not None:
-        query = query.where(Coding.kind == kind)
+    query = query.where(Coding.kind == kind) if kind is not None else query.where(Coding.kind != DROPPED)
     with store.session() as session:
         return [_stored(row) for row in session.scalars(query)]
 

@@ -258,7 +258,8 @@ class Coding(Base):
     """A code given to a study by a reviewer, anchored to an exact span of its text.
 
     ``target_code`` is set for an explicitly coded link (``code -> target_code``).
-    ``kind`` is ``"independent"`` or ``"reconciled"`` (the agreed final code).
+    ``kind`` is ``"independent"``, ``"reconciled"`` (the agreed final code) or ``"dropped"`` (the
+    reconciler's decision against a code only one coder gave, kept so it is not asked again).
     """
 
     __tablename__ = "codings"

@@ -63,12 +63,14 @@ def _install_error_handlers(app: FastAPI) -> None:
                                             "this request. Please try again.")
 
 
-def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False) -> FastAPI:
+def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False,
+               warm_model: bool = False) -> FastAPI:
     """The web app serving the project at ``location``.
 
     ``service_options`` go to the team screening service (``seed``, ``features``,
     ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
-    (it is also Secure whenever a request arrives over HTTPS).
+    (it is also Secure whenever a request arrives over HTTPS); ``warm_model`` builds the
+    model page's views in a background thread at start, so the first visitor need not wait.
     """
     from logicmap.web import (
         audit, coding, conflicts, dedupe, dual_coding, fulltext, imports, model, pages, screening, screening_api,
@@ -82,6 +84,8 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
         app.state.review, app.state.service = review, service
         try:
             service.open()  # features and the first ranking, before the first request
+            if warm_model:
+                model.warm(app)
             yield
         finally:
             service.close()

@@ -34,11 +34,11 @@ def coders(review: Review) -> list[str]:
 
 
 def disagreements(review: Review, a: str, b: str) -> list[dict]:
-    """(study, code) given by one coder only, on studies both coded, with no final code yet."""
+    """(study, code) given by one coder only, on studies both coded, not yet kept or dropped."""
     sets = {name: {(c.record_id, c.code) for c in review.coding.list(reviewer=name, kind="independent")
                    if c.target_code is None} for name in (a, b)}
     shared = {s for s, _ in sets[a]} & {s for s, _ in sets[b]}
-    final = {(c.record_id, c.code) for c in review.coding.list(kind="reconciled")}
+    final = review.coding.decided()
     rows = []
     for name, other in ((a, b), (b, a)):
         for study, code in sorted(sets[name] - sets[other]):

@@ -1,28 +1,100 @@
 """The model page: the interactive logic model on the project's current codes, the PRISMA
 diagram and the evidence gap map (the report's own views), and "download report" as a zip.
 
-Every view is rebuilt from the store on each request, so a code applied a moment ago
-shows at once; the report zip holds the very folder ``logicmap report`` writes.
+Each view is built at the project's current version (``review.model.version()``, read from the
+store on every request) and kept until that version moves, so a code applied a moment ago shows
+at once while unchanged projects are served without rebuilding the model (seconds on a real
+project); the report zip holds the very folder ``logicmap report`` writes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from logicmap.api import Review
 from logicmap.web.app import templates
 from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
 Viewer = Annotated[Caller, guard("viewer")]
+
+
+class ViewCache:
+    """Views of one project by name, each kept with the project version it was built at."""
+
+    def __init__(self) -> None:
+        self._views: dict[str, tuple[str, Any]] = {}
+        self._lock = threading.RLock()  # a view may be built from another one (the model)
+
+    def get(self, name: str, version: str, build: Callable[[], Any]) -> Any:
+        """The view built at ``version``; built (once, even for concurrent requests) when missing or stale."""
+        with self._lock:
+            kept = self._views.get(name)
+            if kept is None or kept[0] != version:
+                kept = self._views[name] = (version, build())
+            return kept[1]
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def cached(request: Request, name: str, build: Callable[[Review], Any]) -> Any:
+    """``build(review)`` for the served project, from the app's view cache when the project has not changed."""
+    return _cached(request.app, name, build)
+
+
+def _cached(app, name: str, build: Callable[[Review], Any]) -> Any:
+    review = app.state.review
+    with _CACHE_LOCK:
+        cache = getattr(app.state, "model_views", None)
+        if cache is None:
+            cache = app.state.model_views = ViewCache()
+    return cache.get(name, review.model.version(), lambda: build(review))
+
+
+def _lower_priority() -> None:
+    """Give this thread the lowest CPU priority (Linux schedules threads one by one), so screening
+    requests are served first while it builds; elsewhere it keeps its priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
+
+
+def warm(app) -> threading.Thread:
+    """Build the model, the figures and the interactive page in a background thread at the lowest CPU
+    priority (the first visit then finds them ready, or waits for this build instead of starting its own)."""
+
+    def run() -> None:
+        _lower_priority()
+        try:
+            model = _cached(app, "model", lambda r: r.model.build())
+            _cached(app, "figures", lambda r: {**r.report.live_views(interactive=False, model=model),
+                                               "studies": len(r.screening.included())})
+            _cached(app, "interactive", lambda r: r.report.live_views(figures=False, model=model)["logic_model_html"])
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first visit builds the views itself
+            pass
+
+    thread = threading.Thread(target=run, name="logicmap-model-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def live_model(request: Request):
+    """The project's logic model, built once per project version and shared by the views."""
+    return cached(request, "model", lambda r: r.model.build())
 
 
 def zip_folder(folder: Path, prefix: str) -> bytes:
@@ -44,16 +116,17 @@ def report_name(project: str) -> str:
 def model_page(request: Request, caller: Viewer) -> HTMLResponse:
     """The live logic model (in a frame: the report's self-contained page), PRISMA and the gap map."""
     review = review_of(request)
-    views = review.report.live_views(interactive=False)
+    views = cached(request, "figures", lambda r: {**r.report.live_views(interactive=False, model=live_model(request)),
+                                                  "studies": len(r.screening.included())})
     context = {"caller": caller, "name": review.name, "prisma_svg": views["prisma_svg"],
-               "gap_map_svg": views["gap_map_svg"], "studies": len(review.screening.included())}
+               "gap_map_svg": views["gap_map_svg"], "studies": views["studies"]}
     return templates.TemplateResponse(request, "model.html", context)
 
 
 @router.get("/model/interactive", response_class=HTMLResponse)
 def model_interactive(request: Request, caller: Viewer) -> HTMLResponse:
     """The report's interactive logic model page, on the project's current codes."""
-    return HTMLResponse(review_of(request).report.live_views(figures=False)["logic_model_html"])
+    return HTMLResponse(cached(request, "interactive", lambda r: r.report.live_views(figures=False, model=live_model(request))["logic_model_html"]))
 
 
 @router.get("/model/report.zip", response_class=Response,
@@ -72,11 +145,11 @@ def report_zip(request: Request, caller: Viewer) -> Response:
 @router.get("/api/model")
 def api_model(request: Request, caller: Viewer) -> dict:
     """The live logic model as a snapshot (its codes, links with their strength and studies)."""
-    return review_of(request).model.snapshot("current")
+    return cached(request, "snapshot", lambda r: r.model.snapshot("current", model=live_model(request)))
 
 
 @router.get("/api/model/prisma")
 def api_prisma(request: Request, caller: Viewer) -> dict:
     """The PRISMA 2020 flow counts."""
-    counts = review_of(request).report.prisma()
+    counts = cached(request, "prisma", lambda r: r.report.prisma())
     return {**dataclasses.asdict(counts), "records_identified": counts.records_identified}

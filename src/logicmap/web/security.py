@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from logicmap.api import Account, Review
 
@@ -80,6 +81,12 @@ def session_caller(state, token: str) -> Caller | None:
     return caller
 
 
+def _remembered(request: Request) -> Caller | None:
+    """The signed-in caller when the session cache holds the request's token (no store read)."""
+    token = request.cookies.get(COOKIE, "")
+    return request.app.state.sessions.get(token) if token else None
+
+
 class SessionCache:
     """Signed-in callers by cookie token for ``ttl`` seconds, so a burst of requests reads the store once.
 
@@ -129,7 +136,9 @@ def guard(least: str):
     """The dependency of a route open to ``least`` and higher roles (see the module docstring)."""
 
     async def check(request: Request) -> Caller:
-        caller = caller_of(request)
+        caller = _remembered(request)
+        if caller is None and request.cookies.get(COOKIE):  # a store read: off the event loop, which serves everyone
+            caller = await run_in_threadpool(caller_of, request)
         if caller is None:
             raise Refused(401, "Please sign in (your session may have expired).", sign_in=True)
         role = caller.account.role
