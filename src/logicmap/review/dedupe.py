@@ -29,6 +29,7 @@ from logicmap.dedupe.results import (
 )
 from logicmap.errors import DedupeError
 from logicmap.records.export import write_records
+from logicmap.records.intake import fewer_collections
 from logicmap.records.record import Record
 from logicmap.review.records import RecordsStage
 from logicmap.store import dedupe as repository
@@ -77,7 +78,8 @@ class DedupeStage:
         for _ in range(_ATTEMPTS):
             seen_run = repository.latest_run_id(self._store)
             _report(progress, "load", 0, 1)
-            ids, result, new = self._compare(backend, settings, full, progress)
+            with fewer_collections():
+                ids, result, new = self._compare(backend, settings, full, progress)
             _report(progress, "store", 0, 1)
             mode = "full" if new is None else "incremental"
             new_records = len(ids) if new is None else len(new)

@@ -25,6 +25,7 @@ from logicmap.records.intake import (
     Progress,
     RecordBatches,
     database_names,
+    fewer_collections,
     repeat_refusal,
 )
 from logicmap.records.reading import DEFAULT_MAX_BYTES, OpenedFile, open_file
@@ -90,7 +91,8 @@ class RecordsStage:
         options = _Options(search_date, search_string, skip_bad, progress)
         seen: dict[str, str] = {}
         results: list[FileResult] = []
-        with ThreadPoolExecutor(max_workers=1) as compressor, import_transaction(self._store) as writer:
+        with fewer_collections(), ThreadPoolExecutor(max_workers=1) as compressor, \
+                import_transaction(self._store) as writer:
             writer.claim()
             for index, path in enumerate(paths):
                 _report(progress, "read", path.name, index, len(paths))
