@@ -108,8 +108,26 @@ def quality(review: Review) -> dict:
     }
 
 
+class StageLog:
+    """Progress callback: appends each stage change with wall, CPU and peak memory to ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.stage, self.begin = path, None, time.perf_counter()
+        path.write_text("")
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.stage = stage
+            with self.path.open("a") as fh:
+                fh.write(json.dumps({"stage": stage, "wall": round(time.perf_counter() - self.begin, 1),
+                                     "cpu": round(cpu_seconds(), 1), "peak_mb": round(peak_mb())}) + "\n")
+
+
 def phase_dedupe(project: Path, work: Path) -> dict:
-    """Copy the imported project and time ``review.dedupe.run()`` on it (run in a child process)."""
+    """Copy the imported project and time ``review.dedupe.run()`` on it (run in a child process).
+
+    Stage changes are logged to ``stages.jsonl`` beside the project (to see where a long run is).
+    """
     target = work / "dedupe.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -117,7 +135,7 @@ def phase_dedupe(project: Path, work: Path) -> dict:
     timer = WriteTimer()
     with Review.open(target) as review:
         begin, cpu = time.perf_counter(), cpu_seconds()
-        summary = review.dedupe.run()
+        summary = review.dedupe.run(progress=StageLog(work / "stages.jsonl"))
         seconds, cpu = time.perf_counter() - begin, cpu_seconds() - cpu
         peak = peak_mb()
         writes = (timer.count, timer.longest)

@@ -42,8 +42,8 @@ from logicmap.store.dedupe import DedupeWriter, dedupe_transaction
 _ATTEMPTS = 3
 #: Pairs stored per transaction, and records whose clusters are rebuilt per transaction:
 #: each transaction holds the write lock well under a second.
-PAIR_BATCH = 2000
-CLUSTER_BATCH = 1500
+PAIR_BATCH = 1000
+CLUSTER_BATCH = 800
 
 
 class DedupeStage:
