@@ -1,23 +1,27 @@
-"""Import speed: a 100,000-record RIS built from the shared real exports.
+"""Import speed: RIS files of 10k / 100k / 1M records built from the shared real exports.
 
-Builds the file by repeating every RIS file in ../shared/data/formats/ris (record
+Builds each file by repeating every RIS file in ../shared/data/formats/ris (record
 identifiers suffixed per repetition so that they stay unique), then in separate
 child processes (so each peak memory is its own) times:
   - rispy's bare parse of the file (``rispy.load``), the peer baseline;
   - logicmap's full import into a fresh SQLite project (parse, normalise, store
     records and per-field provenance, keep the original file).
-Prints one JSON line: records/second of each, the ratio, peak memory.
+Prints one JSON line per size: records/second of each and their ratio, by wall
+time and by CPU time (on a shared, loaded machine the wall ratio is noisy),
+peak memory (RSS high-water, ``resource.getrusage``); then one line with the
+growth exponent of the import's time between the two largest sizes.
 
-Targets (issue 2): ratio >= 1/3 (import at least a third of rispy's parse speed),
-import peak memory < 1 GB.
+Targets (issues 2 and 17): ratio >= 1/3 (import at least a third of rispy's
+parse speed, same file, same run), import peak memory <= 1 GB at any size.
 
-Usage: python benchmarks/import_speed.py [--records 100000] [--workdir DIR]
+Usage: python benchmarks/import_speed.py [--sizes 10000,100000,1000000] [--workdir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import resource
 import subprocess
@@ -50,6 +54,12 @@ def build_file(target: int, out: Path) -> int:
     return written
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_mb() -> float:
     """Peak resident memory of this process in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -58,11 +68,11 @@ def peak_mb() -> float:
 def phase_rispy(path: Path) -> dict:
     import rispy
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     with path.open(encoding="utf-8") as fh:
         entries = rispy.load(fh)
-    seconds = time.perf_counter() - start
-    return {"records": len(entries), "seconds": seconds, "peak_mb": peak_mb()}
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    return {"records": len(entries), "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb()}
 
 
 def phase_import(path: Path, workdir: Path) -> dict:
@@ -71,10 +81,10 @@ def phase_import(path: Path, workdir: Path) -> dict:
     for suffix in ("", "-wal", "-shm"):
         (workdir / f"bench.db{suffix}").unlink(missing_ok=True)
     with Review.create(workdir / "bench.db") as review:
-        start = time.perf_counter()
-        report = review.records.import_files([path], max_bytes=2**31)
-        seconds = time.perf_counter() - start
-    return {"records": report.records, "seconds": seconds, "peak_mb": peak_mb()}
+        start, cpu = time.perf_counter(), cpu_seconds()
+        report = review.records.import_files([path], max_bytes=2**40)
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    return {"records": report.records, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb()}
 
 
 def run_phase(name: str, path: Path, workdir: Path) -> dict:
@@ -86,9 +96,43 @@ def run_phase(name: str, path: Path, workdir: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def measure(size: int, workdir: Path) -> dict:
+    """Build a file of ``size`` records, time rispy and the import on it, return the JSON line's fields."""
+    path = workdir / "bench.ris"
+    built = build_file(size, path)
+    rispy_run = run_phase("rispy", path, workdir)
+    import_run = run_phase("import", path, workdir)
+    rispy_rate = rispy_run["records"] / rispy_run["seconds"]
+    import_rate = import_run["records"] / import_run["seconds"]
+    cpu_ratio = (import_run["records"] / import_run["cpu_seconds"]) / (rispy_run["records"] / rispy_run["cpu_seconds"])
+    figures = {
+        "benchmark": "import_speed",
+        "size": size,
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+        "records_in_file": built,
+        "rispy_records": rispy_run["records"],
+        "imported_records": import_run["records"],
+        "rispy_records_per_s": round(rispy_rate),
+        "import_records_per_s": round(import_rate),
+        "ratio_import_to_rispy": round(import_rate / rispy_rate, 3),
+        "ratio_by_cpu_time": round(cpu_ratio, 3),
+        "target_ratio": round(1 / 3, 3),
+        "import_seconds": round(import_run["seconds"], 2),
+        "import_cpu_seconds": round(import_run["cpu_seconds"], 2),
+        "rispy_seconds": round(rispy_run["seconds"], 2),
+        "rispy_cpu_seconds": round(rispy_run["cpu_seconds"], 2),
+        "import_peak_mb": round(import_run["peak_mb"]),
+        "rispy_peak_mb": round(rispy_run["peak_mb"]),
+        "target_peak_mb": 1024,
+    }
+    for name in ("bench.ris", "bench.db", "bench.db-wal", "bench.db-shm"):
+        (workdir / name).unlink(missing_ok=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--phase", choices=["rispy", "import"])
     parser.add_argument("--file", type=Path)
@@ -101,34 +145,24 @@ def main() -> None:
         return
     if not SHARED_RIS.is_dir():
         sys.exit(f"needs the shared RIS exports at {SHARED_RIS}")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or Path(tmp)
-        path = workdir / "bench.ris"
-        built = build_file(args.records, path)
-        rispy_run = run_phase("rispy", path, workdir)
-        import_run = run_phase("import", path, workdir)
-        rispy_rate = rispy_run["records"] / rispy_run["seconds"]
-        import_rate = import_run["records"] / import_run["seconds"]
-        print(
-            json.dumps(
-                {
-                    "benchmark": "import_speed",
-                    "file_mb": round(path.stat().st_size / 2**20, 1),
-                    "records_in_file": built,
-                    "rispy_records": rispy_run["records"],
-                    "imported_records": import_run["records"],
-                    "rispy_records_per_s": round(rispy_rate),
-                    "import_records_per_s": round(import_rate),
-                    "ratio_import_to_rispy": round(import_rate / rispy_rate, 3),
-                    "target_ratio": round(1 / 3, 3),
-                    "import_seconds": round(import_run["seconds"], 2),
-                    "rispy_seconds": round(rispy_run["seconds"], 2),
-                    "import_peak_mb": round(import_run["peak_mb"]),
-                    "rispy_peak_mb": round(rispy_run["peak_mb"]),
-                    "target_peak_mb": 1024,
-                }
-            )
-        )
+        workdir.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            runs[size] = measure(size, workdir)
+            print(json.dumps(runs[size]), flush=True)
+    if len(sizes) > 1:
+        small, large = sizes[-2], sizes[-1]
+        grow = lambda key: math.log(runs[large][key] / runs[small][key]) / math.log(large / small)  # noqa: E731
+        print(json.dumps({
+            "benchmark": "import_speed_growth", "from": small, "to": large,
+            "sizes": {s: {k: runs[s][k] for k in ("import_seconds", "import_cpu_seconds", "import_peak_mb",
+                                                  "ratio_import_to_rispy", "ratio_by_cpu_time")} for s in sizes},
+            "growth_exponent": round(grow("import_seconds"), 3),
+            "cpu_growth_exponent": round(grow("import_cpu_seconds"), 3),
+        }))  # fmt: skip
 
 
 if __name__ == "__main__":

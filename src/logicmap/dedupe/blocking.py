@@ -11,9 +11,12 @@ stays near-linear in the number of records even when one key is very common.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Collection, Iterable, Sequence
+
+import numpy as np
 
 from logicmap.dedupe.keys import DedupeKeys
 
@@ -110,13 +113,39 @@ def candidate_pairs(
     are returned (incremental deduplication against an already deduplicated set).
     A record is never paired with itself.
     """
+    codes = candidate_codes(keys, rules, new=new, max_block=max_block, window=window)
+    return [split_code(int(code), len(keys)) for code in codes]
+
+
+def split_code(code: int, n: int) -> tuple[int, int]:
+    """The pair ``(i, j)`` a code of :func:`candidate_codes` stands for."""
+    return divmod(code, n)
+
+
+def candidate_codes(
+    keys: Sequence[DedupeKeys],
+    rules: Sequence[BlockingRule] = DEFAULT_RULES,
+    *,
+    new: Collection[int] | None = None,
+    max_block: int = 40,
+    window: int = 12,
+) -> np.ndarray:
+    """The pairs of :func:`candidate_pairs` as sorted distinct int64 codes ``i * len(keys) + j``.
+
+    Eight bytes a pair (a set of tuples takes about twenty times that), so a
+    million records' candidates fit in memory; :func:`split_code` decodes one.
+    """
+    n = len(keys)
     fresh = set(new) if new is not None else None
-    found: set[tuple[int, int]] = set()
+    chunks: list[np.ndarray] = []
     for rule in rules:
+        found = array("q")
         for members in blocks(keys, rule):
             if fresh is not None and not any(m in fresh for m in members):
                 continue
             for i, j in _block_pairs(members, keys, max_block, window):
                 if fresh is None or i in fresh or j in fresh:
-                    found.add((i, j))
-    return sorted(found)
+                    found.append(i * n + j)
+        chunks.append(np.unique(np.frombuffer(found, dtype=np.int64)))
+        del found
+    return np.unique(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int64)

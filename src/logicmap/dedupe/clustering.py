@@ -154,3 +154,37 @@ def plan_rebuild(pairs: Iterable[StoredPair], active: dict[int, list[int]], *, m
     kept = {frozenset(members) for members in active.values()}
     create = tuple(tuple(sorted(members)) for members in sorted(target - kept, key=min))
     return ClusterPlan(retire, create)
+
+
+def touched_groups(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The records of ``pairs`` grouped by connection (each group sorted, groups by first record)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = parent.setdefault(x, x)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for x in sorted(parent):
+        groups.setdefault(find(x), []).append(x)
+    return sorted(groups.values())
+
+
+def seed_batches(groups: Iterable[list[int]], size: int) -> Iterable[set[int]]:
+    """Whole groups packed into batches of about ``size`` records (a larger group is a batch of its own)."""
+    batch: set[int] = set()
+    for group in groups:
+        if batch and len(batch) + len(group) > size:
+            yield batch
+            batch = set()
+        batch.update(group)
+    if batch:
+        yield batch

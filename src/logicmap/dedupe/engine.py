@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Collection, Literal, Protocol, Sequence
 
-from logicmap.dedupe.blocking import DEFAULT_RULES, BlockingRule, candidate_pairs
+from logicmap.dedupe.blocking import DEFAULT_RULES, BlockingRule, candidate_codes
 from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
 from logicmap.dedupe.keys import DedupeKeys, dedupe_keys
 from logicmap.dedupe.scoring import PairComparison, compare
@@ -116,23 +116,39 @@ class InProcessEngine:
         new: Collection[int] | None = None,
     ) -> DedupeResult:
         """See :class:`DedupeEngine`; deterministic for the same input."""
-        keys = [dedupe_keys(r) for r in records]
+        return self.find_duplicates_in_keys([dedupe_keys(r) for r in records], settings=settings, new=new)
+
+    def find_duplicates_in_keys(
+        self,
+        keys: Sequence[DedupeKeys],
+        *,
+        settings: DedupeSettings,
+        new: Collection[int] | None = None,
+    ) -> DedupeResult:
+        """:meth:`find_duplicates` on the records' keys (a caller can stream records and keep only keys).
+
+        Candidate pairs are held as int64 codes and scored one at a time; only
+        pairs worth keeping (duplicate, review, vetoed) and the cannot-links the
+        clustering needs stay in memory.
+        """
         if new is not None:
-            bad = [i for i in new if not 0 <= i < len(records)]
+            bad = [i for i in new if not 0 <= i < len(keys)]
             if bad:
                 raise IndexError(f"new record indexes out of range: {bad[:5]}")
-        candidates = candidate_pairs(
-            keys, settings.rules, new=new, max_block=settings.max_block, window=settings.window
-        )
+        codes = candidate_codes(keys, settings.rules, new=new, max_block=settings.max_block, window=settings.window)
         kept: dict[tuple[int, int], PairComparison] = {}
         scored: list[ScoredPair] = []
-        for i, j in candidates:
+        n = len(keys)
+        for code in codes.tolist():
+            i, j = divmod(code, n)
             comparison = compare(keys[i], keys[j])
             score, veto = comparison.score, comparison.veto
             if veto or score >= settings.review_from or settings.keep_distinct:
                 kept[(i, j)] = comparison
             if veto or score >= settings.merge_at or score < settings.cannot_link_below:
                 scored.append(ScoredPair(i, j, score, veto))
+        compared = len(codes)
+        del codes
         clusters, refused = cluster_pairs(
             scored,
             merge_at=settings.merge_at,
@@ -140,7 +156,7 @@ class InProcessEngine:
             compare=_cached_compare(keys, kept),
         )
         del scored
-        return decide_pairs(kept, refused, clusters, len(candidates), settings)
+        return decide_pairs(kept, refused, clusters, compared, settings)
 
 
 CHAIN_NOTE = "chain: the two clusters hold clearly different records"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -353,6 +354,17 @@ def is_conference(record: Record, first_page: str) -> bool:
     return bool(_CONFERENCE.search(venue)) or bool(_SUPPLEMENT_PAGE.match(first_page))
 
 
+#: One shared empty set (CPython makes a new 216-byte one per ``frozenset()``; a million keys
+#: hold several empty sets each).
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _small(values) -> frozenset[str]:
+    """``frozenset(values)``, the shared empty set when there is none."""
+    found = frozenset(values)
+    return found if found else _EMPTY
+
+
 def dedupe_keys(record: Record) -> DedupeKeys:
     """Compute the comparison keys of one record (pure; never raises on missing fields)."""
     stripped, notice = split_citation_notice(strip_title(record.title))
@@ -368,16 +380,16 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         compact=title.replace(" ", ""),
         title_alts=alts,
         words=len(title.split()),
-        numbers=frozenset(_NUMBER.findall(_THOUSANDS.sub("", title))),
+        numbers=_small(_NUMBER.findall(_THOUSANDS.sub("", title))),
         part=title_part(title),
         kind=title_kind(title) or ("erratum" if notice else ""),
-        first_author=families[0] if families else "",
-        authors=frozenset(families),
-        givens=frozenset(filter(None, map(given_key, record.authors[:10]))),
+        first_author=sys.intern(families[0]) if families else "",
+        authors=_small(families),
+        givens=_small(filter(None, map(given_key, record.authors[:10]))),
         year=record.year,
         journal=journal,
         journal_alts=journal_alts,
-        issns=frozenset(i.replace("-", "").upper() for i in _ISSN.findall(issn_text)),
+        issns=_small(i.replace("-", "").upper() for i in _ISSN.findall(issn_text)),
         volume=_leading_number(record.volume),
         issue=_leading_number(record.issue),
         first_page=first_page,
@@ -385,7 +397,7 @@ def dedupe_keys(record: Record) -> DedupeKeys:
         pages_unreliable=unreliable,
         mangled_pages=fold(record.pages) if unreliable else "",
         last_page=last_page(record.pages, page_digits),
-        page_starts=page_starts(record.pages),
+        page_starts=_small(page_starts(record.pages)),
         conference=is_conference(record, first_page),
         recurring=is_recurring(title),
         translated=is_translated(record.title, record.language),

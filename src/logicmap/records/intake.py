@@ -7,12 +7,14 @@ stays flat on large files; a refusal raised here rolls that transaction back.
 
 from __future__ import annotations
 
-from logicmap.safe_text import SafeCsvWriter
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from logicmap.errors import ImportRefused
+from logicmap.safe_text import SafeCsvWriter
 from logicmap.records.reading import DatabaseGuess, OpenedFile, iter_checked, iter_parsed
 from logicmap.records.record import Record, RecordProblem
 
@@ -20,6 +22,25 @@ from logicmap.records.record import Record, RecordProblem
 Progress = Callable[[str, str, int, int], None]
 #: Records written to the store at a time.
 BATCH_SIZE = 2000
+#: Allocations between two young-generation collections while many records are built.
+GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while streaming many records (restored afterwards).
+
+    Reading, normalising and storing records makes millions of small objects
+    and almost no reference cycles; with the default threshold (700) the
+    collector runs thousands of times and costs about a third of an import's
+    CPU. Unlike pausing it, a raised threshold still bounds memory.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass

@@ -12,11 +12,12 @@ from __future__ import annotations
 from logicmap.safe_text import SafeCsvWriter
 import dataclasses
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from logicmap.dedupe.backends import engine_name, make_engine
-from logicmap.dedupe.clustering import plan_rebuild
-from logicmap.dedupe.engine import DedupeEngine, DedupeResult, DedupeSettings
+from logicmap.dedupe.clustering import ClusterPlan, plan_rebuild, seed_batches, touched_groups
+from logicmap.dedupe.engine import DedupeEngine, DedupeResult, DedupeSettings, InProcessEngine
+from logicmap.dedupe.keys import dedupe_keys
 from logicmap.dedupe.merge import merge_cluster
 from logicmap.dedupe.results import (
     REVIEW_DECISIONS,
@@ -28,18 +29,21 @@ from logicmap.dedupe.results import (
 )
 from logicmap.errors import DedupeError
 from logicmap.records.export import write_records
+from logicmap.records.intake import fewer_collections
 from logicmap.records.record import Record
 from logicmap.review.records import RecordsStage
 from logicmap.store import dedupe as repository
 from logicmap.store.database import Store
 from logicmap.store.dedupe import DedupeWriter, dedupe_transaction
 
-#: records(ids) -> the Records, in the order given
-RecordLoader = Callable[[list[int]], list[Record]]
 
 
 #: Compare-and-store attempts when other runs keep finishing first.
 _ATTEMPTS = 3
+#: Pairs stored per transaction, and records whose clusters are rebuilt per transaction:
+#: each transaction holds the write lock well under a second.
+PAIR_BATCH = 1000
+CLUSTER_BATCH = 800
 
 
 class DedupeStage:
@@ -63,35 +67,102 @@ class DedupeStage:
 
         Pairs scoring ``merge_at`` or more merge; those from ``review_from`` wait for
         a reviewer. Both override ``settings`` (default :class:`DedupeSettings`).
-        Reviewers' decisions always stand.
+        Reviewers' decisions always stand. Records are compared without the write
+        lock; the pairs and clusters are then stored in short transactions (a few
+        thousand rows each), so reviewers keep working during a long run. A run
+        that is interrupted leaves what it stored so far, and the next run
+        compares its records again and completes it.
         """
         settings = _thresholds(settings or DedupeSettings(), merge_at, review_from)
         backend = make_engine(engine) if isinstance(engine, str) else engine
         for _ in range(_ATTEMPTS):
             seen_run = repository.latest_run_id(self._store)
             _report(progress, "load", 0, 1)
-            ids, records = self._all_records()
-            new = None if full else self._new_indexes(ids)
-            _report(progress, "compare", 0, len(records))
-            result = backend.find_duplicates(records, settings=settings, new=new)
+            with fewer_collections():
+                ids, result, new = self._compare(backend, settings, full, progress)
             _report(progress, "store", 0, 1)
-            by_id = dict(zip(ids, records))
+            mode = "full" if new is None else "incremental"
+            new_records = len(ids) if new is None else len(new)
             with dedupe_transaction(self._store) as writer:
-                # compared without the lock (reviewers keep working); stored only if no other
-                # run finished meanwhile, else compared again against what that run stored
-                if writer.claim() == seen_run:
-                    return _store_run(writer, engine_name(backend), settings, ids, new, result,
-                                      lambda wanted: [by_id[i] for i in wanted])
+                # compared without the lock; stored only if no other run started meanwhile,
+                # else compared again against what that run stored
+                if writer.claim() != seen_run:
+                    continue
+                run_id = writer.start_run(
+                    engine=engine_name(backend), settings=settings.to_json(), mode=mode, records=len(ids),
+                    new_records=new_records, max_record_id=0, pairs_compared=result.compared)
+            return self._store_run(run_id, settings, ids, mode, new_records, result, progress)
         raise DedupeError(f"other dedupe runs finished first {_ATTEMPTS} times in a row; run dedupe again")
 
-    def _new_indexes(self, ids: list[int]) -> list[int] | None:
-        """Indexes of the records imported since the last run (None before the first run)."""
-        last = repository.last_compared_record_id(self._store)
-        return None if last is None else [i for i, record_id in enumerate(ids) if record_id > last]
+    def _compare(self, backend: DedupeEngine, settings: DedupeSettings, full: bool,
+                 progress: Progress | None) -> tuple[list[int], DedupeResult, list[int] | None]:
+        """Record ids, the engine's result and the new records' indexes (None: all compared).
 
-    def _all_records(self) -> tuple[list[int], list[Record]]:
-        pairs = list(self._records.iter())
-        return [record_id for record_id, _ in pairs], [record for _, record in pairs]
+        An engine that compares keys (the in-process one) gets them streamed from
+        the store, one record at a time, so the records themselves are never all
+        in memory at once.
+        """
+        last = repository.last_compared_record_id(self._store)
+        ids: list[int] = []
+        if isinstance(backend, InProcessEngine):
+            keys = []
+            for record_id, record in self._records.iter_fields():
+                ids.append(record_id)
+                keys.append(dedupe_keys(record))
+            new = None if full or last is None else [i for i, rid in enumerate(ids) if rid > last]
+            _report(progress, "compare", 0, len(ids))
+            return ids, backend.find_duplicates_in_keys(keys, settings=settings, new=new), new
+        records = []
+        for record_id, record in self._records.iter():
+            ids.append(record_id)
+            records.append(record)
+        new = None if full or last is None else [i for i, rid in enumerate(ids) if rid > last]
+        _report(progress, "compare", 0, len(ids))
+        return ids, backend.find_duplicates(records, settings=settings, new=new), new
+
+    def _store_run(self, run_id: int, settings: DedupeSettings, ids: list[int], mode: str, new_records: int,
+                   result: DedupeResult, progress: Progress | None) -> DedupeSummary:
+        """Store a started run's pairs, then bring the clusters they touch in line, batch by batch."""
+        pairs = result.pairs
+        for start in range(0, len(pairs), PAIR_BATCH):
+            with dedupe_transaction(self._store) as writer:
+                writer.claim()
+                writer.save_pairs(run_id, ids, pairs[start : start + PAIR_BATCH])
+            _report(progress, "store", start + PAIR_BATCH, len(pairs))
+        touched = touched_groups([(ids[p.i], ids[p.j]) for p in pairs])
+        duplicate_pairs = sum(p.decision == "duplicate" for p in pairs)
+        compared = result.compared
+        del result, pairs
+        for number, batch in enumerate(seed_batches(touched, CLUSTER_BATCH)):
+            self._rebuild_batch(batch, run_id, settings.merge_at)
+            _report(progress, "clusters", number + 1, 0)
+        with dedupe_transaction(self._store) as writer:
+            writer.claim()
+            clusters, removed = writer.cluster_counts()
+            writer.finish_run(run_id, clusters=clusters, duplicates_removed=removed, max_record_id=max(ids, default=0))
+            queued = writer.queue_size()
+        return DedupeSummary(
+            run_id=run_id, mode=mode, records=len(ids), new_records=new_records, pairs_compared=compared,
+            duplicate_pairs=duplicate_pairs, review_pairs=queued, clusters=clusters, duplicates_removed=removed,
+        )
+
+    def _rebuild_batch(self, seeds: set[int], run_id: int, merge_at: float) -> None:
+        """:func:`_rebuild` around ``seeds``, planned without the write lock.
+
+        The plan and the records to merge are read first; under the lock they are
+        used as they are when no decision or cluster changed meanwhile (else planned
+        again there), so the lock is held only for the writes.
+        """
+        with dedupe_transaction(self._store) as reader:
+            version = reader.version()
+            plan = _plan(reader, seeds, merge_at)
+            records = reader.record_fields(_members(plan))
+        with dedupe_transaction(self._store) as writer:
+            writer.claim()
+            if writer.version() != version:
+                plan = _plan(writer, seeds, merge_at)
+                records = writer.record_fields(_members(plan))
+            _apply(writer, plan, records, run_id)
 
     def queue(self) -> list[ReviewItem]:
         """The uncertain pairs waiting for a reviewer, highest score first, with both records loaded."""
@@ -113,8 +184,8 @@ class DedupeStage:
         if decision not in REVIEW_DECISIONS:
             raise DedupeError(f"decision must be one of {', '.join(REVIEW_DECISIONS)}, not {decision!r}")
         with dedupe_transaction(self._store) as writer:
-            writer.decide(pair_id, decision, reviewer)
-            _rebuild(writer, None, self._merge_at(), self._records.get_many)
+            pair = writer.decide(pair_id, decision, reviewer)
+            _rebuild(writer, set(pair), None, self._merge_at())
 
     def _merge_at(self) -> float:
         """The merge threshold clusters are rebuilt with after a reviewer's decision: the latest run's
@@ -138,7 +209,7 @@ class DedupeStage:
             members = writer.active_clusters()[cluster_id]
             writer.retire_cluster(cluster_id, f"undone by {reviewer}")
             writer.mark_distinct(members, reviewer)
-            _rebuild(writer, None, self._merge_at(), self._records.get_many)
+            _rebuild(writer, set(members), None, self._merge_at())
             return members
 
     def merges(self) -> list[tuple[int, int, list[int]]]:
@@ -233,36 +304,33 @@ def _thresholds(settings: DedupeSettings, merge_at: float | None, review_from: f
     )
 
 
-def _rebuild(writer: DedupeWriter, run_id: int | None, merge_at: float, load: RecordLoader) -> None:
-    """Bring the stored clusters in line with every stored decision: retire changed ones, create new ones."""
-    plan = plan_rebuild(writer.pairs(), writer.active_clusters(), merge_at=merge_at)
-    for cluster_id in plan.retire:
-        writer.retire_cluster(cluster_id, "membership changed by a later decision")
-    for members in plan.create:
-        writer.create_cluster(list(members), run_id, merge_cluster(load(list(members))))
+def _rebuild(writer: DedupeWriter, seeds: set[int], run_id: int | None, merge_at: float) -> None:
+    """Bring the stored clusters around ``seeds`` in line with every stored decision among them.
+
+    Only the records a change to ``seeds`` can affect are read (see
+    :meth:`DedupeWriter.component`), so a reviewer's decision costs the same in
+    a project of a thousand records or a million: changed clusters are retired,
+    new ones created with their merged record.
+    """
+    plan = _plan(writer, seeds, merge_at)
+    _apply(writer, plan, writer.record_fields(_members(plan)), run_id)
 
 
-def _store_run(
-    writer: DedupeWriter, engine: str, settings: DedupeSettings, ids: list[int], new: list[int] | None,
-    result: DedupeResult, load: RecordLoader,
-) -> DedupeSummary:
-    """Store a run, its pairs and the clusters they make; returns what it found."""
-    mode = "full" if new is None else "incremental"
-    new_records = len(ids) if new is None else len(new)
-    run_id = writer.start_run(
-        engine=engine, settings=settings.to_json(), mode=mode, records=len(ids), new_records=new_records,
-        max_record_id=max(ids, default=0), pairs_compared=result.compared,
-    )
-    writer.save_pairs(run_id, ids, result.pairs)
-    _rebuild(writer, run_id, settings.merge_at, load)
-    clusters = list(writer.active_clusters().values())
-    removed = sum(len(members) - 1 for members in clusters)
-    writer.finish_run(run_id, clusters=len(clusters), duplicates_removed=removed)
-    return DedupeSummary(
-        run_id=run_id, mode=mode, records=len(ids), new_records=new_records, pairs_compared=result.compared,
-        duplicate_pairs=sum(p.decision == "duplicate" for p in result.pairs), review_pairs=writer.queue_size(),
-        clusters=len(clusters), duplicates_removed=removed,
-    )
+def _plan(writer: DedupeWriter, seeds: set[int], merge_at: float) -> ClusterPlan:
+    """How the clusters of the records linked to ``seeds`` must change (see :func:`plan_rebuild`)."""
+    component = writer.component(seeds)
+    return plan_rebuild(writer.pairs_among(component), writer.active_clusters_among(component), merge_at=merge_at)
+
+
+def _members(plan: ClusterPlan) -> list[int]:
+    return sorted({member for members in plan.create for member in members})
+
+
+def _apply(writer: DedupeWriter, plan: ClusterPlan, records: dict[int, Record], run_id: int | None) -> None:
+    """Retire and create the clusters of ``plan`` (``records``: every member of a cluster to create)."""
+    writer.retire_clusters(list(plan.retire), "membership changed by a later decision")
+    writer.create_clusters(
+        [(list(members), merge_cluster([records[m] for m in members])) for members in plan.create], run_id)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

@@ -25,6 +25,7 @@ from logicmap.records.intake import (
     Progress,
     RecordBatches,
     database_names,
+    fewer_collections,
     repeat_refusal,
 )
 from logicmap.records.reading import DEFAULT_MAX_BYTES, OpenedFile, open_file
@@ -37,6 +38,7 @@ from logicmap.store.records import (
     get_record,
     get_records,
     import_transaction,
+    iter_record_fields,
     iter_records,
     list_sources,
     record_origins,
@@ -89,7 +91,8 @@ class RecordsStage:
         options = _Options(search_date, search_string, skip_bad, progress)
         seen: dict[str, str] = {}
         results: list[FileResult] = []
-        with ThreadPoolExecutor(max_workers=1) as compressor, import_transaction(self._store) as writer:
+        with fewer_collections(), ThreadPoolExecutor(max_workers=1) as compressor, \
+                import_transaction(self._store) as writer:
             writer.claim()
             for index, path in enumerate(paths):
                 _report(progress, "read", path.name, index, len(paths))
@@ -145,6 +148,11 @@ class RecordsStage:
     def iter(self, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
         """``(record id, Record)`` pairs in import order."""
         return iter_records(self._store, source_id)
+
+    def iter_fields(self) -> Iterator[tuple[int, Record]]:
+        """``(record id, Record)`` in import order with the canonical fields only (no provenance or
+        extras): several times faster than :meth:`iter`, for comparing a whole library."""
+        return iter_record_fields(self._store)
 
     def origins(self) -> list[RecordOrigin]:
         """Where every record came from (source, file name, own id), in record id order."""

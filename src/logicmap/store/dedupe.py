@@ -11,18 +11,25 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Iterator
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from logicmap.dedupe.engine import PairDecision
 from logicmap.dedupe.merge import MergedRecord
 from logicmap.dedupe.results import ClusterState, DedupeRunInfo, StoredPair
 from logicmap.errors import DedupeError
+from logicmap.records.record import Record
 from logicmap.store.database import Store, claim_write_lock
+from logicmap.store.records import get_record_fields
+
+from logicmap.store.tables import Cluster, ClusterMember, DedupePair, DedupeRun, MergedField, RecordRow
 
 #: PostgreSQL advisory-lock key that serialises dedupe runs.
 DEDUPE_LOCK = 0x6C6D_0002
-from logicmap.store.tables import Cluster, ClusterMember, DedupePair, DedupeRun, MergedField, RecordRow
+#: Ids per ``IN (...)`` list (well under SQLite's bound-parameter limit).
+_IN_CHUNK = 5000
 
 
 def now() -> datetime:
@@ -46,17 +53,32 @@ def _queue_query():
     )
 
 
-def _active_members(session: Session) -> dict[int, list[int]]:
-    rows = session.execute(
+def _active_members(session: Session, cluster_ids: list[int] | None = None) -> dict[int, list[int]]:
+    """Active cluster id -> sorted member ids (of every active cluster, or of those of ``cluster_ids``)."""
+    query = (
         select(ClusterMember.cluster_id, ClusterMember.record_id)
         .join(Cluster, Cluster.id == ClusterMember.cluster_id)
         .where(Cluster.undone_at.is_(None))
         .order_by(ClusterMember.cluster_id, ClusterMember.record_id)
     )
     members: dict[int, list[int]] = {}
-    for cluster_id, record_id in rows:
-        members.setdefault(cluster_id, []).append(record_id)
+    chunks = [None] if cluster_ids is None else [
+        cluster_ids[start : start + _IN_CHUNK] for start in range(0, len(cluster_ids), _IN_CHUNK)]
+    for chunk in chunks:
+        rows = session.execute(query if chunk is None else query.where(ClusterMember.cluster_id.in_(chunk)))
+        for cluster_id, record_id in rows:
+            members.setdefault(cluster_id, []).append(record_id)
     return members
+
+
+def _pair_query():
+    return select(DedupePair.id, DedupePair.record_a, DedupePair.record_b, DedupePair.score, DedupePair.agreements,
+                  DedupePair.guards, DedupePair.machine_decision, DedupePair.review_decision)
+
+
+def _dialect_insert(session: Session):
+    """The INSERT construct with ON CONFLICT support of the session's database."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 class DedupeWriter:
@@ -82,46 +104,120 @@ class DedupeWriter:
         self._session.flush()
         return run.id
 
-    def finish_run(self, run_id: int, *, clusters: int, duplicates_removed: int) -> None:
-        """Store a run's outcome."""
+    def finish_run(self, run_id: int, *, clusters: int, duplicates_removed: int, max_record_id: int) -> None:
+        """Store a run's outcome; from now on its records count as compared (see :func:`last_compared_record_id`)."""
         self._session.execute(
             update(DedupeRun).where(DedupeRun.id == run_id)
-            .values(clusters=clusters, duplicates_removed=duplicates_removed)
+            .values(clusters=clusters, duplicates_removed=duplicates_removed, max_record_id=max_record_id)
         )
 
     def save_pairs(self, run_id: int, ids: list[int], pairs: list[PairDecision]) -> None:
-        """Insert or update scored pairs (``ids`` maps the engine's indexes); reviewers' decisions stay."""
-        session = self._session
-        existing = {(row.record_a, row.record_b): row for row in session.scalars(select(DedupePair))}
-        new_rows = []
+        """Insert or update scored pairs (``ids`` maps the engine's indexes); reviewers' decisions stay.
+
+        One insert-or-update statement per batch (ON CONFLICT on the pair), so a
+        batch costs the same whether its pairs are new or were stored before.
+        """
+        if not pairs:
+            return
+        rows = []
         for pair in pairs:
             a, b = sorted((ids[pair.i], ids[pair.j]))
-            values = _pair_values(run_id, pair)
-            row = existing.get((a, b))
-            if row is None:
-                new_rows.append({"record_a": a, "record_b": b, "review_decision": None, **values})
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
-        if new_rows:
-            session.execute(DedupePair.__table__.insert(), new_rows)
-        session.flush()
+            rows.append({"record_a": a, "record_b": b, **_pair_values(run_id, pair)})
+        insert = _dialect_insert(self._session)(DedupePair.__table__)
+        statement = insert.on_conflict_do_update(
+            index_elements=["record_a", "record_b"],
+            set_={name: insert.excluded[name] for name in ("run_id", "score", "agreements", "guards", "machine_decision")},
+        )
+        self._session.execute(statement, rows)
 
     def pairs(self) -> list[StoredPair]:
         """Every stored pair."""
-        return [_stored_pair(row) for row in self._session.scalars(select(DedupePair))]
+        return [_stored_pair(row) for row in self._session.execute(_pair_query())]
+
+    def component(self, seeds: set[int]) -> set[int]:
+        """``seeds`` and every record linked to them, however indirectly, by a pair decided duplicate
+        (by the machine or a reviewer) or by an active cluster: the records whose clusters a change
+        to ``seeds`` can affect."""
+        found, frontier = set(seeds), set(seeds)
+        while frontier:
+            batch, linked = list(frontier), set()
+            for start in range(0, len(batch), _IN_CHUNK):
+                part = batch[start : start + _IN_CHUNK]
+                linked.update(self._duplicate_neighbours(part))
+                linked.update(self._cluster_neighbours(part))
+            frontier = linked - found
+            found |= frontier
+        return found
+
+    def _duplicate_neighbours(self, record_ids: list[int]) -> set[int]:
+        effective = func.coalesce(DedupePair.review_decision, DedupePair.machine_decision)
+        out: set[int] = set()
+        for column, other in ((DedupePair.record_a, DedupePair.record_b), (DedupePair.record_b, DedupePair.record_a)):
+            out.update(self._session.scalars(select(other).where(column.in_(record_ids), effective == "duplicate")))
+        return out
+
+    def _cluster_neighbours(self, record_ids: list[int]) -> set[int]:
+        clusters = (
+            select(ClusterMember.cluster_id).join(Cluster, Cluster.id == ClusterMember.cluster_id)
+            .where(ClusterMember.record_id.in_(record_ids), Cluster.undone_at.is_(None))
+        )
+        return set(self._session.scalars(select(ClusterMember.record_id).where(ClusterMember.cluster_id.in_(clusters))))
+
+    def pairs_among(self, record_ids: set[int]) -> list[StoredPair]:
+        """The stored pairs whose two records are both in ``record_ids``."""
+        ordered, found = sorted(record_ids), []
+        for start in range(0, len(ordered), _IN_CHUNK):
+            query = _pair_query().where(DedupePair.record_a.in_(ordered[start : start + _IN_CHUNK]))
+            found.extend(_stored_pair(row) for row in self._session.execute(query) if row.record_b in record_ids)
+        return found
+
+    def active_clusters_among(self, record_ids: set[int]) -> dict[int, list[int]]:
+        """Active cluster id -> members, for the active clusters holding any of ``record_ids``."""
+        ordered, ids = sorted(record_ids), set()
+        for start in range(0, len(ordered), _IN_CHUNK):
+            ids.update(self._session.scalars(
+                select(ClusterMember.cluster_id).join(Cluster, Cluster.id == ClusterMember.cluster_id)
+                .where(ClusterMember.record_id.in_(ordered[start : start + _IN_CHUNK]), Cluster.undone_at.is_(None))
+            ))
+        return _active_members(self._session, sorted(ids))
+
+    def cluster_counts(self) -> tuple[int, int]:
+        """``(active clusters, records they remove)``: members beyond the canonical record of each."""
+        active = select(Cluster.id).where(Cluster.undone_at.is_(None))
+        clusters = self._session.scalar(select(func.count()).select_from(active.subquery())) or 0
+        members = self._session.scalar(
+            select(func.count()).select_from(ClusterMember).where(ClusterMember.cluster_id.in_(active))) or 0
+        return clusters, members - clusters
 
     def queue_size(self) -> int:
         """Number of pairs waiting for a reviewer."""
-        return len(self._session.scalars(_queue_query()).all())
+        query = select(func.count()).select_from(DedupePair).where(
+            DedupePair.review_decision.is_(None), DedupePair.machine_decision == "review")
+        return self._session.scalar(query) or 0
 
-    def decide(self, pair_id: int, decision: str, reviewer: str) -> None:
-        """Record a reviewer's decision on a pair; :class:`DedupeError` for an unknown pair."""
+    def decide(self, pair_id: int, decision: str, reviewer: str) -> tuple[int, int]:
+        """Record a reviewer's decision on a pair; returns its two record ids.
+
+        Raises :class:`DedupeError` for an unknown pair.
+        """
         pair = self._session.get(DedupePair, pair_id)
         if pair is None:
             raise DedupeError(f"no dedupe pair {pair_id}")
         pair.review_decision, pair.reviewer, pair.reviewed_at = decision, reviewer, now()
         self._session.flush()
+        return pair.record_a, pair.record_b
+
+    def version(self) -> tuple:
+        """What changes when a reviewer decides a pair or a cluster is created or retired (compare two
+        calls to know whether clusters planned in between are still right)."""
+        reviewed = select(func.count(), func.max(DedupePair.reviewed_at)).where(DedupePair.review_decision.isnot(None))
+        undone = select(func.count()).select_from(Cluster).where(Cluster.undone_at.isnot(None))
+        return (*self._session.execute(reviewed).one(), self._session.scalar(undone),
+                self._session.scalar(select(func.max(Cluster.id))))
+
+    def record_fields(self, record_ids: list[int]) -> dict[int, Record]:
+        """Record id -> the record's canonical fields (what merging a cluster needs)."""
+        return get_record_fields(self._session, record_ids)
 
     def mark_distinct(self, member_ids: list[int], reviewer: str) -> int:
         """Record 'distinct' for every pair of the given records (creating pairs as needed)."""
@@ -158,23 +254,44 @@ class DedupeWriter:
 
     def create_cluster(self, member_ids: list[int], run_id: int | None, merged: MergedRecord) -> int:
         """Store a cluster, its canonical record and the fields filled from other members; returns its id."""
-        cluster = Cluster(run_id=run_id, canonical_record_id=member_ids[merged.canonical], created_at=now())
-        self._session.add(cluster)
-        self._session.flush()
-        self._session.add_all(ClusterMember(cluster_id=cluster.id, record_id=r) for r in member_ids)
-        self._session.add_all(
-            MergedField(cluster_id=cluster.id, field=name, value=getattr(merged, name),
-                        from_record_id=member_ids[donor])
-            for name, donor in merged.filled_from.items()
-        )
-        self._session.flush()
-        return cluster.id
+        return self.create_clusters([(member_ids, merged)], run_id)[0]
+
+    def create_clusters(self, clusters: list[tuple[list[int], MergedRecord]], run_id: int | None) -> list[int]:
+        """Store clusters (member ids, merged record) with three multi-row inserts; returns their ids."""
+        if not clusters:
+            return []
+        first = (self._session.scalar(select(func.max(Cluster.id))) or 0) + 1
+        created, ids, members, fields = now(), [], [], []
+        rows = []
+        for offset, (member_ids, merged) in enumerate(clusters):
+            cluster_id = first + offset
+            ids.append(cluster_id)
+            rows.append({"id": cluster_id, "run_id": run_id, "canonical_record_id": member_ids[merged.canonical],
+                         "created_at": created, "undone_at": None, "undone_reason": None})
+            members.extend({"cluster_id": cluster_id, "record_id": r} for r in member_ids)
+            fields.extend({"cluster_id": cluster_id, "field": name, "value": getattr(merged, name),
+                           "from_record_id": member_ids[donor]} for name, donor in merged.filled_from.items())
+        connection = self._session.connection()
+        connection.execute(Cluster.__table__.insert(), rows)
+        connection.execute(ClusterMember.__table__.insert(), members)
+        if fields:
+            connection.execute(MergedField.__table__.insert(), fields)
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT setval(pg_get_serial_sequence('clusters', 'id'), :last)"),
+                               {"last": ids[-1]})
+        return ids
 
     def retire_cluster(self, cluster_id: int, reason: str) -> None:
         """Mark a cluster as no longer active (its rows stay for the audit trail)."""
-        self._session.execute(
-            update(Cluster).where(Cluster.id == cluster_id).values(undone_at=now(), undone_reason=reason)
-        )
+        self.retire_clusters([cluster_id], reason)
+
+    def retire_clusters(self, cluster_ids: list[int], reason: str) -> None:
+        """Mark clusters as no longer active (their rows stay for the audit trail)."""
+        for start in range(0, len(cluster_ids), _IN_CHUNK):
+            self._session.execute(
+                update(Cluster).where(Cluster.id.in_(cluster_ids[start : start + _IN_CHUNK]))
+                .values(undone_at=now(), undone_reason=reason)
+            )
         self._session.flush()
 
 
@@ -202,9 +319,12 @@ def dedupe_transaction(project: Store) -> Iterator[DedupeWriter]:
 
 
 def last_compared_record_id(project: Store) -> int | None:
-    """The highest record id any run compared (None before the first run)."""
+    """The highest record id any finished run compared (None before the first run finished).
+
+    A run stores 0 until it finishes, so the records of an interrupted run are compared again.
+    """
     with project.session() as session:
-        return session.scalar(select(func.max(DedupeRun.max_record_id)))
+        return session.scalar(select(func.max(DedupeRun.max_record_id))) or None
 
 
 def queued_pairs(project: Store) -> list[StoredPair]:

@@ -262,6 +262,42 @@ def iter_records(project: Store, source_id: int | None = None) -> Iterator[tuple
             yield row.id, row_to_record(row)
 
 
+def _light_record(row) -> Record:
+    record = Record(position=row.position)
+    for name in FIELDS:
+        setattr(record, name, getattr(row, name))
+    record.authors = list(row.authors or [])
+    record.keywords = list(row.keywords or [])
+    return record
+
+
+def _light_query():
+    return select(RecordRow.id, RecordRow.position, *(getattr(RecordRow, name) for name in FIELDS))
+
+
+def iter_record_fields(project: Store, chunk: int = 5000) -> Iterator[tuple[int, Record]]:
+    """``(record id, Record)`` in import order with the canonical fields only (no provenance, extra
+    or label): what comparing and merging need, read several times faster than :func:`iter_records`."""
+    last = 0
+    while True:
+        with project.session() as session:
+            rows = session.execute(_light_query().where(RecordRow.id > last).order_by(RecordRow.id).limit(chunk)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.id, _light_record(row)
+        last = rows[-1].id
+
+
+def get_record_fields(session: Session, record_ids: list[int]) -> dict[int, Record]:
+    """Record id -> the record's canonical fields (as :func:`iter_record_fields`), inside an open session."""
+    found: dict[int, Record] = {}
+    for start in range(0, len(record_ids), 5000):
+        query = _light_query().where(RecordRow.id.in_(record_ids[start : start + 5000]))
+        found.update((row.id, _light_record(row)) for row in session.execute(query))
+    return found
+
+
 def record_origins(project: Store) -> list[RecordOrigin]:
     """The origin of every stored record, in record id order."""
     query = (

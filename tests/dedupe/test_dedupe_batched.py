@@ -1,0 +1,113 @@
+"""Dedupe in short transactions (issue 17): batched storage, local rebuilds, interrupted runs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import logicmap.review.dedupe as dedupe_stage
+from logicmap.api import Review
+from logicmap.dedupe.clustering import seed_batches, touched_groups
+from logicmap.demo import DEMO_EXPORTS, demo_data_dir
+from logicmap.records.record import FIELDS
+
+
+def _import_demo(review: Review) -> None:
+    for name, database in DEMO_EXPORTS.items():
+        review.records.import_files([demo_data_dir() / name], database=database)
+
+
+@pytest.fixture
+def review(project_location):
+    """A project holding the demo exports (the same papers in three databases)."""
+    with Review.create(project_location) as review:
+        _import_demo(review)
+        yield review
+
+
+@pytest.fixture
+def reference(tmp_path):
+    """The clusters of one uninterrupted run with the default batch sizes, on a SQLite copy."""
+    with Review.create(tmp_path / "reference.db") as review:
+        _import_demo(review)
+        review.dedupe.run()
+        return _memberships(review)
+
+
+def _memberships(review: Review) -> set[frozenset[int]]:
+    return {frozenset(members) for _, _, members in review.dedupe.merges()}
+
+
+class _Commits:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _conn) -> None:
+        self.count += 1
+
+
+def test_small_batches_store_the_same_clusters_in_many_transactions(review, reference, monkeypatch):
+    monkeypatch.setattr(dedupe_stage, "PAIR_BATCH", 3)
+    monkeypatch.setattr(dedupe_stage, "CLUSTER_BATCH", 4)
+    commits = _Commits()
+    event.listen(Engine, "commit", commits)
+    try:
+        summary = review.dedupe.run()
+    finally:
+        event.remove(Engine, "commit", commits)
+    assert summary.clusters > 10
+    assert commits.count > summary.clusters // 4  # pairs and clusters went in many small transactions
+    assert _memberships(review) == reference
+    assert summary.duplicates_removed == sum(len(m) - 1 for m in reference)
+
+
+class _Interrupt(Exception):
+    pass
+
+
+def _stop_at_clusters(stage: str, done: int, _total: int) -> None:
+    if stage == "clusters" and done >= 2:
+        raise _Interrupt
+
+
+def test_an_interrupted_run_is_completed_by_the_next(review, reference, monkeypatch):
+    monkeypatch.setattr(dedupe_stage, "CLUSTER_BATCH", 4)
+    with pytest.raises(_Interrupt):
+        review.dedupe.run(progress=_stop_at_clusters)
+    partial = _memberships(review)
+    assert partial and partial < reference  # some clusters were stored, not all
+    summary = review.dedupe.run()
+    assert summary.mode == "full"  # the interrupted run's records count as not compared
+    assert _memberships(review) == reference
+
+
+def test_a_decision_changes_only_the_clusters_it_touches(review):
+    review.dedupe.run()
+    before = {cluster_id: tuple(members) for cluster_id, _, members in review.dedupe.merges()}
+    target, members = next((cid, m) for cid, m in before.items() if len(m) >= 2)
+    pair = next(i.pair_id for i in review.dedupe.queue()) if review.dedupe.queue() else None
+    review.dedupe.undo(target, reviewer="ann")
+    after = {cluster_id: tuple(m) for cluster_id, _, m in review.dedupe.merges()}
+    assert target not in after
+    assert {cid: m for cid, m in before.items() if cid != target} == after
+    if pair is not None:  # a reviewer's duplicate decision adds or grows one cluster, leaves the rest
+        review.dedupe.decide(pair, "duplicate", reviewer="ann")
+        changed = set(after.items()) ^ {(cid, tuple(m)) for cid, _, m in review.dedupe.merges()}
+        assert len(changed) <= 3
+
+
+def test_fields_only_reading_gives_the_same_fields(review):
+    full = dict(review.records.iter())
+    light = dict(review.records.iter_fields())
+    assert full.keys() == light.keys() and len(full) == 157
+    for record_id, record in full.items():
+        assert {n: getattr(record, n) for n in FIELDS} == {n: getattr(light[record_id], n) for n in FIELDS}
+
+
+def test_touched_groups_join_connected_records_and_batches_keep_groups_whole():
+    groups = touched_groups([(5, 9), (1, 2), (9, 12), (2, 3), (20, 21)])
+    assert groups == [[1, 2, 3], [5, 9, 12], [20, 21]]
+    batches = list(seed_batches(groups, 5))
+    assert batches == [{1, 2, 3}, {5, 9, 12, 20, 21}]
+    assert list(seed_batches([[1, 2, 3, 4, 5, 6, 7]], 3)) == [{1, 2, 3, 4, 5, 6, 7}]
