@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import zipfile
 from pathlib import Path
 from collections.abc import Callable
@@ -48,6 +49,10 @@ class ViewCache:
 
 
 _CACHE_LOCK = threading.Lock()
+#: Seconds without a signed-in request before the start-up build of the model views begins.
+WARM_AFTER_IDLE = 5.0
+#: Seconds after start before that build may begin (sign-ins, which are not counted, come first).
+WARM_GRACE = 25.0
 
 
 def cached(request: Request, name: str, build: Callable[[Review], Any]) -> Any:
@@ -75,10 +80,14 @@ def _lower_priority() -> None:
 
 def warm(app) -> threading.Thread:
     """Build the model, the figures and the interactive page in a background thread at the lowest CPU
-    priority (the first visit then finds them ready, or waits for this build instead of starting its own)."""
+    priority, once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and not in the
+    first :data:`WARM_GRACE` (the first visit then finds them ready, or waits for this build instead of
+    starting its own)."""
 
     def run() -> None:
         _lower_priority()
+        while time.monotonic() - getattr(app.state, "last_request", 0.0) < WARM_AFTER_IDLE:
+            time.sleep(1.0)  # reviewers are busy: build when they pause (or at the first visit)
         try:
             model = _cached(app, "model", lambda r: r.model.build())
             _cached(app, "figures", lambda r: {**r.report.live_views(interactive=False, model=model),
@@ -87,6 +96,7 @@ def warm(app) -> threading.Thread:
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first visit builds the views itself
             pass
 
+    app.state.last_request = time.monotonic() + WARM_GRACE  # reviewers signing in at start are not yet counted
     thread = threading.Thread(target=run, name="logicmap-model-warm", daemon=True)
     thread.start()
     return thread

@@ -136,6 +136,7 @@ def guard(least: str):
     """The dependency of a route open to ``least`` and higher roles (see the module docstring)."""
 
     async def check(request: Request) -> Caller:
+        request.app.state.last_request = time.monotonic()  # background work waits for a pause (model.warm)
         caller = _remembered(request)
         if caller is None and request.cookies.get(COOKIE):  # a store read: off the event loop, which serves everyone
             caller = await run_in_threadpool(caller_of, request)
