@@ -68,7 +68,7 @@ class DedupeStage:
         Pairs scoring ``merge_at`` or more merge; those from ``review_from`` wait for
         a reviewer. Both override ``settings`` (default :class:`DedupeSettings`).
         Reviewers' decisions always stand. Records are compared without the write
-        lock; the pairs and clusters are then stored in short transactions (a few
+        lock; the pairs and clusters are then stored in short transactions (about a
         thousand rows each), so reviewers keep working during a long run. A run
         that is interrupted leaves what it stored so far, and the next run
         compares its records again and completes it.
@@ -128,7 +128,7 @@ class DedupeStage:
             with dedupe_transaction(self._store) as writer:
                 writer.claim()
                 writer.save_pairs(run_id, ids, pairs[start : start + PAIR_BATCH])
-            _report(progress, "store", start + PAIR_BATCH, len(pairs))
+            _report(progress, "store", min(start + PAIR_BATCH, len(pairs)), len(pairs))
         touched = touched_groups([(ids[p.i], ids[p.j]) for p in pairs])
         duplicate_pairs = sum(p.decision == "duplicate" for p in pairs)
         compared = result.compared
