@@ -68,7 +68,7 @@ class DedupeStage:
         Pairs scoring ``merge_at`` or more merge; those from ``review_from`` wait for
         a reviewer. Both override ``settings`` (default :class:`DedupeSettings`).
         Reviewers' decisions always stand. Records are compared without the write
-        lock; the pairs and clusters are then stored in short transactions (a few
+        lock; the pairs and clusters are then stored in short transactions (about a
         thousand rows each), so reviewers keep working during a long run. A run
         that is interrupted leaves what it stored so far, and the next run
         compares its records again and completes it.
@@ -128,7 +128,7 @@ class DedupeStage:
             with dedupe_transaction(self._store) as writer:
                 writer.claim()
                 writer.save_pairs(run_id, ids, pairs[start : start + PAIR_BATCH])
-            _report(progress, "store", start + PAIR_BATCH, len(pairs))
+            _report(progress, "store", min(start + PAIR_BATCH, len(pairs)), len(pairs))
         touched = touched_groups([(ids[p.i], ids[p.j]) for p in pairs])
         duplicate_pairs = sum(p.decision == "duplicate" for p in pairs)
         compared = result.compared
@@ -136,32 +136,32 @@ class DedupeStage:
         for number, batch in enumerate(seed_batches(touched, CLUSTER_BATCH)):
             self._rebuild_batch(batch, run_id, settings.merge_at)
             _report(progress, "clusters", number + 1, 0)
+        with dedupe_transaction(self._store) as reader:  # counted without the lock
+            (clusters, removed), queued = reader.cluster_counts(), reader.queue_size()
         with dedupe_transaction(self._store) as writer:
             writer.claim()
-            clusters, removed = writer.cluster_counts()
             writer.finish_run(run_id, clusters=clusters, duplicates_removed=removed, max_record_id=max(ids, default=0))
-            queued = writer.queue_size()
         return DedupeSummary(
             run_id=run_id, mode=mode, records=len(ids), new_records=new_records, pairs_compared=compared,
             duplicate_pairs=duplicate_pairs, review_pairs=queued, clusters=clusters, duplicates_removed=removed,
         )
 
     def _rebuild_batch(self, seeds: set[int], run_id: int, merge_at: float) -> None:
-        """:func:`_rebuild` around ``seeds``, planned without the write lock.
+        """:func:`_rebuild` around ``seeds``, with the records to merge read without the write lock.
 
-        The plan and the records to merge are read first; under the lock they are
-        used as they are when no decision or cluster changed meanwhile (else planned
-        again there), so the lock is held only for the writes.
+        The plan is made twice: first without the lock, to read and merge the
+        records it needs, then under the lock (indexed reads of a few thousand
+        rows), where a record a reviewer's decision brought in meanwhile is read
+        too; the lock is held for that plan and the writes only.
         """
         with dedupe_transaction(self._store) as reader:
-            version = reader.version()
-            plan = _plan(reader, seeds, merge_at)
-            records = reader.record_fields(_members(plan))
+            records = reader.record_fields(_members(_plan(reader, seeds, merge_at)))
         with dedupe_transaction(self._store) as writer:
             writer.claim()
-            if writer.version() != version:
-                plan = _plan(writer, seeds, merge_at)
-                records = writer.record_fields(_members(plan))
+            plan = _plan(writer, seeds, merge_at)
+            missing = [m for m in _members(plan) if m not in records]
+            if missing:
+                records.update(writer.record_fields(missing))
             _apply(writer, plan, records, run_id)
 
     def queue(self) -> list[ReviewItem]:

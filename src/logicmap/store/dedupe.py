@@ -207,14 +207,6 @@ class DedupeWriter:
         self._session.flush()
         return pair.record_a, pair.record_b
 
-    def version(self) -> tuple:
-        """What changes when a reviewer decides a pair or a cluster is created or retired (compare two
-        calls to know whether clusters planned in between are still right)."""
-        reviewed = select(func.count(), func.max(DedupePair.reviewed_at)).where(DedupePair.review_decision.isnot(None))
-        undone = select(func.count()).select_from(Cluster).where(Cluster.undone_at.isnot(None))
-        return (*self._session.execute(reviewed).one(), self._session.scalar(undone),
-                self._session.scalar(select(func.max(Cluster.id))))
-
     def record_fields(self, record_ids: list[int]) -> dict[int, Record]:
         """Record id -> the record's canonical fields (what merging a cluster needs)."""
         return get_record_fields(self._session, record_ids)
