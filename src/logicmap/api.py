@@ -62,7 +62,7 @@ from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.screening.decisions import (
     DEFAULT_EXCLUSION_REASONS, GENERIC_EXCLUSION_REASONS, Agreement, Conflict, Decision, clean_reasons,
 )
-from logicmap.screening.queue import ScreeningProgress
+from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.store.backup import BackupSummary, canonical_dump, restore_archive, write_archive
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
@@ -114,7 +114,7 @@ __all__ = [
     "AccountError", "CodebookChangeRefused", "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
     "NotFoundError", "ScreeningDataError", "ScreeningError", "SpanError", "StoreError",
     # stage cores for dataset-level work
-    "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
+    "ActiveLearner", "ReviewerQueue", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "ParsedRecord", "Record", "SemanticModel", "Study", "default_suggestion_model", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",

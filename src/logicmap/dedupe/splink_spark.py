@@ -18,6 +18,7 @@ PMID), where DuckDB can.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -76,7 +77,8 @@ def spark_db_api(spark: SparkSession, **options: Any) -> Callable[[], TypedSpark
 def local_session(*, cores: int = 2, memory: str = "2g", scratch: str | Path | None = None) -> SparkSession:
     """A local-mode SparkSession with splink's similarity jar, sized for one small machine.
 
-    Few shuffle partitions (the default 200 makes every small join slow), no web UI,
+    Python workers run this interpreter (``$PYSPARK_PYTHON`` if set). Few shuffle
+    partitions (the default 200 makes every small join slow), no web UI,
     and ``scratch`` (default: ``$LOGICMAP_SPARK_SCRATCH`` or Spark's own) for spill
     and checkpoints.
     """
@@ -91,6 +93,7 @@ def local_session(*, cores: int = 2, memory: str = "2g", scratch: str | Path | N
         .config("spark.driver.memory", memory)
         .config("spark.sql.session.timeZone", "UTC")
     )
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this interpreter
     scratch = scratch or os.environ.get("LOGICMAP_SPARK_SCRATCH")
     if scratch:
         builder = builder.config("spark.local.dir", str(scratch))
