@@ -77,6 +77,7 @@ from logicmap.coding.suggest import suggest
 from logicmap.coding.suggestion_model import SuggestionModel
 from logicmap.coding.semantic_model import SemanticModel, default_model as default_suggestion_model
 from logicmap.dedupe.engine import InProcessEngine
+from logicmap.dedupe.backends import local_spark, make_engine, spark_engine
 from logicmap.dedupe.merge import merge_cluster
 from logicmap.records.export import write_records
 from logicmap.records.normalise import normalise_authors, normalise_record
@@ -119,7 +120,7 @@ __all__ = [
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
-    "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
+    "local_spark", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
     "suggest", "summarise", "write_records",
 ]
 
