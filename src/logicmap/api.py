@@ -83,7 +83,7 @@ from logicmap.records.export import write_records
 from logicmap.records.normalise import normalise_authors, normalise_record
 from logicmap.records.reading import iter_parsed, open_file, prepare_file
 from logicmap.records.record import ParsedRecord, Record
-from logicmap.report.interactive import logic_model_html
+from logicmap.report.interactive import logic_model_files, logic_model_html
 from logicmap.report.crossings import straight_line_crossings
 from logicmap.report.model_pages import logic_model_pages
 from logicmap.report.model_svg import logic_model_svg, svg_print_fit
@@ -120,7 +120,7 @@ __all__ = [
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
-    "local_spark", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
+    "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
     "suggest", "summarise", "write_records",
 ]
 
