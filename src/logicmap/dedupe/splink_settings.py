@@ -8,8 +8,8 @@ the same :func:`splink_settings` runs on DuckDB locally and on Spark::
 
     from splink import DuckDBAPI, Linker          # local
     db_api = DuckDBAPI()
-    # from splink import SparkAPI                  # cluster (splink's Spark jar supplies
-    # db_api = SparkAPI(spark_session=spark)       # jaro_winkler; nothing else changes)
+    # db_api = splink_spark.spark_db_api(spark)()  # Spark (splink's Spark jar supplies
+    #                                              # jaro_winkler; nothing else changes)
     linker = Linker(db_api.register(splink_frame(keys, rules)), splink_settings(rules, n))
 
 The input table is built from :class:`~logicmap.dedupe.keys.DedupeKeys` (one row
