@@ -4,7 +4,9 @@ Each view (:func:`logicmap.report.views.all_views`; the summary first) is inline
 very SVG drawing that ``logic-model.svg`` shows (:func:`logicmap.report.model_svg.view_elements`),
 plus invisible wide hit paths so links are easy to click. The page works offline from a
 ``file://`` URL: the app script, the stylesheet and the model data (one JSON block) are
-inlined and no library is loaded.
+inlined and no library is loaded. A model of :data:`~logicmap.report.study_parts.LAZY_FROM`
+studies or more keeps its study lists in part files beside the page
+(:func:`logic_model_files`, :mod:`~logicmap.report.study_parts`), loaded when a link or box opens.
 
 Click a link (its nearest drawn midpoint wins where hit areas overlap) or a box, or Tab to
 the list under the graph and press Enter, to see the studies with their quoted sentences,
