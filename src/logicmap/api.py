@@ -62,7 +62,7 @@ from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.screening.decisions import (
     DEFAULT_EXCLUSION_REASONS, GENERIC_EXCLUSION_REASONS, Agreement, Conflict, Decision, clean_reasons,
 )
-from logicmap.screening.queue import ScreeningProgress
+from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.store.backup import BackupSummary, canonical_dump, restore_archive, write_archive
 from logicmap.store.database import Store, create_store, open_store, safe_location
 from logicmap.synthesis import LogicModel, ModelDiff, ModelFilter
@@ -77,12 +77,13 @@ from logicmap.coding.suggest import suggest
 from logicmap.coding.suggestion_model import SuggestionModel
 from logicmap.coding.semantic_model import SemanticModel, default_model as default_suggestion_model
 from logicmap.dedupe.engine import InProcessEngine
+from logicmap.dedupe.backends import local_spark, make_engine, spark_engine
 from logicmap.dedupe.merge import merge_cluster
 from logicmap.records.export import write_records
 from logicmap.records.normalise import normalise_authors, normalise_record
 from logicmap.records.reading import iter_parsed, open_file, prepare_file
 from logicmap.records.record import ParsedRecord, Record
-from logicmap.report.interactive import logic_model_html
+from logicmap.report.interactive import logic_model_files, logic_model_html
 from logicmap.report.crossings import straight_line_crossings
 from logicmap.report.model_pages import logic_model_pages
 from logicmap.report.model_svg import logic_model_svg, svg_print_fit
@@ -114,12 +115,12 @@ __all__ = [
     "AccountError", "CodebookChangeRefused", "CodebookError", "CodingError", "DedupeError", "ExportError", "ImportFormatError", "ImportRefused", "LogicmapError",
     "NotFoundError", "ScreeningDataError", "ScreeningError", "SpanError", "StoreError",
     # stage cores for dataset-level work
-    "ActiveLearner", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
+    "ActiveLearner", "ReviewerQueue", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "ParsedRecord", "Record", "SemanticModel", "Study", "default_suggestion_model", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
-    "prepare_file", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
+    "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
     "suggest", "summarise", "write_records",
 ]
 

@@ -164,3 +164,28 @@ def test_import_without_splink_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "splink", None)
     with pytest.raises(ImportError, match=r"pip install 'logicmap\[splink\]'"):
         importlib.import_module("logicmap.dedupe.splink_engine")
+
+
+def test_oversized_blocks_are_cut_into_overlapping_chunks():
+    import pandas as pd
+
+    from logicmap.dedupe.splink_settings import cap_blocks
+
+    titles = [f"title {i:03d}" for i in range(100)]
+    frame = pd.DataFrame({
+        "unique_id": range(103),
+        "title_compact": [*reversed(titles), "a", "b", "c"],
+        "block_0": ["smith|2001"] * 100 + ["small", "small", None],
+    })
+    keys, shift = cap_blocks(frame, "block_0", max_block=40, window=12)
+    assert list(keys[100:102]) == ["small", "small"] and pd.isna(keys[102])
+    assert shift[100:].isna().all()
+    partners = {i: set() for i in range(100)}
+    for column in (keys[:100], shift[:100]):
+        for _, members in column.groupby(column).groups.items():
+            for i in members:
+                partners[i].update(set(members) - {i})
+    assert max(len(p) for p in partners.values()) <= 2 * (2 * 12 - 1)
+    order = sorted(range(100), key=lambda i: frame.title_compact[i])
+    for pos, i in enumerate(order):  # every in-process window pair is compared
+        assert set(order[pos + 1 : pos + 13]) <= partners[i]

@@ -30,15 +30,21 @@ How a run goes (:meth:`SplinkEngine.find_duplicates`):
    chaining guard. Its anchor check looks up the pair's splink-based comparison
    and, for a pair splink did not block together, falls back to ``compare``.
 
-Differences from the in-process engine: blocks are not capped at ``max_block``
-(splink compares every pair in a block, so there are somewhat more candidate
-pairs), and a pair splink scores below ``review_from`` is not run through
-``compare``, so a guard-vetoed pair is reported only when splink scored it high.
+Differences from the in-process engine: a block over ``max_block`` records is cut
+into overlapping chunks of its title order
+(:func:`~logicmap.dedupe.splink_settings.cap_blocks`) rather than walked with a
+window (so there are somewhat more candidate pairs, still linear in the block),
+and a pair splink scores below ``review_from`` is not run through ``compare``, so
+a guard-vetoed pair is reported only when splink scored it high.
 
-Running on Spark: pass ``db_api=lambda: SparkAPI(spark_session=spark)``; the
-settings and blocking rules are splink creators rendered per dialect and the
-input is a plain pandas frame registered through the db_api, so that argument
-is the only switch. Rounding probabilities to 6 decimals and a single-threaded
+Running on Spark: pass ``db_api=spark_db_api(spark)`` (from
+:mod:`~logicmap.dedupe.splink_spark`); the settings and blocking rules are splink
+creators rendered per dialect, so that argument is the only switch. ``train_api``
+(e.g. :func:`duckdb_api`) trains the model on another backend: u-sampling draws
+its random pairs with each backend's own random functions, so only a model
+trained on the same backend reproduces another run's probabilities exactly;
+training in local DuckDB and predicting on Spark gives the DuckDB engine's scores
+and clusters. Rounding probabilities to 6 decimals and a single-threaded
 DuckDB connection keep the result deterministic for a given input and seed
 (pass ``db_api=lambda: DuckDBAPI()`` for all cores). Splink's logger is set to
 ERROR on import unless the application set its level: it warns about every level
@@ -82,7 +88,8 @@ class SplinkEngine:
     """Fellegi-Sunter dedupe with splink, behind the :class:`DedupeEngine` interface.
 
     ``seed`` seeds u-sampling; ``db_api`` makes a fresh splink backend per run
-    (default: :func:`duckdb_api`); ``train_min_records`` is the input size from
+    (default: :func:`duckdb_api`); ``train_api`` the backend the model is trained on
+    (default: ``db_api``); ``train_min_records`` is the input size from
     which u and m are trained (below it, random pairs are too often duplicates for
     u, and EM has too few pairs: the priors are used); ``max_u_pairs`` caps the
     pairs sampled for u.
@@ -95,11 +102,13 @@ class SplinkEngine:
         *,
         seed: int = 42,
         db_api: Callable[[], Any] | None = None,
+        train_api: Callable[[], Any] | None = None,
         train_min_records: int = 200,
         max_u_pairs: float = 2e5,
     ) -> None:
         self.seed = seed
         self.db_api = db_api or duckdb_api
+        self.train_api = train_api
         self.train_min_records = train_min_records
         self.max_u_pairs = max_u_pairs
         self.training = ""  # how the last run's model was set: "priors", "u" or "u+em"
@@ -126,9 +135,12 @@ class SplinkEngine:
         self, keys: Sequence[DedupeKeys], settings: DedupeSettings, new: Collection[int] | None = None
     ) -> dict[tuple[int, int], float]:
         """Splink's match probability (6 decimals) for every blocked pair ``(i, j)``, ``i < j``."""
+        frame = splink_frame(keys, settings.rules, max_block=settings.max_block, window=settings.window)
         db_api = self.db_api()
-        table = db_api.register(splink_frame(keys, settings.rules))
-        linker = Linker(table, floor_m(self.train(table, settings, len(keys))), log_level=None)
+        table = db_api.register(frame)
+        training = table if self.train_api is None else self.train_api().register(frame)
+        model = floor_m(self.train(training, settings, len(keys)))
+        linker = Linker(table, splink_settings(settings.rules, len(keys), model), log_level=None)
         blocked = linker.inference.compute_blocked_pairs_for_predict()
         if new is not None:
             linker.table_management.register_blocked_pairs_for_predict(

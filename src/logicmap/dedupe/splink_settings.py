@@ -8,8 +8,8 @@ the same :func:`splink_settings` runs on DuckDB locally and on Spark::
 
     from splink import DuckDBAPI, Linker          # local
     db_api = DuckDBAPI()
-    # from splink import SparkAPI                  # cluster (splink's Spark jar supplies
-    # db_api = SparkAPI(spark_session=spark)       # jaro_winkler; nothing else changes)
+    # db_api = splink_spark.spark_db_api(spark)()  # Spark (splink's Spark jar supplies
+    #                                              # jaro_winkler; nothing else changes)
     linker = Linker(db_api.register(splink_frame(keys, rules)), splink_settings(rules, n))
 
 The input table is built from :class:`~logicmap.dedupe.keys.DedupeKeys` (one row
@@ -17,7 +17,9 @@ per record, ``unique_id`` = record index), so both engines compare the same
 cleaned values. Blocking columns ``block_0, block_1, ...`` hold the block keys of
 the in-process engine's :class:`~logicmap.dedupe.blocking.BlockingRule` s, and the
 splink rules are plain equality on those columns: the candidate pairs are the
-in-process ones (without its ``max_block`` sorted-neighbourhood cap).
+in-process ones, except that a block over ``max_block`` records is cut into
+overlapping chunks of its title order (:func:`cap_blocks`) where the in-process
+engine slides a window: no block is ever compared all-against-all.
 
 Every comparison level carries hand-set m/u *priors* (:data:`PRIORS`), so the
 model is usable without training; u-sampling and EM overwrite them when the data
@@ -131,11 +133,12 @@ def _comparisons() -> dict[str, list[Any]]:
     }
 
 
-def comparisons() -> list[cl.CustomComparison]:
-    """Splink comparisons for :data:`COMPARED`, each level configured with its :data:`PRIORS`."""
+def comparisons(priors_by_name: dict[str, Sequence[tuple[float, float]]] | None = None) -> list[cl.CustomComparison]:
+    """Splink comparisons for :data:`COMPARED`, each level configured with its (m, u) from
+    ``priors_by_name`` (default :data:`PRIORS`; a trained model's: :func:`model_priors`)."""
     out = []
     for name, levels in _comparisons().items():
-        priors = PRIORS[name]
+        priors = (priors_by_name or PRIORS)[name]
         if len(priors) != len(levels) - 1:
             raise ValueError(f"PRIORS[{name!r}] needs {len(levels) - 1} (m, u) pairs")
         configured = [levels[0]]
@@ -151,8 +154,9 @@ def comparisons() -> list[cl.CustomComparison]:
 
 
 def prediction_rules(rules: Sequence[BlockingRule]) -> list[Any]:
-    """One splink rule per engine blocking rule: equality on its ``block_<n>`` column."""
-    return [block_on(f"block_{n}") for n in range(len(rules))]
+    """Two splink rules per engine blocking rule: equality on its ``block_<n>`` column, then
+    on ``block_<n>_shift`` (set only in capped blocks; see :func:`cap_blocks`)."""
+    return [block_on(f"block_{n}{part}") for n in range(len(rules)) for part in ("", "_shift")]
 
 
 def prior_match_probability(records: int) -> float:
@@ -162,17 +166,38 @@ def prior_match_probability(records: int) -> float:
     return min(0.5, 2.0 * DUPLICATE_PAIRS_PER_RECORD / (records - 1))
 
 
-def splink_settings(rules: Sequence[BlockingRule], records: int) -> SettingsCreator:
-    """The splink model (dedupe_only) for ``records`` rows blocked on ``rules``; backend-agnostic."""
+def splink_settings(
+    rules: Sequence[BlockingRule], records: int, trained: dict[str, Any] | None = None
+) -> SettingsCreator:
+    """The splink model (dedupe_only) for ``records`` rows blocked on ``rules``; backend-agnostic.
+
+    With ``trained`` (a model dict from ``save_model_to_json``, on any backend) its
+    m, u and λ replace the priors: the dict itself holds SQL of the backend it was
+    trained on, these creators render for whichever backend runs them."""
+    match = prior_match_probability(records)
+    if trained is not None:
+        match = trained["probability_two_random_records_match"]
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(None if trained is None else model_priors(trained)),
         blocking_rules_to_generate_predictions=prediction_rules(rules),
-        probability_two_random_records_match=prior_match_probability(records),
+        probability_two_random_records_match=match,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
+
+
+def model_priors(model: dict[str, Any]) -> dict[str, tuple[tuple[float, float], ...]]:
+    """The (m, u) of every non-null level of a model dict, by comparison, as in :data:`PRIORS`."""
+    return {
+        comparison["output_column_name"]: tuple(
+            (level["m_probability"], level["u_probability"])
+            for level in comparison["comparison_levels"]
+            if not level.get("is_null_level")
+        )
+        for comparison in model["comparisons"]
+    }
 
 
 def floor_m(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
@@ -186,8 +211,12 @@ def floor_m(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
     return model
 
 
-def splink_frame(keys: Sequence[DedupeKeys], rules: Sequence[BlockingRule]) -> pd.DataFrame:
-    """One row per record (``unique_id`` = index): compared values and block keys, None = missing."""
+def splink_frame(
+    keys: Sequence[DedupeKeys], rules: Sequence[BlockingRule], *, max_block: int = 40, window: int = 12
+) -> pd.DataFrame:
+    """One row per record (``unique_id`` = index): compared values and block keys, None = missing.
+
+    Blocks larger than ``max_block`` are capped by :func:`cap_blocks`."""
     rows = []
     for index, k in enumerate(keys):
         page = None if k.pages_unreliable else (k.page_digits or k.first_page or None)
@@ -210,7 +239,38 @@ def splink_frame(keys: Sequence[DedupeKeys], rules: Sequence[BlockingRule]) -> p
     text = [c for c in frame.columns if c not in ("unique_id", "year")]
     frame[text] = frame[text].astype(object)
     frame["year"] = frame["year"].astype("Int64")
+    for n in range(len(rules)):
+        frame[f"block_{n}"], frame[f"block_{n}_shift"] = cap_blocks(frame, f"block_{n}", max_block, window)
     return frame
+
+
+def cap_blocks(frame: pd.DataFrame, column: str, max_block: int, window: int) -> tuple[pd.Series, pd.Series]:
+    """Block keys of ``column`` with every block over ``max_block`` records cut into chunks.
+
+    The splink counterpart of the in-process sorted neighbourhood: an oversized
+    block is sorted by ``title_compact`` (then ``unique_id``) and its records at
+    sorted position ``r`` get the key ``<key>#a<r // 2w>`` in ``column`` and
+    ``<key>#b<(r + w) // 2w>`` in the shift column (``w`` = ``window``). Any two
+    records at most ``w`` apart in that order share a chunk of one of the two
+    chunkings (their boundaries alternate ``w`` apart), so every pair the
+    in-process engine compares in the block is compared here too, and each record
+    has at most ``2(2w - 1)`` partners from the block instead of the whole block.
+    Returns ``(keys, shift keys)``; the shift key is None outside oversized blocks.
+    The same window functions (``count``/``row_number`` over the key) do this in SQL.
+    """
+    keys = frame[column].astype(object)
+    shift = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    sizes = keys.map(keys.value_counts())
+    big = keys.notna() & (sizes > max_block)
+    if not big.any():
+        return keys, shift
+    width = 2 * window
+    part = frame.loc[big, ["unique_id"]].assign(key=keys[big], title=frame.title_compact[big].fillna(""))
+    rank = part.sort_values(["key", "title", "unique_id"]).groupby("key", sort=False).cumcount()
+    keys = keys.copy()
+    keys[rank.index] = part.key[rank.index] + "#a" + (rank // width).astype(str)
+    shift[rank.index] = part.key[rank.index] + "#b" + ((rank + window) // width).astype(str)
+    return keys, shift
 
 
 def _columns(rules: Sequence[BlockingRule]) -> list[str]:

@@ -4,7 +4,9 @@ Each view (:func:`logicmap.report.views.all_views`; the summary first) is inline
 very SVG drawing that ``logic-model.svg`` shows (:func:`logicmap.report.model_svg.view_elements`),
 plus invisible wide hit paths so links are easy to click. The page works offline from a
 ``file://`` URL: the app script, the stylesheet and the model data (one JSON block) are
-inlined and no library is loaded.
+inlined and no library is loaded. A model of :data:`~logicmap.report.study_parts.LAZY_FROM`
+studies or more keeps its study lists in part files beside the page
+(:func:`logic_model_files`, :mod:`~logicmap.report.study_parts`), loaded when a link or box opens.
 
 Click a link (its nearest drawn midpoint wins where hit areas overlap) or a box, or Tab to
 the list under the graph and press Enter, to see the studies with their quoted sentences,
@@ -42,6 +44,7 @@ from logicmap.report.style import (
     attr,
     text,
 )
+from logicmap.report.study_parts import LAZY_FROM, split_study_lists
 from logicmap.report.views import View, all_views
 from logicmap.synthesis.model import LogicModel
 
@@ -193,6 +196,16 @@ def _legend() -> str:
 def logic_model_html(model: LogicModel, *, title: str = "Evidence-linked logic model",
                      template_dir: Path | None = None, context: tuple[str, ...] = ()) -> str:
     """The interactive page as one self-contained HTML string; ``context``: moderator codes ticked at first."""
+    return logic_model_files(model, title=title, template_dir=template_dir, context=context, lazy=False)[""]
+
+
+def logic_model_files(model: LogicModel, *, title: str = "Evidence-linked logic model",
+                      template_dir: Path | None = None, context: tuple[str, ...] = (),
+                      lazy: bool | None = None) -> dict[str, str]:
+    """The interactive page (key ``""``) and, when ``lazy``, its study-list part files (relative
+    path -> text; see :mod:`~logicmap.report.study_parts`). ``lazy=None``: from
+    :data:`~logicmap.report.study_parts.LAZY_FROM` studies."""
+    lazy = len(model.studies) >= LAZY_FROM if lazy is None else lazy
     views = all_views(model)
     summary_links = views[0].edges
     n_links = sum(1 for e in summary_links if e.n)
@@ -207,9 +220,12 @@ def logic_model_html(model: LogicModel, *, title: str = "Evidence-linked logic m
     parts = {
         "{{TITLE}}": text(title), "{{SUMMARY}}": text(summary), "{{PROBLEMS}}": problems,
         "{{CSS}}": _resource("logic_model.css", template_dir), "{{LEGEND}}": _legend(),
-        "{{VIEWS}}": _view_svgs(model, views), "{{DATA}}": _script_json(model_data(model, views, tuple(context))),
-        "{{APP}}": _resource("logic_model.js", template_dir),
+        "{{VIEWS}}": _view_svgs(model, views), "{{APP}}": _resource("logic_model.js", template_dir),
     }
+    data, files = model_data(model, views, tuple(context)), {}
+    if lazy:
+        data, files = split_study_lists(data)
+    parts["{{DATA}}"] = _script_json(data)
     page = _resource("logic_model.html", template_dir)
     # one pass, so placeholder-like text inside the data or the drawings is never replaced
-    return re.sub(r"\{\{[A-Z]+\}\}", lambda m: parts.get(m.group(0), m.group(0)), page)
+    return {"": re.sub(r"\{\{[A-Z]+\}\}", lambda m: parts.get(m.group(0), m.group(0)), page), **files}

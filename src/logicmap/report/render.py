@@ -27,7 +27,8 @@ from pathlib import Path
 from logicmap.records.record import Record
 from logicmap.report.charts import effect_direction_svg, empty_svg, gap_map_svg
 from logicmap.report.exports import cytoscape_json_text, evidence_csv, record_from_study, to_graphml, to_ris
-from logicmap.report.interactive import logic_model_html
+from logicmap.report.interactive import logic_model_files
+from logicmap.report.study_parts import PART_DIR
 from logicmap.report.model_svg import logic_model_svg
 from logicmap.report.narrative import MethodsFacts, methods_sections, typology_narratives
 from logicmap.report.prisma import PrismaCounts
@@ -209,9 +210,10 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
     prisma = prisma if prisma is not None else PrismaCounts()
     screening = screening or ScreeningFacts()
     svgs = {"logic_model": logic_model_svg(model), "prisma": prisma_svg(prisma)}
+    page = logic_model_files(model, context=context.codes if context is not None else ())
     content = {
         "logic_model_svg": svgs["logic_model"],
-        "logic_model_html": logic_model_html(model, context=context.codes if context is not None else ()),
+        "logic_model_html": page.pop(""),
         "graphml": to_graphml(model),
         "cyjs": cytoscape_json_text(model),
         "prisma_svg": svgs["prisma"],
@@ -228,4 +230,16 @@ def render_report(out_dir: str | Path, *, model: LogicModel, studies: Iterable[S
         path = out / name
         path.write_text(content[key], encoding="utf-8", newline="\n")
         paths[key] = path
+    _write_parts(out, page)
     return paths
+
+
+def _write_parts(out: Path, parts: dict[str, str]) -> None:
+    """The interactive page's study-list part files (a large model's), replacing any older ones."""
+    folder = out / PART_DIR
+    if folder.is_dir():
+        for old in folder.glob("*.js"):
+            old.unlink()
+    for relative, script in parts.items():
+        (out / relative).parent.mkdir(exist_ok=True)
+        (out / relative).write_text(script, encoding="utf-8", newline="\n")

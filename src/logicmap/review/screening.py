@@ -9,6 +9,7 @@ from logicmap.review.dedupe import DedupeStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession, project_reasons, project_rule, store_decision
+from logicmap.review.screening_spark import rank_on_spark
 from logicmap.review.screening_team import TeamScreening, TeamSettings, load_team_settings, save_settings
 from logicmap.screening.decisions import (
     STAGES,
@@ -65,6 +66,13 @@ class ScreeningStage:
         """An active-learning session of one reviewer at one stage (synchronous, deterministic)."""
         return ScreeningSession(self._store, reviewer=reviewer, stage=stage, record_ids=self.candidates(stage),
                                 **options)
+
+    def rank_on_spark(self, spark, *, reviewer: str, stage: str = "title_abstract", partitions: int = 8,
+                      seed: int = 0) -> list[int]:
+        """The reviewer's undecided records best first, ranked by Spark jobs on ``spark`` whose
+        executors read the store themselves (word TF-IDF + linear SVM; see ``docs/spark.md``)."""
+        return rank_on_spark(self._store, spark, reviewer=reviewer, stage=stage, candidates=self.candidates(stage),
+                             partitions=partitions, seed=seed)
 
     def service(self, **options) -> ScreeningService:
         """Screening for many reviewers at once, retrained in the background (close it when done)."""

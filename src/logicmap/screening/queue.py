@@ -97,6 +97,7 @@ class ReviewerQueue:
                  seed: int = 0) -> None:
         self.learner = learner
         self.record_ids = list(record_ids)
+        self._ids = np.asarray(self.record_ids, dtype=np.int64)  # to map ranked rows at numpy speed
         self.position = {record_id: i for i, record_id in enumerate(self.record_ids)}
         self.rule = rule
         #: the random sample the rule asks for (drawn with ``seed``), or None
@@ -167,7 +168,7 @@ class ReviewerQueue:
 
     def rank(self, snapshot: Snapshot) -> tuple[int, ...]:
         """Teach the learner ``snapshot``'s labels, retrain and rank: record ids, best first."""
-        return rank_snapshot(self.learner, self.record_ids, snapshot)
+        return rank_snapshot(self.learner, self._ids, snapshot)
 
     def install(self, ranking: tuple[int, ...], version: int) -> None:
         """Use ``ranking`` (computed at ``version``) unless a newer one is installed."""
@@ -206,4 +207,4 @@ def rank_snapshot(learner: ActiveLearner, record_ids: Sequence[int], snapshot: S
     for index, label in snapshot.labels:
         if learner.labels_[index] != label:
             learner.label(index, label)
-    return tuple(record_ids[int(i)] for i in learner.rank())
+    return tuple(np.asarray(record_ids, dtype=np.int64)[learner.rank()].tolist())

@@ -77,10 +77,11 @@ class Condition:
                 "study": self.study_id, "citation": self.citation, "quote": self.quote}
 
 
-def study_conditions(study: Study, codebook: Codebook, role_model=None) -> list[Condition]:
+def study_conditions(study: Study, codebook: Codebook, role_model=None, roles: StudyRoles | None = None
+                     ) -> list[Condition]:
     """The conditions ``study`` reports: its moderator codes quoted from findings or given a
-    direction, and its coded moderator links."""
-    roles = StudyRoles(study, role_model)
+    direction, and its coded moderator links (``roles``: the study's, shared across a build)."""
+    roles = roles or StudyRoles(study, role_model)
     out = []
     for item in study.items:
         if item.code not in codebook or codebook[item.code].kind != codebook.condition_kind:

@@ -171,7 +171,7 @@ def _node_kept(code, f: ModelFilter, codebook: Codebook) -> bool:
 
 
 def _collect(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study], problems: list[str],
-             options: dict) -> dict[tuple[str, str], dict[str, Support]]:
+             options: dict, roles: dict[str, StudyRoles]) -> dict[tuple[str, str], dict[str, Support]]:
     """Per link, per study id: the study's :class:`Support` for it."""
     support: dict[tuple[str, str], dict[str, Support]] = defaultdict(dict)
     unknown: dict[str, int] = defaultdict(int)
@@ -179,7 +179,7 @@ def _collect(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study], pr
         for code in study.codes():
             if code not in codebook:
                 unknown[code] += 1
-        for edge, entry in study_support(study, codebook, graph.nodes, **options).items():
+        for edge, entry in study_support(study, codebook, graph.nodes, roles=roles[study.id], **options).items():
             support[edge][study.id] = entry
     if unknown:
         listed = ", ".join(f"{c} ({n})" for c, n in sorted(unknown.items()))
@@ -239,14 +239,15 @@ def build_model(codebook: Codebook, studies: Iterable[Study], *, filters: ModelF
             graph.add_node(code.code, kind=code.kind, label=code.label, group=code.domain or code.level or "",
                            definition=code.definition)
     options = {"role_model": role_model, "include_cooccurrence": f.include_cooccurrence}
-    support = _collect(graph, codebook, kept, problems, options)
+    roles = {s.id: StudyRoles(s, role_model) for s in kept}  # each study's sentence roles, worked out once
+    support = _collect(graph, codebook, kept, problems, options, roles)
     by_id = {s.id: s for s in kept}
-    conditions = {s.id: study_conditions(s, codebook, role_model) for s in kept}
+    conditions = {s.id: study_conditions(s, codebook, role_model, roles[s.id]) for s in kept}
     for (src, dst), per_study in support.items():
         graph.add_edge(src, dst, **_edge_attrs(codebook, src, dst, per_study, by_id), hypothesised=False, note="",
                        moderators=edge_conditions(src, dst, per_study, conditions), acts_on=())
     _add_hypotheses(graph, codebook, by_id)
-    _node_studies(graph, codebook, kept, role_model)
+    _node_studies(graph, codebook, kept, roles)
     _moderated_links(graph, codebook.condition_kind)
     return LogicModel(graph, codebook, tuple(kept), f, problems)
 
@@ -262,14 +263,14 @@ def _add_hypotheses(graph: nx.DiGraph, codebook: Codebook, by_id: dict[str, Stud
         graph.edges[link.source, link.target].update(hypothesised=True, note=link.note)
 
 
-def _node_studies(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study], role_model) -> None:
+def _node_studies(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study],
+                  roles: dict[str, StudyRoles]) -> None:
     """Each node's studies with their quotes (outcomes: finding sentences only)."""
     per: dict[str, list[NodeStudy]] = defaultdict(list)
     for study in sorted(studies, key=lambda s: (s.citation(), s.id)):
-        roles = StudyRoles(study, role_model)
         for code in study.codes():
             if code in graph:
-                quotes = quotes_for(study, code, roles, finding_only=codebook[code].kind in codebook.effect_kinds)
+                quotes = quotes_for(study, code, roles[study.id], finding_only=codebook[code].kind in codebook.effect_kinds)
                 per[code].append(NodeStudy(study.id, study.citation(), study.design, study.direction_for(code),
                                            tuple(quotes)))
     for code, data in graph.nodes(data=True):

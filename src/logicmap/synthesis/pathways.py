@@ -69,9 +69,17 @@ class StudyRoles:
         self._study = study
         self._model = role_model
         self._abstract = None
+        self._known: dict[tuple[str, int, str], str | None] = {}
 
     def role(self, fld: str, start: int, text: str) -> str | None:
-        """The role of the sentence at ``start`` of field ``fld`` (None for the title)."""
+        """The role of the sentence at ``start`` of field ``fld`` (None for the title); each
+        quote's role is worked out once per study (links, conditions and nodes all ask)."""
+        key = (fld, start, text)
+        if key not in self._known:
+            self._known[key] = self._role(fld, start, text)
+        return self._known[key]
+
+    def _role(self, fld: str, start: int, text: str) -> str | None:
         if fld == "title":
             return None
         if fld == "abstract" and self._study.abstract:
@@ -148,13 +156,16 @@ def _paired(study: Study, codebook: Codebook, a: str, b: str, roles: StudyRoles,
 
 
 def study_support(study: Study, codebook: Codebook, nodes: Iterable[str], *, role_model=None,
-                  include_cooccurrence: bool = False) -> dict[tuple[str, str], Support]:
+                  include_cooccurrence: bool = False, roles: StudyRoles | None = None
+                  ) -> dict[tuple[str, str], Support]:
     """Every link ``study`` supports among ``nodes``, with its basis, direction and quotes.
 
     An explicit link is kept as explicit even where its ends would also form a chain.
+    ``roles`` (the study's :class:`StudyRoles`, shared across a model build) saves
+    working the sentence roles out again.
     """
     nodes = set(nodes)
-    roles = StudyRoles(study, role_model)
+    roles = roles or StudyRoles(study, role_model)
     out = _explicit(study, codebook, nodes, roles)
     by_kind = _codes_by_kind(study, codebook, nodes)
     pairs = [(p, CHAIN) for p in codebook.adjacent_pairs] + \

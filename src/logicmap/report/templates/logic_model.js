@@ -5,7 +5,37 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("lm-data").textContent);
-  var studies = data.studies, quotes = data.quotes, views = {};
+  var studies = data.studies || {}, quotes = data.quotes || {}, views = {};
+  /* Large models keep their study lists in part files beside the page (data.partDir), loaded with a
+     <script> element when a link or box opens (works from file://); each calls lmPart(name, part). */
+  var loadedParts = {}, waiting = {};
+  window.lmPart = function (name, part) {
+    Object.keys(part.studies || {}).forEach(function (k) { studies[k] = part.studies[k]; });
+    Object.keys(part.quotes || {}).forEach(function (k) { quotes[k] = part.quotes[k]; });
+    loadedParts[name] = part;
+    (waiting[name] || []).forEach(function (f) { f(); });
+    delete waiting[name];
+  };
+  function need(names, done) {
+    var missing = names.filter(function (n) { return n && !loadedParts[n]; }), left = missing.length;
+    if (!left) { done(); return; }
+    missing.forEach(function (n) {
+      var fresh = !waiting[n];
+      (waiting[n] = waiting[n] || []).push(function () { if (--left === 0) done(); });
+      if (!fresh) return;
+      var s = document.createElement("script");
+      s.src = data.partDir + "/" + n + ".js";
+      s.onerror = function () {
+        show("Study list missing", [el("p", { text: "The study list " + s.getAttribute("src") +
+          " was not found next to this page; keep the page's folder together." })], null);
+      };
+      document.head.appendChild(s);
+    });
+  }
+  function rowsOf(entry) { return entry.part ? loadedParts[entry.part].rows : entry.studies; }
+  function viewStudies(edgeId) {
+    return current.part ? loadedParts[current.part].edges[edgeId] : current.edges[edgeId].studies;
+  }
   data.views.forEach(function (v) { views[v.key] = v; });
   var GRADE_RANK = { hypothesised: 0, limited: 1, moderate: 2, strong: 3 };
   var KINDS = { typology: "intervention typology", mechanism: "mechanism", process: "process", outcome: "outcome",
@@ -115,14 +145,14 @@
     if (current.note) parts.push(el("p", { "class": "meta", text: current.note }));
     show(current.title, parts, null);
   }
-  function edgeParts(e) {
+  function edgeParts(id, e) {
     var v = e.n ? plural(e.n, "study", "studies") + " · " + e.grade + " evidence · " + (data.basisLabels[e.basis] || e.basis)
       : "Hypothesis: from the codebook, no study yet.";
     var parts = [el("p", {}, [v + (e.n ? " · direction: " : ""), e.n ? dirSpan(e.direction) : ""])];
     if (e.members.length > 1) parts.push(el("p", { "class": "meta", text: "Brings together " +
       plural(e.members.length, "link", "links") + ": " + e.members.join(", ") + "." }));
     var wanted = {};
-    e.studies.forEach(function (s) { wanted[s] = true; });
+    viewStudies(id).forEach(function (s) { wanted[s] = true; });
     e.members.forEach(function (mid) {
       var m = data.edges[mid];
       if (e.members.length > 1) parts.push(el("h3", { text: mid }));
@@ -133,16 +163,18 @@
       }
       if (m.actsOn && m.actsOn.length) parts.push(el("p", { "class": "meta", text: "Moderates: " + m.actsOn.join(", ") }));
       var list = el("ol", { "class": "studies", "aria-label": "Supporting studies" });
-      m.studies.filter(function (s) { return wanted[s[0]]; }).forEach(function (s) { list.appendChild(studyItem(s[0], s[1], s[2], s[3])); });
+      rowsOf(m).filter(function (s) { return wanted[s[0]]; }).forEach(function (s) { list.appendChild(studyItem(s[0], s[1], s[2], s[3])); });
       if (list.children.length) parts.push(list);
     });
     return parts;
   }
   function openEdge(id, trigger) {
-    var e = current.edges[id];
+    var e = current.edges[id], view = current;
     clearSelection();
     edgeEl(id).classList.add("selected");
-    show(label(e.source) + " → " + label(e.target), edgeParts(e), trigger);
+    need([current.part].concat(e.members.map(function (m) { return data.edges[m].part; })), function () {
+      if (current === view) show(label(e.source) + " → " + label(e.target), edgeParts(id, e), trigger);
+    });
   }
   function openNode(id, trigger) {
     var n = current.nodes[id], parts = [], model = data.nodes[id];
@@ -164,12 +196,16 @@
       ul.appendChild(el("li", {}, [b]));
     });
     if (ul.children.length) parts.push(el("h3", { text: "Links in this view" }), ul);
-    if (model) {
-      var list = el("ol", { "class": "studies", "aria-label": "Studies coded with " + id });
-      model.studies.forEach(function (x) { list.appendChild(studyItem(x[0], x[1], null, x[2])); });
-      if (list.children.length) parts.push(el("h3", { text: "Studies" }), list);
-    }
-    show(label(id), parts, trigger);
+    var view = current;
+    need([model && model.part], function () {
+      if (current !== view) return;
+      if (model) {
+        var list = el("ol", { "class": "studies", "aria-label": "Studies coded with " + id });
+        rowsOf(model).forEach(function (x) { list.appendChild(studyItem(x[0], x[1], null, x[2])); });
+        if (list.children.length) parts.push(el("h3", { text: "Studies" }), list);
+      }
+      show(label(id), parts, trigger);
+    });
   }
   document.getElementById("panel-close").addEventListener("click", function () { closePanel(); });
   function closePanel() {
