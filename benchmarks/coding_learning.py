@@ -19,7 +19,7 @@ Lines (``"line"``):
   no-term-list weights, similarity statistics from the texts of the review's records, as the
   product takes them from a project's included studies).
 
-Usage: PYTHONPATH=src .venv/bin/python benchmarks/coding_learning.py [--seeds 0 1 2]
+Usage: PYTHONPATH=src .venv/bin/python benchmarks/coding_learning.py [--seeds 0 1 2] > benchmarks/coding_learning.jsonl
 """
 
 from __future__ import annotations
@@ -38,12 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from coding_quality import DEFAULT, encoder, expert_quotes, split, strip_terms  # noqa: E402
 
 from logicmap.api import CODING_GROUPS as GROUPS  # noqa: E402
+from logicmap.api import MIN_CODED_STUDIES as MIN_STUDIES  # noqa: E402
 from logicmap.api import (  # noqa: E402
     SemanticModel, default_suggestion_model, feedback_from_labels, gold_codes, load_codebook,
 )
+from logicmap.api import adapt_suggestion_model as adapt  # noqa: E402
+from logicmap.api import standardise_suggestion_model as standardise  # noqa: E402
 from logicmap.api import evaluate_suggestions as evaluate  # noqa: E402
-from logicmap.coding.feedback import MIN_STUDIES  # noqa: E402
-from logicmap.coding.semantic_adapt import adapt, standardise  # noqa: E402
 
 
 def project_model(coded: list[dict], codebook, encode, seed: int, shipped=None) -> SemanticModel:

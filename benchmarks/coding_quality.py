@@ -14,7 +14,10 @@ Lines (``"line"``):
 * ``new_codebook`` - the recovery codebook stripped to labels, definitions, include/exclude notes
   and examples (no term lists), with the shipped no-term-list weights (fitted on the tuning part)
   and similarity statistics taken from the records being coded, as for a codebook whose labels the
-  package has never seen, on the 18 held out.
+  package has never seen, on the 18 held out. The stripped codebook has no term list at all (checked);
+  the suggester matches the codes' own words instead (labels, include-note phrases, examples).
+* ``new_codebook_tuned_on`` - the same by 5-fold cross-validation inside the tuning part (the
+  no-term-list weights refitted on each fold's training part, statistics from its test part).
 * ``tuned_on`` - the same methods by 5-fold cross-validation inside the tuning part (thresholds
   by a further inner cross-validation in each fold). Choices of features and constants were made
   by looking at these figures: quote them only as the tuned-on figure.
