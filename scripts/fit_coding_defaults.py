@@ -1,8 +1,9 @@
 """Fit the generic weights of the embedding suggester shipped in
 ``src/logicmap/coding/semantic_defaults.json``: on the packaged demo corpus's labels only (the
 tuning part of ``benchmarks/coding_quality.py``), once with the recovery codebook's term lists and
-once without them (for codebooks that have none). Layer feature sets and thresholds come from the
-model's inner cross-validation (seed 0).
+once without them (for codebooks that have none; matched on their codes' own words). Layer feature
+sets, layer thresholds and per-code thresholds (used only with this codebook's own codes) come from
+the model's inner cross-validation (seed 0).
 
 Usage: PYTHONPATH=src .venv/bin/python scripts/fit_coding_defaults.py
 """

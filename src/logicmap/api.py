@@ -72,9 +72,10 @@ from logicmap.synthesis import snapshot as model_snapshot
 from logicmap.coding.evaluate import GROUPS as CODING_GROUPS
 from logicmap.coding.evaluate import evaluate as evaluate_suggestions
 from logicmap.coding.evaluate import gold_codes
-from logicmap.coding.feedback import Feedback, feedback_from_labels
+from logicmap.coding.feedback import MIN_STUDIES as MIN_CODED_STUDIES, Feedback, feedback_from_labels
 from logicmap.coding.suggest import suggest
 from logicmap.coding.suggestion_model import SuggestionModel
+from logicmap.coding.semantic_adapt import adapt as adapt_suggestion_model, standardise as standardise_suggestion_model
 from logicmap.coding.semantic_model import SemanticModel, default_model as default_suggestion_model
 from logicmap.dedupe.engine import InProcessEngine
 from logicmap.dedupe.backends import local_spark, make_engine, spark_engine
@@ -116,7 +117,8 @@ __all__ = [
     "NotFoundError", "ScreeningDataError", "ScreeningError", "SpanError", "StoreError",
     # stage cores for dataset-level work
     "ActiveLearner", "ReviewerQueue", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
-    "InProcessEngine", "ParsedRecord", "Record", "SemanticModel", "Study", "default_suggestion_model", "SuggestionModel", "build_model", "default_engine",
+    "InProcessEngine", "MIN_CODED_STUDIES", "ParsedRecord", "Record", "SemanticModel", "Study", "adapt_suggestion_model",
+    "default_suggestion_model", "standardise_suggestion_model", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",

@@ -157,3 +157,38 @@ def test_minilm_default_suggests_peer_support():
     codes = [s.code for s in suggestions]
     assert codes[0] == "T01"
     assert all(record[s.field][s.start : s.end] == s.quote for s in suggestions)
+
+
+def test_codebook_without_term_lists_is_matched_on_its_own_words():
+    from logicmap.coding.semantic_features import FEATURES, FeatureBuilder, own_terms
+
+    t11 = replace(CB["T11"], terms=())
+    terms = own_terms(t11)
+    assert "horticultur*" in terms and "photovoic*" in terms and "Creative" in terms  # include note split, long words opened
+    assert all(len(t.split()) <= 4 for t in terms)
+    bare = replace(CB, codes=tuple(replace(c, terms=()) for c in CB.codes))
+    builder = FeatureBuilder(bare, hashed_encoder)
+    record = {"id": "h", "title": "Value of edible horticultural therapy for people with schizophrenia",
+              "abstract": "Participants tended vegetable gardens weekly."}
+    view = builder.views([record])[0]
+    column = FEATURES.index("terms")
+    assert view.features[CB.codes.index(CB["T11"]), column] > 0
+    assert view.features[CB.codes.index(CB["T07"]), column] == 0
+
+
+def test_adapting_the_shipped_weights_moves_a_rejected_code_down_only():
+    from logicmap.coding.semantic_adapt import adapt, code_offset
+
+    assert code_offset(np.zeros(4), np.zeros(4)) < 0 < code_offset(np.zeros(4), np.ones(4))
+    assert abs(code_offset(np.zeros(40), np.zeros(40))) > abs(code_offset(np.zeros(4), np.zeros(4)))
+    records = RECORDS[:20]
+    feedback = feedback_from_labels({r["id"]: gold_codes(r["label"]) for r in records}, CB)
+    rejected = [Feedback(f.record_id, f.code, False if f.code == "OE1" else f.accepted) for f in feedback]
+    shipped = default_model(CB, hashed_encoder)
+    views = shipped.builder.views(RECORDS[30:45])
+    before = shipped.proba_views(views)
+    taught = adapt(default_model(CB, hashed_encoder), records, rejected)
+    after = taught.proba_views(views)
+    j = shipped.codes.index("OE1")
+    assert (after[:, j] < before[:, j]).all()
+    assert taught.roles["typology"].coef.tolist() == shipped.roles["typology"].coef.tolist()

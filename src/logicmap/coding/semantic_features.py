@@ -14,8 +14,9 @@ similarity to one of the code's descriptions. From those similarities, per code:
 ``sim_top2``   mean of the two best sentences
 ``margin``     ``sim_max`` minus the best ``sim_max`` of the other codes of its layer
 ``is_top``     1 for the code of its layer with the highest ``sim_max``
-``terms``      the key-term score of :func:`~logicmap.coding.suggest.zero_training_scores` (0 when
-               the codebook has no term lists)
+``terms``      the key-term score of :func:`~logicmap.coding.suggest.zero_training_scores`; a
+               codebook without term lists is matched on its own words instead: each code's
+               examples and the short phrases of its label and include note (:func:`own_terms`)
 ``prior``      how strongly the record names an intervention code that the codebook links to this
                code as hypothesised (a peer-support study very likely acts through role modelling)
 ``exclude``    similarity to the code's exclude note (0 when it has none)
@@ -59,6 +60,50 @@ def code_descriptions(code: Code) -> list[str]:
         texts.append(code.include)
     texts.extend(e for e in code.examples if e.strip())
     return list(dict.fromkeys(t.strip() for t in texts if t.strip()))
+
+
+_CUT = re.compile(r"[,;/()]|\be\.g\.|\bi\.e\.|:\s+|\s+(?:such as|including)\s+", re.I)
+_AND = re.compile(r"\s+(?:and|or)\s+", re.I)
+#: Words that never make a term on their own.
+_GENERIC = frozenset("a an the of in on for to with by other others any all etc use".split())
+
+
+def own_terms(code: Code, max_words: int = 4) -> tuple[str, ...]:
+    """Key terms a code's own words give when its codebook has no term lists: the short phrases
+    (``max_words`` words at most) of its label and include note, split at commas, semicolons,
+    slashes and brackets, the label also at "and" / "or" (examples are matched as they stand)."""
+    pieces = []
+    for text, split_and in ((code.label, True), (code.include, False)):
+        for piece in _CUT.split(text or ""):
+            pieces.append(piece)
+            if split_and:
+                pieces.extend(_AND.split(piece))
+    out = []
+    for piece in pieces:
+        piece = piece.strip(" .-'\"")
+        words = piece.split()
+        if 0 < len(words) <= max_words and not all(w.lower() in _GENERIC for w in words):
+            out.append(_open_ending(piece) if OPEN_ENDINGS else piece)
+    return tuple(dict.fromkeys(out))
+
+
+def _open_ending(phrase: str) -> str:
+    """The phrase with a long last word (ten letters or more) matched as a prefix without its last
+    letter ("horticulture" -> "horticultur*"), so that other forms of the word ("horticultural",
+    "psychoeducational") match too."""
+    head, _, last = phrase.rpartition(" ")
+    if len(last) < 10 or not last.isalpha():
+        return phrase
+    return f"{head} {last[:-1]}*".strip()
+
+
+def with_own_terms(codebook: Codebook) -> Codebook:
+    """``codebook`` unchanged when any code has a term list, else with :func:`own_terms` as terms."""
+    from dataclasses import replace
+
+    if any(c.terms for c in codebook.codes):
+        return codebook
+    return replace(codebook, codes=tuple(replace(c, terms=own_terms(c)) for c in codebook.codes))
 
 
 @dataclass
@@ -111,6 +156,10 @@ class RecordView:
     features: np.ndarray  # (codes, len(FEATURES))
 
 
+#: Whether a codebook without term lists is matched on its codes' own words (:func:`own_terms`).
+OWN_TERMS = True
+#: Whether the last word of such a term is matched as a prefix (:func:`_open_ending`).
+OPEN_ENDINGS = True
 #: Whether sentence roles of unstructured abstracts come from a model learnt on the structured ones.
 LEARN_ROLES = True
 #: Whether sentences are also matched clause by clause (a short code label such as "Hope" matches a
@@ -149,10 +198,11 @@ class FeatureBuilder:
         self._abstracts: dict[str, None] = {}
         self._learnt_roles = None
         self.settings = settings or SuggestSettings()
-        self.matcher = TermMatcher(codebook)
+        self.lexicon = with_own_terms(codebook) if OWN_TERMS else codebook
+        self.matcher = TermMatcher(self.lexicon)
         self.vectors = CodeVectors.build(codebook, encode)
         self.codes = self.vectors.codes
-        self.has_terms = any(c.terms for c in codebook.codes)
+        self.has_terms = any(c.terms for c in self.lexicon.codes)
         index = {c: i for i, c in enumerate(self.codes)}
         self.kind_cols = {k: np.array([index[c.code] for c in codebook.of_kind(k)], dtype=int) for k in codebook.kinds}
         self.kind_of = np.array([codebook.kinds.index(c.kind) for c in codebook.codes])
@@ -225,7 +275,7 @@ class FeatureBuilder:
             f[cols, 4] = best - np.where(np.arange(len(cols)) == order[0], second, first)
             f[cols[order[0]], 5] = 1.0
         if self.has_terms:
-            zt = zero_training_scores(evidence, self.codebook, self.settings)
+            zt = zero_training_scores(evidence, self.lexicon, self.settings)
             f[:, 6] = [zt[c] for c in self.codes]
         strength = np.maximum(f[:, 6], f[:, 5] * np.clip(f[:, 4] * 10 + 0.5, 0, 1))
         for target, sources in self.link_sources.items():

@@ -340,19 +340,19 @@ class SemanticModel:
 
     # -- persistence -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        """The generic weights and layer thresholds (per-code offsets and thresholds left out)."""
+        """The generic weights, layer thresholds and per-code thresholds (per-code offsets left out)."""
         stats = {} if self.stats is None else {
             c: [float(m), float(s)] for c, m, s in zip(self.codes, *self.stats) if np.isfinite(m)}
         return {"features": list(FEATURES), "roles": {r: m.to_dict() for r, m in self.roles.items()},
-                "thresholds": dict(self.role_threshold), "stats": stats,
+                "thresholds": dict(self.role_threshold), "code_thresholds": dict(self.code_threshold), "stats": stats,
                 "labels": {c.code: c.label for c in self.codebook.codes}}
 
     @classmethod
     def from_dict(cls, codebook: Codebook, encode: Encoder, params: Mapping, *, known_stats: bool = True,
                   **kwargs) -> SemanticModel:
         """A model with the generic weights and layer thresholds of :meth:`to_dict`; with
-        ``known_stats`` and every code's label as fitted, its similarity statistics too (otherwise
-        ``sim_z`` is standardised on the records being coded)."""
+        ``known_stats`` and every code's label as fitted, its similarity statistics and per-code
+        thresholds too (otherwise ``sim_z`` is standardised on the records being coded)."""
         if list(params["features"]) != list(FEATURES):
             raise ValueError("these weights were fitted on other features")
         model = cls(codebook, encode, **kwargs)
@@ -361,6 +361,7 @@ class SemanticModel:
         stats, labels = params.get("stats", {}), params.get("labels", {})
         if known_stats and all(c.code in stats and labels.get(c.code) == c.label for c in codebook.codes):
             model.stats = (np.array([stats[c][0] for c in model.codes]), np.array([stats[c][1] for c in model.codes]))
+            model.code_threshold = dict(params.get("code_thresholds", {}))
         return model
 
 

@@ -24,6 +24,7 @@ from logicmap.coding.jsonl import read_records
 from logicmap.coding.spans import CodedItem, EvidenceSpan, span_for_quote, validate_span
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.coding.suggestion_model import SuggestionModel
+from logicmap.coding.semantic_adapt import adapt, standardise
 from logicmap.coding.semantic_model import SemanticModel, default_model
 from logicmap.screening.embeddings import EmbeddingFeatures, embeddings_available
 from logicmap.errors import CodingError
@@ -172,9 +173,11 @@ class CodingStage:
         """Suggested codes for the records; the flag says whether they learnt from this project's reviewers.
 
         With the ``[embed]`` extra (see :func:`semantic_suggestions`) they come from a
-        :class:`~logicmap.coding.semantic_model.SemanticModel`: the shipped generic weights until
-        :data:`~logicmap.coding.feedback.MIN_STUDIES` studies have feedback, then a model learnt from
-        the project's accepted, rejected and own codes (their quotes as examples). Without it, from the
+        :class:`~logicmap.coding.semantic_model.SemanticModel`: the shipped generic weights (for a
+        codebook the package has not seen, similarities standardised on the included studies), from
+        :data:`~logicmap.coding.feedback.MIN_STUDIES` studies with feedback on adapted to the
+        project's accepted, rejected and own codes (a learnt offset per code, their quotes as examples;
+        see :mod:`~logicmap.coding.semantic_adapt`). Without it, from the
         codebook's key terms, then a TF-IDF model learnt from the same feedback.
         """
         model, learnt = self.suggestion_model(seed=seed)
@@ -190,14 +193,19 @@ class CodingStage:
         feedback = self.learning_feedback()
         taught = sorted({f.record_id for f in feedback})
         semantic = semantic_suggestions()
-        if len(taught) < MIN_STUDIES:
-            return (default_model(codebook, self._encoder()) if semantic else None), False
-        training = [self.texts(int(record_id)) for record_id in taught]
         if not semantic:
+            if len(taught) < MIN_STUDIES:
+                return None, False
+            training = [self.texts(int(record_id)) for record_id in taught]
             return SuggestionModel(codebook, seed=seed).fit(training, feedback), True
+        model = standardise(default_model(codebook, self._encoder()),
+                            [self.texts(i) for i in self._screening.included()])
+        if len(taught) < MIN_STUDIES:
+            return model, False
+        training = [self.texts(int(record_id)) for record_id in taught]
         evidence = [(str(c.record_id), c.code, c.quote) for c in self.list()
                     if c.quote and c.target_code is None and str(c.record_id) in set(taught)]
-        return SemanticModel(codebook, self._encoder(), seed=seed).fit(training, feedback, evidence), True
+        return adapt(model, training, feedback, evidence), True
 
     def _encoder(self):
         """Sentence embeddings (MiniLM) cached in the project store."""
