@@ -234,7 +234,9 @@ class ActiveLearner(BaseEstimator):
                         and not getattr(model, "needs_all_columns", False)):
                     # Columns absent from every labelled record get weight 0 under
                     # L2 (and carry no evidence for naive Bayes): fit without them.
-                    self.columns_ = np.unique(X.indices)
+                    # bincount, not np.unique: numpy's hash-based unique took ~0.2 s
+                    # per decision at 10,000 records with word bigrams (500k columns)
+                    self.columns_ = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
                     X = X[:, self.columns_]
                 else:
                     self.columns_ = None
