@@ -11,7 +11,10 @@ ASReview LAB 3.0.8 run on the same priors and seed.
 ASReview's orders are cached in ``$LOGICMAP_ASREVIEW_CACHE`` (default
 ``benchmarks/.asreview-cache/``, git-ignored; keep it outside the worktree, e.g.
 ``../cache/asreview-orders``): its runs take minutes and do not change between
-configurations. ``--asreview-only`` fills the cache and nothing else.
+configurations. ``--asreview-only`` fills the cache and nothing else; with
+``--until-95`` each ASReview run stops at 95% recall (``asreview_recall95.py``,
+the same order up to there, several times faster on the large datasets; only
+WSS@95 can then be read from the cached order).
 
 Prints one JSON line per configuration (mean WSS@95 over datasets and seeds,
 the same for ASReview, wins per dataset-seed pair and per dataset on seed means,
@@ -28,6 +31,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,13 +40,26 @@ import numpy as np
 
 from logicmap.api import ActiveLearner, draw_priors, load_labelled, make_features, simulate, summarise
 
-from screening_vs_asreview import DATA, ROOT, run_asreview
+from screening_vs_asreview import ASREVIEW_VENV, DATA, ROOT, asreview_bin, run_asreview
 
 CACHE = Path(os.environ.get("LOGICMAP_ASREVIEW_CACHE", ROOT / "benchmarks" / ".asreview-cache"))
 
 
-def asreview_wss(path: Path, labels: np.ndarray, seed: int) -> float:
-    """ASReview's WSS@95 on ``path`` with ``seed`` (cached order, else a fresh run)."""
+def run_asreview_until_95(path: Path, priors: list[int], seed: int) -> tuple[np.ndarray, float]:
+    """ASReview's order up to 95% recall (``asreview_recall95.py`` in ASReview's venv)."""
+    asreview_bin()  # installs ASReview's venv when missing
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "order.json"
+        subprocess.run([str(ASREVIEW_VENV / "bin" / "python"), str(Path(__file__).with_name("asreview_recall95.py")),
+                        str(path), str(seed), *map(str, priors), str(out)],
+                       check=True, stdout=subprocess.DEVNULL, cwd=tmp)
+        stored = json.loads(out.read_text())
+    return np.array(stored["order"]), float(stored["wall"])
+
+
+def asreview_wss(path: Path, labels: np.ndarray, seed: int, until_95: bool = False) -> float:
+    """ASReview's WSS@95 on ``path`` with ``seed`` (cached order, else a fresh run,
+    stopped at 95% recall with ``until_95``)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     cached = CACHE / f"{path.stem}_seed{seed}.json"
     priors = draw_priors(labels, seed)
@@ -49,8 +67,9 @@ def asreview_wss(path: Path, labels: np.ndarray, seed: int) -> float:
     if stored.get("priors") == priors:
         order = np.array(stored["order"])
     else:
-        order, wall = run_asreview(path, priors, seed)
-        cached.write_text(json.dumps({"priors": priors, "order": order.tolist(), "wall": wall}))
+        order, wall = (run_asreview_until_95 if until_95 else run_asreview)(path, priors, seed)
+        cached.write_text(json.dumps({"priors": priors, "order": order.tolist(), "wall": wall,
+                                      **({"stopped_at": "95% recall"} if until_95 else {})}))
     metrics = summarise(labels[order], n_total=len(labels), n_relevant=int(labels.sum()),
                         n_priors=2)
     return float(metrics["wss@95"])
@@ -98,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only compute (and cache) ASReview's orders, smallest datasets first")
     parser.add_argument("--largest-first", action="store_true",
                         help="with --asreview-only: largest datasets first (e.g. for a second process)")
+    parser.add_argument("--until-95", action="store_true",
+                        help="with --asreview-only: stop each ASReview run at 95% recall (WSS@95 only)")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     paths = args.files or sorted(DATA.glob("*.csv"))
@@ -106,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             for path in sorted(paths, key=lambda p: p.stat().st_size, reverse=args.largest_first):
                 labels = np.asarray(load_labelled(path).labels)
                 print(json.dumps({"dataset": path.stem, "seed": seed,
-                                  "asreview_wss@95": asreview_wss(path, labels, seed)}), flush=True)
+                                  "asreview_wss@95": asreview_wss(path, labels, seed, args.until_95)}),
+                      flush=True)
         return 0
     datasets = [(p, load_labelled(p)) for p in paths]
     theirs = {(p.stem, s): asreview_wss(p, np.asarray(d.labels), s)

@@ -156,16 +156,15 @@ def test_cli_engine_options_choose_the_model(tmp_path, embedding_cache):
     data = shared_path("screening/Cohen_2006_Antihistamines.csv")
     orders = {}
     for name, extra in (("default", []),
-                        ("asreview", ["--features", "tfidf-asreview", "--classifier",
-                                      "svm-asreview"])):
+                        ("older", ["--features", "tfidf", "--classifier", "svm"])):
         result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "2", "--prior-ids", "10,4",
                                             "--output", str(tmp_path / name), *extra,
                                             "--embedding-cache", str(embedding_cache)])
         assert result.exit_code == 0, result.output
         orders[name] = (tmp_path / name / "order.csv").read_text()
     # same priors, different model: the orders must differ after the priors
-    assert orders["default"].splitlines()[:3] == orders["asreview"].splitlines()[:3]
-    assert orders["default"] != orders["asreview"]
+    assert orders["default"].splitlines()[:3] == orders["older"].splitlines()[:3]
+    assert orders["default"] != orders["older"]
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [

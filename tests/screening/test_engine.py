@@ -195,7 +195,9 @@ def test_auto_engine_pairs_features_and_classifier(monkeypatch):
     assert engine.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
     assert engine.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
     monkeypatch.setattr(engine, "embeddings_available", lambda: False)
-    assert engine.resolve_engine("auto", "auto") == ("tfidf", "svm")
+    assert engine.resolve_engine("auto", "auto") == ("tfidf-asreview", "svm-asreview")
+    assert engine.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
+    assert engine.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
     monkeypatch.setattr(engine, "embeddings_available", lambda: True)
     assert engine.resolve_engine("auto", "auto") == ("tfidf+embed", "svm-fusion")
 

@@ -11,9 +11,10 @@ Names accepted by :func:`make_classifier`:
 
 ``logistic``  logistic regression (liblinear dual solver, L2)
 ``svm``       linear SVM (liblinear, squared hinge, relevant class weighted 9.8:1;
-              the default)
+              the TF-IDF block of the fusion classifiers)
 ``svm-asreview`` ASReview LAB's default classifier exactly: the same SVM with the
-              weights rescaled to sum to the number of labelled records
+              weights rescaled to sum to the number of labelled records (the
+              plain install's default, with ``tfidf-asreview`` features)
 ``svm-balanced`` linear SVM with ``class_weight="balanced"``
 ``nb``        multinomial naive Bayes with balanced sample weights
 ``sgd``       SGD logistic regression refitted with a warm start
