@@ -24,10 +24,11 @@ for the held-out choice (ours vs ASReview), one per dataset (chosen
 configuration, seed means), one per candidate on all datasets (tuned on), and a
 final line with held-out means, wins (also per dataset) and ratio.
 
-Output of the last full run: ``benchmarks/screening_lodo.jsonl`` (32 runs: seeds
-1-3 on the six smallest datasets and on ProtonPumpInhibitors and BetaBlockers,
-seeds 1-2 on CalciumChannelBlockers and Nagtegaal_2019, seed 1 on the four
-others, as far as a shared 2-core machine got in the time; ASReview's seeds 2-3
+Output of the last full run: ``benchmarks/screening_lodo.jsonl`` (36 runs: seeds
+1-3 on the six smallest datasets and on ProtonPumpInhibitors, BetaBlockers,
+CalciumChannelBlockers and Nagtegaal_2019, seeds 1-2 on Bannach-Brown_2019 and
+ACEInhibitors, seed 1 on Opiods and SkeletalMuscleRelaxants, as far as a shared
+2-core machine got in the time; ASReview's seeds 2-3
 on the large datasets come from ``screening_configs.py --asreview-only
 --until-95``, run first on the two datasets we lost most).
 

@@ -62,10 +62,10 @@ def default_engine() -> tuple[str, str]:
     records sooner. Without the extra: ``tfidf-asreview`` + ``svm-asreview``,
     ASReview LAB's own default model (ELAS u4), the best of three candidates on
     all 14 shared datasets (``benchmarks/screening_lodo.jsonl``, tuned-on line,
-    32 runs: 0.385 WSS@95 vs 0.369 for the older TF-IDF SVM, 0.374 for the
-    static-embedding fusion, ASReview 0.386). It ties ASReview, it does not beat
+    36 runs: 0.408 WSS@95 vs 0.389 for the older TF-IDF SVM, 0.399 for the
+    static-embedding fusion, ASReview 0.408). It ties ASReview, it does not beat
     it; and choosing among the three leave-one-dataset-out scores worse held out
-    (0.362 vs 0.386): the choice flips to the fusion exactly when a dataset that
+    (0.388 vs 0.408): the choice flips to the fusion exactly when a dataset that
     decides it is left out. The older SVM (``tfidf`` + ``svm``) dropped stop
     words and once-seen terms and, its weights not normalised, was regularised
     20-50 times harder (ASReview multiplies every weight by decisions / (1.1 x
