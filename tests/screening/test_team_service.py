@@ -83,3 +83,37 @@ def test_a_restarted_service_holds_every_decision_and_reconciliation(location):
             assert again.undo("owl") == record  # the owner's undo withdraws the reconciliation
             assert again._queues["title_abstract"].agreed == {}
         assert [c.record_id for c in review.screening.conflicts()] == [record]
+
+
+def test_records_imported_while_the_team_screens_join_its_queue_and_decisions_stay(tmp_path):
+    """Another process imports a search export while the service runs: the worker rebuilds the queue
+    over the new records within a recheck, and the decisions made before (and during) stay."""
+    path = tmp_path / "growing.db"
+    first_export, *rest = DEMO_EXPORTS
+    with Review.create(path) as review:
+        review.records.import_files([demo_data_dir() / first_export])
+        review.dedupe.run()
+    with Review.open(path) as review, review.screening.team(**ENGINE, recheck_every=0.1) as team:
+        team.open()
+        before = team.progress("ana").total
+        record_id, rank = team.next("ana")
+        team.decide("ana", record_id, "include", rank=rank)
+        with Review.open(path) as other:  # a second connection, as `logicmap import` would use
+            other.records.import_files([demo_data_dir() / name for name in rest])
+            other.dedupe.run()
+            expected = len(other.screening.candidates("title_abstract"))
+        assert expected > before
+        for _ in range(600):
+            if team.progress("ana").total == expected:
+                break
+            threading.Event().wait(0.05)
+        progress = team.progress("ana")
+        assert progress.total == expected
+        assert progress.mine == 1 and team.decision_of("ana", record_id) == "include"
+        offered, _ = team.next("ana")
+        assert offered != record_id
+        team.decide("ana", offered, "exclude")
+        assert team.wait(timeout=60)
+        assert team.progress("ana").mine == 2
+    with Review.open(path) as review:
+        assert review.screening.decisions_of("ana") == {record_id: "include", offered: "exclude"}

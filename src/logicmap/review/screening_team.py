@@ -75,13 +75,16 @@ class TeamScreening:
     ``recall_target`` and ``confidence``) are the project's. ``clock`` gives
     seconds (monotonic) for the holds on records handed out; ``before_retrain(stage)``
     is called on the worker thread before each background retrain (a hook for tests).
+    Every ``recheck_every`` seconds the worker compares each open stage's records with
+    ``candidates(stage)`` (records imported or merged since, by any process) and, when they
+    differ, builds the stage's queue again beside the one in use and swaps it in.
     """
 
     def __init__(
         self, store: Store, *, candidates: Callable[[str], list[int]], seed: int = 0, criteria: str | None = None,
         recall_target: float | None = None, confidence: float | None = None, features: str = "auto",
         classifier: str = "auto", progress: EmbedProgress | None = None, rest: float = 0.2,
-        judge_every: float = 3.0, clock: Callable[[], float] = time.monotonic,
+        judge_every: float = 3.0, recheck_every: float = 10.0, clock: Callable[[], float] = time.monotonic,
         before_retrain: Callable[[str], None] | None = None,
     ) -> None:
         self._store, self._candidates, self._clock = store, candidates, clock
@@ -89,6 +92,7 @@ class TeamScreening:
         self._seed, self._criteria = seed, criteria
         self._rule = project_rule(store, recall_target, confidence)
         self._rest, self._judge_every, self._judge_at = rest, judge_every, 0.0
+        self._recheck_every, self._recheck_at = recheck_every, time.monotonic() + recheck_every
         self._before_retrain = before_retrain
         self.settings = load_team_settings(store)
         self._lock = threading.Lock()  # guards the queues, the maps below and the flags
@@ -141,6 +145,7 @@ class TeamScreening:
                                              decision=decision, reason=reason, rank=rank)
             self._describe_once(stage)
             with self._lock:
+                queue = self._queues.get(stage, queue)  # a reload may have swapped it meanwhile
                 queue.decide(reviewer, record_id, decision)
                 self._decision_ids[(reviewer, stage, record_id)] = decision_id
                 self._changed.notify_all()
@@ -155,6 +160,7 @@ class TeamScreening:
             if undone is None:
                 return None
             with self._lock:
+                queue = self._queues.get(stage, queue)
                 if undone.kind == "reconciliation":
                     queue.reconcile(undone.record_id, None)
                 elif queue.withdraw(reviewer, undone.record_id, self._clock()):
@@ -172,7 +178,7 @@ class TeamScreening:
             decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
                                          decision=decision, reason=reason, kind="reconciliation")
         with self._lock:
-            queue.reconcile(record_id, decision)
+            self._queues.get(stage, queue).reconcile(record_id, decision)
             self._changed.notify_all()
         return decision_id
 
@@ -277,23 +283,46 @@ class TeamScreening:
             if stage in self._queues:  # opened while this request waited
                 return self._queues[stage]
             features = stage_features(self._store, self._candidates(stage), **self._engine_options)
-            learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=self._seed,
-                                    criteria=self._criteria).fit(matrix=features.matrix, extractor=features.extractor)
-            queue = TeamQueue(learner, features.record_ids, self._rule,
-                              per_record=self.settings.reviewers_per_record, seed=self._seed)
-            decisions = standing_decisions(self._store, stage)
-            for (record_id, reviewer), d in latest_standing(decisions).items():
-                if record_id in queue.position:
-                    queue.decide(reviewer, record_id, d.decision)
-                    self._decision_ids[(reviewer, stage, record_id)] = d.id
-            for (record_id, _), d in latest_standing(decisions, "reconciliation").items():
-                if record_id in queue.position:
-                    queue.reconcile(record_id, d.decision)
-            queue.refresh()  # not yet shared: trained on this thread
+            queue = self._assemble(stage, features)
             with self._lock:
                 self._engines[stage] = features.engine
                 self._queues[stage] = queue
             return queue
+
+    def _assemble(self, stage: str, features) -> TeamQueue:
+        """A queue over ``features`` with the stage's standing decisions replayed, trained and ranked."""
+        learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=self._seed,
+                                criteria=self._criteria).fit(matrix=features.matrix, extractor=features.extractor)
+        queue = TeamQueue(learner, features.record_ids, self._rule,
+                          per_record=self.settings.reviewers_per_record, seed=self._seed)
+        decisions = standing_decisions(self._store, stage)
+        for (record_id, reviewer), d in latest_standing(decisions).items():
+            if record_id in queue.position:
+                queue.decide(reviewer, record_id, d.decision)
+                self._decision_ids[(reviewer, stage, record_id)] = d.id
+        for (record_id, _), d in latest_standing(decisions, "reconciliation").items():
+            if record_id in queue.position:
+                queue.reconcile(record_id, d.decision)
+        queue.refresh()  # not yet shared: trained on this thread
+        return queue
+
+    def _reload_changed(self) -> None:
+        """Worker thread: rebuild the queue of every open stage whose records changed since it was built."""
+        with self._lock:
+            stages = list(self._queues)
+        for stage in stages:
+            with self._lock:
+                current = self._queues[stage]
+            ids = self._candidates(stage)
+            if len(ids) == len(current.position) and all(r in current.position for r in ids):
+                continue
+            features = stage_features(self._store, ids, **self._engine_options)  # the slow part, no lock
+            with self._opening, self._store_lock:  # no decision is stored between the replay and the swap
+                queue = self._assemble(stage, features)
+                with self._changed:
+                    self._engines[stage] = features.engine
+                    self._queues[stage] = queue
+                    self._changed.notify_all()
 
     def _describe_once(self, stage: str) -> None:
         with self._lock:
@@ -307,6 +336,13 @@ class TeamScreening:
             job = self._next_job()
             if job is None:
                 return
+            if job == "reload":
+                try:
+                    self._reload_changed()
+                except Exception as exc:  # kept for wait(); the queues in use stay
+                    with self._changed:
+                        self._errors.append(exc)
+                continue
             judge, queue, snapshot = job
             started = time.perf_counter()
             try:
@@ -328,10 +364,16 @@ class TeamScreening:
             if self._rest:
                 time.sleep(max(self._rest, took))
 
-    def _next_job(self) -> tuple[bool, TeamQueue, Snapshot] | None:
-        """``(judge?, queue, labels)``: a due verdict first, else a stale ranking; waits for one (None: closed)."""
+    def _next_job(self) -> tuple[bool, TeamQueue, Snapshot] | str | None:
+        """``(judge?, queue, labels)``: a due verdict first, else a stale ranking, else ``"reload"`` when the
+        records are due a recheck; waits for one (None: closed)."""
         with self._changed:
             while not self._closed:
+                if not self._queues:  # nothing open: nothing to recheck
+                    self._recheck_at = time.monotonic() + self._recheck_every
+                elif self._recheck_at <= time.monotonic():
+                    self._recheck_at = time.monotonic() + self._recheck_every
+                    return "reload"
                 unjudged = [q for q in self._queues.values() if q.unjudged]
                 due = self._judge_at - time.monotonic()
                 if unjudged and due <= 0:
@@ -339,5 +381,6 @@ class TeamScreening:
                 stale = [q for q in self._queues.values() if q.stale]
                 if stale:
                     return False, stale[0], stale[0].snapshot()
-                self._changed.wait(due if unjudged else None)
+                recheck = self._recheck_at - time.monotonic()
+                self._changed.wait(min(due, recheck) if unjudged else recheck)
             return None
