@@ -161,6 +161,9 @@ def test_missing_input_is_stated():
     # a study coded with a link only (the web coding page's mouse-coded link) is coded
     link_only = build_model(cb, [dataclasses.replace(_studies()[0], items=())])
     assert link_only.problems == []
+    # ... and counts at both ends of its link (its box no longer says "0 studies")
+    ends = {end for link in link_only.studies[0].links for end in (link.source_code, link.target_code)}
+    assert ends and all(link_only.graph.nodes[code]["n_studies"] == 1 for code in ends)
     text = dumps_codebook(cb)
     no_mech = loads_codebook(_drop_kind(text, "mechanism"))
     model = build_model(no_mech, _studies())

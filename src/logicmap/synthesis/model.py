@@ -265,10 +265,12 @@ def _add_hypotheses(graph: nx.DiGraph, codebook: Codebook, by_id: dict[str, Stud
 
 def _node_studies(graph: nx.DiGraph, codebook: Codebook, studies: Sequence[Study],
                   roles: dict[str, StudyRoles]) -> None:
-    """Each node's studies with their quotes (outcomes: finding sentences only)."""
+    """Each node's studies with their quotes (outcomes: finding sentences only); a study coded only
+    with a link counts at both of the link's ends (its quotes are on the link)."""
     per: dict[str, list[NodeStudy]] = defaultdict(list)
     for study in sorted(studies, key=lambda s: (s.citation(), s.id)):
-        for code in study.codes():
+        linked = [end for link in study.links for end in (link.source_code, link.target_code)]
+        for code in dict.fromkeys([*study.codes(), *linked]):  # a coded link reports both its ends
             if code in graph:
                 quotes = quotes_for(study, code, roles[study.id], finding_only=codebook[code].kind in codebook.effect_kinds)
                 per[code].append(NodeStudy(study.id, study.citation(), study.design, study.direction_for(code),
