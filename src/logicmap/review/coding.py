@@ -198,8 +198,9 @@ class CodingStage:
                 return None, False
             training = [self.texts(int(record_id)) for record_id in taught]
             return SuggestionModel(codebook, seed=seed).fit(training, feedback), True
-        model = standardise(default_model(codebook, self._encoder()),
-                            [self.texts(i) for i in self._screening.included()])
+        model = default_model(codebook, self._encoder())
+        if model.stats is None:  # a codebook the package has not seen: standardise on the included studies
+            model = standardise(model, [self.texts(i) for i in self._screening.included()])
         if len(taught) < MIN_STUDIES:
             return model, False
         training = [self.texts(int(record_id)) for record_id in taught]
