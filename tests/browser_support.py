@@ -17,3 +17,22 @@ needs_browser = pytest.mark.skipif(
     reason="browser test needs the 'playwright' Python package and /usr/bin/chromium "
            "(pip install playwright; apt-get install chromium; never 'playwright install')",
 )
+
+
+def watched_page(browser, name: str, errors: list[str], *, height: int = 900):
+    """A page in a fresh browser context (its own cookies) whose console errors and uncaught page
+    errors are appended to ``errors``, tagged with ``name``."""
+    page = browser.new_context(viewport={"width": 1280, "height": height}).new_page()
+    page.on("console", lambda m: errors.append(f"{name}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
+    return page
+
+
+def keyboard_sign_in(page, url: str, name: str, password: str) -> None:
+    """Open ``url``, sign in on its form by keyboard alone (the name field has focus), land on ``url``."""
+    page.goto(url)
+    page.keyboard.type(name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(url)

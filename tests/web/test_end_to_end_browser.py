@@ -16,7 +16,7 @@ import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
 from logicmap.review.coding import SUGGESTER_ENV
-from tests.browser_support import ARGS, CHROMIUM, needs_browser
+from tests.browser_support import keyboard_sign_in, needs_browser, watched_page
 from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
 ARTIFACTS = _ROOT_ARTIFACTS / "web"
@@ -31,29 +31,11 @@ def query(location, sql: str, *args):
         return db.execute(sql, args).fetchall()
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def signed_in(browser, server, name: str, target: str, errors: list[str]):
     """A fresh browser context signed in as ``name`` through the login form, on ``target``."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = watched_page(browser, name, errors)
     page.set_default_timeout(90000)  # a shared, loaded CI machine: pages wait, they do not fail
-    page.on("console", lambda m: errors.append(f"{name}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
-    page.goto(f"{server.url}{target}")
-    page.keyboard.type(name)  # the name field has focus
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{server.url}{target}")
+    keyboard_sign_in(page, f"{server.url}{target}", name, PASSWORD)
     return page
 
 

@@ -14,7 +14,7 @@ import pytest
 from hub_helpers import hub, hub_sign_in  # noqa: F401  (fixtures)
 from web_helpers import PASSWORD, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import ARGS, CHROMIUM, needs_browser
+from tests.browser_support import needs_browser, watched_page
 from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 from tests.coding.test_coding_project import make_pdf
 
@@ -23,22 +23,9 @@ pytestmark = needs_browser
 REASON = "no personal-recovery outcome, mechanism, process or moderator"
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def signed_in(browser, hub, name: str, errors: list[str]):
     """A browser page signed in at the hub as ``name``: it lands on the project list."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.on("console", lambda m: errors.append(f"{name}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
+    page = watched_page(browser, name, errors)
     page.goto(f"{hub.url}/")
     page.fill("#name", name)
     page.fill("#password", PASSWORD)

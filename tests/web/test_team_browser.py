@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from web_helpers import PASSWORD, server, sign_in, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import ARGS, CHROMIUM, needs_browser
+from tests.browser_support import keyboard_sign_in, needs_browser, watched_page
 from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
 ARTIFACTS = _ROOT_ARTIFACTS / "web"
@@ -25,27 +25,9 @@ def independent(location, reviewer: str) -> list[tuple[int, str]]:
                           "kind = 'independent' and undone_at is null order by id", (reviewer,)).fetchall()
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def signed_in_page(browser, server, name: str, errors: list[str]):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.on("console", lambda m: errors.append(f"{name}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
-    page.goto(f"{server.url}/screen")
-    page.keyboard.type(name)  # the name field has focus
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{server.url}/screen")
+    page = watched_page(browser, name, errors)
+    keyboard_sign_in(page, f"{server.url}/screen", name, PASSWORD)
     return page
 
 
