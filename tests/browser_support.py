@@ -36,3 +36,16 @@ def keyboard_sign_in(page, url: str, name: str, password: str) -> None:
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url(url)
+
+
+def shown(page) -> int:
+    """The record the screening page shows (its card's ``data-record``)."""
+    return int(page.locator("#card").get_attribute("data-record"))
+
+
+def press(page, key: str, *, timeout: float = 20000) -> None:
+    """Press a decision key on the screening page and wait until its card shows another record."""
+    before = page.locator("#card").get_attribute("data-record")
+    page.keyboard.press(key)
+    page.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{before}'",
+                           timeout=timeout)

@@ -16,7 +16,7 @@ import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
 from logicmap.review.coding import SUGGESTER_ENV
-from tests.browser_support import keyboard_sign_in, needs_browser, watched_page
+from tests.browser_support import keyboard_sign_in, needs_browser, press, shown, watched_page
 from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
 ARTIFACTS = _ROOT_ARTIFACTS / "web"
@@ -37,17 +37,6 @@ def signed_in(browser, server, name: str, target: str, errors: list[str]):
     page.set_default_timeout(90000)  # a shared, loaded CI machine: pages wait, they do not fail
     keyboard_sign_in(page, f"{server.url}{target}", name, PASSWORD)
     return page
-
-
-def shown(page) -> int:
-    return int(page.locator("#card").get_attribute("data-record"))
-
-
-def press(page, key: str) -> None:
-    """Press a decision key and wait for the next record."""
-    before = shown(page)
-    page.keyboard.press(key)
-    page.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{before}'", timeout=90000)
 
 
 def upload(page, server) -> None:
@@ -86,9 +75,9 @@ def screen_dual(bob, carol) -> int:
     first = shown(bob)
     for i in range(RECORDS):
         assert shown(bob) == shown(carol)  # dual: both get the same record
-        press(bob, "i" if i == 0 else "e")
+        press(bob, "i" if i == 0 else "e", timeout=90000)
         assert carol.locator("#others").count() == 0  # blind: carol does not see bob's decision
-        press(carol, "e")
+        press(carol, "e", timeout=90000)
         if i == 1:
             bob.screenshot(path=ARTIFACTS / "e2e-03-screening-bob.png", full_page=True)
     carol.screenshot(path=ARTIFACTS / "e2e-04-screening-carol.png", full_page=True)

@@ -17,7 +17,7 @@ from web_helpers import PASSWORD, LiveServer, sign_in, template  # noqa: F401  (
 from logicmap.api import Review
 from logicmap.demo import demo_data_dir
 from logicmap.demo.simulated import corpus_id, corpus_labels
-from tests.browser_support import keyboard_sign_in, needs_browser, watched_page
+from tests.browser_support import keyboard_sign_in, needs_browser, press, watched_page
 from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
 ARTIFACTS = _ROOT_ARTIFACTS / "web"
@@ -42,14 +42,6 @@ def signed_in_page(browser, server, name: str, errors: list[str]):
     page = watched_page(browser, name, errors, height=1000)
     keyboard_sign_in(page, f"{server.url}/screen", name, PASSWORD)
     return page
-
-
-def press(page, key: str) -> None:
-    """Press a decision key and wait for the next page."""
-    before = page.locator("#card").get_attribute("data-record")
-    page.keyboard.press(key)
-    page.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{before}'",
-                           timeout=20000)
 
 
 def test_the_sample_comes_first_labelled_and_the_owner_stops_when_the_rule_fires(sampled_server, browser):

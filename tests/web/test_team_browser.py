@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from web_helpers import PASSWORD, server, sign_in, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import keyboard_sign_in, needs_browser, watched_page
+from tests.browser_support import keyboard_sign_in, needs_browser, press, shown, watched_page
 from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
 
 ARTIFACTS = _ROOT_ARTIFACTS / "web"
@@ -29,18 +29,6 @@ def signed_in_page(browser, server, name: str, errors: list[str]):
     page = watched_page(browser, name, errors)
     keyboard_sign_in(page, f"{server.url}/screen", name, PASSWORD)
     return page
-
-
-def shown(page) -> int:
-    return int(page.locator("#card").get_attribute("data-record"))
-
-
-def press(page, key: str) -> None:
-    """Press a decision key and wait for the next record's page."""
-    before = shown(page)
-    page.keyboard.press(key)
-    page.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{before}'",
-                           timeout=20000)
 
 
 def test_two_reviewers_screen_blind_by_keyboard_and_the_owner_settles_the_conflict(server, browser):
