@@ -1,81 +1,10 @@
-"""Shared test fixtures: paths to the real data in ../shared and the MANIFEST counts."""
+"""Shared fixtures; the helpers they use are in tests/support.py."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-TESTS_DATA = REPO / "tests" / "data"
-SHARED = REPO.parent / "shared"
-FORMATS = SHARED / "data" / "formats"
-
-
-def shared_path(relative: str) -> Path:
-    """A path under ../shared/data, skipping the test when ../shared is absent."""
-    path = SHARED / "data" / relative
-    if not path.exists():
-        pytest.skip(f"needs ../shared/data/{relative} (shared data not present in this checkout)")
-    return path
-
-
-#: MANIFEST counts found wrong, with the evidence (reported in the issue's closing note).
-MANIFEST_CORRECTIONS: dict[str, int] = {
-    # MANIFEST counted '%0' lines (2), but this AIS export starts records with '%T':
-    # six blank-line-separated records, '%T' at lines 1, 17, 27, 37, 50, 61, six '%U' URLs.
-    "formats/other/colrev-ais_endnote_tagged.txt": 6,
-    # MANIFEST counted bibtexparser's entries (2); '@ARTICLE' at lines 2, 28, 53: Li2020
-    # lands in failed_blocks only because 'funding_details' is repeated (lines 16-17).
-    "formats/bibtex/synthesisr-scopus.bib": 3,
-}
-#: Real files holding records that are really broken: file -> number of bad records.
-KNOWN_BAD_RECORDS: dict[str, int] = {
-    # second '@article' (line 15) has unbalanced braces in Keywords: a syntax error
-    "formats/bibtex/colrev-ebsco_dummy.bib": 1,
-}
-
-
-def manifest_counts() -> dict[str, int]:
-    """Record counts per file from ../shared/data/formats/MANIFEST.md ({} when absent),
-    with :data:`MANIFEST_CORRECTIONS` applied."""
-    manifest = FORMATS / "MANIFEST.md"
-    if not manifest.exists():
-        return {}
-    counts: dict[str, int] = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) < 8 or not cells[1].startswith(("formats/", "dedup/")):
-            continue
-        match = re.match(r"(\d[\d,]*)", cells[6])
-        if match:
-            counts[cells[1]] = int(match.group(1).replace(",", ""))
-    counts.update({k: v for k, v in MANIFEST_CORRECTIONS.items() if k in counts})
-    return counts
-
-
-PG_URL_VAR = "LOGICMAP_TEST_PG_URL"
-
-
-def _fresh_postgres_database() -> tuple[str, callable]:
-    """Create an empty PostgreSQL database; return its URL and a function dropping it."""
-    import os
-    import uuid
-
-    import psycopg
-
-    admin_url = os.environ[PG_URL_VAR]
-    name = f"logicmap_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0]
-
-    def drop() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
+from tests.support import PG_URL_VAR, fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -92,6 +21,6 @@ def project_location(request, tmp_path):
         return
     if not os.environ.get(PG_URL_VAR):
         pytest.skip(f"PostgreSQL variant needs {PG_URL_VAR} (set by .ci/run)")
-    url, drop = _fresh_postgres_database()
+    url, drop = fresh_postgres_database()
     yield url
     drop()

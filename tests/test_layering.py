@@ -74,3 +74,17 @@ def test_benchmarks_and_scripts_call_only_the_library_api():
         if extra:
             offenders[name] = sorted(extra)
     assert not offenders, f"scripts importing logicmap beyond logicmap.api: {offenders}"
+
+
+def test_no_test_imports_a_conftest_by_name():
+    """``from conftest import`` picks whichever conftest module loaded first (tests/web has its own),
+    so it passes or fails with collection order; shared helpers are imported from tests.support."""
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "tests").rglob("*.py")
+        if any(
+            line.lstrip().startswith(("from conftest import", "import conftest", "from tests.conftest import"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert offenders == []

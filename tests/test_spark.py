@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import shared_path
+from tests.support import shared_path
 from spark_support import spark_session
 
 
@@ -63,14 +63,14 @@ def postgres_review(tmp_path):
     import csv
     import os
 
-    from conftest import PG_URL_VAR, _fresh_postgres_database
+    from tests.support import PG_URL_VAR, fresh_postgres_database
 
     from logicmap.api import Review
 
     if not os.environ.get(PG_URL_VAR):
         pytest.skip(f"needs {PG_URL_VAR} (set by .ci/run)")
     source = shared_path("screening/Cohen_2006_UrinaryIncontinence.csv")
-    url, drop = _fresh_postgres_database()
+    url, drop = fresh_postgres_database()
     review = Review.create(url)
     try:
         review.records.import_files([source], database="PubMed")

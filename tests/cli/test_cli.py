@@ -135,11 +135,11 @@ def test_postgresql_project_from_the_command_line(tmp_path):
     """The same commands on a PostgreSQL database given by URL (CI starts a server)."""
     import os
 
-    from conftest import PG_URL_VAR, _fresh_postgres_database
+    from tests.support import PG_URL_VAR, fresh_postgres_database
 
     if not os.environ.get(PG_URL_VAR):
         pytest.skip(f"needs {PG_URL_VAR} (set by .ci/run)")
-    url, drop = _fresh_postgres_database()
+    url, drop = fresh_postgres_database()
     try:
         run("init", "--db", url)
         export = tmp_path / "pubmed.ris"

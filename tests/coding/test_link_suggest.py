@@ -57,7 +57,7 @@ def test_demo_corpus_suggestions_quote_findings_between_coded_codes():
 
 def test_typology_outcome_links_against_the_labeller_on_held_out_records():
     """Held out: the included records of ../shared's corpus outside the demo corpus (rules written on the demo)."""
-    from conftest import shared_path
+    from tests.support import shared_path
 
     from logicmap.synthesis import studies_from_labelled
 

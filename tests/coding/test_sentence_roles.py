@@ -12,7 +12,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from conftest import shared_path
+from tests.support import shared_path
 
 from logicmap.coding.role_model import RoleModel
 from logicmap.coding.sentence_roles import evaluate_roles, finding_sentences, heading_role, sentence_roles

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import shared_path
+from tests.support import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

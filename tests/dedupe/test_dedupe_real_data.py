@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 
-from conftest import shared_path
+from tests.support import shared_path
 
 from logicmap.dedupe.engine import DedupeSettings, InProcessEngine
 from logicmap.dedupe.keys import dedupe_keys

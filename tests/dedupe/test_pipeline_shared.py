@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from conftest import shared_path
+from tests.support import shared_path
 
 from logicmap.api import Review
 

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("splink")
 pytest.importorskip("duckdb")
 
-from conftest import shared_path  # noqa: E402
+from tests.support import shared_path  # noqa: E402
 from dedupe_helpers import article, rec  # noqa: E402
 
 from logicmap.dedupe.engine import DedupeEngine, DedupeSettings, InProcessEngine  # noqa: E402

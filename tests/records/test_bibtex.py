@@ -6,7 +6,7 @@ import io
 
 import bibtexparser
 import pytest
-from conftest import TESTS_DATA, manifest_counts, shared_path
+from tests.support import TESTS_DATA, manifest_counts, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

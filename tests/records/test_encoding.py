@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import logicmap.records.record as model
-from conftest import FORMATS
+from tests.support import FORMATS
 from logicmap.records.encoding import document_from_bytes, sniff_encoding
 from logicmap.records.record import ImportFormatError
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from Bio import Medline
-from conftest import TESTS_DATA, manifest_counts, shared_path
+from tests.support import TESTS_DATA, manifest_counts, shared_path
 
 from logicmap.records.encoding import document_from_bytes, load_document
 from logicmap.records.formats import medline

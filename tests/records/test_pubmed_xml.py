@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TESTS_DATA, manifest_counts, shared_path
+from tests.support import TESTS_DATA, manifest_counts, shared_path
 
 from logicmap.records.encoding import document_from_bytes, load_document
 from logicmap.records.formats import pubmed_xml

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import TESTS_DATA, manifest_counts, shared_path
+from tests.support import TESTS_DATA, manifest_counts, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

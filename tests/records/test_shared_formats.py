@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FORMATS, KNOWN_BAD_RECORDS, manifest_counts
+from tests.support import FORMATS, KNOWN_BAD_RECORDS, manifest_counts
 from logicmap.api import Review
 from logicmap.records.reading import prepare_file
 

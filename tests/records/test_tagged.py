@@ -8,7 +8,7 @@ invented values, and the real files are tested when ../shared is present.
 from __future__ import annotations
 
 import pytest
-from conftest import TESTS_DATA, manifest_counts, shared_path
+from tests.support import TESTS_DATA, manifest_counts, shared_path
 
 from logicmap.records.encoding import document_from_bytes, load_document
 from logicmap.records.formats import ovid_tagged, refer, wos_tagged
@@ -82,7 +82,7 @@ def test_every_manifest_other_file_is_tested():
 def test_shared_file_record_count(name):
     _, records = _read_shared(name)
     key = f"formats/other/{name}"
-    expected = manifest_counts()[key]  # corrections applied by conftest
+    expected = manifest_counts()[key]  # corrections applied by tests.support
     assert len(records) == expected
     assert all(not r.problems for r in records)
 

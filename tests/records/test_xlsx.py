@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from conftest import TESTS_DATA, manifest_counts, shared_path
+from tests.support import TESTS_DATA, manifest_counts, shared_path
 from openpyxl import Workbook
 
 from logicmap.records.encoding import load_document

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import shared_path
+from tests.support import shared_path
 from logicmap.cli import app as logicmap_app
 from logicmap.errors import ScreeningDataError
 from logicmap.screening.dataset import load_labelled

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import shared_path
+from tests.support import shared_path
 from corpus_helpers import DEMO_CORPUS, codebook, corpus
 
 from logicmap.synthesis.pathways import ADJACENT

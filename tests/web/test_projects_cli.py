@@ -21,7 +21,7 @@ from logicmap.api import Review
 from logicmap.cli import app
 from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 from logicmap.web.projects import create_hub, listed_projects
-from tests.conftest import PG_URL_VAR, _fresh_postgres_database
+from tests.support import PG_URL_VAR, fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def test_a_bad_project_list_is_refused_before_listening(tmp_path):
 def test_a_list_serves_sqlite_and_postgresql_projects_together(template, tmp_path):
     if not os.environ.get(PG_URL_VAR):
         pytest.skip(f"PostgreSQL variant needs {PG_URL_VAR} (set by .ci/run)")
-    url, drop = _fresh_postgres_database()
+    url, drop = fresh_postgres_database()
     try:
         with Review.create(url, name="Team review on PostgreSQL") as review:
             review.records.import_files([demo_data_dir() / next(iter(DEMO_EXPORTS))])
