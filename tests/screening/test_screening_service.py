@@ -6,51 +6,16 @@ hook, so "while a retrain runs" is a state the test controls, not a timing bet.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import threading
 
 import pytest
 
 from logicmap.api import Review, ScreeningError
-from logicmap.demo import CRITERIA, DEMO_EXPORTS, demo_data_dir
+from logicmap.demo import CRITERIA
+from tests.screening.service_support import HeldRetrain
 import logicmap.review.screening_service as service_module
 
 ENGINE = {"features": "tfidf", "classifier": "svm", "seed": 1, "criteria": CRITERIA}
-
-
-class HeldRetrain:
-    """A ``before_retrain`` hook that counts retrains and holds each until released."""
-
-    def __init__(self, held: bool = True) -> None:
-        self.calls: list[tuple[str, str]] = []
-        self.entered = threading.Event()
-        self.release = threading.Event()
-        if not held:
-            self.release.set()
-
-    def __call__(self, reviewer: str, stage: str) -> None:
-        self.calls.append((reviewer, stage))
-        self.entered.set()
-        if not self.release.wait(timeout=30):
-            raise TimeoutError("retrain held for too long")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("service") / "template.db"
-    with Review.create(path) as review:
-        for name in DEMO_EXPORTS:
-            review.records.import_files([demo_data_dir() / name])
-        review.dedupe.run()
-    return path
-
-
-@pytest.fixture
-def location(template, tmp_path):
-    path = tmp_path / "review.db"
-    shutil.copy(template, path)
-    return path
 
 
 @pytest.fixture

@@ -4,44 +4,15 @@ picks up every decision and reconciliation."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
 
 from logicmap.api import Review, TeamSettings
 from logicmap.demo import CRITERIA, DEMO_EXPORTS, demo_data_dir
+from tests.screening.service_support import HeldRetrain
 
 ENGINE = {"features": "tfidf", "classifier": "svm", "seed": 1, "criteria": CRITERIA, "rest": 0, "judge_every": 0}
-
-
-class HeldRetrain:
-    """A ``before_retrain`` hook that holds each retrain until released."""
-
-    def __init__(self) -> None:
-        self.entered, self.release = threading.Event(), threading.Event()
-
-    def __call__(self, stage: str) -> None:
-        self.entered.set()
-        if not self.release.wait(timeout=30):
-            raise TimeoutError("retrain held for too long")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("team") / "template.db"
-    with Review.create(path) as review:
-        for name in DEMO_EXPORTS:
-            review.records.import_files([demo_data_dir() / name])
-        review.dedupe.run()
-    return path
-
-
-@pytest.fixture
-def location(template, tmp_path):
-    path = tmp_path / "review.db"
-    shutil.copy(template, path)
-    return path
 
 
 def test_requests_are_answered_while_a_retrain_is_held_and_the_decision_is_stored_first(location):
