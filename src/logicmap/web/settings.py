@@ -134,19 +134,20 @@ def edit_codebook(request: Request, caller: Caller, action: str, *, old: str = "
 def rename_code(request: Request, caller: Owner, old: Annotated[str, Form()], new: Annotated[str, Form()],
                 label: Annotated[str, Form()] = ""):
     """Rename a code (and optionally relabel it); its codings move with it."""
-    try:
-        edit_codebook(request, caller, "rename", old=old, new=new, label=label)
-    except LogicmapError as exc:
-        return _refused(request, caller, "codebook", exc)
-    return _saved("codebook")
+    return _edited_codebook_page(request, caller, "rename", old=old, new=new, label=label)
 
 
 @router.post("/settings/codebook/merge", response_class=HTMLResponse)
 def merge_codes(request: Request, caller: Owner, sources: Annotated[str, Form()], into: Annotated[str, Form()],
                 label: Annotated[str, Form()] = ""):
     """Merge codes (comma-separated) into one, existing or new with ``label``; their codings move with them."""
+    return _edited_codebook_page(request, caller, "merge", sources=sources, into=into, label=label)
+
+
+def _edited_codebook_page(request: Request, caller: Caller, action: str, **fields: str):
+    """The settings page after :func:`edit_codebook`: saved, or the refusal shown with nothing changed."""
     try:
-        edit_codebook(request, caller, "merge", sources=sources, into=into, label=label)
+        edit_codebook(request, caller, action, **fields)
     except LogicmapError as exc:
         return _refused(request, caller, "codebook", exc)
     return _saved("codebook")
