@@ -20,7 +20,17 @@ def new_team_codebook():
     return load_codebook(CODEBOOK)
 
 
+def to_corpus() -> dict[str, str]:
+    """New-team code -> the corpus label it stands for."""
+    return yaml.safe_load(MAP.read_text(encoding="utf-8"))
+
+
+def to_team() -> dict[str, str]:
+    """Corpus label -> the new-team code that stands for it."""
+    return {label: code for code, label in to_corpus().items()}
+
+
 def corpus_codes(suggestions) -> list:
     """``suggestions`` with each new-team code replaced by the corpus label it stands for."""
-    mapping = yaml.safe_load(MAP.read_text(encoding="utf-8"))
+    mapping = to_corpus()
     return [replace(s, code=mapping[s.code]) for s in suggestions]
