@@ -69,6 +69,19 @@ class Rule:
                    float(d["margin"]))
 
 
+def rank_role(codebook, kind: str) -> str:
+    """The layer role whose constants a layer takes: the recovery kind's
+    (:func:`~logicmap.coding.suggest.recovery_role`), except that of two or more middle layers (between
+    the intervention and the outcome) the last takes the recovery model's last middle layer's (process)."""
+    from logicmap.coding.suggest import recovery_role
+
+    role = recovery_role(codebook, kind)
+    middle = [k for k in codebook.kinds if recovery_role(codebook, k) in ("mechanism", "process")]
+    if role == "mechanism" and len(middle) >= 2 and kind == middle[-1]:
+        return "process"
+    return role
+
+
 def feature_stats(views: Sequence[RecordView]) -> tuple[np.ndarray, np.ndarray]:
     """Per (code, blended feature) mean and standard deviation over ``views``; fewer than
     :data:`~logicmap.coding.semantic_model.MIN_BATCH` records give means of +inf (scores of 0)."""
@@ -116,6 +129,7 @@ class RankModel(SemanticModel):
 
     def __init__(self, codebook, encode, rules: Mapping[str, Rule], **kwargs) -> None:
         super().__init__(codebook, encode, **kwargs)
+        self.role_of = np.array([rank_role(codebook, c.kind) for c in codebook.codes])
         self.rules = dict(rules)
         self.roles = {role: _Blend(self, rule) for role, rule in self.rules.items()}
         self.role_threshold = {role: 0.5 for role in self.rules}
@@ -137,6 +151,15 @@ class RankModel(SemanticModel):
     def proba_views(self, views: Sequence[RecordView]) -> np.ndarray:
         self._batch = feature_stats(views)
         return super().proba_views(views)
+
+    def choose(self, p: np.ndarray) -> list[str]:
+        """The codes to suggest from one record's probabilities, layer by layer."""
+        out = []
+        for kind in self.codebook.kinds:
+            cols = self.builder.kind_cols[kind]
+            if len(cols):
+                out += self._pick(p, cols, str(self.role_of[cols[0]]), {})
+        return out
 
     def _pick(self, p: np.ndarray, cols: np.ndarray, role: str, thresholds: Mapping[str, float]) -> list[str]:
         rule = self.rules.get(role)
