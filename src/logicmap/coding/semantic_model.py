@@ -379,10 +379,9 @@ DEFAULTS_FILE = "semantic_defaults.json"
 
 
 def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = True, **kwargs) -> SemanticModel:
-    """The model a project starts with. For the codebook the shipped weights were fitted on (every
-    code's label as fitted): those generic weights and layer thresholds, the ones fitted without
-    term lists when ``codebook`` has none. For any other codebook: no weights fitted on codes, but
-    the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`)."""
+    """The model a project starts with: for the codebook the shipped weights were fitted on, those
+    (fitted without term lists when ``codebook`` has none); for any other, no weights fitted on codes
+    but the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`)."""
     import json
     from pathlib import Path
 
