@@ -67,9 +67,9 @@ from logicmap.api import (  # noqa: E402
 )
 from logicmap.api import evaluate_suggestions as evaluate  # noqa: E402
 from logicmap.api import standardise_suggestion_model as standardise  # noqa: E402
-from logicmap.coding.semantic_rank import RankModel  # noqa: E402
-from logicmap.coding.semantic_rank import tune as tune_rank  # noqa: E402
-from logicmap.coding.semantic_rank import tuning_sets  # noqa: E402
+from logicmap.api import RankModel  # noqa: E402
+from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
+from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
 from new_team import USED, corpus_codes, new_team_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ OUT = ROOT / "src" / "logicmap" / "coding" / "semantic_defaults.json"
 def rank_constants(records, book, encode) -> dict:
     """The ranking constants :func:`~logicmap.coding.semantic_rank.tune` picks on ``records``, the
     codebook written fully and more briefly (:func:`~logicmap.coding.semantic_rank.writing_styles`)."""
-    from logicmap.coding.semantic_rank import RankModel, tune, tuning_sets
+    from logicmap.api import RankModel, rank_tuning_sets as tuning_sets, tune_rank_model as tune
 
     model = RankModel(book, encode, {})
     sets = tuning_sets(book, encode, records, lambda r: set(gold_codes(r["label"])))
