@@ -15,6 +15,12 @@ Lines (``"line"``):
 * ``learning_tuned_on`` - the 61 tuning records split in two seeded halves: generic weights
   fitted on one half, the other half reviewed, then the halves swapped. Choices were made looking
   at it.
+* ``learning_heldout_unseen`` - the review is the 18 held-out records coded with a new team's
+  codebook the package has never seen (``benchmarks/codebooks/new-team.yaml``): the shipped
+  ranking model (no weights fitted on any code; similarities standardised on the review's records)
+  adapted to the reviewers' decisions (each code's offset), against a model learnt from scratch on
+  them; the gold labels are mapped to the team's codes for the decisions and the suggestions back
+  to the corpus labels for scoring.
 * ``..._new_codebook`` - the same with the recovery codebook stripped of its term lists (the
   no-term-list weights, similarity statistics from the texts of the review's records, as the
   product takes them from a project's included studies).
@@ -36,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from coding_quality import DEFAULT, encoder, expert_quotes, split, strip_terms  # noqa: E402
+from new_team import corpus_codes, new_team_codebook, to_team  # noqa: E402
 
 from logicmap.api import CODING_GROUPS as GROUPS  # noqa: E402
 from logicmap.api import MIN_CODED_STUDIES as MIN_STUDIES  # noqa: E402
@@ -47,11 +54,14 @@ from logicmap.api import standardise_suggestion_model as standardise  # noqa: E4
 from logicmap.api import evaluate_suggestions as evaluate  # noqa: E402
 
 
-def project_model(coded: list[dict], codebook, encode, seed: int, shipped=None) -> SemanticModel:
+def project_model(coded: list[dict], codebook, encode, seed: int, shipped=None, rename=dict) -> SemanticModel:
     """The model learnt from a project whose reviewers coded ``coded``: from scratch, or (``shipped``
-    given, a fresh copy of the shipped model) the shipped weights with per-code offsets."""
-    feedback = feedback_from_labels({r["id"]: gold_codes(r["label"]) for r in coded}, codebook)
-    evidence = [(r["id"], code, q) for r in coded for code, qs in expert_quotes(r).items() for q in qs]
+    given, a fresh copy of the shipped model) the shipped weights with per-code offsets; ``rename()``
+    maps corpus labels to ``codebook``'s codes (identity when missing)."""
+    names = rename()
+    feedback = feedback_from_labels({r["id"]: [names.get(c, c) for c in gold_codes(r["label"])] for r in coded},
+                                    codebook)
+    evidence = [(r["id"], names.get(code, code), q) for r in coded for code, qs in expert_quotes(r).items() for q in qs]
     if shipped is not None:
         return adapt(shipped, coded, feedback, evidence)
     return SemanticModel(codebook, encode, seed=seed).fit(coded, feedback, evidence)
@@ -83,13 +93,16 @@ def fresh(model):
     """A copy of ``model`` whose per-code offsets can be changed without touching ``model``."""
     out = copy.copy(model)
     out.roles = {role: copy.copy(m) for role, m in model.roles.items()}
+    for m in out.roles.values():
+        if getattr(m, "model", None) is model:  # the ranking model's blends read their model's statistics
+            m.model = out
     return out
 
 
 VARIANTS = ("shipped", "scratch", "adapted")
 
 
-def simulate(review: list[dict], shipped, codebook, encode, seeds, steps, tallies, tag: str) -> None:
+def simulate(review: list[dict], shipped, codebook, encode, seeds, steps, tallies, tag: str, unseen=False) -> None:
     """Add to ``tallies[N][variant]`` the suggestions for the studies not yet coded after N: the
     shipped weights alone, a model learnt from scratch on the N coded studies (the rule before
     this benchmark) and the shipped weights adapted to them (:func:`adapt`)."""
@@ -100,11 +113,14 @@ def simulate(review: list[dict], shipped, codebook, encode, seeds, steps, tallie
             if not rest:
                 continue
             learnt = n >= MIN_STUDIES
+            rename = to_team if unseen else dict
             models = {"shipped": shipped,
-                      "scratch": project_model(coded, codebook, encode, seed) if learnt else shipped,
-                      "adapted": project_model(coded, codebook, encode, seed, fresh(shipped)) if learnt else shipped}
+                      "scratch": project_model(coded, codebook, encode, seed, rename=rename) if learnt else shipped,
+                      "adapted": project_model(coded, codebook, encode, seed, fresh(shipped), rename) if learnt
+                      else shipped}
             for name, model in models.items():
-                tallies[n][name].add(model.suggest(rest), rest, f"{tag}/{seed}")
+                got = model.suggest(rest)
+                tallies[n][name].add(corpus_codes(got) if unseen else got, rest, f"{tag}/{seed}")
 
 
 def report(kind: str, tallies, codebook, **extra) -> dict:
@@ -119,7 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=Path, default=DEFAULT)
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
-    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout tuned_on")
+    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout tuned_on unseen")
     args = parser.parse_args()
     records = [json.loads(line) for line in args.records.read_text(encoding="utf-8").splitlines() if line.strip()]
     tune, held = split(records)
@@ -150,6 +166,16 @@ def main() -> None:
             print(json.dumps(report("learning_heldout" + suffix, tallies, recovery, records=len(held),
                                     seeds=args.seeds, **used,
                                     held_out="included records outside the packaged demo corpus")), flush=True)
+
+    if "heldout" not in args.skip and "unseen" not in args.skip:
+        book = new_team_codebook()
+        tallies = defaultdict(lambda: {name: Tally() for name in VARIANTS})
+        shipped = standardise(default_suggestion_model(book, encode), held)
+        simulate(held, shipped, book, encode, args.seeds, (0, 8, 12), tallies, "held", unseen=True)
+        print(json.dumps(report("learning_heldout_unseen", tallies, recovery, records=len(held), seeds=args.seeds,
+                                codebook_used="a new team's own codebook (never seen by the package)",
+                                held_out="included records outside the packaged demo corpus")), flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -16,6 +16,17 @@ Lines (``"line"``):
   and similarity statistics taken from the records being coded, as for a codebook whose labels the
   package has never seen, on the 18 held out. The stripped codebook has no term list at all (checked);
   the suggester matches the codes' own words instead (labels, include-note phrases, examples).
+* ``new_codebook_unseen`` - a codebook whose codes the package has never seen: a new team's own
+  (``benchmarks/codebooks/new-team.yaml``: own layers, code ids, labels, definitions and a few
+  examples, no term lists, written before any score with it was seen), through the product path
+  (:func:`default_suggestion_model` gives the per-layer ranking model with shipped constants, no
+  weight fitted on any code; similarities standardised on the records being coded), on the 18 held
+  out; its codes are mapped to the corpus labels for scoring only. ``new_codebook_unseen_tuned_on``:
+  the same on the 61 tuning records (the ranking constants were chosen on them, with the stripped
+  recovery codebook).
+* ``new_codebook_rank_tuned_on`` - the ranking model on the stripped recovery codebook by 5-fold
+  cross-validation inside the tuning part, its constants chosen on each fold's training part
+  (nested), pooled over the codebook written fully and more briefly (``writing_styles``).
 * ``new_codebook_tuned_on`` - the same by 5-fold cross-validation inside the tuning part (the
   no-term-list weights refitted on each fold's training part, statistics from its test part).
 * ``tuned_on`` - the same methods by 5-fold cross-validation inside the tuning part (thresholds
@@ -55,6 +66,11 @@ from logicmap.api import (  # noqa: E402
     load_codebook, suggest,
 )
 from logicmap.api import evaluate_suggestions as evaluate  # noqa: E402
+from logicmap.api import standardise_suggestion_model as standardise  # noqa: E402
+from logicmap.api import RankModel  # noqa: E402
+from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
+from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
+from new_team import USED, corpus_codes, new_team_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "recovery-corpus" / "records.jsonl"
@@ -177,17 +193,30 @@ def line(kind: str, method: str, suggestions, records, codebook, **extra) -> dic
 
 
 def cross_validated(method, records, codebook, encode, seed, folds, *, new_codebook: bool = False):
+    """Suggestions for every record of ``records`` by ``folds``-fold cross-validation."""
     order = np.random.default_rng(seed).permutation(len(records))
     out = []
     for k in range(folds):
         test_idx = set(order[k::folds].tolist())
         train = [r for i, r in enumerate(records) if i not in test_idx]
         test = [r for i, r in enumerate(records) if i in test_idx]
-        if new_codebook:
+        if method == "rank":
+            out += rank_run(train, test, codebook, encode)
+        elif new_codebook:
             out += new_codebook_run(train, test, codebook, encode, seed)
         else:
             out += run(method, train, test, codebook, encode, seed)
     return out
+
+
+def rank_run(train, test, book, encode):
+    """The ranking model with constants tuned on ``train``'s labels (similarities standardised over
+    ``train`` and ``test``'s texts, as the product does over a project's included studies)."""
+    model = RankModel(book, encode, {})
+    sets = tuning_sets(book, encode, train + test, lambda r: set(gold_codes(r["label"])))
+    model = RankModel(book, encode, tune_rank(sets, model.role_of, np.arange(len(train))))
+    model.set_stats(sets[0][0])
+    return model.suggest(test)
 
 
 def new_codebook_run(train, test, stripped, encode, seed):
@@ -217,12 +246,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
-    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout new_codebook tuned_on")
+    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout new_codebook new_codebook_unseen tuned_on")
     args = parser.parse_args()
     codebook = load_codebook()
     records = [json.loads(line) for line in args.records.read_text(encoding="utf-8").splitlines() if line.strip()]
     tune, held = split(records)
-    encode = encoder() if any(m.startswith("semantic") for m in args.methods) or "new_codebook" not in args.skip else None
+    encode = encoder() if any(m.startswith("semantic") for m in args.methods) or not {"new_codebook", "new_codebook_unseen"} <= set(args.skip) else None
     what = {"held_out": "included records outside the packaged demo corpus", "tuned_on_records": len(tune)}
     for method in args.methods:
         started = time.perf_counter()
@@ -253,6 +282,31 @@ def main() -> None:
             out["all_codes_micro_f1"] = all_codes_f1(got, held)
             out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET
             print(json.dumps(out), flush=True)
+        if "tuned_on" not in args.skip:
+            got = cross_validated("rank", tune, stripped, encode, args.seed, args.folds)
+            out = line("new_codebook_rank_tuned_on", "rank", got, tune, codebook, folds=args.folds, seed=args.seed,
+                       codebook_used=used, note="nested: ranking constants chosen on each fold's training part")
+            out["all_codes_micro_f1"] = all_codes_f1(got, tune)
+            print(json.dumps(out), flush=True)
+    if "new_codebook_unseen" not in args.skip:
+        unseen(tune, held, codebook, encode, args, what)
+
+
+def unseen(tune, held, codebook, encode, args, what) -> None:
+    """The new_codebook_unseen lines: the new team's codebook through the product path."""
+    book = new_team_codebook()
+    parts = (("new_codebook_unseen_tuned_on", tune, {"note": "the ranking constants were chosen on these records"}),
+             ("new_codebook_unseen", held, what))
+    for kind, records, extra in parts:
+        if ("tuned_on" if kind.endswith("tuned_on") else "heldout") in args.skip:
+            continue
+        model = default_suggestion_model(book, encode)
+        assert isinstance(model, RankModel) and not any(c.terms for c in book.codes)
+        got = corpus_codes(standardise(model, records).suggest(records))
+        out = line(kind, "rank_shipped", got, records, codebook, codebook_used=USED, **extra)
+        out["all_codes_micro_f1"] = all_codes_f1(got, records)
+        out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET
+        print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":

@@ -45,10 +45,8 @@ def standardise(model, records: Sequence[Mapping]):
     """``model`` with its similarity statistics taken from ``records`` (the project's studies, their
     texts only) when it has none (a codebook the package has not seen), so that a study is scored
     the same whether it is suggested for alone or in a batch."""
-    from logicmap.coding.semantic_model import _stats
-
     if model.stats is None and records:
-        model.stats = _stats(model.builder.views(list(records)))
+        model.set_stats(model.builder.views(list(records)))
     return model
 
 
@@ -60,7 +58,7 @@ def adapt(model, records: Sequence[Mapping], feedback: Iterable[Feedback],
     A model without similarity statistics (a codebook the package has not seen) standardises its
     similarities on the records being coded; here on ``records``, and with fewer than
     :data:`~logicmap.coding.semantic_model.MIN_BATCH` of them it is returned unadapted."""
-    from logicmap.coding.semantic_model import MIN_BATCH, _stats
+    from logicmap.coding.semantic_model import MIN_BATCH
 
     views = model.builder.views(list(records))
     batch_stats = model.stats is None
@@ -68,13 +66,19 @@ def adapt(model, records: Sequence[Mapping], feedback: Iterable[Feedback],
         return model
     model._set_protos(list(evidence))
     if batch_stats:
-        model.stats = _stats(views)
+        model.set_stats(views)
     model._complete(views)
-    if batch_stats:
-        model.stats = None
     by_code: dict[int, list[tuple[int, bool]]] = defaultdict(list)
     for (i, j), ok in model._table(views, list(feedback)).items():
         by_code[j].append((i, ok))
+    _offsets(model, views, by_code, prior_sd)
+    if batch_stats:
+        model.clear_stats()
+    return model
+
+
+def _offsets(model, views, by_code, prior_sd: float) -> None:
+    """Each judged code's MAP offset, on the scores of the model's current statistics."""
     for role, role_model in model.roles.items():
         role_model.code_coef = {}
         for j in np.flatnonzero(model.role_of == role):
@@ -85,4 +89,3 @@ def adapt(model, records: Sequence[Mapping], feedback: Iterable[Feedback],
             z = role_model.decision(X, np.full(len(rows), j))
             y = np.array([ok for _, ok in rows], dtype=float)
             role_model.code_coef[int(j)] = code_offset(z, y, prior_sd)
-    return model

@@ -152,12 +152,20 @@ class SemanticModel:
         records = list(records)
         feedback = list(feedback)
         views = self.builder.views(records)
-        self.stats = _stats(views)
+        self.set_stats(views)
         self._set_protos(list(evidence))
         self._fit_views(views, feedback)
         if self.calibrate:
             self._thresholds(views, feedback)
         return self
+
+    def set_stats(self, views: Sequence[RecordView]) -> None:
+        """Standardise similarities on ``views`` (the project's studies) from now on."""
+        self.stats = _stats(views)
+
+    def clear_stats(self) -> None:
+        """Standardise similarities on whichever records are being scored."""
+        self.stats = None
 
     def _table(self, views: Sequence[RecordView], feedback: Sequence[Feedback]):
         row_of = {v.record_id: i for i, v in enumerate(views)}
@@ -371,11 +379,22 @@ DEFAULTS_FILE = "semantic_defaults.json"
 
 
 def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = True, **kwargs) -> SemanticModel:
-    """The model a project starts with: the shipped generic weights and layer thresholds, those
-    fitted without term lists when ``codebook`` has none."""
+    """The model a project starts with: for the codebook the shipped weights were fitted on, those
+    (fitted without term lists when ``codebook`` has none); for any other, no weights fitted on codes
+    but the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`)."""
     import json
     from pathlib import Path
 
     shipped = json.loads((Path(__file__).with_name(DEFAULTS_FILE)).read_text(encoding="utf-8"))
     key = "terms" if any(c.terms for c in codebook.codes) else "no_terms"
+    if not fitted_on(codebook, shipped[key]):
+        from logicmap.coding.semantic_rank import RankModel
+
+        return RankModel.from_dict(codebook, encode, shipped[f"unseen_{key}"], **kwargs)
     return SemanticModel.from_dict(codebook, encode, shipped[key], known_stats=known_stats, **kwargs)
+
+
+def fitted_on(codebook: Codebook, params: Mapping) -> bool:
+    """Whether ``params`` were fitted on ``codebook``'s codes (the same codes with the same labels)."""
+    labels = params.get("labels", {})
+    return len(labels) == len(codebook.codes) and all(labels.get(c.code) == c.label for c in codebook.codes)
