@@ -94,6 +94,7 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     app = FastAPI(title="logicmap", summary="Screening and review-team web app over one logicmap project",
                   lifespan=lifespan)
     app.state.https = https
+    app.state.engine_options = dict(service_options or {})  # the full-text order ranks with the same engine
     app.state.hub = None  # set by a server of several projects (logicmap.web.projects)
     app.state.limiter = LoginLimiter()
     app.state.sessions = SessionCache()

@@ -118,7 +118,7 @@ def overview(request: Request, caller: Viewer) -> HTMLResponse:
     final = review.screening.final()
     counts = {d: sum(1 for v in final.values() if v == d) for d in ("include", "exclude", "maybe")}
     return _page(request, "overview.html", caller, name=review.name, records=len(review.screening.candidates()),
-                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review))
+                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review, caller.name))
 
 
 @router.get("/api/session")
