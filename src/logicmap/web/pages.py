@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -98,17 +99,26 @@ def password_sign_in(request: Request, name: str, password: str, next: str, csrf
     return session_cookie(request, RedirectResponse(landing if target == "/" else target, status_code=303), token)
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    """The sign-in form."""
-    return login_form(request, 200, next, None)
+def add_login_routes(router: APIRouter, *, landing: str,
+                     accounts_of: Callable[[Request], list[AccountsStage]]) -> None:
+    """``GET /login`` (the form) and ``POST /login`` (:func:`password_sign_in` against
+    ``accounts_of(request)``, then ``landing``) on ``router``: the one-project app's and the hub's."""
+
+    @router.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request, next: str = landing) -> HTMLResponse:
+        """The sign-in form."""
+        return login_form(request, 200, next, None)
+
+    @router.post("/login", response_class=HTMLResponse)
+    def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+              next: Annotated[str, Form()] = landing, csrf: Annotated[str, Form()] = ""):
+        """Check the form's CSRF token and the password, and start a session in each project where it
+        is right."""
+        return password_sign_in(request, name, password, next, csrf, accounts=accounts_of(request),
+                                landing=landing)
 
 
-@router.post("/login", response_class=HTMLResponse)
-def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/", csrf: Annotated[str, Form()] = ""):
-    """Check the form's CSRF token and the password, and start a session."""
-    return password_sign_in(request, name, password, next, csrf, accounts=[review_of(request).accounts], landing="/")
+add_login_routes(router, landing="/", accounts_of=lambda request: [review_of(request).accounts])
 
 
 @router.post("/logout")

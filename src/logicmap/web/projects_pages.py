@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from logicmap.api import AccountError, LogicmapError, Review, embedded_codebooks
 from logicmap.web.app import HERE, install_error_handlers, templates
-from logicmap.web.pages import login_form, password_sign_in
+from logicmap.web.pages import add_login_routes
 from logicmap.web.projects import SLUG, Hub, Project, chosen_project, project_cookie, slug_of
 from logicmap.web.security import COOKIE, SAFE_METHODS, Caller, LoginLimiter, Refused, secure_cookies
 
@@ -150,17 +150,8 @@ def hub_pages(hub: Hub) -> FastAPI:
         """The chosen (else the first) project's API with the hub's own operations."""
         return JSONResponse(hub_openapi(hub, chosen_project(request)))
 
-    @app.get("/login", response_class=HTMLResponse)
-    def login_page(request: Request, next: str = "/projects") -> HTMLResponse:
-        """The sign-in form (one for every project)."""
-        return login_form(request, 200, next, None)
-
-    @app.post("/login", response_class=HTMLResponse)
-    def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-              next: Annotated[str, Form()] = "/projects", csrf: Annotated[str, Form()] = ""):
-        """Sign in to every project where the name and password are right (one cookie for them all)."""
-        return password_sign_in(request, name, password, next, csrf, landing="/projects",
-                                accounts=[p.app.state.review.accounts for p in hub.projects.values()])
+    add_login_routes(app.router, landing="/projects",
+                     accounts_of=lambda _: [p.app.state.review.accounts for p in hub.projects.values()])
 
     @app.post("/logout")
     def logout(request: Request, caller: SignedIn) -> RedirectResponse:
