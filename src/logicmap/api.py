@@ -11,7 +11,7 @@
 
 A project is one SQLite file or one PostgreSQL database (``postgresql://`` URL).
 Each stage is a namespace, in the order data flows: ``records`` -> ``dedupe`` ->
-``screening`` -> ``coding`` (with ``codebook``) -> ``model`` -> ``report``.
+``screening`` (with ``fulltext``, the full-text stage) -> ``coding`` (with ``codebook``) -> ``model`` -> ``report``.
 Everything taken and returned is a plain value or dataclass; every error raised
 on purpose is a :class:`~logicmap.errors.LogicmapError`.
 """
@@ -50,6 +50,8 @@ from logicmap.review.accounts import ROLES, Account, AccountsStage, AuditEntry, 
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage, suggest_file
 from logicmap.review.dedupe import DedupeStage
+from logicmap.review.fulltext import MAX_FILE_BYTES as MAX_FULLTEXT_BYTES
+from logicmap.review.fulltext import Decided, FullTextProgress, FullTextStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.report import ReportStage
@@ -105,7 +107,7 @@ CODING_DIRECTIONS: tuple[str, ...] = (*DIRECTIONS, *MODERATOR_DIRECTIONS)
 __all__ = [
     # the project and its values
     "Agreement", "BackupSummary", "CODING_DIRECTIONS", "Code", "EvidenceSpan", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
-    "DedupeRunInfo", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
+    "Decided", "DedupeRunInfo", "FullTextProgress", "FullTextStage", "MAX_FULLTEXT_BYTES", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
     "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
@@ -143,6 +145,7 @@ class Review:
         self.dedupe = DedupeStage(store, records=self.records)
         self.screening = ScreeningStage(store, dedupe=self.dedupe, records=self.records, codebook=self.codebook)
         self.coding = CodingStage(store, screening=self.screening, codebook=self.codebook)
+        self.fulltext = FullTextStage(store, screening=self.screening, coding=self.coding)
         self.model = ModelStage(store, records=self.records, screening=self.screening, coding=self.coding,
                                 codebook=self.codebook)
         self.report = ReportStage(store, records=self.records, dedupe=self.dedupe, screening=self.screening,

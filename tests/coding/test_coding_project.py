@@ -8,6 +8,7 @@ from logicmap.api import Code, Review, rename_code
 from logicmap.coding.fulltext import page_of
 from logicmap.errors import CodingError, SpanError
 from logicmap.coding.spans import EvidenceSpan
+from tests.support import make_pdf
 
 RIS = (
     "TY  - JOUR\nTI  - Peer support and hope in psychosis: a randomised trial\n"
@@ -16,31 +17,6 @@ RIS = (
     "TY  - JOUR\nTI  - Supported employment for bipolar disorder\n"
     "AB  - Individual Placement and Support raised employment rates.\nPY  - 2020\nER  - \n"
 )
-
-
-def make_pdf(pages: list[str]) -> bytes:
-    """A minimal real PDF (Helvetica text, one line per page) that pypdf can read."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for text in pages:
-        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
-        content = len(objects)
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content} 0 R "
-            "/Resources << /Font << /F1 3 0 R >> >> >>"
-        )
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ import re
 import sqlite3
 
 import pytest
-from web_helpers import server, sign_in, template  # noqa: F401  (fixtures)
+from web_helpers import ENGINE, server, sign_in, template  # noqa: F401  (fixtures)
+
+from logicmap.api import Review
+from tests.support import make_pdf
 
 REASON = "full text not retrievable"
 
@@ -17,6 +20,18 @@ def full_text_rows(location) -> list[tuple]:
     with sqlite3.connect(location) as db:
         return db.execute("select record_id, reviewer, decision, reason from screening_decisions "
                           "where stage = 'full_text' and undone_at is null order by id").fetchall()
+
+
+def audited(location, action: str, record: int) -> int:
+    with sqlite3.connect(location) as db:
+        return db.execute("select count(*) from audit_events where action = ? and detail like ?",
+                          (action, f"record {record}:%")).fetchone()[0]
+
+
+def ranked(location, reviewer: str) -> list[int]:
+    """The reviewer's full-text queue as the library ranks it (likeliest includes first)."""
+    with Review.open(location) as review:
+        return review.fulltext.queue(reviewer, **ENGINE)
 
 
 def shown(page: str) -> int | None:
@@ -42,7 +57,8 @@ def included(server):
 def test_attach_read_and_decide_at_full_text(server, included):
     bob = sign_in(server, "bob")
     page = bob.get("/fulltext")
-    assert page.status_code == 200 and shown(page.text) == min(included[:3])
+    assert sorted(ranked(server.location, "bob")) == sorted(included[:3])
+    assert page.status_code == 200 and shown(page.text) == ranked(server.location, "bob")[0]
     assert "No full text attached yet" in page.text and "3 left for you" in page.text
     record = shown(page.text)
 
@@ -61,6 +77,14 @@ def test_attach_read_and_decide_at_full_text(server, included):
     form = {"csrf": bob.csrf, "record_id": str(record), "decision": "exclude", "reason": REASON}
     for _ in range(2):  # a double click
         assert bob.post("/fulltext/decide", data=form).status_code == 303
+    assert full_text_rows(server.location) == [(record, "bob", "exclude", REASON)]
+    assert audited(server.location, "fulltext.decide", record) == 1  # stored once, audited once
+
+    undo = bob.post("/fulltext/undo", data={"csrf": bob.csrf})
+    assert undo.headers["location"] == f"/fulltext?record={record}"
+    assert full_text_rows(server.location) == [] and audited(server.location, "fulltext.undo", record) == 1
+    assert "you: 0 decisions, 3 left for you" in bob.get("/fulltext").text
+    assert bob.post("/fulltext/decide", data=form).status_code == 303  # decided again, for the tests below
     assert full_text_rows(server.location) == [(record, "bob", "exclude", REASON)]
     page = bob.get("/fulltext")
     assert shown(page.text) != record and "2 left for you" in page.text
@@ -90,10 +114,11 @@ def test_the_api_and_prisma_follow(server, included):
                       headers={"X-CSRF-Token": alice.csrf}).status_code == 200
     carol = sign_in(server, "carol")
     nxt = carol.get("/api/fulltext/next").json()
-    assert nxt["record_id"] == min(included[:3]) and nxt["left"] == 3 and nxt["counts"]["up"] == 3
-    for record in included[:3]:  # she agrees with bob on the first (not retrievable), includes the others
+    assert nxt["record_id"] == ranked(server.location, "carol")[0] and nxt["left"] == 3 and nxt["counts"]["up"] == 3
+    excluded_by_bob = full_text_rows(server.location)[0][0]
+    for record in included[:3]:  # she agrees with bob on the one he excluded (not retrievable), includes the others
         body = {"record_id": record, "decision": "include"}
-        if record == min(included[:3]):
+        if record == excluded_by_bob:
             body = {**body, "decision": "exclude", "reason": REASON}
         answer = carol.post("/api/fulltext/decide", json=body, headers={"X-CSRF-Token": carol.csrf})
         assert answer.status_code == 200 and answer.json()["record_id"] == record
@@ -106,7 +131,7 @@ def test_the_api_and_prisma_follow(server, included):
 
 def test_the_owner_settles_a_full_text_conflict(server, included):
     bob, alice = sign_in(server, "bob"), sign_in(server, "alice")
-    disputed = max(included[:3])  # carol included it above
+    disputed = max(set(included[:3]) - {full_text_rows(server.location)[0][0]})  # carol included it above
     answer = bob.post("/api/fulltext/decide", json={"record_id": disputed, "decision": "exclude", "reason": REASON},
                       headers={"X-CSRF-Token": bob.csrf})
     assert answer.status_code == 200
@@ -134,3 +159,37 @@ def test_a_viewer_may_not_screen_full_texts(server, included):
     refused = vic.post("/fulltext/decide", data={"csrf": vic.csrf, "record_id": str(included[0]),
                                                  "decision": "include"})
     assert refused.status_code == 403
+
+
+def test_the_attached_pdf_is_kept_and_downloads_safely(server, included):
+    bob = sign_in(server, "bob")
+    record = included[0]
+    pdf = make_pdf(["Methods: weekly peer groups.", "Results: hope rose at twelve months."])
+    sent = bob.post("/fulltext/attach", data={"csrf": bob.csrf, "record_id": str(record)},
+                    files={"fulltext": ("Smith–2019; trial.pdf", pdf, "application/pdf")})
+    page = bob.get(sent.headers["location"]).text
+    assert 'id="download-fulltext"' in page and "hope rose at twelve months" in page
+
+    download = bob.get(f"/fulltext/file?record={record}")
+    assert download.status_code == 200 and download.content == pdf
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="Smith_2019; trial.pdf"')
+    assert "filename*=UTF-8''Smith%E2%80%932019%3B%20trial.pdf" in disposition
+    coding = bob.get(f"/code?record={record}").text  # the coding page offers it too, with its text to select
+    assert f'href="/fulltext/file?record={record}"' in coding and "hope rose at twelve months" in coding
+
+    for name, data, kind, problem in [
+        ("fake.pdf", b"<html>not a pdf</html>", "application/pdf", "not a PDF"),
+        ("notes.txt", b"plain words", "application/pdf", "sent as application/pdf"),
+        ("scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png", "binary file"),
+        ("huge.txt", b"a" * (50 * 2**20 + 1), "text/plain", "larger than 50 MB"),
+    ]:
+        refused = bob.post("/fulltext/attach", data={"csrf": bob.csrf, "record_id": str(record)},
+                           files={"fulltext": (name, data, kind)})
+        assert problem in bob.get(refused.headers["location"]).text and "nothing was attached" in \
+            bob.get(refused.headers["location"]).text
+    assert bob.get(f"/fulltext/file?record={record}").content == pdf  # the refusals changed nothing
+    assert bob.get(f"/fulltext/file?record={included[3]}").status_code == 404
+    assert sign_in(server, "vic").get(f"/fulltext/file?record={record}").status_code == 403

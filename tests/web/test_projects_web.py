@@ -11,7 +11,7 @@ import sqlite3
 import httpx
 from hub_helpers import hub, hub_sign_in  # noqa: F401  (fixtures)
 from starlette.routing import Mount
-from test_access import request, routes
+from test_access import flat, request, routes
 from web_helpers import PASSWORD, template  # noqa: F401  (fixtures)
 
 from logicmap.web.projects import HUB_PATHS
@@ -31,7 +31,7 @@ def decisions(path) -> int:
 def hub_routes(app):
     """``(method, path, guarded)`` of every route of the hub's own pages; each is public or guarded."""
     found = []
-    for route in app.routes:
+    for route in flat(app.routes):
         if isinstance(route, Mount):
             assert route.path == "/static", f"unexpected mounted app at {route.path}"
             continue
@@ -77,10 +77,13 @@ def test_a_user_with_no_role_in_a_project_gets_404_on_all_its_routes(hub):
 
 def test_signed_out_and_hub_route_rules(hub):
     table = hub_routes(hub.app.pages)
-    assert {("GET", "/projects"), ("POST", "/projects/new"), ("POST", "/logout")} <= {(m, p) for m, p, _ in table}
+    assert {("GET", "/projects"), ("POST", "/projects/new"), ("POST", "/logout"), ("GET", "/api/projects"),
+            ("POST", "/api/projects"), ("POST", "/api/hub/logout")} <= {(m, p) for m, p, _ in table}
     anonymous = httpx.Client(base_url=hub.url, follow_redirects=False, timeout=60)
     for method, path, guarded in table:
-        if guarded:
+        if guarded and path.startswith("/api/"):
+            assert request(anonymous, method, path).status_code == 401, path
+        elif guarded:
             response = request(anonymous, method, path.replace("{slug}", "alpha"))
             assert response.status_code == 303 and response.headers["location"].startswith("/login"), path
     for method, path, least in routes(hub.app.projects["alpha"].app):

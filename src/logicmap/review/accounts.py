@@ -113,11 +113,15 @@ class AccountsStage:
         drop_session(self._store, token)
         add_audit(self._store, actor, "sign_out")
 
-    def change_password(self, account: Account, old: str, new: str) -> None:
-        """Change a password (the old one must be right); ends every session of the account."""
+    def check_password_change(self, account: Account, old: str, new: str) -> None:
+        """Raise :class:`AccountError` when :meth:`change_password` would refuse (changes nothing)."""
         if self.authenticate(account.name, old) is None:
             raise AccountError("the current password is not right")
         _check_password(new)
+
+    def change_password(self, account: Account, old: str, new: str) -> None:
+        """Change a password (the old one must be right); ends every session of the account."""
+        self.check_password_change(account, old, new)
         set_password_hash(self._store, account.id, _HASHER.hash(new))
         add_audit(self._store, account.name, "password.change")
 

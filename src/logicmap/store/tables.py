@@ -254,6 +254,20 @@ class FullText(Base):
     attached_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class FullTextFile(Base):
+    """The full-text file itself (PDF, HTML or text) as attached, to download again."""
+
+    __tablename__ = "fulltext_files"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    attached_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Coding(Base):
     """A code given to a study by a reviewer, anchored to an exact span of its text.
 

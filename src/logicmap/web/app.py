@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,44 +24,55 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def error_response(request: Request, status: int, message: str):
-    """A clear error: JSON ``{"detail": message}`` under /api/, else a page (never a stack trace)."""
-    if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
+def validation_message(exc: RequestValidationError) -> str:
+    """A refused request's problems in one line, field by field."""
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    return f"Bad request: {problems}"
+
+
+def project_error_page(request: Request, status: int, message: str) -> Response:
+    """The one-project app's error page, with the signed-in caller's header (none after a crash)."""
     caller = caller_of(request) if status != 500 else None
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                               "caller": caller}, status_code=status)
 
 
-def _install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, page: Callable[[Request, int, str], Response]) -> None:
+    """Clear errors on ``app``, never a stack trace: JSON ``{"detail": message}`` under /api/, else
+    ``page(request, status, message)``; a signed-out page request is sent to sign in. The one-project
+    app and the hub of several projects both install these, each with its own page."""
+
+    def answer(request: Request, status: int, message: str) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return page(request, status, message)
+
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused):
         if exc.sign_in and not _wants_json(request):
             return RedirectResponse(sign_in_url(request), status_code=303)
-        return error_response(request, exc.status, exc.message)
+        return answer(request, exc.status, exc.message)
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError):
-        return error_response(request, 404, str(exc))
+        return answer(request, 404, str(exc))
 
     @app.exception_handler(LogicmapError)
     async def refused_input(request: Request, exc: LogicmapError):
-        return error_response(request, 400, str(exc))
+        return answer(request, 400, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return error_response(request, 422, f"Bad request: {problems}")
+        return answer(request, 422, validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        message = "No such page." if exc.status_code == 404 else str(exc.detail)
-        return error_response(request, exc.status_code, message)
+        return answer(request, exc.status_code, "No such page." if exc.status_code == 404 else str(exc.detail))
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
-        return error_response(request, 500, "Something went wrong on the server; nothing was changed by "
-                                            "this request. Please try again.")
+        return answer(request, 500, "Something went wrong on the server; nothing was changed by this request. "
+                                    "Please try again.")
 
 
 def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False,
@@ -94,12 +106,13 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     app = FastAPI(title="logicmap", summary="Screening and review-team web app over one logicmap project",
                   lifespan=lifespan)
     app.state.https = https
+    app.state.engine_options = dict(service_options or {})  # the full-text order ranks with the same engine
     app.state.hub = None  # set by a server of several projects (logicmap.web.projects)
     app.state.limiter = LoginLimiter()
     app.state.sessions = SessionCache()
     app.state.cards = {}  # record id -> ScreeningCard: records and key terms do not change while serving
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    _install_error_handlers(app)
+    install_error_handlers(app, project_error_page)
     app.include_router(pages.router)
     app.include_router(screening.router)
     app.include_router(screening_api.router)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from logicmap.api import CODING_DIRECTIONS, CodingError, EvidenceSpan, Review
+from logicmap.api import CODING_DIRECTIONS, MAX_FULLTEXT_BYTES, CodingError, EvidenceSpan, Review
 from logicmap.web.security import Caller, Refused, guard, review_of
 from logicmap.web.app import templates
 from logicmap.web.params import MAX_ID, FormId, FormOffset, Id, QueryId
@@ -114,8 +114,9 @@ def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
         texts = review.coding.texts(record_id)
         codings = [c for c in review.coding.list() if c.record_id == record_id]
         suggestions = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
-        context.update(codings=codings, suggestions=suggestions, fields=[
-            (name, pieces(texts[name], name, suggestions)) for name in TEXT_FIELDS if texts.get(name)])
+        fields = [(name, pieces(texts[name], name, suggestions)) for name in TEXT_FIELDS if texts.get(name)]
+        context.update(codings=codings, suggestions=suggestions, fields=fields,
+                       stored=review.fulltext.file(record_id, data=False))
     return templates.TemplateResponse(request, "coding.html", context)
 
 
@@ -161,23 +162,20 @@ def coding_undo(request: Request, caller: Reviewer, coding_id: FormId):
     return _back(withdraw(review_of(request), caller, coding_id))
 
 
-#: Largest full text accepted, in bytes.
-MAX_FULLTEXT = 50 * 2**20
-
-
 def attach_fulltext(review: Review, caller: Caller, record_id: int, upload: UploadFile) -> int:
-    """Attach an uploaded PDF, HTML or text file as the record's full text; returns its length in characters."""
+    """Attach an uploaded PDF, HTML or text file as the record's full text (the file is kept, its type
+    checked against its bytes); returns the text's length in characters."""
     name = Path((upload.filename or "").replace("\\", "/")).name
-    data = upload.file.read(MAX_FULLTEXT + 1)
+    data = upload.file.read(MAX_FULLTEXT_BYTES + 1)
     if not name or not data:
         raise CodingError("choose a non-empty PDF, HTML or text file to attach")
-    if len(data) > MAX_FULLTEXT:
-        raise CodingError(f"{name}: larger than {MAX_FULLTEXT // 2**20} MB")
+    if len(data) > MAX_FULLTEXT_BYTES:
+        raise CodingError(f"{name}: larger than {MAX_FULLTEXT_BYTES // 2**20} MB")
     review.records.get(record_id)  # NotFoundError (404) for an unknown record
     with tempfile.TemporaryDirectory(prefix="logicmap-fulltext-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        extracted = review.coding.attach(record_id, path)
+        extracted = review.fulltext.attach(record_id, path, declared_type=upload.content_type)
     review.accounts.record(caller.name, "fulltext.attach", f"record {record_id}: {name} "
                                                           f"({len(extracted.text)} characters)")
     return len(extracted.text)

@@ -1,11 +1,13 @@
 """The full-text screening page: after title/abstract inclusion, a reviewer attaches (or reads the
 attached) full text of each included or "maybe" record and includes or excludes it with a reason.
 
-Everything goes through the library: ``review.screening.full_text_queue`` (what is left for the
-reviewer), ``review.screening.decide_full_text`` (stored at stage ``full_text``; the same decision
-sent twice is stored once) and ``review.coding.attach`` / ``fulltext`` (the file's extracted text,
-with its pages, kept in the project; the file itself is not). PRISMA counts in the report and on the
-model page come from these decisions. JSON twins under ``/api/fulltext``.
+Everything goes through the library's ``review.fulltext``: ``queue`` (what is left for the reviewer,
+likeliest includes first by the screening engine's ranking), ``decide`` (stored at stage
+``full_text``; the same decision sent twice is stored and audited once), ``undo`` (the reviewer's
+last full-text decision, audited), ``attach`` / ``file`` (the file's extracted text, with its pages,
+and the file itself, downloadable again from ``/fulltext/file``). Keys: i include, e exclude with
+the chosen reason, m maybe, u undo, ? shows or hides the keys. PRISMA counts in the report and on
+the model page come from these decisions. JSON twins under ``/api/fulltext``.
 
 Each record is offered to as many reviewers as the team's reviewers per record (the setting of the
 conflicts page); their decisions are independent and blind (a reviewer sees only their own). When
@@ -18,14 +20,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from logicmap.api import CodingError, Review, ScreeningError
+from logicmap.api import CodingError, NotFoundError, Review, ScreeningError
 from logicmap.web.app import templates
 from logicmap.web.coding import attach_fulltext
-from logicmap.web.params import FormId, Id, QueryId
+from logicmap.web.params import MAX_ID, FormId, Id, QueryId
 from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
@@ -36,18 +38,24 @@ Decision = Literal["include", "exclude", "maybe"]
 SHOWN = 20_000
 
 
-def counts(review: Review) -> dict[str, int]:
-    """The full-text stage in numbers: records up for it, and the final decisions so far."""
-    final = review.screening.final("full_text")
-    up = review.screening.candidates("full_text")
-    done = {d: sum(1 for r in up if final.get(r) == d) for d in ("include", "exclude", "maybe")}
-    return {"up": len(up), "assessed": sum(done.values()), **done}
+def counts(review: Review, reviewer: str) -> dict[str, int]:
+    """The full-text stage in numbers: records up for it, the final decisions so far, what the
+    reviewer has left and has decided."""
+    progress = review.fulltext.progress(reviewer)
+    return {"up": progress.up, "assessed": progress.assessed, "include": progress.include,
+            "exclude": progress.exclude, "maybe": progress.maybe, "left": progress.left, "mine": progress.mine}
 
 
-def _context(review: Review, caller: Caller, record: int | None, message: str | None) -> dict:
-    left = review.screening.full_text_queue(caller.name)
+def engine_of(request: Request) -> dict:
+    """The screening engine options the app serves with (the full-text order uses the same engine)."""
+    options = getattr(request.app.state, "engine_options", None) or {}
+    return {k: v for k, v in options.items() if k in ("seed", "features", "classifier", "criteria")}
+
+
+def _context(review: Review, caller: Caller, record: int | None, message: str | None, engine: dict) -> dict:
+    left = review.fulltext.queue(caller.name, **engine)
     chosen = record if record is not None else (left[0] if left else None)
-    context = {"caller": caller, "counts": counts(review), "left": len(left), "message": message,
+    context = {"caller": caller, "counts": counts(review, caller.name), "left": len(left), "message": message,
                "reasons": review.screening.exclusion_reasons(), "card": None,
                "conflicts": len(review.screening.conflicts("full_text")) if caller.account.role == "owner" else 0}
     if chosen is not None:
@@ -57,7 +65,7 @@ def _context(review: Review, caller: Caller, record: int | None, message: str | 
         card = review.screening.card(chosen)
         attached = review.coding.fulltext(chosen)
         mine = review.screening.decisions_of(caller.name, "full_text").get(chosen)
-        context.update(card=card, attached=attached, mine=mine,
+        context.update(card=card, attached=attached, mine=mine, stored=review.fulltext.file(chosen, data=False),
                        text=attached.text[:SHOWN] if attached else "", cut=bool(attached and
                                                                                  len(attached.text) > SHOWN))
     return context
@@ -67,7 +75,7 @@ def _context(review: Review, caller: Caller, record: int | None, message: str | 
 def fulltext_page(request: Request, caller: Reviewer, record: QueryId = None,
                   message: str | None = None) -> HTMLResponse:
     """The reviewer's next record at full text (or ``record``): its attached text and the decision."""
-    context = _context(review_of(request), caller, record, message)
+    context = _context(review_of(request), caller, record, message, engine_of(request))
     return templates.TemplateResponse(request, "fulltext.html", context)
 
 
@@ -92,19 +100,55 @@ def fulltext_attach(request: Request, caller: Reviewer, record_id: FormId,
     return _back(record_id)
 
 
+def _decide(review: Review, caller: Caller, record_id: int, decision: str, reason: str | None) -> int:
+    """Store the decision; audited only when stored (the same decision sent twice: once)."""
+    reason = (reason or "").strip() or None
+    decided = review.fulltext.decide(record_id, decision, reviewer=caller.name, reason=reason)
+    if decided.stored:
+        review.accounts.record(caller.name, "fulltext.decide", f"record {record_id}: {decision}"
+                                                               + (f" ({reason})" if decision == "exclude" else ""))
+    return decided.decision_id
+
+
+def _undo(review: Review, caller: Caller) -> int | None:
+    """Withdraw the caller's last full-text decision (audited); its record id, or None."""
+    undone = review.fulltext.undo(caller.name)
+    if undone is None:
+        return None
+    review.accounts.record(caller.name, "fulltext.undo", f"record {undone.record_id}: {undone.decision} withdrawn")
+    return undone.record_id
+
+
 @router.post("/fulltext/decide")
 def fulltext_decide(request: Request, caller: Reviewer, record_id: FormId, decision: Annotated[Decision, Form()],
                     reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
     """Store the full-text decision (twice-sent: once) and show the next record."""
-    review = review_of(request)
     try:
-        review.screening.decide_full_text(record_id, decision, reviewer=caller.name, reason=(reason or "").strip()
-                                          or None)
+        _decide(review_of(request), caller, record_id, decision, reason)
     except ScreeningError as exc:
         return _back(record_id, f"{exc} (nothing was stored)")
-    review.accounts.record(caller.name, "fulltext.decide", f"record {record_id}: {decision}"
-                                                           + (f" ({reason})" if decision == "exclude" else ""))
     return _back(None)
+
+
+@router.post("/fulltext/undo")
+def fulltext_undo(request: Request, caller: Reviewer) -> RedirectResponse:
+    """Withdraw the reviewer's last full-text decision and show that record again."""
+    record_id = _undo(review_of(request), caller)
+    return _back(record_id, None if record_id is not None else "You have no full-text decision to undo.")
+
+
+@router.get("/fulltext/file")
+def fulltext_file(request: Request, caller: Reviewer, record: Annotated[int, Query(ge=0, le=MAX_ID)]) -> Response:
+    """Download the full-text file attached to ``record`` (as an attachment, never shown inline)."""
+    stored = review_of(request).fulltext.file(record)
+    if stored is None:
+        raise NotFoundError(f"record {record} has no full-text file kept (attach it again to keep it)")
+    ascii_name = stored.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    headers = {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                                      f"filename*=UTF-8''{quote(stored.filename, safe='')}",
+               "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
+               "Cache-Control": "private, no-store"}
+    return Response(stored.data, media_type=stored.media_type, headers=headers)
 
 
 @router.get("/fulltext/conflicts", response_class=HTMLResponse)
@@ -172,21 +216,31 @@ class FullTextDecided(BaseModel):
 
 @router.get("/api/fulltext/next", response_model=FullTextOut)
 def api_fulltext_next(request: Request, caller: Reviewer) -> FullTextOut:
-    """The reviewer's next record at full text, with the attached file's name and pages if any."""
+    """The reviewer's next record at full text (likeliest include first), with the attached file's name
+    and pages if any."""
     review = review_of(request)
-    left = review.screening.full_text_queue(caller.name)
+    left = review.fulltext.queue(caller.name, **engine_of(request))
     record = left[0] if left else None
     attached = review.coding.fulltext(record) if record is not None else None
     return FullTextOut(record_id=record, title=review.screening.card(record).title if record is not None else None,
                        attached=attached.filename if attached else None, pages=attached.pages if attached else None,
-                       left=len(left), counts=counts(review))
+                       left=len(left), counts=counts(review, caller.name))
 
 
 @router.post("/api/fulltext/decide", response_model=FullTextDecided)
 def api_fulltext_decide(request: Request, caller: Reviewer, body: FullTextIn) -> FullTextDecided:
-    """Store one full-text decision (an exclusion needs a reason)."""
-    review = review_of(request)
-    decision_id = review.screening.decide_full_text(body.record_id, body.decision, reviewer=caller.name,
-                                                    reason=(body.reason or "").strip() or None)
-    review.accounts.record(caller.name, "fulltext.decide", f"record {body.record_id}: {body.decision}")
+    """Store one full-text decision (an exclusion needs a reason; sent twice: stored once)."""
+    decision_id = _decide(review_of(request), caller, body.record_id, body.decision, body.reason)
     return FullTextDecided(decision_id=decision_id, record_id=body.record_id)
+
+
+class FullTextUndone(BaseModel):
+    """The record whose full-text decision was withdrawn (None: the reviewer had none)."""
+
+    record_id: int | None
+
+
+@router.post("/api/fulltext/undo", response_model=FullTextUndone)
+def api_fulltext_undo(request: Request, caller: Reviewer) -> FullTextUndone:
+    """Withdraw the reviewer's last full-text decision (audited)."""
+    return FullTextUndone(record_id=_undo(review_of(request), caller))

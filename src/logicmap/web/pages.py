@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from logicmap.api import AccountError
+from logicmap.api import AccountError, AccountsStage
 from logicmap.web.app import templates
 from logicmap.web.fulltext import counts as fulltext_counts
 from logicmap.web.security import (
@@ -41,7 +43,7 @@ def healthz() -> dict:
     return {"ok": True}
 
 
-def _login_page(request: Request, status: int, next: str, error: str | None) -> HTMLResponse:
+def login_form(request: Request, status: int, next: str, error: str | None) -> HTMLResponse:
     """The sign-in form with its CSRF token, the same in the page and in the browser's cookie."""
     token = login_token(request)
     response = _page(request, "login.html", None, status, next=_safe_next(next), error=error, csrf=token)
@@ -50,33 +52,73 @@ def _login_page(request: Request, status: int, next: str, error: str | None) -> 
     return response
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    """The sign-in form."""
-    return _login_page(request, 200, next, None)
+class SignInRefused(Exception):
+    """A sign-in refused: the HTTP status and the message to show."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
 
 
-@router.post("/login", response_class=HTMLResponse)
-def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/", csrf: Annotated[str, Form()] = ""):
-    """Check the form's CSRF token and the password, and start a session (at most 5 failures per
-    name, 50 per address, in 5 minutes)."""
-    if not login_token_ok(request, csrf):
-        return _login_page(request, 403, next, "This sign-in form is out of date (missing or wrong CSRF token): "
-                                               "try again.")
+def start_sessions(request: Request, name: str, password: str, accounts: list[AccountsStage]) -> str:
+    """Start a session under one new cookie token in each of ``accounts`` (one project's, or every
+    project's on a server of several) where the password is right; returns the token. At most 5
+    failures per name, 50 per address, in 5 minutes (:class:`SignInRefused` 429; wrong: 401)."""
     limiter, client = request.app.state.limiter, request.client.host if request.client else "?"
     keys = (name, client)
     if limiter.blocked(*keys):
-        return _login_page(request, 429, next, "Too many failed sign-ins: wait a few minutes and try again.")
-    accounts = review_of(request).accounts
-    account = accounts.authenticate(name, password)
-    if account is None:
+        raise SignInRefused(429, "Too many failed sign-ins: wait a few minutes and try again.")
+    matched = [(stage, account) for stage in accounts if (account := stage.authenticate(name, password))]
+    if not matched:
         limiter.failed(*keys)
-        return _login_page(request, 401, next, "Wrong user name or password.")
-    token, _ = accounts.sign_in(account)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+        raise SignInRefused(401, "Wrong user name or password.")
+    token = secrets.token_urlsafe(32)
+    for stage, account in matched:
+        stage.sign_in(account, token=token)
+    return token
+
+
+def session_cookie(request: Request, response: Response, token: str) -> Response:
+    """``response`` carrying the session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS)."""
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
     return response
+
+
+def password_sign_in(request: Request, name: str, password: str, next: str, csrf: str, *,
+                     accounts: list[AccountsStage], landing: str) -> Response:
+    """The sign-in form's answer: check its CSRF token, :func:`start_sessions`, and go to ``next``
+    (``landing`` when that is the site's root); a refusal shows the form again with the reason."""
+    if not login_token_ok(request, csrf):
+        return login_form(request, 403, next, "This sign-in form is out of date (missing or wrong CSRF token): "
+                                              "try again.")
+    try:
+        token = start_sessions(request, name, password, accounts)
+    except SignInRefused as refused:
+        return login_form(request, refused.status, next, refused.message)
+    target = _safe_next(next)
+    return session_cookie(request, RedirectResponse(landing if target == "/" else target, status_code=303), token)
+
+
+def add_login_routes(router: APIRouter, *, landing: str,
+                     accounts_of: Callable[[Request], list[AccountsStage]]) -> None:
+    """``GET /login`` (the form) and ``POST /login`` (:func:`password_sign_in` against
+    ``accounts_of(request)``, then ``landing``) on ``router``: the one-project app's and the hub's."""
+
+    @router.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request, next: str = landing) -> HTMLResponse:
+        """The sign-in form."""
+        return login_form(request, 200, next, None)
+
+    @router.post("/login", response_class=HTMLResponse)
+    def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+              next: Annotated[str, Form()] = landing, csrf: Annotated[str, Form()] = ""):
+        """Check the form's CSRF token and the password, and start a session in each project where it
+        is right."""
+        return password_sign_in(request, name, password, next, csrf, accounts=accounts_of(request),
+                                landing=landing)
+
+
+add_login_routes(router, landing="/", accounts_of=lambda request: [review_of(request).accounts])
 
 
 @router.post("/logout")
@@ -118,7 +160,7 @@ def overview(request: Request, caller: Viewer) -> HTMLResponse:
     final = review.screening.final()
     counts = {d: sum(1 for v in final.values() if v == d) for d in ("include", "exclude", "maybe")}
     return _page(request, "overview.html", caller, name=review.name, records=len(review.screening.candidates()),
-                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review))
+                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review, caller.name))
 
 
 @router.get("/api/session")

@@ -15,6 +15,8 @@ project and puts a small hub (:class:`Hub`) in front of them:
   same (so links and bookmarks can name the project), and a JSON client may send the
   ``X-Logicmap-Project`` header instead. Every other request goes to the chosen project's own
   app, which checks the caller's role in that project on every route as ever.
+* The hub's own JSON operations (``/api/projects``, ``/api/hub/...``) are added to the chosen (else
+  the first) project's ``/openapi.json``, which the hub serves.
 * A project the browser has no session in answers 404, the same as a project that does not
   exist, so a user does not learn the names of other teams' projects.
 
@@ -49,9 +51,10 @@ PROJECT_COOKIE = "logicmap_project"
 #: The header a JSON client may name the project with instead.
 PROJECT_HEADER = "x-logicmap-project"
 #: Paths the hub answers itself (the rest go to the chosen project's app).
-HUB_PATHS = ("/login", "/logout", "/projects", "/healthz", "/account/password")
+HUB_PATHS = ("/login", "/logout", "/projects", "/healthz", "/account/password", "/api/projects", "/api/hub",
+             "/openapi.json")
 #: Paths every project app answers alike, sent to the first project when none is chosen.
-SHARED_PATHS = ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")
+SHARED_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 #: A project's name in URLs and file names.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 #: File endings of the project stores found in a ``--projects`` folder.
@@ -174,7 +177,7 @@ class Hub:
             await self.pages(scope, receive, send)
             return
         request = Request({**scope, "app": self.pages})  # the hub answers refusals with its own pages
-        chosen = _chosen(request)
+        chosen = chosen_project(request)
         if chosen is None and path in SHARED_PATHS and self.projects:
             chosen = sorted(self.projects)[0]
         if chosen is None:
@@ -213,7 +216,7 @@ class Hub:
         return error_page(request, 404, message, HubCaller(token, sessions, self.csrf(token)))
 
 
-def _chosen(request: Request) -> str | None:
+def chosen_project(request: Request) -> str | None:
     """The project a request names: the header, else ``?project=``, else the cookie."""
     return (request.headers.get(PROJECT_HEADER) or request.query_params.get("project")
             or request.cookies.get(PROJECT_COOKIE) or None)

@@ -5,6 +5,9 @@ and signing out.
 Every route is public (:data:`HUB_PUBLIC`) or depends on :func:`hub_guard`: signed in to at least
 one project, and a state-changing request carries a CSRF token of the browser's (the hub's own, or
 the one of any of its project sessions: the project pages' sign-out and password forms post here).
+Their JSON twins are in :mod:`logicmap.web.projects_api`; sign-in (:func:`~logicmap.web.pages.password_sign_in`)
+and the error handlers (:func:`~logicmap.web.app.install_error_handlers`) are the one-project app's,
+given the hub's landing page and error page.
 """
 
 from __future__ import annotations
@@ -15,29 +18,19 @@ from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logicmap.api import AccountError, LogicmapError, Review, embedded_codebooks
-from logicmap.web.app import HERE, templates
-from logicmap.web.projects import SLUG, Hub, Project, project_cookie, slug_of
-from logicmap.web.security import (
-    COOKIE,
-    LOGIN_COOKIE,
-    SAFE_METHODS,
-    Caller,
-    LoginLimiter,
-    Refused,
-    login_token,
-    login_token_ok,
-    sign_in_url,
-)
+from logicmap.web.app import HERE, install_error_handlers, templates
+from logicmap.web.pages import add_login_routes
+from logicmap.web.projects import SLUG, Hub, Project, chosen_project, project_cookie, slug_of
+from logicmap.web.security import COOKIE, SAFE_METHODS, Caller, LoginLimiter, Refused, secure_cookies
 
 #: The hub routes anyone may reach: (method, path).
-HUB_PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz")}
+HUB_PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/openapi.json"),
+              ("POST", "/api/hub/login")}
 
 
 class HubCaller:
@@ -97,76 +90,73 @@ def _page(request: Request, caller: HubCaller, status: int = 200, **context) -> 
         "error": None, **context}, status_code=status)
 
 
-def _login_page(request: Request, status: int, next: str, error: str | None) -> HTMLResponse:
-    from logicmap.web.pages import _safe_next
-
-    token = login_token(request)
-    response = templates.TemplateResponse(request, "login.html", {"caller": None, "next": _safe_next(next),
-                                                                  "error": error, "csrf": token}, status_code=status)
-    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request), path="/login")
-    return response
-
-
-def _secure(request: Request) -> bool:
-    return bool(request.app.state.hub_server.https or request.url.scheme == "https")
-
-
 def _open(slug: str, request: Request, target: str = "/") -> RedirectResponse:
     response = RedirectResponse(target, status_code=303)
-    response.headers.append("set-cookie", project_cookie(slug, secure=_secure(request)))
+    response.headers.append("set-cookie", project_cookie(slug, secure=secure_cookies(request)))
     return response
+
+
+def sign_out_everywhere(caller: HubCaller) -> None:
+    """End the browser's session in every project."""
+    for project, who in caller.sessions:
+        project.app.state.review.accounts.sign_out(caller.token, who.name)
+        project.app.state.sessions.forget(caller.token)
+
+
+def change_password_everywhere(caller: HubCaller, current: str, new: str, repeat: str) -> str | None:
+    """Change the password in every project signed in to, or in none: every project checks the change
+    first, and the first that refuses is named (None: changed everywhere; their sessions end)."""
+    if new != repeat:
+        return "The two new passwords differ."
+    for project, who in caller.sessions:
+        try:
+            project.app.state.review.accounts.check_password_change(who.account, current, new)
+        except AccountError as exc:
+            return f"Project {project.slug} refused the change: {exc}. No project's password was changed."
+    for project, who in caller.sessions:
+        project.app.state.review.accounts.change_password(who.account, current, new)
+        project.app.state.sessions.forget_account(who.account.id)
+    return None
+
+
+async def make_project(hub: Hub, caller: HubCaller, name: str, codebook: str, password: str) -> Project:
+    """Make a new project in the server's folder, its maker its owner, signed in to it (checked first:
+    a refused attempt makes nothing)."""
+    slug, location = await run_in_threadpool(_new_project, hub, caller, name, codebook, password)
+    project = await hub.add(slug, location)
+    accounts = project.app.state.review.accounts
+    accounts.sign_in(accounts.get(caller.name), token=caller.token)
+    accounts.record(caller.name, "project.create", f"{name} ({codebook} codebook)")
+    return project
 
 
 def hub_pages(hub: Hub) -> FastAPI:
     """The hub's FastAPI app (its lifespan opens every project)."""
     app = FastAPI(title="logicmap projects", lifespan=hub.lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.hub_server, app.state.hub, app.state.limiter = hub, True, LoginLimiter()
+    app.state.https = hub.https
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    _install_errors(app)
+    install_error_handlers(app, error_page)
+    from logicmap.web.projects_api import hub_openapi, router as hub_api  # they use this module's guard
+
+    app.include_router(hub_api)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
         return {"ok": True, "projects": len(hub.projects)}
 
-    @app.get("/login", response_class=HTMLResponse)
-    def login_page(request: Request, next: str = "/projects") -> HTMLResponse:
-        """The sign-in form (one for every project)."""
-        return _login_page(request, 200, next, None)
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        """The chosen (else the first) project's API with the hub's own operations."""
+        return JSONResponse(hub_openapi(hub, chosen_project(request)))
 
-    @app.post("/login", response_class=HTMLResponse)
-    def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
-              next: Annotated[str, Form()] = "/projects", csrf: Annotated[str, Form()] = ""):
-        """Sign in to every project where the name and password are right (one cookie for them all)."""
-        from logicmap.web.pages import _safe_next
-
-        if not login_token_ok(request, csrf):
-            return _login_page(request, 403, next, "This sign-in form is out of date (missing or wrong CSRF "
-                                                   "token): try again.")
-        keys = (name, request.client.host if request.client else "?")
-        if app.state.limiter.blocked(*keys):
-            return _login_page(request, 429, next, "Too many failed sign-ins: wait a few minutes and try again.")
-        token = secrets.token_urlsafe(32)
-        matched = 0
-        for project in hub.projects.values():
-            accounts = project.app.state.review.accounts
-            account = accounts.authenticate(name, password)
-            if account is not None:
-                accounts.sign_in(account, token=token)
-                matched += 1
-        if not matched:
-            app.state.limiter.failed(*keys)
-            return _login_page(request, 401, next, "Wrong user name or password.")
-        target = _safe_next(next)
-        response = RedirectResponse("/projects" if target == "/" else target, status_code=303)
-        response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_secure(request), path="/")
-        return response
+    add_login_routes(app.router, landing="/projects",
+                     accounts_of=lambda _: [p.app.state.review.accounts for p in hub.projects.values()])
 
     @app.post("/logout")
     def logout(request: Request, caller: SignedIn) -> RedirectResponse:
         """Sign out of every project."""
-        for project, who in caller.sessions:
-            project.app.state.review.accounts.sign_out(caller.token, who.name)
-            project.app.state.sessions.forget(caller.token)
+        sign_out_everywhere(caller)
         response = RedirectResponse("/login?signed_out=1", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
@@ -179,15 +169,9 @@ def hub_pages(hub: Hub) -> FastAPI:
     @app.post("/account/password", response_class=HTMLResponse)
     def change_password(request: Request, caller: SignedIn, current: Annotated[str, Form()],
                         new: Annotated[str, Form()], repeat: Annotated[str, Form()]):
-        """Change the password in every project signed in to; their sessions end, so sign in again."""
-        error = "The two new passwords differ." if new != repeat else None
-        for project, who in caller.sessions if error is None else []:
-            try:
-                project.app.state.review.accounts.change_password(who.account, current, new)
-            except AccountError as exc:
-                error = f"{project.slug}: {exc}"
-                break
-            project.app.state.sessions.forget_account(who.account.id)
+        """Change the password in every project signed in to, or in none (the refusing project is named);
+        their sessions end, so sign in again."""
+        error = change_password_everywhere(caller, current, new, repeat)
         if error:
             return templates.TemplateResponse(request, "password.html", {"caller": caller, "error": error},
                                               status_code=400)
@@ -213,14 +197,10 @@ def hub_pages(hub: Hub) -> FastAPI:
                           codebook: Annotated[str, Form()], password: Annotated[str, Form()]):
         """Make a new project in the server's folder, its maker its owner, and open it."""
         try:
-            slug, location = await run_in_threadpool(_new_project, hub, caller, name, codebook, password)
+            project = await make_project(hub, caller, name, codebook, password)
         except LogicmapError as exc:
             return _page(request, caller, 400, error=str(exc))
-        project = await hub.add(slug, location)
-        accounts = project.app.state.review.accounts
-        accounts.sign_in(accounts.get(caller.name), token=caller.token)
-        accounts.record(caller.name, "project.create", f"{name} ({codebook} codebook)")
-        return _open(slug, request)
+        return _open(project.slug, request)
 
     return app
 
@@ -244,25 +224,3 @@ def _new_project(hub: Hub, caller: HubCaller, name: str, codebook: str, password
     with Review.create(location, name=name, codebook=codebook) as review:
         review.accounts.add(caller.name, password, admin=True, by=caller.name)
     return slug, str(location)
-
-
-def _install_errors(app: FastAPI) -> None:
-    @app.exception_handler(Refused)
-    async def refused(request: Request, exc: Refused):
-        if exc.sign_in:
-            return RedirectResponse(sign_in_url(request), status_code=303)
-        return error_page(request, exc.status, exc.message)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, exc: RequestValidationError):
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return error_page(request, 422, f"Bad request: {problems}")
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        return error_page(request, exc.status_code, "No such page." if exc.status_code == 404 else str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception):
-        return error_page(request, 500, "Something went wrong on the server; nothing was changed by this request. "
-                                        "Please try again.")

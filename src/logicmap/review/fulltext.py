@@ -1,0 +1,179 @@
+"""``review.fulltext``: the full-text stage around ``review.screening``'s full-text decisions.
+
+The reviewer's queue comes likeliest includes first: the screening engine (the same features and
+classifier as title/abstract screening, no other model) learns from the project's final
+title/abstract decisions, with full-text decisions taking their record's place as they come, and
+scores the records up for full text. A decision sent twice is stored once and says so
+(:class:`Decided`), undo withdraws the reviewer's latest full-text decision, and the attached file
+itself is kept (checked and size-limited) so it can be downloaded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from logicmap.coding.fulltext import Extracted
+from logicmap.errors import CodingError
+from logicmap.review.coding import CodingStage
+from logicmap.review.screening import ScreeningStage
+from logicmap.review.screening_session import stage_features
+from logicmap.screening.decisions import Decision
+from logicmap.screening.engine import ActiveLearner
+from logicmap.store.database import Store
+from logicmap.store.screening import standing_decisions
+from logicmap.store.fulltext import StoredFile, load_file, save_file
+
+#: The largest full-text file kept (bytes).
+MAX_FILE_BYTES = 50 * 2**20
+#: Declared content types accepted for each kind of file found in the bytes.
+DECLARED = {"application/pdf": {"application/pdf"}, "text/html": {"text/html", "application/xhtml+xml"},
+            "text/plain": {"text/plain", "text/markdown"}}
+#: Declared types that say nothing about the content (browsers send them for unknown files).
+VAGUE = {"", "application/octet-stream", "binary/octet-stream"}
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A full-text decision's id and whether this call stored it (False: the same decision was standing)."""
+
+    decision_id: int
+    stored: bool
+
+
+@dataclass(frozen=True)
+class FullTextProgress:
+    """The full-text stage in numbers: records up for it, final decisions so far, what is left for one reviewer."""
+
+    up: int
+    include: int
+    exclude: int
+    maybe: int
+    left: int
+    mine: int
+
+    @property
+    def assessed(self) -> int:
+        """Records with a final full-text decision."""
+        return self.include + self.exclude + self.maybe
+
+
+def check_file(name: str, data: bytes, declared: str | None) -> None:
+    """Refuse an empty, too large or binary non-PDF file, or one whose bytes contradict its name or
+    declared content type (:class:`CodingError` naming the file)."""
+    if not data:
+        raise CodingError(f"{name}: the file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise CodingError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB")
+    pdf = data.startswith(b"%PDF-")
+    if name.lower().endswith(".pdf") and not pdf:
+        raise CodingError(f"{name}: named .pdf but not a PDF (it does not start with %PDF-)")
+    if not pdf and b"\x00" in data[:65536]:
+        raise CodingError(f"{name}: a binary file that is not a PDF; attach a PDF, HTML or text file")
+    kind = (declared or "").split(";")[0].strip().lower()
+    if kind in VAGUE:
+        return
+    allowed = DECLARED["application/pdf"] if pdf else DECLARED["text/html"] | DECLARED["text/plain"]
+    if kind not in allowed:
+        found = "a PDF" if pdf else "HTML or text"
+        raise CodingError(f"{name}: sent as {kind} but its content is {found}")
+
+
+class FullTextStage:
+    """Full-text screening of the records included (or "maybe") at title/abstract."""
+
+    def __init__(self, store: Store, *, screening: ScreeningStage, coding: CodingStage) -> None:
+        self._store, self._screening, self._coding = store, screening, coding
+        self._lock = threading.Lock()
+        self._features: tuple[tuple, object] | None = None  # (records and engine, StageFeatures)
+        self._ranked: tuple[tuple, list[int]] | None = None  # (records, labels and engine, ranking)
+
+    # -- order --------------------------------------------------------------------------
+    def ranking(self, *, seed: int = 0, features: str = "auto", classifier: str = "auto",
+                criteria: str | None = None) -> list[int]:
+        """The records up for full text, likeliest includes first (ties by record id)."""
+        up = self._screening.candidates("full_text")
+        labels = self._labels()
+        records = sorted(set(up) | set(labels))
+        engine = (seed, features, classifier, criteria)
+        key = (tuple(records), tuple(sorted(labels.items())), engine)
+        with self._lock:
+            if self._ranked is not None and self._ranked[0] == key:
+                return list(self._ranked[1])
+            score = self._scores(records, labels, engine)
+            ranked = sorted(up, key=lambda r: (-score[r], r))
+            self._ranked = (key, ranked)
+        return list(ranked)
+
+    def _labels(self) -> dict[int, int]:
+        """Record -> 1 (include) / 0 (exclude): final title/abstract decisions, full-text ones over them."""
+        labels: dict[int, int] = {}
+        for stage in ("title_abstract", "full_text"):
+            for record, decision in self._screening.final(stage).items():
+                if decision in ("include", "exclude"):
+                    labels[record] = int(decision == "include")
+        return labels
+
+    def _scores(self, records: list[int], labels: dict[int, int], engine: tuple) -> dict[int, float]:
+        seed, features, classifier, criteria = engine
+        if not records:
+            return {}
+        feature_key = (tuple(records), features, classifier)
+        if self._features is None or self._features[0] != feature_key:
+            self._features = (feature_key, stage_features(self._store, records, features=features,
+                                                          classifier=classifier))
+        shared = self._features[1]
+        learner = ActiveLearner(features=shared.extractor, classifier=shared.engine[1], seed=seed,
+                                criteria=criteria).fit(matrix=shared.matrix, extractor=shared.extractor,
+                                                       labels=[labels.get(r, -1) for r in records])
+        score, _ = learner.scores()
+        return dict(zip(records, np.asarray(score, dtype=float).tolist()))
+
+    def queue(self, reviewer: str, **engine) -> list[int]:
+        """What ``reviewer`` has still to assess at full text, likeliest includes first (``engine``:
+        ``seed``, ``features``, ``classifier``, ``criteria`` of :meth:`ranking`)."""
+        left = set(self._screening.full_text_queue(reviewer))
+        return [r for r in self.ranking(**engine) if r in left]
+
+    def progress(self, reviewer: str) -> FullTextProgress:
+        """Counts of the stage and of what ``reviewer`` has left and has decided."""
+        final = self._screening.final("full_text")
+        up = self._screening.candidates("full_text")
+        done = {d: sum(1 for r in up if final.get(r) == d) for d in ("include", "exclude", "maybe")}
+        return FullTextProgress(len(up), done["include"], done["exclude"], done["maybe"],
+                                len(self._screening.full_text_queue(reviewer)),
+                                len(self._screening.decisions_of(reviewer, "full_text")))
+
+    # -- decisions ----------------------------------------------------------------------
+    def decide(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> Decided:
+        """Store one full-text decision (see ``review.screening.decide_full_text``); ``stored`` is False
+        when the same decision was already standing (a double click), so it is audited once."""
+        standing_ids = {d.id for d in standing_decisions(self._store, "full_text", reviewer=reviewer)}
+        decision_id = self._screening.decide_full_text(record_id, decision, reviewer=reviewer, reason=reason)
+        return Decided(decision_id, decision_id not in standing_ids)
+
+    def undo(self, reviewer: str) -> Decision | None:
+        """Withdraw ``reviewer``'s latest standing full-text decision (kept, marked undone); None: none."""
+        return self._screening.undo_last(reviewer=reviewer, stage="full_text")
+
+    # -- files --------------------------------------------------------------------------
+    def attach(self, record_id: int, path: Path | str, *, declared_type: str | None = None) -> Extracted:
+        """Attach a full-text file to a record: its text (via ``review.coding``) and the file itself.
+        An empty, too large, binary non-PDF file or one whose bytes contradict its name or
+        ``declared_type`` is refused and nothing changes."""
+        path = Path(path)
+        data = path.read_bytes()
+        check_file(path.name, data, declared_type)
+        extracted = self._coding.attach(record_id, path)
+        save_file(self._store, record_id, filename=path.name, media_type=extracted.media_type,
+                  sha256=hashlib.sha256(data).hexdigest(), data=data)
+        return extracted
+
+    def file(self, record_id: int, *, data: bool = True) -> StoredFile | None:
+        """The file attached to ``record_id`` (None when none is kept); ``data=False``: its name, type
+        and size only."""
+        return load_file(self._store, record_id, data=data)
