@@ -34,6 +34,7 @@ from logicmap.review.screening_session import (
     stage_features,
     store_decision,
 )
+from logicmap.review.write_gate import WriteGate
 from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
 from logicmap.screening.embeddings import EmbedProgress
@@ -101,7 +102,7 @@ class TeamScreening:
         self._queues: dict[str, TeamQueue] = {}
         self._engines: dict[str, tuple[str, str]] = {}
         self._writing: dict[str, threading.Lock] = {}  # one reviewer's writes, in order
-        self._store_lock = threading.Lock()  # one write at a time: SQLite would make the others sleep-wait
+        self._gate = WriteGate(serial=store.dialect == "sqlite")  # SQLite: one write at a time
         self._decision_ids: dict[tuple[str, str, int], int] = {}
         self._errors: list[Exception] = []
         self._described = False
@@ -140,7 +141,7 @@ class TeamScreening:
                 if queue.decision_of(reviewer, record_id) == decision:
                     queue.release(reviewer)
                     return self._decision_ids[(reviewer, stage, record_id)]
-            with self._store_lock:
+            with self._gate.write():
                 decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
                                              decision=decision, reason=reason, rank=rank)
             self._describe_once(stage)
@@ -155,7 +156,7 @@ class TeamScreening:
         """Withdraw the reviewer's latest decision (kept, marked undone); returns its record id."""
         queue = self._queue(stage)
         with self._writer(reviewer):
-            with self._store_lock:
+            with self._gate.write():
                 undone = undo_latest(self._store, reviewer=reviewer, stage=stage)
             if undone is None:
                 return None
@@ -174,7 +175,7 @@ class TeamScreening:
         queue = self._queue(stage)
         with self._lock:
             queue.check(record_id)
-        with self._store_lock:
+        with self._gate.write():
             decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
                                          decision=decision, reason=reason, kind="reconciliation")
         with self._lock:
@@ -317,7 +318,7 @@ class TeamScreening:
             if len(ids) == len(current.position) and all(r in current.position for r in ids):
                 continue
             features = stage_features(self._store, ids, **self._engine_options)  # the slow part, no lock
-            with self._opening, self._store_lock:  # no decision is stored between the replay and the swap
+            with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
                 queue = self._assemble(stage, features)
                 with self._changed:
                     self._engines[stage] = features.engine
