@@ -78,7 +78,9 @@ class TeamScreening:
     is called on the worker thread before each background retrain (a hook for tests).
     Every ``recheck_every`` seconds the worker compares each open stage's records with
     ``candidates(stage)`` (records imported or merged since, by any process) and, when they
-    differ, builds the stage's queue again beside the one in use and swaps it in.
+    differ, builds the stage's queue again beside the one in use and swaps it in; with
+    ``candidates_mark(stage)`` (a cheap mark of what the stage's records are read from) it reads
+    them only when that mark moved.
     """
 
     def __init__(
@@ -86,9 +88,11 @@ class TeamScreening:
         recall_target: float | None = None, confidence: float | None = None, features: str = "auto",
         classifier: str = "auto", progress: EmbedProgress | None = None, rest: float = 0.2,
         judge_every: float = 3.0, recheck_every: float = 10.0, clock: Callable[[], float] = time.monotonic,
-        before_retrain: Callable[[str], None] | None = None,
+        before_retrain: Callable[[str], None] | None = None, candidates_mark: Callable[[str], str] | None = None,
     ) -> None:
         self._store, self._candidates, self._clock = store, candidates, clock
+        self._candidates_mark = candidates_mark or (lambda stage: None)
+        self._marks: dict[str, str | None] = {}  # stage -> candidates_mark when its queue was built
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
         self._rule = project_rule(store, recall_target, confidence)
@@ -283,6 +287,7 @@ class TeamScreening:
         with self._opening:
             if stage in self._queues:  # opened while this request waited
                 return self._queues[stage]
+            self._marks[stage] = self._candidates_mark(stage)  # before the records: a change between shows later
             features = stage_features(self._store, self._candidates(stage), **self._engine_options)
             queue = self._assemble(stage, features)
             with self._lock:
@@ -314,8 +319,12 @@ class TeamScreening:
         for stage in stages:
             with self._lock:
                 current = self._queues[stage]
+            mark = self._candidates_mark(stage)
+            if mark is not None and mark == self._marks.get(stage):
+                continue  # nothing the records are read from has changed
             ids = self._candidates(stage)
             if len(ids) == len(current.position) and all(r in current.position for r in ids):
+                self._marks[stage] = mark
                 continue
             features = stage_features(self._store, ids, **self._engine_options)  # the slow part, no lock
             with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
@@ -323,6 +332,7 @@ class TeamScreening:
                 with self._changed:
                     self._engines[stage] = features.engine
                     self._queues[stage] = queue
+                    self._marks[stage] = mark
                     self._changed.notify_all()
 
     def _describe_once(self, stage: str) -> None:
