@@ -17,6 +17,7 @@ from pathlib import Path
 
 from logicmap.records.record import Record
 from logicmap.report.charts import gap_map_svg
+from logicmap.report.charts import prepare as prepare_charts
 from logicmap.report.interactive import logic_model_html
 from logicmap.report.prisma_svg import prisma_svg
 from logicmap.report.narrative import MethodsFacts, dedupe_engine_name, search_sources
@@ -102,6 +103,10 @@ class ReportStage:
         if prisma:
             views["prisma_svg"] = prisma_svg(self.prisma())
         return views
+
+    def prepare_charts(self) -> None:
+        """Start the chart engine now (its first render takes seconds), as a web server does at start."""
+        prepare_charts()
 
     def prisma(self) -> PrismaCounts:
         """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name)."""

@@ -54,9 +54,9 @@ class ViewCache:
 
 _CACHE_LOCK = threading.Lock()
 #: Seconds without a signed-in request before the start-up build of the model views begins.
-WARM_AFTER_IDLE = 5.0
+WARM_AFTER_IDLE = 2.0
 #: Seconds after start before that build may begin (sign-ins, which are not counted, come first).
-WARM_GRACE = 25.0
+WARM_GRACE = 5.0
 
 
 def cached(request: Request, name: str, build: Callable[[Review], Any], *, whole: bool = False) -> Any:
@@ -85,16 +85,19 @@ def _lower_priority() -> None:
 
 
 def warm(app) -> threading.Thread:
-    """Build the model, the figures and the interactive page in a background thread at the lowest CPU
-    priority, once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and not in the
-    first :data:`WARM_GRACE` (the first visit then finds them ready, or waits for this build instead of
-    starting its own)."""
+    """In a background thread at the lowest CPU priority: start the chart engine at once (its first render
+    takes seconds, mostly outside the interpreter), then build the model, the figures and the interactive
+    page once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and not in the first
+    :data:`WARM_GRACE` (so the build does not compete with reviewers screening). Screening decisions do
+    not move the model's version: the views stay built while a team screens, and the first visit finds
+    them ready, or waits for this build instead of starting its own."""
 
     def run() -> None:
         _lower_priority()
-        while time.monotonic() - getattr(app.state, "last_request", 0.0) < WARM_AFTER_IDLE:
-            time.sleep(1.0)  # reviewers are busy: build when they pause (or at the first visit)
         try:
+            app.state.review.report.prepare_charts()
+            while time.monotonic() - getattr(app.state, "last_request", 0.0) < WARM_AFTER_IDLE:
+                time.sleep(0.5)  # reviewers are busy: build when they pause (or at the first visit)
             model = _cached(app, "model", lambda r: r.model.build())
             _cached(app, "figures", lambda r: _figures(r, model))
             _cached(app, "interactive", lambda r: _interactive(r, model))
@@ -102,7 +105,7 @@ def warm(app) -> threading.Thread:
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first visit builds the views itself
             pass
 
-    app.state.last_request = time.monotonic() + WARM_GRACE  # reviewers signing in at start are not yet counted
+    app.state.last_request = time.monotonic() + WARM_GRACE - WARM_AFTER_IDLE  # sign-ins are not counted
     thread = threading.Thread(target=run, name="logicmap-model-warm", daemon=True)
     thread.start()
     return thread
