@@ -173,12 +173,16 @@ class ModelStage:
         included studies, records, merges, codes, codebook, settings and sources, but not the screening
         decisions that leave the included studies as they are (the model of a project being screened
         need not be built again after every decision)."""
+        return self.versions()[1]
+
+    def versions(self) -> tuple[str, str]:
+        """:meth:`version` and :meth:`build_version` from one query."""
         whole, inputs = change_marks(self._store, MODEL_INPUTS)
         kept = self._included_mark
         if kept is None or kept[0] != whole:  # the included studies are read again only when anything changed
             kept = self._included_mark = (whole, hashlib.blake2b(repr(self._screening.included()).encode(),
                                                                  digest_size=12).hexdigest())
-        return f"{inputs}:{kept[1]}"
+        return whole, f"{inputs}:{kept[1]}"
 
     def snapshot(self, name: str, *, model: LogicModel | None = None) -> dict:
         """A saved snapshot (``"current"``: the live model's, of ``model`` when the caller has just built

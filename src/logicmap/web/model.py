@@ -61,17 +61,24 @@ WARM_GRACE = 5.0
 
 def cached(request: Request, name: str, build: Callable[[Review], Any], *, whole: bool = False) -> Any:
     """``build(review)`` for the served project, from the app's view cache while what it is built from has
-    not changed: the model's inputs, or (``whole``) anything in the project."""
-    return _cached(request.app, name, build, whole=whole)
+    not changed: the model's inputs, or (``whole``) anything in the project. The versions are read once
+    per request."""
+    versions = getattr(request.state, "model_versions", None)
+    if versions is None:
+        versions = request.state.model_versions = request.app.state.review.model.versions()
+    return _cached(request.app, name, build, versions[0] if whole else versions[1])
 
 
-def _cached(app, name: str, build: Callable[[Review], Any], *, whole: bool = False) -> Any:
+def _cached(app, name: str, build: Callable[[Review], Any], version: str | None = None, *,
+            whole: bool = False) -> Any:
+    """``build(review)`` from the view cache at ``version`` (read now when not given)."""
     review = app.state.review
     with _CACHE_LOCK:
         cache = getattr(app.state, "model_views", None)
         if cache is None:
             cache = app.state.model_views = ViewCache()
-    version = review.model.version() if whole else review.model.build_version()
+    if version is None:
+        version = review.model.version() if whole else review.model.build_version()
     return cache.get(name, version, lambda: build(review))
 
 
