@@ -86,6 +86,8 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
             if warm_model:
                 model.warm(app)  # the chart engine starts beside the first ranking
             service.open()  # features and the first ranking, before the first request
+            if warm_model:
+                model.serving(app)
             yield
         finally:
             service.close()

@@ -95,7 +95,8 @@ def warm(app) -> threading.Thread:
     """In a background thread at the lowest CPU priority: start the chart engine at once (its first render
     takes seconds, mostly outside the interpreter), then build the model, the figures and the interactive
     page once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and not in the first
-    :data:`WARM_GRACE` (so the build does not compete with reviewers screening). Screening decisions do
+    :data:`WARM_GRACE` after the server began serving (:func:`serving`; so the build does not compete
+    with reviewers screening). Screening decisions do
     not move the model's version: the views stay built while a team screens, and the first visit finds
     them ready, or waits for this build instead of starting its own."""
 
@@ -112,10 +113,15 @@ def warm(app) -> threading.Thread:
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first visit builds the views itself
             pass
 
-    app.state.last_request = time.monotonic() + WARM_GRACE - WARM_AFTER_IDLE  # sign-ins are not counted
+    app.state.last_request = float("inf")  # no build before the server serves (see serving)
     thread = threading.Thread(target=run, name="logicmap-model-warm", daemon=True)
     thread.start()
     return thread
+
+
+def serving(app) -> None:
+    """The server serves from now: the model build of :func:`warm` may begin after the grace."""
+    app.state.last_request = time.monotonic() + WARM_GRACE - WARM_AFTER_IDLE  # sign-ins are not counted
 
 
 def live_model(request: Request):
