@@ -54,9 +54,11 @@ class ViewCache:
 
 _CACHE_LOCK = threading.Lock()
 #: Seconds without a signed-in request before the start-up build of the model views begins.
-WARM_AFTER_IDLE = 2.0
-#: Seconds after start before that build may begin (sign-ins, which are not counted, come first).
-WARM_GRACE = 5.0
+WARM_AFTER_IDLE = 5.0
+#: Seconds after the server began serving before that build may begin (sign-ins, which are not counted,
+#: come first: twenty reviewers signing in at once take seconds, and on a large project the build, which
+#: fits the sentence-role model on every abstract, then took minutes of CPU beside their screening).
+WARM_GRACE = 25.0
 
 
 def cached(request: Request, name: str, build: Callable[[Review], Any], *, whole: bool = False) -> Any:
