@@ -3,8 +3,12 @@
 Starts ``logicmap serve`` for the project on 127.0.0.1 (a free port; loopback only) as a child
 process, adds a throwaway owner account (password drawn with ``secrets``, never printed), signs
 in, then fetches every page ``--rounds`` times in turn (the first round apart, as ``first_ms``:
-it includes the server's first model build). It stops by itself (``--timeout`` seconds at most)
-and stops the server at the end. Nothing but the account and its sign-in lines is written.
+it includes the server's first model build unless the server built it meanwhile). Then the
+account excludes one record not included (as a reviewer screening beside the reader would) and
+the model views are fetched once more (``after_decision_ms``: a decision that leaves the included
+studies alone should not rebuild the model); the exclusion is withdrawn at the end (kept, marked
+undone). It stops by itself (``--timeout`` seconds at most) and stops the server at the end.
+Nothing else is written but the account and its sign-in lines.
 
 Prints one JSON line: per page the median and slowest of the later rounds, the errors (any
 status but 200), and the load average (the machine is shared: latency includes waiting for it).
@@ -32,6 +36,8 @@ import httpx
 
 from logicmap.api import Review
 
+#: The model's views, fetched again after a screening decision.
+MODEL_PAGES = ("/model", "/model/interactive", "/api/model")
 PAGES = ("/", "/import", "/dedupe", "/code", "/code/agreement", "/model", "/model/interactive", "/audit",
          "/settings", "/api/model", "/model/report.zip")
 
@@ -77,6 +83,28 @@ def measure(client: httpx.Client, rounds: int, deadline: float) -> tuple[dict, d
     return first, later, errors
 
 
+def after_decision(client: httpx.Client, project: str, name: str) -> dict[str, float]:
+    """Exclude one record not included (by ``name``), then fetch the model's views once each (ms)."""
+    with Review.open(project) as review:
+        included = set(review.screening.included())
+        decided = set(review.screening.decisions_of(name))
+        record = next(r for r in review.screening.candidates() if r not in included and r not in decided)
+        review.screening.decide(record, "exclude", reviewer=name)
+    took = {}
+    for page in MODEL_PAGES:
+        started = time.perf_counter()
+        client.get(page)
+        took[page] = round((time.perf_counter() - started) * 1000, 1)
+    return took
+
+
+def withdraw(project: str, name: str) -> None:
+    """Withdraw the benchmark account's decisions (kept, marked undone)."""
+    with Review.open(project) as review:
+        while review.screening.undo_last(reviewer=name) is not None:
+            pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-p", "--project", required=True, help="Project to serve (SQLite path or PostgreSQL URL).")
@@ -98,13 +126,16 @@ def main() -> None:
             if signed.status_code != 303:
                 sys.exit(f"sign-in failed: {signed.status_code}")
             first, later, errors = measure(client, max(2, args.rounds), deadline)
+            after = after_decision(client, args.project, name)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        withdraw(args.project, name)
     pages = {page: {"first_ms": first.get(page), "p50_ms": round(statistics.median(times), 1) if times else None,
                     "max_ms": round(max(times), 1) if times else None} for page, times in later.items()}
     print(json.dumps({"benchmark": "web_pages", "project": where, "records": records,
-                      "included": included, "rounds": max(2, args.rounds), "pages": pages, "errors": errors,
+                      "included": included, "rounds": max(2, args.rounds), "pages": pages,
+                      "after_decision_ms": after, "errors": errors,
                       "load_average": round(os.getloadavg()[0], 2)}))
 
 

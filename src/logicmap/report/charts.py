@@ -162,6 +162,14 @@ def _rendered(spec_json: str) -> str:
     return vlc.vegalite_to_svg(json.loads(spec_json))
 
 
+def prepare() -> None:
+    """Start the chart engine: the first render in a process takes seconds (vl-convert starts its
+    JavaScript runtime, Altair is imported), later ones a fraction of that. A server calls this at start."""
+    import altair  # noqa: F401 - imported for the charts' specs
+
+    chart_svg({"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+
+
 def gap_map_svg(model: LogicModel) -> str:
     """The evidence gap map as SVG (or a plain note when no study links a typology to an outcome)."""
     if not gap_map_data(model):

@@ -18,6 +18,7 @@ anything and save at once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,7 +32,7 @@ from logicmap.review.codebook import CodebookStage
 from logicmap.review.coding import CodingStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
-from logicmap.store.changes import change_mark
+from logicmap.store.changes import MODEL_INPUTS, change_mark, change_marks
 from logicmap.store.database import Store
 from logicmap.store.synthesis import load_snapshot, save_snapshot
 from logicmap.synthesis import CodedLink, ContextProfile, LogicModel, ModelDiff, ModelFilter, Study, build_model
@@ -63,6 +64,7 @@ class ModelStage:
         self._coding = coding
         self._codebook = codebook
         self._role_cache: tuple[int, RoleModel | None] | None = None
+        self._included_mark: tuple[str, str] | None = None  # (project mark, digest of the included ids)
 
     def studies(self) -> list[Study]:
         """The included studies with their descriptors, final codes and coded links."""
@@ -165,6 +167,22 @@ class ModelStage:
         (records, merges, decisions, codes, codebook, settings, sources), by any process: a view
         built at one version can be served again while the version stays the same."""
         return change_mark(self._store)
+
+    def build_version(self) -> str:
+        """A mark that changes whenever anything :meth:`build` reads changes, by any process: the
+        included studies, records, merges, codes, codebook, settings and sources, but not the screening
+        decisions that leave the included studies as they are (the model of a project being screened
+        need not be built again after every decision)."""
+        return self.versions()[1]
+
+    def versions(self) -> tuple[str, str]:
+        """:meth:`version` and :meth:`build_version` from one query."""
+        whole, inputs = change_marks(self._store, MODEL_INPUTS)
+        kept = self._included_mark
+        if kept is None or kept[0] != whole:  # the included studies are read again only when anything changed
+            kept = self._included_mark = (whole, hashlib.blake2b(repr(self._screening.included()).encode(),
+                                                                 digest_size=12).hexdigest())
+        return whole, f"{inputs}:{kept[1]}"
 
     def snapshot(self, name: str, *, model: LogicModel | None = None) -> dict:
         """A saved snapshot (``"current"``: the live model's, of ``model`` when the caller has just built

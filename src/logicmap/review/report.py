@@ -17,6 +17,7 @@ from pathlib import Path
 
 from logicmap.records.record import Record
 from logicmap.report.charts import gap_map_svg
+from logicmap.report.charts import prepare as prepare_charts
 from logicmap.report.interactive import logic_model_html
 from logicmap.report.prisma_svg import prisma_svg
 from logicmap.report.narrative import MethodsFacts, dedupe_engine_name, search_sources
@@ -39,6 +40,15 @@ SCREENING_STAGE = "title_abstract"
 RELEVANT = ("include", "maybe")
 
 
+@dataclasses.dataclass(frozen=True)
+class ReportBuild:
+    """The included studies of a report (cited with their merged records) and the model built from them."""
+
+    records: dict[int, Record]
+    studies: list[Study]
+    model: LogicModel
+
+
 class ReportStage:
     """Everything the report says, rebuilt from the project store alone."""
 
@@ -52,11 +62,19 @@ class ReportStage:
         self._codebook = codebook
         self._model = model
 
-    def write(self, out_dir: Path | str) -> dict[str, Path]:
-        """Write the whole report into ``out_dir`` (fixed file names); returns key -> path."""
+    def build(self) -> ReportBuild:
+        """The slow part of :meth:`write`: the included studies cited with their merged records and the
+        model built from them (a caller may keep it while ``review.model.build_version()`` stays)."""
         records = self._merged_included()
         studies = [_with_merged(s, records.get(int(s.id))) for s in self._model.studies()]
-        model = build_model(self._codebook.current(), studies, role_model=self._model.role_model())
+        return ReportBuild(records, studies, build_model(self._codebook.current(), studies,
+                                                         role_model=self._model.role_model()))
+
+    def write(self, out_dir: Path | str, *, built: ReportBuild | None = None) -> dict[str, Path]:
+        """Write the whole report into ``out_dir`` (fixed file names); returns key -> path. ``built`` is
+        :meth:`build` of the project as it stands, when the caller has kept one."""
+        built = built if built is not None else self.build()
+        records, studies, model = built.records, built.studies, built.model
         context = self._model.context(model=model) if self._model.saved_context() else None
         counts = self.prisma()
         screening = self.screening()
@@ -67,19 +85,28 @@ class ReportStage:
             title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
 
-    def live_views(self, *, interactive: bool = True, figures: bool = True,
+    def live_views(self, *, interactive: bool = True, figures: bool = True, prisma: bool = True,
                    model: LogicModel | None = None) -> dict[str, str]:
         """The report's views of the project as it stands, for the web app's model page: the
         interactive logic model (``logic_model_html``, one self-contained page; with ``interactive``),
-        the PRISMA diagram (``prisma_svg``) and the evidence gap map (``gap_map_svg``; with ``figures``).
-        ``model`` is the live model when the caller has just built it (``review.model.build()``)."""
-        model = model if model is not None else self._model.build()
+        the evidence gap map (``gap_map_svg``; with ``figures``) and the PRISMA diagram (``prisma_svg``;
+        with ``prisma``: it moves with every screening decision, the others only with the model, which
+        is built only for them). ``model`` is the live model when the caller has just built it
+        (``review.model.build()``)."""
         views = {}
-        if interactive:
-            views["logic_model_html"] = logic_model_html(model, context=self._model.saved_context())
-        if figures:
-            views.update(prisma_svg=prisma_svg(self.prisma()), gap_map_svg=gap_map_svg(model))
+        if interactive or figures:
+            model = model if model is not None else self._model.build()
+            if interactive:
+                views["logic_model_html"] = logic_model_html(model, context=self._model.saved_context())
+            if figures:
+                views["gap_map_svg"] = gap_map_svg(model)
+        if prisma:
+            views["prisma_svg"] = prisma_svg(self.prisma())
         return views
+
+    def prepare_charts(self) -> None:
+        """Start the chart engine now (its first render takes seconds), as a web server does at start."""
+        prepare_charts()
 
     def prisma(self) -> PrismaCounts:
         """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name)."""

@@ -27,6 +27,7 @@ from logicmap.screening.decisions import (
 )
 from logicmap.errors import ScreeningError
 from logicmap.screening.stopping_rules import make_rule
+from logicmap.store.changes import SCREENING_RECORDS, change_marks
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
@@ -62,6 +63,12 @@ class ScreeningStage:
             return self._dedupe.canonical_ids()
         return sorted(r for r, d in self.final("title_abstract").items() if d in ("include", "maybe"))
 
+    def candidates_mark(self, stage: str = "title_abstract") -> str:
+        """A cheap mark that moves whenever :meth:`candidates` may have changed, by any process: the
+        records and their merges, and at full text the title/abstract decisions too."""
+        tables = SCREENING_RECORDS if stage == "title_abstract" else SCREENING_RECORDS | {"screening_decisions"}
+        return change_marks(self._store, tables)[1]
+
     def session(self, reviewer: str, *, stage: str = "title_abstract", **options) -> ScreeningSession:
         """An active-learning session of one reviewer at one stage (synchronous, deterministic)."""
         return ScreeningSession(self._store, reviewer=reviewer, stage=stage, record_ids=self.candidates(stage),
@@ -81,7 +88,7 @@ class ScreeningStage:
     def team(self, **options) -> TeamScreening:
         """Screening shared by the project's team (one ranking, reviewers per record, blind or not),
         retrained in the background (close it when done)."""
-        return TeamScreening(self._store, candidates=self.candidates, **options)
+        return TeamScreening(self._store, candidates=self.candidates, candidates_mark=self.candidates_mark, **options)
 
     def stopping_rule(self):
         """The project's stopping rule (buscar 95/95, the calibrated default, until another is chosen)."""

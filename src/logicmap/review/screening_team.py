@@ -34,6 +34,7 @@ from logicmap.review.screening_session import (
     stage_features,
     store_decision,
 )
+from logicmap.review.write_gate import WriteGate
 from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
 from logicmap.screening.embeddings import EmbedProgress
@@ -77,7 +78,9 @@ class TeamScreening:
     is called on the worker thread before each background retrain (a hook for tests).
     Every ``recheck_every`` seconds the worker compares each open stage's records with
     ``candidates(stage)`` (records imported or merged since, by any process) and, when they
-    differ, builds the stage's queue again beside the one in use and swaps it in.
+    differ, builds the stage's queue again beside the one in use and swaps it in; with
+    ``candidates_mark(stage)`` (a cheap mark of what the stage's records are read from) it reads
+    them only when that mark moved.
     """
 
     def __init__(
@@ -85,9 +88,11 @@ class TeamScreening:
         recall_target: float | None = None, confidence: float | None = None, features: str = "auto",
         classifier: str = "auto", progress: EmbedProgress | None = None, rest: float = 0.2,
         judge_every: float = 3.0, recheck_every: float = 10.0, clock: Callable[[], float] = time.monotonic,
-        before_retrain: Callable[[str], None] | None = None,
+        before_retrain: Callable[[str], None] | None = None, candidates_mark: Callable[[str], str] | None = None,
     ) -> None:
         self._store, self._candidates, self._clock = store, candidates, clock
+        self._candidates_mark = candidates_mark or (lambda stage: None)
+        self._marks: dict[str, str | None] = {}  # stage -> candidates_mark when its queue was built
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
         self._rule = project_rule(store, recall_target, confidence)
@@ -101,7 +106,7 @@ class TeamScreening:
         self._queues: dict[str, TeamQueue] = {}
         self._engines: dict[str, tuple[str, str]] = {}
         self._writing: dict[str, threading.Lock] = {}  # one reviewer's writes, in order
-        self._store_lock = threading.Lock()  # one write at a time: SQLite would make the others sleep-wait
+        self._gate = WriteGate(serial=store.dialect == "sqlite")  # SQLite: one write at a time
         self._decision_ids: dict[tuple[str, str, int], int] = {}
         self._errors: list[Exception] = []
         self._described = False
@@ -140,7 +145,7 @@ class TeamScreening:
                 if queue.decision_of(reviewer, record_id) == decision:
                     queue.release(reviewer)
                     return self._decision_ids[(reviewer, stage, record_id)]
-            with self._store_lock:
+            with self._gate.write():
                 decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
                                              decision=decision, reason=reason, rank=rank)
             self._describe_once(stage)
@@ -155,7 +160,7 @@ class TeamScreening:
         """Withdraw the reviewer's latest decision (kept, marked undone); returns its record id."""
         queue = self._queue(stage)
         with self._writer(reviewer):
-            with self._store_lock:
+            with self._gate.write():
                 undone = undo_latest(self._store, reviewer=reviewer, stage=stage)
             if undone is None:
                 return None
@@ -174,7 +179,7 @@ class TeamScreening:
         queue = self._queue(stage)
         with self._lock:
             queue.check(record_id)
-        with self._store_lock:
+        with self._gate.write():
             decision_id = store_decision(self._store, record_id, reviewer=reviewer, stage=stage,
                                          decision=decision, reason=reason, kind="reconciliation")
         with self._lock:
@@ -282,6 +287,7 @@ class TeamScreening:
         with self._opening:
             if stage in self._queues:  # opened while this request waited
                 return self._queues[stage]
+            self._marks[stage] = self._candidates_mark(stage)  # before the records: a change between shows later
             features = stage_features(self._store, self._candidates(stage), **self._engine_options)
             queue = self._assemble(stage, features)
             with self._lock:
@@ -313,15 +319,20 @@ class TeamScreening:
         for stage in stages:
             with self._lock:
                 current = self._queues[stage]
+            mark = self._candidates_mark(stage)
+            if mark is not None and mark == self._marks.get(stage):
+                continue  # nothing the records are read from has changed
             ids = self._candidates(stage)
             if len(ids) == len(current.position) and all(r in current.position for r in ids):
+                self._marks[stage] = mark
                 continue
             features = stage_features(self._store, ids, **self._engine_options)  # the slow part, no lock
-            with self._opening, self._store_lock:  # no decision is stored between the replay and the swap
+            with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
                 queue = self._assemble(stage, features)
                 with self._changed:
                     self._engines[stage] = features.engine
                     self._queues[stage] = queue
+                    self._marks[stage] = mark
                     self._changed.notify_all()
 
     def _describe_once(self, stage: str) -> None:

@@ -33,8 +33,17 @@ import numpy as np
 from scipy.special import gammaln
 
 
-def _log_choose(n: np.ndarray, k: np.ndarray) -> np.ndarray:
-    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+def _log_factorials(top: int) -> np.ndarray:
+    """``log(i!)`` for ``i`` in ``0..top`` (the same values ``gammaln(i + 1)`` gives one by one)."""
+    return gammaln(np.arange(top + 1, dtype=np.float64) + 1)
+
+
+def _log_choose(table: np.ndarray, n: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``log(n choose k)`` looked up in ``table`` (:func:`_log_factorials`); entries with ``k`` outside
+    ``0..n`` come out finite but meaningless (the caller masks them)."""
+    top = table.size - 1
+    n, k = n.astype(np.int64), k.astype(np.int64)
+    return table[np.clip(n, 0, top)] - table[np.clip(k, 0, top)] - table[np.clip(n - k, 0, top)]
 
 
 def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, drawn: np.ndarray,
@@ -43,7 +52,9 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
 
     ``drawn`` records taken from ``population`` holding ``relevant`` relevant ones; a
     relevant record has ``bias`` times the odds of being drawn. ``bias = 1`` is the
-    hypergeometric distribution.
+    hypergeometric distribution. The binomial coefficients are looked up in one table of
+    log factorials (a web server judges the stopping rule every few seconds: evaluating
+    ``gammaln`` on every cell of the urns-by-outcomes grid took most of that time).
     """
     x, m, k, n = (np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (x, population, relevant, drawn))
     top = int(np.max(np.minimum(n, k))) if x.size else 0
@@ -51,10 +62,10 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
     low = np.maximum(0.0, n - (m - k))[:, None]
     high = np.minimum(n, k)[:, None]
     valid = (grid >= low) & (grid <= high)
-    with np.errstate(invalid="ignore"):
-        logs = (_log_choose(k[:, None], np.minimum(grid, k[:, None]))
-                + _log_choose((m - k)[:, None], np.clip(n[:, None] - grid, 0, None))
-                + grid * math.log(bias))
+    table = _log_factorials(int(np.max(m)) if m.size else 0)
+    logs = (_log_choose(table, k[:, None], np.minimum(grid, k[:, None]))
+            + _log_choose(table, (m - k)[:, None], np.clip(n[:, None] - grid, 0, None))
+            + grid * math.log(bias))
     logs = np.where(valid, logs, -np.inf)
     peak = logs.max(axis=1, keepdims=True)
     weights = np.exp(logs - peak)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, String, Text, func, insert, literal, select
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.decisions import Decision
@@ -40,17 +40,23 @@ def _decision(row: ScreeningDecision) -> Decision:
 
 def add_decision(store: Store, record_id: int, *, reviewer: str, stage: str, decision: str,
                  reason: str | None = None, rank: int | None = None, kind: str = "independent") -> int:
-    """Store one decision now (its own transaction); returns its id."""
+    """Store one decision now (its own transaction); returns its id.
+
+    One statement inserts the row only when the record exists (``INSERT ... SELECT ... RETURNING``):
+    a web server stores many decisions a second, each one round trip to the database plus its commit.
+    """
+    values = select(RecordRow.id, literal(reviewer, String), literal(stage, String), literal(decision, String),
+                    literal(kind, String), literal(reason, Text), literal(rank, Integer),
+                    literal(_now(), DateTime)).where(RecordRow.id == record_id)
+    statement = (insert(ScreeningDecision)
+                 .from_select(["record_id", "reviewer", "stage", "decision", "kind", "reason", "rank", "created_at"],
+                              values)
+                 .returning(ScreeningDecision.id))
     with store.session() as session:
-        if session.scalar(select(RecordRow.id).where(RecordRow.id == record_id)) is None:
-            raise ScreeningError(f"no record {record_id}")
-        row = ScreeningDecision(
-            record_id=record_id, reviewer=reviewer, stage=stage, decision=decision, kind=kind,
-            reason=reason, rank=rank, created_at=_now(),
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+        decision_id = session.execute(statement).scalar()
+    if decision_id is None:
+        raise ScreeningError(f"no record {record_id}")
+    return decision_id
 
 
 def undo_latest(store: Store, *, reviewer: str, stage: str) -> Decision | None:

@@ -82,7 +82,7 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     ``service_options`` go to the team screening service (``seed``, ``features``,
     ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
     (it is also Secure whenever a request arrives over HTTPS); ``warm_model`` builds the
-    model page's views in a background thread at start, so the first visitor need not wait.
+    model page's views in a background thread from the start, so the first visitor need not wait.
     """
     from logicmap.web import (
         audit, coding, conflicts, dedupe, dual_coding, fulltext, imports, model, pages, screening, screening_api,
@@ -95,9 +95,11 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
         service = review.screening.team(**(service_options or {}))
         app.state.review, app.state.service = review, service
         try:
+            if warm_model:
+                model.warm(app)  # the chart engine starts beside the first ranking
             service.open()  # features and the first ranking, before the first request
             if warm_model:
-                model.warm(app)
+                model.serving(app)
             yield
         finally:
             service.close()
