@@ -59,13 +59,17 @@ class Source(Base):
 
 
 class SourceFile(Base):
-    """The imported file's bytes, zlib-compressed, so an import can be re-run."""
+    """The imported file's bytes as one zlib stream, cut into parts (joined in ``part`` order).
+
+    Parts keep a large original from ever being one value in memory.
+    """
 
     __tablename__ = "source_files"
 
     source_id: Mapped[int] = mapped_column(
         ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
     )
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
     compressed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
