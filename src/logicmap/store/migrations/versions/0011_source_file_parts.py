@@ -2,7 +2,8 @@
 
 A large original compressed into one value had to be held in memory whole;
 its parts (one zlib stream, joined in part order) are written one at a time.
-Existing originals become part 0.
+Existing originals become part 0. ``sources.size_bytes`` becomes a 64-bit
+integer on PostgreSQL (a streamed import may exceed 2 GB; SQLite's are 64-bit).
 
 Revision ID: 0011
 Revises: 0009
@@ -33,11 +34,15 @@ def upgrade() -> None:
                "SELECT source_id, 0, compressed FROM source_files")
     op.drop_table("source_files")
     op.rename_table("source_files_parts", "source_files")
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column("sources", "size_bytes", type_=sa.BigInteger(), existing_nullable=False)
 
 
 def downgrade() -> None:
     """Back to one value per original: the parts are joined (they are one zlib stream)."""
     bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.alter_column("sources", "size_bytes", type_=sa.Integer(), existing_nullable=False)
     rows = bind.execute(sa.text("SELECT source_id, compressed FROM source_files ORDER BY source_id, part")).all()
     joined: dict[int, bytes] = {}
     for source_id, compressed in rows:
