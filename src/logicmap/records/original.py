@@ -8,6 +8,7 @@ neither the file nor its compressed form is ever held in memory whole.
 from __future__ import annotations
 
 import tempfile
+import threading
 import zlib
 from typing import Iterator
 
@@ -29,11 +30,17 @@ class CompressedOriginal:
     def __init__(self, doc: Document) -> None:
         self._doc = doc
         self._spool = tempfile.TemporaryFile()
+        self._stop = threading.Event()
 
     def compress(self) -> int:
-        """Compress the whole document into the temporary file; returns the compressed size."""
+        """Compress the whole document into the temporary file; returns the compressed size.
+
+        After :meth:`stop` (the import failed) it returns early, leaving the stream unfinished.
+        """
         packer = zlib.compressobj(LEVEL)
         for block in self._blocks():
+            if self._stop.is_set():
+                return -1
             self._spool.write(packer.compress(block))
         self._spool.write(packer.flush())
         return self._spool.tell()
@@ -53,6 +60,10 @@ class CompressedOriginal:
         self._spool.seek(0)
         while part := self._spool.read(PART_SIZE):
             yield part
+
+    def stop(self) -> None:
+        """Ask a running :meth:`compress` to give up at its next block."""
+        self._stop.set()
 
     def close(self) -> None:
         """Remove the temporary file."""

@@ -103,8 +103,9 @@ class RecordsStage:
                 try:  # zlib releases the GIL: the original is compressed while records parse
                     compressed = compressor.submit(original.compress)
                     results.append(_import_one(writer, opened, compressed, original, databases[index], options))
-                finally:
-                    compressed.cancel() or compressed.exception()  # never leave the thread reading the file
+                finally:  # on an error, the thread stops reading the file before it is closed
+                    original.stop()
+                    compressed.cancel() or compressed.exception()
                     original.close()
         _report(progress, "done", "", len(paths), len(paths))
         return ImportReport(results)
