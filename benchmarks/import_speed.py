@@ -11,10 +11,14 @@ time and by CPU time (on a shared, loaded machine the wall ratio is noisy),
 peak memory (RSS high-water, ``resource.getrusage``); then one line with the
 growth exponent of the import's time between the two largest sizes.
 
+With ``--bibtex FILE`` it also imports that BibTeX file (e.g. the 1M scale data's
+``scopus.bib``, 170 MB) in a child process and prints one ``import_bibtex`` line
+with its time and peak memory (the same <= 1 GB target; no peer baseline).
+
 Targets (issues 2 and 17): ratio >= 1/3 (import at least a third of rispy's
 parse speed, same file, same run), import peak memory <= 1 GB at any size.
 
-Usage: python benchmarks/import_speed.py [--sizes 10000,100000,1000000] [--workdir DIR]
+Usage: python benchmarks/import_speed.py [--sizes 10000,100000,1000000] [--workdir DIR] [--bibtex FILE]
 """
 
 from __future__ import annotations
@@ -82,7 +86,7 @@ def phase_import(path: Path, workdir: Path) -> dict:
         (workdir / f"bench.db{suffix}").unlink(missing_ok=True)
     with Review.create(workdir / "bench.db") as review:
         start, cpu = time.perf_counter(), cpu_seconds()
-        report = review.records.import_files([path], max_bytes=2**40)
+        report = review.records.import_files([path], max_bytes=2**40, skip_bad=path.suffix == ".bib")
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     return {"records": report.records, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb()}
 
@@ -130,12 +134,26 @@ def measure(size: int, workdir: Path) -> dict:
     return figures
 
 
+def measure_bibtex(path: Path, workdir: Path) -> dict:
+    """Import one (large) BibTeX file into a fresh project; its figures as a JSON line's fields."""
+    run = run_phase("import", path, workdir)
+    for name in ("bench.db", "bench.db-wal", "bench.db-shm"):
+        (workdir / name).unlink(missing_ok=True)
+    return {
+        "benchmark": "import_bibtex", "file": path.name, "file_mb": round(path.stat().st_size / 2**20, 1),
+        "imported_records": run["records"], "import_seconds": round(run["seconds"], 2),
+        "import_cpu_seconds": round(run["cpu_seconds"], 2), "import_peak_mb": round(run["peak_mb"]),
+        "target_peak_mb": 1024,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--phase", choices=["rispy", "import"])
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--bibtex", type=Path, help="also import this BibTeX file and report its peak memory")
     args = parser.parse_args()
     if args.phase == "rispy":
         print(json.dumps(phase_rispy(args.file)))
@@ -153,6 +171,8 @@ def main() -> None:
         for size in sizes:
             runs[size] = measure(size, workdir)
             print(json.dumps(runs[size]), flush=True)
+        if args.bibtex:
+            print(json.dumps(measure_bibtex(args.bibtex, workdir)), flush=True)
     if len(sizes) > 1:
         small, large = sizes[-2], sizes[-1]
         grow = lambda key: math.log(runs[large][key] / runs[small][key]) / math.log(large / small)  # noqa: E731

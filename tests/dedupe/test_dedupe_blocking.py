@@ -61,3 +61,17 @@ def test_pairs_are_ordered_unique_and_never_self(rows):
     assert all(i < j for i, j in pairs)
     assert len(pairs) == len(set(pairs))
     assert pairs == sorted(pairs)
+
+
+def test_growing_blocks_take_fewer_pairs_sorted_by_author_not_title():
+    # 30 unrelated papers of one year starting on page 11, the same paper twice with a changed title
+    records = [rec(i, title=f"Paper number {i} on topic {i * 7}", year=2001, pages="11-20", authors=[f"Author{i:02d}, A."])
+               for i in range(30)]
+    records += [rec(30, title="Aardvark title in one language", year=2001, pages="11-20", authors=["Zed, Q."]),
+                rec(31, title="Zusammenfassung in einer anderen Sprache", year=2001, pages="11-20", authors=["Zed, Q."])]
+    (rule,) = [r for r in DEFAULT_RULES if r.name == "year_first_page"]
+    assert rule.limits(40, 12) == (10, 5)
+    pairs = candidate_pairs(keys_of(records), [rule])
+    assert (30, 31) in pairs  # neighbours by author although their titles sort far apart
+    assert len(pairs) <= 32 * 5 < 32 * 31 // 2
+    assert BlockingRule("x", rule.key).limits(40, 12) == (40, 12)  # a rule without limits keeps the run's

@@ -65,3 +65,17 @@ def test_clusters_are_disjoint_and_respect_cannot_links(pairs):
     for p in pairs:
         if p.veto or p.score < 0.2:
             assert where.get(p.i, -1) != where.get(p.j, -2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scored)
+def test_only_cannot_links_inside_linked_components_change_clusters(pairs):
+    from array import array
+
+    from logicmap.dedupe.engine import binding_cannot_links
+
+    links = [p for p in pairs if p.score >= 0.9 and not p.veto]
+    cannot = array("q", [p.i * 13 + p.j for p in pairs if p.veto or p.score < 0.2])
+    binding = binding_cannot_links(links, cannot, 13)
+    assert len(binding) <= len(cannot)
+    assert cluster_pairs(links + binding, merge_at=0.9) == cluster_pairs(pairs, merge_at=0.9)

@@ -54,8 +54,8 @@ def test_import_stores_records_provenance_and_original(project, store, tmp_path)
         assert row.doi == "10.1176/appi.ps.201100125"
         assert row.authors == ["Cook, Judith A."]
         assert (row.year, row.line, row.source_record_id) == (2012, 1, "r1")
-        stored = session.get(SourceFile, source.id)
-        assert zlib.decompress(stored.compressed) == GOOD_RIS.encode()
+        parts = session.scalars(select(SourceFile).where(SourceFile.source_id == source.id)).all()
+        assert zlib.decompress(b"".join(p.compressed for p in parts)) == GOOD_RIS.encode()
         provenance = project.provenance(row.id)
     assert provenance["doi"] == ("search.ris", "DO", 6, "https://doi.org/10.1176/APPI.PS.201100125")
     assert provenance["title"][2] == 3
@@ -185,3 +185,21 @@ def test_database_names_that_do_not_pair_with_the_files_are_refused(project, tmp
     with pytest.raises(ImportRefused, match=r"database names? for 2 files \(a.ris, b.ris\)") as refused:
         project.import_files(paths, database=given)
     assert refused.value.reason == "database_names" and project.count() == 0
+
+
+def test_a_large_original_is_kept_in_parts_that_join_to_its_bytes(project, store, tmp_path, monkeypatch):
+    from logicmap.records import original
+
+    monkeypatch.setattr(original, "PART_SIZE", 64)  # a tiny part size stands for a file of gigabytes
+    text = "".join(GOOD_RIS.replace("r1", f"r1-{i}").replace("r2", f"r2-{i}") + "\n" for i in range(20))
+    path = write(tmp_path, "many.ris", "\ufeff" + text.replace("\n", "\r\n"))
+    report = project.import_files([path])
+    assert report.records == 40
+    (source,) = project.sources()
+    with store.session() as session:
+        parts = session.scalars(
+            select(SourceFile).where(SourceFile.source_id == source.id).order_by(SourceFile.part)
+        ).all()
+    assert len(parts) > 5 and all(len(p.compressed) <= 64 for p in parts)
+    assert zlib.decompress(b"".join(p.compressed for p in parts)) == path.read_bytes()
+    assert project.get(40).line == 19 * 15 + 9  # 15 lines a copy: CRLF lines streamed from disk count as an editor's

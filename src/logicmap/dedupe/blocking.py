@@ -27,10 +27,23 @@ _STOP = frozenset(
 
 @dataclass(frozen=True)
 class BlockingRule:
-    """A named blocking rule: ``key(keys)`` gives the block key or ``None``."""
+    """A named blocking rule: ``key(keys)`` gives the block key or ``None``.
+
+    ``max_block`` and ``window`` tighten the run's own (never loosen them) for a
+    rule whose blocks fill up with unrelated records as a library grows (year and
+    first page); ``order`` sorts a block too large for all pairs (default: the
+    compact title), so that a rule meant to catch a changed title does not sort by it.
+    """
 
     name: str
     key: Callable[[DedupeKeys], str | None]
+    max_block: int | None = None
+    window: int | None = None
+    order: Callable[[DedupeKeys], str] | None = None
+
+    def limits(self, max_block: int, window: int) -> tuple[int, int]:
+        """The ``(max_block, window)`` this rule uses within a run's."""
+        return (min(max_block, self.max_block or max_block), min(window, self.window or window))
 
 
 def _title_prefix(k: DedupeKeys) -> str | None:
@@ -54,11 +67,25 @@ def _year_page(k: DedupeKeys) -> str | None:
     return f"{k.year}|{k.page_digits}" if k.year and len(k.page_digits) >= 2 else None
 
 
+def _by_author_then_title(k: DedupeKeys) -> str:
+    return f"{k.first_author}|{k.compact}"
+
+
+def _by_pages_then_title(k: DedupeKeys) -> str:
+    return f"{k.page_digits}|{k.compact}"
+
+
 def _journal_volume_page(k: DedupeKeys) -> str | None:
     if not (k.journal and k.volume and k.page_digits):
         return None
     return f"{''.join(t[0] for t in k.journal)}|{k.volume}|{k.page_digits}"
 
+
+#: Limits of the rules whose blocks grow with the library (a year and a first page,
+#: an author and a year are shared by more unrelated records the more records
+#: there are): all pairs up to this block size, then this many neighbours.
+GROWING_MAX_BLOCK = 10
+GROWING_WINDOW = 5
 
 #: The default rules. Exact identifiers first, then fuzzy-tolerant title keys,
 #: then keys that survive a changed title (author+year, year+page, venue).
@@ -68,8 +95,8 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("title_prefix", _title_prefix),
     BlockingRule("title_suffix", _title_suffix),
     BlockingRule("title_signature", _title_signature),
-    BlockingRule("first_author_year", _author_year),
-    BlockingRule("year_first_page", _year_page),
+    BlockingRule("first_author_year", _author_year, GROWING_MAX_BLOCK, GROWING_WINDOW, _by_pages_then_title),
+    BlockingRule("year_first_page", _year_page, GROWING_MAX_BLOCK, GROWING_WINDOW, _by_author_then_title),
     BlockingRule("journal_volume_page", _journal_volume_page),
 )
 
@@ -104,14 +131,18 @@ def iter_blocks(keys: Sequence[DedupeKeys], rule: BlockingRule) -> Iterator[list
 
 
 def _block_pairs(
-    members: list[int], keys: Sequence[DedupeKeys], max_block: int, window: int
+    members: list[int], keys: Sequence[DedupeKeys], max_block: int, window: int,
+    order: Callable[[DedupeKeys], str] | None = None,
 ) -> Iterable[tuple[int, int]]:
     if len(members) <= max_block:
         for pos, i in enumerate(members):
             for j in members[pos + 1 :]:
                 yield i, j
         return
-    ordered = sorted(members, key=lambda i: (keys[i].compact, i))
+    if order is None:
+        ordered = sorted(members, key=lambda i: (keys[i].compact, i))
+    else:
+        ordered = sorted(members, key=lambda i: (order(keys[i]), i))
     for pos, i in enumerate(ordered):
         for j in ordered[pos + 1 : pos + 1 + window]:
             yield (i, j) if i < j else (j, i)
@@ -158,10 +189,11 @@ def candidate_codes(
     chunks: list[np.ndarray] = []
     for rule in rules:
         found = array("q")
+        cap, width = rule.limits(max_block, window) if isinstance(rule, BlockingRule) else (max_block, window)
         for members in iter_blocks(keys, rule):
             if fresh is not None and not any(m in fresh for m in members):
                 continue
-            for i, j in _block_pairs(members, keys, max_block, window):
+            for i, j in _block_pairs(members, keys, cap, width, getattr(rule, "order", None)):
                 if fresh is None or i in fresh or j in fresh:
                     found.append(i * n + j)
         chunks.append(np.unique(np.frombuffer(found, dtype=np.int64)))

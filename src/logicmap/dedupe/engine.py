@@ -8,11 +8,16 @@ added behind it without touching callers.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field, replace
 from typing import Collection, Literal, Protocol, Sequence
 
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
 from logicmap.dedupe.blocking import DEFAULT_RULES, BlockingRule, candidate_codes
-from logicmap.dedupe.clustering import ScoredPair, cluster_pairs
+from logicmap.dedupe.clustering import ScoredPair, cluster_pairs, is_cannot_link
 from logicmap.dedupe.keys import DedupeKeys, dedupe_keys
 from logicmap.dedupe.scoring import PairComparison, compare
 from logicmap.errors import DedupeError
@@ -128,8 +133,8 @@ class InProcessEngine:
         """:meth:`find_duplicates` on the records' keys (a caller can stream records and keep only keys).
 
         Candidate pairs are held as int64 codes and scored one at a time; only
-        pairs worth keeping (duplicate, review, vetoed) and the cannot-links the
-        clustering needs stay in memory.
+        pairs worth keeping (duplicate, review, vetoed) stay in memory as objects,
+        the cannot-links as codes until the clustering takes the ones it needs.
         """
         if new is not None:
             bad = [i for i in new if not 0 <= i < len(keys)]
@@ -137,7 +142,8 @@ class InProcessEngine:
                 raise IndexError(f"new record indexes out of range: {bad[:5]}")
         codes = candidate_codes(keys, settings.rules, new=new, max_block=settings.max_block, window=settings.window)
         kept: dict[tuple[int, int], PairComparison] = {}
-        scored: list[ScoredPair] = []
+        links: list[ScoredPair] = []
+        cannot = array("q")  # cannot-links as codes i * n + j: eight bytes each, however many
         n = len(keys)
         for code in codes.tolist():
             i, j = divmod(code, n)
@@ -145,18 +151,39 @@ class InProcessEngine:
             score, veto = comparison.score, comparison.veto
             if veto or score >= settings.review_from or settings.keep_distinct:
                 kept[(i, j)] = comparison
-            if veto or score >= settings.merge_at or score < settings.cannot_link_below:
-                scored.append(ScoredPair(i, j, score, veto))
+            if score >= settings.merge_at and not veto:
+                links.append(ScoredPair(i, j, score))
+            elif is_cannot_link(score, veto, settings.cannot_link_below):
+                cannot.append(code)
         compared = len(codes)
         del codes
         clusters, refused = cluster_pairs(
-            scored,
+            links + binding_cannot_links(links, cannot, n),
             merge_at=settings.merge_at,
             cannot_link_below=settings.cannot_link_below,
             compare=_cached_compare(keys, kept),
         )
-        del scored
+        del links, cannot
         return decide_pairs(kept, refused, clusters, compared, settings)
+
+
+def binding_cannot_links(links: list[ScoredPair], cannot: array, n: int) -> list[ScoredPair]:
+    """The cannot-links (codes ``i * n + j``) that can stop a merge, as vetoed pairs.
+
+    Clustering merges only along ``links``, so a cannot-link whose two records are
+    not connected by links can never be tested; dropping those gives the same
+    clusters while a million records' low-scoring pairs need not become objects.
+    """
+    if not links or not cannot:
+        return []
+    rows = np.fromiter((p.i for p in links), dtype=np.int64, count=len(links))
+    cols = np.fromiter((p.j for p in links), dtype=np.int64, count=len(links))
+    graph = coo_matrix((np.ones(len(links), dtype=np.int8), (rows, cols)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    codes = np.frombuffer(cannot, dtype=np.int64)
+    first, second = np.divmod(codes, n)
+    inside = codes[component[first] == component[second]]
+    return [ScoredPair(i, j, 0.0, True) for i, j in zip(*(part.tolist() for part in np.divmod(inside, n)))]
 
 
 CHAIN_NOTE = "chain: the two clusters hold clearly different records"

@@ -239,8 +239,9 @@ def splink_frame(
     text = [c for c in frame.columns if c not in ("unique_id", "year")]
     frame[text] = frame[text].astype(object)
     frame["year"] = frame["year"].astype("Int64")
-    for n in range(len(rules)):
-        frame[f"block_{n}"], frame[f"block_{n}_shift"] = cap_blocks(frame, f"block_{n}", max_block, window)
+    for n, rule in enumerate(rules):
+        cap, width = rule.limits(max_block, window) if isinstance(rule, BlockingRule) else (max_block, window)
+        frame[f"block_{n}"], frame[f"block_{n}_shift"] = cap_blocks(frame, f"block_{n}", cap, width)
     return frame
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import codecs
+import hashlib
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from logicmap.records.record import BYTE_LINE_ENCODINGS, MIXED_CODEC, Document, ImportFormatError
@@ -171,3 +172,53 @@ def document_from_bytes(
         name=name, data=data, text=text, encoding=encoding, path=path, warnings=warnings,
         bom_length=bom_length,
     )
+
+
+#: Bytes read at a time while a file is scanned (checksum, encoding) without keeping it.
+_SCAN_BLOCK = 4 * 2**20
+
+
+@dataclass
+class ScannedFile:
+    """A UTF-8 text file checked in one pass without keeping its bytes: enough to stream it."""
+
+    sha256: str
+    size: int
+    head: bytes
+    bom_length: int
+
+
+def scan_utf8_file(path: Path) -> ScannedFile | None:
+    """Checksum and check a file block by block; None unless it is plain UTF-8 text.
+
+    Plain UTF-8 text (with or without a byte-order mark) without NUL bytes can be
+    streamed line by line; anything else (binary content, UTF-16/32, bytes that
+    are not UTF-8) is left to :func:`document_from_bytes`, which reads the whole
+    file to settle its encoding and word its errors.
+    """
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size = 0
+    with path.open("rb") as fh:
+        head = fh.read(_SCAN_BLOCK)
+        if binary_kind(head) is not None or _guess_utf16_without_bom(head):
+            return None
+        if any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8-sig"):
+            return None
+        bom_length = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        block = head
+        while block:
+            digest.update(block)
+            size += len(block)
+            if b"\x00" in block:
+                return None
+            try:
+                decoder.decode(block[bom_length:] if block is head else block)
+            except UnicodeDecodeError:
+                return None
+            block = fh.read(_SCAN_BLOCK)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return ScannedFile(digest.hexdigest(), size, head, bom_length)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from logicmap.records.detect import detect_format
-from logicmap.records.encoding import binary_kind, document_from_bytes
+from logicmap.records.encoding import binary_kind, document_from_bytes, scan_utf8_file
 from logicmap.records.formats import BINARY_FORMATS, READERS, reader_module
 from logicmap.records.record import Document, ImportFormatError, ParsedRecord, Record, RecordProblem
 from logicmap.records.normalise import check_record, normalise_record
@@ -42,7 +42,11 @@ class OpenedFile:
 
 
 def open_file(path: Path | str, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> OpenedFile:
-    """Check size, read bytes, recognise the format and decode the text."""
+    """Check size, recognise the format and the encoding, checksum the bytes.
+
+    A UTF-8 text file is scanned block by block and left on disk (its document is
+    streamed); any other file is read whole and decoded.
+    """
     path = Path(path)
     name = path.name
     if path.is_dir():
@@ -59,7 +63,24 @@ def open_file(path: Path | str, *, fmt: str | None = None, max_bytes: int = DEFA
         )
     if fmt is not None and fmt not in READERS:
         raise ImportFormatError(name, f"unknown format {fmt!r}; known: {', '.join(READERS)}")
-    data = path.read_bytes()
+    scanned = None if fmt in BINARY_FORMATS else scan_utf8_file(path)
+    if scanned is not None:
+        doc = Document(name=name, data=None, encoding="utf-8", path=path, bom_length=scanned.bom_length)
+        fmt = fmt or detect_format(scanned.head, doc.head(), name)
+        sha256, size = scanned.sha256, scanned.size
+    else:
+        data = path.read_bytes()
+        doc, fmt = _read_whole(path, data, fmt)
+        sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+    info = SourceInfo(
+        name=name, sha256=sha256, format=fmt, size_bytes=size, encoding=doc.encoding, warnings=list(doc.warnings),
+    )
+    return OpenedFile(path, fmt, doc, info)
+
+
+def _read_whole(path: Path, data: bytes, fmt: str | None) -> tuple[Document, str]:
+    """A file that cannot be streamed (binary, UTF-16, not UTF-8): its document and format."""
+    name = path.name
     binary = fmt in BINARY_FORMATS or binary_kind(data) is not None
     doc = document_from_bytes(data, name, path=path, binary=binary)
     fmt = fmt or detect_format(data, doc.head(), name)
@@ -67,15 +88,7 @@ def open_file(path: Path | str, *, fmt: str | None = None, max_bytes: int = DEFA
         doc = document_from_bytes(data, name, path=path, binary=True)
     elif fmt not in BINARY_FORMATS and doc.encoding is None:
         raise ImportFormatError(name, f"{binary_kind(data)}, not a {READERS[fmt][1]} file", line=1)
-    info = SourceInfo(
-        name=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=fmt,
-        size_bytes=len(data),
-        encoding=doc.encoding,
-        warnings=list(doc.warnings),
-    )
-    return OpenedFile(path, fmt, doc, info)
+    return doc, fmt
 
 
 def iter_parsed(opened: OpenedFile) -> Iterator[ParsedRecord]:

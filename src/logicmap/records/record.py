@@ -211,25 +211,43 @@ class Document:
     is decoded on first use; :meth:`iter_lines` streams the same lines without
     decoding the whole file at once (large files stay small in memory).
     ``encoding`` is None for binary documents (``text`` is then None).
+
+    A *streamed* document (``data`` None, ``path`` given) has not read its file:
+    :meth:`iter_lines` reads it block by block from disk, and ``data`` reads the
+    whole file only when a reader asks for it (XML, CSV, XLSX).
     """
 
     def __init__(
         self,
         name: str,
-        data: bytes,
+        data: bytes | None,
         text: str | None = None,
         encoding: str | None = None,
         path: Path | None = None,
         warnings: list[str] | None = None,
         bom_length: int = 0,
     ) -> None:
+        if data is None and path is None:
+            raise ValueError("a document needs its bytes or its path")
         self.name = name
-        self.data = data
+        self._data = data
         self.encoding = encoding
         self.path = path
         self.warnings = warnings if warnings is not None else []
         self.bom_length = bom_length
         self._text = text
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (a streamed document reads its whole file here, once)."""
+        if self._data is None:
+            self._data = Path(self.path).read_bytes()  # type: ignore[arg-type]
+        return self._data
+
+    @property
+    def streamed(self) -> bool:
+        """True while the file's bytes have not been read into memory."""
+        return self._data is None
 
     @property
     def text(self) -> str | None:
@@ -243,7 +261,11 @@ class Document:
         """The start of the text (for format detection), without decoding it all."""
         if self._text is not None or self.encoding is None:
             return None if self._text is None else self._text[:size]
-        chunk = self.data[self.bom_length : self.bom_length + size]
+        if self._data is None:
+            with Path(self.path).open("rb") as fh:  # type: ignore[arg-type]
+                chunk = fh.read(self.bom_length + size)[self.bom_length :]
+        else:
+            chunk = self._data[self.bom_length : self.bom_length + size]
         return _unify_line_ends(chunk.decode(self.encoding, errors="ignore").lstrip("\ufeff"))
 
     def lines(self) -> list[str]:
@@ -259,7 +281,10 @@ class Document:
         if self._text is not None or self.encoding not in BYTE_LINE_ENCODINGS:
             yield from self.lines()
             return
-        yield from _iter_byte_lines(self.data, self.bom_length, self.encoding)
+        if self._data is None:
+            yield from _lines_of_blocks(_file_blocks(Path(self.path), self.bom_length), self.encoding)  # type: ignore[arg-type]
+            return
+        yield from _lines_of_blocks(_memory_blocks(self._data, self.bom_length), self.encoding)
 
 
 def _block_end(data: bytes, start: int, stop: int) -> int:
@@ -272,17 +297,43 @@ def _block_end(data: bytes, start: int, stop: int) -> int:
     return len(data) if cut < 0 else cut + 1
 
 
-def _iter_byte_lines(data: bytes, start: int, encoding: str) -> Iterator[str]:
-    first = True
-    carry = ""
+def _memory_blocks(data: bytes, start: int) -> Iterator[bytes]:
+    """``data[start:]`` in blocks that each end at a line break."""
     while start < len(data):
         end = _block_end(data, start, start + _BLOCK)
-        text = data[start:end].decode(encoding)
+        yield data[start:end]
+        start = end
+
+
+def _file_blocks(path: Path, start: int) -> Iterator[bytes]:
+    """A file's bytes from ``start`` in blocks that each end at a line break (the last one may not)."""
+    rest = b""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        while block := fh.read(_BLOCK):
+            data = rest + block
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                cut = data.rfind(b"\r", 0, len(data) - 1)  # never between \r and a \n still to come
+            if cut < 0:
+                rest = data
+                continue
+            rest = data[cut + 1 :]
+            yield data[: cut + 1]
+    if rest:
+        yield rest
+
+
+def _lines_of_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
+    """The lines of text cut into blocks at line breaks (the byte-order mark dropped)."""
+    first = True
+    carry = ""
+    for block in blocks:
+        text = block.decode(encoding)
         if first:
             text, first = text.lstrip("\ufeff"), False
         text = _unify_line_ends(carry + text)
         lines = text.split("\n")
         carry = lines.pop()  # the unfinished last line continues in the next block
         yield from lines
-        start = end
     yield carry

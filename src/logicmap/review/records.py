@@ -5,12 +5,11 @@ records stream into it in batches as they are read (memory stays flat on large
 files), and any refusal rolls the whole transaction back. With ``skip_bad`` the
 good records are imported and each bad one is reported (and kept in the
 project's skip report). Each original file is compressed on a second thread
-while its records are parsed, and stored with them.
+while its records are parsed (into a temporary file), and stored with them in parts.
 """
 
 from __future__ import annotations
 
-import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from logicmap.records.intake import (
     fewer_collections,
     repeat_refusal,
 )
+from logicmap.records.original import CompressedOriginal
 from logicmap.records.reading import DEFAULT_MAX_BYTES, OpenedFile, open_file
 from logicmap.records.record import Record
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
@@ -99,9 +99,14 @@ class RecordsStage:
                 opened = open_file(path, fmt=fmt, max_bytes=max_bytes)
                 if not again:
                     self._refuse_repeat(writer, opened, seen)
-                # zlib releases the GIL: the original is compressed while records parse
-                compressed = compressor.submit(zlib.compress, opened.doc.data, 1)
-                results.append(_import_one(writer, opened, compressed, databases[index], options))
+                original = CompressedOriginal(opened.doc)
+                try:  # zlib releases the GIL: the original is compressed while records parse
+                    compressed = compressor.submit(original.compress)
+                    results.append(_import_one(writer, opened, compressed, original, databases[index], options))
+                finally:  # on an error, the thread stops reading the file before it is closed
+                    original.stop()
+                    compressed.cancel() or compressed.exception()
+                    original.close()
         _report(progress, "done", "", len(paths), len(paths))
         return ImportReport(results)
 
@@ -174,8 +179,8 @@ class RecordsStage:
         return write_records((record for _, record in self.iter()), fmt, output)
 
 
-def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[bytes], database: str | None,
-                options: _Options) -> FileResult:
+def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[int], original: CompressedOriginal,
+                database: str | None, options: _Options) -> FileResult:
     """Stream one file's checked records into the open transaction (``database``: the name given for it)."""
     info = opened.info
     source_id = writer.start_source(info, options.search_date, options.search_string)
@@ -188,7 +193,8 @@ def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[byt
     if refusal is not None:
         raise refusal
     database = batches.database(database)
-    writer.finish_source(source_id, stored, batches.bad, batches.skipped, database, compressed.result())
+    compressed.result()
+    writer.finish_source(source_id, stored, batches.bad, batches.skipped, database, original.parts())
     return FileResult(
         file=info.name, format=info.format, records=stored, skipped=batches.skipped, database=database,
         source_id=source_id, warnings=info.warnings, skipped_problems=batches.bad,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -50,9 +50,9 @@ class ImportWriter:
 
     def finish_source(
         self, source_id: int, records: int, problems: list[RecordProblem], skipped: int,
-        database: str | None, compressed_original: bytes | None,
+        database: str | None, compressed_original: Iterable[bytes] | None,
     ) -> None:
-        """Store the file's skip report, final counts, database and compressed original."""
+        """Store the file's skip report, final counts, database and compressed original (in parts)."""
         _add_skipped(self._session, source_id, problems)
         _finish_source(self._session, source_id, records, skipped, database, compressed_original)
 
@@ -93,14 +93,14 @@ def _finish_source(
     records: int,
     skipped: int,
     database: str | None,
-    compressed_original: bytes | None,
+    compressed_original: Iterable[bytes] | None,
 ) -> None:
-    """Set a source's final counts and database, and keep its compressed original."""
+    """Set a source's final counts and database, and keep its compressed original, one row per part."""
     source = session.get(Source, source_id)
     source.record_count, source.skipped_count, source.database = records, skipped, database
-    if compressed_original is not None:
-        session.add(SourceFile(source_id=source_id, compressed=compressed_original))
     session.flush()
+    for part, compressed in enumerate(compressed_original or ()):
+        session.execute(insert(SourceFile), [{"source_id": source_id, "part": part, "compressed": compressed}])
 
 
 def _add_skipped(session: Session, source_id: int, problems: list[RecordProblem]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     JSON,
     DateTime,
     ForeignKey,
@@ -51,7 +52,7 @@ class Source(Base):
     record_count: Mapped[int] = mapped_column(Integer, default=0)
     skipped_count: Mapped[int] = mapped_column(Integer, default=0)
     encoding: Mapped[str | None] = mapped_column(String(40))
-    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)  # a streamed import may exceed 2 GB
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -59,13 +60,17 @@ class Source(Base):
 
 
 class SourceFile(Base):
-    """The imported file's bytes, zlib-compressed, so an import can be re-run."""
+    """The imported file's bytes as one zlib stream, cut into parts (joined in ``part`` order).
+
+    Parts keep a large original from ever being one value in memory.
+    """
 
     __tablename__ = "source_files"
 
     source_id: Mapped[int] = mapped_column(
         ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
     )
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
     compressed: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -1,4 +1,4 @@
-"""BibTeX reader (bibtexparser 2 for splitting, pylatexenc for LaTeX), and the format's entry point.
+"""BibTeX reader (bibtexparser 2 for parsing, in chunks of entries; pylatexenc for LaTeX), and the format's entry point.
 
 The reader keeps every entry, including blocks bibtexparser could not parse:
 those become records with a problem at their (1-based) line so that the import
@@ -13,8 +13,8 @@ This module is the ``bibtex`` format's reader and writer module: the writer live
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
-import bibtexparser
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -31,6 +31,7 @@ from logicmap.records.formats.bibtex_latex import (
     split_top_level,
     unescape_verbatim,
 )
+from logicmap.records.formats.bibtex_chunks import iter_blocks
 from logicmap.records.formats.bibtex_write import (
     ENTRY_TYPES,
     TYPE_MAP,
@@ -48,7 +49,7 @@ from logicmap.records.record import Document, ImportFormatError, ParsedRecord
 __all__ = [
     "ENTRY_TYPES", "SOURCES", "TYPE_MAP", "VERBATIM", "assign_keys", "decode_latex",
     "encode_author", "encode_keywords", "encode_latex", "encode_verbatim", "entry_fields",
-    "entry_type", "format_entry", "full_decode_latex", "generated_key", "read",
+    "entry_type", "format_entry", "full_decode_latex", "generated_key", "iter_read", "read",
     "split_top_level", "strip_enclosing", "unescape_verbatim", "write",
 ]  # fmt: skip
 
@@ -212,16 +213,33 @@ def read(doc: Document) -> list[ParsedRecord]:
     Entries whose fields repeat (bibtexparser's ``DuplicateFieldKeyBlock``) are
     kept; a canonical field repeated with different values is a problem.
     """
-    if doc.text is None:
+    return list(iter_read(doc))
+
+
+def iter_read(doc: Document) -> Iterator[ParsedRecord]:
+    """Like :func:`read`, one record at a time: the file is parsed in chunks of entries."""
+    if doc.encoding is None:
         raise ImportFormatError(doc.name, "BibTeX needs a text document")
-    try:
-        library = bibtexparser.parse_string(doc.text)
-    except Exception as exc:  # bibtexparser raises on its own internal errors only
-        raise ImportFormatError(doc.name, f"BibTeX parser failed: {exc}") from exc
-    records: list[ParsedRecord] = []
-    for block in library.blocks:
+    position = 0
+    for block, earlier in _parsed_blocks(doc):
         if isinstance(block, Entry):
-            records.append(_record_from_entry(block, len(records) + 1))
+            position += 1
+            parsed = _record_from_entry(block, position)
+            if earlier is not None:
+                parsed.problem(None, f"duplicate BibTeX key '{block.key}' (first used on line {_line(earlier)})")
+            yield parsed
         elif isinstance(block, ParsingFailedBlock):
-            records.append(_record_from_failed(block, len(records) + 1))
-    return records
+            position += 1
+            yield _record_from_failed(block, position)
+
+
+def _parsed_blocks(doc: Document) -> Iterator[tuple[object, int | None]]:
+    """bibtexparser's blocks of ``doc``; its own internal errors become an :class:`ImportFormatError`."""
+    blocks = iter_blocks(doc.iter_lines())
+    while True:
+        try:
+            yield next(blocks)
+        except StopIteration:
+            return
+        except Exception as exc:  # bibtexparser raises on its own internal errors only
+            raise ImportFormatError(doc.name, f"BibTeX parser failed: {exc}") from exc

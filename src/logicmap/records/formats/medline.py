@@ -10,6 +10,8 @@ use it as an oracle - but cannot report line numbers and splits wrapped
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from logicmap.records.formats.tagged import (
     DASH_TAG,
     Block,
@@ -18,6 +20,7 @@ from logicmap.records.formats.tagged import (
     joined,
     set_from,
     set_list,
+    iter_read_blocks,
     read_blocks,
     set_singles,
     store_unmapped,
@@ -54,6 +57,11 @@ DOI_TAGS = ("LID", "AID")
 def read(doc: Document) -> list[ParsedRecord]:
     """Read every MEDLINE record of ``doc`` (ImportFormatError when there is none)."""
     return read_blocks(doc, SYNTAX, FORMAT, parse_block, MEDLINE_TAGS)
+
+
+def iter_read(doc: Document) -> Iterator[ParsedRecord]:
+    """Like :func:`read`, one record at a time from the file's line stream."""
+    return iter_read_blocks(doc, SYNTAX, FORMAT, parse_block, MEDLINE_TAGS)
 
 
 def parse_block(block: Block, position: int) -> ParsedRecord:

@@ -9,12 +9,14 @@ eLibrary puts ``%T`` first and omits ``%0`` for some records).
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from logicmap.records.formats.tagged import (
     Block,
     Entry,
     Syntax,
     set_list,
+    iter_read_blocks,
     read_blocks,
     set_singles,
     store_extra,
@@ -49,6 +51,11 @@ ALSO_EXTRA = frozenset({"%8"})
 def read(doc: Document) -> list[ParsedRecord]:
     """Read every Refer/EndNote record of ``doc`` (ImportFormatError when there is none)."""
     return read_blocks(doc, SYNTAX, FORMAT, parse_block)
+
+
+def iter_read(doc: Document) -> Iterator[ParsedRecord]:
+    """Like :func:`read`, one record at a time from the file's line stream."""
+    return iter_read_blocks(doc, SYNTAX, FORMAT, parse_block)
 
 
 def parse_block(block: Block, position: int) -> ParsedRecord:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from logicmap.records.record import Document, ImportFormatError, ParsedRecord
 
@@ -146,11 +146,19 @@ def split_blocks(lines: Iterable[str], syntax: Syntax) -> list[Block]:
     between records) are skipped. A record still open at the end is returned
     with ``terminated`` False.
     """
+    return list(iter_blocks(lines, syntax))
+
+
+def iter_blocks(lines: Iterable[str], syntax: Syntax) -> Iterator[Block]:
+    """Like :func:`split_blocks`, each record as soon as it is closed."""
     splitter = _Splitter(syntax)
     for number, text in enumerate(lines, start=1):
         splitter.feed(number, text)
+        if splitter.blocks:
+            yield from splitter.blocks
+            splitter.blocks.clear()
     splitter.close()
-    return splitter.blocks
+    yield from splitter.blocks
 
 
 def no_records(doc: Document, expected: str) -> ImportFormatError:
@@ -242,7 +250,20 @@ def set_singles(parsed: ParsedRecord, block: Block, fields: dict[str, tuple[str,
 def read_blocks(doc, syntax: Syntax, fmt: str, parse_block, known_tags: frozenset[str] | set[str] | None = None) -> list[ParsedRecord]:
     """Split ``doc`` into blocks and parse each; ``no_records`` when there is none
     (or, with ``known_tags``, when no block carries any of them)."""
-    blocks = split_blocks(doc.lines(), syntax)
-    if not blocks or (known_tags is not None and not any(block.tags() & known_tags for block in blocks)):
+    return list(iter_read_blocks(doc, syntax, fmt, parse_block, known_tags))
+
+
+def iter_read_blocks(doc, syntax: Syntax, fmt: str, parse_block,
+                     known_tags: frozenset[str] | set[str] | None = None) -> Iterator[ParsedRecord]:
+    """Like :func:`read_blocks`, one record at a time from the document's line stream.
+
+    ``no_records`` is raised at the end when no block (carrying a known tag) was
+    seen; records already given out are then part of a refused import.
+    """
+    position, known = 0, known_tags is None
+    for block in iter_blocks(doc.iter_lines(), syntax):
+        position += 1
+        known = known or bool(block.tags() & known_tags)  # type: ignore[operator]
+        yield parse_block(block, position)
+    if not position or not known:
         raise no_records(doc, fmt)
-    return [parse_block(block, position) for position, block in enumerate(blocks, start=1)]

@@ -9,6 +9,7 @@ lines; ``ER`` ends a record and ``EF`` the file. In name and address fields
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from logicmap.records.formats.tagged import (
     Block,
@@ -17,6 +18,7 @@ from logicmap.records.formats.tagged import (
     joined,
     set_from,
     set_list,
+    iter_read_blocks,
     read_blocks,
     set_singles,
     store_unmapped,
@@ -60,6 +62,11 @@ SINGLE_FIELDS = {
 def read(doc: Document) -> list[ParsedRecord]:
     """Read every Web of Science record of ``doc`` (ImportFormatError when there is none)."""
     return read_blocks(doc, SYNTAX, FORMAT, parse_block, WOS_TAGS)
+
+
+def iter_read(doc: Document) -> Iterator[ParsedRecord]:
+    """Like :func:`read`, one record at a time from the file's line stream."""
+    return iter_read_blocks(doc, SYNTAX, FORMAT, parse_block, WOS_TAGS)
 
 
 def parse_block(block: Block, position: int) -> ParsedRecord:
