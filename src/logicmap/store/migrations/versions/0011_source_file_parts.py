@@ -6,14 +6,14 @@ Existing originals become part 0. ``sources.size_bytes`` becomes a 64-bit
 integer on PostgreSQL (a streamed import may exceed 2 GB; SQLite's are 64-bit).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
