@@ -52,6 +52,9 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return RatioSVC(C=0.11, ratio=9.8, random_state=seed)
     if name == "svm-asreview":
         return RatioSVC(C=0.11, ratio=9.8, normalise=True, random_state=seed)
+    if name.startswith("svm-asreview-bmi"):
+        return RatioSVC(C=0.11, ratio=9.8, normalise=True, random_state=seed,
+                        presumed_irrelevant=int(name[len("svm-asreview-bmi"):] or 100))
     if name == "svm-balanced":
         return LinearSVC(C=0.5, class_weight="balanced", dual=True, max_iter=2000,
                          random_state=seed)
@@ -99,10 +102,11 @@ class RatioSVC(LinearSVC):
     """
 
     def __init__(self, C: float = 0.11, ratio: float = 9.8, random_state: int | None = None,
-                 normalise: bool = False) -> None:
+                 normalise: bool = False, presumed_irrelevant: int = 0) -> None:
         super().__init__(C=C, dual=True, max_iter=2000, random_state=random_state)
         self.ratio = ratio
         self.normalise = normalise
+        self.presumed_irrelevant = presumed_irrelevant
 
     def fit(self, X, y, sample_weight=None):  # noqa: D102 - LinearSVC.fit with ratio weights
         if sample_weight is None:

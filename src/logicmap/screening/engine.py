@@ -240,10 +240,15 @@ class ActiveLearner(BaseEstimator):
             return
         if self.can_train:
             done = np.flatnonzero(self.labels_ != UNLABELLED)
+            y = self.labels_[done]
+            presumed = getattr(make_classifier(self.classifier_, seed=self.seed), "presumed_irrelevant", 0)
+            if presumed:
+                extra = self._presumed_irrelevant(presumed)
+                done, y = np.concatenate([done, extra]), np.concatenate([y, np.zeros(extra.size, y.dtype)])
             X = self.X_[done]
             if _warm(self.model_):
                 self.columns_ = None
-                self.model_ = self.model_.fit(X, self.labels_[done])
+                self.model_ = self.model_.fit(X, y)
             else:
                 model = make_classifier(self.classifier_, seed=self.seed)
                 if (sparse.issparse(X) and self.reduce_columns and _reduction_pays(model)
@@ -262,8 +267,15 @@ class ActiveLearner(BaseEstimator):
                     # liblinear may stop at max_iter on hard early samples; the
                     # ranking is still usable and the next decision refits anyway.
                     warnings.simplefilter("ignore", ConvergenceWarning)
-                    self.model_ = model.fit(X, self.labels_[done])
+                    self.model_ = model.fit(X, y)
         self._stale = False
+
+    def _presumed_irrelevant(self, count: int) -> np.ndarray:
+        """A seeded random sample of ``count`` unscreened records, trained on as
+        irrelevant (Cormack & Grossman's BMI); drawn afresh at every decision count."""
+        pool = np.flatnonzero(self.labels_ == UNLABELLED)
+        rng = np.random.default_rng([self.seed, len(self.history_)])
+        return np.sort(rng.choice(pool, size=min(count, pool.size), replace=False))
 
     def scores(self) -> tuple[np.ndarray, np.ndarray]:
         """``(score, probability)`` for every record (retraining first if needed)."""

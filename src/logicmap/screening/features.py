@@ -221,6 +221,11 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-char": lambda: TfidfFeatures(analyzer="char"),
         "tfidf-word+char": lambda: TfidfFeatures(analyzer="word+char"),
         "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
+        "tfidf-asreview+char": lambda: TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95,
+                                                     stop_words=None),
+        "tfidf-asreview+static": lambda: TfidfEmbeddingFeatures(
+            tfidf=TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
+            embeddings=StaticEmbeddingFeatures()),
         "embed": embeddings,
         "tfidf+embed": lambda: TfidfEmbeddingFeatures(embeddings=embeddings()),
         "static": lambda: StaticEmbeddingFeatures(),
