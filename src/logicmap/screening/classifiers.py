@@ -13,8 +13,11 @@ Names accepted by :func:`make_classifier`:
 ``svm``       linear SVM (liblinear, squared hinge, relevant class weighted 9.8:1;
               the TF-IDF block of the fusion classifiers)
 ``svm-asreview`` ASReview LAB's default classifier exactly: the same SVM with the
-              weights rescaled to sum to the number of labelled records (the
-              plain install's default, with ``tfidf-asreview`` features)
+              weights rescaled to sum to the number of labelled records (with
+              ``tfidf-asreview+char`` features, the plain install's default)
+``svm-asreview-bmiN`` the same, trained at each decision also on N unscreened
+              records drawn at random (seeded) and presumed irrelevant (Cormack &
+              Grossman's BMI; N=100 when omitted). Tried, not a default
 ``svm-balanced`` linear SVM with ``class_weight="balanced"``
 ``nb``        multinomial naive Bayes with balanced sample weights
 ``sgd``       SGD logistic regression refitted with a warm start
