@@ -195,7 +195,8 @@ def test_auto_engine_pairs_features_and_classifier(monkeypatch):
     assert engine.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
     assert engine.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
     monkeypatch.setattr(engine, "embeddings_available", lambda: False)
-    assert engine.resolve_engine("auto", "auto") == ("tfidf-asreview", "svm-asreview")
+    assert engine.resolve_engine("auto", "auto") == ("tfidf-asreview+char", "svm-asreview")
+    assert engine.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert engine.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert engine.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
     monkeypatch.setattr(engine, "embeddings_available", lambda: True)
@@ -286,3 +287,19 @@ def test_block_views_score_like_the_whole_matrix():
     assert learner._block_views is first_views  # split once per dataset, not per decision
     learner.fit(matrix=matrix)
     assert learner._block_views is None
+
+
+def test_presumed_irrelevant_sample_is_seeded_unscreened_and_not_a_decision():
+    texts, labels = toy_corpus()
+    learner = ActiveLearner(features="tfidf-asreview", classifier="svm-asreview-bmi20", seed=4).fit(texts)
+    for index in range(29):
+        learner.label(index, labels[index])
+    first = learner._presumed_irrelevant(20)
+    assert first.size == 20 and first.min() >= 29  # unscreened records only
+    assert first.tolist() == learner._presumed_irrelevant(20).tolist()  # same decisions, same draw
+    learner.label(29, labels[29])
+    assert learner._presumed_irrelevant(20).tolist() != first.tolist()  # drawn afresh per decision
+    top = learner.rank()[:5]
+    assert sum(labels[i] for i in top) >= 4
+    assert learner.history_ == list(range(30))  # the presumed sample stays unscreened
+    assert int((learner.labels_ != -1).sum()) == 30

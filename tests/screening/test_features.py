@@ -107,3 +107,16 @@ def test_tfidf_and_embeddings_stacked():
     assert X[3].nnz == 0  # the empty text stays an empty row in both blocks
     assert (X[:, :-EMBED_DIMENSION] != words).nnz == 0
     assert features.transform(["nudging clinicians"]).shape[1] == X.shape[1]
+
+
+@pytest.mark.parametrize("name, pieces", [("tfidf-asreview+char", 2), ("tfidf-asreview+static", 2)])
+def test_asreview_terms_beside_a_second_view(name, pieces):
+    X = make_features(name).fit_transform(TEXTS)
+    words = make_features("tfidf-asreview").fit_transform(TEXTS)
+    assert X.shape[0] == 5 and X.shape[1] > words.shape[1]
+    squared = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    assert squared[3] == 0
+    # each view is unit length: the char block is scaled so rows stay at 1; the
+    # static block is appended unscaled beside the unit TF-IDF row
+    expected = 1.0 if name.endswith("char") else float(pieces)
+    assert np.allclose(squared[[0, 1, 2, 4]], expected, atol=1e-3)

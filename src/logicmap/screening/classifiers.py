@@ -13,8 +13,11 @@ Names accepted by :func:`make_classifier`:
 ``svm``       linear SVM (liblinear, squared hinge, relevant class weighted 9.8:1;
               the TF-IDF block of the fusion classifiers)
 ``svm-asreview`` ASReview LAB's default classifier exactly: the same SVM with the
-              weights rescaled to sum to the number of labelled records (the
-              plain install's default, with ``tfidf-asreview`` features)
+              weights rescaled to sum to the number of labelled records (with
+              ``tfidf-asreview+char`` features, the plain install's default)
+``svm-asreview-bmiN`` the same, trained at each decision also on N unscreened
+              records drawn at random (seeded) and presumed irrelevant (Cormack &
+              Grossman's BMI; N=100 when omitted). Tried, not a default
 ``svm-balanced`` linear SVM with ``class_weight="balanced"``
 ``nb``        multinomial naive Bayes with balanced sample weights
 ``sgd``       SGD logistic regression refitted with a warm start
@@ -52,6 +55,9 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return RatioSVC(C=0.11, ratio=9.8, random_state=seed)
     if name == "svm-asreview":
         return RatioSVC(C=0.11, ratio=9.8, normalise=True, random_state=seed)
+    if name.startswith("svm-asreview-bmi"):
+        return RatioSVC(C=0.11, ratio=9.8, normalise=True, random_state=seed,
+                        presumed_irrelevant=int(name[len("svm-asreview-bmi"):] or 100))
     if name == "svm-balanced":
         return LinearSVC(C=0.5, class_weight="balanced", dual=True, max_iter=2000,
                          random_state=seed)
@@ -99,10 +105,11 @@ class RatioSVC(LinearSVC):
     """
 
     def __init__(self, C: float = 0.11, ratio: float = 9.8, random_state: int | None = None,
-                 normalise: bool = False) -> None:
+                 normalise: bool = False, presumed_irrelevant: int = 0) -> None:
         super().__init__(C=C, dual=True, max_iter=2000, random_state=random_state)
         self.ratio = ratio
         self.normalise = normalise
+        self.presumed_irrelevant = presumed_irrelevant
 
     def fit(self, X, y, sample_weight=None):  # noqa: D102 - LinearSVC.fit with ratio weights
         if sample_weight is None:

@@ -198,8 +198,9 @@ def stack_tfidf_and_embeddings(words: sparse.spmatrix, vectors: np.ndarray,
 def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCache | None = None,
                   progress: EmbedProgress | None = None) -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
-    ``tfidf-asreview``, ``static``, ``tfidf+static``, ``embed`` or ``tfidf+embed``; an
-    extractor instance is returned unchanged.
+    ``tfidf-asreview``, ``tfidf-asreview+char``, ``tfidf-asreview+static``, ``static``,
+    ``tfidf+static``, ``embed`` or ``tfidf+embed``; an extractor instance is returned
+    unchanged.
 
     ``static`` are the packaged static embeddings
     (:mod:`~logicmap.screening.static_embeddings`, no extra needed); ``tfidf+static``
@@ -207,7 +208,12 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
 
     ``tfidf-asreview`` is ASReview LAB's default TF-IDF (ELAS u4): word 1-2 grams,
     no stop-word list, every term kept (``min_df=1``) except those in over 95%
-    of records. ``embedding_cache`` and ``progress`` go to the sentence
+    of records. ``tfidf-asreview+char`` (the plain install's default) puts
+    ``char_wb`` 3-5-grams beside those words, each block unit length and scaled by
+    ``1/sqrt(2)``: one SVM then also matches spelling variants and word parts
+    (``antihistamin``, ``-olol``) that whole words miss. ``tfidf-asreview+static``
+    puts the static embeddings beside them, for one SVM on both (not the fusion's
+    two). ``embedding_cache`` and ``progress`` go to the sentence
     embeddings (see :class:`~logicmap.screening.embeddings.EmbeddingFeatures`)."""
     if not isinstance(name, str):
         return name
@@ -221,6 +227,11 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-char": lambda: TfidfFeatures(analyzer="char"),
         "tfidf-word+char": lambda: TfidfFeatures(analyzer="word+char"),
         "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
+        "tfidf-asreview+char": lambda: TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95,
+                                                     stop_words=None),
+        "tfidf-asreview+static": lambda: TfidfEmbeddingFeatures(
+            tfidf=TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
+            embeddings=StaticEmbeddingFeatures()),
         "embed": embeddings,
         "tfidf+embed": lambda: TfidfEmbeddingFeatures(embeddings=embeddings()),
         "static": lambda: StaticEmbeddingFeatures(),
