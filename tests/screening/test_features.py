@@ -120,3 +120,16 @@ def test_asreview_terms_beside_a_second_view(name, pieces):
     # static block is appended unscaled beside the unit TF-IDF row
     expected = 1.0 if name.endswith("char") else float(pieces)
     assert np.allclose(squared[[0, 1, 2, 4]], expected, atol=1e-3)
+
+
+def test_word_and_character_blocks_fall_back_to_words_above_the_record_limit():
+    """The default features keep character n-grams only up to ``char_max_records`` records."""
+    from logicmap.screening.features import TfidfFeatures
+
+    texts = ["beta blockers after infarction", "antihistamines for rhinitis", "beta agonists in asthma"]
+    both = TfidfFeatures(analyzer="word+char", min_df=1, stop_words=None, char_max_records=3).fit(texts)
+    words_only = TfidfFeatures(analyzer="word+char", min_df=1, stop_words=None, char_max_records=2).fit(texts)
+    plain_words = TfidfFeatures(analyzer="word", min_df=1, stop_words=None).fit(texts)
+    assert len(both.vectorizers_) == 2
+    assert len(words_only.vectorizers_) == 1
+    assert (words_only.transform(texts) != plain_words.transform(texts)).nnz == 0

@@ -31,6 +31,10 @@ from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for call
     embeddings_available,
 )
 
+#: The default features (``tfidf-asreview+char``) drop their character block above this
+#: many records: about 2 GB of character n-grams at 100,000 records, 20 GB at a million.
+CHAR_MAX_RECORDS = 100_000
+
 
 def record_text(title: str | None, abstract: str | None) -> str:
     """The text the engine learns from: title and abstract joined (empty when neither)."""
@@ -59,6 +63,10 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         Cap on the vocabulary of each block (None: no cap).
     stop_words:
         Passed to the word vectoriser (``"english"`` by default).
+    char_max_records:
+        With ``"word+char"``, a corpus of more records than this gets the word block
+        only (None: no limit): character n-grams hold about seven times the word
+        block's non-zeros, which at a million records would not fit in memory.
     """
 
     def __init__(
@@ -70,8 +78,10 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         max_features: int | None = None,
         stop_words: str | None = "english",
         max_df: float = 1.0,
+        char_max_records: int | None = None,
     ) -> None:
         self.analyzer = analyzer
+        self.char_max_records = char_max_records
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -79,11 +89,13 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         self.max_features = max_features
         self.stop_words = stop_words
 
-    def _blocks(self) -> list[TfidfVectorizer]:
+    def _blocks(self, records: int) -> list[TfidfVectorizer]:
         kinds = self.analyzer.split("+")
         unknown = set(kinds) - {"word", "char"}
         if unknown or not kinds:
             raise ValueError(f"analyzer must be 'word', 'char' or 'word+char', not {self.analyzer!r}")
+        if len(kinds) > 1 and self.char_max_records is not None and records > self.char_max_records:
+            kinds = ["word"]
         blocks = []
         for kind in kinds:
             if kind == "word":
@@ -111,7 +123,7 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
     def fit_transform(self, texts: Sequence[str], y: Any = None, **params: Any) -> sparse.csr_matrix:
         """Fit on ``texts`` and return their feature matrix (CSR, float32)."""
         texts = _as_texts(texts)
-        self.vectorizers_ = self._blocks()
+        self.vectorizers_ = self._blocks(len(texts))
         parts = [_fit_block(v, texts) for v in self.vectorizers_]
         return self._combine(parts)
 
@@ -209,7 +221,7 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     ``tfidf-asreview`` is ASReview LAB's default TF-IDF (ELAS u4): word 1-2 grams,
     no stop-word list, every term kept (``min_df=1``) except those in over 95%
     of records. ``tfidf-asreview+char`` (the plain install's default) puts
-    ``char_wb`` 3-5-grams beside those words, each block unit length and scaled by
+    ``char_wb`` 3-5-grams beside those words (up to :data:`CHAR_MAX_RECORDS` records), each block unit length and scaled by
     ``1/sqrt(2)``: one SVM then also matches spelling variants and word parts
     (``antihistamin``, ``-olol``) that whole words miss. ``tfidf-asreview+static``
     puts the static embeddings beside them, for one SVM on both (not the fusion's
@@ -228,7 +240,7 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-word+char": lambda: TfidfFeatures(analyzer="word+char"),
         "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
         "tfidf-asreview+char": lambda: TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95,
-                                                     stop_words=None),
+                                                     stop_words=None, char_max_records=CHAR_MAX_RECORDS),
         "tfidf-asreview+static": lambda: TfidfEmbeddingFeatures(
             tfidf=TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
             embeddings=StaticEmbeddingFeatures()),
