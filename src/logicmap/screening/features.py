@@ -89,7 +89,8 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         self.max_features = max_features
         self.stop_words = stop_words
 
-    def _blocks(self, records: int) -> list[TfidfVectorizer]:
+    def _blocks(self, records: int = 0) -> list[TfidfVectorizer]:
+        """The unfitted vectorisers for a corpus of ``records`` records (0: below any limit)."""
         kinds = self.analyzer.split("+")
         unknown = set(kinds) - {"word", "char"}
         if unknown or not kinds:
