@@ -52,6 +52,7 @@ from logicmap.review.coding import CodingStage, suggest_file
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.fulltext import MAX_FILE_BYTES as MAX_FULLTEXT_BYTES
 from logicmap.review.fulltext import Decided, FullTextProgress, FullTextStage
+from logicmap.review.fulltext_ranking import BackgroundRanking, FullTextOrder
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.report import ReportStage
@@ -107,7 +108,7 @@ CODING_DIRECTIONS: tuple[str, ...] = (*DIRECTIONS, *MODERATOR_DIRECTIONS)
 __all__ = [
     # the project and its values
     "Agreement", "BackupSummary", "CODING_DIRECTIONS", "Code", "EvidenceSpan", "Codebook", "Conflict", "DEFAULT_EXCLUSION_REASONS", "Decision",
-    "Decided", "DedupeRunInfo", "FullTextProgress", "FullTextStage", "MAX_FULLTEXT_BYTES", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
+    "BackgroundRanking", "Decided", "DedupeRunInfo", "FullTextOrder", "FullTextProgress", "FullTextStage", "MAX_FULLTEXT_BYTES", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
     "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",

@@ -37,10 +37,12 @@ def test_full_text_queue_decisions_and_prisma(review, tmp_path):
     assert screening.full_text_queue("ben") == sorted(up)
 
     first = screening.decide_full_text(units[0], "include", reviewer="ben")
-    assert screening.decide_full_text(units[0], "include", reviewer="ben") == first  # a double submit: once
+    again = screening.decide_full_text(units[0], "include", reviewer="ben")  # a double submit: once
+    assert first.stored and (again.decision_id, again.stored) == (first.decision_id, False)
     full_reason = "full text not retrievable"
     excluded = screening.decide_full_text(units[1], "exclude", reviewer="ben", reason=full_reason)
-    assert screening.decide_full_text(units[1], "exclude", reviewer="ben", reason=full_reason) == excluded
+    assert screening.decide_full_text(units[1], "exclude", reviewer="ben", reason=full_reason) == \
+        type(excluded)(excluded.decision_id, stored=False)
     assert len([d for d in screening.decision_log() if d.stage == FT]) == 2
     assert screening.full_text_queue("ben") == sorted([units[2], units[4]])
     assert screening.full_text_queue("cy") == sorted([units[2], units[4]])  # one reviewer per record

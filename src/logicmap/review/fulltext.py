@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,12 @@ import numpy as np
 from logicmap.coding.fulltext import Extracted
 from logicmap.errors import CodingError
 from logicmap.review.coding import CodingStage
-from logicmap.review.screening import ScreeningStage
+from logicmap.review.fulltext_ranking import BackgroundRanking, Engine, Snapshot
+from logicmap.review.screening import Decided, ScreeningStage
 from logicmap.review.screening_session import stage_features
 from logicmap.screening.decisions import Decision
 from logicmap.screening.engine import ActiveLearner
 from logicmap.store.database import Store
-from logicmap.store.screening import standing_decisions
 from logicmap.store.fulltext import StoredFile, load_file, save_file
 
 #: The largest full-text file kept (bytes).
@@ -35,14 +36,6 @@ DECLARED = {"application/pdf": {"application/pdf"}, "text/html": {"text/html", "
             "text/plain": {"text/plain", "text/markdown"}}
 #: Declared types that say nothing about the content (browsers send them for unknown files).
 VAGUE = {"", "application/octet-stream", "binary/octet-stream"}
-
-
-@dataclass(frozen=True)
-class Decided:
-    """A full-text decision's id and whether this call stored it (False: the same decision was standing)."""
-
-    decision_id: int
-    stored: bool
 
 
 @dataclass(frozen=True)
@@ -90,24 +83,35 @@ class FullTextStage:
         self._store, self._screening, self._coding = store, screening, coding
         self._lock = threading.Lock()
         self._features: tuple[tuple, object] | None = None  # (records and engine, StageFeatures)
-        self._ranked: tuple[tuple, list[int]] | None = None  # (records, labels and engine, ranking)
+        self._ranked: tuple[Snapshot, list[int]] | None = None  # guarded by _lock
 
     # -- order --------------------------------------------------------------------------
     def ranking(self, *, seed: int = 0, features: str = "auto", classifier: str = "auto",
                 criteria: str | None = None) -> list[int]:
-        """The records up for full text, likeliest includes first (ties by record id)."""
+        """The records up for full text, likeliest includes first (ties by record id), retrained here
+        when the decisions changed since the last ranking; a server uses :meth:`background` instead."""
+        return self.rank(self.snapshot(Engine(seed, features, classifier, criteria)))
+
+    def snapshot(self, engine: Engine) -> Snapshot:
+        """What a ranking with ``engine`` learns from now (a few queries, no training)."""
         up = self._screening.candidates("full_text")
         labels = self._labels()
-        records = sorted(set(up) | set(labels))
-        engine = (seed, features, classifier, criteria)
-        key = (tuple(records), tuple(sorted(labels.items())), engine)
+        return Snapshot(tuple(up), tuple(sorted(set(up) | set(labels))), tuple(sorted(labels.items())), engine)
+
+    def rank(self, snapshot: Snapshot) -> list[int]:
+        """``snapshot``'s records up for full text, likeliest includes first (the last ranking again
+        when nothing changed)."""
         with self._lock:
-            if self._ranked is not None and self._ranked[0] == key:
-                return list(self._ranked[1])
-            score = self._scores(records, labels, engine)
-            ranked = sorted(up, key=lambda r: (-score[r], r))
-            self._ranked = (key, ranked)
-        return list(ranked)
+            if self._ranked is None or self._ranked[0] != snapshot:
+                score = self._scores(list(snapshot.records), dict(snapshot.labels), snapshot.engine)
+                self._ranked = (snapshot, sorted(snapshot.up, key=lambda r: (-score[r], r)))
+            return list(self._ranked[1])
+
+    def background(self, *, seed: int = 0, features: str = "auto", classifier: str = "auto",
+                   criteria: str | None = None, before_rank: Callable[[], None] | None = None) -> BackgroundRanking:
+        """A ranking kept current by a worker thread, for a server: requests are answered from the last
+        ranking and never wait for a retrain (close it when done; ``before_rank`` is a test hook)."""
+        return BackgroundRanking(self, Engine(seed, features, classifier, criteria), before_rank=before_rank)
 
     def _labels(self) -> dict[int, int]:
         """Record -> 1 (include) / 0 (exclude): final title/abstract decisions, full-text ones over them."""
@@ -118,26 +122,29 @@ class FullTextStage:
                     labels[record] = int(decision == "include")
         return labels
 
-    def _scores(self, records: list[int], labels: dict[int, int], engine: tuple) -> dict[int, float]:
-        seed, features, classifier, criteria = engine
+    def _scores(self, records: list[int], labels: dict[int, int], engine: Engine) -> dict[int, float]:
         if not records:
             return {}
-        feature_key = (tuple(records), features, classifier)
+        feature_key = (tuple(records), engine.features, engine.classifier)
         if self._features is None or self._features[0] != feature_key:
-            self._features = (feature_key, stage_features(self._store, records, features=features,
-                                                          classifier=classifier))
+            self._features = (feature_key, stage_features(self._store, records, features=engine.features,
+                                                          classifier=engine.classifier))
         shared = self._features[1]
-        learner = ActiveLearner(features=shared.extractor, classifier=shared.engine[1], seed=seed,
-                                criteria=criteria).fit(matrix=shared.matrix, extractor=shared.extractor,
-                                                       labels=[labels.get(r, -1) for r in records])
+        learner = ActiveLearner(features=shared.extractor, classifier=shared.engine[1], seed=engine.seed,
+                                criteria=engine.criteria).fit(matrix=shared.matrix, extractor=shared.extractor,
+                                                              labels=[labels.get(r, -1) for r in records])
         score, _ = learner.scores()
         return dict(zip(records, np.asarray(score, dtype=float).tolist()))
 
     def queue(self, reviewer: str, **engine) -> list[int]:
         """What ``reviewer`` has still to assess at full text, likeliest includes first (``engine``:
         ``seed``, ``features``, ``classifier``, ``criteria`` of :meth:`ranking`)."""
-        left = set(self._screening.full_text_queue(reviewer))
+        left = set(self.left(reviewer))
         return [r for r in self.ranking(**engine) if r in left]
+
+    def left(self, reviewer: str) -> list[int]:
+        """What ``reviewer`` has still to assess at full text, by id."""
+        return self._screening.full_text_queue(reviewer)
 
     def progress(self, reviewer: str) -> FullTextProgress:
         """Counts of the stage and of what ``reviewer`` has left and has decided."""
@@ -152,9 +159,7 @@ class FullTextStage:
     def decide(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> Decided:
         """Store one full-text decision (see ``review.screening.decide_full_text``); ``stored`` is False
         when the same decision was already standing (a double click), so it is audited once."""
-        standing_ids = {d.id for d in standing_decisions(self._store, "full_text", reviewer=reviewer)}
-        decision_id = self._screening.decide_full_text(record_id, decision, reviewer=reviewer, reason=reason)
-        return Decided(decision_id, decision_id not in standing_ids)
+        return self._screening.decide_full_text(record_id, decision, reviewer=reviewer, reason=reason)
 
     def undo(self, reviewer: str) -> Decision | None:
         """Withdraw ``reviewer``'s latest standing full-text decision (kept, marked undone); None: none."""

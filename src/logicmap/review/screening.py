@@ -40,6 +40,14 @@ from logicmap.store.screening import (
 )
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A full-text decision's id and whether this call stored it (False: the same decision was standing)."""
+
+    decision_id: int
+    stored: bool
+
+
 class ScreeningStage:
     """Title/abstract and full-text screening of the project's records.
 
@@ -131,21 +139,25 @@ class ScreeningStage:
         return [r for r in self.candidates("full_text")
                 if reviewer not in deciders.get(r, ()) and len(deciders.get(r, ())) < per_record]
 
-    def decide_full_text(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> int:
-        """Store one reviewer's full-text decision; returns its id. An exclusion needs one of the
-        project's reasons; a record not included (or maybe) at title/abstract is refused; the same
-        decision sent again (a double click, a retried request) stores nothing and returns the first id."""
-        if record_id not in set(self.candidates("full_text")):
+    def decide_full_text(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> Decided:
+        """Store one reviewer's full-text decision; returns its id and whether it was stored. An
+        exclusion needs one of the project's reasons; a record not included (or maybe) at
+        title/abstract is refused; the same decision sent again (a double click, a retried request)
+        stores nothing and returns the first id with ``stored`` False. Reads only this record's
+        decisions, however many the project holds."""
+        title_abstract = resolve_final(standing_decisions(self._store, "title_abstract", record_id=record_id))
+        if title_abstract.get(record_id) not in ("include", "maybe"):
             raise ScreeningError(f"record {record_id} is not up for full-text screening: it was not included "
                                  "(or set aside as maybe) at title/abstract")
         if decision == "exclude" and not reason:
             raise ScreeningError(f"record {record_id}: a full-text exclusion needs a reason (PRISMA reports them)")
-        standing = latest_standing(standing_decisions(self._store, "full_text", reviewer=reviewer))
-        same = standing.get((record_id, reviewer))
-        if same is not None and (same.decision, same.reason) == (decision, reason if decision == "exclude" else None):
-            return same.id
-        return self.decide(record_id, decision, reviewer=reviewer, stage="full_text",
-                           reason=reason if decision == "exclude" else None)
+        reason = reason if decision == "exclude" else None
+        mine = standing_decisions(self._store, "full_text", reviewer=reviewer, record_id=record_id)
+        same = latest_standing(mine).get((record_id, reviewer))
+        if same is not None and (same.decision, same.reason) == (decision, reason):
+            return Decided(same.id, stored=False)
+        return Decided(self.decide(record_id, decision, reviewer=reviewer, stage="full_text", reason=reason),
+                       stored=True)
 
     def undo_last(self, *, reviewer: str, stage: str = "title_abstract") -> Decision | None:
         """Withdraw the reviewer's latest standing decision at ``stage`` (kept, marked undone)."""

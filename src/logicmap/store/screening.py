@@ -74,12 +74,15 @@ def undo_latest(store: Store, *, reviewer: str, stage: str) -> Decision | None:
         return _decision(row)
 
 
-def standing_decisions(store: Store, stage: str, *, reviewer: str | None = None) -> list[Decision]:
-    """The decisions at ``stage`` not undone (of one reviewer, or all), oldest first."""
+def standing_decisions(store: Store, stage: str, *, reviewer: str | None = None,
+                       record_id: int | None = None) -> list[Decision]:
+    """The decisions at ``stage`` not undone (of one reviewer, or all; on one record, or all), oldest first."""
     query = select(ScreeningDecision).where(ScreeningDecision.stage == stage,
                                             ScreeningDecision.undone_at.is_(None))
     if reviewer is not None:
         query = query.where(ScreeningDecision.reviewer == reviewer)
+    if record_id is not None:
+        query = query.where(ScreeningDecision.record_id == record_id)
     with store.session() as session:
         return [_decision(row) for row in session.scalars(query.order_by(ScreeningDecision.id))]
 
