@@ -55,7 +55,8 @@ def test_sign_in_list_make_and_sign_out_over_json(hub):
     assert carol.get("/api/session", headers={"X-Logicmap-Project": "delta-review"}).json()["role"] == "owner"
     dave = api_sign_in(hub, "dave")  # a reviewer only: refused, nothing made
     refused = dave.post("/api/projects", json={**body, "name": "Dave's"}, headers={"X-CSRF-Token": dave.csrf})
-    assert refused.status_code == 400 and not (hub.folder / "dave-s.db").exists()
+    assert refused.status_code == 403 and "owner" in refused.json()["detail"]
+    assert not (hub.folder / "dave-s.db").exists()
     assert [p["name"] for p in dave.get("/api/projects").json()] == ["beta"]
 
     out = carol.post("/api/hub/logout", headers=headers)

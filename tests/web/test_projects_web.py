@@ -132,7 +132,7 @@ def test_an_owner_makes_a_project_from_the_list(hub):
     bob = hub_sign_in(hub, "bob")  # a reviewer only: no form, and the route refuses him
     assert "form-new-project" not in bob.get("/projects").text
     assert bob.post("/projects/new", data={"csrf": bob.csrf, "name": "Bob's", "codebook": "recovery",
-                                           "password": PASSWORD}).status_code == 400
+                                           "password": PASSWORD}).status_code == 403
 
 
 def test_signing_out_ends_every_project_session(hub):

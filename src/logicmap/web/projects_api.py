@@ -91,7 +91,8 @@ def api_projects(caller: SignedIn) -> list[ProjectOut]:
     return _listed(caller)
 
 
-@router.post("/api/projects", response_model=ProjectOut, status_code=201)
+@router.post("/api/projects", response_model=ProjectOut, status_code=201,
+              responses={403: {"description": "The caller owns no project (nor is an admin)"}})
 async def api_new_project(request: Request, caller: SignedIn, body: NewProject) -> ProjectOut:
     """Make a project in the server's folder with the caller as its owner (owners of a project only)."""
     project = await make_project(request.app.state.hub_server, caller, body.name, body.codebook, body.password)

@@ -200,6 +200,8 @@ def hub_pages(hub: Hub) -> FastAPI:
             project = await make_project(hub, caller, name, codebook, password)
         except LogicmapError as exc:
             return _page(request, caller, 400, error=str(exc))
+        except Refused as exc:
+            return _page(request, caller, exc.status, error=exc.message)
         return _open(project.slug, request)
 
     return app
@@ -208,8 +210,10 @@ def hub_pages(hub: Hub) -> FastAPI:
 def _new_project(hub: Hub, caller: HubCaller, name: str, codebook: str, password: str) -> tuple[str, str]:
     """Create the project's store with its maker as owner; returns (slug, location). Checks first:
     a failed attempt creates nothing."""
-    if hub.folder is None or not caller.may_create():
-        raise AccountError("only a project's owner may make projects, on a server started with --projects")
+    if hub.folder is None:
+        raise AccountError("this server makes no projects: it was not started with --projects")
+    if not caller.may_create():
+        raise Refused(403, "only a project's owner (or an admin) may make projects")
     name, slug = name.strip(), slug_of(name)
     if not name or len(name) > 200 or not SLUG.match(slug):
         raise AccountError(f"project name {name!r}: 1-200 characters with at least one letter or digit")
