@@ -9,6 +9,8 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+#: Where the web app's browser tests save their screenshots (made by tests/web/conftest.py's browser).
+WEB_ARTIFACTS = ARTIFACTS / "web"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -49,3 +51,14 @@ def press(page, key: str, *, timeout: float = 20000) -> None:
     page.keyboard.press(key)
     page.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{before}'",
                            timeout=timeout)
+
+
+def wait_full_text_ranked(page, base_url: str, timeout: float = 60) -> None:
+    """Wait (polling the JSON API with the page's session) until the full-text order is ranked on the
+    decisions made so far: the page never waits for the ranking, a test that compares orders does."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while page.request.get(f"{base_url}/api/fulltext/next").json()["ranking"] != "ranked":
+        assert time.monotonic() < deadline, "the full-text order was not ranked in time"
+        time.sleep(0.05)

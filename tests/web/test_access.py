@@ -77,7 +77,8 @@ def test_the_app_lists_its_screening_and_account_routes(table):
             ("GET", "/api/screening/next"), ("POST", "/logout"), ("POST", "/account/password"),
             ("GET", "/screen/conflicts"), ("POST", "/screen/conflicts/reconcile"), ("POST", "/screen/settings"),
             ("GET", "/api/screening/conflicts"), ("POST", "/api/screening/reconcile"),
-            ("GET", "/api/screening/settings"), ("POST", "/api/screening/settings")} <= listed
+            ("GET", "/api/screening/settings"), ("POST", "/api/screening/settings"),
+            ("GET", "/api/fulltext/next"), ("POST", "/api/fulltext/attach"), ("GET", "/api/fulltext/file")} <= listed
 
 
 def test_signed_out_requests_are_sent_to_sign_in_or_refused(server, table):

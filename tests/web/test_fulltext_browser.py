@@ -15,11 +15,17 @@ import pytest
 from web_helpers import ENGINE, PASSWORD, LiveServer, template  # noqa: F401  (fixtures)
 
 from logicmap.api import Review
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
-from tests.browser_support import keyboard_sign_in, needs_browser, press, shown, watched_page
+from tests.browser_support import (
+    WEB_ARTIFACTS,
+    keyboard_sign_in,
+    needs_browser,
+    press,
+    shown,
+    wait_full_text_ranked,
+    watched_page,
+)
 from tests.support import make_pdf
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 pytestmark = needs_browser
 
 
@@ -52,6 +58,8 @@ def test_full_text_by_keyboard_with_a_pdf_and_undo(fulltext_server, browser):
     (server, up), errors = fulltext_server, []
     page = watched_page(browser, "bob", errors, height=1100)
     keyboard_sign_in(page, f"{server.url}/fulltext", "bob", PASSWORD)
+    wait_full_text_ranked(page, server.url)
+    page.reload()
     with Review.open(server.location) as review:
         order = review.fulltext.queue("bob", **ENGINE)
     first = shown(page)
@@ -66,7 +74,7 @@ def test_full_text_by_keyboard_with_a_pdf_and_undo(fulltext_server, browser):
     page.wait_for_selector("#fulltext-text")
     assert "hope and social contact improved" in page.locator("#fulltext-text").inner_text()
     assert "2 pages" in page.locator("#attached").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "30-fulltext-pdf-attached.png"), full_page=True)
+    page.screenshot(path=str(WEB_ARTIFACTS / "30-fulltext-pdf-attached.png"), full_page=True)
     download = page.request.get(server.url + page.locator("#download-fulltext").get_attribute("href"))
     assert download.body() == pdf and download.headers["content-disposition"].startswith("attachment;")
 
@@ -79,16 +87,19 @@ def test_full_text_by_keyboard_with_a_pdf_and_undo(fulltext_server, browser):
     press(page, "i")
     second = shown(page)
     assert second == order[1] and standing(server.location) == [(first, "include")]
+    page.screenshot(path=str(WEB_ARTIFACTS / "31-fulltext-after-decision.png"), full_page=True)
     press(page, "e")  # excluded with the reason chosen in the list
     assert standing(server.location) == [(first, "include"), (second, "exclude")]
     assert "you: 2 decisions" in page.locator("#ft-progress").inner_text()
     press(page, "u")
     assert shown(page) == second and standing(server.location) == [(first, "include")]
+    assert page.locator("#ft-undone").inner_text() == (f"Undone: your full-text decision on record {second} "
+                                                       "(exclude) is withdrawn. Decide it again below.")
     assert "you: 1 decision," in page.locator("#ft-progress").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "31-fulltext-after-undo.png"), full_page=True)
+    page.screenshot(path=str(WEB_ARTIFACTS / "32-fulltext-after-undo.png"), full_page=True)
     press(page, "m")
     assert standing(server.location) == [(first, "include"), (second, "maybe")]
     assert audit_actions(server.location) == ["fulltext.attach", "fulltext.decide", "fulltext.decide",
                                               "fulltext.undo", "fulltext.decide"]
-    page.screenshot(path=str(ARTIFACTS / "32-fulltext-next.png"), full_page=True)
+    page.screenshot(path=str(WEB_ARTIFACTS / "33-fulltext-next.png"), full_page=True)
     assert errors == []

@@ -8,7 +8,7 @@ import re
 import sqlite3
 
 import pytest
-from web_helpers import ENGINE, server, sign_in, template  # noqa: F401  (fixtures)
+from web_helpers import ENGINE, full_text_ranked, server, sign_in, template  # noqa: F401  (fixtures)
 
 from logicmap.api import Review
 from tests.support import make_pdf
@@ -56,6 +56,7 @@ def included(server):
 
 def test_attach_read_and_decide_at_full_text(server, included):
     bob = sign_in(server, "bob")
+    full_text_ranked(bob)
     page = bob.get("/fulltext")
     assert sorted(ranked(server.location, "bob")) == sorted(included[:3])
     assert page.status_code == 200 and shown(page.text) == ranked(server.location, "bob")[0]
@@ -81,7 +82,9 @@ def test_attach_read_and_decide_at_full_text(server, included):
     assert audited(server.location, "fulltext.decide", record) == 1  # stored once, audited once
 
     undo = bob.post("/fulltext/undo", data={"csrf": bob.csrf})
-    assert undo.headers["location"] == f"/fulltext?record={record}"
+    assert undo.headers["location"] == f"/fulltext?record={record}&undone=exclude"
+    note = re.search(r'<p class="note" role="status" id="ft-undone">(.*?)</p>', bob.get(undo.headers["location"]).text)
+    assert note and f"record {record} (exclude) is withdrawn" in note.group(1)
     assert full_text_rows(server.location) == [] and audited(server.location, "fulltext.undo", record) == 1
     assert "you: 0 decisions, 3 left for you" in bob.get("/fulltext").text
     assert bob.post("/fulltext/decide", data=form).status_code == 303  # decided again, for the tests below
@@ -113,7 +116,7 @@ def test_the_api_and_prisma_follow(server, included):
     assert alice.post("/api/screening/settings", json={"reviewers_per_record": 2, "blind": True},
                       headers={"X-CSRF-Token": alice.csrf}).status_code == 200
     carol = sign_in(server, "carol")
-    nxt = carol.get("/api/fulltext/next").json()
+    nxt = full_text_ranked(carol)
     assert nxt["record_id"] == ranked(server.location, "carol")[0] and nxt["left"] == 3 and nxt["counts"]["up"] == 3
     excluded_by_bob = full_text_rows(server.location)[0][0]
     for record in included[:3]:  # she agrees with bob on the one he excluded (not retrievable), includes the others
@@ -193,3 +196,41 @@ def test_the_attached_pdf_is_kept_and_downloads_safely(server, included):
     assert bob.get(f"/fulltext/file?record={record}").content == pdf  # the refusals changed nothing
     assert bob.get(f"/fulltext/file?record={included[3]}").status_code == 404
     assert sign_in(server, "vic").get(f"/fulltext/file?record={record}").status_code == 403
+
+
+def test_attach_and_download_over_json(server, included):
+    bob = sign_in(server, "bob")
+    record, headers = included[1], {"X-CSRF-Token": bob.csrf}
+    pdf = make_pdf(["Methods: a pragmatic trial of peer workers.", "Results: loneliness fell at six months."])
+    upload = {"fulltext": ("peer-trial.pdf", pdf, "application/pdf")}
+    assert bob.post("/api/fulltext/attach", data={"record_id": str(record)}, files=upload).status_code == 403
+    assert bob.get(f"/api/fulltext/file?record={record}").status_code == 404  # no CSRF needed to read; none kept
+
+    attached = bob.post("/api/fulltext/attach", data={"record_id": str(record)}, files=upload, headers=headers)
+    assert attached.status_code == 200
+    assert attached.json() == {"record_id": record, "filename": "peer-trial.pdf", "media_type": "application/pdf",
+                               "pages": 2, "bytes": len(pdf), "characters": attached.json()["characters"]}
+    assert attached.json()["characters"] > 40 and audited(server.location, "fulltext.attach", record) == 1
+    download = bob.get(f"/api/fulltext/file?record={record}")
+    assert download.status_code == 200 and download.content == pdf
+    assert download.headers["content-disposition"].startswith('attachment; filename="peer-trial.pdf"')
+    assert download.headers["x-content-type-options"] == "nosniff"
+
+    for target, name, data, kind, status, problem in [
+        (record, "fake.pdf", b"<html>not a pdf</html>", "application/pdf", 400, "not a PDF"),
+        (record, "empty.txt", b"", "text/plain", 400, "non-empty"),
+        (included[3], "ok.txt", b"words", "text/plain", 400, "not up for full-text"),
+        (99_999_999, "ok.txt", b"words", "text/plain", 404, "99999999"),
+    ]:
+        refused = bob.post("/api/fulltext/attach", data={"record_id": str(target)},
+                           files={"fulltext": (name, data, kind)}, headers=headers)
+        assert refused.status_code == status and problem in refused.json()["detail"], refused.text
+    assert bob.get(f"/api/fulltext/file?record={record}").content == pdf  # the refusals changed nothing
+    missing = bob.get(f"/api/fulltext/file?record={included[3]}")
+    assert missing.status_code == 404 and "no full-text file kept" in missing.json()["detail"]
+    assert sign_in(server, "vic").get(f"/api/fulltext/file?record={record}").status_code == 403
+    vic = sign_in(server, "vic")
+    assert vic.post("/api/fulltext/attach", data={"record_id": str(record)}, files=upload,
+                    headers={"X-CSRF-Token": vic.csrf}).status_code == 403
+    operations = bob.get("/openapi.json").json()["paths"]
+    assert "post" in operations["/api/fulltext/attach"] and "get" in operations["/api/fulltext/file"]

@@ -15,11 +15,9 @@ from hub_helpers import hub, hub_sign_in  # noqa: F401  (fixtures)
 from web_helpers import ENGINE, PASSWORD, template  # noqa: F401  (fixtures)
 
 from logicmap.api import Review
-from tests.browser_support import needs_browser, watched_page
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
+from tests.browser_support import WEB_ARTIFACTS, needs_browser, wait_full_text_ranked, watched_page
 from tests.support import make_pdf
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 pytestmark = needs_browser
 REASON = "no personal-recovery outcome, mechanism, process or moderator"
 
@@ -45,12 +43,12 @@ def test_each_user_sees_only_their_projects_and_screens_a_full_text(hub, browser
     assert listed(alice) == ["alpha"] and listed(dave) == ["beta"]
     assert "Web test review" in alice.locator("#projects").inner_text()
     assert "Beta review" not in alice.content() and "Web test review" not in dave.content()
-    alice.screenshot(path=ARTIFACTS / "21-projects-alice.png", full_page=True)
-    dave.screenshot(path=ARTIFACTS / "22-projects-dave.png", full_page=True)
+    alice.screenshot(path=WEB_ARTIFACTS / "21-projects-alice.png", full_page=True)
+    dave.screenshot(path=WEB_ARTIFACTS / "22-projects-dave.png", full_page=True)
 
     refused = dave.goto(f"{hub.url}/screen?project=alpha")
     assert refused.status == 404 and "No project 'alpha' among yours" in dave.content()
-    dave.screenshot(path=ARTIFACTS / "23-not-your-project.png", full_page=True)
+    dave.screenshot(path=WEB_ARTIFACTS / "23-not-your-project.png", full_page=True)
     assert errors == ["dave: Failed to load resource: the server responded with a status of 404 (Not Found)"]
     errors.clear()  # the refused page's own 404, logged by the browser: expected
 
@@ -65,6 +63,7 @@ def test_each_user_sees_only_their_projects_and_screens_a_full_text(hub, browser
     alice.get_by_role("link", name="Web test review").click()
     alice.wait_for_url(f"{hub.url}/")
     assert "up for full text" in alice.locator("#fulltext-counts").inner_text()
+    wait_full_text_ranked(alice, hub.url)
     alice.get_by_role("navigation").get_by_role("link", name="Full text").click()
     alice.wait_for_url(f"{hub.url}/fulltext")
     record = int(alice.locator("#card").get_attribute("data-record"))
@@ -80,13 +79,13 @@ def test_each_user_sees_only_their_projects_and_screens_a_full_text(hub, browser
     assert "trial-report.pdf" in alice.locator("#attached h2").inner_text()
     assert "recovery was not measured" in alice.locator("#fulltext-text").inner_text()
     assert "2 pages" in alice.locator("#attached").inner_text()
-    alice.screenshot(path=ARTIFACTS / "24-fulltext-attached.png", full_page=True)
+    alice.screenshot(path=WEB_ARTIFACTS / "24-fulltext-attached.png", full_page=True)
 
     alice.select_option("#ft-reason", REASON)
     alice.locator("#ft-btn-exclude").click()
     alice.wait_for_function(f"() => document.querySelector('#card')?.dataset.record !== '{record}'")
     assert "1 excluded" in alice.locator("label[for=progress]").inner_text()
-    alice.screenshot(path=ARTIFACTS / "25-fulltext-decided.png", full_page=True)
+    alice.screenshot(path=WEB_ARTIFACTS / "25-fulltext-decided.png", full_page=True)
     with sqlite3.connect(hub.folder / "alpha.db") as db:
         stored = db.execute("select record_id, reviewer, decision, reason from screening_decisions "
                             "where stage = 'full_text'").fetchall()
@@ -99,5 +98,5 @@ def test_each_user_sees_only_their_projects_and_screens_a_full_text(hub, browser
     prisma = alice.locator("#prisma").inner_text()
     assert "Reports sought for retrieval (n = 2)" in prisma and "Reports excluded (n = 1)" in prisma
     assert "awaiting full-text assessment" in prisma
-    alice.locator("#prisma").screenshot(path=ARTIFACTS / "26-prisma-after-fulltext.png")
+    alice.locator("#prisma").screenshot(path=WEB_ARTIFACTS / "26-prisma-after-fulltext.png")
     assert not errors, errors

@@ -92,3 +92,15 @@ def sign_in(server: LiveServer, name: str, password: str = PASSWORD) -> httpx.Cl
 
 def csrf_in(page: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def full_text_ranked(client: httpx.Client, timeout: float = 60) -> dict:
+    """Poll ``/api/fulltext/next`` until the full-text order is ranked on the decisions made so far (a
+    request never waits for the ranking, so a test that compares orders waits here); its answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = client.get("/api/fulltext/next").json()
+        if answer["ranking"] == "ranked":
+            return answer
+        assert time.monotonic() < deadline, f"the full-text order is still {answer['ranking']}"
+        time.sleep(0.05)

@@ -85,30 +85,32 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     model page's views in a background thread from the start, so the first visitor need not wait.
     """
     from logicmap.web import (
-        audit, coding, conflicts, dedupe, dual_coding, fulltext, imports, model, pages, screening, screening_api,
-        settings,
+        audit, coding, conflicts, dedupe, dual_coding, fulltext, fulltext_api, imports, model, pages, screening,
+        screening_api, settings,
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         review = Review.open(location)
         service = review.screening.team(**(service_options or {}))
-        app.state.review, app.state.service = review, service
+        ranking = fulltext.background_ranking(review, service_options or {})
+        app.state.review, app.state.service, app.state.fulltext = review, service, ranking
         try:
             if warm_model:
                 model.warm(app)  # the chart engine starts beside the first ranking
             service.open()  # features and the first ranking, before the first request
+            ranking.check()  # the first full-text ranking starts on its worker; requests never wait for it
             if warm_model:
                 model.serving(app)
             yield
         finally:
+            ranking.close()
             service.close()
             review.close()
 
     app = FastAPI(title="logicmap", summary="Screening and review-team web app over one logicmap project",
                   lifespan=lifespan)
     app.state.https = https
-    app.state.engine_options = dict(service_options or {})  # the full-text order ranks with the same engine
     app.state.hub = None  # set by a server of several projects (logicmap.web.projects)
     app.state.limiter = LoginLimiter()
     app.state.sessions = SessionCache()
@@ -120,6 +122,6 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     app.include_router(screening_api.router)
     app.include_router(conflicts.router)
     for pages_router in (imports.router, dedupe.router, coding.router, dual_coding.router, fulltext.router,
-                         model.router, audit.router, settings.router):
+                         fulltext_api.router, model.router, audit.router, settings.router):
         app.include_router(pages_router)
     return app

@@ -1,13 +1,15 @@
 """The full-text screening page: after title/abstract inclusion, a reviewer attaches (or reads the
 attached) full text of each included or "maybe" record and includes or excludes it with a reason.
 
-Everything goes through the library's ``review.fulltext``: ``queue`` (what is left for the reviewer,
-likeliest includes first by the screening engine's ranking), ``decide`` (stored at stage
+Everything goes through the library's ``review.fulltext``: the order (what is left for the reviewer,
+likeliest includes first by the screening engine's ranking, kept current by the app's
+``BackgroundRanking``: a request never waits for a retrain, it shows the last ranking, or the id
+order, said on the page, until the first one is ready), ``decide`` (stored at stage
 ``full_text``; the same decision sent twice is stored and audited once), ``undo`` (the reviewer's
 last full-text decision, audited), ``attach`` / ``file`` (the file's extracted text, with its pages,
 and the file itself, downloadable again from ``/fulltext/file``). Keys: i include, e exclude with
 the chosen reason, m maybe, u undo, ? shows or hides the keys. PRISMA counts in the report and on
-the model page come from these decisions. JSON twins under ``/api/fulltext``.
+the model page come from these decisions. JSON twins under ``/api/fulltext`` (``web.fulltext_api``).
 
 Each record is offered to as many reviewers as the team's reviewers per record (the setting of the
 conflicts page); their decisions are independent and blind (a reviewer sees only their own). When
@@ -22,18 +24,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
-
-from logicmap.api import CodingError, NotFoundError, Review, ScreeningError
+from logicmap.api import BackgroundRanking, CodingError, Decision, FullTextOrder, NotFoundError, Review, ScreeningError
 from logicmap.web.app import templates
 from logicmap.web.coding import attach_fulltext
-from logicmap.web.params import MAX_ID, FormId, Id, QueryId
+from logicmap.web.params import MAX_ID, FormId, QueryId
 from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
 Owner = Annotated[Caller, guard("owner")]
-Decision = Literal["include", "exclude", "maybe"]
+Choice = Literal["include", "exclude", "maybe"]
 #: Characters of the attached text shown on the page (the rest is on the coding page).
 SHOWN = 20_000
 
@@ -46,17 +46,28 @@ def counts(review: Review, reviewer: str) -> dict[str, int]:
             "exclude": progress.exclude, "maybe": progress.maybe, "left": progress.left, "mine": progress.mine}
 
 
-def engine_of(request: Request) -> dict:
-    """The screening engine options the app serves with (the full-text order uses the same engine)."""
-    options = getattr(request.app.state, "engine_options", None) or {}
-    return {k: v for k, v in options.items() if k in ("seed", "features", "classifier", "criteria")}
+#: The screening engine options the full-text order ranks with (the app's, as for title/abstract).
+ENGINE_OPTIONS = ("seed", "features", "classifier", "criteria")
 
 
-def _context(review: Review, caller: Caller, record: int | None, message: str | None, engine: dict) -> dict:
-    left = review.fulltext.queue(caller.name, **engine)
+def background_ranking(review: Review, service_options: dict) -> BackgroundRanking:
+    """The full-text order the app serves, ranked by a worker thread with the app's engine options."""
+    return review.fulltext.background(**{k: v for k, v in service_options.items() if k in ENGINE_OPTIONS})
+
+
+def order_of(request: Request, reviewer: str) -> FullTextOrder:
+    """The reviewer's records left at full text in the last ranking's order (never waits for a retrain)."""
+    return request.app.state.fulltext.queue(reviewer)
+
+
+def _context(request: Request, caller: Caller, record: int | None, message: str | None) -> dict:
+    review = review_of(request)
+    order = order_of(request, caller.name)
+    left = order.records
     chosen = record if record is not None else (left[0] if left else None)
     context = {"caller": caller, "counts": counts(review, caller.name), "left": len(left), "message": message,
-               "reasons": review.screening.exclusion_reasons(), "card": None,
+               "reasons": review.screening.exclusion_reasons(), "card": None, "order": order,
+               "undone": request.query_params.get("undone"),
                "conflicts": len(review.screening.conflicts("full_text")) if caller.account.role == "owner" else 0}
     if chosen is not None:
         if chosen not in set(review.screening.candidates("full_text")):
@@ -75,14 +86,16 @@ def _context(review: Review, caller: Caller, record: int | None, message: str | 
 def fulltext_page(request: Request, caller: Reviewer, record: QueryId = None,
                   message: str | None = None) -> HTMLResponse:
     """The reviewer's next record at full text (or ``record``): its attached text and the decision."""
-    context = _context(review_of(request), caller, record, message, engine_of(request))
+    context = _context(request, caller, record, message)
     return templates.TemplateResponse(request, "fulltext.html", context)
 
 
-def _back(record_id: int | None, message: str | None = None) -> RedirectResponse:
+def _back(record_id: int | None, message: str | None = None, *, undone: str | None = None) -> RedirectResponse:
     query = [f"record={record_id}"] if record_id is not None else []
     if message:
         query.append(f"message={quote(message)}")
+    if undone:
+        query.append(f"undone={quote(undone)}")
     return RedirectResponse("/fulltext" + ("?" + "&".join(query) if query else ""), status_code=303)
 
 
@@ -100,7 +113,7 @@ def fulltext_attach(request: Request, caller: Reviewer, record_id: FormId,
     return _back(record_id)
 
 
-def _decide(review: Review, caller: Caller, record_id: int, decision: str, reason: str | None) -> int:
+def decide(review: Review, caller: Caller, record_id: int, decision: str, reason: str | None) -> int:
     """Store the decision; audited only when stored (the same decision sent twice: once)."""
     reason = (reason or "").strip() or None
     decided = review.fulltext.decide(record_id, decision, reviewer=caller.name, reason=reason)
@@ -110,21 +123,21 @@ def _decide(review: Review, caller: Caller, record_id: int, decision: str, reaso
     return decided.decision_id
 
 
-def _undo(review: Review, caller: Caller) -> int | None:
-    """Withdraw the caller's last full-text decision (audited); its record id, or None."""
+def undo(review: Review, caller: Caller) -> Decision | None:
+    """Withdraw the caller's last full-text decision (audited); the decision withdrawn, or None."""
     undone = review.fulltext.undo(caller.name)
-    if undone is None:
-        return None
-    review.accounts.record(caller.name, "fulltext.undo", f"record {undone.record_id}: {undone.decision} withdrawn")
-    return undone.record_id
+    if undone is not None:
+        review.accounts.record(caller.name, "fulltext.undo",
+                               f"record {undone.record_id}: {undone.decision} withdrawn")
+    return undone
 
 
 @router.post("/fulltext/decide")
-def fulltext_decide(request: Request, caller: Reviewer, record_id: FormId, decision: Annotated[Decision, Form()],
+def fulltext_decide(request: Request, caller: Reviewer, record_id: FormId, decision: Annotated[Choice, Form()],
                     reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
     """Store the full-text decision (twice-sent: once) and show the next record."""
     try:
-        _decide(review_of(request), caller, record_id, decision, reason)
+        decide(review_of(request), caller, record_id, decision, reason)
     except ScreeningError as exc:
         return _back(record_id, f"{exc} (nothing was stored)")
     return _back(None)
@@ -133,14 +146,15 @@ def fulltext_decide(request: Request, caller: Reviewer, record_id: FormId, decis
 @router.post("/fulltext/undo")
 def fulltext_undo(request: Request, caller: Reviewer) -> RedirectResponse:
     """Withdraw the reviewer's last full-text decision and show that record again."""
-    record_id = _undo(review_of(request), caller)
-    return _back(record_id, None if record_id is not None else "You have no full-text decision to undo.")
+    undone = undo(review_of(request), caller)
+    if undone is None:
+        return _back(None, "You have no full-text decision to undo.")
+    return _back(undone.record_id, undone=undone.decision)
 
 
-@router.get("/fulltext/file")
-def fulltext_file(request: Request, caller: Reviewer, record: Annotated[int, Query(ge=0, le=MAX_ID)]) -> Response:
-    """Download the full-text file attached to ``record`` (as an attachment, never shown inline)."""
-    stored = review_of(request).fulltext.file(record)
+def file_response(review: Review, record: int) -> Response:
+    """The full-text file attached to ``record`` as a download (an attachment, never shown inline)."""
+    stored = review.fulltext.file(record)
     if stored is None:
         raise NotFoundError(f"record {record} has no full-text file kept (attach it again to keep it)")
     ascii_name = stored.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
@@ -149,6 +163,12 @@ def fulltext_file(request: Request, caller: Reviewer, record: Annotated[int, Que
                "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
                "Cache-Control": "private, no-store"}
     return Response(stored.data, media_type=stored.media_type, headers=headers)
+
+
+@router.get("/fulltext/file")
+def fulltext_file(request: Request, caller: Reviewer, record: Annotated[int, Query(ge=0, le=MAX_ID)]) -> Response:
+    """Download the full-text file attached to ``record`` (as an attachment, never shown inline)."""
+    return file_response(review_of(request), record)
 
 
 @router.get("/fulltext/conflicts", response_class=HTMLResponse)
@@ -165,7 +185,7 @@ def fulltext_conflicts(request: Request, caller: Owner, settled: QueryId = None,
 
 
 @router.post("/fulltext/reconcile")
-def fulltext_reconcile(request: Request, caller: Owner, record_id: FormId, decision: Annotated[Decision, Form()],
+def fulltext_reconcile(request: Request, caller: Owner, record_id: FormId, decision: Annotated[Choice, Form()],
                        reason: Annotated[str | None, Form()] = None) -> RedirectResponse:
     """Settle a full-text conflict with the agreed decision (the reviewers' own stay)."""
     review = review_of(request)
@@ -185,62 +205,3 @@ def fulltext_reconcile(request: Request, caller: Owner, record_id: FormId, decis
                                 status_code=303)
     review.accounts.record(caller.name, "fulltext.reconcile", f"record {record_id}: {decision}")
     return RedirectResponse(f"/fulltext/conflicts?settled={record_id}", status_code=303)
-
-
-# --- JSON API --------------------------------------------------------------------
-class FullTextOut(BaseModel):
-    """The reviewer's next record at full text (None: none left) and the stage's counts."""
-
-    record_id: int | None
-    title: str | None
-    attached: str | None
-    pages: int | None
-    left: int
-    counts: dict[str, int]
-
-
-class FullTextIn(BaseModel):
-    """One full-text decision; ``reason`` (one of the project's exclusion reasons) with ``exclude``."""
-
-    record_id: Id
-    decision: Decision
-    reason: str | None = None
-
-
-class FullTextDecided(BaseModel):
-    """The stored decision's id (the same id when the same decision is sent again)."""
-
-    decision_id: int
-    record_id: int
-
-
-@router.get("/api/fulltext/next", response_model=FullTextOut)
-def api_fulltext_next(request: Request, caller: Reviewer) -> FullTextOut:
-    """The reviewer's next record at full text (likeliest include first), with the attached file's name
-    and pages if any."""
-    review = review_of(request)
-    left = review.fulltext.queue(caller.name, **engine_of(request))
-    record = left[0] if left else None
-    attached = review.coding.fulltext(record) if record is not None else None
-    return FullTextOut(record_id=record, title=review.screening.card(record).title if record is not None else None,
-                       attached=attached.filename if attached else None, pages=attached.pages if attached else None,
-                       left=len(left), counts=counts(review, caller.name))
-
-
-@router.post("/api/fulltext/decide", response_model=FullTextDecided)
-def api_fulltext_decide(request: Request, caller: Reviewer, body: FullTextIn) -> FullTextDecided:
-    """Store one full-text decision (an exclusion needs a reason; sent twice: stored once)."""
-    decision_id = _decide(review_of(request), caller, body.record_id, body.decision, body.reason)
-    return FullTextDecided(decision_id=decision_id, record_id=body.record_id)
-
-
-class FullTextUndone(BaseModel):
-    """The record whose full-text decision was withdrawn (None: the reviewer had none)."""
-
-    record_id: int | None
-
-
-@router.post("/api/fulltext/undo", response_model=FullTextUndone)
-def api_fulltext_undo(request: Request, caller: Reviewer) -> FullTextUndone:
-    """Withdraw the reviewer's last full-text decision (audited)."""
-    return FullTextUndone(record_id=_undo(review_of(request), caller))
