@@ -16,10 +16,8 @@ import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
 from logicmap.review.coding import SUGGESTER_ENV
-from tests.browser_support import keyboard_sign_in, needs_browser, press, shown, watched_page
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
+from tests.browser_support import WEB_ARTIFACTS, keyboard_sign_in, needs_browser, press, shown, watched_page
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "formats"
 EXPORT = SHARED / "ris" / "asreview-scopus.ris"
 RECORDS = 10
@@ -53,7 +51,7 @@ def review_pair(page, server) -> None:
     page.goto(f"{server.url}/dedupe")
     pair = page.locator("#pair").get_attribute("data-pair")
     assert page.locator("tr.agree").count() > 0  # fields that agree are marked
-    page.screenshot(path=ARTIFACTS / "e2e-02-duplicate-pair.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "e2e-02-duplicate-pair.png", full_page=True)
     page.keyboard.press("d")
     page.wait_for_function(f"() => document.querySelector('#pair')?.dataset.pair !== '{pair}'", timeout=90000)
     assert query(server.location, "select review_decision, reviewer from dedupe_pairs where id = ?",
@@ -79,8 +77,8 @@ def screen_dual(bob, carol) -> int:
         assert carol.locator("#others").count() == 0  # blind: carol does not see bob's decision
         press(carol, "e", timeout=90000)
         if i == 1:
-            bob.screenshot(path=ARTIFACTS / "e2e-03-screening-bob.png", full_page=True)
-    carol.screenshot(path=ARTIFACTS / "e2e-04-screening-carol.png", full_page=True)
+            bob.screenshot(path=WEB_ARTIFACTS / "e2e-03-screening-bob.png", full_page=True)
+    carol.screenshot(path=WEB_ARTIFACTS / "e2e-04-screening-carol.png", full_page=True)
     return first
 
 
@@ -88,7 +86,7 @@ def settle(page, server, conflict: int) -> None:
     page.goto(f"{server.url}/screen/conflicts")
     card = page.locator(f"#conflict-{conflict}")
     assert "bob: include" in card.inner_text() and "carol: exclude" in card.inner_text()
-    page.screenshot(path=ARTIFACTS / "e2e-05-conflict.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "e2e-05-conflict.png", full_page=True)
     page.locator(f"#decision-{conflict}").select_option("include")
     card.get_by_role("button", name="Settle").press("Enter")
     page.wait_for_url(f"{server.url}/screen/conflicts?settled={conflict}")
@@ -109,7 +107,7 @@ def code_span(page, server, record: int) -> tuple[int, int, str]:
     start, end = int(page.locator("#sel-start").input_value()), int(page.locator("#sel-end").input_value())
     page.select_option("#code", "T02")
     page.select_option("#target_code", "M1")
-    page.screenshot(path=ARTIFACTS / "e2e-06-coding-selection.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "e2e-06-coding-selection.png", full_page=True)
     page.get_by_role("button", name="Apply code").click()
     page.wait_for_selector("#codings >> text=T02 → M1")
     return start, end, quote
@@ -120,7 +118,7 @@ def test_sign_in_upload_dedupe_screen_settle_code_and_see_the_link_in_the_model(
     errors: list[str] = []
     alice = signed_in(browser, server, "alice", "/import", errors)
     upload(alice, server)
-    alice.screenshot(path=ARTIFACTS / "e2e-01-imported.png", full_page=True)
+    alice.screenshot(path=WEB_ARTIFACTS / "e2e-01-imported.png", full_page=True)
     review_pair(alice, server)
     dual_blind(alice, server)
 
@@ -140,12 +138,12 @@ def test_sign_in_upload_dedupe_screen_settle_code_and_see_the_link_in_the_model(
     assert query(server.location, "select code, target_code, field, start, \"end\", quote from codings where "
                                   "record_id = ? and undone_at is null", conflict) == [
         ("T02", "M1", "title", start, end, quote)]
-    bob.screenshot(path=ARTIFACTS / "e2e-07-coded.png", full_page=True)
+    bob.screenshot(path=WEB_ARTIFACTS / "e2e-07-coded.png", full_page=True)
 
     bob.goto(f"{server.url}/model")
     frame = bob.locator("#model-frame").element_handle().content_frame()
     frame.wait_for_function("window.logicmapView !== undefined", timeout=90000)
     edge = frame.evaluate("window.logicmapView.current().edges")["T02->M1"]
     assert edge["n"] >= 1
-    bob.screenshot(path=ARTIFACTS / "e2e-08-model-with-link.png", full_page=True)
+    bob.screenshot(path=WEB_ARTIFACTS / "e2e-08-model-with-link.png", full_page=True)
     assert not errors, errors

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import ARGS, CHROMIUM, needs_browser
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
+from tests.browser_support import ARGS, CHROMIUM, WEB_ARTIFACTS, needs_browser
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "formats"
 EXPORT = SHARED / "medline" / "nbib-pubmed-balloongui-set.nbib"
 pytestmark = [needs_browser, pytest.mark.skipif(not EXPORT.exists(), reason=f"needs the shared data at {SHARED}")]
@@ -31,7 +29,7 @@ def query(location, sql: str, *args):
 def page(server):
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         pg = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -60,7 +58,7 @@ def test_upload_review_a_pair_and_see_the_model(server, page):
     page.get_by_role("button", name="Import", exact=True).click()
     page.wait_for_selector("#import-done")
     assert f"{EXPORT.name}" in page.locator("#import-done").inner_text()
-    page.screenshot(path=ARTIFACTS / "pages-01-imported.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-01-imported.png", full_page=True)
     assert len(query(server.location, "select id from sources")) == sources + 1
     assert query(server.location, "select database from sources order by id desc limit 1") == [("PubMed",)]
 
@@ -70,12 +68,12 @@ def test_upload_review_a_pair_and_see_the_model(server, page):
     assert "Nothing was imported" in page.locator("#import-error").inner_text()
     assert page.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
     page.errors.clear()  # the refusal's own status, as expected
-    page.screenshot(path=ARTIFACTS / "pages-02-refused.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-02-refused.png", full_page=True)
 
     page.goto(f"{server.url}/dedupe")
     pair = page.locator("#pair").get_attribute("data-pair")
     assert page.locator("tr.agree").count() > 0
-    page.screenshot(path=ARTIFACTS / "pages-03-dedupe-pair.png")
+    page.screenshot(path=WEB_ARTIFACTS / "pages-03-dedupe-pair.png")
     page.keyboard.press("d")
     page.wait_for_function(f"() => document.querySelector('#pair')?.dataset.pair !== '{pair}'", timeout=15000)
     decided = query(server.location, "select review_decision, reviewer from dedupe_pairs where id = ?", int(pair))
@@ -90,21 +88,21 @@ def test_upload_review_a_pair_and_see_the_model(server, page):
     page.get_by_role("button", name="Undo merge").first.click()
     page.wait_for_selector("text=Merge undone")
     assert len(query(server.location, "select id from clusters where undone_at is null")) == merges - 1
-    page.screenshot(path=ARTIFACTS / "pages-04-merge-undone.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-04-merge-undone.png", full_page=True)
 
     page.goto(f"{server.url}/model")
     frame = page.locator("#model-frame").element_handle().content_frame()
     frame.wait_for_function("window.logicmapView !== undefined", timeout=30000)
     assert page.locator("#prisma svg").count() == 1 and page.locator("#gap-map svg").count() == 1
-    page.screenshot(path=ARTIFACTS / "pages-05-model.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-05-model.png", full_page=True)
 
     page.goto(f"{server.url}/audit")
     text = page.locator("#audit").inner_text()
     assert "import" in text and "dedupe.decide" in text and "dedupe.undo" in text
-    page.screenshot(path=ARTIFACTS / "pages-06-audit.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-06-audit.png", full_page=True)
 
     page.goto(f"{server.url}/settings")
-    page.screenshot(path=ARTIFACTS / "pages-07-settings.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-07-settings.png", full_page=True)
     assert page.locator("input[name=csrf]").first.get_attribute("value")
 
 
@@ -128,17 +126,17 @@ def test_code_a_selected_span_and_see_its_link_in_the_model(server, page):
     assert quote and title_text[start:end] == quote
     page.select_option("#code", "T02")
     page.select_option("#target_code", "M1")
-    page.screenshot(path=ARTIFACTS / "pages-08-coding-selection.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-08-coding-selection.png", full_page=True)
     page.get_by_role("button", name="Apply code").click()
     page.wait_for_selector("#codings >> text=T02 → M1")
     stored = query(server.location, "select code, target_code, field, start, \"end\", quote, reviewer from codings "
                                     "where record_id = ? and undone_at is null", int(record))
     assert stored == [("T02", "M1", "title", start, end, quote, "carol")]
-    page.screenshot(path=ARTIFACTS / "pages-09-coded.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-09-coded.png", full_page=True)
 
     page.goto(f"{server.url}/model")
     frame = page.locator("#model-frame").element_handle().content_frame()
     frame.wait_for_function("window.logicmapView !== undefined", timeout=30000)
     edges = frame.evaluate("window.logicmapView.current().edges")
     assert edges["T02->M1"]["n"] >= 1
-    page.screenshot(path=ARTIFACTS / "pages-10-model-with-link.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "pages-10-model-with-link.png", full_page=True)

@@ -17,10 +17,8 @@ from web_helpers import PASSWORD, LiveServer, sign_in, template  # noqa: F401  (
 from logicmap.api import Review
 from logicmap.demo import demo_data_dir
 from logicmap.demo.simulated import corpus_id, corpus_labels
-from tests.browser_support import keyboard_sign_in, needs_browser, press, watched_page
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
+from tests.browser_support import WEB_ARTIFACTS, keyboard_sign_in, needs_browser, press, watched_page
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 pytestmark = needs_browser
 
 
@@ -58,7 +56,7 @@ def test_the_sample_comes_first_labelled_and_the_owner_stops_when_the_rule_fires
         assert label.count() == 1 and f"(record {i + 1} of {sample_size})" in label.inner_text()
         assert "Random sample for the stopping rule" in label.inner_text()
         if i == 1:
-            page.screenshot(path=ARTIFACTS / "21-stopping-sample.png", full_page=True)
+            page.screenshot(path=WEB_ARTIFACTS / "21-stopping-sample.png", full_page=True)
         press(page, key(page))
     assert page.locator("#sample-label").count() == 0  # ranked records now, unlabelled
     assert f"{sample_size} of {sample_size} records screened" in page.locator("#sample-progress").inner_text()
@@ -73,7 +71,7 @@ def test_the_sample_comes_first_labelled_and_the_owner_stops_when_the_rule_fires
     estimate = page.locator("#estimate").inner_text()
     assert "Stopping rule qbcb_60_60: safe to stop" in estimate and "relevant records found by the ranking" in estimate
     assert re.search(r"estimated recall \d\.\d\d \[\d\.\d\d, \d\.\d\d\]", estimate)
-    page.screenshot(path=ARTIFACTS / "22-stopping-rule-fired.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "22-stopping-rule-fired.png", full_page=True)
 
     reviewer = signed_in_page(browser, server, "bob", errors)
     assert reviewer.locator("#btn-stop").count() == 0  # a reviewer may not stop the team's screening
@@ -92,7 +90,7 @@ def test_the_sample_comes_first_labelled_and_the_owner_stops_when_the_rule_fires
     stopped = page.locator("#stopped").inner_text()
     assert "excluded by automation: " in stopped and "stopping rule qbcb_60_60 at estimated recall" in stopped
     assert page.locator("h1").inner_text() == "Screening stopped"
-    page.screenshot(path=ARTIFACTS / "23-screening-stopped.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "23-screening-stopped.png", full_page=True)
     with Review.open(server.location) as review:
         stop = review.screening.stopped()
         counts = review.report.prisma()

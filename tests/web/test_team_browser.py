@@ -11,10 +11,8 @@ import sqlite3
 import pytest
 from web_helpers import PASSWORD, server, sign_in, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import keyboard_sign_in, needs_browser, press, shown, watched_page
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
+from tests.browser_support import WEB_ARTIFACTS, keyboard_sign_in, needs_browser, press, shown, watched_page
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 pytestmark = needs_browser
 RECORDS = 10
 
@@ -43,14 +41,14 @@ def test_two_reviewers_screen_blind_by_keyboard_and_the_owner_settles_the_confli
         assert bob.locator("#others").count() == 0 and carol.locator("#others").count() == 0  # blind
         press(carol, "e")
         if i == 2:
-            bob.screenshot(path=ARTIFACTS / "11-dual-screening-bob.png", full_page=True)
+            bob.screenshot(path=WEB_ARTIFACTS / "11-dual-screening-bob.png", full_page=True)
     made_bob, made_carol = independent(server.location, "bob"), independent(server.location, "carol")
     assert len(made_bob) == len(made_carol) == RECORDS
     assert [r for r, _ in made_bob] == [r for r, _ in made_carol]
     assert made_bob[0][1] == "include" and made_carol[0][1] == "exclude"
     assert f"you: {RECORDS} decisions" in carol.locator("label[for=progress]").inner_text()
     assert carol.locator("#recall-curve polyline").count() == 1
-    carol.screenshot(path=ARTIFACTS / "12-dual-screening-carol.png", full_page=True)
+    carol.screenshot(path=WEB_ARTIFACTS / "12-dual-screening-carol.png", full_page=True)
 
     conflict = made_bob[0][0]
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -62,7 +60,7 @@ def test_two_reviewers_screen_blind_by_keyboard_and_the_owner_settles_the_confli
     page.wait_for_url(f"{server.url}/screen/conflicts")
     card = page.locator(f"#conflict-{conflict}")
     assert "bob: include" in card.inner_text() and "carol: exclude" in card.inner_text()
-    page.screenshot(path=ARTIFACTS / "13-conflicts.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "13-conflicts.png", full_page=True)
     page.locator(f"#decision-{conflict}").focus()
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")  # focus is visible
@@ -70,7 +68,7 @@ def test_two_reviewers_screen_blind_by_keyboard_and_the_owner_settles_the_confli
     card.get_by_role("button", name="Settle").press("Enter")
     page.wait_for_url(f"{server.url}/screen/conflicts?settled={conflict}")
     assert page.locator(f"#conflict-{conflict}").count() == 0
-    page.screenshot(path=ARTIFACTS / "14-conflict-settled.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "14-conflict-settled.png", full_page=True)
     with sqlite3.connect(server.location) as db:
         assert db.execute("select reviewer, decision from screening_decisions where record_id = ? and "
                           "kind = 'reconciliation'", (conflict,)).fetchall() == [("alice", "include")]

@@ -11,10 +11,8 @@ import sqlite3
 import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import ARGS, CHROMIUM, needs_browser
-from tests.browser_support import ARTIFACTS as _ROOT_ARTIFACTS
+from tests.browser_support import ARGS, CHROMIUM, WEB_ARTIFACTS, needs_browser
 
-ARTIFACTS = _ROOT_ARTIFACTS / "web"
 pytestmark = needs_browser
 
 
@@ -28,7 +26,7 @@ def decisions(location, reviewer: str) -> list[tuple[int, str]]:
 def page(server):
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    WEB_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         pg = browser.new_page(viewport={"width": 1280, "height": 860})
@@ -53,13 +51,13 @@ def next_card(page, before: int) -> int:
 def test_sign_in_screen_by_keyboard_and_sign_out(server, page):
     page.goto(f"{server.url}/screen")
     assert page.url.endswith("/login?next=/screen")
-    page.screenshot(path=ARTIFACTS / "01-sign-in.png")
+    page.screenshot(path=WEB_ARTIFACTS / "01-sign-in.png")
     page.keyboard.type("carol")  # the name field has focus
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{server.url}/screen")
-    page.screenshot(path=ARTIFACTS / "02-screening.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "02-screening.png", full_page=True)
 
     before = len(decisions(server.location, "carol"))
     first = shown(page)
@@ -81,11 +79,11 @@ def test_sign_in_screen_by_keyboard_and_sign_out(server, page):
     page.keyboard.press("Tab")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
-    page.screenshot(path=ARTIFACTS / "03-after-keys-focus.png", full_page=True)
+    page.screenshot(path=WEB_ARTIFACTS / "03-after-keys-focus.png", full_page=True)
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{server.url}/login?signed_out=1")
     assert "You are signed out" in page.locator("main").inner_text()
-    page.screenshot(path=ARTIFACTS / "04-signed-out.png")
+    page.screenshot(path=WEB_ARTIFACTS / "04-signed-out.png")
     page.goto(f"{server.url}/screen")
     assert "/login" in page.url
