@@ -71,17 +71,13 @@ def cached(request: Request, name: str, build: Callable[[Review], Any], *, whole
     return _cached(request.app, name, build, versions[0] if whole else versions[1])
 
 
-def _cached(app, name: str, build: Callable[[Review], Any], version: str | None = None, *,
-            whole: bool = False) -> Any:
-    """``build(review)`` from the view cache at ``version`` (read now when not given)."""
-    review = app.state.review
+def _cached(app, name: str, build: Callable[[Review], Any], version: str) -> Any:
+    """``build(review)`` from the view cache at ``version``."""
     with _CACHE_LOCK:
         cache = getattr(app.state, "model_views", None)
         if cache is None:
             cache = app.state.model_views = ViewCache()
-    if version is None:
-        version = review.model.version() if whole else review.model.build_version()
-    return cache.get(name, version, lambda: build(review))
+    return cache.get(name, version, lambda: build(app.state.review))
 
 
 def _lower_priority() -> None:
@@ -108,10 +104,11 @@ def warm(app) -> threading.Thread:
             app.state.review.report.prepare_charts()
             while time.monotonic() - getattr(app.state, "last_request", 0.0) < WARM_AFTER_IDLE:
                 time.sleep(0.5)  # reviewers are busy: build when they pause (or at the first visit)
-            model = _cached(app, "model", lambda r: r.model.build())
-            _cached(app, "figures", lambda r: _figures(r, model))
-            _cached(app, "interactive", lambda r: _interactive(r, model))
-            _cached(app, "prisma_svg", _prisma_svg, whole=True)
+            whole, inputs = app.state.review.model.versions()  # read once, as a request does
+            model = _cached(app, "model", lambda r: r.model.build(), inputs)
+            _cached(app, "figures", lambda r: _figures(r, model), inputs)
+            _cached(app, "interactive", lambda r: _interactive(r, model), inputs)
+            _cached(app, "prisma_svg", _prisma_svg, whole)
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first visit builds the views itself
             pass
 
