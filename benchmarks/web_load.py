@@ -22,9 +22,14 @@ Prints one JSON line; `server_cpu_ms_per_request` (the server's CPU time while t
 screened, per request, retraining included) and the load average say how much of the latency is
 the server's own work and how much is waiting for a shared machine.
 
+``--features`` / ``--classifier`` choose the project's screening engine (as ``logicmap serve``'s;
+default word ``tfidf`` + ``svm``; a plain install's own default is ``tfidf-asreview+char`` +
+``svm-asreview``).
+
 Usage::
 
     .venv/bin/python benchmarks/web_load.py -p /tmp/load.db --make 10000
+    .venv/bin/python benchmarks/web_load.py -p /tmp/load.db --features tfidf-asreview+char --classifier svm-asreview
     .venv/bin/python benchmarks/web_load.py -p postgresql://postgres@127.0.0.1:55432/load --make 10000
 """
 
