@@ -94,7 +94,7 @@ class FullTextStage:
 
     def snapshot(self, engine: Engine) -> Snapshot:
         """What a ranking with ``engine`` learns from now (a few queries, no training)."""
-        up = self._screening.candidates("full_text")
+        up = self.up()
         labels = self._labels()
         return Snapshot(tuple(up), tuple(sorted(set(up) | set(labels))), tuple(sorted(labels.items())), engine)
 
@@ -142,17 +142,28 @@ class FullTextStage:
         left = set(self.left(reviewer))
         return [r for r in self.ranking(**engine) if r in left]
 
-    def left(self, reviewer: str) -> list[int]:
-        """What ``reviewer`` has still to assess at full text, by id."""
-        return self._screening.full_text_queue(reviewer)
+    def left(self, reviewer: str, *, up: list[int] | None = None) -> list[int]:
+        """What ``reviewer`` has still to assess at full text, by id (of ``up`` when given: the records
+        up for full text known already, saving their query)."""
+        return self._screening.full_text_queue(reviewer, up=up)
 
-    def progress(self, reviewer: str) -> FullTextProgress:
-        """Counts of the stage and of what ``reviewer`` has left and has decided."""
+    def up(self) -> list[int]:
+        """The records up for full text, by id: included (or "maybe") at title/abstract."""
+        return self._screening.candidates("full_text")
+
+    def mark(self) -> str:
+        """A cheap mark (one query) that moves whenever the records up for full text or the decisions
+        a ranking learns from may have changed, by any process."""
+        return self._screening.candidates_mark("full_text")
+
+    def progress(self, reviewer: str, *, up: list[int] | None = None) -> FullTextProgress:
+        """Counts of the stage and of what ``reviewer`` has left and has decided (``up``: the records up
+        for full text known already, saving their query)."""
         final = self._screening.final("full_text")
-        up = self._screening.candidates("full_text")
+        up = self.up() if up is None else up
         done = {d: sum(1 for r in up if final.get(r) == d) for d in ("include", "exclude", "maybe")}
         return FullTextProgress(len(up), done["include"], done["exclude"], done["maybe"],
-                                len(self._screening.full_text_queue(reviewer)),
+                                len(self._screening.full_text_queue(reviewer, up=up)),
                                 len(self._screening.decisions_of(reviewer, "full_text")))
 
     # -- decisions ----------------------------------------------------------------------

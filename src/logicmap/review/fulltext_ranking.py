@@ -1,12 +1,14 @@
 """The full-text order kept current off the request path (behind a web server): :class:`BackgroundRanking`.
 
-A request (:meth:`~BackgroundRanking.queue`) reads what the ranking would learn from now (a few
-queries: the records up for full text and the final decisions, no training), serves the reviewer's
-records in the last ranking's order and, when the decisions changed since, wakes the one worker
-thread, which retrains; decisions made meanwhile are learnt by its next round (coalescing). Before
-the first ranking exists the records come in id order, and the answer says so
-(:attr:`FullTextOrder.ranked` False). Between rounds the worker rests as long as the round took, so
-under load it takes at most about half of the interpreter's time and requests keep theirs.
+A request (:meth:`~BackgroundRanking.queue`) reads one cheap mark of the decisions and records
+(``FullTextStage.mark``: one query), serves the reviewer's records in the last ranking's order and,
+when the mark moved since that ranking, wakes the one worker thread, which reads what a ranking
+learns from (the records up for full text, the final decisions) and retrains when that changed;
+decisions made meanwhile are learnt by its next round (coalescing). The records up for full text
+are the last round's, so a request reads no title/abstract decision either. Before the first
+ranking exists the records come in id order, and the answer says so (:attr:`FullTextOrder.ranked`
+False). Between rounds the worker rests as long as the round took, so under load it takes at most
+about half of the interpreter's time and requests keep theirs.
 """
 
 from __future__ import annotations
@@ -49,11 +51,12 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class FullTextOrder:
-    """A reviewer's records left at full text in the order served. ``ranked`` False: in id order,
-    because the first ranking is not ready yet; ``updating``: the decisions changed since the ranking
-    served, and a newer one is being computed."""
+    """A reviewer's records left at full text in the order served, and the records ``up`` for full text
+    that order was drawn from. ``ranked`` False: in id order, because the first ranking is not ready
+    yet; ``updating``: the decisions changed since the ranking served, and a newer one is coming."""
 
     records: list[int]
+    up: list[int]
     ranked: bool
     updating: bool
 
@@ -61,6 +64,13 @@ class FullTextOrder:
     def state(self) -> str:
         """``ranked`` (current), ``updating`` (the last ranking, a newer one coming) or ``unranked`` (id order)."""
         return "unranked" if not self.ranked else "updating" if self.updating else "ranked"
+
+
+@dataclass(frozen=True)
+class _Served:
+    mark: str  # the mark read before the snapshot
+    snapshot: Snapshot
+    ranking: list[int]
 
 
 class BackgroundRanking:
@@ -74,9 +84,9 @@ class BackgroundRanking:
         self._stage, self._engine, self._before_rank = stage, engine, before_rank
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._wanted: Snapshot | None = None  # the decisions the last request saw
-        self._served: tuple[Snapshot, list[int]] | None = None  # the last ranking and what it learnt from
-        self._failed: Snapshot | None = None  # not retried until the decisions change again
+        self._seen: str | None = None  # the mark the last request read
+        self._served: _Served | None = None
+        self._failed: str | None = None  # a mark whose round failed: not retried until the mark moves
         self._running = False
         self._closed = False
         self._errors: list[Exception] = []
@@ -84,34 +94,32 @@ class BackgroundRanking:
         self._worker.start()
 
     # -- requests -----------------------------------------------------------------
-    def check(self) -> Snapshot:
-        """Compare the decisions now with the last ranking's and, if they changed, ask the worker for a
-        new ranking (returns at once; a few queries, no training)."""
-        wanted = self._stage.snapshot(self._engine)
+    def check(self) -> str:
+        """Read the mark of the decisions and, if it moved, ask the worker for a new round (returns at
+        once: one query, no training); the mark."""
+        mark = self._stage.mark()
         with self._lock:
-            if wanted != self._wanted:
-                self._wanted = wanted
+            if mark != self._seen:
+                self._seen = mark
                 self._changed.notify_all()
-        return wanted
+        return mark
 
     def queue(self, reviewer: str) -> FullTextOrder:
-        """What ``reviewer`` has still to assess at full text, in the last ranking's order (records up
-        since that ranking follow by id; before the first ranking, all by id). Never waits for a retrain."""
-        wanted = self.check()
-        left = self._stage.left(reviewer)
+        """What ``reviewer`` has still to assess at full text, in the last ranking's order (before the
+        first ranking, by id). Never waits for a retrain."""
+        mark = self.check()
         with self._lock:
             served = self._served
         if served is None:
-            return FullTextOrder(sorted(left), ranked=False, updating=True)
-        ranking, waiting = served[1], set(left)
-        ordered = [r for r in ranking if r in waiting]
-        known = set(ranking)
-        ordered += sorted(r for r in waiting if r not in known)
-        return FullTextOrder(ordered, ranked=True, updating=served[0] != wanted)
+            up = self._stage.up()
+            return FullTextOrder(self._stage.left(reviewer, up=up), up, ranked=False, updating=True)
+        waiting = set(self._stage.left(reviewer, up=list(served.snapshot.up)))
+        return FullTextOrder([r for r in served.ranking if r in waiting], list(served.snapshot.up), ranked=True,
+                             updating=served.mark != mark)
 
     # -- lifecycle ----------------------------------------------------------------
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the ranking learnt from the decisions the last request saw (False on timeout); a
+        """Block until the ranking is learnt from the decisions as they are now (False on timeout); a
         failed round raises :class:`ScreeningError`."""
         self.check()
         with self._changed:
@@ -136,10 +144,9 @@ class BackgroundRanking:
 
     # -- worker -------------------------------------------------------------------
     def _due(self) -> bool:
-        """A round is wanted (caller holds the lock): the decisions changed since the ranking served."""
-        wanted = self._wanted
-        return (wanted is not None and wanted != self._failed
-                and (self._served is None or self._served[0] != wanted))
+        """A round is wanted (caller holds the lock): the mark moved since the ranking served."""
+        seen = self._seen
+        return seen is not None and seen != self._failed and (self._served is None or self._served.mark != seen)
 
     def _run(self) -> None:
         while True:
@@ -147,20 +154,21 @@ class BackgroundRanking:
                 self._changed.wait_for(lambda: self._closed or self._due())
                 if self._closed:
                     return
-                wanted, self._running = self._wanted, True
+                mark, self._running = self._seen, True
             started = time.monotonic()
             try:
                 if self._before_rank is not None:
                     self._before_rank()
-                ranking = self._stage.rank(wanted)
+                snapshot = self._stage.snapshot(self._engine)  # read after the mark: a change between moves it again
+                served = _Served(mark, snapshot, self._stage.rank(snapshot))  # unchanged snapshot: no retrain
             except Exception as exc:  # kept for wait(); the last ranking stays in use
                 with self._lock:
                     self._errors.append(exc)
-                    self._failed, self._running = wanted, False
+                    self._failed, self._running = mark, False
                     self._changed.notify_all()
                 continue
             with self._lock:
-                self._served, self._running = (wanted, ranking), False
+                self._served, self._running = served, False
                 self._changed.notify_all()
                 rest = min(time.monotonic() - started, MAX_REST)
                 self._changed.wait_for(lambda: self._closed, rest)

@@ -128,15 +128,16 @@ class ScreeningStage:
         return store_decision(self._store, record_id, reviewer=reviewer, stage=stage, decision=decision,
                               reason=reason, rank=rank)
 
-    def full_text_queue(self, reviewer: str) -> list[int]:
+    def full_text_queue(self, reviewer: str, *, up: list[int] | None = None) -> list[int]:
         """The records ``reviewer`` has still to assess at full text, by id: the title/abstract includes
-        and maybes (read now, so later includes join) they have not decided at full text and that
-        have fewer independent full-text decisions than the team's reviewers per record."""
+        and maybes (read now, so later includes join; or ``up``, the ones known already) they have
+        not decided at full text and that have fewer independent full-text decisions than the
+        team's reviewers per record."""
         per_record = self.team_settings().reviewers_per_record
         deciders: dict[int, set[str]] = {}
         for record, who in latest_standing(standing_decisions(self._store, "full_text")):
             deciders.setdefault(record, set()).add(who)
-        return [r for r in self.candidates("full_text")
+        return [r for r in (self.candidates("full_text") if up is None else sorted(up))
                 if reviewer not in deciders.get(r, ()) and len(deciders.get(r, ())) < per_record]
 
     def decide_full_text(self, record_id: int, decision: str, *, reviewer: str, reason: str | None = None) -> Decided:

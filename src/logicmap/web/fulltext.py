@@ -38,10 +38,10 @@ Choice = Literal["include", "exclude", "maybe"]
 SHOWN = 20_000
 
 
-def counts(review: Review, reviewer: str) -> dict[str, int]:
-    """The full-text stage in numbers: records up for it, the final decisions so far, what the
-    reviewer has left and has decided."""
-    progress = review.fulltext.progress(reviewer)
+def counts(review: Review, reviewer: str, up: list[int] | None = None) -> dict[str, int]:
+    """The full-text stage in numbers: records up for it (``up`` when known already), the final
+    decisions so far, what the reviewer has left and has decided."""
+    progress = review.fulltext.progress(reviewer, up=up)
     return {"up": progress.up, "assessed": progress.assessed, "include": progress.include,
             "exclude": progress.exclude, "maybe": progress.maybe, "left": progress.left, "mine": progress.mine}
 
@@ -65,12 +65,12 @@ def _context(request: Request, caller: Caller, record: int | None, message: str 
     order = order_of(request, caller.name)
     left = order.records
     chosen = record if record is not None else (left[0] if left else None)
-    context = {"caller": caller, "counts": counts(review, caller.name), "left": len(left), "message": message,
+    context = {"caller": caller, "counts": counts(review, caller.name, order.up), "left": len(left), "message": message,
                "reasons": review.screening.exclusion_reasons(), "card": None, "order": order,
                "undone": request.query_params.get("undone"),
                "conflicts": len(review.screening.conflicts("full_text")) if caller.account.role == "owner" else 0}
     if chosen is not None:
-        if chosen not in set(review.screening.candidates("full_text")):
+        if record is not None and record not in set(review.fulltext.up()):  # read now: it may be new
             raise ScreeningError(f"record {chosen} is not up for full-text screening: it was not included "
                                  "(or set aside as maybe) at title/abstract")
         card = review.screening.card(chosen)

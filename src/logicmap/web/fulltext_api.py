@@ -76,7 +76,8 @@ def api_fulltext_next(request: Request, caller: Reviewer) -> FullTextOut:
     attached = review.coding.fulltext(record) if record is not None else None
     return FullTextOut(record_id=record, title=review.screening.card(record).title if record is not None else None,
                        attached=attached.filename if attached else None, pages=attached.pages if attached else None,
-                       left=len(order.records), counts=counts(review, caller.name), ranking=order.state)
+                       left=len(order.records), counts=counts(review, caller.name, order.up),
+                       ranking=order.state)
 
 
 @router.post("/api/fulltext/decide", response_model=FullTextDecided)
