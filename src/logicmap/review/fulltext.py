@@ -3,7 +3,8 @@
 The reviewer's queue comes likeliest includes first: the screening engine (the same features and
 classifier as title/abstract screening, no other model) learns from the project's final
 title/abstract decisions, with full-text decisions taking their record's place as they come, and
-scores the records up for full text. A decision sent twice is stored once and says so
+scores the records up for full text (:meth:`FullTextStage.queue` retrains in the caller; a server
+uses :meth:`FullTextStage.background`, whose worker thread retrains). A decision sent twice is stored once and says so
 (:class:`Decided`), undo withdraws the reviewer's latest full-text decision, and the attached file
 itself is kept (checked and size-limited) so it can be downloaded again.
 """
