@@ -26,6 +26,8 @@ Lines (``"line"``):
   recovery codebook).
   ``new_codebook_unseen_nested``: the same on the 61 tuning records with the ranking constants tuned
   on each fold's training part only (5-fold; the choices of features were still made looking at it).
+  ``new_codebook_unseen_project_pool``: the 18 held out again, similarities standardised and
+  feedback prototypes drawn over the texts of all 79 included records, as in a project of that size.
 * ``second_codebook_unseen`` - a second team's codebook (``benchmarks/codebooks/second-team.yaml``:
   realist programme / resource / response / gain layers, CHIME-style outcome domains; written before
   any score and never tuned on) through the same product path on the 18 held out, scored once;
@@ -309,6 +311,11 @@ def unseen(tune, held, codebook, encode, args, what) -> None:
         if ("tuned_on" if kind.endswith("tuned_on") else "heldout") in args.skip:
             continue
         print(json.dumps(product_line(kind, book, USED, "new-team", records, codebook, encode, extra)), flush=True)
+    if "heldout" not in args.skip:
+        pool = {"note": "the 18 held out scored, similarities standardised and prototypes drawn over the texts "
+                        "of all 79 included records (a project's studies; labels unused)", **what}
+        print(json.dumps(product_line("new_codebook_unseen_project_pool", book, USED, "new-team", held, codebook,
+                                      encode, pool, pool=tune + held)), flush=True)
     if "tuned_on" not in args.skip:
         got = nested_unseen(tune, codebook, book, encode, args.seed, args.folds)
         out = line("new_codebook_unseen_nested", "rank", got, tune, codebook, folds=args.folds, seed=args.seed,
@@ -327,12 +334,12 @@ def unseen(tune, held, codebook, encode, args, what) -> None:
                   flush=True)
 
 
-def product_line(kind, book, used, team, records, codebook, encode, extra) -> dict:
+def product_line(kind, book, used, team, records, codebook, encode, extra, pool=None) -> dict:
     """One team codebook through the product path (:func:`default_suggestion_model`, similarities
-    standardised on ``records``), scored on the corpus labels its codes stand for."""
+    standardised on ``pool``, by default ``records``), scored on the corpus labels its codes stand for."""
     model = default_suggestion_model(book, encode)
     assert isinstance(model, RankModel) and not any(c.terms for c in book.codes)
-    got = corpus_codes(standardise(model, records).suggest(records), team)
+    got = corpus_codes(standardise(model, pool or records).suggest(records), team)
     out = line(kind, "rank_shipped", got, records, codebook, codebook_used=used, **extra)
     out["all_codes_micro_f1"] = all_codes_f1(got, records)
     out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET

@@ -240,11 +240,13 @@ class FeatureBuilder:
         return self._learnt_roles
 
     def adapt_to(self, views: Sequence[RecordView]) -> bool:
-        """Adds to every code one prototype drawn from the project's own sentences (``views``, labels
+        """Adds to every code (of the intervention layer while :data:`FEEDBACK_INTERVENTION_ONLY`) one prototype drawn from the project's own sentences (``views``, labels
         unused): the unit mean of its descriptions' mean and, weighted by :data:`FEEDBACK_WEIGHT`, the
         mean of the :data:`FEEDBACK_SENTENCES` sentences (one per record) most similar to it among
         those where it leads its layer, so the code also matches how the project's studies word it.
-        Returns whether prototypes were added (views built before must then be rebuilt)."""
+        Returns whether prototypes were added (views built before must then be rebuilt). Drawn from
+        a dozen studies they cost a little (nested, 12 of 61 tuning records as the project: 0.478 ->
+        0.467 all-codes micro-F1), from 61 they help (0.514 -> 0.545)."""
         m = FEEDBACK_SENTENCES
         if m <= 0 or not views or self.vectors.matrix.shape[0] > len(self.vectors.owner_base):
             return False
