@@ -24,6 +24,15 @@ Lines (``"line"``):
   out; its codes are mapped to the corpus labels for scoring only. ``new_codebook_unseen_tuned_on``:
   the same on the 61 tuning records (the ranking constants were chosen on them, with the stripped
   recovery codebook).
+  ``new_codebook_unseen_nested``: the same on the 61 tuning records with the ranking constants tuned
+  on each fold's training part only (5-fold; the choices of features were still made looking at it).
+  ``new_codebook_unseen_project_pool``: the 18 held out again, similarities standardised and
+  feedback prototypes drawn over the texts of all 79 included records, as in a project of that size.
+* ``second_codebook_unseen`` - a second team's codebook (``benchmarks/codebooks/second-team.yaml``:
+  realist programme / resource / response / gain layers, CHIME-style outcome domains; written before
+  any score and never tuned on) through the same product path on the 18 held out, scored once;
+  ``second_codebook_unseen_all_included`` the same on all 79 included records (no choice was made
+  with this codebook, but 61 of the records tuned the shipped ranking constants).
 * ``new_codebook_rank_tuned_on`` - the ranking model on the stripped recovery codebook by 5-fold
   cross-validation inside the tuning part, its constants chosen on each fold's training part
   (nested), pooled over the codebook written fully and more briefly (``writing_styles``).
@@ -70,7 +79,7 @@ from logicmap.api import standardise_suggestion_model as standardise  # noqa: E4
 from logicmap.api import RankModel  # noqa: E402
 from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
 from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
-from new_team import USED, corpus_codes, new_team_codebook  # noqa: E402
+from new_team import SECOND, SECOND_USED, USED, corpus_codes, new_team_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "recovery-corpus" / "records.jsonl"
@@ -246,7 +255,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
-    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout new_codebook new_codebook_unseen tuned_on")
+    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout new_codebook new_codebook_unseen tuned_on second")
     args = parser.parse_args()
     codebook = load_codebook()
     records = [json.loads(line) for line in args.records.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -293,20 +302,65 @@ def main() -> None:
 
 
 def unseen(tune, held, codebook, encode, args, what) -> None:
-    """The new_codebook_unseen lines: the new team's codebook through the product path."""
+    """The new_codebook_unseen lines: the new team's codebook through the product path; then the
+    nested line and the second team's codebook (scored once, never tuned on)."""
     book = new_team_codebook()
     parts = (("new_codebook_unseen_tuned_on", tune, {"note": "the ranking constants were chosen on these records"}),
              ("new_codebook_unseen", held, what))
     for kind, records, extra in parts:
         if ("tuned_on" if kind.endswith("tuned_on") else "heldout") in args.skip:
             continue
-        model = default_suggestion_model(book, encode)
-        assert isinstance(model, RankModel) and not any(c.terms for c in book.codes)
-        got = corpus_codes(standardise(model, records).suggest(records))
-        out = line(kind, "rank_shipped", got, records, codebook, codebook_used=USED, **extra)
-        out["all_codes_micro_f1"] = all_codes_f1(got, records)
-        out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET
+        print(json.dumps(product_line(kind, book, USED, "new-team", records, codebook, encode, extra)), flush=True)
+    if "heldout" not in args.skip:
+        pool = {"note": "the 18 held out scored, similarities standardised and prototypes drawn over the texts "
+                        "of all 79 included records (a project's studies; labels unused)", **what}
+        print(json.dumps(product_line("new_codebook_unseen_project_pool", book, USED, "new-team", held, codebook,
+                                      encode, pool, pool=tune + held)), flush=True)
+    if "tuned_on" not in args.skip:
+        got = nested_unseen(tune, codebook, book, encode, args.seed, args.folds)
+        out = line("new_codebook_unseen_nested", "rank", got, tune, codebook, folds=args.folds, seed=args.seed,
+                   codebook_used=USED, note="nested: the ranking constants chosen (recovery codebook without term "
+                   "lists) on each fold's training part; the new team's codebook scored on its test part")
+        out["all_codes_micro_f1"] = all_codes_f1(got, tune)
         print(json.dumps(out), flush=True)
+    if "second" not in args.skip:
+        second = new_team_codebook(SECOND)
+        parts = (("second_codebook_unseen", held, what),
+                 ("second_codebook_unseen_all_included", tune + held,
+                  {"note": "all 79 included records: no constant or choice was made with this codebook, "
+                           "but 61 of them tuned the shipped ranking constants (with the recovery codebook)"}))
+        for kind, records, extra in parts:
+            print(json.dumps(product_line(kind, second, SECOND_USED, SECOND, records, codebook, encode, extra)),
+                  flush=True)
+
+
+def product_line(kind, book, used, team, records, codebook, encode, extra, pool=None) -> dict:
+    """One team codebook through the product path (:func:`default_suggestion_model`, similarities
+    standardised on ``pool``, by default ``records``), scored on the corpus labels its codes stand for."""
+    model = default_suggestion_model(book, encode)
+    assert isinstance(model, RankModel) and not any(c.terms for c in book.codes)
+    got = corpus_codes(standardise(model, pool or records).suggest(records), team)
+    out = line(kind, "rank_shipped", got, records, codebook, codebook_used=used, **extra)
+    out["all_codes_micro_f1"] = all_codes_f1(got, records)
+    out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET
+    return out
+
+
+def nested_unseen(tune, codebook, book, encode, seed, folds) -> list:
+    """The new team's suggestions for every tuning record, the ranking constants tuned (on the recovery
+    codebook without term lists, as shipped) on the other folds only."""
+    stripped = strip_terms(codebook)
+    sets = tuning_sets(stripped, encode, tune, lambda r: set(gold_codes(r["label"])))
+    role_of = RankModel(stripped, encode, {}).role_of
+    order = np.random.default_rng(seed).permutation(len(tune))
+    out = []
+    for k in range(folds):
+        test_idx = set(order[k::folds].tolist())
+        rows = np.array([i for i in range(len(tune)) if i not in test_idx])
+        model = RankModel(book, encode, tune_rank(sets, role_of, rows))
+        test = [r for i, r in enumerate(tune) if i in test_idx]
+        out += corpus_codes(standardise(model, tune).suggest(test))
+    return out
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ on the packaged demo corpus's labels only (the tuning part of ``benchmarks/codin
   codebook (:func:`logicmap.coding.semantic_rank.tune`), with and without term lists; no weight
   of any code is kept.
 
-Usage: PYTHONPATH=src .venv/bin/python scripts/fit_coding_defaults.py
+Usage: PYTHONPATH=src .venv/bin/python scripts/fit_coding_defaults.py [--unseen-only]
+(``--unseen-only`` refits the ranking constants and keeps the other entries as they are.)
 """
 
 from __future__ import annotations
@@ -44,11 +45,16 @@ def main() -> None:
     codebook = load_codebook()
     encode = encoder()
     out = {"fitted_on": f"{len(records)} included records of the packaged demo corpus, seed 0"}
+    unseen_only = "--unseen-only" in sys.argv[1:]
+    if unseen_only:
+        out = json.loads(OUT.read_text(encoding="utf-8"))
     for key, book in (("terms", codebook), ("no_terms", strip_terms(codebook))):
+        out[f"unseen_{key}"] = rank_constants(records, book, encode)
+        if unseen_only:
+            continue
         feedback = feedback_from_labels({r["id"]: gold_codes(r["label"]) for r in records}, book)
         model = SemanticModel(book, encode, seed=0, code_bias=False).fit(records, feedback)
         out[key] = model.to_dict()
-        out[f"unseen_{key}"] = rank_constants(records, book, encode)
     OUT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
 

@@ -85,3 +85,23 @@ def test_reviewer_rejections_lower_a_code_of_the_ranking_model():
     assert after_model.roles["outcome"].code_coef[model.codes.index(code)] < 0
     assert sum(c == code for _, c in {(s.record_id, s.code) for s in after.suggest(records)}) < \
         sum(c == code for _, c in before)
+
+
+def test_feedback_prototypes_come_from_the_projects_own_sentences_for_the_intervention_layer_only():
+    from logicmap.coding import semantic_features as features
+
+    book = load_codebook(NEW_TEAM)
+    builder = features.FeatureBuilder(book, hashed_encoder)
+    own = len(builder.vectors.owner)
+    before = builder.views(RECORDS[:40])
+    assert features.FEEDBACK_SENTENCES > 0 and builder.adapt_to(before)
+    added = builder.vectors.owner[own:]
+    approach = builder.kind_cols["approach"]
+    assert len(added) == len(approach) and set(added.tolist()) == set(approach.tolist())
+    after = builder.views(RECORDS[:40])
+    others = np.setdiff1d(np.arange(len(builder.codes)), approach)
+    for b, a in zip(before, after):
+        assert np.allclose(b.sims[:, others], a.sims[:, others])  # other layers keep their descriptions
+        assert (a.sims[:, approach] >= b.sims[:, approach] - 1e-6).all()
+    assert any((a.sims[:, approach] > b.sims[:, approach] + 1e-3).any() for b, a in zip(before, after))
+    assert not builder.adapt_to(after)  # once per model: the prototypes are not fed back on themselves

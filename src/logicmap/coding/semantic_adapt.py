@@ -46,7 +46,10 @@ def standardise(model, records: Sequence[Mapping]):
     texts only) when it has none (a codebook the package has not seen), so that a study is scored
     the same whether it is suggested for alone or in a batch."""
     if model.stats is None and records:
-        model.set_stats(model.builder.views(list(records)))
+        views = model.builder.views(list(records))
+        if model.builder.adapt_to(views):
+            views = model.builder.views(list(records))
+        model.set_stats(views)
     return model
 
 

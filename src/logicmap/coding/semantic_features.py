@@ -27,6 +27,11 @@ similarity to one of the code's descriptions. From those similarities, per code:
                (filled in by the model; 0 before any)
 =============  ==============================================================================
 
+Before a project's studies are scored, :meth:`FeatureBuilder.adapt_to` may give each intervention
+code one more description learnt from those studies' own sentences (pseudo-relevance feedback, no
+labels): a team's label such as "Help from people who have been there" then also matches how the
+abstracts word it ("peer specialists").
+
 Pure numpy; the sentence model is only called through ``encode``.
 """
 
@@ -114,6 +119,7 @@ class CodeVectors:
     matrix: np.ndarray  # (descriptions, dim)
     owner: np.ndarray  # code index of each description row
     exclude: np.ndarray  # (codes, dim); zero rows for codes without an exclude note
+    owner_base: np.ndarray  # ``owner`` of the codebook's own descriptions (before :meth:`FeatureBuilder.adapt_to`)
 
     @classmethod
     def build(cls, codebook: Codebook, encode: Encoder) -> CodeVectors:
@@ -129,7 +135,7 @@ class CodeVectors:
         wanted = [i for i, t in enumerate(excl_texts) if t]
         if wanted:
             exclude[wanted] = np.asarray(encode([excl_texts[i] for i in wanted]), dtype=np.float32)
-        return cls(codes, matrix, np.asarray(owner), exclude)
+        return cls(codes, matrix, np.asarray(owner), exclude, np.asarray(owner))
 
     def similarity(self, sentence_vectors: np.ndarray) -> np.ndarray:
         """(sentences, codes): each sentence's best similarity to one of each code's descriptions."""
@@ -165,6 +171,13 @@ LEARN_ROLES = True
 #: Whether sentences are also matched clause by clause (a short code label such as "Hope" matches a
 #: clause better than a long sentence that mentions it among other things).
 CLAUSES = True
+#: Pseudo-relevance feedback from the project's own texts (no labels): how many sentences, each the
+#: clearest lead of a code in its layer within a different record, make the code's extra prototype
+#: (0: off), and the weight of their mean against the mean of the code's own descriptions.
+FEEDBACK_SENTENCES = 5
+FEEDBACK_WEIGHT = 0.5
+#: Whether only the intervention layer's codes get such a prototype.
+FEEDBACK_INTERVENTION_ONLY = True
 _CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+(?:and|or|but|while|whereas|which|with)\s+")
 
 
@@ -225,6 +238,47 @@ class FeatureBuilder:
         if len(self._abstracts) != before or self._learnt_roles is None:
             self._learnt_roles = RoleModel.fit(list(self._abstracts))
         return self._learnt_roles
+
+    def adapt_to(self, views: Sequence[RecordView]) -> bool:
+        """Adds to every code (of the intervention layer while :data:`FEEDBACK_INTERVENTION_ONLY`) one prototype drawn from the project's own sentences (``views``, labels
+        unused): the unit mean of its descriptions' mean and, weighted by :data:`FEEDBACK_WEIGHT`, the
+        mean of the :data:`FEEDBACK_SENTENCES` sentences (one per record) most similar to it among
+        those where it leads its layer, so the code also matches how the project's studies word it.
+        Returns whether prototypes were added (views built before must then be rebuilt). Drawn from
+        a dozen studies they cost a little (nested, 12 of 61 tuning records as the project: 0.478 ->
+        0.467 all-codes micro-F1), from 61 they help (0.514 -> 0.545)."""
+        m = FEEDBACK_SENTENCES
+        if m <= 0 or not views or self.vectors.matrix.shape[0] > len(self.vectors.owner_base):
+            return False
+        base = self.vectors.matrix[: len(self.vectors.owner_base)]
+        rows, owner = [], []
+        for kind, cols in self.kind_cols.items():
+            if FEEDBACK_INTERVENTION_ONLY and kind != self.codebook.intervention_kind:
+                continue
+            for j in cols:
+                others = [c for c in cols if c != j]
+                picks = []
+                for v in views:
+                    if not len(v.sims):
+                        continue
+                    lead = v.sims[:, j] - (v.sims[:, others].max(axis=1) if others else -1.0)
+                    ok = np.flatnonzero(lead > 0)
+                    if len(ok):
+                        i = ok[np.argmax(v.sims[ok, j])]
+                        picks.append((float(v.sims[i, j]), v.vectors[i]))
+                if not picks:
+                    continue
+                picks.sort(key=lambda t: -t[0])
+                centroid = np.mean([vec for _, vec in picks[:m]], axis=0)
+                own = base[self.vectors.owner_base == j].mean(axis=0)
+                proto = own / (np.linalg.norm(own) or 1.0) + FEEDBACK_WEIGHT * centroid / (np.linalg.norm(centroid) or 1.0)
+                rows.append(proto / (np.linalg.norm(proto) or 1.0))
+                owner.append(j)
+        if not rows:
+            return False
+        self.vectors.matrix = np.vstack([base, np.asarray(rows, dtype=np.float32)])
+        self.vectors.owner = np.concatenate([self.vectors.owner_base, np.asarray(owner)])
+        return True
 
     def views(self, records: Sequence[Mapping]) -> list[RecordView]:
         """A view of every record (all their sentences and clauses embedded in one call)."""

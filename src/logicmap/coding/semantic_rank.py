@@ -203,7 +203,10 @@ def tuning_sets(codebook, encode, records: Sequence[Mapping], truth_of) -> list[
     for book in writing_styles(codebook):
         builder = FeatureBuilder(book, encode)
         truth = np.array([[c in truth_of(r) for c in builder.codes] for r in records])
-        out.append((builder.views(records), truth))
+        views = builder.views(records)
+        if builder.adapt_to(views):
+            views = builder.views(records)
+        out.append((views, truth))
     return out
 
 
