@@ -16,8 +16,9 @@ each training dataset's runs. It replaces buscar 95/95 only when that procedure 
 - ELAS u4 engine (``tfidf-asreview`` + ``svm-asreview``, the default before character n-grams;
   65 runs, seeds 1-4 and 1-5 on nine datasets;
   ``benchmarks/stopping_calibration_asreview_engine.jsonl``): buscar 95/95 reaches 0.95 in 100% of
-  runs and saves 13.1% (0.29 of the ceiling: stopping exactly at 95% recall would save 43.1%). The procedure names ``both_buscar_95_80+poisson_95_95`` (``both_buscar_97_60+poisson_95_95``
-  on the first 49 runs) and meets the target in 95.4% of held-out runs with 23.3% saved (0.50 of
+  runs and saves 13.1% (0.29 of the ceiling: stopping exactly at 95% recall would save 43.1%). The
+  procedure names ``both_buscar_95_80+poisson_95_95`` (``both_buscar_97_60+poisson_95_95`` on the
+  first 49 runs) and meets the target in 95.4% of held-out runs with 23.3% saved (0.50 of
   the ceiling, interval coverage 100%) -- on 4-5 runs per dataset, too few to replace the default.
 - TF-IDF + SVM engine (131 runs, seeds 1-10, 1-8 on BetaBlockers, 1-3 on ACEInhibitors;
   ``benchmarks/stopping_calibration.jsonl``): buscar 95/95 100% of runs, 14.3% saved (ceiling 40.5%);
