@@ -9,6 +9,19 @@ in screening order) is stored in a JSON file under the key
 ``"ENGINE/DATASET:SEED"``, one entry per run, written after every run so an
 interrupted job resumes. Keep the cache outside the worktree so it survives it.
 
+An order ends once the last relevant record has been screened (``simulate``'s
+``until_all_found``), the rest appended in the last model's order. Every stopping
+rule reads only the sequence of labels (and the number of priors and the seed, from
+which the sample rules draw *positions*), and past the last relevant record that
+sequence is all zeros whatever the order: each rule's stop, recall and interval come
+out exactly as from the full order (``tests/screening/test_stopping_orders.py``). Each
+entry keeps the wall and CPU seconds of its run (``seconds``, ``cpu_seconds``); one
+order's time, as a single JSON line::
+
+    nice -n 10 .venv/bin/python benchmarks/stopping_orders.py --seeds 1 \\
+        --engine tfidf-asreview+char:svm-asreview --cache "$(mktemp -u)" \\
+        --file ../shared/data/screening/Cohen_2006_CalciumChannelBlockers.csv
+
 Usage::
 
     nice -n 10 .venv/bin/python benchmarks/stopping_orders.py --seeds 1-10 \\
@@ -91,16 +104,18 @@ def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = 
             if data is None:
                 data = load_labelled(data_path)
                 matrix = make_features(features, embedding_cache=embedding_cache).fit_transform(data.texts)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])
             cache[key] = {"order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
-                          "n_priors": result.n_priors, "engine": engine, "seconds": round(time.perf_counter() - start, 1)}
+                          "n_priors": result.n_priors, "engine": engine, "seconds": round(time.perf_counter() - start, 1),
+                          "cpu_seconds": round(time.process_time() - cpu, 1)}
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(cache))
             tmp.replace(path)
             print(json.dumps({"run": key, "records": len(data.labels),
-                              "seconds": cache[key]["seconds"]}), flush=True)
+                              "decisions": len(result.decision_seconds), "seconds": cache[key]["seconds"],
+                              "cpu_seconds": cache[key]["cpu_seconds"]}), flush=True)
     return cache
 
 
