@@ -276,7 +276,7 @@ def default_choice(strict_choice: str, held_out_met: float, fewest_runs: int) ->
     with at least :data:`MIN_RUNS` runs on every dataset (the issue's "at least 10 seeds"), else
     :data:`FALLBACK_RULE`."""
     if fewest_runs < MIN_RUNS:
-        return {"rule": FALLBACK_RULE, "why": f"a dataset has {fewest_runs} runs, fewer than {MIN_RUNS}: too few to "
+        return {"rule": FALLBACK_RULE, "why": f"a dataset has {fewest_runs} run{'s' if fewest_runs != 1 else ''}, fewer than {MIN_RUNS}: too few to "
                 f"replace {FALLBACK_RULE} (the strict choice, {strict_choice}, met the target in {held_out_met:.1%} "
                 "of held-out runs)"}
     if held_out_met < SHARE:
