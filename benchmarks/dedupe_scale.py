@@ -47,25 +47,39 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class WriteTimer:
-    """The longest time any connection held a write transaction (first write statement to commit/rollback)."""
+    """The longest time any connection held a write transaction (first write statement to commit/rollback).
+
+    The longest few are kept with what they were (the run's stage at the time,
+    the first write statement, the statements run), to name the slow one.
+    """
+
+    KEEP = 3
 
     def __init__(self) -> None:
-        self.started: dict[int, float] = {}
+        self.started: dict[int, tuple[float, str, list[int]]] = {}
         self.longest = 0.0
         self.count = 0
+        self.stage = "-"
+        self.slowest: list[dict] = []
         event.listen(Engine, "before_cursor_execute", self._statement)
         event.listen(Engine, "commit", self._end)
         event.listen(Engine, "rollback", self._end)
 
     def _statement(self, conn, _cursor, statement, *_args) -> None:
-        if statement.lstrip()[:7].upper().startswith(_WRITES):
-            self.started.setdefault(id(conn.connection), time.perf_counter())
+        key = id(conn.connection)
+        if key in self.started:
+            self.started[key][2][0] += 1
+        elif statement.lstrip()[:7].upper().startswith(_WRITES):
+            self.started[key] = (time.perf_counter(), f"{self.stage}: {' '.join(statement.split())[:60]}", [1])
 
     def _end(self, conn) -> None:
         begun = self.started.pop(id(conn.connection), None)
         if begun is not None:
+            held = time.perf_counter() - begun[0]
             self.count += 1
-            self.longest = max(self.longest, time.perf_counter() - begun)
+            self.longest = max(self.longest, held)
+            self.slowest.append({"s": round(held, 3), "what": begun[1], "statements": begun[2][0]})
+            self.slowest = sorted(self.slowest, key=lambda w: -w["s"])[: self.KEEP]
 
 
 def peak_mb() -> float:
@@ -111,11 +125,13 @@ def quality(review: Review) -> dict:
 class StageLog:
     """Progress callback: appends each stage change with wall, CPU and peak memory to ``path``."""
 
-    def __init__(self, path: Path) -> None:
-        self.path, self.stage, self.begin = path, None, time.perf_counter()
+    def __init__(self, path: Path, timer: WriteTimer | None = None) -> None:
+        self.path, self.stage, self.begin, self.timer = path, None, time.perf_counter(), timer
         path.write_text("")
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.timer is not None:
+            self.timer.stage = stage
         if stage != self.stage:
             self.stage = stage
             with self.path.open("a") as fh:
@@ -135,16 +151,17 @@ def phase_dedupe(project: Path, work: Path) -> dict:
     timer = WriteTimer()
     with Review.open(target) as review:
         begin, cpu = time.perf_counter(), cpu_seconds()
-        summary = review.dedupe.run(progress=StageLog(work / "stages.jsonl"))
+        summary = review.dedupe.run(progress=StageLog(work / "stages.jsonl", timer))
         seconds, cpu = time.perf_counter() - begin, cpu_seconds() - cpu
         peak = peak_mb()
-        writes = (timer.count, timer.longest)
+        writes = (timer.count, timer.longest, timer.slowest)
         checked = quality(review)
     return {
         "records": summary.records, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "peak_rss_mb": round(peak),
         "pairs_compared": summary.pairs_compared, "clusters": summary.clusters,
         "duplicates_removed": summary.duplicates_removed, "review_pairs": summary.review_pairs,
-        "write_transactions": writes[0], "longest_write_s": round(writes[1], 2), **checked,
+        "write_transactions": writes[0], "longest_write_s": round(writes[1], 2),
+        "longest_writes": writes[2], **checked,
     }
 
 
