@@ -47,9 +47,11 @@ class _Commits:
         self.count += 1
 
 
-def test_small_batches_store_the_same_clusters_in_many_transactions(review, reference, monkeypatch):
+@pytest.mark.parametrize("cluster_batch", [4, 2])
+def test_small_batches_store_the_same_clusters_in_many_transactions(review, reference, monkeypatch, cluster_batch):
+    """Also when batches cut groups of connected records (2: every group of three or more is cut)."""
     monkeypatch.setattr(dedupe_stage, "PAIR_BATCH", 3)
-    monkeypatch.setattr(dedupe_stage, "CLUSTER_BATCH", 4)
+    monkeypatch.setattr(dedupe_stage, "CLUSTER_BATCH", cluster_batch)
     commits = _Commits()
     event.listen(Engine, "commit", commits)
     try:
@@ -57,7 +59,7 @@ def test_small_batches_store_the_same_clusters_in_many_transactions(review, refe
     finally:
         event.remove(Engine, "commit", commits)
     assert summary.clusters > 10
-    assert commits.count > summary.clusters // 4  # pairs and clusters went in many small transactions
+    assert commits.count > summary.clusters // cluster_batch  # pairs and clusters went in many small transactions
     assert _memberships(review) == reference
     assert summary.duplicates_removed == sum(len(m) - 1 for m in reference)
 
@@ -110,4 +112,18 @@ def test_touched_groups_join_connected_records_and_batches_keep_groups_whole():
     assert groups == [[1, 2, 3], [5, 9, 12], [20, 21]]
     batches = list(seed_batches(groups, 5))
     assert batches == [{1, 2, 3}, {5, 9, 12, 20, 21}]
-    assert list(seed_batches([[1, 2, 3, 4, 5, 6, 7]], 3)) == [{1, 2, 3, 4, 5, 6, 7}]
+    assert list(seed_batches([[1, 2, 3, 4, 5, 6, 7]], 3)) == [{1, 2, 3}, {4, 5, 6}, {7}]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_batch_exceeds_the_limit_whatever_the_groups(seed):
+    """A transaction's seeds are bounded by the batch size, not by the largest group (which grows with the library)."""
+    import random
+
+    rng = random.Random(seed)
+    pairs = [(rng.randrange(20_000), rng.randrange(20_000)) for _ in range(12_000)]  # one giant group and many small
+    groups = touched_groups([(a, b) for a, b in pairs if a != b])
+    assert max(len(g) for g in groups) > 1000
+    batches = list(seed_batches(groups, 100))
+    assert max(len(b) for b in batches) <= 100
+    assert sorted(r for b in batches for r in b) == sorted(r for g in groups for r in g)

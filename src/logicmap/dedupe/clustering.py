@@ -179,12 +179,23 @@ def touched_groups(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
 
 
 def seed_batches(groups: Iterable[list[int]], size: int) -> Iterable[set[int]]:
-    """Whole groups packed into batches of about ``size`` records (a larger group is a batch of its own)."""
+    """Groups packed into batches of at most ``size`` records; a larger group is cut into pieces of ``size``.
+
+    Packing keeps a group's records together where it can, so its component is
+    read once; cutting bounds every batch (and so the transaction that rebuilds
+    it) however large a group grows with the library. A piece still gets right
+    clusters: its rebuild reads every record linked to it.
+    """
     batch: set[int] = set()
     for group in groups:
         if batch and len(batch) + len(group) > size:
             yield batch
             batch = set()
-        batch.update(group)
+        for start in range(0, len(group), size):
+            piece = group[start : start + size]
+            if batch and len(batch) + len(piece) > size:
+                yield batch
+                batch = set()
+            batch.update(piece)
     if batch:
         yield batch
