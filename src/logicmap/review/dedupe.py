@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from logicmap.safe_text import SafeCsvWriter
 import dataclasses
+import time
 from pathlib import Path
 from typing import Iterator
 
 from logicmap.dedupe.backends import engine_name, make_engine
-from logicmap.dedupe.clustering import ClusterPlan, plan_rebuild, seed_batches, touched_groups
+from logicmap.dedupe.clustering import BatchSize, ClusterPlan, plan_rebuild, seed_batches, touched_groups
 from logicmap.dedupe.engine import DedupeEngine, DedupeResult, DedupeSettings, InProcessEngine
 from logicmap.dedupe.keys import dedupe_keys
 from logicmap.dedupe.merge import merge_cluster
@@ -40,10 +41,12 @@ from logicmap.store.dedupe import DedupeWriter, dedupe_transaction
 
 #: Compare-and-store attempts when other runs keep finishing first.
 _ATTEMPTS = 3
-#: Pairs stored per transaction, and records whose clusters are rebuilt per transaction:
-#: each transaction holds the write lock well under a second.
+#: Pairs stored per transaction, and at most this many records whose clusters are rebuilt per
+#: transaction; fewer when a rebuild holds the write lock over CLUSTER_LOCK_BUDGET seconds (its
+#: cost per record grows with the library: at a million records 800 took 2.2 s).
 PAIR_BATCH = 1000
 CLUSTER_BATCH = 800
+CLUSTER_LOCK_BUDGET = 0.5
 
 
 class DedupeStage:
@@ -133,8 +136,9 @@ class DedupeStage:
         duplicate_pairs = sum(p.decision == "duplicate" for p in pairs)
         compared = result.compared
         del result, pairs
-        for number, batch in enumerate(seed_batches(touched, CLUSTER_BATCH)):
-            self._rebuild_batch(batch, run_id, settings.merge_at)
+        size = BatchSize(CLUSTER_BATCH, CLUSTER_LOCK_BUDGET, first=CLUSTER_BATCH // 4, smallest=CLUSTER_BATCH // 32)
+        for number, batch in enumerate(seed_batches(touched, size)):
+            size.took(self._rebuild_batch(batch, run_id, settings.merge_at))
             _report(progress, "clusters", number + 1, 0)
         with dedupe_transaction(self._store) as reader:  # counted without the lock
             (clusters, removed), queued = reader.cluster_counts(), reader.queue_size()
@@ -146,8 +150,9 @@ class DedupeStage:
             duplicate_pairs=duplicate_pairs, review_pairs=queued, clusters=clusters, duplicates_removed=removed,
         )
 
-    def _rebuild_batch(self, seeds: set[int], run_id: int, merge_at: float) -> None:
-        """:func:`_rebuild` around ``seeds``, with the records to merge read without the write lock.
+    def _rebuild_batch(self, seeds: set[int], run_id: int, merge_at: float) -> float:
+        """:func:`_rebuild` around ``seeds``, with the records to merge read without the write lock;
+        returns the seconds the write lock was held (claim to commit).
 
         The plan is made twice: first without the lock, to read and merge the
         records it needs, then under the lock (indexed reads of a few thousand
@@ -158,11 +163,13 @@ class DedupeStage:
             records = reader.record_fields(_members(_plan(reader, seeds, merge_at)))
         with dedupe_transaction(self._store) as writer:
             writer.claim()
+            claimed = time.perf_counter()
             plan = _plan(writer, seeds, merge_at)
             missing = [m for m in _members(plan) if m not in records]
             if missing:
                 records.update(writer.record_fields(missing))
             _apply(writer, plan, records, run_id)
+        return time.perf_counter() - claimed
 
     def queue(self) -> list[ReviewItem]:
         """The uncertain pairs waiting for a reviewer, highest score first, with both records loaded."""
