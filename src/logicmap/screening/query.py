@@ -37,26 +37,25 @@ class QueryStrategy:
         on the file's row order). ``mixed`` draws from ``rng`` once per call.
         """
         if self.name == "max" or (self.name == "mixed" and rng.random() >= self.uncertainty_share):
-            return sort_breaking_ties(-score, (jitter, -score))
-        return sort_breaking_ties(np.abs(proba - 0.5), (jitter, -score, np.abs(proba - 0.5)))
+            return jitter_lexsort(jitter, (-score,))
+        return jitter_lexsort(jitter, (-score, np.abs(proba - 0.5)))
 
 
-def sort_breaking_ties(first: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray:
-    """``np.lexsort(keys)`` where ``keys[-1]`` is ``first``, at about the cost of one argsort.
+def jitter_lexsort(jitter: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort((jitter, *keys))`` (last key first), at about the cost of one sort however many ties.
 
-    Sorts by ``first`` alone, then re-sorts only the runs of equal ``first``
-    values by all ``keys``: same order, but lexsort of a million records cost
-    0.32 CPU s against 0.14 for this (ties are rare: records without text, copies).
+    ``jitter`` holds distinct non-negative integers (a slice of the learner's
+    permutation), so ordering by it is a counting pass, not a sort; each key
+    then re-sorts stably. Same order as lexsort, which took 0.32 CPU s for a
+    million records against about 0.15 for this.
     """
-    order = np.argsort(first, kind="stable")
-    ranked = first[order]
-    tied = np.flatnonzero(ranked[1:] == ranked[:-1])
-    if tied.size:
-        runs = np.zeros(order.size, dtype=bool)
-        runs[tied] = runs[tied + 1] = True
-        where = np.flatnonzero(runs)
-        members = order[where]
-        order[where] = members[np.lexsort(tuple(key[members] for key in keys))]
+    slots = np.full(int(jitter.max(initial=-1)) + 1, -1, dtype=np.int64)
+    slots[jitter] = np.arange(jitter.size)
+    order = slots[slots >= 0]
+    if order.size != jitter.size:
+        raise ValueError("jitter must hold distinct non-negative integers")
+    for key in keys:
+        order = order[np.argsort(key[order], kind="stable")]
     return order
 
 
