@@ -6,7 +6,8 @@ project (not timed; kept under ``--cache``), copied, and ``review.dedupe.run()``
 is timed in a child process of its own, so that each peak memory (RSS
 high-water, ``resource.getrusage``) is that run's. Also measured: the longest
 write transaction (first write statement to commit, i.e. how long the write
-lock was held), and the result against the generator's truth (pairwise
+lock was held; ``longest_writes`` names the three longest by the run's stage
+and first write statement), and the result against the generator's truth (pairwise
 precision and recall of the clusters: records of one paper should share a
 cluster, records of different papers should not).
 

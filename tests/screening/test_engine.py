@@ -323,3 +323,10 @@ def test_query_order_is_lexsorts_order_with_many_ties(seed):
     distinct = rng.standard_normal(n)
     assert np.array_equal(QueryStrategy("max").order(distinct, proba, jitter, np.random.default_rng(0)),
                           np.lexsort((jitter, -distinct)))
+
+
+def test_query_order_refuses_a_jitter_with_repeats():
+    from logicmap.screening.query import jitter_lexsort
+
+    with pytest.raises(ValueError, match="distinct"):
+        jitter_lexsort(np.array([0, 2, 2]), (np.zeros(3),))
