@@ -94,7 +94,13 @@ class DedupeStage:
                 run_id = writer.start_run(
                     engine=engine_name(backend), settings=settings.to_json(), mode=mode, records=len(ids),
                     new_records=new_records, max_record_id=0, pairs_compared=result.compared)
-            return self._store_run(run_id, settings, ids, mode, new_records, result, progress)
+            touched, duplicate_pairs = self._store_pairs(run_id, ids, result, progress)
+            compared = result.compared
+            del result  # the scored pairs (millions of objects at a million records): the garbage
+            # collector would walk them all, holding the write lock seconds, while clusters are stored
+            with fewer_collections():
+                self._store_clusters(run_id, settings, touched, progress)
+            return self._finish_run(run_id, ids, mode, new_records, compared, duplicate_pairs)
         raise DedupeError(f"other dedupe runs finished first {_ATTEMPTS} times in a row; run dedupe again")
 
     def _compare(self, backend: DedupeEngine, settings: DedupeSettings, full: bool,
@@ -123,9 +129,10 @@ class DedupeStage:
         _report(progress, "compare", 0, len(ids))
         return ids, backend.find_duplicates(records, settings=settings, new=new), new
 
-    def _store_run(self, run_id: int, settings: DedupeSettings, ids: list[int], mode: str, new_records: int,
-                   result: DedupeResult, progress: Progress | None) -> DedupeSummary:
-        """Store a started run's pairs, then bring the clusters they touch in line, batch by batch."""
+    def _store_pairs(self, run_id: int, ids: list[int], result: DedupeResult,
+                     progress: Progress | None) -> tuple[list[list[int]], int]:
+        """Store a started run's pairs in batches; returns the groups of records they connect
+        and how many pairs are duplicates."""
         pairs = result.pairs
         for start in range(0, len(pairs), PAIR_BATCH):
             with dedupe_transaction(self._store) as writer:
@@ -133,13 +140,19 @@ class DedupeStage:
                 writer.save_pairs(run_id, ids, pairs[start : start + PAIR_BATCH])
             _report(progress, "store", min(start + PAIR_BATCH, len(pairs)), len(pairs))
         touched = touched_groups([(ids[p.i], ids[p.j]) for p in pairs])
-        duplicate_pairs = sum(p.decision == "duplicate" for p in pairs)
-        compared = result.compared
-        del result, pairs
+        return touched, sum(p.decision == "duplicate" for p in pairs)
+
+    def _store_clusters(self, run_id: int, settings: DedupeSettings, touched: list[list[int]],
+                        progress: Progress | None = None) -> None:
+        """Bring the clusters of the ``touched`` records in line with the stored pairs, batch by batch."""
         size = BatchSize(CLUSTER_BATCH, CLUSTER_LOCK_BUDGET, first=CLUSTER_BATCH // 4, smallest=CLUSTER_BATCH // 32)
         for number, batch in enumerate(seed_batches(touched, size)):
             size.took(self._rebuild_batch(batch, run_id, settings.merge_at))
             _report(progress, "clusters", number + 1, 0)
+
+    def _finish_run(self, run_id: int, ids: list[int], mode: str, new_records: int, compared: int,
+                    duplicate_pairs: int) -> DedupeSummary:
+        """Store the run's outcome (from now on its records count as compared); its summary."""
         with dedupe_transaction(self._store) as reader:  # counted without the lock
             (clusters, removed), queued = reader.cluster_counts(), reader.queue_size()
         with dedupe_transaction(self._store) as writer:
