@@ -26,6 +26,7 @@ Usage: python benchmarks/dedupe_scale.py [--sizes 10000,100000,1000000] [--copie
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import resource
@@ -57,21 +58,30 @@ class WriteTimer:
     KEEP = 3
 
     def __init__(self) -> None:
-        self.started: dict[int, tuple[float, str, list[int]]] = {}
+        self.started: dict[int, tuple[float, str, list[int], float]] = {}
         self.longest = 0.0
         self.count = 0
         self.stage = "-"
         self.slowest: list[dict] = []
+        self.gc_seconds, self._gc_began = 0.0, 0.0  # garbage collection time, to tell it from SQL time
+        gc.callbacks.append(self._gc)
         event.listen(Engine, "before_cursor_execute", self._statement)
         event.listen(Engine, "commit", self._end)
         event.listen(Engine, "rollback", self._end)
+
+    def _gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            self.gc_seconds += time.perf_counter() - self._gc_began
 
     def _statement(self, conn, _cursor, statement, *_args) -> None:
         key = id(conn.connection)
         if key in self.started:
             self.started[key][2][0] += 1
         elif statement.lstrip()[:7].upper().startswith(_WRITES):
-            self.started[key] = (time.perf_counter(), f"{self.stage}: {' '.join(statement.split())[:60]}", [1])
+            self.started[key] = (time.perf_counter(), f"{self.stage}: {' '.join(statement.split())[:60]}", [1],
+                                 self.gc_seconds)
 
     def _end(self, conn) -> None:
         begun = self.started.pop(id(conn.connection), None)
@@ -79,7 +89,8 @@ class WriteTimer:
             held = time.perf_counter() - begun[0]
             self.count += 1
             self.longest = max(self.longest, held)
-            self.slowest.append({"s": round(held, 3), "what": begun[1], "statements": begun[2][0]})
+            self.slowest.append({"s": round(held, 3), "what": begun[1], "statements": begun[2][0],
+                                 "gc_s": round(self.gc_seconds - begun[3], 3)})
             self.slowest = sorted(self.slowest, key=lambda w: -w["s"])[: self.KEEP]
 
 
