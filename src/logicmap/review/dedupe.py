@@ -30,7 +30,7 @@ from logicmap.dedupe.results import (
 )
 from logicmap.errors import DedupeError
 from logicmap.records.export import write_records
-from logicmap.records.intake import fewer_collections
+from logicmap.records.intake import existing_objects_frozen, fewer_collections
 from logicmap.records.record import Record
 from logicmap.review.records import RecordsStage
 from logicmap.store import dedupe as repository
@@ -94,10 +94,10 @@ class DedupeStage:
                 run_id = writer.start_run(
                     engine=engine_name(backend), settings=settings.to_json(), mode=mode, records=len(ids),
                     new_records=new_records, max_record_id=0, pairs_compared=result.compared)
-            touched, duplicate_pairs = self._store_pairs(run_id, ids, result, progress)
+            with existing_objects_frozen():  # a full collection walking the scored pairs held the lock 2 s at 1M
+                touched, duplicate_pairs = self._store_pairs(run_id, ids, result, progress)
             compared = result.compared
-            del result  # the scored pairs (millions of objects at a million records): the garbage
-            # collector would walk them all, holding the write lock seconds, while clusters are stored
+            del result  # the scored pairs (millions of objects at a million records)
             with fewer_collections():
                 self._store_clusters(run_id, settings, touched, progress)
             return self._finish_run(run_id, ids, mode, new_records, compared, duplicate_pairs)
