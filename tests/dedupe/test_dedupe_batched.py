@@ -164,3 +164,17 @@ def test_a_slow_store_gets_smaller_cluster_transactions_and_the_same_clusters(re
     review.dedupe.run()
     assert sizes[0] == 8 and max(sizes) <= 8 and sizes[-1] == 1  # 32 // 4 first, down to 32 // 32
     assert _memberships(review) == reference
+
+
+def test_existing_objects_are_frozen_only_inside_the_block():
+    import gc
+
+    from logicmap.records.intake import existing_objects_frozen
+
+    before = gc.get_freeze_count()
+    with existing_objects_frozen():
+        assert gc.get_freeze_count() > before
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ValueError), existing_objects_frozen():
+        raise ValueError  # unfrozen however the block ends
+    assert gc.get_freeze_count() == 0
