@@ -6,7 +6,8 @@ project (not timed; kept under ``--cache``), copied, and ``review.dedupe.run()``
 is timed in a child process of its own, so that each peak memory (RSS
 high-water, ``resource.getrusage``) is that run's. Also measured: the longest
 write transaction (first write statement to commit, i.e. how long the write
-lock was held), and the result against the generator's truth (pairwise
+lock was held; ``longest_writes`` names the three longest by the run's stage
+and first write statement), and the result against the generator's truth (pairwise
 precision and recall of the clusters: records of one paper should share a
 cluster, records of different papers should not).
 
@@ -25,6 +26,7 @@ Usage: python benchmarks/dedupe_scale.py [--sizes 10000,100000,1000000] [--copie
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import resource
@@ -47,25 +49,49 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class WriteTimer:
-    """The longest time any connection held a write transaction (first write statement to commit/rollback)."""
+    """The longest time any connection held a write transaction (first write statement to commit/rollback).
+
+    The longest few are kept with what they were (the run's stage at the time,
+    the first write statement, the statements run), to name the slow one.
+    """
+
+    KEEP = 3
 
     def __init__(self) -> None:
-        self.started: dict[int, float] = {}
+        self.started: dict[int, tuple[float, str, list[int], float]] = {}
         self.longest = 0.0
         self.count = 0
+        self.stage = "-"
+        self.slowest: list[dict] = []
+        self.gc_seconds, self._gc_began = 0.0, 0.0  # garbage collection time, to tell it from SQL time
+        gc.callbacks.append(self._gc)
         event.listen(Engine, "before_cursor_execute", self._statement)
         event.listen(Engine, "commit", self._end)
         event.listen(Engine, "rollback", self._end)
 
+    def _gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            self.gc_seconds += time.perf_counter() - self._gc_began
+
     def _statement(self, conn, _cursor, statement, *_args) -> None:
-        if statement.lstrip()[:7].upper().startswith(_WRITES):
-            self.started.setdefault(id(conn.connection), time.perf_counter())
+        key = id(conn.connection)
+        if key in self.started:
+            self.started[key][2][0] += 1
+        elif statement.lstrip()[:7].upper().startswith(_WRITES):
+            self.started[key] = (time.perf_counter(), f"{self.stage}: {' '.join(statement.split())[:60]}", [1],
+                                 self.gc_seconds)
 
     def _end(self, conn) -> None:
         begun = self.started.pop(id(conn.connection), None)
         if begun is not None:
+            held = time.perf_counter() - begun[0]
             self.count += 1
-            self.longest = max(self.longest, time.perf_counter() - begun)
+            self.longest = max(self.longest, held)
+            self.slowest.append({"s": round(held, 3), "what": begun[1], "statements": begun[2][0],
+                                 "gc_s": round(self.gc_seconds - begun[3], 3)})
+            self.slowest = sorted(self.slowest, key=lambda w: -w["s"])[: self.KEEP]
 
 
 def peak_mb() -> float:
@@ -111,11 +137,13 @@ def quality(review: Review) -> dict:
 class StageLog:
     """Progress callback: appends each stage change with wall, CPU and peak memory to ``path``."""
 
-    def __init__(self, path: Path) -> None:
-        self.path, self.stage, self.begin = path, None, time.perf_counter()
+    def __init__(self, path: Path, timer: WriteTimer | None = None) -> None:
+        self.path, self.stage, self.begin, self.timer = path, None, time.perf_counter(), timer
         path.write_text("")
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.timer is not None:
+            self.timer.stage = stage
         if stage != self.stage:
             self.stage = stage
             with self.path.open("a") as fh:
@@ -135,16 +163,17 @@ def phase_dedupe(project: Path, work: Path) -> dict:
     timer = WriteTimer()
     with Review.open(target) as review:
         begin, cpu = time.perf_counter(), cpu_seconds()
-        summary = review.dedupe.run(progress=StageLog(work / "stages.jsonl"))
+        summary = review.dedupe.run(progress=StageLog(work / "stages.jsonl", timer))
         seconds, cpu = time.perf_counter() - begin, cpu_seconds() - cpu
         peak = peak_mb()
-        writes = (timer.count, timer.longest)
+        writes = (timer.count, timer.longest, timer.slowest)
         checked = quality(review)
     return {
         "records": summary.records, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "peak_rss_mb": round(peak),
         "pairs_compared": summary.pairs_compared, "clusters": summary.clusters,
         "duplicates_removed": summary.duplicates_removed, "review_pairs": summary.review_pairs,
-        "write_transactions": writes[0], "longest_write_s": round(writes[1], 2), **checked,
+        "write_transactions": writes[0], "longest_write_s": round(writes[1], 2),
+        "longest_writes": writes[2], **checked,
     }
 
 

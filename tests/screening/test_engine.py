@@ -303,3 +303,30 @@ def test_presumed_irrelevant_sample_is_seeded_unscreened_and_not_a_decision():
     assert sum(labels[i] for i in top) >= 4
     assert learner.history_ == list(range(30))  # the presumed sample stays unscreened
     assert int((learner.labels_ != -1).sum()) == 30
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_query_order_is_lexsorts_order_with_many_ties(seed):
+    """The fast tie-breaking sort (issue 17: ranking a million records) keeps lexsort's exact order."""
+    rng = np.random.default_rng(seed)
+    n = 5000
+    score = rng.integers(0, 40, n).astype(np.float64) / 7  # many ties, several long runs
+    continuous = rng.random(n) < 0.5
+    score[continuous] = rng.standard_normal(int(continuous.sum()))  # and runs between unique scores
+    proba = 1 / (1 + np.exp(-score))
+    jitter = rng.permutation(n)
+    for name in ("max", "uncertainty"):
+        strategy = QueryStrategy(name)
+        got = strategy.order(score, proba, jitter, np.random.default_rng(0))
+        keys = (jitter, -score) if name == "max" else (jitter, -score, np.abs(proba - 0.5))
+        assert np.array_equal(got, np.lexsort(keys))
+    distinct = rng.standard_normal(n)
+    assert np.array_equal(QueryStrategy("max").order(distinct, proba, jitter, np.random.default_rng(0)),
+                          np.lexsort((jitter, -distinct)))
+
+
+def test_query_order_refuses_a_jitter_with_repeats():
+    from logicmap.screening.query import jitter_lexsort
+
+    with pytest.raises(ValueError, match="distinct"):
+        jitter_lexsort(np.array([0, 2, 2]), (np.zeros(3),))

@@ -178,13 +178,51 @@ def touched_groups(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     return sorted(groups.values())
 
 
-def seed_batches(groups: Iterable[list[int]], size: int) -> Iterable[set[int]]:
-    """Whole groups packed into batches of about ``size`` records (a larger group is a batch of its own)."""
+class BatchSize:
+    """A batch size that keeps each batch's transaction near a time budget.
+
+    The cost of rebuilding a record's clusters grows with the library (bigger
+    indexes, colder pages, a busier machine), so a fixed count cannot bound how
+    long the write lock is held. After each batch :meth:`took` halves the size
+    when the batch took longer than ``budget`` seconds and doubles it (up to
+    ``largest``) when it took under a quarter of it. It starts at ``first``.
+    """
+
+    def __init__(self, largest: int, budget: float, *, first: int | None = None, smallest: int = 25) -> None:
+        self.largest, self.budget, self.smallest = largest, budget, max(1, min(smallest, largest))
+        self.size = max(self.smallest, min(largest, first or largest))
+
+    def took(self, seconds: float) -> None:
+        """Adjust the size after a batch of the current size took ``seconds``."""
+        if seconds > self.budget:
+            self.size = max(self.smallest, self.size // 2)
+        elif seconds < self.budget / 4:
+            self.size = min(self.largest, self.size * 2)
+
+
+def seed_batches(groups: Iterable[list[int]], size: int | BatchSize) -> Iterable[set[int]]:
+    """Groups packed into batches of at most ``size`` records; a larger group is cut into pieces.
+
+    Packing keeps a group's records together where it can, so its component is
+    read once; cutting bounds every batch (and so the transaction that rebuilds
+    it) however large a group grows with the library. A piece still gets right
+    clusters: its rebuild reads every record linked to it. A :class:`BatchSize`
+    is read again for every batch, so it can change between them.
+    """
+    limit = (lambda: size.size) if isinstance(size, BatchSize) else (lambda: size)
     batch: set[int] = set()
     for group in groups:
-        if batch and len(batch) + len(group) > size:
-            yield batch
-            batch = set()
-        batch.update(group)
+        rest = group
+        while rest:
+            room = limit() - len(batch)
+            if batch and len(rest) > room:  # whole groups first: close the batch rather than cut
+                yield batch
+                batch = set()
+                room = limit()
+            batch.update(rest[:room])
+            rest = rest[room:]
+            if len(batch) >= limit():
+                yield batch
+                batch = set()
     if batch:
         yield batch

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from logicmap.safe_text import SafeCsvWriter
 import dataclasses
+import time
 from pathlib import Path
 from typing import Iterator
 
 from logicmap.dedupe.backends import engine_name, make_engine
-from logicmap.dedupe.clustering import ClusterPlan, plan_rebuild, seed_batches, touched_groups
+from logicmap.dedupe.clustering import BatchSize, ClusterPlan, plan_rebuild, seed_batches, touched_groups
 from logicmap.dedupe.engine import DedupeEngine, DedupeResult, DedupeSettings, InProcessEngine
 from logicmap.dedupe.keys import dedupe_keys
 from logicmap.dedupe.merge import merge_cluster
@@ -29,7 +30,7 @@ from logicmap.dedupe.results import (
 )
 from logicmap.errors import DedupeError
 from logicmap.records.export import write_records
-from logicmap.records.intake import fewer_collections
+from logicmap.records.intake import existing_objects_frozen, fewer_collections
 from logicmap.records.record import Record
 from logicmap.review.records import RecordsStage
 from logicmap.store import dedupe as repository
@@ -40,10 +41,12 @@ from logicmap.store.dedupe import DedupeWriter, dedupe_transaction
 
 #: Compare-and-store attempts when other runs keep finishing first.
 _ATTEMPTS = 3
-#: Pairs stored per transaction, and records whose clusters are rebuilt per transaction:
-#: each transaction holds the write lock well under a second.
+#: Pairs stored per transaction, and at most this many records whose clusters are rebuilt per
+#: transaction; fewer when a rebuild holds the write lock over CLUSTER_LOCK_BUDGET seconds (its
+#: cost per record grows with the library: at a million records 800 took 2.2 s).
 PAIR_BATCH = 1000
 CLUSTER_BATCH = 800
+CLUSTER_LOCK_BUDGET = 0.5
 
 
 class DedupeStage:
@@ -91,7 +94,13 @@ class DedupeStage:
                 run_id = writer.start_run(
                     engine=engine_name(backend), settings=settings.to_json(), mode=mode, records=len(ids),
                     new_records=new_records, max_record_id=0, pairs_compared=result.compared)
-            return self._store_run(run_id, settings, ids, mode, new_records, result, progress)
+            with existing_objects_frozen():  # a full collection walking the scored pairs held the lock 2 s at 1M
+                touched, duplicate_pairs = self._store_pairs(run_id, ids, result, progress)
+            compared = result.compared
+            del result  # the scored pairs (millions of objects at a million records)
+            with fewer_collections():
+                self._store_clusters(run_id, settings, touched, progress)
+            return self._finish_run(run_id, ids, mode, new_records, compared, duplicate_pairs)
         raise DedupeError(f"other dedupe runs finished first {_ATTEMPTS} times in a row; run dedupe again")
 
     def _compare(self, backend: DedupeEngine, settings: DedupeSettings, full: bool,
@@ -120,9 +129,10 @@ class DedupeStage:
         _report(progress, "compare", 0, len(ids))
         return ids, backend.find_duplicates(records, settings=settings, new=new), new
 
-    def _store_run(self, run_id: int, settings: DedupeSettings, ids: list[int], mode: str, new_records: int,
-                   result: DedupeResult, progress: Progress | None) -> DedupeSummary:
-        """Store a started run's pairs, then bring the clusters they touch in line, batch by batch."""
+    def _store_pairs(self, run_id: int, ids: list[int], result: DedupeResult,
+                     progress: Progress | None) -> tuple[list[list[int]], int]:
+        """Store a started run's pairs in batches; returns the groups of records they connect
+        and how many pairs are duplicates."""
         pairs = result.pairs
         for start in range(0, len(pairs), PAIR_BATCH):
             with dedupe_transaction(self._store) as writer:
@@ -130,12 +140,19 @@ class DedupeStage:
                 writer.save_pairs(run_id, ids, pairs[start : start + PAIR_BATCH])
             _report(progress, "store", min(start + PAIR_BATCH, len(pairs)), len(pairs))
         touched = touched_groups([(ids[p.i], ids[p.j]) for p in pairs])
-        duplicate_pairs = sum(p.decision == "duplicate" for p in pairs)
-        compared = result.compared
-        del result, pairs
-        for number, batch in enumerate(seed_batches(touched, CLUSTER_BATCH)):
-            self._rebuild_batch(batch, run_id, settings.merge_at)
+        return touched, sum(p.decision == "duplicate" for p in pairs)
+
+    def _store_clusters(self, run_id: int, settings: DedupeSettings, touched: list[list[int]],
+                        progress: Progress | None = None) -> None:
+        """Bring the clusters of the ``touched`` records in line with the stored pairs, batch by batch."""
+        size = BatchSize(CLUSTER_BATCH, CLUSTER_LOCK_BUDGET, first=CLUSTER_BATCH // 4, smallest=CLUSTER_BATCH // 32)
+        for number, batch in enumerate(seed_batches(touched, size)):
+            size.took(self._rebuild_batch(batch, run_id, settings.merge_at))
             _report(progress, "clusters", number + 1, 0)
+
+    def _finish_run(self, run_id: int, ids: list[int], mode: str, new_records: int, compared: int,
+                    duplicate_pairs: int) -> DedupeSummary:
+        """Store the run's outcome (from now on its records count as compared); its summary."""
         with dedupe_transaction(self._store) as reader:  # counted without the lock
             (clusters, removed), queued = reader.cluster_counts(), reader.queue_size()
         with dedupe_transaction(self._store) as writer:
@@ -146,8 +163,9 @@ class DedupeStage:
             duplicate_pairs=duplicate_pairs, review_pairs=queued, clusters=clusters, duplicates_removed=removed,
         )
 
-    def _rebuild_batch(self, seeds: set[int], run_id: int, merge_at: float) -> None:
-        """:func:`_rebuild` around ``seeds``, with the records to merge read without the write lock.
+    def _rebuild_batch(self, seeds: set[int], run_id: int, merge_at: float) -> float:
+        """:func:`_rebuild` around ``seeds``, with the records to merge read without the write lock;
+        returns the seconds the write lock was held (claim to commit).
 
         The plan is made twice: first without the lock, to read and merge the
         records it needs, then under the lock (indexed reads of a few thousand
@@ -158,11 +176,13 @@ class DedupeStage:
             records = reader.record_fields(_members(_plan(reader, seeds, merge_at)))
         with dedupe_transaction(self._store) as writer:
             writer.claim()
+            claimed = time.perf_counter()
             plan = _plan(writer, seeds, merge_at)
             missing = [m for m in _members(plan) if m not in records]
             if missing:
                 records.update(writer.record_fields(missing))
             _apply(writer, plan, records, run_id)
+        return time.perf_counter() - claimed
 
     def queue(self) -> list[ReviewItem]:
         """The uncertain pairs waiting for a reviewer, highest score first, with both records loaded."""

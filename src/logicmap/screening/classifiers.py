@@ -40,6 +40,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_sample_weight
 
 from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
+from logicmap.screening.rowbands import product
 
 DEFAULT_CLASSIFIER = "svm"
 
@@ -226,7 +227,7 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         embeddings) is a BLAS product instead of a sparse one -- about three times
         faster at 100,000 records."""
         return np.column_stack([
-            np.asarray(view @ w).ravel() for view, w in zip(views, self.block_coefs_)
+            product(view, w).ravel() for view, w in zip(views, self.block_coefs_)
         ]) + self.intercepts_
 
     def combine_ranks(self, raw: np.ndarray) -> np.ndarray:
@@ -278,7 +279,7 @@ def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None,
         full = np.zeros((X.shape[1], W.shape[1]), dtype=np.float32)
         full[columns] = W
         W = full
-    raw = np.asarray(X @ W) + b
+    raw = product(X, W) + b
     proba = to_probability(raw).mean(axis=1)
     if raw.shape[1] == 1:
         return raw[:, 0].astype(np.float64), proba
