@@ -1,4 +1,5 @@
-"""Fixtures of the screening service tests: a deduplicated demo project copied fresh per test."""
+"""Fixtures of the screening tests: the deduplicated demo project, fresh per test (``review``, on each
+store backend) or copied from a module template (``location``, SQLite)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,13 @@ def location(template, tmp_path):
     path = tmp_path / "review.db"
     shutil.copy(template, path)
     return path
+
+
+@pytest.fixture
+def review(project_location):
+    """The demo exports imported and deduplicated into a fresh project (SQLite and PostgreSQL)."""
+    with Review.create(project_location) as review:
+        for name in DEMO_EXPORTS:
+            review.records.import_files([demo_data_dir() / name])
+        review.dedupe.run()
+        yield review

@@ -11,22 +11,12 @@ import time
 
 import pytest
 
-from logicmap.api import Review
-from logicmap.demo import CRITERIA, DEMO_EXPORTS, demo_data_dir
+from logicmap.demo import CRITERIA
 
 TA = "title_abstract"
 ENGINE = {"features": "tfidf", "classifier": "svm", "seed": 3, "criteria": CRITERIA}
 #: Far longer than a request takes, far shorter than the hold: a request that waited would fail.
 QUICK = 5.0
-
-
-@pytest.fixture
-def review(project_location):
-    with Review.create(project_location) as review:
-        for name in DEMO_EXPORTS:
-            review.records.import_files([demo_data_dir() / name])
-        review.dedupe.run()
-        yield review
 
 
 class Hold:

@@ -10,21 +10,12 @@ import random
 import pytest
 
 from logicmap.api import DEFAULT_EXCLUSION_REASONS, CodingError, Review, ScreeningError, TeamSettings
-from logicmap.demo import CRITERIA, DEMO_EXPORTS, demo_data_dir
+from logicmap.demo import CRITERIA, demo_data_dir
 from logicmap.demo.simulated import corpus_id, corpus_labels
 from tests.support import make_pdf
 
 TA, FT = "title_abstract", "full_text"
 ENGINE = {"features": "tfidf", "classifier": "svm", "seed": 3, "criteria": CRITERIA}
-
-
-@pytest.fixture
-def review(project_location):
-    with Review.create(project_location) as review:
-        for name in DEMO_EXPORTS:
-            review.records.import_files([demo_data_dir() / name])
-        review.dedupe.run()
-        yield review
 
 
 def test_full_text_queue_decisions_and_prisma(review, tmp_path):

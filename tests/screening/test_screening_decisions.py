@@ -5,21 +5,11 @@ from __future__ import annotations
 import pytest
 
 from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError
-from logicmap.demo import DEMO_EXPORTS, demo_data_dir
 from logicmap.screening.decisions import cohen_kappa
 from logicmap.store import open_store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 
 TA = "title_abstract"
-
-
-@pytest.fixture
-def review(project_location):
-    with Review.create(project_location) as review:
-        for name in DEMO_EXPORTS:
-            review.records.import_files([demo_data_dir() / name])
-        review.dedupe.run()
-        yield review
 
 
 def test_screening_units_are_one_record_per_cluster(review):

@@ -13,13 +13,12 @@ about half of the interpreter's time and requests keep theirs.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from logicmap.errors import ScreeningError
+from logicmap.review.worker import BackgroundWorker
 
 if TYPE_CHECKING:
     from logicmap.review.fulltext import FullTextStage
@@ -73,7 +72,7 @@ class _Served:
     ranking: list[int]
 
 
-class BackgroundRanking:
+class BackgroundRanking(BackgroundWorker):
     """The full-text ranking of ``stage`` with ``engine``, retrained by a worker thread.
 
     ``before_rank()`` is called on the worker thread before each round (a hook for tests).
@@ -82,16 +81,11 @@ class BackgroundRanking:
 
     def __init__(self, stage: FullTextStage, engine: Engine, *, before_rank: Callable[[], None] | None = None) -> None:
         self._stage, self._engine, self._before_rank = stage, engine, before_rank
-        self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
         self._seen: str | None = None  # the mark the last request read
         self._served: _Served | None = None
         self._failed: str | None = None  # a mark whose round failed: not retried until the mark moves
         self._running = False
-        self._closed = False
-        self._errors: list[Exception] = []
-        self._worker = threading.Thread(target=self._run, name="logicmap-fulltext-rank", daemon=True)
-        self._worker.start()
+        self._start_worker(self._run, "logicmap-fulltext-rank")
 
     # -- requests -----------------------------------------------------------------
     def check(self) -> str:
@@ -122,25 +116,8 @@ class BackgroundRanking:
         """Block until the ranking is learnt from the decisions as they are now (False on timeout); a
         failed round raises :class:`ScreeningError`."""
         self.check()
-        with self._changed:
-            current = self._changed.wait_for(lambda: self._errors or not (self._due() or self._running), timeout)
-            errors, self._errors = self._errors, []
-        if errors:
-            raise ScreeningError(f"ranking the full-text records failed: {errors[0]}") from errors[0]
-        return bool(current)
-
-    def close(self) -> None:
-        """Stop the worker once the round in progress (if any) is done."""
-        with self._lock:
-            self._closed = True
-            self._changed.notify_all()
-        self._worker.join()
-
-    def __enter__(self) -> BackgroundRanking:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        return self._wait_until(lambda: not (self._due() or self._running), timeout,
+                                "ranking the full-text records failed")
 
     # -- worker -------------------------------------------------------------------
     def _due(self) -> bool:

@@ -34,6 +34,7 @@ from logicmap.review.screening_session import (
     stage_features,
     store_decision,
 )
+from logicmap.review.worker import BackgroundWorker
 from logicmap.review.write_gate import WriteGate
 from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
@@ -68,7 +69,7 @@ def save_settings(store: Store, settings: TeamSettings) -> None:
     save_team_settings(store, {"reviewers_per_record": settings.reviewers_per_record, "blind": settings.blind})
 
 
-class TeamScreening:
+class TeamScreening(BackgroundWorker):
     """Active-learning screening shared by a team, retrained off the request path.
 
     ``candidates(stage)`` gives the records to screen at a stage; the engine
@@ -100,19 +101,14 @@ class TeamScreening:
         self._recheck_every, self._recheck_at = recheck_every, time.monotonic() + recheck_every
         self._before_retrain = before_retrain
         self.settings = load_team_settings(store)
-        self._lock = threading.Lock()  # guards the queues, the maps below and the flags
-        self._changed = threading.Condition(self._lock)
         self._opening = threading.Lock()
         self._queues: dict[str, TeamQueue] = {}
         self._engines: dict[str, tuple[str, str]] = {}
         self._writing: dict[str, threading.Lock] = {}  # one reviewer's writes, in order
         self._gate = WriteGate(serial=store.dialect == "sqlite")  # SQLite: one write at a time
         self._decision_ids: dict[tuple[str, str, int], int] = {}
-        self._errors: list[Exception] = []
         self._described = False
-        self._closed = False
-        self._worker = threading.Thread(target=self._work, name="logicmap-team-retrain", daemon=True)
-        self._worker.start()
+        self._start_worker(self._work, "logicmap-team-retrain")  # its lock guards the queues, maps and flags
 
     # -- requests -----------------------------------------------------------------
     def open(self, stage: str = "title_abstract") -> None:
@@ -250,26 +246,8 @@ class TeamScreening:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every opened queue's ranking and verdict are current (False on timeout); a failed
         retrain raises :class:`ScreeningError`."""
-        with self._changed:
-            current = self._changed.wait_for(
-                lambda: self._errors or all(not (q.stale or q.unjudged) for q in self._queues.values()), timeout)
-            errors, self._errors = self._errors, []
-        if errors:
-            raise ScreeningError(f"retraining the screening model failed: {errors[0]}") from errors[0]
-        return bool(current)
-
-    def close(self) -> None:
-        """Stop the worker once the round in progress (if any) is done."""
-        with self._lock:
-            self._closed = True
-            self._changed.notify_all()
-        self._worker.join()
-
-    def __enter__(self) -> TeamScreening:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        return self._wait_until(lambda: all(not (q.stale or q.unjudged) for q in self._queues.values()), timeout,
+                                "retraining the screening model failed")
 
     # -- inside -------------------------------------------------------------------
     def _writer(self, reviewer: str) -> threading.Lock:
