@@ -33,14 +33,12 @@ UNTERMINATED = "record has no ER line before the next TY line (line {line})"
 class _Chunk:
     """The entries of one record while it is being read."""
 
+    __slots__ = ("line", "entries", "problems")
+
     def __init__(self, line: int) -> None:
         self.line = line
         self.entries: list[Entry] = []
         self.problems: list[str] = []
-
-    def add(self, tag: str, value: str, line: int) -> None:
-        """A tagged line starts a new entry."""
-        self.entries.append(Entry(tag, value, line))
 
     def continue_last(self, text: str, line: int) -> None:
         """An untagged line: another value of a list tag, else wrapped text."""
@@ -78,23 +76,32 @@ def iter_read(doc: Document) -> Iterator[ParsedRecord]:
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[_Chunk]:
-    """Group lines into records; lines outside ``TY``..``ER`` are ignored."""
+    """Group lines into records; lines outside ``TY``..``ER`` are ignored.
+
+    The common two-letter tag line is split inline (this loop runs once per line
+    of the file); :func:`split_line` handles everything else with the same rule.
+    """
     current: _Chunk | None = None
+    entries: list[Entry] = []
     for number, line in enumerate(lines, 1):
-        tag, value = split_line(line)
+        if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
+            tag, value = line[:2], line[6:].strip()
+        else:
+            tag, value = split_line(line)
         if tag == "TY":
             if current is not None:
                 current.problems.append(UNTERMINATED.format(line=number))
                 yield current
             current = _Chunk(number)
-            current.add(tag, value, number)
+            entries = current.entries
+            entries.append(Entry(tag, value, number))
         elif current is None:
             continue
         elif tag == "ER":
             yield current
             current = None
         elif tag is not None:
-            current.add(tag, value, number)
+            entries.append(Entry(tag, value, number))
         elif value:
             current.continue_last(value, number)
     if current is not None:
