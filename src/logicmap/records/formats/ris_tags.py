@@ -37,6 +37,7 @@ _MEDLINE_DB = re.compile(r"pubmed|medline|\bNLM\b", re.IGNORECASE)
 _DOI_TEXT = re.compile(r"\b10\.\d{4,9}/\S+")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/10\.", re.IGNORECASE)
 _SN_TOKEN = re.compile(r"[\s,;()]+")
+_NOT_ISBN_DIGIT = re.compile(r"[^0-9Xx]")
 #: SP/EP pairs that say "no pages" (Ovid writes ``SP  - No`` / ``EP  - Specified``).
 _NO_PAGES = frozenset({("no", "specified")})
 
@@ -221,8 +222,8 @@ def _set_pmid(pool: _Entries, parsed: ParsedRecord) -> None:
         pool.use(entry)
         return
     accession = pool.first("AN")
-    databases = " ".join(e.value for e in pool.all("DB", "DP"))
-    if accession and accession.value.strip().isdigit() and _MEDLINE_DB.search(databases):
+    if (accession and accession.value.strip().isdigit()
+            and _MEDLINE_DB.search(" ".join(e.value for e in pool.all("DB", "DP")))):
         parsed.set("pmid", accession.value, accession.tag, accession.line)
         pool.use(accession)
         return
@@ -238,7 +239,7 @@ def _set_pmid(pool: _Entries, parsed: ParsedRecord) -> None:
 def is_isbn(value: str) -> bool:
     """True when an SN value holds a 10- or 13-digit ISBN rather than an ISSN."""
     for token in _SN_TOKEN.split(value):
-        digits = re.sub(r"[^0-9Xx]", "", token)
+        digits = _NOT_ISBN_DIGIT.sub("", token)
         if len(digits) in (10, 13) and digits[:-1].isdigit():
             return True
     return False
@@ -247,8 +248,11 @@ def is_isbn(value: str) -> bool:
 def _set_standard_numbers(pool: _Entries, parsed: ParsedRecord) -> None:
     """SN values split into ISBN (10/13 digits) and ISSN (everything else)."""
     numbers = pool.all("SN")
-    isbns = [e for e in numbers if is_isbn(e.value)]
-    issns = [e for e in numbers if not is_isbn(e.value)]
+    if not numbers:
+        return
+    flags = [is_isbn(e.value) for e in numbers]
+    isbns = [e for e, isbn in zip(numbers, flags) if isbn]
+    issns = [e for e, isbn in zip(numbers, flags) if not isbn]
     for name, found in (("isbn", isbns), ("issn", issns)):
         if found:
             value = found[0].value if len(found) == 1 else [e.value for e in found]
