@@ -37,7 +37,7 @@ def clean_text(value: Any) -> str | None:
     """Remove HTML/JATS tags and entities, unify whitespace; None when empty."""
     if value is None:
         return None
-    text = str(value)
+    text = value if type(value) is str else str(value)
     if "<" in text or "&" in text:
         for _ in range(2):  # entities can hide tags: "&lt;i&gt;"
             text = _TAG.sub(" ", html.unescape(text))
@@ -100,7 +100,9 @@ def normalise_author(value: Any) -> str | None:
     text = clean_text(value)
     if not text:
         return None
-    text = _EMAIL_PAREN.sub("", text).strip(" ;,")
+    if "@" in text:
+        text = _EMAIL_PAREN.sub("", text)
+    text = text.strip(" ;,")
     if not text:
         return None
     if "," in text:
@@ -133,7 +135,8 @@ def normalise_authors(values: Any) -> list[str]:
         values = [values]
     names: list[str] = []
     for value in values:
-        parts = str(value).split(";") if ";" in str(value) else [value]
+        text = value if type(value) is str else str(value)
+        parts = text.split(";") if ";" in text else (text,)
         for part in parts:
             name = normalise_author(part)
             if name:
@@ -205,6 +208,10 @@ def normalise_value(name: str, value: Any) -> Any:
     return NORMALISERS.get(name, normalise_plain)(value)
 
 
+#: (field, its normaliser, whether it is a list field), in FIELDS order
+_PLAN = tuple((name, NORMALISERS.get(name, normalise_plain), name in LIST_FIELDS) for name in FIELDS)
+
+
 def normalise_record(parsed: ParsedRecord) -> Record:
     """Normalise a parsed record, keeping each original value as provenance."""
     record = Record(
@@ -214,15 +221,17 @@ def normalise_record(parsed: ParsedRecord) -> Record:
         label=parsed.label,
         extra=dict(parsed.extra),
     )
-    for name in FIELDS:
-        raw = parsed.fields.get(name)
+    fields, provenance = parsed.fields, record.provenance
+    for name, normaliser, is_list in _PLAN:  # FIELDS order: the stored provenance keeps it
+        raw = fields.get(name)
         if raw is None:
             continue
-        value = normalise_value(name, raw.value)
-        if value in (None, [], ""):
+        original = raw.value
+        value = normaliser([original] if is_list and isinstance(original, str) else original)
+        if value is None or value == [] or value == "":
             continue
         setattr(record, name, value)
-        record.provenance[name] = Provenance(raw.tag, raw.line, raw.value)
+        provenance[name] = Provenance(raw.tag, raw.line, original)
     return record
 
 

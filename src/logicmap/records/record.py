@@ -276,15 +276,21 @@ class Document:
 
     def iter_lines(self) -> Iterator[str]:
         """The same lines as :meth:`lines`, one at a time, decoded block by block."""
+        for lines in self.iter_line_lists():
+            yield from lines
+
+    def iter_line_lists(self) -> Iterator[list[str]]:
+        """The lines of :meth:`iter_lines` in consecutive lists, one per decoded block
+        (a reader looping over every line saves a generator step per line)."""
         if self.encoding is None and self._text is None:
             raise ImportFormatError(self.name, "binary file has no text lines")
         if self._text is not None or self.encoding not in BYTE_LINE_ENCODINGS:
-            yield from self.lines()
+            yield self.lines()
             return
         if self._data is None:
-            yield from _lines_of_blocks(_file_blocks(Path(self.path), self.bom_length), self.encoding)  # type: ignore[arg-type]
+            yield from _line_lists(_file_blocks(Path(self.path), self.bom_length), self.encoding)  # type: ignore[arg-type]
             return
-        yield from _lines_of_blocks(_memory_blocks(self._data, self.bom_length), self.encoding)
+        yield from _line_lists(_memory_blocks(self._data, self.bom_length), self.encoding)
 
 
 def _block_end(data: bytes, start: int, stop: int) -> int:
@@ -324,8 +330,8 @@ def _file_blocks(path: Path, start: int) -> Iterator[bytes]:
         yield rest
 
 
-def _lines_of_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
-    """The lines of text cut into blocks at line breaks (the byte-order mark dropped)."""
+def _line_lists(blocks: Iterator[bytes], encoding: str) -> Iterator[list[str]]:
+    """The lines of text cut into blocks at line breaks, a list per block (the byte-order mark dropped)."""
     first = True
     carry = ""
     for block in blocks:
@@ -335,5 +341,5 @@ def _lines_of_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
         text = _unify_line_ends(carry + text)
         lines = text.split("\n")
         carry = lines.pop()  # the unfinished last line continues in the next block
-        yield from lines
-    yield carry
+        yield lines
+    yield [carry]

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Iterable, Iterator
 
+import orjson
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -146,14 +147,38 @@ def _add_records(session: Session, source_id: int, records: list[Record]) -> int
     if not records:
         return 0
     first = _next_record_id(session)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # the bulk of an import: rows as tuples straight to the driver's executemany
+        # (SQLAlchemy's per-row parameter processing cost a third of the storing)
+        connection.exec_driver_sql(_SQLITE_INSERT, [_record_tuple(first + i, source_id, r)
+                                                    for i, r in enumerate(records)])
+        return len(records)
     rows = [_record_row(first + i, source_id, r) for i, r in enumerate(records)]
-    session.connection().execute(insert(RecordRow.__table__), rows)
-    if session.get_bind().dialect.name == "postgresql":
+    connection.execute(insert(RecordRow.__table__), rows)
+    if connection.dialect.name == "postgresql":
         session.execute(
             text("SELECT setval(pg_get_serial_sequence('records', 'id'), :last)"),
             {"last": first + len(rows) - 1},
         )
     return len(rows)
+
+
+_LEADING = ("id", "source_id", "position", "line", "source_record_id")
+_TRAILING = ("label", "extra", "provenance")
+_JSON_FIELDS = frozenset({"authors", "keywords"})
+_SQLITE_INSERT = (f"INSERT INTO records ({', '.join(_LEADING + FIELDS + _TRAILING)}) "
+                  f"VALUES ({', '.join('?' * (len(_LEADING) + len(FIELDS) + len(_TRAILING)))})")
+
+
+def _record_tuple(record_id: int, source_id: int, record: Record) -> tuple:
+    """A records row in :data:`_SQLITE_INSERT`'s column order, JSON columns serialised as the engine does."""
+    values = [record_id, source_id, record.position, record.line, record.source_id]
+    for name in FIELDS:
+        value = getattr(record, name)
+        values.append(orjson.dumps(value).decode() if name in _JSON_FIELDS else value)
+    values += [record.label, orjson.dumps(record.extra).decode(), orjson.dumps(_provenance(record)).decode()]
+    return tuple(values)
 
 
 def _skipped_row(source_id: int, problem: RecordProblem) -> dict:

@@ -33,14 +33,12 @@ UNTERMINATED = "record has no ER line before the next TY line (line {line})"
 class _Chunk:
     """The entries of one record while it is being read."""
 
+    __slots__ = ("line", "entries", "problems")
+
     def __init__(self, line: int) -> None:
         self.line = line
         self.entries: list[Entry] = []
         self.problems: list[str] = []
-
-    def add(self, tag: str, value: str, line: int) -> None:
-        """A tagged line starts a new entry."""
-        self.entries.append(Entry(tag, value, line))
 
     def continue_last(self, text: str, line: int) -> None:
         """An untagged line: another value of a list tag, else wrapped text."""
@@ -66,7 +64,7 @@ def read(doc: Document) -> list[ParsedRecord]:
 def iter_read(doc: Document) -> Iterator[ParsedRecord]:
     """Like :func:`read`, one record at a time (memory stays flat on huge files)."""
     position = 0
-    for chunk in _chunks(doc.iter_lines()):
+    for chunk in _chunks(doc.iter_line_lists()):
         position += 1
         parsed = ParsedRecord(position=position, line=chunk.line)
         map_entries(chunk.entries, parsed)
@@ -77,26 +75,40 @@ def iter_read(doc: Document) -> Iterator[ParsedRecord]:
         raise ImportFormatError(doc.name, "no RIS records found (no 'TY  - ' line)", line=1)
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[_Chunk]:
-    """Group lines into records; lines outside ``TY``..``ER`` are ignored."""
+def _chunks(line_lists: Iterable[list[str]]) -> Iterator[_Chunk]:
+    """Group lines (given in consecutive lists) into records; lines outside ``TY``..``ER`` are ignored.
+
+    The common two-letter tag line is split inline (this loop runs once per line
+    of the file); :func:`split_line` handles everything else with the same rule.
+    """
     current: _Chunk | None = None
-    for number, line in enumerate(lines, 1):
-        tag, value = split_line(line)
-        if tag == "TY":
-            if current is not None:
-                current.problems.append(UNTERMINATED.format(line=number))
+    entries: list[Entry] = []
+    done = 0
+    for lines in line_lists:
+        for number, line in enumerate(lines, done + 1):
+            tag = line[:2]
+            if line[2:5] == "  -" and tag.isupper() and tag[0].isalpha():
+                value = line[6:].strip()
+            else:
+                tag, value = split_line(line)
+            if tag is None:
+                if value and current is not None:
+                    current.continue_last(value, number)
+            elif tag == "TY":
+                if current is not None:
+                    current.problems.append(UNTERMINATED.format(line=number))
+                    yield current
+                current = _Chunk(number)
+                entries = current.entries
+                entries.append(Entry(tag, value, number))
+            elif current is None:
+                continue
+            elif tag == "ER":
                 yield current
-            current = _Chunk(number)
-            current.add(tag, value, number)
-        elif current is None:
-            continue
-        elif tag == "ER":
-            yield current
-            current = None
-        elif tag is not None:
-            current.add(tag, value, number)
-        elif value:
-            current.continue_last(value, number)
+                current = None
+            else:
+                entries.append(Entry(tag, value, number))
+        done += len(lines)
     if current is not None:
         current.problems.append(TRUNCATED)
         yield current

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logicmap.records.record import ParsedRecord
+from logicmap.records.record import FieldValue, ParsedRecord
 
 #: Tags longer than two letters that some exporters write (APA PsycNet ``PMID  - ``).
 _LONG_TAG = re.compile(r"^([A-Z][A-Z0-9]{2,3})  -(?: (.*))?$")
@@ -37,17 +37,22 @@ _MEDLINE_DB = re.compile(r"pubmed|medline|\bNLM\b", re.IGNORECASE)
 _DOI_TEXT = re.compile(r"\b10\.\d{4,9}/\S+")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/10\.", re.IGNORECASE)
 _SN_TOKEN = re.compile(r"[\s,;()]+")
+_NOT_ISBN_DIGIT = re.compile(r"[^0-9Xx]")
 #: SP/EP pairs that say "no pages" (Ovid writes ``SP  - No`` / ``EP  - Specified``).
 _NO_PAGES = frozenset({("no", "specified")})
 
 
 @dataclass(slots=True)
 class Entry:
-    """One tag of a record: its value (continuation lines joined) and start line."""
+    """One tag of a record: its value (continuation lines joined) and start line.
+
+    ``used`` turns true once a canonical field or the source id takes the entry.
+    """
 
     tag: str
     value: str
     line: int
+    used: bool = False
 
 
 def split_line(line: str) -> tuple[str | None, str]:
@@ -71,40 +76,52 @@ def split_line(line: str) -> tuple[str | None, str]:
 
 
 class _Entries:
-    """A record's entries with bookkeeping of which ones a field has used."""
+    """A record's entries grouped by tag, with each entry's ``used`` mark."""
+
+    __slots__ = ("entries", "by_tag")
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
-        self.used: set[int] = set()
-        self.by_tag: dict[str, list[tuple[int, Entry]]] = {}
-        for index, entry in enumerate(entries):
-            if entry.value and not entry.value.isspace():
-                self.by_tag.setdefault(entry.tag, []).append((index, entry))
+        self.by_tag: dict[str, list[Entry]] = {}
+        by_tag = self.by_tag
+        for entry in entries:
+            value = entry.value
+            if value and not value.isspace():
+                found = by_tag.get(entry.tag)
+                if found is None:
+                    by_tag[entry.tag] = [entry]
+                else:
+                    found.append(entry)
 
     def all(self, *tags: str) -> list[Entry]:
-        """Non-empty entries with one of ``tags``, in file order."""
-        found = [pair for tag in tags for pair in self.by_tag.get(tag, ())]
-        if len(tags) > 1:
-            found.sort(key=lambda pair: pair[0])
-        return [entry for _, entry in found]
+        """Non-empty entries with one of ``tags``, in file order (do not modify the list)."""
+        if len(tags) == 1:
+            return self.by_tag.get(tags[0], [])
+        found = [entry for tag in tags for entry in self.by_tag.get(tag, ())]
+        # entries are made in file order, each on its own line: line order is file order
+        found.sort(key=_line_of)
+        return found
 
     def first(self, *tags: str) -> Entry | None:
         """The first non-empty entry by tag priority (``tags`` order), or None."""
         for tag in tags:
             found = self.by_tag.get(tag)
             if found:
-                return found[0][1]
+                return found[0]
         return None
 
-    def use(self, *entries: Entry | None) -> None:
+    @staticmethod
+    def use(*entries: Entry | None) -> None:
         """Mark entries as consumed by a canonical field or the source id."""
-        self.used.update(id(e) for e in entries if e is not None)
+        for entry in entries:
+            if entry is not None:
+                entry.used = True
 
     def leftover(self) -> dict[str, str | list[str]]:
         """Unused entries as ``tag -> value`` (a list when the tag repeats)."""
         extra: dict[str, str | list[str]] = {}
         for entry in self.entries:
-            if id(entry) in self.used or entry.tag in ("TY", "ER"):
+            if entry.used or entry.tag in ("TY", "ER"):
                 continue
             if entry.tag not in extra:
                 extra[entry.tag] = entry.value
@@ -115,14 +132,20 @@ class _Entries:
         return extra
 
 
+def _line_of(entry: Entry) -> int:
+    return entry.line
+
+
+_SINGLE_FIELDS = (("title", TITLE_TAGS), ("abstract", ABSTRACT_TAGS), ("year", YEAR_TAGS),
+                  ("journal", JOURNAL_TAGS), ("volume", ("VL",)), ("issue", ("IS",)),
+                  ("language", ("LA",)), ("type", ("TY",)), ("url", ("UR",)))
+
+
 def map_entries(entries: list[Entry], parsed: ParsedRecord) -> None:
     """Fill ``parsed`` (fields, source id, extra) from a record's entries."""
     pool = _Entries(entries)
     parsed.source_id = _source_id(pool)
-    for name, tags in (("title", TITLE_TAGS), ("abstract", ABSTRACT_TAGS),
-                       ("year", YEAR_TAGS), ("journal", JOURNAL_TAGS),
-                       ("volume", ("VL",)), ("issue", ("IS",)), ("language", ("LA",)),
-                       ("type", ("TY",)), ("url", ("UR",))):
+    for name, tags in _SINGLE_FIELDS:
         _set_single(pool, parsed, name, tags)
     _set_list(pool, parsed, "authors", AUTHOR_TAGS)
     _set_list(pool, parsed, "keywords", ("KW",))
@@ -136,8 +159,10 @@ def map_entries(entries: list[Entry], parsed: ParsedRecord) -> None:
 def _set_single(pool: _Entries, parsed: ParsedRecord, name: str, tags: tuple[str, ...]) -> None:
     entry = pool.first(*tags)
     if entry is not None:
-        parsed.set(name, entry.value, entry.tag, entry.line)
-        pool.use(entry)
+        # pool entries are never blank, so this is ParsedRecord.set for a single field
+        if name not in parsed.fields:
+            parsed.fields[name] = FieldValue(entry.value, entry.tag, entry.line)
+        entry.used = True
 
 
 def _set_list(pool: _Entries, parsed: ParsedRecord, name: str, tags: tuple[str, ...]) -> None:
@@ -197,8 +222,8 @@ def _set_pmid(pool: _Entries, parsed: ParsedRecord) -> None:
         pool.use(entry)
         return
     accession = pool.first("AN")
-    databases = " ".join(e.value for e in pool.all("DB", "DP"))
-    if accession and accession.value.strip().isdigit() and _MEDLINE_DB.search(databases):
+    if (accession and accession.value.strip().isdigit()
+            and _MEDLINE_DB.search(" ".join(e.value for e in pool.all("DB", "DP")))):
         parsed.set("pmid", accession.value, accession.tag, accession.line)
         pool.use(accession)
         return
@@ -214,7 +239,7 @@ def _set_pmid(pool: _Entries, parsed: ParsedRecord) -> None:
 def is_isbn(value: str) -> bool:
     """True when an SN value holds a 10- or 13-digit ISBN rather than an ISSN."""
     for token in _SN_TOKEN.split(value):
-        digits = re.sub(r"[^0-9Xx]", "", token)
+        digits = _NOT_ISBN_DIGIT.sub("", token)
         if len(digits) in (10, 13) and digits[:-1].isdigit():
             return True
     return False
@@ -223,8 +248,11 @@ def is_isbn(value: str) -> bool:
 def _set_standard_numbers(pool: _Entries, parsed: ParsedRecord) -> None:
     """SN values split into ISBN (10/13 digits) and ISSN (everything else)."""
     numbers = pool.all("SN")
-    isbns = [e for e in numbers if is_isbn(e.value)]
-    issns = [e for e in numbers if not is_isbn(e.value)]
+    if not numbers:
+        return
+    flags = [is_isbn(e.value) for e in numbers]
+    isbns = [e for e, isbn in zip(numbers, flags) if isbn]
+    issns = [e for e, isbn in zip(numbers, flags) if not isbn]
     for name, found in (("isbn", isbns), ("issn", issns)):
         if found:
             value = found[0].value if len(found) == 1 else [e.value for e in found]
