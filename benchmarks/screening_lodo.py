@@ -30,7 +30,8 @@ the older TF-IDF SVM, the static fusion and u4 beside character 3-5-grams
 (``tfidf-asreview+char:svm-asreview``), on every (dataset, seed) run that all four
 and ASReview have made (seeds 1-3 on the six smallest datasets, seed 1 on the
 others; the others' seeds 2-3 were not replayed with character n-grams in the time,
-see its ``runs_missing``). The next blocks are the candidate screen that came
+see its ``runs_missing``; ``screening_default_check.py`` scores the chosen default
+on those 17 runs, held out, and on all 42). The next blocks are the candidate screen that came
 first, seed 1 only, on the datasets each candidate was run on: u4 with 100
 presumed-irrelevant records per retrain (``svm-asreview-bmi100``, 10 datasets),
 u4 with the static embeddings in the same SVM (``tfidf-asreview+static``) and a
