@@ -104,13 +104,21 @@ def fulltext_attach(request: Request, caller: Reviewer, record_id: FormId,
                     fulltext: Annotated[UploadFile, File()]) -> RedirectResponse:
     """Attach the record's full text (PDF, HTML or text); its text shows on the page."""
     review = review_of(request)
-    if record_id not in set(review.screening.candidates("full_text")):
-        return _back(None, f"record {record_id} is not up for full-text screening (nothing was attached)")
+    refused = not_up_for_attach(review, record_id)
+    if refused:
+        return _back(None, refused)
     try:
         attach_fulltext(review, caller, record_id, fulltext)
     except CodingError as exc:
         return _back(record_id, f"{exc} (nothing was attached)")
     return _back(record_id)
+
+
+def not_up_for_attach(review: Review, record_id: int) -> str | None:
+    """Why a full-text file cannot be attached to ``record_id`` here (it is not up for full text), or None."""
+    if record_id in set(review.fulltext.up()):
+        return None
+    return f"record {record_id} is not up for full-text screening (nothing was attached)"
 
 
 def decide(review: Review, caller: Caller, record_id: int, decision: str, reason: str | None) -> int:

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from logicmap.api import ScreeningError
 from logicmap.web.coding import attach_fulltext
-from logicmap.web.fulltext import Choice, Reviewer, counts, decide, file_response, order_of, undo
+from logicmap.web.fulltext import (Choice, Reviewer, counts, decide, file_response, not_up_for_attach, order_of,
+                                   undo)
 from logicmap.web.params import MAX_ID, FormId, Id
 from logicmap.web.security import review_of
 
@@ -102,9 +103,10 @@ def api_fulltext_attach(request: Request, caller: Reviewer, record_id: FormId,
     """Attach the record's full text (multipart: ``record_id`` and the file in ``fulltext``; PDF, HTML
     or text, checked against its bytes). A record not up for full text is refused; nothing changes."""
     review = review_of(request)
-    if record_id not in set(review.screening.candidates("full_text")):
+    refused = not_up_for_attach(review, record_id)
+    if refused:
         review.records.get(record_id)  # 404 for an unknown record
-        raise ScreeningError(f"record {record_id} is not up for full-text screening (nothing was attached)")
+        raise ScreeningError(refused)
     attach_fulltext(review, caller, record_id, fulltext)
     text, stored = review.coding.fulltext(record_id), review.fulltext.file(record_id, data=False)
     return AttachedOut(record_id=record_id, filename=stored.filename, media_type=stored.media_type,
