@@ -40,6 +40,10 @@ from logicmap.store.screening import (
 )
 
 
+#: Final title/abstract decisions that put a record up for full text.
+UP_FOR_FULL_TEXT = ("include", "maybe")
+
+
 @dataclass(frozen=True)
 class Decided:
     """A full-text decision's id and whether this call stored it (False: the same decision was standing)."""
@@ -69,7 +73,7 @@ class ScreeningStage:
             raise ScreeningError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
         if stage == "title_abstract":
             return self._dedupe.canonical_ids()
-        return sorted(r for r, d in self.final("title_abstract").items() if d in ("include", "maybe"))
+        return sorted(r for r, d in self.final("title_abstract").items() if d in UP_FOR_FULL_TEXT)
 
     def candidates_mark(self, stage: str = "title_abstract") -> str:
         """A cheap mark that moves whenever :meth:`candidates` may have changed, by any process: the
@@ -147,7 +151,7 @@ class ScreeningStage:
         stores nothing and returns the first id with ``stored`` False. Reads only this record's
         decisions, however many the project holds."""
         title_abstract = resolve_final(standing_decisions(self._store, "title_abstract", record_id=record_id))
-        if title_abstract.get(record_id) not in ("include", "maybe"):
+        if title_abstract.get(record_id) not in UP_FOR_FULL_TEXT:
             raise ScreeningError(f"record {record_id} is not up for full-text screening: it was not included "
                                  "(or set aside as maybe) at title/abstract")
         if decision == "exclude" and not reason:
