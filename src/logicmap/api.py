@@ -100,7 +100,7 @@ from logicmap.screening.metrics import summarise
 from logicmap.screening import stopping_rules
 from logicmap.screening.stopping import StopReport
 from logicmap.screening.simulation import draw_priors, simulate
-from logicmap.synthesis import Study, build_model, studies_from_labelled
+from logicmap.synthesis import Study, build_model, design_family, studies_from_labelled
 
 #: Every direction a coding may take: an effect's, then a moderator's.
 CODING_DIRECTIONS: tuple[str, ...] = (*DIRECTIONS, *MODERATOR_DIRECTIONS)
@@ -126,7 +126,7 @@ __all__ = [
     "draw_priors", "evaluate_suggestions", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
-    "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled",
+    "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled", "design_family",
     "suggest", "summarise", "write_records",
 ]
 

@@ -25,16 +25,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 
-from logicmap.coding.sentence_roles import ROLES, cue_scores, headed_abstracts, positions, sentence_roles, strip_heading
+from logicmap.coding.sentence_roles import ROLES, cue_scores, headed_abstracts, is_structured, positions
+from logicmap.coding.sentence_roles import sentence_roles, strip_heading
 
 #: Fewer structured abstracts than this and the cue rules are used instead of a model.
 MIN_ABSTRACTS = 10
+#: The model learns from at most this many structured abstracts (the first ones given): tens of
+#: thousands of sentences, a few seconds to fit, however large the project.
+MAX_ABSTRACTS = 2000
 
 
 def training_sentences(abstracts: Iterable[str]) -> list[tuple[str, float, str]]:
     """(text without heading, relative position, heading role) of every headed sentence."""
+    return _headed_rows(headed_abstracts(abstracts))
+
+
+def _headed_rows(structured: Iterable[str]) -> list[tuple[str, float, str]]:
+    """:func:`training_sentences` of abstracts known to be structured."""
     rows = []
-    for text in headed_abstracts(abstracts):
+    for text in structured:
         roled = sentence_roles(text)
         for roled_sentence, where in zip(roled, positions(len(roled)), strict=True):
             if roled_sentence.headed:
@@ -53,14 +62,21 @@ class RoleModel:
         self._lock = threading.Lock()
 
     @classmethod
-    def fit(cls, abstracts: Iterable[str], *, min_abstracts: int = MIN_ABSTRACTS) -> RoleModel | None:
-        """A model learnt from the structured ``abstracts`` (None when fewer than ``min_abstracts``)."""
+    def fit(cls, abstracts: Iterable[str], *, min_abstracts: int = MIN_ABSTRACTS,
+            max_abstracts: int = MAX_ABSTRACTS) -> RoleModel | None:
+        """A model learnt from the structured ``abstracts``, the first ``max_abstracts`` of them
+        (None when fewer than ``min_abstracts``). ``abstracts`` is read only as far as needed."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.svm import LinearSVC
 
-        abstracts = list(dict.fromkeys(abstracts))  # a duplicate record's abstract counts once
-        n = len(headed_abstracts(abstracts))
-        rows = training_sentences(abstracts)
+        structured: dict[str, None] = {}  # a duplicate record's abstract counts once
+        for text in abstracts:
+            if text not in structured and is_structured(text):
+                structured[text] = None
+                if len(structured) >= max_abstracts:
+                    break
+        n = len(structured)
+        rows = _headed_rows(structured)
         if n < min_abstracts or len({r[2] for r in rows}) < 2:
             return None
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)

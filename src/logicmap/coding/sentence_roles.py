@@ -195,9 +195,23 @@ class RoleAccuracy:
         return self.finding_correct / self.sentences if self.sentences else 0.0
 
 
+_RESULTS_NAMES = [re.escape(n) for n, role in _HEADING_ROLES.items() if role == "results"]
+#: A results heading as :data:`_HEADING` writes it, anywhere in a text: without one, no sentence of it starts with one.
+_RESULTS_HEADING = re.compile(
+    rf"(?i:{'|'.join(_RESULTS_NAMES)})\s*:|{'|'.join(n.upper() for n in _RESULTS_NAMES)}"
+    rf"|(?:{'|'.join(n[:1].upper() + n[1:] for n in _RESULTS_NAMES)})\s+[A-Z][a-z]")
+
+
+def is_structured(text: str | None) -> bool:
+    """Whether ``text`` is a structured abstract: one of its sentences starts with a results heading.
+    Reads the headings only (no cue words), so it is cheap enough for every abstract of a project."""
+    return bool(text) and _RESULTS_HEADING.search(text) is not None and any(
+        heading_role(s.text) == "results" for s in split_sentences(text))
+
+
 def headed_abstracts(abstracts) -> list[str]:
     """The structured abstracts among ``abstracts``: those with a results heading."""
-    return [t for t in abstracts if t and any(r.headed and r.role == "results" for r in sentence_roles(t))]
+    return [t for t in abstracts if is_structured(t)]
 
 
 def evaluate_roles(abstracts, model=None) -> RoleAccuracy:

@@ -15,6 +15,8 @@ is screened), with the best possible and the expected random order for compariso
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 from logicmap.report.charts import empty_svg
@@ -89,7 +91,7 @@ def stopping_statement(facts: ScreeningFacts, rule: StoppingRule | None = None) 
 
 def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:
     """What the stopping rule says about the screening so far, with the rule named."""
-    rule = rule or default_rule()
+    given, rule = rule is not None, rule or default_rule()
     named = f"The stopping rule {rule.name} ({rule.description})"
     if not facts.order:
         return f"{named} needs screening decisions."
@@ -98,13 +100,20 @@ def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) ->
         if first.stopped:
             return f"{named} would first have allowed stopping after {first.records_screened} records."
         return f"{named} was not met before the last record."
-    now = rule.assess(facts.order, facts.total)
     if facts.stop:
         return automation_statement(facts.stop, facts.total - facts.screened)
+    now = rule.assess(facts.order, facts.total) if given else _default_assessment(tuple(facts.order), facts.total)
     if now.stopped:
         return (f"{named} is met ({now.reason}; estimated recall {now.recall.words()}): screening may stop here, "
                 "and the records left unscreened are then excluded by that rule.")
     return (f"{named} is not met ({now.reason}; estimated recall {now.recall.words()}): screening should go on.")
+
+
+@functools.lru_cache(maxsize=4)
+def _default_assessment(order: tuple[int, ...], total: int):
+    """The default rule's assessment of ``order``, kept: a report states it twice (methods and
+    study selection), and with tens of thousands of relevant records it takes a while."""
+    return default_rule().assess(order, total)
 
 
 def recall_curve_svg(facts: ScreeningFacts) -> str:

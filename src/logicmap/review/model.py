@@ -73,7 +73,8 @@ class ModelStage:
         for coding in self._coding.final():
             codings[coding.record_id].append(coding)
         descriptors = self._coding.descriptors(ids)
-        return [study_of(record_id, self._records.get(record_id), codings[record_id], descriptors.get(record_id, {}))
+        records = self._records.fields_of(ids)
+        return [study_of(record_id, records[record_id], codings[record_id], descriptors.get(record_id, {}))
                 for record_id in ids]
 
     def build(self, filters: ModelFilter | None = None) -> LogicModel:
@@ -81,14 +82,15 @@ class ModelStage:
         return build_model(self._codebook.current(), self.studies(), filters=filters, role_model=self.role_model())
 
     def role_model(self) -> RoleModel | None:
-        """The sentence-role model learnt from the project's structured abstracts (None: too few).
+        """The sentence-role model learnt from the project's structured abstracts, the first
+        :data:`~logicmap.coding.role_model.MAX_ABSTRACTS` in import order (None: too few).
 
         Kept while the number of records stays the same: records are never edited after import,
         so only an import (which adds records) changes what it learns from.
         """
         count = self._records.count()
         if self._role_cache is None or self._role_cache[0] != count:
-            self._role_cache = (count, RoleModel.fit(record.abstract or "" for _, record in self._records.iter()))
+            self._role_cache = (count, RoleModel.fit(self._records.abstracts()))
         return self._role_cache[1]
 
     def suggest_links(self, record_ids: list[int] | None = None) -> list[LinkSuggestion]:

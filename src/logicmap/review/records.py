@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from logicmap.errors import ImportRefused
+from logicmap.errors import ImportRefused, NotFoundError
 from logicmap.records.export import write_records
 from logicmap.records.intake import (
     DatabaseNames,
@@ -38,9 +38,11 @@ from logicmap.store.records import (
     get_record,
     get_records,
     import_transaction,
+    iter_abstracts,
     iter_record_fields,
     iter_records,
     list_sources,
+    record_fields,
     record_origins,
     record_provenance,
     skipped_records,
@@ -150,6 +152,15 @@ class RecordsStage:
         """Records by id, in the order given; :class:`NotFoundError` if one is unknown."""
         return get_records(self._store, record_ids)
 
+    def fields_of(self, record_ids: list[int]) -> dict[int, Record]:
+        """Record id -> the record's canonical fields only (no provenance or extras), read in a few
+        queries however many are asked for; :class:`NotFoundError` if one is unknown."""
+        found = record_fields(self._store, record_ids)
+        missing = next((i for i in record_ids if i not in found), None)
+        if missing is not None:
+            raise NotFoundError(f"no record {missing}")
+        return found
+
     def iter(self, source_id: int | None = None) -> Iterator[tuple[int, Record]]:
         """``(record id, Record)`` pairs in import order."""
         return iter_records(self._store, source_id)
@@ -158,6 +169,10 @@ class RecordsStage:
         """``(record id, Record)`` in import order with the canonical fields only (no provenance or
         extras): several times faster than :meth:`iter`, for comparing a whole library."""
         return iter_record_fields(self._store)
+
+    def abstracts(self) -> Iterator[str | None]:
+        """Every record's abstract in import order, read lazily a chunk at a time."""
+        return iter_abstracts(self._store)
 
     def origins(self) -> list[RecordOrigin]:
         """Where every record came from (source, file name, own id), in record id order."""

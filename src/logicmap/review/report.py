@@ -76,11 +76,12 @@ class ReportStage:
         built = built if built is not None else self.build()
         records, studies, model = built.records, built.studies, built.model
         context = self._model.context(model=model) if self._model.saved_context() else None
-        counts = self.prisma()
-        screening = self.screening()
+        canonical = self._dedupe.canonical_ids()  # read once: a million-record project takes seconds
+        counts = self.prisma(canonical=canonical)
+        screening = self.screening(total=len(canonical))
         return render_report(
             out_dir, model=model, studies=studies, prisma=counts, prisma_csv=to_prisma2020_csv(counts),
-            methods=self.methods(counts, screening), screening=screening,
+            methods=self.methods(counts, screening, after_dedupe=len(canonical)), screening=screening,
             included_records=[records[int(s.id)] for s in studies],
             title=f"{self._store.setting('name') or 'Review'}: evidence-linked logic model", context=context,
         )
@@ -108,22 +109,26 @@ class ReportStage:
         """Start the chart engine now (its first render takes seconds), as a web server does at start."""
         prepare_charts()
 
-    def prisma(self) -> PrismaCounts:
-        """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name)."""
+    def prisma(self, *, canonical: list[int] | None = None) -> PrismaCounts:
+        """The PRISMA 2020 flow counts (sources named by database, else as other sources by file name).
+        ``canonical``: ``review.dedupe.canonical_ids()`` when the caller has just read them."""
+        canonical = self._dedupe.canonical_ids() if canonical is None else canonical
+        title_abstract = self._screening.final(SCREENING_STAGE)
         return count_flow(
             [(s.database, s.file, s.records) for s in self._records.sources()],
-            self._dedupe.canonical_ids(),
-            self._screening.final(SCREENING_STAGE),
+            canonical,
+            title_abstract,
             self._screening.final("full_text"),
             self._screening.reasons("full_text", "exclude"),
-            automated=self._automated(),
+            automated=self._automated(canonical, title_abstract),
             conflicts=[c.record_id for c in self._screening.conflicts(SCREENING_STAGE)],
             included=self._screening.included(),
         )
 
-    def screening(self) -> ScreeningFacts:
-        """The most active title/abstract reviewer's labels in the order decided (1 include or maybe)."""
-        total = len(self._dedupe.canonical_ids())
+    def screening(self, *, total: int | None = None) -> ScreeningFacts:
+        """The most active title/abstract reviewer's labels in the order decided (1 include or maybe);
+        ``total``: the records to screen, when the caller has just counted them."""
+        total = len(self._dedupe.canonical_ids()) if total is None else total
         reviewers = self._screening.reviewers(SCREENING_STAGE)
         if not reviewers:
             return ScreeningFacts(total=total)
@@ -134,23 +139,25 @@ class ReportStage:
         return ScreeningFacts(tuple(int(d.decision in RELEVANT) for d in ordered), total, reviewers[0],
                               stop if stop and (stop.get("team") or stop.get("reviewer") == reviewers[0]) else None)
 
-    def _automated(self) -> dict[int, str]:
-        """Record -> the stopping rule that left it unscreened (every record without a decision, after a stop)."""
+    def _automated(self, canonical: list[int], final: dict[int, str]) -> dict[int, str]:
+        """Record -> the stopping rule that left it unscreened (every record of ``canonical`` without a
+        ``final`` title/abstract decision, after a stop)."""
         stop = self._screening.stopped()
         if not stop:
             return {}
-        decided = set(self._screening.final(SCREENING_STAGE))
-        left = [r for r in self._dedupe.canonical_ids() if r not in decided]
+        left = [r for r in canonical if r not in final]
         return {r: rule_words(stop) for r in left}
 
-    def methods(self, counts: PrismaCounts | None = None, screening: ScreeningFacts | None = None) -> MethodsFacts:
-        """What the methods section may say (``counts`` and ``screening`` are gathered when not given)."""
+    def methods(self, counts: PrismaCounts | None = None, screening: ScreeningFacts | None = None, *,
+                after_dedupe: int | None = None) -> MethodsFacts:
+        """What the methods section may say (``counts``, ``screening`` and ``after_dedupe``, the number
+        of records after deduplication, are gathered when not given)."""
         counts = counts or self.prisma()
         screening = screening or self.screening()
         sources = search_sources((s.database or f"Other sources: {s.file}", s.search_date, s.records)
                                  for s in self._records.sources())
         return MethodsFacts(
-            sources=sources, **self._dedupe_facts(), **self._agreement_facts(),
+            sources=sources, **self._dedupe_facts(after_dedupe), **self._agreement_facts(),
             screening_model=self._store.setting("screening.model"),
             stopping_rule=self._store.setting("screening.stopping_rule"),
             records_screened=counts.records_screened, records_not_screened=counts.records_not_screened,
@@ -163,7 +170,7 @@ class ReportStage:
         """Included record id -> its merged record (empty fields filled from its duplicates)."""
         return self._dedupe.merged(self._screening.included())
 
-    def _dedupe_facts(self) -> dict[str, object]:
+    def _dedupe_facts(self, after_dedupe: int | None) -> dict[str, object]:
         """The latest dedupe run's settings and outcome (nothing before the first run)."""
         run = self._dedupe.last_run()
         if run is None:
@@ -171,7 +178,7 @@ class ReportStage:
         settings = (f"{dedupe_engine_name(run.engine)} (merge at score {run.merge_at}, "
                     f"manual review from {run.review_from})")
         return dict(dedupe_settings=settings, duplicates_removed=run.duplicates_removed,
-                    records_after_dedupe=len(self._dedupe.canonical_ids()))
+                    records_after_dedupe=len(self._dedupe.canonical_ids()) if after_dedupe is None else after_dedupe)
 
     def _agreement_facts(self) -> dict[str, object]:
         """Cohen's kappa of the two most active title/abstract reviewers (nothing with fewer than two)."""

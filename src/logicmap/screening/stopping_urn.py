@@ -58,6 +58,10 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
     """
     x, m, k, n = (np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (x, population, relevant, drawn))
     top = int(np.max(np.minimum(n, k))) if x.size else 0
+    if bias == 1 and x.size * (top + 1) > FULL_GRID_CELLS:
+        from scipy.stats import hypergeom
+
+        return np.clip(hypergeom.cdf(x, m, k, n), 0.0, 1.0)
     grid = np.arange(top + 1, dtype=np.float64)[None, :]
     low = np.maximum(0.0, n - (m - k))[:, None]
     high = np.minimum(n, k)[:, None]
@@ -71,6 +75,12 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
     weights = np.exp(logs - peak)
     below = np.where(grid <= x[:, None], weights, 0.0).sum(axis=1)
     return np.clip(below / weights.sum(axis=1), 0.0, 1.0)
+
+
+#: Urns x outcomes above which the central test (``bias = 1``) is scipy's hypergeometric cdf: with
+#: tens of thousands of relevant records the full grid takes seconds per test and gigabytes, scipy
+#: (Boost, summing from each urn's observed count) milliseconds; the two agree to about 1e-14.
+FULL_GRID_CELLS = 4_000_000
 
 
 def _urns(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

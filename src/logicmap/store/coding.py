@@ -36,6 +36,12 @@ def _require_record(session: Session, record_id: int) -> RecordRow:
     return row
 
 
+#: The columns of a coding, in :class:`StoredCoding`'s field order.
+_CODING_COLUMNS = tuple(getattr(Coding, name) for name in (
+    "id", "record_id", "code", "target_code", "reviewer", "kind", "field", "start", "end", "quote", "direction",
+    "note", "source"))
+
+
 def _stored(row: Coding) -> StoredCoding:
     return StoredCoding(
         id=row.id, record_id=row.record_id, code=row.code, target_code=row.target_code, reviewer=row.reviewer,
@@ -136,12 +142,12 @@ def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | N
     The ``"dropped"`` markers of reconciliation (a code the reconciler decided against) are not
     codes: they come back only when asked for with ``kind="dropped"``.
     """
-    query = select(Coding).where(Coding.undone_at.is_(None)).order_by(Coding.id)
+    query = select(*_CODING_COLUMNS).where(Coding.undone_at.is_(None)).order_by(Coding.id)
     if reviewer is not None:
         query = query.where(Coding.reviewer == reviewer)
     query = query.where(Coding.kind == kind) if kind is not None else query.where(Coding.kind != DROPPED)
-    with store.session() as session:
-        return [_stored(row) for row in session.scalars(query)]
+    with store.session() as session:  # columns, not ORM rows: a large map has 100,000 codings
+        return [StoredCoding(*row[:11], row[11] or "", row[12]) for row in session.execute(query)]
 
 
 def count_standing(store: Store, codes: Collection[str]) -> int:
@@ -197,9 +203,12 @@ def save_descriptor(store: Store, record_id: int, field: str, value: object, *, 
 
 def descriptors_of(store: Store, record_ids: Collection[int]) -> dict[int, dict[str, object]]:
     """Record -> descriptor field -> value (the latest value per field)."""
-    query = select(Descriptor).where(Descriptor.record_id.in_(list(record_ids))).order_by(Descriptor.created_at)
+    ids = list(record_ids)
     found: dict[int, dict[str, object]] = {}
     with store.session() as session:
-        for row in session.scalars(query):
-            found.setdefault(row.record_id, {})[row.field] = row.value
+        for start in range(0, len(ids), 5000):  # within every backend's limit on bound parameters
+            query = (select(Descriptor.record_id, Descriptor.field, Descriptor.value)
+                     .where(Descriptor.record_id.in_(ids[start:start + 5000])).order_by(Descriptor.created_at))
+            for record_id, field, value in session.execute(query):
+                found.setdefault(record_id, {})[field] = value
     return found

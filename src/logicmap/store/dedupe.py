@@ -349,18 +349,19 @@ def canonical_record_ids(project: Store) -> list[int]:
     return [i for i in ids if i not in clustered or i in heads]
 
 
-def merged_fields(project: Store) -> dict[int, dict[str, object]]:
-    """Canonical record id -> the fields its active cluster filled in from other members."""
+def merged_fields(project: Store, record_ids: list[int] | None = None) -> dict[int, dict[str, object]]:
+    """Canonical record id -> the fields its active cluster filled in from other members (of
+    ``record_ids`` only, when given)."""
+    query = (select(Cluster.canonical_record_id, MergedField.field, MergedField.value)
+             .join(MergedField, MergedField.cluster_id == Cluster.id).where(Cluster.undone_at.is_(None)))
+    chunks = [None] if record_ids is None else [record_ids[i:i + 5000] for i in range(0, len(record_ids), 5000)]
+    fills: dict[int, dict[str, object]] = {}
     with project.session() as session:
-        rows = session.execute(
-            select(Cluster.canonical_record_id, MergedField.field, MergedField.value)
-            .join(MergedField, MergedField.cluster_id == Cluster.id)
-            .where(Cluster.undone_at.is_(None))
-        )
-        fills: dict[int, dict[str, object]] = {}
-        for record_id, name, value in rows:
-            fills.setdefault(record_id, {})[name] = value
-        return fills
+        for chunk in chunks:
+            rows = session.execute(query if chunk is None else query.where(Cluster.canonical_record_id.in_(chunk)))
+            for record_id, name, value in rows:
+                fills.setdefault(record_id, {})[name] = value
+    return fills
 
 
 def last_run(project: Store) -> DedupeRunInfo | None:

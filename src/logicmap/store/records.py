@@ -314,6 +314,25 @@ def iter_record_fields(project: Store, chunk: int = 5000) -> Iterator[tuple[int,
         last = rows[-1].id
 
 
+def iter_abstracts(project: Store, chunk: int = 20000) -> Iterator[str | None]:
+    """Every record's abstract in import order, read a chunk at a time (the abstract column only)."""
+    last = 0
+    while True:
+        with project.session() as session:
+            rows = session.execute(select(RecordRow.id, RecordRow.abstract).where(RecordRow.id > last)
+                                   .order_by(RecordRow.id).limit(chunk)).all()
+        if not rows:
+            return
+        yield from (abstract for _, abstract in rows)
+        last = rows[-1].id
+
+
+def record_fields(project: Store, record_ids: list[int]) -> dict[int, Record]:
+    """Record id -> the record's canonical fields (as :func:`iter_record_fields`); unknown ids left out."""
+    with project.session() as session:
+        return get_record_fields(session, record_ids)
+
+
 def get_record_fields(session: Session, record_ids: list[int]) -> dict[int, Record]:
     """Record id -> the record's canonical fields (as :func:`iter_record_fields`), inside an open session."""
     found: dict[int, Record] = {}
