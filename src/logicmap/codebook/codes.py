@@ -13,6 +13,8 @@ Plain frozen dataclasses; loading, validation and editing live in
 
 from __future__ import annotations
 
+import functools
+
 from logicmap.errors import CodebookError
 
 from dataclasses import dataclass, field
@@ -219,7 +221,7 @@ class Codebook:
         """Every layer name (the kinds a code can have), in declared order."""
         return tuple(layer.name for layer in self.layers)
 
-    @property
+    @functools.cached_property  # a frozen codebook's layers never change; the model asks often
     def chain(self) -> tuple[str, ...]:
         """The column layers, in logic-model order (left to right); the condition layer is not one."""
         return tuple(layer.name for layer in self.layers if layer.role != "condition")
@@ -229,17 +231,17 @@ class Codebook:
         """The condition (moderator/context) layer's name, or None when the codebook has none."""
         return next((layer.name for layer in self.layers if layer.role == "condition"), None)
 
-    @property
+    @functools.cached_property
     def intervention_kind(self) -> str:
         """The intervention column: the layer with role ``intervention``, else the first column."""
         return next((layer.name for layer in self.layers if layer.role == "intervention"), self.chain[0])
 
-    @property
+    @functools.cached_property
     def outcome_kind(self) -> str:
         """The outcome column: the layer with role ``outcome``, else the last column."""
         return next((layer.name for layer in self.layers if layer.role == "outcome"), self.chain[-1])
 
-    @property
+    @functools.cached_property
     def effect_kinds(self) -> tuple[str, ...]:
         """Columns whose codes carry an effect direction: the outcome column and those after it."""
         return self.chain[self.chain.index(self.outcome_kind):]

@@ -14,6 +14,8 @@ Example::
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -109,6 +111,10 @@ class Study:
 
     def citation(self) -> str:
         """``"Surname Year"``, ``"A & B Year"`` or ``"A et al. Year"``; the id when no author."""
+        return self._citation
+
+    @functools.cached_property  # a large model cites each study in every list it appears in
+    def _citation(self) -> str:
         names = [surname(a) for a in self.authors if a and a.strip()]
         year = str(self.year) if self.year else "n.d."
         if not names:  # no authors: a short title reads better than a database id
