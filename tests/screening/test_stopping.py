@@ -275,9 +275,9 @@ def test_the_live_sample_is_seeded_and_counts_what_the_ranking_put_first():
     assert one.state(labels, ranking, done={ranking[1]}).reached[:2] == (True, True)  # once it is screened
 
 
-def test_the_central_test_of_many_relevant_records_is_scipys_cdf_and_the_full_sums():
-    """Urns with tens of thousands of relevant records (a million-record map) go to scipy's
-    hypergeometric cdf: the same probabilities as summing the whole grid, urn by urn."""
+def test_the_central_test_of_many_relevant_records_gives_the_full_sums():
+    """Urns with tens of thousands of relevant records (a million-record map) are summed near their
+    modes or by scipy's hypergeometric cdf: the same probabilities as the whole grid, urn by urn."""
     import logicmap.screening.stopping_urn as urn
 
     rng = np.random.default_rng(3)
@@ -286,9 +286,12 @@ def test_the_central_test_of_many_relevant_records_is_scipys_cdf_and_the_full_su
     n = rng.integers(10_000, 60_000, 300).astype(float)
     mean = n * k / m
     x = np.floor(mean + rng.normal(0, 3, 300) * np.sqrt(mean))  # near the mode and in both tails
-    assert x.size * (np.minimum(n, k).max() + 1) > urn.FULL_GRID_CELLS  # the scipy path is taken
+    assert x.size * (np.minimum(n, k).max() + 1) > urn.FULL_GRID_CELLS  # a large-urn path is taken
     many = fisher_cdf(x, m, k, n, 1.0)
     one_by_one = np.concatenate([fisher_cdf(x[i:i + 1], m[i:i + 1], k[i:i + 1], n[i:i + 1], 1.0)
                                  for i in range(0, 300, 30)])
     assert many[::30] == pytest.approx(one_by_one, abs=1e-9)
     assert 0 < many.min() < 0.01 and many.max() > 0.99
+    window = urn._central_cdf_near_mode(x, m, k, n, urn._central_window(m, k, n))  # the other large-urn path
+    assert window[::30] == pytest.approx(one_by_one, abs=1e-9)
+    assert window == pytest.approx(many, abs=1e-9)

@@ -59,6 +59,9 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
     x, m, k, n = (np.atleast_1d(np.asarray(a, dtype=np.float64)) for a in (x, population, relevant, drawn))
     top = int(np.max(np.minimum(n, k))) if x.size else 0
     if bias == 1 and x.size * (top + 1) > FULL_GRID_CELLS:
+        half = _central_window(m, k, n)
+        if x.size * (2 * half + 1) <= WINDOW_CELLS:
+            return _central_cdf_near_mode(x, m, k, n, half)
         from scipy.stats import hypergeom
 
         return np.clip(hypergeom.cdf(x, m, k, n), 0.0, 1.0)
@@ -77,10 +80,38 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
     return np.clip(below / weights.sum(axis=1), 0.0, 1.0)
 
 
-#: Urns x outcomes above which the central test (``bias = 1``) is scipy's hypergeometric cdf: with
-#: tens of thousands of relevant records the full grid takes seconds per test and gigabytes, scipy
-#: (Boost, summing from each urn's observed count) milliseconds; the two agree to about 1e-14.
+#: Urns x outcomes above which the central test (``bias = 1``) sums only the outcomes near each urn's
+#: mode (:func:`_central_cdf_near_mode`), or, when even those are many, takes scipy's hypergeometric
+#: cdf (Boost): with tens of thousands of relevant records the full grid takes seconds per test and
+#: gigabytes. Each agrees with the full sums to about 1e-12 (tests/screening/test_stopping.py);
+#: which of the two is faster depends on the urns (6k urns of a 57k population: the window, 0.2 s
+#: against 0.6 s; 25k urns of 571k: scipy, 0.01 s against 1 s).
 FULL_GRID_CELLS = 4_000_000
+#: Cells of the window (urns x outcomes near the mode) above which scipy is used instead.
+WINDOW_CELLS = 12_000_000
+#: Half-width of the window in standard deviations: the terms beyond it are under e^-70 of the largest.
+WINDOW_SD = 12
+
+
+def _central_window(m: np.ndarray, k: np.ndarray, n: np.ndarray) -> int:
+    """Half-width of the window around each urn's mode (:func:`_central_cdf_near_mode`)."""
+    variance = n * k * (m - k) * (m - n) / np.maximum(m * m * (m - 1), 1.0)
+    return int(WINDOW_SD * math.sqrt(float(np.max(variance)))) + 20
+
+
+def _central_cdf_near_mode(x: np.ndarray, m: np.ndarray, k: np.ndarray, n: np.ndarray, half: int) -> np.ndarray:
+    """:func:`fisher_cdf` with ``bias = 1`` (hypergeometric), summed over the outcomes within ``half``
+    of each urn's mode (normalised by that window's sum, as the full grid is by its own)."""
+    low, high = np.maximum(0.0, n - (m - k)), np.minimum(n, k)
+    mode = np.floor((n + 1) * (k + 1) / (m + 2))
+    grid = np.maximum(low, mode - half)[:, None] + np.arange(2 * half + 1, dtype=np.float64)[None, :]
+    table = _log_factorials(int(np.max(m)))
+    logs = (_log_choose(table, k[:, None], np.minimum(grid, k[:, None]))
+            + _log_choose(table, (m - k)[:, None], np.clip(n[:, None] - grid, 0, None)))
+    logs = np.where(grid <= high[:, None], logs, -np.inf)
+    weights = np.exp(logs - logs.max(axis=1, keepdims=True))
+    below = np.where(grid <= x[:, None], weights, 0.0).sum(axis=1)
+    return np.clip(below / weights.sum(axis=1), 0.0, 1.0)
 
 
 def _urns(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
