@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +155,27 @@ def test_a_worker_that_dies_stops_the_import_with_a_clear_error(tmp_path):
         workers._procs[1].kill()
         with pytest.raises(WorkerFailed, match="worker process reading the file stopped"):
             list(workers.results(jobs))
+
+
+def test_workers_exit_when_the_importing_process_is_killed():
+    script = ("import sys, time; from logicmap.records.range_worker import RangeWorkers\n"
+              "w = RangeWorkers(2); print(*[p.pid for p in w._procs], flush=True); time.sleep(60)")
+    importer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in importer.stdout.readline().split()]
+    assert len(pids) == 2
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    deadline = time.monotonic() + 10
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in pids if _running(pid)]
+    assert not alive, f"worker processes {alive} outlived their importing process"
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` runs (a worker that exited is gone, or a zombie until init reaps it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
