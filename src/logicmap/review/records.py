@@ -6,6 +6,8 @@ files), and any refusal rolls the whole transaction back. With ``skip_bad`` the
 good records are imported and each bad one is reported (and kept in the
 project's skip report). Each original file is compressed on a second thread
 while its records are parsed (into a temporary file), and stored with them in parts.
+A large RIS file going into SQLite is parsed in parts by worker processes
+(:mod:`logicmap.records.range_worker`) while this process stores their records.
 """
 
 from __future__ import annotations
