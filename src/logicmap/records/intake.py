@@ -11,15 +11,19 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from logicmap.errors import ImportRefused
 from logicmap.safe_text import SafeCsvWriter
+from logicmap.records.formats.ris import NO_RECORDS
+from logicmap.records.ranges import RangeJob, RangeResult, record_ranges
 from logicmap.records.reading import DatabaseGuess, OpenedFile, iter_checked, iter_parsed
-from logicmap.records.record import Record, RecordProblem
+from logicmap.records.record import ImportFormatError, Record, RecordProblem
 
 #: progress(stage, file name, done, total)
 Progress = Callable[[str, str, int, int], None]
+#: Reads a file's parts (given as jobs) and gives their results in the same order.
+ReadParts = Callable[[Iterator[RangeJob]], Iterable[RangeResult]]
 #: Records written to the store at a time.
 BATCH_SIZE = 2000
 #: Allocations between two young-generation collections while many records are built.
@@ -109,7 +113,34 @@ class ImportReport:
         }
 
 
-class RecordBatches:
+class _FileOutcome:
+    """The bad records of one file as its records pass, the refusal they make, the database guess."""
+
+    def __init__(self, opened: OpenedFile, *, skip_bad: bool) -> None:
+        self.opened = opened
+        self.skip_bad = skip_bad
+        self.bad: list[RecordProblem] = []
+        self._guess = DatabaseGuess(opened.format)
+
+    def refusal(self) -> ImportRefused | None:
+        """The error refusing the whole import, or None when the file may be stored."""
+        if not self.bad or self.skip_bad:
+            return None
+        name = self.opened.info.name
+        lines = [p.describe(name) for p in self.bad]
+        return ImportRefused(f"{len(lines)} problem(s) in {name}; nothing imported", lines, reason="bad_records")
+
+    @property
+    def skipped(self) -> int:
+        """Number of records skipped (a record with several problems counts once)."""
+        return len({p.position for p in self.bad})
+
+    def database(self, given: str | None) -> str | None:
+        """The database the user named, else the one guessed from the records."""
+        return given or self._guess.result()
+
+
+class RecordBatches(_FileOutcome):
     """An opened file's good records in batches; the bad ones are collected as they pass.
 
     After iterating, :meth:`refusal` says whether the file must be refused
@@ -118,11 +149,8 @@ class RecordBatches:
     """
 
     def __init__(self, opened: OpenedFile, *, skip_bad: bool, size: int = BATCH_SIZE) -> None:
-        self.opened = opened
-        self.skip_bad = skip_bad
+        super().__init__(opened, skip_bad=skip_bad)
         self.size = size
-        self.bad: list[RecordProblem] = []
-        self._guess = DatabaseGuess(opened.format)
 
     def __iter__(self) -> Iterator[list[Record]]:
         batch: list[Record] = []
@@ -143,22 +171,67 @@ class RecordBatches:
             if self.skip_bad or not self.bad:
                 yield record
 
-    def refusal(self) -> ImportRefused | None:
-        """The error refusing the whole import, or None when the file may be stored."""
-        if not self.bad or self.skip_bad:
-            return None
-        name = self.opened.info.name
-        lines = [p.describe(name) for p in self.bad]
-        return ImportRefused(f"{len(lines)} problem(s) in {name}; nothing imported", lines, reason="bad_records")
 
-    @property
-    def skipped(self) -> int:
-        """Number of records skipped (a record with several problems counts once)."""
-        return len({p.position for p in self.bad})
+class FlatBatches(_FileOutcome):
+    """A RIS file's good records as batches of ``(position, flat record)``, from its parts read apart.
 
-    def database(self, given: str | None) -> str | None:
-        """The database the user named, else the one guessed from the records."""
-        return given or self._guess.result()
+    ``read_parts`` reads the file's parts (:func:`~logicmap.records.ranges.record_ranges`)
+    and gives their results in order, e.g. ``lambda jobs: map(read_range, jobs)``
+    or worker processes' :meth:`~logicmap.records.range_worker.RangeWorkers.results`;
+    each part makes one batch. Records are checked as
+    :func:`~logicmap.records.reading.iter_checked` checks them (a record id
+    repeated anywhere in the file is a problem) and refused as by
+    :class:`RecordBatches`.
+    """
+
+    def __init__(self, opened: OpenedFile, read_parts: ReadParts, *, skip_bad: bool) -> None:
+        super().__init__(opened, skip_bad=skip_bad)
+        self._read_parts = read_parts
+
+    def _jobs(self) -> Iterator[RangeJob]:
+        for job in record_ranges(self.opened):
+            # taken as a worker needs it: by then the guess may have seen enough records
+            yield job._replace(votes=self._guess.wants_more)
+
+    def __iter__(self) -> Iterator[list[tuple[int, tuple]]]:
+        first_seen: dict[str, int | None] = {}
+        position = 0
+        for result in self._read_parts(self._jobs()):
+            batch = []
+            for index, flat in enumerate(result.rows):
+                position += 1
+                problems = _flat_problems(result, index, position, flat, first_seen)
+                if problems:
+                    self.bad.extend(problems)
+                    continue
+                if result.votes is not None:
+                    self._guess.add_votes(result.votes[index])
+                if self.skip_bad or not self.bad:
+                    batch.append((position, flat))
+            if batch and self.refusal() is None:
+                yield batch
+        if position == 0:
+            raise ImportFormatError(self.opened.info.name, NO_RECORDS, line=1)
+
+
+def _flat_problems(result: RangeResult, index: int, position: int, flat: tuple | None,
+                   first_seen: dict[str, int | None]) -> list[RecordProblem]:
+    """One record's problems, found as :func:`~logicmap.records.reading.iter_checked` finds them."""
+    if flat is not None:
+        line, source_id = flat[0], flat[1]
+        problems: list[RecordProblem] = []
+        reasons: tuple[str, ...] = ()
+    else:
+        source_id, line, found, reasons = result.bad[index]
+        problems = [RecordProblem(position, p.line, p.field, p.message, p.source_id) for p in found]
+    if source_id:
+        if source_id in first_seen and not any("duplicate" in p.message for p in problems):
+            message = f"duplicate record id {source_id!r} (first at line {first_seen[source_id]})"
+            problems.append(RecordProblem(position, line, "id", message, source_id))
+        first_seen.setdefault(source_id, line)
+    if not problems:
+        problems = [RecordProblem(position, line, None, reason, source_id) for reason in reasons]
+    return problems
 
 
 #: What a caller may say about the databases of an import's files: one name (one file),

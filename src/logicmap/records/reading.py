@@ -151,18 +151,21 @@ class DatabaseGuess:
         self.votes: Counter[str] = Counter()
         self.seen = 0
 
+    @property
+    def wants_more(self) -> bool:
+        """False once enough records were looked at (or the format alone tells)."""
+        return self.seen < _GUESS_SAMPLE and self.fmt not in self._FIXED
+
     def add(self, record: Record) -> None:
         """Count one record's hints (only the first few hundred are looked at)."""
-        if self.seen >= _GUESS_SAMPLE or self.fmt in self._FIXED:
-            return
-        self.seen += 1
-        for key in self._KEYS:
-            value = record.extra.get(key)
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and 1 < len(item) < 60:
-                    self.votes[item.strip()] += 1
-        if record.source_id and str(record.source_id).startswith("WOS:"):
-            self.votes["Web of Science"] += 1
+        if self.wants_more:
+            self.add_votes(record_votes(record))
+
+    def add_votes(self, votes: tuple[str, ...]) -> None:
+        """Count one record's hints given as :func:`record_votes` (only the first few hundred count)."""
+        if self.wants_more:
+            self.seen += 1
+            self.votes.update(votes)
 
     def result(self) -> str | None:
         """The best guess, or None."""
@@ -171,6 +174,19 @@ class DatabaseGuess:
         if not self.votes:
             return "Ovid" if self.fmt == "ovid_tagged" else None
         return self.votes.most_common(1)[0][0]
+
+
+def record_votes(record: Record) -> tuple[str, ...]:
+    """The database names a record's tags vote for (its ``DB``/``DP``/... values; WoS ids)."""
+    votes = []
+    for key in DatabaseGuess._KEYS:
+        value = record.extra.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and 1 < len(item) < 60:
+                votes.append(item.strip())
+    if record.source_id and str(record.source_id).startswith("WOS:"):
+        votes.append("Web of Science")
+    return tuple(votes)
 
 
 def guess_database(fmt: str, records: Iterable[Record]) -> str | None:

@@ -197,7 +197,8 @@ codecs.register(_find_codec)
 _BLOCK = 4 * 2**20
 
 
-def _unify_line_ends(text: str) -> str:
+def unify_line_ends(text: str) -> str:
+    """``text`` with every CRLF and bare CR turned into ``\n``."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -254,7 +255,7 @@ class Document:
         """The whole decoded text (None for a binary document)."""
         if self._text is None and self.encoding is not None:
             text = self.data[self.bom_length :].decode(self.encoding).lstrip("\ufeff")
-            self._text = _unify_line_ends(text)
+            self._text = unify_line_ends(text)
         return self._text
 
     def head(self, size: int = 256 * 1024) -> str | None:
@@ -266,7 +267,7 @@ class Document:
                 chunk = fh.read(self.bom_length + size)[self.bom_length :]
         else:
             chunk = self._data[self.bom_length : self.bom_length + size]
-        return _unify_line_ends(chunk.decode(self.encoding, errors="ignore").lstrip("\ufeff"))
+        return unify_line_ends(chunk.decode(self.encoding, errors="ignore").lstrip("\ufeff"))
 
     def lines(self) -> list[str]:
         """The text split into lines (without line endings)."""
@@ -338,7 +339,7 @@ def _line_lists(blocks: Iterator[bytes], encoding: str) -> Iterator[list[str]]:
         text = block.decode(encoding)
         if first:
             text, first = text.lstrip("\ufeff"), False
-        text = _unify_line_ends(carry + text)
+        text = unify_line_ends(carry + text)
         lines = text.split("\n")
         carry = lines.pop()  # the unfinished last line continues in the next block
         yield lines

@@ -6,11 +6,14 @@ files), and any refusal rolls the whole transaction back. With ``skip_bad`` the
 good records are imported and each bad one is reported (and kept in the
 project's skip report). Each original file is compressed on a second thread
 while its records are parsed (into a temporary file), and stored with them in parts.
+A large RIS file going into SQLite is parsed in parts by worker processes
+(:mod:`logicmap.records.range_worker`) while this process stores their records.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -20,6 +23,7 @@ from logicmap.records.export import write_records
 from logicmap.records.intake import (
     DatabaseNames,
     FileResult,
+    FlatBatches,
     ImportReport,
     Progress,
     RecordBatches,
@@ -28,6 +32,8 @@ from logicmap.records.intake import (
     repeat_refusal,
 )
 from logicmap.records.original import CompressedOriginal
+from logicmap.records.range_worker import RangeWorkers, WorkerFailed
+from logicmap.records.ranges import WORKERS, can_read_in_ranges
 from logicmap.records.reading import DEFAULT_MAX_BYTES, OpenedFile, open_file
 from logicmap.records.record import Record
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceSummary
@@ -199,11 +205,11 @@ def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[int
     """Stream one file's checked records into the open transaction (``database``: the name given for it)."""
     info = opened.info
     source_id = writer.start_source(info, options.search_date, options.search_string)
-    batches = RecordBatches(opened, skip_bad=options.skip_bad)
     stored = 0
-    for batch in batches:
-        stored += writer.add_records(source_id, batch)
-        _report(options.progress, "records", info.name, stored, 0)
+    with _record_batches(writer, opened, options.skip_bad) as (batches, add):
+        for batch in batches:
+            stored += add(source_id, batch)
+            _report(options.progress, "records", info.name, stored, 0)
     refusal = batches.refusal()
     if refusal is not None:
         raise refusal
@@ -219,3 +225,23 @@ def _import_one(writer: ImportWriter, opened: OpenedFile, compressed: Future[int
 def _report(progress: Progress | None, stage: str, name: str, done: int, total: int) -> None:
     if progress:
         progress(stage, name, done, total)
+
+
+@contextmanager
+def _record_batches(writer: ImportWriter, opened: OpenedFile, skip_bad: bool) -> Iterator[tuple]:
+    """A file's good records in batches, and the writer's method that stores such a batch.
+
+    A large RIS file going into SQLite is read in parts by worker processes
+    (parse, normalise, check, flatten) while this process stores what they give
+    back; any other file is read here.
+    """
+    if writer.takes_flat_records and can_read_in_ranges(opened):
+        try:
+            workers = RangeWorkers(WORKERS)
+        except WorkerFailed:
+            pass  # no worker processes here: read the file in this process
+        else:
+            with workers:
+                yield FlatBatches(opened, workers.results, skip_bad=skip_bad), writer.add_flat_records
+            return
+    yield RecordBatches(opened, skip_bad=skip_bad), writer.add_records

@@ -10,12 +10,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Iterable, Iterator
 
-import orjson
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from logicmap.errors import NotFoundError
 from logicmap.records.record import FIELDS, Provenance, Record, RecordProblem
+from logicmap.records.rows import FLAT_COLUMNS, flat_record, stored_provenance
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceInfo, SourceSummary
 from logicmap.store.database import Store, claim_write_lock
 from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
@@ -48,6 +48,15 @@ class ImportWriter:
     def add_records(self, source_id: int, records: list[Record]) -> int:
         """Insert one batch of a file's records; returns the count."""
         return _add_records(self._session, source_id, records)
+
+    @property
+    def takes_flat_records(self) -> bool:
+        """True when :meth:`add_flat_records` may be used (SQLite)."""
+        return self._session.get_bind().dialect.name == "sqlite"
+
+    def add_flat_records(self, source_id: int, rows: list[tuple[int, tuple]]) -> int:
+        """Insert one batch of ``(position, flat record)`` pairs (see :mod:`logicmap.records.rows`); returns the count."""
+        return _add_flat(self._session, source_id, rows)
 
     def finish_source(
         self, source_id: int, records: int, problems: list[RecordProblem], skipped: int,
@@ -110,16 +119,6 @@ def _add_skipped(session: Session, source_id: int, problems: list[RecordProblem]
         session.execute(insert(SkippedRecord), [_skipped_row(source_id, p) for p in problems])
 
 
-def _provenance(record: Record) -> dict:
-    provenance = {}
-    for name, prov in record.provenance.items():
-        original = prov.original
-        if original == getattr(record, name):
-            original = None  # unchanged by normalisation: not stored twice
-        provenance[name] = [prov.tag, prov.line, original]
-    return provenance
-
-
 def _record_row(record_id: int, source_id: int, record: Record) -> dict:
     row = {name: getattr(record, name) for name in FIELDS}
     row.update(
@@ -130,7 +129,7 @@ def _record_row(record_id: int, source_id: int, record: Record) -> dict:
         source_record_id=record.source_id,
         label=record.label,
         extra=record.extra,
-        provenance=_provenance(record),
+        provenance=stored_provenance(record),
     )
     return row
 
@@ -146,14 +145,10 @@ def _add_records(session: Session, source_id: int, records: list[Record]) -> int
     """Insert records with explicit ids (a plain executemany, no RETURNING); returns the count."""
     if not records:
         return 0
+    if session.get_bind().dialect.name == "sqlite":
+        return _add_flat(session, source_id, [(r.position, flat_record(r)) for r in records])
     first = _next_record_id(session)
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # the bulk of an import: rows as tuples straight to the driver's executemany
-        # (SQLAlchemy's per-row parameter processing cost a third of the storing)
-        connection.exec_driver_sql(_SQLITE_INSERT, [_record_tuple(first + i, source_id, r)
-                                                    for i, r in enumerate(records)])
-        return len(records)
     rows = [_record_row(first + i, source_id, r) for i, r in enumerate(records)]
     connection.execute(insert(RecordRow.__table__), rows)
     if connection.dialect.name == "postgresql":
@@ -164,21 +159,23 @@ def _add_records(session: Session, source_id: int, records: list[Record]) -> int
     return len(rows)
 
 
-_LEADING = ("id", "source_id", "position", "line", "source_record_id")
-_TRAILING = ("label", "extra", "provenance")
-_JSON_FIELDS = frozenset({"authors", "keywords"})
-_SQLITE_INSERT = (f"INSERT INTO records ({', '.join(_LEADING + FIELDS + _TRAILING)}) "
-                  f"VALUES ({', '.join('?' * (len(_LEADING) + len(FIELDS) + len(_TRAILING)))})")
+def _add_flat(session: Session, source_id: int, rows: list[tuple[int, tuple]]) -> int:
+    """Insert ``(position, flat record)`` pairs into SQLite; returns the count.
+
+    The bulk of an import: rows go as tuples straight to the driver's executemany
+    (SQLAlchemy's per-row parameter processing cost a third of the storing).
+    """
+    if not rows:
+        return 0
+    first = _next_record_id(session)
+    session.connection().exec_driver_sql(
+        _SQLITE_INSERT, [(first + i, source_id, position, *flat) for i, (position, flat) in enumerate(rows)]
+    )
+    return len(rows)
 
 
-def _record_tuple(record_id: int, source_id: int, record: Record) -> tuple:
-    """A records row in :data:`_SQLITE_INSERT`'s column order, JSON columns serialised as the engine does."""
-    values = [record_id, source_id, record.position, record.line, record.source_id]
-    for name in FIELDS:
-        value = getattr(record, name)
-        values.append(orjson.dumps(value).decode() if name in _JSON_FIELDS else value)
-    values += [record.label, orjson.dumps(record.extra).decode(), orjson.dumps(_provenance(record)).decode()]
-    return tuple(values)
+_COLUMNS = ("id", "source_id", "position", "line", "source_record_id", *FLAT_COLUMNS[2:])
+_SQLITE_INSERT = f"INSERT INTO records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
 def _skipped_row(source_id: int, problem: RecordProblem) -> dict:

@@ -64,26 +64,43 @@ def read(doc: Document) -> list[ParsedRecord]:
 def iter_read(doc: Document) -> Iterator[ParsedRecord]:
     """Like :func:`read`, one record at a time (memory stays flat on huge files)."""
     position = 0
-    for chunk in _chunks(doc.iter_line_lists()):
+    for parsed in parse_lines(doc.iter_line_lists()):
+        position = parsed.position
+        yield parsed
+    if position == 0:
+        raise ImportFormatError(doc.name, NO_RECORDS, line=1)
+
+
+NO_RECORDS = "no RIS records found (no 'TY  - ' line)"
+
+
+def parse_lines(line_lists: Iterable[list[str]], first_line: int = 1) -> Iterator[ParsedRecord]:
+    """The records of consecutive lists of lines, the first line numbered ``first_line``.
+
+    Positions count from 1 in what is given: a part of a file cut just after an
+    ``ER`` line reads as it would in the whole file, but for its positions.
+    """
+    position = 0
+    for chunk in _chunks(line_lists, first_line):
         position += 1
         parsed = ParsedRecord(position=position, line=chunk.line)
         map_entries(chunk.entries, parsed)
         for message in chunk.problems:
             parsed.problem(None, message)
         yield parsed
-    if position == 0:
-        raise ImportFormatError(doc.name, "no RIS records found (no 'TY  - ' line)", line=1)
 
 
-def _chunks(line_lists: Iterable[list[str]]) -> Iterator[_Chunk]:
+def _chunks(line_lists: Iterable[list[str]], first_line: int = 1) -> Iterator[_Chunk]:
     """Group lines (given in consecutive lists) into records; lines outside ``TY``..``ER`` are ignored.
 
     The common two-letter tag line is split inline (this loop runs once per line
     of the file); :func:`split_line` handles everything else with the same rule.
+    After an ``ER`` line no record is open, whatever came before: the file can be
+    cut there and its parts read apart.
     """
     current: _Chunk | None = None
     entries: list[Entry] = []
-    done = 0
+    done = first_line - 1
     for lines in line_lists:
         for number, line in enumerate(lines, done + 1):
             tag = line[:2]
