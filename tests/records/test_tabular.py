@@ -327,6 +327,18 @@ def test_writer_protects_single_values_the_reader_would_split():
     assert again.keywords == ["cyst, congenital"]
 
 
+@pytest.mark.parametrize("separator", ["&#59;", "\u037e"])  # an entity, and what NFC makes ";"
+def test_separator_hidden_in_a_value_round_trips(separator):
+    parsed = ParsedRecord(1, 1)
+    parsed.set("title", "T", "title")
+    parsed.set("authors", [f"0{separator}0"], "authors")
+    parsed.set("keywords", [separator, f"a{separator}b"], "keywords")
+    record = normalise_record(parsed)
+    assert (record.authors, record.keywords) == (["0", "0"], ["a", "b"])
+    again = roundtrip([record])[0]
+    assert (again.authors, again.keywords) == (record.authors, record.keywords)
+
+
 _TEXT = st.text(
     alphabet=st.characters(
         categories=("L", "N", "P", "Zs"), exclude_characters="\x85\u2028\u2029"

@@ -136,6 +136,8 @@ def normalise_authors(values: Any) -> list[str]:
     names: list[str] = []
     for value in values:
         text = value if type(value) is str else str(value)
+        if "&" in text or not text.isascii():  # "&#59;" and NFC's ";" of U+037E split like ";"
+            text = clean_text(text) or ""
         parts = text.split(";") if ";" in text else (text,)
         for part in parts:
             name = normalise_author(part)
@@ -152,7 +154,8 @@ def normalise_keywords(values: Any) -> list[str]:
         values = [values]
     keywords: list[str] = []
     for value in values:
-        for part in str(value).split(";"):
+        text = clean_text(value) or ""  # first: "&#59;" and NFC's ";" of U+037E split like ";"
+        for part in text.split(";"):
             word = clean_text(part)
             if word and word not in keywords:
                 keywords.append(word)
