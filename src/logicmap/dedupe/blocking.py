@@ -202,7 +202,13 @@ def candidate_codes(
             for i, j in _block_pairs(members, keys, cap, width, getattr(rule, "order", None)):
                 if fresh is None or i in fresh or j in fresh:
                     found.append(i * n + j)
-        chunks.append(np.unique(np.frombuffer(found, dtype=np.int64)))
+        chunks.append(_distinct(np.frombuffer(found, dtype=np.int64)))
         del found
-    return np.unique(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int64)
+    return _distinct(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int64)
 
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct codes, sorted: a sort and a mask, not ``np.unique``, whose hash table
+    took 13 s on 10 million codes (0.7 s this way) once it no longer fit the CPU's cache."""
+    ordered = np.sort(codes)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
