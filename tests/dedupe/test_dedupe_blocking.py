@@ -6,7 +6,14 @@ from dedupe_helpers import article, rec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logicmap.dedupe.blocking import DEFAULT_RULES, BlockingRule, blocks, candidate_pairs
+from logicmap.dedupe.blocking import (
+    DEFAULT_RULES,
+    GROWING_MAX_BLOCK,
+    GROWING_WINDOW,
+    BlockingRule,
+    blocks,
+    candidate_pairs,
+)
 from logicmap.dedupe.keys import dedupe_keys
 
 
@@ -70,8 +77,8 @@ def test_growing_blocks_take_fewer_pairs_sorted_by_author_not_title():
     records += [rec(30, title="Aardvark title in one language", year=2001, pages="11-20", authors=["Zed, Q."]),
                 rec(31, title="Zusammenfassung in einer anderen Sprache", year=2001, pages="11-20", authors=["Zed, Q."])]
     (rule,) = [r for r in DEFAULT_RULES if r.name == "year_first_page"]
-    assert rule.limits(40, 12) == (10, 5)
+    assert rule.limits(40, 12) == (GROWING_MAX_BLOCK, GROWING_WINDOW) == (4, 2)
     pairs = candidate_pairs(keys_of(records), [rule])
     assert (30, 31) in pairs  # neighbours by author although their titles sort far apart
-    assert len(pairs) <= 32 * 5 < 32 * 31 // 2
+    assert len(pairs) <= 32 * 2 < 32 * 31 // 2
     assert BlockingRule("x", rule.key).limits(40, 12) == (40, 12)  # a rule without limits keeps the run's

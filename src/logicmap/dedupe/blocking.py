@@ -84,8 +84,14 @@ def _journal_volume_page(k: DedupeKeys) -> str | None:
 #: Limits of the rules whose blocks grow with the library (a year and a first page,
 #: an author and a year are shared by more unrelated records the more records
 #: there are): all pairs up to this block size, then this many neighbours.
-GROWING_MAX_BLOCK = 10
-GROWING_WINDOW = 5
+#: Both bound the pairs per record such a rule adds, (cap - 1) / 2 and the window,
+#: and a growing library fills its blocks up to that bound: with 10 and 5, the
+#: pairs compared per record went from 2.4 at 100k synthetic records to 6.6 at 1M
+#: (28x the pairs for 10x the records); with 4 and 2, from 1.5 to 3.1.
+#: Four is a paper's copies in a search of four databases; larger blocks are
+#: sorted by a key that puts a paper's copies next to each other (author, pages).
+GROWING_MAX_BLOCK = 4
+GROWING_WINDOW = 2
 
 #: The default rules. Exact identifiers first, then fuzzy-tolerant title keys,
 #: then keys that survive a changed title (author+year, year+page, venue).
@@ -196,6 +202,13 @@ def candidate_codes(
             for i, j in _block_pairs(members, keys, cap, width, getattr(rule, "order", None)):
                 if fresh is None or i in fresh or j in fresh:
                     found.append(i * n + j)
-        chunks.append(np.unique(np.frombuffer(found, dtype=np.int64)))
+        chunks.append(_distinct(np.frombuffer(found, dtype=np.int64)))
         del found
-    return np.unique(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int64)
+    return _distinct(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int64)
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct codes, sorted: a sort and a mask, not ``np.unique``, whose hash table
+    took 13 s on 10 million codes (0.7 s this way) once it no longer fit the CPU's cache."""
+    ordered = np.sort(codes)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered

@@ -98,7 +98,8 @@ class DedupeStage:
                 touched, duplicate_pairs = self._store_pairs(run_id, ids, result, progress)
             compared = result.compared
             del result  # the scored pairs (millions of objects at a million records)
-            with fewer_collections():
+            # frozen too: under load a full collection walking what is left took 1.4 s of a 1.6 s write at 1M
+            with fewer_collections(), existing_objects_frozen():
                 self._store_clusters(run_id, settings, touched, progress)
             return self._finish_run(run_id, ids, mode, new_records, compared, duplicate_pairs)
         raise DedupeError(f"other dedupe runs finished first {_ATTEMPTS} times in a row; run dedupe again")
