@@ -295,12 +295,10 @@ class DedupeStage:
         """Record id -> the record with the fields its cluster filled in (as :meth:`merged_records`), for ``record_ids``."""
         fills = repository.merged_fields(self._store, record_ids)
         out = {}
-        for start in range(0, len(record_ids), 5000):  # within every backend's limit on bound parameters
-            chunk = record_ids[start:start + 5000]
-            for record_id, record in zip(chunk, self._records.get_many(chunk)):
-                for name, value in fills.get(record_id, {}).items():
-                    setattr(record, name, value)
-                out[record_id] = record
+        for record_id, record in zip(record_ids, self._records.get_many(record_ids)):
+            for name, value in fills.get(record_id, {}).items():
+                setattr(record, name, value)
+            out[record_id] = record
         return out
 
     def export(self, fmt: str, output: Path | str) -> int:

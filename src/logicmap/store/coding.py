@@ -21,7 +21,7 @@ from logicmap.coding.feedback import Feedback
 from logicmap.coding.fulltext import AttachedText
 from logicmap.coding.spans import EvidenceSpan
 from logicmap.errors import CodingError
-from logicmap.store.database import Store
+from logicmap.store.database import Store, id_chunks
 from logicmap.store.tables import Coding, Descriptor, FullText, RecordRow, SuggestionFeedback
 
 
@@ -36,13 +36,14 @@ def _require_record(session: Session, record_id: int) -> RecordRow:
     return row
 
 
-#: The columns of a coding, in :class:`StoredCoding`'s field order.
+#: The columns :func:`_stored` reads (selected alone, not as ORM rows, where many codings are read).
 _CODING_COLUMNS = tuple(getattr(Coding, name) for name in (
     "id", "record_id", "code", "target_code", "reviewer", "kind", "field", "start", "end", "quote", "direction",
     "note", "source"))
 
 
-def _stored(row: Coding) -> StoredCoding:
+def _stored(row) -> StoredCoding:
+    """A coding from its ORM row or a row of :data:`_CODING_COLUMNS`."""
     return StoredCoding(
         id=row.id, record_id=row.record_id, code=row.code, target_code=row.target_code, reviewer=row.reviewer,
         kind=row.kind, field=row.field, start=row.start, end=row.end, quote=row.quote,
@@ -147,7 +148,7 @@ def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | N
         query = query.where(Coding.reviewer == reviewer)
     query = query.where(Coding.kind == kind) if kind is not None else query.where(Coding.kind != DROPPED)
     with store.session() as session:  # columns, not ORM rows: a large map has 100,000 codings
-        return [StoredCoding(*row[:11], row[11] or "", row[12]) for row in session.execute(query)]
+        return [_stored(row) for row in session.execute(query)]
 
 
 def count_standing(store: Store, codes: Collection[str]) -> int:
@@ -206,9 +207,9 @@ def descriptors_of(store: Store, record_ids: Collection[int]) -> dict[int, dict[
     ids = list(record_ids)
     found: dict[int, dict[str, object]] = {}
     with store.session() as session:
-        for start in range(0, len(ids), 5000):  # within every backend's limit on bound parameters
+        for chunk in id_chunks(ids):
             query = (select(Descriptor.record_id, Descriptor.field, Descriptor.value)
-                     .where(Descriptor.record_id.in_(ids[start:start + 5000])).order_by(Descriptor.created_at))
+                     .where(Descriptor.record_id.in_(chunk)).order_by(Descriptor.created_at))
             for record_id, field, value in session.execute(query):
                 found.setdefault(record_id, {})[field] = value
     return found

@@ -9,7 +9,7 @@ import urllib.parse
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import orjson
 from alembic import command
@@ -197,6 +197,16 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+#: Ids bound in one ``IN (...)`` clause: within every backend's limit on bound parameters.
+IN_CHUNK = 5000
+
+
+def id_chunks(ids: Sequence[int], size: int = IN_CHUNK) -> Iterator[Sequence[int]]:
+    """``ids`` in consecutive slices of at most ``size``, one per ``IN (...)`` query."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def claim_write_lock(session: Session, key: int) -> None:

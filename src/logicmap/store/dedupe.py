@@ -21,15 +21,13 @@ from logicmap.dedupe.merge import MergedRecord
 from logicmap.dedupe.results import ClusterState, DedupeRunInfo, StoredPair
 from logicmap.errors import DedupeError
 from logicmap.records.record import Record
-from logicmap.store.database import Store, claim_write_lock
+from logicmap.store.database import IN_CHUNK, Store, claim_write_lock, id_chunks
 from logicmap.store.records import get_record_fields
 
 from logicmap.store.tables import Cluster, ClusterMember, DedupePair, DedupeRun, MergedField, RecordRow
 
 #: PostgreSQL advisory-lock key that serialises dedupe runs.
 DEDUPE_LOCK = 0x6C6D_0002
-#: Ids per ``IN (...)`` list (well under SQLite's bound-parameter limit).
-_IN_CHUNK = 5000
 
 
 def now() -> datetime:
@@ -63,7 +61,7 @@ def _active_members(session: Session, cluster_ids: list[int] | None = None) -> d
     )
     members: dict[int, list[int]] = {}
     chunks = [None] if cluster_ids is None else [
-        cluster_ids[start : start + _IN_CHUNK] for start in range(0, len(cluster_ids), _IN_CHUNK)]
+        cluster_ids[start : start + IN_CHUNK] for start in range(0, len(cluster_ids), IN_CHUNK)]
     for chunk in chunks:
         rows = session.execute(query if chunk is None else query.where(ClusterMember.cluster_id.in_(chunk)))
         for cluster_id, record_id in rows:
@@ -141,8 +139,8 @@ class DedupeWriter:
         found, frontier = set(seeds), set(seeds)
         while frontier:
             batch, linked = list(frontier), set()
-            for start in range(0, len(batch), _IN_CHUNK):
-                part = batch[start : start + _IN_CHUNK]
+            for start in range(0, len(batch), IN_CHUNK):
+                part = batch[start : start + IN_CHUNK]
                 linked.update(self._duplicate_neighbours(part))
                 linked.update(self._cluster_neighbours(part))
             frontier = linked - found
@@ -166,18 +164,18 @@ class DedupeWriter:
     def pairs_among(self, record_ids: set[int]) -> list[StoredPair]:
         """The stored pairs whose two records are both in ``record_ids``."""
         ordered, found = sorted(record_ids), []
-        for start in range(0, len(ordered), _IN_CHUNK):
-            query = _pair_query().where(DedupePair.record_a.in_(ordered[start : start + _IN_CHUNK]))
+        for start in range(0, len(ordered), IN_CHUNK):
+            query = _pair_query().where(DedupePair.record_a.in_(ordered[start : start + IN_CHUNK]))
             found.extend(_stored_pair(row) for row in self._session.execute(query) if row.record_b in record_ids)
         return found
 
     def active_clusters_among(self, record_ids: set[int]) -> dict[int, list[int]]:
         """Active cluster id -> members, for the active clusters holding any of ``record_ids``."""
         ordered, ids = sorted(record_ids), set()
-        for start in range(0, len(ordered), _IN_CHUNK):
+        for start in range(0, len(ordered), IN_CHUNK):
             ids.update(self._session.scalars(
                 select(ClusterMember.cluster_id).join(Cluster, Cluster.id == ClusterMember.cluster_id)
-                .where(ClusterMember.record_id.in_(ordered[start : start + _IN_CHUNK]), Cluster.undone_at.is_(None))
+                .where(ClusterMember.record_id.in_(ordered[start : start + IN_CHUNK]), Cluster.undone_at.is_(None))
             ))
         return _active_members(self._session, sorted(ids))
 
@@ -279,9 +277,9 @@ class DedupeWriter:
 
     def retire_clusters(self, cluster_ids: list[int], reason: str) -> None:
         """Mark clusters as no longer active (their rows stay for the audit trail)."""
-        for start in range(0, len(cluster_ids), _IN_CHUNK):
+        for start in range(0, len(cluster_ids), IN_CHUNK):
             self._session.execute(
-                update(Cluster).where(Cluster.id.in_(cluster_ids[start : start + _IN_CHUNK]))
+                update(Cluster).where(Cluster.id.in_(cluster_ids[start : start + IN_CHUNK]))
                 .values(undone_at=now(), undone_reason=reason)
             )
         self._session.flush()
@@ -356,7 +354,7 @@ def merged_fields(project: Store, record_ids: list[int] | None = None) -> dict[i
     ``record_ids`` only, when given)."""
     query = (select(Cluster.canonical_record_id, MergedField.field, MergedField.value)
              .join(MergedField, MergedField.cluster_id == Cluster.id).where(Cluster.undone_at.is_(None)))
-    chunks = [None] if record_ids is None else [record_ids[i:i + 5000] for i in range(0, len(record_ids), 5000)]
+    chunks = [None] if record_ids is None else id_chunks(record_ids)
     fills: dict[int, dict[str, object]] = {}
     with project.session() as session:
         for chunk in chunks:

@@ -17,7 +17,7 @@ from logicmap.errors import NotFoundError
 from logicmap.records.record import FIELDS, Provenance, Record, RecordProblem
 from logicmap.records.rows import FLAT_COLUMNS, flat_record, stored_provenance
 from logicmap.records.source import RecordOrigin, SkipEntry, SourceInfo, SourceSummary
-from logicmap.store.database import Store, claim_write_lock
+from logicmap.store.database import Store, claim_write_lock, id_chunks
 from logicmap.store.tables import RecordRow, SkippedRecord, Source, SourceFile
 
 
@@ -267,7 +267,8 @@ def get_record(project: Store, record_id: int) -> Record:
 def get_records(project: Store, record_ids: list[int]) -> list[Record]:
     """Stored records by id, in the order given; raises :class:`NotFoundError` for an unknown id."""
     with project.session() as session:
-        rows = {row.id: row for row in session.scalars(select(RecordRow).where(RecordRow.id.in_(record_ids)))}
+        rows = {row.id: row for chunk in id_chunks(record_ids)
+                for row in session.scalars(select(RecordRow).where(RecordRow.id.in_(chunk)))}
         missing = [i for i in record_ids if i not in rows]
         if missing:
             raise NotFoundError(f"no record {missing[0]}")
@@ -333,8 +334,8 @@ def record_fields(project: Store, record_ids: list[int]) -> dict[int, Record]:
 def get_record_fields(session: Session, record_ids: list[int]) -> dict[int, Record]:
     """Record id -> the record's canonical fields (as :func:`iter_record_fields`), inside an open session."""
     found: dict[int, Record] = {}
-    for start in range(0, len(record_ids), 5000):
-        query = _light_query().where(RecordRow.id.in_(record_ids[start : start + 5000]))
+    for chunk in id_chunks(record_ids):
+        query = _light_query().where(RecordRow.id.in_(chunk))
         found.update((row.id, _light_record(row)) for row in session.execute(query))
     return found
 

@@ -31,12 +31,13 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-#: The columns of a decision, in :class:`Decision`'s field order.
+#: The columns :func:`_decision` reads (selected alone, not as ORM rows, where many decisions are read).
 _DECISION_COLUMNS = tuple(getattr(ScreeningDecision, name) for name in (
     "id", "record_id", "reviewer", "stage", "decision", "kind", "reason", "rank", "created_at", "undone_at"))
 
 
-def _decision(row: ScreeningDecision) -> Decision:
+def _decision(row) -> Decision:
+    """A decision from its ORM row or a row of :data:`_DECISION_COLUMNS`."""
     return Decision(
         id=row.id, record_id=row.record_id, reviewer=row.reviewer, stage=row.stage, decision=row.decision,
         kind=row.kind, reason=row.reason, rank=row.rank, created_at=row.created_at, undone_at=row.undone_at,
@@ -88,7 +89,7 @@ def standing_decisions(store: Store, stage: str, *, reviewer: str | None = None,
     if record_id is not None:
         query = query.where(ScreeningDecision.record_id == record_id)
     with store.session() as session:  # columns, not ORM rows: a large map's report reads 100,000 decisions
-        return [Decision(*row) for row in session.execute(query.order_by(ScreeningDecision.id))]
+        return [_decision(row) for row in session.execute(query.order_by(ScreeningDecision.id))]
 
 
 def reviewers_by_activity(store: Store, stage: str) -> list[str]:
