@@ -44,6 +44,19 @@ def timed(call):
     return answer, time.monotonic() - started
 
 
+def served_while_held_then_ranked(review, ranking, hold, state, served):
+    """While the worker's round is held, ben's request returns at once with ``served`` marked
+    ``state``; once the round is released, the library's ranked queue. Returns that queue."""
+    assert hold.entered.wait(30)
+    during, took = timed(lambda: ranking.queue("ben"))
+    assert took < QUICK and during.state == state and during.records == served
+    hold.release()
+    assert ranking.wait(60)
+    ranked = ranking.queue("ben")
+    assert ranked.state == "ranked" and ranked.records == review.fulltext.queue("ben", **ENGINE)
+    return ranked
+
+
 def test_requests_are_answered_while_the_full_text_retrain_runs(review):
     units = review.dedupe.canonical_ids()[:40]
     for i, record in enumerate(units):  # includes, excludes (labels to learn from) and maybes to rank
@@ -55,14 +68,8 @@ def test_requests_are_answered_while_the_full_text_retrain_runs(review):
         first, took = timed(lambda: ranking.queue("ben"))
         assert took < QUICK and (first.ranked, first.state) == (False, "unranked")
         assert first.records == sorted(review.fulltext.left("ben"))  # id order, said so
-        assert hold.entered.wait(30)  # the worker is inside its first round, held
-        during, took = timed(lambda: ranking.queue("ben"))
-        assert took < QUICK and during.state == "unranked" and during.records == first.records
-
-        hold.release()
-        assert ranking.wait(60)
-        ranked = ranking.queue("ben")
-        assert ranked.state == "ranked" and ranked.records == review.fulltext.queue("ben", **ENGINE)
+        # while the first round is held, then once it is released
+        ranked = served_while_held_then_ranked(review, ranking, hold, "unranked", first.records)
         assert ranked.records != first.records  # the ranking is not the id order here
 
         hold.hold_again()  # ben's decisions change the labels: the next request asks for a new round
@@ -72,14 +79,7 @@ def test_requests_are_answered_while_the_full_text_retrain_runs(review):
         stale, took = timed(lambda: ranking.queue("ben"))
         assert took < QUICK and stale.state == "updating"
         assert stale.records == [r for r in ranked.records if r not in decided]  # the last ranking, served
-        assert hold.entered.wait(30)
-        during, took = timed(lambda: ranking.queue("ben"))
-        assert took < QUICK and during.state == "updating" and during.records == stale.records
-
-        hold.release()
-        assert ranking.wait(60)
-        current = ranking.queue("ben")
-        assert current.state == "ranked" and current.records == review.fulltext.queue("ben", **ENGINE)
+        current = served_while_held_then_ranked(review, ranking, hold, "updating", stale.records)
         rounds = hold.rounds
         assert ranking.queue("ben").records == current.records and hold.rounds == rounds  # nothing changed: no round
 
