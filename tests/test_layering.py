@@ -66,11 +66,15 @@ def _logicmap_imports(path: Path) -> set[str]:
 
 def test_benchmarks_and_scripts_call_only_the_library_api():
     allowed = {"logicmap.api", "logicmap.errors"}
-    documents_the_cli = {"scripts/cli_reference.py": {"logicmap.cli"}}  # renders the CLI reference from the app
+    exceptions = {
+        "scripts/cli_reference.py": {"logicmap.cli"},  # renders the CLI reference from the app
+        # scores rejected variants of the unseen-codebook ranking by patching its internals (no product path)
+        "benchmarks/coding_unseen_variants.py": {"logicmap.coding.semantic_features", "logicmap.coding.semantic_rank"},
+    }
     offenders = {}
     for path in sorted([*(REPO / "benchmarks").glob("*.py"), *(REPO / "scripts").glob("*.py")]):
         name = path.relative_to(REPO).as_posix()
-        extra = _logicmap_imports(path) - allowed - documents_the_cli.get(name, set())
+        extra = _logicmap_imports(path) - allowed - exceptions.get(name, set())
         if extra:
             offenders[name] = sorted(extra)
     assert not offenders, f"scripts importing logicmap beyond logicmap.api: {offenders}"
