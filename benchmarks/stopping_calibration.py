@@ -36,11 +36,13 @@ Output, one JSON line each (also written to ``--output``):
   before the default engine's orders were replayed) or of the pooled training runs (the issue's
   wording); the pooled procedure over the datasets not looked at while rules were designed
   (``DESIGN_DATASETS``), then per held-out dataset; the ceiling.
-- ``nested_procedure_choice``: which of those procedures (every rule or the fixed rules, strict or
-  pooled, or the published buscar) picks the rule is itself chosen inside each held-out fold
-  (``stopping_procedures.py``), so its held-out figure is nested; the same steps on every dataset
-  name the default (``default_rule``, see :func:`default_choice`; ``strict_choice`` and
-  ``issue_rule_pooled``: what the strict and pooled choices over every rule would name).
+- ``nested_procedure_choice``: which procedure picks the rule (among the fixed rules, strict or
+  pooled, or the published buscar: rules a project can choose by name) is itself chosen inside each
+  held-out fold (``stopping_procedures.py``), so its held-out figure is nested; the same steps on
+  every dataset name the default (``default_rule``, see :func:`default_choice`; ``strict_choice`` and
+  ``issue_rule_pooled``: what the strict and pooled choices over every rule would name);
+  ``nested_procedure_choice_every_rule``: the same with the procedures over every replayed rule
+  among the candidates.
 
 Usage::
 
@@ -347,7 +349,9 @@ def report(cache: dict, engine: str, memo_path: Path | None = None) -> list[dict
                   "mean_work_saved": round(float(np.mean(list(ceilings.values()))), 4)})
     per_dataset = {d: sum(1 for k in runs if k[0] == d) for d in datasets}
     nested = nested_choice(results, fixed)
-    lines.append({"nested_procedure_choice": nested})
+    lines.append({"nested_procedure_choice": nested, "candidates": "rules a project can choose by name"})
+    lines.append({"nested_procedure_choice_every_rule": nested_choice(results, fixed, every_rule=True),
+                  "candidates": "also every replayed rule (not offered to projects: never the default)"})
     lines.append({"default_rule": default_choice(nested, min(per_dataset.values())),
                   "strict_choice": choose(results, set(datasets), strict=True),
                   "issue_rule_pooled": choose(results, set(datasets)), "datasets": len(datasets), "seeds": seeds,

@@ -4,7 +4,8 @@
 rule or only the fixed rules a project may choose, with the target met in >= 95% of the pooled
 training runs or of each training dataset's runs. Picking one of those procedures by its held-out
 figure would fit the choice to the data it is scored on, so here the procedure is itself chosen
-inside each outer fold:
+inside each outer fold (the default's candidates are the procedures whose rule a project can
+choose by name; those choosing among every replayed rule are scored the same way for comparison):
 
 - outer: hold one dataset out;
 - inner: on the other datasets, score every procedure leave-one-dataset-out (each inner held-out
@@ -69,13 +70,17 @@ class Table:
 Procedure = Callable[[Table, set[str]], str]
 
 
-def procedures(fixed: list[str]) -> dict[str, Procedure]:
-    """The candidate procedures, by name; on a tie the earlier one (fewer candidate rules, stricter) wins."""
-    return {"fixed_rules_strict": lambda t, ds: t.choose(ds, fixed, True),
-            "fixed_rules_pooled": lambda t, ds: t.choose(ds, fixed, False),
-            "every_rule_strict": lambda t, ds: t.choose(ds, None, True),
-            "every_rule_pooled": lambda t, ds: t.choose(ds, None, False),
-            "published_buscar": lambda t, ds: FALLBACK}
+def procedures(fixed: list[str], every_rule: bool = False) -> dict[str, Procedure]:
+    """The candidate procedures, by name; on a tie the earlier one (fewer candidate rules, stricter) wins.
+    Without ``every_rule`` only procedures whose rule a project can choose by name (``fixed``, the
+    published buscar); with it also those choosing among every replayed rule (pairs, the biased urn,
+    the run rule: rules no project can choose, so never the default)."""
+    chosen = {"fixed_rules_strict": lambda t, ds: t.choose(ds, fixed, True),
+              "fixed_rules_pooled": lambda t, ds: t.choose(ds, fixed, False)}
+    if every_rule:
+        chosen |= {"every_rule_strict": lambda t, ds: t.choose(ds, None, True),
+                   "every_rule_pooled": lambda t, ds: t.choose(ds, None, False)}
+    return chosen | {"published_buscar": lambda t, ds: FALLBACK}
 
 
 def lodo(table: Table, procedure: Procedure, datasets: set[str]) -> dict[str, str]:
@@ -103,10 +108,11 @@ def nested(table: Table, candidates: dict[str, Procedure]) -> tuple[dict[str, st
     return procs, rules
 
 
-def nested_choice(results: dict[str, dict], fixed: list[str]) -> dict:
-    """The nested held-out figures and, from the same two steps on every dataset, the rule they name."""
+def nested_choice(results: dict[str, dict], fixed: list[str], every_rule: bool = False) -> dict:
+    """The nested held-out figures and, from the same two steps on every dataset, the rule they name
+    (``every_rule``: see :func:`procedures`)."""
     table = Table(results)
-    candidates = procedures(fixed)
+    candidates = procedures(fixed, every_rule)
     procs, rules = nested(table, candidates)
     met, saved = table.pooled(rules)
     chosen, scores = pick_procedure(table, candidates, set(table.datasets))
