@@ -35,12 +35,14 @@ Output, one JSON line each (also written to ``--output``):
   target met in >= 95% of each training dataset's runs (strict; fixed as the default's procedure
   before the default engine's orders were replayed) or of the pooled training runs (the issue's
   wording); the pooled procedure over the datasets not looked at while rules were designed
-  (``DESIGN_DATASETS``), then per held-out dataset; the ceiling; last, the strict choice on all
-  datasets (``strict_choice``) names the default (``default_rule``, see :func:`default_choice`;
-  ``issue_rule_pooled``: the pooled choice). A
-  rule meeting the target in 95% of each dataset's runs meets it in 95% of all runs, so the
-  strict choice also satisfies the issue's rule; it only refuses rules whose misses gather in
-  one dataset, which is how a held-out dataset misses.
+  (``DESIGN_DATASETS``), then per held-out dataset; the ceiling.
+- ``nested_procedure_choice``: which procedure picks the rule (among the fixed rules, strict or
+  pooled, or the published buscar: rules a project can choose by name) is itself chosen inside each
+  held-out fold (``stopping_procedures.py``), so its held-out figure is nested; the same steps on
+  every dataset name the default (``default_rule``, see :func:`default_choice`; ``strict_choice`` and
+  ``issue_rule_pooled``: what the strict and pooled choices over every rule would name);
+  ``nested_procedure_choice_every_rule``: the same with the procedures over every replayed rule
+  among the candidates.
 
 Usage::
 
@@ -65,6 +67,7 @@ import numpy as np
 
 from logicmap.api import stopping_rules
 from stopping_orders import CACHE, ENGINE, ROOT, engine_runs, load_cache, parse_engine
+from stopping_procedures import nested_choice
 
 TARGET, SHARE = 0.95, 0.95
 #: The datasets whose runs were looked at while the counting-process rule (seeds 1-2) and the run rule
@@ -72,7 +75,7 @@ TARGET, SHARE = 0.95, 0.95
 DESIGN_DATASETS = ("Cohen_2006_UrinaryIncontinence", "Cohen_2006_Antihistamines", "Cohen_2006_NSAIDS",
                    "Cohen_2006_Estrogens", "Cohen_2006_OralHypoglycemics", "Cohen_2006_AtypicalAntipsychotics",
                    "Cohen_2006_SkeletalMuscleRelaxants", "Cohen_2006_CalciumChannelBlockers")
-#: The default when the strict choice does not meet the target held out: buscar as published, nothing fitted.
+#: The default when the nested choice does not meet the target held out: buscar as published, nothing fitted.
 FALLBACK_RULE = "buscar_95_95"
 #: Runs every dataset needs before the calibration may replace :data:`FALLBACK_RULE` (one per seed).
 MIN_RUNS = 10
@@ -271,18 +274,20 @@ def held_out(results: dict, ceilings: dict, datasets: list[str], names: list[str
     return chosen, runs
 
 
-def default_choice(strict_choice: str, held_out_met: float, fewest_runs: int) -> dict[str, str]:
-    """The default and why: the strict choice if that procedure met the target in >= 95% of held-out runs
-    with at least :data:`MIN_RUNS` runs on every dataset (the issue's "at least 10 seeds"), else
-    :data:`FALLBACK_RULE`."""
+def default_choice(nested: dict, fewest_runs: int) -> dict[str, str]:
+    """The default and why: the rule the nested procedure choice names on all datasets
+    (``nested_choice``) if, held out, it met the target in >= 95% of runs with at least
+    :data:`MIN_RUNS` runs on every dataset (the issue's "at least 10 seeds"), else :data:`FALLBACK_RULE`."""
+    rule, met = nested["rule_on_all"], nested["nested_held_out"]["met_target"]
     if fewest_runs < MIN_RUNS:
-        return {"rule": FALLBACK_RULE, "why": f"a dataset has {fewest_runs} run{'s' if fewest_runs != 1 else ''}, fewer than {MIN_RUNS}: too few to "
-                f"replace {FALLBACK_RULE} (the strict choice, {strict_choice}, met the target in {held_out_met:.1%} "
-                "of held-out runs)"}
-    if held_out_met < SHARE:
-        return {"rule": FALLBACK_RULE, "why": f"the strict choice ({strict_choice}) met the target in "
-                f"{held_out_met:.1%} of held-out runs, under {SHARE:.0%}"}
-    return {"rule": strict_choice, "why": "the strict choice on all datasets; the procedure met the target held out"}
+        return {"rule": FALLBACK_RULE, "why": f"a dataset has {fewest_runs} run{'s' if fewest_runs != 1 else ''}, "
+                f"fewer than {MIN_RUNS}: too few to replace {FALLBACK_RULE} (the nested choice, {rule}, met the "
+                f"target in {met:.1%} of held-out runs)"}
+    if met < SHARE:
+        return {"rule": FALLBACK_RULE, "why": f"the nested choice ({rule}) met the target in {met:.1%} of held-out "
+                f"runs, under {SHARE:.0%}"}
+    return {"rule": rule, "why": f"the nested choice on all datasets ({nested['procedure_on_all']}); held out it "
+            f"met the target in {met:.1%} of runs"}
 
 
 def families(names: list[str]) -> dict[str, list[str]]:
@@ -343,9 +348,12 @@ def report(cache: dict, engine: str, memo_path: Path | None = None) -> list[dict
     lines.append({"ranking_only_ceiling": "work saved stopping exactly at 95% recall (unknowable in practice)",
                   "mean_work_saved": round(float(np.mean(list(ceilings.values()))), 4)})
     per_dataset = {d: sum(1 for k in runs if k[0] == d) for d in datasets}
-    strict_choice = choose(results, set(datasets), strict=True)
-    lines.append({"default_rule": default_choice(strict_choice, held[True]["met_target"], min(per_dataset.values())),
-                  "strict_choice": strict_choice,
+    nested = nested_choice(results, fixed)
+    lines.append({"nested_procedure_choice": nested, "candidates": "rules a project can choose by name"})
+    lines.append({"nested_procedure_choice_every_rule": nested_choice(results, fixed, every_rule=True),
+                  "candidates": "also every replayed rule (not offered to projects: never the default)"})
+    lines.append({"default_rule": default_choice(nested, min(per_dataset.values())),
+                  "strict_choice": choose(results, set(datasets), strict=True),
                   "issue_rule_pooled": choose(results, set(datasets)), "datasets": len(datasets), "seeds": seeds,
                   "runs": len(runs), "runs_per_dataset": per_dataset, "engine": engine})
     return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError
+from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError, stopping_rules
 from logicmap.screening.decisions import cohen_kappa
 from logicmap.store import open_store
 from logicmap.store.embeddings import ProjectEmbeddingCache
@@ -106,7 +106,9 @@ def test_session_records_its_engine_with_the_first_decision(review, project_loca
     session.decide(first, "include", rank=rank)
     with open_store(project_location) as store:
         assert store.setting("screening.model") == "TF-IDF features, class-weighted linear SVM (logicmap)"
-        assert "recall >= 95% with 95% confidence" in store.setting("screening.stopping_rule")
+        rule = stopping_rules.default_rule()
+        assert rule.confidence < 1 and f"recall >= 95% with {rule.confidence:.0%} confidence" in store.setting(
+            "screening.stopping_rule")
 
 
 def test_session_with_static_embeddings_needs_no_extra_and_records_its_engine(review, project_location):

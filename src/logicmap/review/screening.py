@@ -103,7 +103,8 @@ class ScreeningStage:
         return TeamScreening(self._store, candidates=self.candidates, candidates_mark=self.candidates_mark, **options)
 
     def stopping_rule(self):
-        """The project's stopping rule (buscar 95/95, the calibrated default, until another is chosen)."""
+        """The project's stopping rule (``stopping_rules.default_rule()``, buscar at the calibrated confidence,
+        until another is chosen)."""
         return project_rule(self._store)
 
     def choose_stopping_rule(self, rule: str, recall_target: float = 0.95, confidence: float = 0.95):

@@ -28,7 +28,7 @@ from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.errors import ScreeningError
 from logicmap.screening.stopping import StopReport, StoppingRule
-from logicmap.screening.stopping_rules import make_rule
+from logicmap.screening.stopping_rules import default_rule, make_rule
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
@@ -97,10 +97,11 @@ def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed:
 def project_rule(store: Store, recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
     """The project's stopping rule (the default until one is chosen), with the target and confidence
     given (else the chosen ones)."""
-    choice = stopping_choice(store)
+    choice, default = stopping_choice(store), default_rule()
     try:
-        return make_rule(choice.get("rule", "buscar"), recall_target or choice.get("recall_target", 0.95),
-                         confidence or choice.get("confidence", 0.95))
+        return make_rule(choice.get("rule", "buscar"),
+                         recall_target or choice.get("recall_target", default.recall_target),
+                         confidence or choice.get("confidence", default.confidence))
     except ValueError as exc:
         raise ScreeningError(str(exc)) from exc
 

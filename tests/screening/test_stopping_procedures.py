@@ -1,0 +1,61 @@
+"""The default stopping rule's nested choice (``benchmarks/stopping_procedures.py``): a procedure that
+looks best held out only because one dataset was left out of its inner folds is not trusted."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.support import REPO
+
+DATASETS = ("A", "B", "C", "D", "E")
+
+
+@pytest.fixture(scope="module")
+def benchmarks():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import stopping_calibration
+        import stopping_procedures
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    return stopping_calibration, stopping_procedures
+
+
+def _runs(recall: dict[str, float], saved: float, seeds: int = 10) -> dict:
+    return {(d, s): {"recall": recall.get(d, 1.0), "saved": saved, "stopped": True, "covered": True}
+            for d in DATASETS for s in range(seeds)}
+
+
+def _results(risky_misses: tuple[str, ...]) -> dict:
+    return {"buscar_95_95": _runs({}, 0.1), "buscar_95_80": _runs({d: 0.96 for d in DATASETS}, 0.3),
+            "risky": _runs({d: 0.5 for d in risky_misses}, 0.5)}
+
+
+def test_a_rule_missing_on_one_dataset_only_is_caught_by_the_nested_figure(benchmarks):
+    calibration, procedures = benchmarks
+    nested = procedures.nested_choice(_results(("E",)), ["buscar_95_95", "buscar_95_80"], every_rule=True)
+    # with E held out nothing inside the fold can see risky miss, so the fold trusts it and E misses
+    assert nested["rule_per_held_out_dataset"]["E"] == "risky"
+    assert nested["nested_held_out"]["met_target"] == pytest.approx(0.8)
+    default = calibration.default_choice(nested, fewest_runs=10)
+    assert default["rule"] == "buscar_95_95" and "80.0%" in default["why"]
+
+
+def test_the_default_is_only_ever_a_rule_a_project_can_choose(benchmarks):
+    calibration, procedures = benchmarks
+    nested = procedures.nested_choice(_results(("E",)), ["buscar_95_95", "buscar_95_80"])
+    assert set(nested["rule_per_held_out_dataset"].values()) == {"buscar_95_80"}
+    assert nested["nested_held_out"]["met_target"] == 1.0
+    assert calibration.default_choice(nested, fewest_runs=10)["rule"] == "buscar_95_80"
+
+
+def test_a_rule_missing_on_two_datasets_is_refused_inside_every_fold(benchmarks):
+    calibration, procedures = benchmarks
+    nested = procedures.nested_choice(_results(("D", "E")), ["buscar_95_95", "buscar_95_80"], every_rule=True)
+    assert set(nested["rule_per_held_out_dataset"].values()) == {"buscar_95_80"}
+    assert nested["nested_held_out"] == {"met_target": 1.0, "mean_work_saved": 0.3, "runs": 50}
+    assert nested["procedure_on_all"].startswith("fixed_rules")
+    assert calibration.default_choice(nested, fewest_runs=10)["rule"] == "buscar_95_80"
+    assert calibration.default_choice(nested, fewest_runs=9)["rule"] == "buscar_95_95"  # too few runs
