@@ -59,3 +59,15 @@ def test_a_rule_missing_on_two_datasets_is_refused_inside_every_fold(benchmarks)
     assert nested["procedure_on_all"].startswith("fixed_rules")
     assert calibration.default_choice(nested, fewest_runs=10)["rule"] == "buscar_95_80"
     assert calibration.default_choice(nested, fewest_runs=9)["rule"] == "buscar_95_95"  # too few runs
+
+
+def test_the_shipped_default_is_the_one_the_committed_calibration_names():
+    """``stopping_rules.default_rule`` and the default engine's calibration table agree (rerun
+    ``benchmarks/stopping_calibration.py`` and change ``DEFAULT_CONFIDENCE`` together)."""
+    import json
+
+    from logicmap.api import stopping_rules
+
+    lines = (REPO / "benchmarks" / "stopping_calibration_default_engine.jsonl").read_text().splitlines()
+    (named,) = [json.loads(line)["default_rule"] for line in lines if '"default_rule"' in line]
+    assert stopping_rules.default_rule().name == named["rule"]
