@@ -202,6 +202,12 @@ def test_a_stop_by_the_rule_is_stated_as_exclusion_by_automation():
     assert ("excluded by automation: 26, stopping rule buscar_95_95 at estimated recall 0.96 [0.93, 1.00]"
             in statement)
     assert "not yet screened" not in statement
+    assert "default stopping rule" not in statement  # a rule the project chose: no claim about the default
+    default = default_rule()
+    by_default = stopping_statement(ScreeningFacts(order=facts.order, total=66, stop={**stop, "rule": default.name}))
+    assert by_default.endswith("(95% interval). It is logicmap's default stopping rule, chosen on screening "
+                               "simulations of 14 labelled datasets (140 runs): on datasets held out from the choice "
+                               "it reached 95% recall in 96.4% of runs and saved 26.1% of the screening.")
 
 
 def test_a_quoted_title_is_cited_with_one_pair_of_quotes():

@@ -70,4 +70,9 @@ def test_the_shipped_default_is_the_one_the_committed_calibration_names():
 
     lines = (REPO / "benchmarks" / "stopping_calibration_default_engine.jsonl").read_text().splitlines()
     (named,) = [json.loads(line)["default_rule"] for line in lines if '"default_rule"' in line]
+    (nested,) = [json.loads(line)["nested_procedure_choice"] for line in lines if '"nested_procedure_choice"' in line]
     assert stopping_rules.default_rule().name == named["rule"]
+    held_out = nested["nested_held_out"]
+    assert f"{held_out['runs']} runs" in stopping_rules.DEFAULT_EVIDENCE  # what a report says of the default
+    assert f"in {held_out['met_target']:.1%} of runs" in stopping_rules.DEFAULT_EVIDENCE
+    assert f"saved {held_out['mean_work_saved']:.1%}" in stopping_rules.DEFAULT_EVIDENCE

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from logicmap.report.charts import empty_svg
 from logicmap.screening.chart import recall_chart
 from logicmap.screening.stopping import StoppingRule
-from logicmap.screening.stopping_rules import default_rule
+from logicmap.screening.stopping_rules import DEFAULT_EVIDENCE, default_rule
 
 
 #: Fewest records screened for a recall curve worth drawing.
@@ -67,8 +67,9 @@ def automation_words(stop: dict, excluded: int) -> str:
 
 def automation_statement(stop: dict, excluded: int) -> str:
     """The stop in a sentence: the rule, its target, its estimate and the records left unscreened."""
+    evidence = f" It is {DEFAULT_EVIDENCE}." if stop["rule"] == default_rule().name else ""
     return (f"Screening stopped when the stopping rule fired ({stop['description']}) after {stop['screened']} of "
-            f"{stop['total']} records: {automation_words(stop, excluded)} (95% interval).")
+            f"{stop['total']} records: {automation_words(stop, excluded)} (95% interval).{evidence}")
 
 
 def stopping_statement(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:

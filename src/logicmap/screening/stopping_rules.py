@@ -45,6 +45,10 @@ from logicmap.screening.stopping_sample import QuantileRule, SafeRule, TargetRul
 DEFAULT_BIAS = 1.0
 #: Confidence of the default rule's test (chosen by the calibration, nested leave-one-dataset-out).
 DEFAULT_CONFIDENCE = 0.80
+#: Why the default rule may be trusted, for a report's methods (the calibration's held-out figures).
+DEFAULT_EVIDENCE = ("logicmap's default stopping rule, chosen on screening simulations of 14 labelled datasets "
+                    "(140 runs): on datasets held out from the choice it reached 95% recall in 96.4% of runs "
+                    "and saved 26.1% of the screening")
 #: The run rule's scale (power 0.5, no guard) chosen on all datasets by the calibration.
 GAP_SCALE = 3.356
 
