@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError, stopping_rules
@@ -109,6 +111,17 @@ def test_session_records_its_engine_with_the_first_decision(review, project_loca
         rule = stopping_rules.default_rule()
         assert rule.confidence < 1 and f"recall >= 95% with {rule.confidence:.0%} confidence" in store.setting(
             "screening.stopping_rule")
+        pinned = json.loads(store.setting("screening.stopping_choice"))  # a later default changes nothing
+    assert pinned == {"rule": "buscar", "recall_target": 0.95, "confidence": rule.confidence}
+    assert review.screening.stopping_rule().name == rule.name
+
+
+def test_a_rule_the_project_chose_is_not_replaced_by_the_default_at_the_first_decision(review, project_location):
+    review.screening.choose_stopping_rule("knee")
+    session = review.screening.session("ana", seed=1, features="tfidf", classifier="svm")
+    first, rank = session.next_record()
+    session.decide(first, "include", rank=rank)
+    assert review.screening.stopping_rule().name == "knee"
 
 
 def test_session_with_static_embeddings_needs_no_extra_and_records_its_engine(review, project_location):

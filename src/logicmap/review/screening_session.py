@@ -36,6 +36,7 @@ from logicmap.store.screening import (
     exclusion_reasons,
     save_engine_settings,
     save_stop,
+    save_stopping_choice,
     screening_texts,
     stopping_choice,
     standing_decisions,
@@ -130,8 +131,14 @@ def save_rule_stop(store: Store, rule: StoppingRule, progress: Any, reviewer: st
 
 
 def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -> None:
-    """Record the screening model and stopping rule in words in the project (for the report)."""
+    """Record the screening model and stopping rule in words in the project (for the report). A project
+    screening by the default rule keeps it as its choice from then on, so a later version's default
+    does not change the rule of a screening under way (its methods describe one rule)."""
     save_engine_settings(store, model=engine_description(*engine), stopping_rule=rule.description)
+    default = default_rule()
+    if not stopping_choice(store) and rule.name == default.name:
+        save_stopping_choice(store, {"rule": "buscar", "recall_target": default.recall_target,
+                                     "confidence": default.confidence})
 
 
 class ScreeningSession:
