@@ -24,7 +24,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+#: The recall target and the share of runs that must reach it.
 TARGET, SHARE = 0.95, 0.95
+#: The default when the nested choice does not meet the target held out: buscar as published, nothing fitted.
 FALLBACK = "buscar_95_95"
 
 
