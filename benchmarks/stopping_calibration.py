@@ -67,7 +67,7 @@ import numpy as np
 
 from logicmap.api import stopping_rules
 from stopping_orders import CACHE, ENGINE, ROOT, engine_runs, load_cache, parse_engine
-from stopping_procedures import FALLBACK as FALLBACK_RULE, SHARE, TARGET, nested_choice
+from stopping_procedures import FALLBACK as FALLBACK_RULE, SHARE, TARGET, Table, lodo, nested_choice
 
 #: The datasets whose runs were looked at while the counting-process rule (seeds 1-2) and the run rule
 #: (seeds 1-10) were designed; the held-out figures are also given over the other datasets alone.
@@ -236,38 +236,14 @@ def only(runs: dict, datasets: set[str]) -> dict:
     return {k: o for k, o in runs.items() if k[0] in datasets}
 
 
-def met_share(runs: dict[tuple[str, int], dict], strict: bool = False) -> float:
-    """Share of ``runs`` reaching the target: pooled, or (``strict``) the lowest share of any one dataset."""
-    def share(outcomes) -> float:
-        return float(np.mean([o["recall"] >= TARGET - 1e-9 for o in outcomes]))
-
-    if not strict:
-        return share(runs.values())
-    return min(share([o for (d, _), o in runs.items() if d == dataset]) for dataset in {d for d, _ in runs})
-
-
-def choose(results: dict, datasets: set[str], names: list[str] | None = None, strict: bool = False) -> str:
-    """The rule (among ``names``) saving the most work on ``datasets`` among those meeting the target in
-    >= 95% of their runs (``strict``: of each dataset's runs); the most cautious rule when none does."""
-    best, best_saved = None, -1.0
-    candidates = names or list(results)
-    for name in candidates:
-        runs = only(results[name], datasets)
-        saved = float(np.mean([o["saved"] for o in runs.values()]))
-        if met_share(runs, strict) >= SHARE and saved > best_saved:
-            best, best_saved = name, saved
-    if best is None:
-        return min(candidates, key=lambda n: np.mean([o["saved"] for o in only(results[n], datasets).values()]))
-    return best
-
-
-def held_out(results: dict, ceilings: dict, datasets: list[str], names: list[str] | None = None,
+def held_out(results: dict, table: Table, datasets: list[str], names: list[str] | None = None,
              strict: bool = False) -> tuple[dict, dict]:
-    """Leave-one-dataset-out: the chosen rule per held-out dataset and its pooled held-out runs."""
-    chosen, runs = {}, {}
-    for dataset in datasets:
-        chosen[dataset] = choose(results, set(datasets) - {dataset}, names, strict)
-        runs.update(only(results[chosen[dataset]], {dataset}))
+    """Leave-one-dataset-out: the chosen rule per held-out dataset (:meth:`Table.choose` on the
+    others) and its pooled held-out runs."""
+    chosen = lodo(table, lambda t, training: t.choose(training, names, strict), set(datasets))
+    runs = {}
+    for dataset, rule in chosen.items():
+        runs.update(only(results[rule], {dataset}))
     return chosen, runs
 
 
@@ -312,27 +288,28 @@ def report(cache: dict, engine: str, memo_path: Path | None = None) -> list[dict
     ceilings = {k: ceiling(r["labels"]) for k, r in runs.items()}
     results = replay_all(runs, memo_path)
     results.update(both(results))
+    table = Table(results)
     datasets = sorted({d for d, _ in runs})
     seeds = sorted({s for _, s in runs})
     lines = [{"rule": name, **summarise(out, ceilings)} for name, out in results.items()
              if not name.startswith(("gap_", "both_"))]
     for family, names in families(list(results)).items():
-        chosen, out = held_out(results, ceilings, datasets, names)
-        on_all = choose(results, set(datasets), names)
+        chosen, out = held_out(results, table, datasets, names)
+        on_all = table.choose(set(datasets), names)
         if on_all.startswith(("gap_", "both_")):  # grids too long to list: the chosen member only
             lines.append({"rule": on_all, **summarise(results[on_all], ceilings)})
-        strict_chosen, strict_out = held_out(results, ceilings, datasets, names, strict=True)
+        strict_chosen, strict_out = held_out(results, table, datasets, names, strict=True)
         lines.append({"family": family, "lodo_held_out": summarise(out, ceilings),
                       "lodo_held_out_strict": summarise(strict_out, ceilings),
                       "chosen_on_all": on_all, "chosen_per_held_out_dataset": chosen,
                       "strict_chosen_per_held_out_dataset": strict_chosen})
     fixed = [name for name in FIXED_RULES if name in results]
-    chosen, out = held_out(results, ceilings, datasets, fixed)
+    chosen, out = held_out(results, table, datasets, fixed)
     lines.append({"lodo_held_out_fixed_rules": summarise(out, ceilings), "candidates": fixed,
-                  "chosen_per_held_out_dataset": chosen, "chosen_on_all": choose(results, set(datasets), fixed)})
+                  "chosen_per_held_out_dataset": chosen, "chosen_on_all": table.choose(set(datasets), fixed)})
     held = {}
     for strict, key in ((True, "lodo_held_out_strict"), (False, "lodo_held_out")):
-        chosen, out = held_out(results, ceilings, datasets, strict=strict)
+        chosen, out = held_out(results, table, datasets, strict=strict)
         held[strict] = summarise(out, ceilings)
         lines.append({key: held[strict], "chosen_per_held_out_dataset": chosen,
                       "target": TARGET, "share_required": SHARE, "of_each_dataset": strict})
@@ -345,13 +322,13 @@ def report(cache: dict, engine: str, memo_path: Path | None = None) -> list[dict
     lines.append({"ranking_only_ceiling": "work saved stopping exactly at 95% recall (unknowable in practice)",
                   "mean_work_saved": round(float(np.mean(list(ceilings.values()))), 4)})
     per_dataset = {d: sum(1 for k in runs if k[0] == d) for d in datasets}
-    nested = nested_choice(results, fixed)
+    nested = nested_choice(table, fixed)
     lines.append({"nested_procedure_choice": nested, "candidates": "rules a project can choose by name"})
-    lines.append({"nested_procedure_choice_every_rule": nested_choice(results, fixed, every_rule=True),
+    lines.append({"nested_procedure_choice_every_rule": nested_choice(table, fixed, every_rule=True),
                   "candidates": "also every replayed rule (not offered to projects: never the default)"})
     lines.append({"default_rule": default_choice(nested, min(per_dataset.values())),
-                  "strict_choice": choose(results, set(datasets), strict=True),
-                  "issue_rule_pooled": choose(results, set(datasets)), "datasets": len(datasets), "seeds": seeds,
+                  "strict_choice": table.choose(set(datasets), strict=True),
+                  "issue_rule_pooled": table.choose(set(datasets)), "datasets": len(datasets), "seeds": seeds,
                   "runs": len(runs), "runs_per_dataset": per_dataset, "engine": engine})
     return lines
 

@@ -48,7 +48,7 @@ class Table:
         self.row = {n: i for i, n in enumerate(self.names)}
         self.column = index
 
-    def choose(self, datasets: set[str], names: list[str] | None, strict: bool) -> str:
+    def choose(self, datasets: set[str], names: list[str] | None = None, strict: bool = False) -> str:
         """The rule of ``names`` saving the most work on ``datasets`` among those meeting the target in
         >= 95% of their runs (``strict``: of each dataset's runs); the most cautious one when none does."""
         rows = np.array([self.row[n] for n in (names or self.names)])
@@ -110,10 +110,9 @@ def nested(table: Table, candidates: dict[str, Procedure]) -> tuple[dict[str, st
     return procs, rules
 
 
-def nested_choice(results: dict[str, dict], fixed: list[str], every_rule: bool = False) -> dict:
+def nested_choice(table: Table, fixed: list[str], every_rule: bool = False) -> dict:
     """The nested held-out figures and, from the same two steps on every dataset, the rule they name
     (``every_rule``: see :func:`procedures`)."""
-    table = Table(results)
     candidates = procedures(fixed, every_rule)
     procs, rules = nested(table, candidates)
     met, saved = table.pooled(rules)

@@ -28,6 +28,10 @@ def _runs(recall: dict[str, float], saved: float, seeds: int = 10) -> dict:
             for d in DATASETS for s in range(seeds)}
 
 
+def _table(procedures, risky_misses: tuple[str, ...]):
+    return procedures.Table(_results(risky_misses))
+
+
 def _results(risky_misses: tuple[str, ...]) -> dict:
     return {"buscar_95_95": _runs({}, 0.1), "buscar_95_80": _runs({d: 0.96 for d in DATASETS}, 0.3),
             "risky": _runs({d: 0.5 for d in risky_misses}, 0.5)}
@@ -35,7 +39,7 @@ def _results(risky_misses: tuple[str, ...]) -> dict:
 
 def test_a_rule_missing_on_one_dataset_only_is_caught_by_the_nested_figure(benchmarks):
     calibration, procedures = benchmarks
-    nested = procedures.nested_choice(_results(("E",)), ["buscar_95_95", "buscar_95_80"], every_rule=True)
+    nested = procedures.nested_choice(_table(procedures, ("E",)), ["buscar_95_95", "buscar_95_80"], every_rule=True)
     # with E held out nothing inside the fold can see risky miss, so the fold trusts it and E misses
     assert nested["rule_per_held_out_dataset"]["E"] == "risky"
     assert nested["nested_held_out"]["met_target"] == pytest.approx(0.8)
@@ -45,7 +49,7 @@ def test_a_rule_missing_on_one_dataset_only_is_caught_by_the_nested_figure(bench
 
 def test_the_default_is_only_ever_a_rule_a_project_can_choose(benchmarks):
     calibration, procedures = benchmarks
-    nested = procedures.nested_choice(_results(("E",)), ["buscar_95_95", "buscar_95_80"])
+    nested = procedures.nested_choice(_table(procedures, ("E",)), ["buscar_95_95", "buscar_95_80"])
     assert set(nested["rule_per_held_out_dataset"].values()) == {"buscar_95_80"}
     assert nested["nested_held_out"]["met_target"] == 1.0
     assert calibration.default_choice(nested, fewest_runs=10)["rule"] == "buscar_95_80"
@@ -53,7 +57,7 @@ def test_the_default_is_only_ever_a_rule_a_project_can_choose(benchmarks):
 
 def test_a_rule_missing_on_two_datasets_is_refused_inside_every_fold(benchmarks):
     calibration, procedures = benchmarks
-    nested = procedures.nested_choice(_results(("D", "E")), ["buscar_95_95", "buscar_95_80"], every_rule=True)
+    nested = procedures.nested_choice(_table(procedures, ("D", "E")), ["buscar_95_95", "buscar_95_80"], every_rule=True)
     assert set(nested["rule_per_held_out_dataset"].values()) == {"buscar_95_80"}
     assert nested["nested_held_out"] == {"met_target": 1.0, "mean_work_saved": 0.3, "runs": 50}
     assert nested["procedure_on_all"].startswith("fixed_rules")
