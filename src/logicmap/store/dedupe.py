@@ -21,7 +21,7 @@ from logicmap.dedupe.merge import MergedRecord
 from logicmap.dedupe.results import ClusterState, DedupeRunInfo, StoredPair
 from logicmap.errors import DedupeError
 from logicmap.records.record import Record
-from logicmap.store.database import IN_CHUNK, Store, claim_write_lock, id_chunks
+from logicmap.store.database import Store, claim_write_lock, id_chunks
 from logicmap.store.records import get_record_fields
 
 from logicmap.store.tables import Cluster, ClusterMember, DedupePair, DedupeRun, MergedField, RecordRow
@@ -60,8 +60,7 @@ def _active_members(session: Session, cluster_ids: list[int] | None = None) -> d
         .order_by(ClusterMember.cluster_id, ClusterMember.record_id)
     )
     members: dict[int, list[int]] = {}
-    chunks = [None] if cluster_ids is None else [
-        cluster_ids[start : start + IN_CHUNK] for start in range(0, len(cluster_ids), IN_CHUNK)]
+    chunks = [None] if cluster_ids is None else id_chunks(cluster_ids)
     for chunk in chunks:
         rows = session.execute(query if chunk is None else query.where(ClusterMember.cluster_id.in_(chunk)))
         for cluster_id, record_id in rows:
@@ -138,9 +137,8 @@ class DedupeWriter:
         to ``seeds`` can affect."""
         found, frontier = set(seeds), set(seeds)
         while frontier:
-            batch, linked = list(frontier), set()
-            for start in range(0, len(batch), IN_CHUNK):
-                part = batch[start : start + IN_CHUNK]
+            linked = set()
+            for part in id_chunks(list(frontier)):
                 linked.update(self._duplicate_neighbours(part))
                 linked.update(self._cluster_neighbours(part))
             frontier = linked - found
@@ -164,18 +162,18 @@ class DedupeWriter:
     def pairs_among(self, record_ids: set[int]) -> list[StoredPair]:
         """The stored pairs whose two records are both in ``record_ids``."""
         ordered, found = sorted(record_ids), []
-        for start in range(0, len(ordered), IN_CHUNK):
-            query = _pair_query().where(DedupePair.record_a.in_(ordered[start : start + IN_CHUNK]))
+        for chunk in id_chunks(ordered):
+            query = _pair_query().where(DedupePair.record_a.in_(chunk))
             found.extend(_stored_pair(row) for row in self._session.execute(query) if row.record_b in record_ids)
         return found
 
     def active_clusters_among(self, record_ids: set[int]) -> dict[int, list[int]]:
         """Active cluster id -> members, for the active clusters holding any of ``record_ids``."""
         ordered, ids = sorted(record_ids), set()
-        for start in range(0, len(ordered), IN_CHUNK):
+        for chunk in id_chunks(ordered):
             ids.update(self._session.scalars(
                 select(ClusterMember.cluster_id).join(Cluster, Cluster.id == ClusterMember.cluster_id)
-                .where(ClusterMember.record_id.in_(ordered[start : start + IN_CHUNK]), Cluster.undone_at.is_(None))
+                .where(ClusterMember.record_id.in_(chunk), Cluster.undone_at.is_(None))
             ))
         return _active_members(self._session, sorted(ids))
 
@@ -277,9 +275,9 @@ class DedupeWriter:
 
     def retire_clusters(self, cluster_ids: list[int], reason: str) -> None:
         """Mark clusters as no longer active (their rows stay for the audit trail)."""
-        for start in range(0, len(cluster_ids), IN_CHUNK):
+        for chunk in id_chunks(cluster_ids):
             self._session.execute(
-                update(Cluster).where(Cluster.id.in_(cluster_ids[start : start + IN_CHUNK]))
+                update(Cluster).where(Cluster.id.in_(chunk))
                 .values(undone_at=now(), undone_reason=reason)
             )
         self._session.flush()

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, Integer, String, Text, func, insert, literal, s
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.decisions import Decision
-from logicmap.store.database import Store
+from logicmap.store.database import Store, id_chunks
 from logicmap.store.tables import RecordRow, ScreeningDecision
 
 REASONS_KEY = "screening.exclusion_reasons"
@@ -105,8 +105,7 @@ def screening_texts(store: Store, record_ids: list[int]) -> list[str]:
     """``title abstract`` of each record in ``record_ids``, in that order (what screening learns from)."""
     found: dict[int, str] = {}
     with store.session() as session:
-        for start in range(0, len(record_ids), _IDS_PER_QUERY):
-            chunk = record_ids[start : start + _IDS_PER_QUERY]
+        for chunk in id_chunks(record_ids, _IDS_PER_QUERY):
             query = select(RecordRow.id, RecordRow.title, RecordRow.abstract).where(RecordRow.id.in_(chunk))
             for record_id, title, abstract in session.execute(query):
                 found[record_id] = f"{title or ''} {abstract or ''}".strip()
