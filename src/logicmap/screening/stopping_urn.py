@@ -65,17 +65,20 @@ def fisher_cdf(x: np.ndarray, population: np.ndarray, relevant: np.ndarray, draw
         from scipy.stats import hypergeom
 
         return np.clip(hypergeom.cdf(x, m, k, n), 0.0, 1.0)
-    grid = np.arange(top + 1, dtype=np.float64)[None, :]
-    low = np.maximum(0.0, n - (m - k))[:, None]
-    high = np.minimum(n, k)[:, None]
-    valid = (grid >= low) & (grid <= high)
+    return _cdf_over(np.arange(top + 1, dtype=np.float64)[None, :], x, m, k, n, bias)
+
+
+def _cdf_over(grid: np.ndarray, x: np.ndarray, m: np.ndarray, k: np.ndarray, n: np.ndarray,
+              bias: float) -> np.ndarray:
+    """:func:`fisher_cdf` summed over the outcomes in ``grid`` (one row for every urn, or a row per
+    urn), normalised by their own sum; outcomes an urn cannot have count for nothing."""
+    low, high = np.maximum(0.0, n - (m - k))[:, None], np.minimum(n, k)[:, None]
     table = _log_factorials(int(np.max(m)) if m.size else 0)
     logs = (_log_choose(table, k[:, None], np.minimum(grid, k[:, None]))
             + _log_choose(table, (m - k)[:, None], np.clip(n[:, None] - grid, 0, None))
             + grid * math.log(bias))
-    logs = np.where(valid, logs, -np.inf)
-    peak = logs.max(axis=1, keepdims=True)
-    weights = np.exp(logs - peak)
+    logs = np.where((grid >= low) & (grid <= high), logs, -np.inf)
+    weights = np.exp(logs - logs.max(axis=1, keepdims=True))
     below = np.where(grid <= x[:, None], weights, 0.0).sum(axis=1)
     return np.clip(below / weights.sum(axis=1), 0.0, 1.0)
 
@@ -102,16 +105,9 @@ def _central_window(m: np.ndarray, k: np.ndarray, n: np.ndarray) -> int:
 def _central_cdf_near_mode(x: np.ndarray, m: np.ndarray, k: np.ndarray, n: np.ndarray, half: int) -> np.ndarray:
     """:func:`fisher_cdf` with ``bias = 1`` (hypergeometric), summed over the outcomes within ``half``
     of each urn's mode (normalised by that window's sum, as the full grid is by its own)."""
-    low, high = np.maximum(0.0, n - (m - k)), np.minimum(n, k)
     mode = np.floor((n + 1) * (k + 1) / (m + 2))
-    grid = np.maximum(low, mode - half)[:, None] + np.arange(2 * half + 1, dtype=np.float64)[None, :]
-    table = _log_factorials(int(np.max(m)))
-    logs = (_log_choose(table, k[:, None], np.minimum(grid, k[:, None]))
-            + _log_choose(table, (m - k)[:, None], np.clip(n[:, None] - grid, 0, None)))
-    logs = np.where(grid <= high[:, None], logs, -np.inf)
-    weights = np.exp(logs - logs.max(axis=1, keepdims=True))
-    below = np.where(grid <= x[:, None], weights, 0.0).sum(axis=1)
-    return np.clip(below / weights.sum(axis=1), 0.0, 1.0)
+    start = np.maximum(np.maximum(0.0, n - (m - k)), mode - half)
+    return _cdf_over(start[:, None] + np.arange(2 * half + 1, dtype=np.float64)[None, :], x, m, k, n, 1.0)
 
 
 def _urns(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
