@@ -17,7 +17,7 @@ from logicmap.errors import ImportRefused
 from logicmap.safe_text import SafeCsvWriter
 from logicmap.records.formats.ris import NO_RECORDS
 from logicmap.records.ranges import RangeJob, RangeResult, record_ranges
-from logicmap.records.reading import DatabaseGuess, OpenedFile, iter_checked, iter_parsed
+from logicmap.records.reading import DatabaseGuess, OpenedFile, iter_checked, iter_parsed, note_record_id
 from logicmap.records.record import ImportFormatError, Record, RecordProblem
 
 #: progress(stage, file name, done, total)
@@ -224,11 +224,7 @@ def _flat_problems(result: RangeResult, index: int, position: int, flat: tuple |
     else:
         source_id, line, found, reasons = result.bad[index]
         problems = [RecordProblem(position, p.line, p.field, p.message, p.source_id) for p in found]
-    if source_id:
-        if source_id in first_seen and not any("duplicate" in p.message for p in problems):
-            message = f"duplicate record id {source_id!r} (first at line {first_seen[source_id]})"
-            problems.append(RecordProblem(position, line, "id", message, source_id))
-        first_seen.setdefault(source_id, line)
+    note_record_id(first_seen, position, line, source_id, problems)
     if not problems:
         problems = [RecordProblem(position, line, None, reason, source_id) for reason in reasons]
     return problems

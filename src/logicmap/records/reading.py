@@ -108,17 +108,7 @@ def iter_checked(parsed: Iterable[ParsedRecord]) -> Iterator[tuple[Record, list[
     first_seen: dict[str, int | None] = {}
     for item in parsed:
         problems = list(item.problems)
-        if item.source_id:
-            if item.source_id in first_seen and not any("duplicate" in p.message for p in problems):
-                first = first_seen[item.source_id]
-                problems.append(
-                    RecordProblem(
-                        item.position, item.line, "id",
-                        f"duplicate record id {item.source_id!r} (first at line {first})",
-                        item.source_id,
-                    )
-                )
-            first_seen.setdefault(item.source_id, item.line)
+        note_record_id(first_seen, item.position, item.line, item.source_id, problems)
         record = normalise_record(item)
         if not problems:
             problems = [
@@ -126,6 +116,18 @@ def iter_checked(parsed: Iterable[ParsedRecord]) -> Iterator[tuple[Record, list[
                 for reason in check_record(record)
             ]
         yield record, problems
+
+
+def note_record_id(first_seen: dict[str, int | None], position: int, line: int | None, source_id: str | None,
+                   problems: list[RecordProblem]) -> None:
+    """Add to ``problems`` the repeat of ``source_id`` seen before in the file (unless a duplicate
+    is among them already) and remember the line where each id was first seen."""
+    if not source_id:
+        return
+    if source_id in first_seen and not any("duplicate" in p.message for p in problems):
+        message = f"duplicate record id {source_id!r} (first at line {first_seen[source_id]})"
+        problems.append(RecordProblem(position, line, "id", message, source_id))
+    first_seen.setdefault(source_id, line)
 
 
 def check_records(parsed: Iterable[ParsedRecord]) -> tuple[list[Record], list[RecordProblem]]:
