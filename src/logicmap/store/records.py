@@ -52,7 +52,7 @@ class ImportWriter:
     @property
     def takes_flat_records(self) -> bool:
         """True when :meth:`add_flat_records` may be used (SQLite)."""
-        return self._session.get_bind().dialect.name == "sqlite"
+        return _takes_flat(self._session)
 
     def add_flat_records(self, source_id: int, rows: list[tuple[int, tuple]]) -> int:
         """Insert one batch of ``(position, flat record)`` pairs (see :mod:`logicmap.records.rows`); returns the count."""
@@ -145,7 +145,7 @@ def _add_records(session: Session, source_id: int, records: list[Record]) -> int
     """Insert records with explicit ids (a plain executemany, no RETURNING); returns the count."""
     if not records:
         return 0
-    if session.get_bind().dialect.name == "sqlite":
+    if _takes_flat(session):
         return _add_flat(session, source_id, [(r.position, flat_record(r)) for r in records])
     first = _next_record_id(session)
     connection = session.connection()
@@ -157,6 +157,11 @@ def _add_records(session: Session, source_id: int, records: list[Record]) -> int
             {"last": first + len(rows) - 1},
         )
     return len(rows)
+
+
+def _takes_flat(session: Session) -> bool:
+    """True when records are stored as flat tuples (:func:`_add_flat`: SQLite)."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def _add_flat(session: Session, source_id: int, rows: list[tuple[int, tuple]]) -> int:
