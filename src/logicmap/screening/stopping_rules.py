@@ -30,7 +30,9 @@ method draws until it has them (at the 0.5-5% prevalence of half of the datasets
 records; 4.8% of the work saved on average) and a 10% QBCB sample never holds them (nothing
 saved). The heuristics (knee, SAFE-style, the counting process, the run rule of
 :mod:`~logicmap.screening.stopping_gap`) stop earlier but miss the target in too many runs, or,
-calibrated to meet it on the training datasets, save less than buscar.
+calibrated to meet it on the training datasets, save less than buscar. So does a bias read from
+the screening so far (``benchmarks/stopping_adaptive.py``): the variants that save more in sample are
+fitted to which datasets are sparse and miss the target on the held-out one.
 """
 
 from __future__ import annotations
