@@ -35,6 +35,7 @@ import itertools
 import json
 import math
 import time
+from collections import Counter
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def report(runs: dict[tuple[str, int], dict], engine: str) -> list[dict]:
         nested = nested_choice(table, names)
         lines.append({"benchmark": "stopping_adaptive", "line": "nested", "candidates": label,
                       "candidate_rules": len(names), "held_out": nested["nested_held_out"],
-                      "rules_picked": sorted(set(nested["rule_per_held_out_dataset"].values())),
+                      "folds_per_rule": dict(Counter(nested["rule_per_held_out_dataset"].values()).most_common()),
                       "rule_on_all": nested["rule_on_all"]})
     lines.append({"benchmark": "stopping_adaptive", "engine": engine, "runs": len(runs),
                   "datasets": len({d for d, _ in runs}), "tests_per_run": TESTS,
