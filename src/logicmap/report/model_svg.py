@@ -56,7 +56,10 @@ SMALLEST_FONT = 13
 #: Stroke opacity by grade: weak links recede, strong ones stand out.
 OPACITY: dict[str, str] = {"strong": "0.95", "moderate": "0.85", "limited": "0.7", "hypothesised": "0.9"}
 ARROW = 8
-STYLE = (f"text{{font-family:{FONT};fill:#1A1A1A}} .lm-label{{font-size:{LABEL_PX}px}} .lm-count{{font-size:13px;fill:#3A3A3A}} "
+#: The drawing's text styles. Every text it draws has an ``lm-`` class, and the font rule is scoped to
+#: those: inline in a page beside other drawings (the report, the web model page), a bare ``text`` rule
+#: would restyle their text too.
+STYLE = (f"text[class|=lm]{{font-family:{FONT};fill:#1A1A1A}} .lm-label{{font-size:{LABEL_PX}px}} .lm-count{{font-size:13px;fill:#3A3A3A}} "
          ".lm-col{font-size:17px;font-weight:bold} .lm-group{font-size:14px;font-weight:bold;fill:#3A3A3A} "
          ".lm-legend{font-size:13px} .lm-legend-title{font-size:13px;font-weight:bold} .lm-warn{font-size:14px;fill:#A03000} "
          ".lm-note{font-size:14px;fill:#3A3A3A}")

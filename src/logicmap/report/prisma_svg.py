@@ -23,6 +23,8 @@ LEFT_X, RIGHT_X, BOX_W = 150, 590, 380
 PHASE_COLOUR = "#CFE3F3"
 #: A line that says the review is unfinished (drawn bold, in the warning colour).
 TODO = "todo"
+#: The drawing's class, which its text styles are scoped to.
+ROOT_CLASS = "lm-prisma"
 Line = str | tuple[str, str]
 
 
@@ -130,12 +132,14 @@ def prisma_svg(counts, *, title: str = "PRISMA 2020 flow diagram") -> str:
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" '
-        'aria-labelledby="prisma-title prisma-desc">',
+        f'class="{ROOT_CLASS}" aria-labelledby="prisma-title prisma-desc">',
         f'<title id="prisma-title">{text(title)}</title>',
         f'<desc id="prisma-desc">{counts.records_identified} records identified, {counts.records_screened} screened, '
         f'{counts.reports_assessed} reports assessed, {counts.studies_included} studies included.</desc>',
-        f'<style>text{{font-family:{FONT};font-size:14px;fill:#1A1A1A}}'
-        f'text.{TODO}{{font-weight:bold;fill:#A03000}}</style>',
+        # scoped to this drawing: inline in a page (the report, the web model page), a bare ``text`` rule
+        # would restyle every other drawing's text there too
+        f'<style>.{ROOT_CLASS} text{{font-family:{FONT};font-size:14px;fill:#1A1A1A}}'
+        f'.{ROOT_CLASS} text.{TODO}{{font-weight:bold;fill:#A03000}}</style>',
         '<defs><marker id="prisma-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" '
         'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#333333"/></marker></defs>',
         f'<rect x="0" y="0" width="{W}" height="{height}" fill="#FFFFFF"/>',
