@@ -126,6 +126,8 @@ def test_the_api_and_prisma_follow(server, included):
         answer = carol.post("/api/fulltext/decide", json=body, headers={"X-CSRF-Token": carol.csrf})
         assert answer.status_code == 200 and answer.json()["record_id"] == record
     assert carol.get("/api/fulltext/next").json()["record_id"] is None
+    done = re.search(r'<h1>Nothing left at full text</h1>\s*<p>(.*?)</p>', carol.get("/fulltext").text, re.S).group(1)
+    assert done.startswith("No record is left for you: every record included")  # whoever decided them, not "You have"
     prisma = carol.get("/api/model/prisma").json()
     assert prisma["reports_sought"] == 3 and prisma["reports_not_retrieved"] == 1
     assert prisma["reports_assessed"] == 2 and prisma["reports_included"] == 2
