@@ -173,3 +173,17 @@ def test_a_dropped_code_stays_dropped_on_the_next_visit(server, included):
     finals = [c["reviewer"] for c in bob.get(f"/api/coding?record_id={included}").json()["codings"]
               if c["code"] == "T07"]
     assert finals == ["carol"]  # the dropped code never became a final code
+
+
+def test_the_included_studies_are_listed_by_citation(server, included):
+    from logicmap.api import Review, Study
+
+    with Review.open(server.location) as review:
+        record = review.records.get(included)
+    citation = Study(id=str(included), title=record.title or "", authors=tuple(record.authors),
+                     year=record.year).citation()
+    assert citation != str(included) and (record.year is None or str(record.year) in citation)
+    page = sign_in(server, "bob").get(f"/code?record={included}").text
+    listed = f'<a href="/code?record={included}" title="Record {included}: '
+    assert listed in page and f'aria-current="page">{citation}</a>' in page.replace("&amp;", "&")
+    assert "Included studies (1)" in page and "are listed; open another" not in page

@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from logicmap.api import CODING_DIRECTIONS, MAX_FULLTEXT_BYTES, CodingError, EvidenceSpan, Review
+from logicmap.api import CODING_DIRECTIONS, MAX_FULLTEXT_BYTES, CodingError, EvidenceSpan, Review, Study
 from logicmap.web.security import Caller, Refused, guard, review_of
 from logicmap.web.app import templates
 from logicmap.web.params import MAX_ID, FormId, FormOffset, Id, QueryId
@@ -25,6 +25,8 @@ from logicmap.web.params import MAX_ID, FormId, FormOffset, Id, QueryId
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
 TEXT_FIELDS = ("title", "abstract", "fulltext")
+#: Included studies listed beside the study being coded (others open by their id).
+MAX_LISTED = 500
 Offset = Annotated[int | None, Field(ge=0, le=MAX_ID)]
 
 
@@ -107,10 +109,12 @@ def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
     review = review_of(request)
     included = review.screening.included()
     record_id = record if record is not None else (included[0] if included else None)
-    context = {"caller": caller, "included": included[:500], "record_id": record_id, "error": error,
-               "codebook": review.codebook.current(), "directions": CODING_DIRECTIONS}
+    context = {"caller": caller, "included": _listed(review, included[:MAX_LISTED]), "included_total": len(included),
+               "record_id": record_id, "error": error, "codebook": review.codebook.current(),
+               "directions": CODING_DIRECTIONS}
     if record_id is not None:
         review.records.get(record_id)  # NotFoundError (404) for an unknown record
+        context["citation"] = _listed(review, [record_id])[0][1]
         texts = review.coding.texts(record_id)
         codings = [c for c in review.coding.list() if c.record_id == record_id]
         suggestions = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
@@ -118,6 +122,13 @@ def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
         context.update(codings=codings, suggestions=suggestions, fields=fields,
                        stored=review.fulltext.file(record_id, data=False))
     return templates.TemplateResponse(request, "coding.html", context)
+
+
+def _listed(review: Review, record_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(record id, citation, title) of each record: "Surname et al. Year" names a study better than its id."""
+    fields = review.records.fields_of(record_ids)
+    return [(rid, Study(id=str(rid), title=r.title or "", authors=tuple(r.authors), year=r.year).citation(),
+             r.title or "") for rid, r in ((rid, fields[rid]) for rid in record_ids)]
 
 
 def _back(record_id: int, error: str | None = None) -> RedirectResponse:
