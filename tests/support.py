@@ -17,6 +17,20 @@ SHARED = REPO.parent / "shared"
 FORMATS = SHARED / "data" / "formats"
 
 
+def benchmark_module(name: str):
+    """``benchmarks/NAME.py`` imported as a module; the folder is on ``sys.path`` while it loads, since
+    benchmarks import their siblings by name."""
+    import importlib
+    import sys
+
+    folder = str(REPO / "benchmarks")
+    sys.path.insert(0, folder)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(folder)
+
+
 def shared_path(relative: str) -> Path:
     """A path under ../shared/data, skipping the test when ../shared is absent."""
     path = SHARED / "data" / relative

@@ -3,23 +3,16 @@ when its bias reads 1, and its two bias estimates follow the labels they are giv
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
 from logicmap.api import stopping_rules
-from tests.support import REPO
+from tests.support import benchmark_module
 
 
 @pytest.fixture(scope="module")
 def adaptive():
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import stopping_adaptive
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    return stopping_adaptive
+    return benchmark_module("stopping_adaptive")
 
 
 def _ranked_run(seed: int, n: int = 600, relevant: int = 30) -> list[int]:

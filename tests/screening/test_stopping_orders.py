@@ -3,25 +3,18 @@ figures, and the engine's one-off index sort leaves its matrix the same."""
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 from scipy import sparse
 
 from logicmap.api import ActiveLearner, load_labelled, make_features, simulate
-from tests.support import REPO, shared_path
+from tests.support import benchmark_module, shared_path
 
 ENGINE = ("tfidf-asreview+char", "svm-asreview")
 
 
 def _calibration():
     """``benchmarks/stopping_calibration.py`` (it imports its sibling ``stopping_orders``)."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import stopping_calibration
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    return stopping_calibration
+    return benchmark_module("stopping_calibration")
 
 
 def test_an_order_ended_at_the_last_relevant_record_gives_every_rule_the_same_figures():

@@ -3,24 +3,16 @@ looks best held out only because one dataset was left out of its inner folds is 
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from tests.support import REPO
+from tests.support import REPO, benchmark_module
 
 DATASETS = ("A", "B", "C", "D", "E")
 
 
 @pytest.fixture(scope="module")
 def benchmarks():
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import stopping_calibration
-        import stopping_procedures
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    return stopping_calibration, stopping_procedures
+    return benchmark_module("stopping_calibration"), benchmark_module("stopping_procedures")
 
 
 def _runs(recall: dict[str, float], saved: float, seeds: int = 10) -> dict:
