@@ -127,8 +127,12 @@ def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
 def _listed(review: Review, record_ids: list[int]) -> list[tuple[int, str, str]]:
     """(record id, citation, title) of each record: "Surname et al. Year" names a study better than its id."""
     fields = review.records.fields_of(record_ids)
-    return [(rid, Study(id=str(rid), title=r.title or "", authors=tuple(r.authors), year=r.year).citation(),
-             r.title or "") for rid, r in ((rid, fields[rid]) for rid in record_ids)]
+    listed = []
+    for rid in record_ids:
+        title = fields[rid].title or ""
+        study = Study(id=str(rid), title=title, authors=tuple(fields[rid].authors), year=fields[rid].year)
+        listed.append((rid, study.citation(), title))
+    return listed
 
 
 def _back(record_id: int, error: str | None = None) -> RedirectResponse:
