@@ -45,12 +45,14 @@ from logicmap.api import stopping_rules
 from stopping_orders import CACHE, ROOT, engine_runs, load_cache, parse_engine
 from stopping_procedures import TARGET, Table, nested_choice
 
+#: The urn biases buscar's p-value is computed at; an estimated bias is rounded down to one of them.
 BIASES = (1, 1.25, 1.5, 2, 3, 4, 6, 8, 12)
 #: 1 - confidence, and the buscar name of each confidence.
 ALPHAS = {0.05: 95, 0.1: 90, 0.2: 80}
 WINDOW_GRID = {"fraction": (0.1, 0.2, 0.33, 0.5), "least": (20, 50), "z": (0.0, 1.0, 1.64, 2.33),
                "cap": (2, 4, 8, 12)}
 PREVALENCE_GRID = {"threshold": (0.02, 0.03, 0.05, 0.08, 0.12), "bias": (1.5, 2, 3, 4, 6, 8, 12)}
+#: Tests per run: one every ``n / TESTS`` records.
 TESTS = 400
 #: The plain install's engine, whose orders the default stopping rule was chosen on.
 ENGINE = "tfidf-asreview+char:svm-asreview"
