@@ -284,3 +284,28 @@ def test_static_svg_at_print_size(size, tmp_path, page):
         assert abs(got["px"] - fit.smallest_text_px) < 0.2  # what the CLI reports is what prints
         assert not got["overlaps"] and not got["outside"] and not got["loose"] and not got["cut"], (name, got)
         assert got["px"] >= 11, (name, got["px"])
+
+
+def test_a_narrow_window_puts_the_panel_under_the_drawing_and_brings_it_into_view(page):
+    page.set_viewport_size({"width": 800, "height": 900})
+    try:
+        page.evaluate("window.logicmapView.show('summary')")
+        box = "(id) => { const r = document.getElementById(id).getBoundingClientRect(); return [r.top, r.bottom, r.width]; }"
+        graph, panel = page.evaluate(box, "graph"), page.evaluate(box, "panel")
+        assert panel[0] >= graph[1] - 1 and graph[2] > 760  # stacked; the drawing has the whole width
+        page.evaluate("window.scrollTo(0, 0)")
+        assert page.evaluate(box, "panel")[1] > 900  # the panel's lower part is out of view
+        page.evaluate("window.logicmapView.openEdge(Object.keys(window.logicmapView.current().edges)[0], null)")
+        page.wait_for_function("document.getElementById('panel-title').textContent !== 'Summary'")
+        top, bottom, _ = page.evaluate(box, "panel")
+        assert top >= 0 and bottom <= 901, (top, bottom)  # opened from the drawing: scrolled wholly into view
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.keyboard.press("Escape")
+        page.evaluate("window.scrollTo(0, 0)")
+
+
+def test_a_wide_window_keeps_the_panel_beside_the_drawing(page):
+    box = "(id) => { const r = document.getElementById(id).getBoundingClientRect(); return [r.left, r.top, r.width]; }"
+    graph, panel = page.evaluate(box, "graph"), page.evaluate(box, "panel")
+    assert panel[0] >= graph[0] + graph[2] - 1 and abs(panel[1] - graph[1]) < 2 and panel[2] == 380

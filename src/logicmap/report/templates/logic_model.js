@@ -106,6 +106,7 @@
   });
 
   /* ---- side panel ---- */
+  var stacked = window.matchMedia("(max-width: 1000px)");  // the CSS puts the panel under the drawing
   function dirSpan(d) { return el("span", { "class": "dir dir-" + d, text: data.directionLabels[d] || d }); }
   function studyItem(sid, direction, basis, quoteIds) {
     var s = studies[sid], meta = [s.d || "design not reported"];
@@ -134,6 +135,7 @@
     panel.scrollTop = 0;
     if (!keepFocus) panel.focus({ preventScroll: true });
   }
+  function reveal() { if (stacked.matches) panel.scrollIntoView({ block: "nearest" }); }  // opened: in view
   function clearSelection() {
     svg().classList.remove("focused");
     svg().querySelectorAll(".selected, .near").forEach(function (x) { x.classList.remove("selected", "near"); });
@@ -173,7 +175,7 @@
     clearSelection();
     edgeEl(id).classList.add("selected");
     need([current.part].concat(e.members.map(function (m) { return data.edges[m].part; })), function () {
-      if (current === view) show(label(e.source) + " → " + label(e.target), edgeParts(id, e), trigger);
+      if (current === view) { show(label(e.source) + " → " + label(e.target), edgeParts(id, e), trigger); reveal(); }
     });
   }
   function openNode(id, trigger) {
@@ -205,6 +207,7 @@
         if (list.children.length) parts.push(el("h3", { text: "Studies" }), list);
       }
       show(label(id), parts, trigger);
+      reveal();
     });
   }
   document.getElementById("panel-close").addEventListener("click", function () { closePanel(); });
@@ -300,6 +303,7 @@
       parts.push(el("ul", { "class": "moderators" }, f.conds.map(function (c) { return el("li", { text: moderatorText(c) }); })));
     });
     show("Your context", parts, trigger, keepFocus);
+    if (!keepFocus) reveal();
   }
   document.getElementById("context-show").addEventListener("click", function (ev) { showContext(ev.currentTarget); });
 
