@@ -140,3 +140,21 @@ def test_code_a_selected_span_and_see_its_link_in_the_model(server, page):
     edges = frame.evaluate("window.logicmapView.current().edges")
     assert edges["T02->M1"]["n"] >= 1
     page.screenshot(path=WEB_ARTIFACTS / "pages-10-model-with-link.png", full_page=True)
+
+
+NARROW_PAGES = ("/", "/import", "/dedupe", "/screen", "/screen/conflicts", "/fulltext", "/code", "/code/agreement",
+                "/model", "/audit", "/settings")
+
+
+def test_no_page_is_wider_than_an_800px_window(server, page):
+    """Nothing overflows sideways at 800 px (the coding page did: its text column could not shrink)."""
+    sign_in(page, server, "alice", "/")
+    page.set_viewport_size({"width": 800, "height": 900})
+    wide = {}
+    for path in NARROW_PAGES:
+        page.goto(f"{server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 800:
+            wide[path] = width
+    assert not wide, wide
