@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -101,6 +102,10 @@ def test_narrative_and_methods_from_data_only():
     assert "Cohen's kappa = 0.82 on 120 double-screened records" in sections["Screening"]
     bare = dict(methods_sections(MethodsFacts()))
     assert "not reported" in bare["Information sources and search"] and "not reported" in bare["Screening"]
+    assert "the stopping rule was SAFE (50 consecutive irrelevant records)." in sections["Screening"]
+    stopped = dataclasses.replace(facts(), stopping_rule="buscar (recall >= 95%)", stopping_statement=(
+        "Screening stopped when the stopping rule fired (buscar (recall >= 95%)) after 40 of 66 records: ..."))
+    assert dict(methods_sections(stopped))["Screening"].count("buscar (recall >= 95%)") == 1  # said once, not twice
 
 
 def _drop_kind(kind: str):
