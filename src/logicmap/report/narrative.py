@@ -203,9 +203,9 @@ def methods_sections(facts: MethodsFacts) -> list[tuple[str, str]]:
               f"{_or(facts.duplicates_removed, '{} duplicates were removed')}, leaving "
               f"{_or(facts.records_after_dedupe, '{} unique records')}.")
     # a stop by the rule is stated below with the rule's description: not twice in two sentences
-    rule = "" if facts.stopping_statement else f"; the stopping rule was {_or(facts.stopping_rule)}"
+    rule_clause = "" if facts.stopping_statement else f"; the stopping rule was {_or(facts.stopping_rule)}"
     screening = (f"Titles and abstracts were screened with {_or(facts.screening_model)} prioritising the records"
-                 f"{rule}. Records screened: {_or(facts.records_screened)}{_not_screened(facts.records_not_screened)}. ")
+                 f"{rule_clause}. Records screened: {_or(facts.records_screened)}{_not_screened(facts.records_not_screened)}. ")
     if facts.stopping_statement:
         screening += facts.stopping_statement + " "
     if facts.screening_agreement is not None:
