@@ -28,7 +28,7 @@ from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.errors import ScreeningError
 from logicmap.screening.stopping import StopReport, StoppingRule
-from logicmap.screening.stopping_rules import default_rule, make_rule
+from logicmap.screening.stopping_rules import default_choice, default_rule, make_rule
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
@@ -98,11 +98,9 @@ def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed:
 def project_rule(store: Store, recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
     """The project's stopping rule (the default until one is chosen), with the target and confidence
     given (else the chosen ones)."""
-    choice, default = stopping_choice(store), default_rule()
+    choice = {**default_choice(), **stopping_choice(store)}
     try:
-        return make_rule(choice.get("rule", "buscar"),
-                         recall_target or choice.get("recall_target", default.recall_target),
-                         confidence or choice.get("confidence", default.confidence))
+        return make_rule(choice["rule"], recall_target or choice["recall_target"], confidence or choice["confidence"])
     except ValueError as exc:
         raise ScreeningError(str(exc)) from exc
 
@@ -135,10 +133,8 @@ def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -
     screening by the default rule keeps it as its choice from then on, so a later version's default
     does not change the rule of a screening under way (its methods describe one rule)."""
     save_engine_settings(store, model=engine_description(*engine), stopping_rule=rule.description)
-    default = default_rule()
-    if not stopping_choice(store) and rule.name == default.name:
-        save_stopping_choice(store, {"rule": "buscar", "recall_target": default.recall_target,
-                                     "confidence": default.confidence})
+    if not stopping_choice(store) and rule.name == default_rule().name:
+        save_stopping_choice(store, default_choice())
 
 
 class ScreeningSession:

@@ -55,9 +55,15 @@ DEFAULT_EVIDENCE = ("logicmap's default stopping rule, chosen on screening simul
 GAP_SCALE = 3.356
 
 
-def default_rule() -> BuscarRule:
-    """The rule a project stops by: buscar at recall 95% with the calibrated confidence and urn bias."""
-    return BuscarRule(0.95, DEFAULT_CONFIDENCE, bias=DEFAULT_BIAS)
+def default_choice() -> dict:
+    """The default rule as a project stores its choice: buscar at recall 95% with the calibrated confidence."""
+    return {"rule": "buscar", "recall_target": 0.95, "confidence": DEFAULT_CONFIDENCE}
+
+
+def default_rule() -> StoppingRule:
+    """The rule a project stops by until it chooses one (:func:`default_choice`, with the calibrated urn bias)."""
+    choice = default_choice()
+    return make_rule(choice["rule"], choice["recall_target"], choice["confidence"])
 
 
 #: The rules a project may stop by (``make_rule``'s names); target, qbcb and safe ask for a random sample.
