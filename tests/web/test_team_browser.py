@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from web_helpers import PASSWORD, server, sign_in, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import WEB_ARTIFACTS, keyboard_sign_in, needs_browser, press, shown, watched_page
+from tests.browser_support import WEB_ARTIFACTS, keyboard_sign_in, needs_browser, press, shown, wait_autofocus, watched_page
 
 pytestmark = needs_browser
 RECORDS = 10
@@ -53,6 +53,7 @@ def test_two_reviewers_screen_blind_by_keyboard_and_the_owner_settles_the_confli
     conflict = made_bob[0][0]
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{server.url}/screen/conflicts")
+    wait_autofocus(page)
     page.keyboard.type("alice")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)

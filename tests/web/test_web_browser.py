@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from web_helpers import PASSWORD, server, template  # noqa: F401  (fixtures)
 
-from tests.browser_support import ARGS, CHROMIUM, WEB_ARTIFACTS, needs_browser
+from tests.browser_support import ARGS, CHROMIUM, WEB_ARTIFACTS, needs_browser, wait_autofocus
 
 pytestmark = needs_browser
 
@@ -52,7 +52,8 @@ def test_sign_in_screen_by_keyboard_and_sign_out(server, page):
     page.goto(f"{server.url}/screen")
     assert page.url.endswith("/login?next=/screen")
     page.screenshot(path=WEB_ARTIFACTS / "01-sign-in.png")
-    page.keyboard.type("carol")  # the name field has focus
+    wait_autofocus(page)  # the name field has focus
+    page.keyboard.type("carol")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
