@@ -50,6 +50,8 @@ fitted on the tuning part only: what a project gets before any reviewer has code
 learnt from the tuning part's codes as reviewer decisions).
 
 Usage: .venv/bin/python benchmarks/coding_quality.py [--seed 0] [--records PATH] [--methods ...]
+Sentence vectors come from ``$LOGICMAP_EMBED_BACKEND`` (``auto``: the [embed] extra's model when
+installed, else the numpy encoder a plain install has; ``numpy``; ``torch``).
 Embeddings are cached in $LOGICMAP_CODING_CACHE (default benchmarks/.embedding-cache.db,
 git-ignored; point it outside the checkout to keep it across clones).
 """
@@ -99,9 +101,10 @@ def cache_path() -> Path:
 
 
 def encoder():
+    """The sentence encoder: ``$LOGICMAP_EMBED_BACKEND`` (auto, numpy or torch; see EmbeddingFeatures)."""
     from embedding_cache import open_cache
 
-    features = EmbeddingFeatures(cache=open_cache(cache_path()))
+    features = EmbeddingFeatures(cache=open_cache(cache_path()), backend=os.environ.get("LOGICMAP_EMBED_BACKEND", "auto"))
     return features.transform
 
 
@@ -194,7 +197,7 @@ def line(kind: str, method: str, suggestions, records, codebook, **extra) -> dic
     layers = scores(suggestions, records, codebook)
     quotes = quote_checks(suggestions, records)
     out = {"benchmark": "coding_quality", "line": kind, "method": method, "records": len(records), **extra,
-           "micro": layers, **quotes}
+           "embed_backend": os.environ.get("LOGICMAP_EMBED_BACKEND", "auto"), "micro": layers, **quotes}
     if kind == "heldout":
         out["targets_met"] = {g: layers[g]["f1"] >= t for g, t in TARGETS.items()}
         out["targets_met"]["quote"] = (quotes["quote_is_expert_sentence"] or 0) >= QUOTE_TARGET

@@ -54,17 +54,20 @@ from logicmap.api import (
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
 
 
-def source_corpus() -> tuple[list[str], np.ndarray]:
-    """Non-empty texts and labels of every shared dataset."""
+def source_corpus(vectors_dir: Path | None = None) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+    """Non-empty texts and labels of every shared dataset, and their sentence vectors when
+    ``vectors_dir`` holds each dataset's (``DATASET.npy``, as ``screening_embed_default.py`` keeps them)."""
     texts: list[str] = []
     labels: list[int] = []
+    vectors: list[np.ndarray] = []
     for path in sorted(DATA.glob("*.csv")):
         data = load_labelled(path)
-        for text, label in zip(data.texts, data.labels):
-            if text:
-                texts.append(text)
-                labels.append(label)
-    return texts, np.array(labels)
+        kept = [i for i, text in enumerate(data.texts) if text]
+        texts.extend(data.texts[i] for i in kept)
+        labels.extend(data.labels[i] for i in kept)
+        if vectors_dir is not None:
+            vectors.append(np.load(vectors_dir / f"{path.stem}.npy")[kept])
+    return texts, np.array(labels), (np.vstack(vectors) if vectors else None)
 
 
 def synthetic(texts: list[str], labels: np.ndarray, n: int, rng: np.random.Generator):
@@ -79,9 +82,9 @@ def synthetic(texts: list[str], labels: np.ndarray, n: int, rng: np.random.Gener
 
 
 def composed_matrix(texts: list[str], sources: tuple[np.ndarray, np.ndarray],
-                    source_vectors: np.ndarray) -> sparse.csr_matrix:
-    """``tfidf+embed`` matrix whose embedding rows are composed from the source records'."""
-    words = make_features("tfidf").fit_transform(texts)
+                    source_vectors: np.ndarray, features: str = FUSION_ENGINE[0]) -> sparse.csr_matrix:
+    """A ``...+embed`` matrix (``features``) whose embedding rows are composed from the source records'."""
+    words = make_features(features.removesuffix("+embed")).fit_transform(texts)
     vectors = normalize(source_vectors[sources[0]] + source_vectors[sources[1]])
     return stack_tfidf_and_embeddings(words, vectors)
 
@@ -129,26 +132,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--features", default="auto", help="as `logicmap simulate --features`")
     parser.add_argument("--classifier", default="auto", help="as `logicmap simulate --classifier`")
+    parser.add_argument("--source-vectors", type=Path,
+                        help="a folder of each dataset's sentence vectors (DATASET.npy) instead of the embedding cache")
     parser.add_argument("--embed-synthetic", action="store_true",
                         help="embed the synthetic texts instead of composing cached source embeddings")
     args = parser.parse_args(argv)
-    texts, labels = source_corpus()
+    texts, labels, source_vectors = source_corpus(args.source_vectors)
     features, classifier = resolve_engine(args.features, args.classifier)
-    source_vectors = None
-    if features == FUSION_ENGINE[0] and not args.embed_synthetic:
+    embedded = features.endswith("+embed")
+    if args.embed_synthetic or not embedded:
+        source_vectors = None
+    elif embedded and source_vectors is None:
         from embedding_cache import open_cache, stderr_progress
 
         source_vectors = EmbeddingFeatures(cache=open_cache(), progress=stderr_progress(
             "source records")).fit_transform(texts)
     embeddings = ("packaged static table (computed)" if features == "tfidf+static"
-                  else "none" if features != FUSION_ENGINE[0] else "computed" if args.embed_synthetic
+                  else "none" if not embedded else "computed" if args.embed_synthetic
                   else "composed from the source records' cached embeddings")
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         rng = np.random.default_rng(args.seed + n)
         data, y, sources = synthetic(texts, labels, n, rng)
         compose = None if source_vectors is None else (
-            lambda: composed_matrix(data, sources, source_vectors))
+            lambda: composed_matrix(data, sources, source_vectors, features))
         row = time_size(data, y, labelled=min(args.labelled, n // 2), decisions=args.decisions,
                         seed=args.seed, features=features, classifier=classifier, compose=compose,
                         embeddings=embeddings)

@@ -23,7 +23,6 @@ from logicmap.coding.evaluate import gold_codes
 from logicmap.coding.feedback import Feedback, feedback_from_labels
 from logicmap.coding.semantic_model import SemanticModel, default_model
 from logicmap.coding.text import tokens
-from logicmap.screening.embeddings import embeddings_available
 
 CB = load_codebook()
 DEMO = Path(__file__).resolve().parents[2] / "src" / "logicmap" / "demo" / "data" / "corpus.jsonl"
@@ -145,7 +144,6 @@ def test_terms_fallback_when_asked(monkeypatch, tmp_path):
     assert batch.suggestions and all(s.quote for s in batch.suggestions)
 
 
-@pytest.mark.skipif(not embeddings_available(), reason="needs the [embed] extra (sentence-transformers, MiniLM)")
 def test_minilm_default_suggests_peer_support():
     from logicmap.screening.embeddings import EmbeddingFeatures
 

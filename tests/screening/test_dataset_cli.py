@@ -118,10 +118,6 @@ def test_cli_same_seed_same_order(tmp_path, embedding_cache):
 
 def test_cli_embedding_cache_keeps_one_vector_per_text(tmp_path):
     from logicmap.api import Review, load_labelled
-    from logicmap.screening.embeddings import embeddings_available
-
-    if not embeddings_available():
-        pytest.skip("needs the [embed] extra (sentence embeddings)")
     path = write(tmp_path, rows(12))
     cache = tmp_path / "cache.db"
     for run in ("a", "b"):

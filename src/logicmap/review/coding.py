@@ -26,7 +26,7 @@ from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.coding.suggestion_model import SuggestionModel
 from logicmap.coding.semantic_adapt import adapt, standardise
 from logicmap.coding.semantic_model import SemanticModel, default_model
-from logicmap.screening.embeddings import EmbeddingFeatures, embeddings_available
+from logicmap.screening.embeddings import EmbeddingFeatures
 from logicmap.errors import CodingError
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.screening import ScreeningStage
@@ -35,16 +35,16 @@ from logicmap.store.coding import FullTextInfo
 from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 
-#: ``LOGICMAP_SUGGESTER=terms`` keeps the key-term suggester even when the ``[embed]`` extra is installed.
+#: ``LOGICMAP_SUGGESTER=terms`` asks for the key-term suggester instead of sentence embeddings.
 SUGGESTER_ENV = "LOGICMAP_SUGGESTER"
 
 
 def semantic_suggestions() -> bool:
-    """Whether suggestions come from sentence embeddings: the ``[embed]`` extra is installed and
-    ``LOGICMAP_SUGGESTER`` does not ask for ``terms``."""
+    """Whether suggestions come from sentence embeddings (every install has them: the numpy
+    encoder ships in the package): unless ``LOGICMAP_SUGGESTER`` asks for ``terms``."""
     import os
 
-    return os.environ.get(SUGGESTER_ENV, "").lower() != "terms" and embeddings_available()
+    return os.environ.get(SUGGESTER_ENV, "").lower() != "terms"
 
 
 @dataclass(frozen=True)

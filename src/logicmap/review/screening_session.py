@@ -77,7 +77,7 @@ class StageFeatures:
 def stage_features(store: Store, record_ids: list[int], *, features: str = "auto", classifier: str = "auto",
                    progress: EmbedProgress | None = None) -> StageFeatures:
     """Features of ``record_ids``' titles and abstracts (sentence embeddings cached in the store)."""
-    engine = resolve_engine(features, classifier)
+    engine = resolve_engine(features, classifier, len(record_ids))
     extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
     matrix = extractor.fit_transform(screening_texts(store, record_ids))
     return StageFeatures(list(record_ids), engine, extractor, matrix)

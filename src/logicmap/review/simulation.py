@@ -75,7 +75,13 @@ def simulate_dataset(
     about the simulated decisions. ``embedding_cache`` names a project file
     (created when missing) that keeps sentence embeddings between simulations.
     """
-    features, classifier = resolve_engine(features, classifier)
+    try:  # names checked before any data is read
+        named = resolve_engine(features, classifier)
+        make_features(named[0]), make_classifier(named[1], seed=seed), make_query(query)
+    except ValueError as exc:
+        raise ScreeningError(str(exc)) from None
+    dataset = load_labelled(Path(data))
+    features, classifier = resolve_engine(features, classifier, len(dataset.labels))
     store = _cache_store(embedding_cache)
     try:
         cache = ProjectEmbeddingCache(store) if store is not None else None
@@ -85,7 +91,6 @@ def simulate_dataset(
                                     query=make_query(query), seed=seed)
         except ValueError as exc:
             raise ScreeningError(str(exc)) from None
-        dataset = load_labelled(Path(data))
         matrix = learner.features.fit_transform(dataset.texts)
     finally:
         if store is not None:

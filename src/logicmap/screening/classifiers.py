@@ -27,6 +27,8 @@ Names accepted by :func:`make_classifier`:
               rank, so a record either model ranks near the top comes early
 ``svm-fusion-static`` the same for ``tfidf+static`` features (static embeddings
               in the last 256 columns)
+``svm-asreview-fusion`` the same for ``tfidf-asreview+char+embed`` features, with
+              ``svm-asreview`` on the TF-IDF columns
 """
 
 from __future__ import annotations
@@ -71,13 +73,15 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return RankEnsemble(["logistic", "svm", "nb"], seed=seed)
     if name == "svm-fusion":
         return fusion_classifier(seed=seed)
+    if name == "svm-asreview-fusion":
+        return fusion_classifier(seed=seed, first="svm-asreview")
     if name == "svm-fusion-static":
         return fusion_classifier(seed=seed, embedding_dimension=STATIC_DIMENSION)
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
-        "nb, sgd, ensemble, svm-fusion, svm-fusion-static or members joined with '+'"
+        "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion or members joined with '+'"
     )
 
 
@@ -299,15 +303,17 @@ def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> li
     return views
 
 
-def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION) -> RankEnsemble:
+def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
+                      first: str = "svm") -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
+    ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``).
 
     C=1 for the embeddings is not tuned: dense unit vectors need less
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
     default."""
     return RankEnsemble(
-        ["svm", RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
+        [first, RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
         seed=seed, combine="max",
         blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
     )

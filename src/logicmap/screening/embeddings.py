@@ -6,8 +6,9 @@ With the ``[embed]`` extra it runs the float32 model of the offline package
 on numpy (:mod:`~logicmap.screening.minilm`, shipped inside this package; its
 vectors keep a cosine of about 0.999 with the extra's and are cached under
 their own model name). Nothing is downloaded at run time. Embedding is the slow
-step of the engine (about ten records a second per core), so vectors can be kept in an :class:`EmbeddingCache`, keyed
-by the model and a hash of the text: a project store keeps them between
+step of the engine (about ten records a second per core), so vectors can be
+kept in an :class:`EmbeddingCache`, keyed by the model and a hash of the text:
+a project store keeps them between
 screening sessions (:class:`logicmap.store.embeddings.ProjectEmbeddingCache`),
 and an edited title or abstract simply misses the cache. Long runs report
 progress through a ``progress(done, total)`` callback.
@@ -236,8 +237,3 @@ def torch_model_installed() -> bool:
 
     return find_spec("sentence_transformers") is not None and find_spec(EMBED_MODEL_PACKAGE) is not None
 
-
-def embeddings_available() -> bool:
-    """True when the ``[embed]`` extra is installed (the engine's and the coder's defaults
-    use embeddings only then; the numpy encoder serves ``backend="numpy"``)."""
-    return torch_model_installed()

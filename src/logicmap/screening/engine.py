@@ -34,53 +34,63 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
-from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION, embeddings_available, make_features
+from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION, make_features
 from logicmap.screening.classifiers import DEFAULT_CLASSIFIER, block_views, make_classifier, score_records
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
-#: The engine of a plain install: ASReview LAB's ELAS u4 TF-IDF (every word 1-2
-#: gram) beside character 3-5-grams within words, in one linear SVM with class
-#: weights normalised to the number of decisions (ELAS u4's SVM settings);
-#: ELAS u4 itself; the TF-IDF SVM of earlier versions (English stop words dropped,
-#: terms in one record dropped, weights not normalised); the static-embedding
-#: fusion; and the engine with the ``[embed]`` extra (see :func:`default_engine`).
+#: The default engine above EMBED_MAX_RECORDS (and of plain installs before the numpy
+#: encoder): ASReview LAB's ELAS u4 TF-IDF (every word 1-2 gram) beside character
+#: 3-5-grams within words, in one linear SVM with class weights normalised to the
+#: number of decisions (ELAS u4's SVM settings); ELAS u4 itself; the TF-IDF SVM of
+#: earlier versions (English stop words dropped, terms in one record dropped, weights
+#: not normalised); the static-embedding fusion; and the default engine up to
+#: EMBED_MAX_RECORDS, with sentence embeddings (see :func:`default_engine`).
 TFIDF_ENGINE = ("tfidf-asreview+char", "svm-asreview")
 ASREVIEW_ENGINE = ("tfidf-asreview", "svm-asreview")
 PLAIN_TFIDF_ENGINE = ("tfidf", DEFAULT_CLASSIFIER)
 STATIC_ENGINE = ("tfidf+static", "svm-fusion-static")
 FUSION_ENGINE = ("tfidf+embed", "svm-fusion")
+#: The fusion of sentence embeddings with the plain engine's TF-IDF and ELAS u4 SVM.
+ASREVIEW_FUSION_ENGINE = ("tfidf-asreview+char+embed", "svm-asreview-fusion")
 #: Fusion classifiers and the length of the embedding block they read last.
-_FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, STATIC_ENGINE[1]: STATIC_DIMENSION}
+_FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
+                  STATIC_ENGINE[1]: STATIC_DIMENSION}
 
 
-def default_engine() -> tuple[str, str]:
-    """``(features, classifier)`` used when neither is chosen.
+#: Above this many records the default engine does without sentence embeddings: the
+#: numpy encoder embeds about 8 titles and abstracts a second per core, so 20,000
+#: records are about 20 minutes of a project's first screening session on 2 cores
+#: (kept in its store after).
+EMBED_MAX_RECORDS = 20_000
 
-    With the ``[embed]`` extra installed: TF-IDF beside all-MiniLM-L6-v2 sentence
-    embeddings, one SVM on each, best rank wins (``tfidf+embed`` + ``svm-fusion``).
-    The two views fail on different records (embeddings find paraphrases, TF-IDF
-    the rare exact term), so taking either model's best candidate finds the hard
-    records sooner. Without the extra: ``tfidf-asreview+char`` + ``svm-asreview``,
+
+def default_engine(records: int | None = None) -> tuple[str, str]:
+    """``(features, classifier)`` used when neither is chosen, for a project or
+    dataset of ``records`` records (``None``: not known yet).
+
+    Up to :data:`EMBED_MAX_RECORDS`: word TF-IDF beside all-MiniLM-L6-v2 sentence
+    embeddings, one SVM on each, the better rank of the two first (``tfidf+embed`` +
+    ``svm-fusion``). The two views fail on different records (embeddings find
+    paraphrases, TF-IDF the rare exact term). Every install has the embeddings (the
+    numpy encoder ships in the package; the ``[embed]`` extra runs the same model on
+    torch). Against ASReview LAB 3.0.8's default on the 14 shared datasets
+    (``benchmarks/screening_embed_default.jsonl``), on seeds 2-3 that no choice looked
+    at: WSS@95 0.430 vs 0.390 (+0.040), 19 of 28 runs won; the engine before it,
+    ``tfidf-asreview+char`` + ``svm-asreview``, 0.410 on the same runs (+0.020, 15
+    won); seed 1: 0.422 vs 0.396, 9 of 14. Above the cap: that TF-IDF engine,
     ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
-    3-5-grams (one SVM on both blocks). Leave-one-dataset-out over u4 itself, the
-    older TF-IDF SVM, the static fusion and this one, it was chosen on every fold
-    and beats ASReview LAB 3.0.8's default held out, by less than the +0.05
-    WSS@95 asked for: 0.383 vs 0.364 on 25 runs (13 datasets; seeds 2-3 only on
-    the six smallest, Opiods not replayed), 13 won, 2 tied
-    (``benchmarks/screening_lodo.jsonl`` has the figures and the runs made; u4 with 100 presumed-irrelevant records per retrain, BMI, and u4
-    with the static embeddings in the same SVM lost to it on the 6-10 datasets
-    they were tried on, seed 1, and were not run further). It wins where a few specific word parts decide (Bannach-Brown,
-    ACEInhibitors, BetaBlockers, Antihistamines) and loses a little where u4
-    already does well. Character n-grams multiply the matrix's non-zeros about
-    seven times: at 10,000 records a decision takes 62 ms (u4: 12 ms) and the
-    features 21 s (u4: 4 s) on 2 cores at load 4 (``benchmarks/screening_speed.py``).
+    3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
+    runs). At 10,000 records a decision takes about 31 ms with the embeddings on 2
+    cores (``benchmarks/screening_speed.py``).
     """
-    return FUSION_ENGINE if embeddings_available() else TFIDF_ENGINE
+    if records is not None and records > EMBED_MAX_RECORDS:
+        return TFIDF_ENGINE
+    return FUSION_ENGINE
 
 
-def resolve_engine(features: Any, classifier: Any) -> tuple[Any, Any]:
-    """Replace ``"auto"`` names. Both auto: :func:`default_engine`. One auto: the
+def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
+    """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf+static`` <->
     ``svm-fusion-static``, ``tfidf-asreview`` <-> ``svm-asreview``,
     ``tfidf-asreview+char`` -> ``svm-asreview``; otherwise ``tfidf`` and ``svm``),
@@ -89,8 +99,8 @@ def resolve_engine(features: Any, classifier: Any) -> tuple[Any, Any]:
     auto_features = isinstance(features, str) and features == "auto"
     auto_classifier = isinstance(classifier, str) and classifier == "auto"
     if auto_features and auto_classifier:
-        return default_engine()
-    pairs = (FUSION_ENGINE, STATIC_ENGINE, ASREVIEW_ENGINE, TFIDF_ENGINE)
+        return default_engine(records)
+    pairs = (FUSION_ENGINE, ASREVIEW_FUSION_ENGINE, STATIC_ENGINE, ASREVIEW_ENGINE, TFIDF_ENGINE)
     if auto_features:
         features = next((f for f, c in pairs if c == classifier), PLAIN_TFIDF_ENGINE[0])
     if auto_classifier:
@@ -103,6 +113,9 @@ def engine_description(features: str, classifier: str) -> str:
     known = {
         ("tfidf+embed", "svm-fusion"): "TF-IDF and all-MiniLM-L6-v2 sentence embeddings, one linear "
                                        "SVM on each, the better rank of the two first (logicmap svm-fusion)",
+        ("tfidf-asreview+char+embed", "svm-asreview-fusion"): "TF-IDF over word 1-2 grams and character "
+            "3-5 grams with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
+            "second linear SVM, the better rank of the two first (logicmap svm-asreview-fusion)",
         ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
                                                "from all-MiniLM-L6-v2, one linear SVM on each, the "
                                                "better rank of the two first (logicmap svm-fusion-static)",
@@ -175,7 +188,8 @@ class ActiveLearner(BaseEstimator):
         ``criteria`` with (without it a precomputed matrix means no criteria).
         A sparse ``matrix`` has its column indices sorted in place (the same matrix).
         """
-        self.features_, self.classifier_ = resolve_engine(self.features, self.classifier)
+        records = matrix.shape[0] if matrix is not None else None if texts is None else len(texts)
+        self.features_, self.classifier_ = resolve_engine(self.features, self.classifier, records)
         if matrix is None:
             if texts is None:
                 raise ValueError("fit needs texts or a precomputed matrix")
@@ -366,7 +380,7 @@ def _check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_E
     """A fusion classifier reads the last columns as embeddings: refuse a matrix without
     them (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
     dimension = _FUSION_BLOCKS[classifier]
-    features = STATIC_ENGINE[0] if classifier == STATIC_ENGINE[1] else FUSION_ENGINE[0]
+    features = next(f for f, c in (STATIC_ENGINE, ASREVIEW_FUSION_ENGINE, FUSION_ENGINE) if c == classifier)
     filled = 0
     first = X.shape[1] - dimension
     if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)

@@ -28,7 +28,6 @@ from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for call
     EmbeddingCache,
     EmbeddingFeatures,
     EmbedProgress,
-    embeddings_available,
 )
 
 #: The default features (``tfidf-asreview+char``) drop their character block above this
@@ -212,8 +211,9 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
                   progress: EmbedProgress | None = None) -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
     ``tfidf-asreview``, ``tfidf-asreview+char``, ``tfidf-asreview+static``, ``static``,
-    ``tfidf+static``, ``embed`` or ``tfidf+embed``; an extractor instance is returned
-    unchanged.
+    ``tfidf+static``, ``embed``, ``tfidf+embed`` or ``tfidf-asreview+char+embed``
+    (``tfidf-asreview+char``'s columns, then the sentence embeddings); an extractor
+    instance is returned unchanged.
 
     ``static`` are the packaged static embeddings
     (:mod:`~logicmap.screening.static_embeddings`, no extra needed); ``tfidf+static``
@@ -247,6 +247,10 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
             embeddings=StaticEmbeddingFeatures()),
         "embed": embeddings,
         "tfidf+embed": lambda: TfidfEmbeddingFeatures(embeddings=embeddings()),
+        "tfidf-asreview+char+embed": lambda: TfidfEmbeddingFeatures(
+            tfidf=TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None,
+                                char_max_records=CHAR_MAX_RECORDS),
+            embeddings=embeddings()),
         "static": lambda: StaticEmbeddingFeatures(),
         "tfidf+static": lambda: TfidfEmbeddingFeatures(embeddings=StaticEmbeddingFeatures()),
     }

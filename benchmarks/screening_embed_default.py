@@ -1,0 +1,228 @@
+"""Benchmark: screening engines with the sentence embeddings a plain install can make, against ASReview LAB.
+
+The numpy encoder (:mod:`logicmap.screening.minilm`, all-MiniLM-L6-v2 in int8,
+shipped in the package) gives every install sentence embeddings, so the engine
+a plain install gets may use them. Candidates (``FEATURES:CLASSIFIER``):
+
+* ``tfidf-asreview+char:svm-asreview`` - the plain install's engine before them;
+* ``tfidf+embed:svm-fusion`` - the ``[embed]`` extra's engine (word TF-IDF SVM and
+  embedding SVM, the better rank of the two);
+* ``tfidf-asreview+char+embed:svm-asreview-fusion`` - the same fusion on the
+  plain engine's TF-IDF (its u4 SVM beside the embedding SVM).
+
+Each is replayed on every shared dataset with the priors its seed draws, and
+compared with ASReview LAB 3.0.8's default on the same priors (its orders cached
+in ``$LOGICMAP_ASREVIEW_CACHE``, as in ``screening_configs.py``). Vectors come
+from ``EmbeddingFeatures(backend=--backend)`` and are kept per dataset in
+``$LOGICMAP_EMBED_VECTORS`` (default ``benchmarks/.embed-vectors/``, git-ignored).
+
+Lines (``"line"``): ``run`` (one per config, dataset and seed); ``tuned_on`` (per
+config, the tuning seeds: quote only as tuned-on); ``lodo`` (nested: for each dataset
+the config with the best mean on the *other* datasets' tuning seeds, scored on that
+dataset); ``held_out`` (the shipped default, ``--default``, on ``--test-seeds`` that no
+choice looked at, against ASReview; ``chosen_on_tuning_seeds`` names what the best
+tuning mean would have picked); ``held_out_partial`` (another config on the test-seed
+runs made so far); ``stopping`` (the default stopping rule replayed on the shipped
+default's held-out orders, with ``--orders``).
+
+Usage::
+
+    .venv/bin/python benchmarks/screening_embed_default.py --tune-seeds 1 --test-seeds 2,3
+    .venv/bin/python benchmarks/screening_embed_default.py --only-runs --configs C --seeds 5,6  # more runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_features, simulate,
+                          stack_tfidf_and_embeddings, stopping_rules)
+
+from screening_configs import DATA, ROOT, asreview_wss
+
+CANDIDATES = ["tfidf-asreview+char:svm-asreview", "tfidf+embed:svm-fusion",
+              "tfidf-asreview+char+embed:svm-asreview-fusion"]
+#: The engine shipped as the default (logicmap.api.default_engine() below EMBED_MAX_RECORDS).
+DEFAULT_CONFIG = "tfidf+embed:svm-fusion"
+#: The TF-IDF block of each embedding config (its vectors are stacked after it).
+TFIDF_OF = {"tfidf+embed": "tfidf", "tfidf-asreview+char+embed": "tfidf-asreview+char"}
+VECTORS = Path(os.environ.get("LOGICMAP_EMBED_VECTORS", ROOT / "benchmarks" / ".embed-vectors"))
+
+
+def vectors(path: Path, texts: list[str], backend: str) -> np.ndarray:
+    """The dataset's sentence vectors by ``backend`` (kept in :data:`VECTORS`)."""
+    kept = VECTORS / backend / f"{path.stem}.npy"
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        np.save(kept, EmbeddingFeatures(backend=backend).fit_transform(texts))
+    return np.load(kept)
+
+
+def matrix(features: str, path: Path, texts: list[str], backend: str):
+    """The config's feature matrix of one dataset."""
+    if features not in TFIDF_OF:
+        return make_features(features).fit_transform(texts)
+    words = make_features(TFIDF_OF[features]).fit_transform(texts)
+    return stack_tfidf_and_embeddings(words, vectors(path, texts, backend))
+
+
+def keep_order(orders: Path, config: str, dataset: str, seed: int, result, seconds: float, cpu: float) -> None:
+    """Add one run's screening order to ``orders`` in ``stopping_orders.py``'s format (key
+    ``"FEATURES:CLASSIFIER/DATASET:SEED"``), so the stopping rules can be replayed on it."""
+    cache = json.loads(orders.read_text()) if orders.exists() else {}
+    cache[f"{config}/{dataset}:{seed}"] = {
+        "order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
+        "n_priors": result.n_priors, "engine": config, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1)}
+    orders.parent.mkdir(parents=True, exist_ok=True)
+    tmp = orders.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cache))
+    tmp.replace(orders)
+
+
+def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
+         orders: Path | None = None) -> list[dict]:
+    """WSS@95 of every config, dataset and seed, ours and ASReview's (printed as they finish);
+    each order is also kept in ``orders`` when given."""
+    out = []
+    for path in paths:
+        data = load_labelled(path)
+        labels = np.asarray(data.labels)
+        for config in configs:
+            features, classifier = config.split(":")
+            X = matrix(features, path, data.texts, backend)
+            for seed in seeds:
+                start, cpu = time.perf_counter(), time.process_time()
+                learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+                result = simulate(data.texts, labels, seed=seed, learner=learner, matrix=X, rules=[])
+                row = {"benchmark": "screening_embed_default", "line": "run", "config": config,
+                       "backend": backend, "dataset": path.stem, "seed": seed,
+                       "ours_wss@95": round(float(result.metrics["wss@95"]), 4),
+                       "asreview_wss@95": round(asreview_wss(path, labels, seed), 4),
+                       "seconds": round(time.perf_counter() - start, 1)}
+                if orders is not None:
+                    keep_order(orders, config, path.stem, seed, result, time.perf_counter() - start,
+                               time.process_time() - cpu)
+                print(json.dumps(row), flush=True)
+                out.append(row)
+    return out
+
+
+def summary(rows: list[dict], **label) -> dict:
+    """Mean WSS@95 of ``rows`` against ASReview's, wins by run and by dataset."""
+    ours = np.array([r["ours_wss@95"] for r in rows])
+    theirs = np.array([r["asreview_wss@95"] for r in rows])
+    datasets = sorted({r["dataset"] for r in rows})
+    per = {d: (np.mean([r["ours_wss@95"] for r in rows if r["dataset"] == d]),
+               np.mean([r["asreview_wss@95"] for r in rows if r["dataset"] == d])) for d in datasets}
+    return {"benchmark": "screening_embed_default", **label, "runs": len(rows),
+            "mean_ours_wss@95": round(float(ours.mean()), 4), "mean_asreview_wss@95": round(float(theirs.mean()), 4),
+            "margin": round(float(ours.mean() - theirs.mean()), 4),
+            "wins_runs": int((ours > theirs).sum()), "ties_runs": int((ours == theirs).sum()),
+            "datasets_won_on_seed_means": int(sum(o > t for o, t in per.values())), "datasets": len(datasets),
+            "per_dataset": {d: [round(float(o), 3), round(float(t), 3)] for d, (o, t) in per.items()}}
+
+
+def choose(rows: list[dict], configs: list[str], datasets: set[str]) -> str:
+    """The config with the best mean WSS@95 over ``datasets`` (ties: the earlier config)."""
+    means = {c: np.mean([r["ours_wss@95"] for r in rows if r["config"] == c and r["dataset"] in datasets])
+             for c in configs}
+    return max(configs, key=lambda c: (means[c], -configs.index(c)))
+
+
+def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
+    """The default stopping rule replayed on ``config``'s kept orders for ``seeds``: share of runs
+    reaching 95% recall, work saved, and the ceiling (saved by stopping exactly at 95% recall)."""
+    rule = stopping_rules.default_rule()
+    kept = json.loads(orders.read_text()) if orders.exists() else {}
+    met, saved, ceiling = [], [], []
+    for key, run in sorted(kept.items()):
+        name, _, rest = key.rpartition("/")
+        if name != config or int(rest.rsplit(":", 1)[1]) not in seeds:
+            continue
+        labels = np.asarray(run["labels"])
+        report = rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=int(rest.rsplit(":", 1)[1]))
+        found = int(labels[: report.records_screened].sum())
+        met.append(found / labels.sum() >= 0.95)
+        saved.append(1 - report.records_screened / labels.size)
+        ceiling.append(1 - (int(np.searchsorted(np.cumsum(labels), np.ceil(0.95 * labels.sum()))) + 1) / labels.size)
+    return {"benchmark": "screening_embed_default", "line": "stopping", "config": config, "rule": rule.name,
+            "seeds": seeds, **label, "runs": len(met), "met_95_recall": round(float(np.mean(met)), 3) if met else None,
+            "mean_saved": round(float(np.mean(saved)), 3) if met else None,
+            "mean_ceiling": round(float(np.mean(ceiling)), 3) if met else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", default=",".join(CANDIDATES))
+    parser.add_argument("--tune-seeds", default="1")
+    parser.add_argument("--test-seeds", default="2,3")
+    parser.add_argument("--backend", default="numpy", choices=["numpy", "torch"])
+    parser.add_argument("--runs-file", type=Path, action="append", default=[],
+                        help="JSON lines of earlier 'run' lines to reuse (same backend)")
+    parser.add_argument("--only-runs", action="store_true", help="replay --configs on --seeds, no summary")
+    parser.add_argument("--seeds", default="")
+    parser.add_argument("--orders", type=Path, help="keep every run's order here (stopping_orders.py's format)")
+    parser.add_argument("--file", dest="files", action="append", type=Path)
+    parser.add_argument("--default", default=DEFAULT_CONFIG,
+                        help="the config the package ships as its default (its held-out runs are completed)")
+    args = parser.parse_args(argv)
+    configs = args.configs.split(",")
+    paths = sorted(args.files or DATA.glob("*.csv"), key=lambda p: p.stat().st_size)
+    if args.only_runs:
+        runs(configs, [int(s) for s in args.seeds.split(",")], paths, args.backend, args.orders)
+        return 0
+    earlier = [json.loads(line) for f in args.runs_file for line in f.read_text().splitlines() if line.strip()]
+    earlier = [r for r in earlier if r.get("line") == "run" and r.get("backend") == args.backend]
+    done = {(r["config"], r["dataset"], r["seed"]) for r in earlier}
+    tune, test = [int(s) for s in args.tune_seeds.split(",")], [int(s) for s in args.test_seeds.split(",")]
+
+    def rows_for(config_list, seeds):
+        todo = [(c, s) for c in config_list for s in seeds
+                if any((c, p.stem, s) not in done for p in paths)]
+        for c, s in todo:
+            earlier.extend(runs([c], [s], [p for p in paths if (c, p.stem, s) not in done], args.backend,
+                                args.orders))
+            done.update((c, p.stem, s) for p in paths)
+        return [r for r in earlier if r["config"] in config_list and r["seed"] in seeds
+                and r["dataset"] in {p.stem for p in paths}]
+
+    tuning = rows_for(configs, tune)
+    names = {p.stem for p in paths}
+    for config in configs:
+        print(json.dumps(summary([r for r in tuning if r["config"] == config], line="tuned_on", config=config,
+                                 seeds=tune, backend=args.backend,
+                                 note="the seeds every choice here looks at")), flush=True)
+    picked = {d: choose(tuning, configs, names - {d}) for d in sorted(names)}
+    lodo = [r for r in tuning if r["config"] == picked[r["dataset"]]]
+    print(json.dumps({**summary(lodo, line="lodo", seeds=tune, backend=args.backend,
+                                note="nested: each dataset scored with the config chosen on the other datasets"),
+                      "chosen_per_dataset": picked}), flush=True)
+    chosen = choose(tuning, configs, names)
+    shipped = args.default
+    held = rows_for([shipped], test)
+    print(json.dumps(summary(held, line="held_out", config=shipped, seeds=test, backend=args.backend,
+                             chosen_on_tuning_seeds=chosen,
+                             note="the shipped default on seeds no choice looked at")), flush=True)
+    for config in configs:
+        if config == shipped:
+            continue
+        partial = [r for r in earlier if r["config"] == config and r["seed"] in test and r["dataset"] in names]
+        if partial:
+            print(json.dumps(summary(partial, line="held_out_partial", config=config, seeds=test,
+                                     backend=args.backend, of_runs=len(names) * len(test),
+                                     note="only the runs made: compare with the others on the same runs")),
+                  flush=True)
+    if args.orders is not None:
+        print(json.dumps(stopping(args.orders, shipped, test, backend=args.backend)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
