@@ -49,3 +49,16 @@ def test_the_stopping_line_replays_the_default_rule_on_the_kept_orders(tmp_path)
     assert line["runs"] == 1 and line["met_95_recall"] == 1.0
     assert line["mean_ceiling"] == 0.981  # 95% recall (19 of 20) reached at record 19
     assert 0 < line["mean_saved"] < line["mean_ceiling"]  # buscar needs a long run of exclusions
+
+
+def test_what_a_report_says_of_the_default_rule_on_the_default_engine_is_the_committed_figure():
+    from logicmap.api import default_engine, stopping_rules
+    from tests.support import REPO
+
+    assert bench.DEFAULT_CONFIG == ":".join(default_engine())  # the benchmark scores what the package ships
+    lines = [json.loads(line) for line in (REPO / "benchmarks" / "screening_embed_default.jsonl").read_text().splitlines()]
+    stop = next(line for line in lines if line.get("line") == "stopping")
+    assert stop["config"] == bench.DEFAULT_CONFIG and stop["rule"] == stopping_rules.default_rule().name
+    said = stopping_rules.DEFAULT_EVIDENCE
+    assert f"({stop['runs']} runs on seeds no choice looked at)" in said
+    assert f"in {stop['met_95_recall']:.1%} of runs and saved {stop['mean_saved']:.1%}" in said
