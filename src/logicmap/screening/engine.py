@@ -91,8 +91,9 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
 
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
-    partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf+static`` <->
-    ``svm-fusion-static``, ``tfidf-asreview`` <-> ``svm-asreview``,
+    partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+char+embed``
+    <-> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
+    ``tfidf-asreview`` <-> ``svm-asreview``,
     ``tfidf-asreview+char`` -> ``svm-asreview``; otherwise ``tfidf`` and ``svm``),
     so a chosen classifier
     never meets features it cannot use."""
