@@ -46,6 +46,8 @@ from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_
                           stack_tfidf_and_embeddings, stopping_rules)
 
 from screening_configs import DATA, ROOT, asreview_wss
+from stopping_calibration import ceiling
+from stopping_orders import engine_runs, load_cache, order_entry, run_key, save_cache
 
 CANDIDATES = ["tfidf-asreview+char:svm-asreview", "tfidf+embed:svm-fusion",
               "tfidf-asreview+char+embed:svm-asreview-fusion"]
@@ -76,14 +78,9 @@ def matrix(features: str, path: Path, texts: list[str], backend: str):
 def keep_order(orders: Path, config: str, dataset: str, seed: int, result, seconds: float, cpu: float) -> None:
     """Add one run's screening order to ``orders`` in ``stopping_orders.py``'s format (key
     ``"FEATURES:CLASSIFIER/DATASET:SEED"``), so the stopping rules can be replayed on it."""
-    cache = json.loads(orders.read_text()) if orders.exists() else {}
-    cache[f"{config}/{dataset}:{seed}"] = {
-        "order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
-        "n_priors": result.n_priors, "engine": config, "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1)}
-    orders.parent.mkdir(parents=True, exist_ok=True)
-    tmp = orders.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cache))
-    tmp.replace(orders)
+    cache = load_cache(orders)
+    cache[run_key(config, dataset, seed)] = order_entry(result, config, seconds, cpu)
+    save_cache(orders, cache)
 
 
 def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
@@ -140,22 +137,20 @@ def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
     """The default stopping rule replayed on ``config``'s kept orders for ``seeds``: share of runs
     reaching 95% recall, work saved, and the ceiling (saved by stopping exactly at 95% recall)."""
     rule = stopping_rules.default_rule()
-    kept = json.loads(orders.read_text()) if orders.exists() else {}
-    met, saved, ceiling = [], [], []
-    for key, run in sorted(kept.items()):
-        name, _, rest = key.rpartition("/")
-        if name != config or int(rest.rsplit(":", 1)[1]) not in seeds:
+    met, saved, ceilings = [], [], []
+    for (_, seed), run in sorted(engine_runs(load_cache(orders), config).items()):
+        if seed not in seeds:
             continue
         labels = np.asarray(run["labels"])
-        report = rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=int(rest.rsplit(":", 1)[1]))
+        report = rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=seed)
         found = int(labels[: report.records_screened].sum())
         met.append(found / labels.sum() >= 0.95)
         saved.append(1 - report.records_screened / labels.size)
-        ceiling.append(1 - (int(np.searchsorted(np.cumsum(labels), np.ceil(0.95 * labels.sum()))) + 1) / labels.size)
+        ceilings.append(ceiling(run["labels"]))
     return {"benchmark": "screening_embed_default", "line": "stopping", "config": config, "rule": rule.name,
             "seeds": seeds, **label, "runs": len(met), "met_95_recall": round(float(np.mean(met)), 3) if met else None,
             "mean_saved": round(float(np.mean(saved)), 3) if met else None,
-            "mean_ceiling": round(float(np.mean(ceiling)), 3) if met else None}
+            "mean_ceiling": round(float(np.mean(ceilings)), 3) if met else None}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,6 +84,21 @@ def load_cache(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def order_entry(result, engine: str, seconds: float, cpu_seconds: float) -> dict:
+    """One run's cache entry: its order, labels in that order, priors, engine and times."""
+    return {"order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
+            "n_priors": result.n_priors, "engine": engine, "seconds": round(seconds, 1),
+            "cpu_seconds": round(cpu_seconds, 1)}
+
+
+def save_cache(path: Path, cache: dict) -> None:
+    """Write the cache whole, through a temporary file (an interrupted write leaves the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cache))
+    tmp.replace(path)
+
+
 def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = ENGINE) -> dict:
     """Simulate every (dataset, seed) of ``engine`` not yet in the cache at ``path``; returns the cache."""
     cache = load_cache(path)
@@ -107,12 +122,8 @@ def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = 
             start, cpu = time.perf_counter(), time.process_time()
             learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])
-            cache[key] = {"order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
-                          "n_priors": result.n_priors, "engine": engine, "seconds": round(time.perf_counter() - start, 1),
-                          "cpu_seconds": round(time.process_time() - cpu, 1)}
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(cache))
-            tmp.replace(path)
+            cache[key] = order_entry(result, engine, time.perf_counter() - start, time.process_time() - cpu)
+            save_cache(path, cache)
             print(json.dumps({"run": key, "records": len(data.labels),
                               "decisions": len(result.decision_seconds), "seconds": cache[key]["seconds"],
                               "cpu_seconds": cache[key]["cpu_seconds"]}), flush=True)
