@@ -120,12 +120,11 @@ class MiniLMEncoder:
         v = self._dense(x, prefix + "value")
         out = np.zeros_like(q)
         for row, n in enumerate(lengths):
-            for head in range(HEADS):
-                cols = slice(head * width, (head + 1) * width)
-                scores = q[row, :n, cols] @ k[row, :n, cols].T
-                scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-                scores /= scores.sum(axis=1, keepdims=True)
-                out[row, :n, cols] = scores @ v[row, :n, cols]
+            heads = [a[row, :n].reshape(n, HEADS, width).transpose(1, 0, 2) for a in (q, k, v)]
+            scores = heads[0] @ heads[1].transpose(0, 2, 1)
+            scores = np.exp(scores - scores.max(axis=2, keepdims=True))
+            scores /= scores.sum(axis=2, keepdims=True)
+            out[row, :n] = (scores @ heads[2]).transpose(1, 0, 2).reshape(n, -1)
         return out
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
