@@ -27,7 +27,8 @@ default's held-out orders, with ``--orders``).
 
 Usage::
 
-    .venv/bin/python benchmarks/screening_embed_default.py --tune-seeds 1 --test-seeds 2,3,4,5
+    .venv/bin/python benchmarks/screening_embed_default.py --tune-seeds 1 --test-seeds 2,3,4,5,6,7,8,9,10 \\
+        --orders ORDERS.json  # the committed lines (runs reused with --runs-file)
     .venv/bin/python benchmarks/screening_embed_default.py --only-runs --configs C --seeds 5,6  # more runs
 """
 
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default=",".join(CANDIDATES))
     parser.add_argument("--tune-seeds", default="1")
-    parser.add_argument("--test-seeds", default="2,3,4,5")
+    parser.add_argument("--test-seeds", default="2,3,4,5,6,7,8,9,10")
     parser.add_argument("--backend", default="numpy", choices=["numpy", "torch"])
     parser.add_argument("--runs-file", type=Path, action="append", default=[],
                         help="JSON lines of earlier 'run' lines to reuse (same backend)")

@@ -75,9 +75,9 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     paraphrases, TF-IDF the rare exact term). Every install has the embeddings (the
     numpy encoder ships in the package; the ``[embed]`` extra runs the same model on
     torch). Against ASReview LAB 3.0.8's default on the 14 shared datasets
-    (``benchmarks/screening_embed_default.jsonl``), on seeds 2-5 that no choice looked
-    at: WSS@95 0.427 vs 0.391 (+0.036), 36 of 56 runs won; the engine before it,
-    ``tfidf-asreview+char`` + ``svm-asreview``, 0.409 on the same runs (+0.018, 29
+    (``benchmarks/screening_embed_default.jsonl``), on seeds 2-10 that no choice looked
+    at: WSS@95 0.425 vs 0.392 (+0.034), 81 of 126 runs won; the engine before it,
+    ``tfidf-asreview+char`` + ``svm-asreview``, 0.411 on the same runs (+0.019, 67
     won); seed 1: 0.422 vs 0.396, 9 of 14. Above the cap: that TF-IDF engine,
     ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
     3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
