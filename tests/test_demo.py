@@ -112,3 +112,9 @@ def test_demo_command_prints_summary(tmp_path):
     password = sign_in.split("with password ")[1].split()[0]
     with Review.open(tmp_path / "demo.db") as review:
         assert review.accounts.authenticate("demo", password).role == "owner"
+
+
+def test_the_demo_summary_prints_no_negative_zero():
+    from logicmap.cli.demo import _two_places
+
+    assert (_two_places(-0.004), _two_places(-0.006), _two_places(0.456)) == ("0.00", "-0.01", "0.46")

@@ -50,7 +50,7 @@ def demo(
     s = result.screening_summary
     out.print(
         f"Screening (simulated reviewer, active learning): {s['n_relevant']} of {s['n_records']} relevant; "
-        f"WSS@95 {s['wss@95']:.2f}, recall after 10% {s['recall@10%']:.2f}, "
+        f"WSS@95 {_two_places(s['wss@95'])}, recall after 10% {_two_places(s['recall@10%'])}, "
         f"95% recall after {s['records_to_95%']} records. Recall curve: {result.recall_chart}"
     )
     if result.stop is not None:
@@ -96,3 +96,8 @@ def demo_account(project: Path) -> str:
     with Review.open(project) as review:
         review.accounts.add(DEMO_USER, password, admin=True, by="logicmap demo")
     return password
+
+
+def _two_places(value: float) -> str:
+    """``value`` to two decimals, without the ``-0.00`` that a small negative WSS would print."""
+    return f"{round(value, 2) + 0.0:.2f}"
