@@ -295,3 +295,13 @@ def test_the_central_test_of_many_relevant_records_gives_the_full_sums():
     window = urn._central_cdf_near_mode(x, m, k, n, urn._central_window(m, k, n))  # the other large-urn path
     assert window[::30] == pytest.approx(one_by_one, abs=1e-9)
     assert window == pytest.approx(many, abs=1e-9)
+
+
+def test_a_stop_that_needs_no_test_says_why_in_words():
+    # 59 relevant found, 3 records left: even all 3 relevant would leave recall at 59/62 = 0.952
+    labels = [1] * 59 + [0] * 24
+    report = BuscarRule(0.95, 0.95).assess(labels, 86)
+    assert report.stopped
+    assert report.reason == "recall is at least 95% even if every record left is relevant (p = 0, below 0.05)"
+    # one record more left and the test decides, with its p-value
+    assert BuscarRule(0.95, 0.95).assess(labels, 87).reason.startswith("p = ")
