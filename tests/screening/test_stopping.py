@@ -302,6 +302,6 @@ def test_a_stop_that_needs_no_test_says_why_in_words():
     labels = [1] * 59 + [0] * 24
     report = BuscarRule(0.95, 0.95).assess(labels, 86)
     assert report.stopped
-    assert report.reason == "recall is at least 95% even if every record left is relevant (p = 0, below 0.05)"
+    assert report.reason == "recall is at least 95% even if every record left is relevant: p = 0, below 0.05"
     # one record more left and the test decides, with its p-value
     assert BuscarRule(0.95, 0.95).assess(labels, 87).reason.startswith("p = ")

@@ -148,8 +148,8 @@ class BuscarRule:
         reason = (f"p = {p:.3g} that recall is under {self.recall_target:.0%}, {verdict} "
                   f"{1 - self.confidence:.2g}")
         if p == 0 and labels.size:  # not a test's verdict but arithmetic: say so
-            reason = (f"recall is at least {self.recall_target:.0%} even if every record left is relevant "
-                      f"(p = 0, {verdict} {1 - self.confidence:.2g})")
+            reason = (f"recall is at least {self.recall_target:.0%} even if every record left is relevant: "
+                      f"p = 0, {verdict} {1 - self.confidence:.2g}")
         return StopReport(self.name, stop, int(labels.size), estimate, reason)
 
     def first_stop(self, ordered_labels: Sequence[int], n_total: int, *, n_priors: int = 0,
