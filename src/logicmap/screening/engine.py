@@ -81,8 +81,8 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     won); seed 1: 0.422 vs 0.396, 9 of 14. Above the cap: that TF-IDF engine,
     ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
     3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
-    runs). At 10,000 records a decision takes about 31 ms with the embeddings on 2
-    cores (``benchmarks/screening_speed.py``).
+    runs). At 10,000 records a decision takes a median 14 ms with the embeddings on 2
+    quiet cores, 31 ms with two other processes running (``benchmarks/screening_speed.py``).
     """
     if records is not None and records > EMBED_MAX_RECORDS:
         return TFIDF_ENGINE
