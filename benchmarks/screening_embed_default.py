@@ -47,7 +47,7 @@ from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_
                           stack_tfidf_and_embeddings, stopping_rules)
 
 from screening_configs import DATA, ROOT, asreview_wss
-from stopping_calibration import ceiling
+from stopping_calibration import ceiling, outcome
 from stopping_orders import engine_runs, load_cache, order_entry, run_key, save_cache
 
 CANDIDATES = ["tfidf-asreview+char:svm-asreview", "tfidf+embed:svm-fusion",
@@ -143,10 +143,9 @@ def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
         if seed not in seeds:
             continue
         labels = np.asarray(run["labels"])
-        report = rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=seed)
-        found = int(labels[: report.records_screened].sum())
-        met.append(found / labels.sum() >= 0.95)
-        saved.append(1 - report.records_screened / labels.size)
+        stop = outcome(labels, rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=seed))
+        met.append(stop["recall"] >= 0.95)
+        saved.append(stop["saved"])
         ceilings.append(ceiling(run["labels"]))
     return {"benchmark": "screening_embed_default", "line": "stopping", "config": config, "rule": rule.name,
             "seeds": seeds, **label, "runs": len(met), "met_95_recall": round(float(np.mean(met)), 3) if met else None,
