@@ -54,8 +54,6 @@ CANDIDATES = ["tfidf-asreview+char:svm-asreview", "tfidf+embed:svm-fusion",
               "tfidf-asreview+char+embed:svm-asreview-fusion"]
 #: The engine shipped as the default (logicmap.api.default_engine() below EMBED_MAX_RECORDS).
 DEFAULT_CONFIG = "tfidf+embed:svm-fusion"
-#: The TF-IDF block of each embedding config (its vectors are stacked after it).
-TFIDF_OF = {"tfidf+embed": "tfidf", "tfidf-asreview+char+embed": "tfidf-asreview+char"}
 VECTORS = Path(os.environ.get("LOGICMAP_EMBED_VECTORS", ROOT / "benchmarks" / ".embed-vectors"))
 
 
@@ -69,10 +67,11 @@ def vectors(path: Path, texts: list[str], backend: str) -> np.ndarray:
 
 
 def matrix(features: str, path: Path, texts: list[str], backend: str):
-    """The config's feature matrix of one dataset."""
-    if features not in TFIDF_OF:
+    """The config's feature matrix of one dataset (``X+embed``: ``X``'s columns, then the kept vectors,
+    as ``screening_speed.composed_matrix`` builds them)."""
+    if not features.endswith("+embed"):
         return make_features(features).fit_transform(texts)
-    words = make_features(TFIDF_OF[features]).fit_transform(texts)
+    words = make_features(features.removesuffix("+embed")).fit_transform(texts)
     return stack_tfidf_and_embeddings(words, vectors(path, texts, backend))
 
 
