@@ -138,3 +138,14 @@ def test_a_dropped_code_is_remembered_and_never_counts(review, coding):
     assert [(c.code, c.kind) for c in coding.final()] == [("T01", "reconciled")]
     assert all(c.kind != "dropped" for c in coding.list())  # a drop is not a code
     assert len(coding.list(kind="dropped")) == 1
+
+
+def test_codings_listed_for_one_record_are_that_records_standing_ones(coding):
+    coding.add(1, "T01", reviewer="ana", quote="Peer workers")
+    coding.add(2, "T01", reviewer="ana")
+    withdrawn = coding.add(1, "P5", reviewer="ben")
+    coding.undo(withdrawn)
+    coding.add(1, "T02", reviewer="ben")
+    assert [(c.record_id, c.code) for c in coding.list(record_id=1)] == [(1, "T01"), (1, "T02")]
+    assert [c.code for c in coding.list(record_id=1, reviewer="ben")] == ["T02"]
+    assert coding.list(record_id=3) == []

@@ -96,9 +96,10 @@ class CodingStage:
         """Withdraw a coding (kept, marked undone)."""
         repository.undo_coding(self._store, coding_id)
 
-    def list(self, *, reviewer: str | None = None, kind: str | None = None) -> list[StoredCoding]:
-        """Standing codings, optionally of one reviewer or kind."""
-        return repository.standing_codings(self._store, reviewer=reviewer, kind=kind)
+    def list(self, *, reviewer: str | None = None, kind: str | None = None,
+             record_id: int | None = None) -> list[StoredCoding]:
+        """Standing codings, optionally of one reviewer, kind or record."""
+        return repository.standing_codings(self._store, reviewer=reviewer, kind=kind, record_id=record_id)
 
     def items(self, *, reviewer: str | None = None, kind: str | None = None) -> list[CodedItem]:
         """Standing code assignments (links left out) as coded items."""

@@ -137,8 +137,9 @@ def undo_coding(store: Store, coding_id: int) -> None:
         row.undone_at = _now()
 
 
-def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | None = None) -> list[StoredCoding]:
-    """Standing codings (not undone) in the order given, optionally of one reviewer or kind.
+def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | None = None,
+                     record_id: int | None = None) -> list[StoredCoding]:
+    """Standing codings (not undone) in the order given, optionally of one reviewer, kind or record.
 
     The ``"dropped"`` markers of reconciliation (a code the reconciler decided against) are not
     codes: they come back only when asked for with ``kind="dropped"``.
@@ -146,6 +147,8 @@ def standing_codings(store: Store, *, reviewer: str | None = None, kind: str | N
     query = select(*_CODING_COLUMNS).where(Coding.undone_at.is_(None)).order_by(Coding.id)
     if reviewer is not None:
         query = query.where(Coding.reviewer == reviewer)
+    if record_id is not None:
+        query = query.where(Coding.record_id == record_id)
     query = query.where(Coding.kind == kind) if kind is not None else query.where(Coding.kind != DROPPED)
     with store.session() as session:  # columns, not ORM rows: a large map has 100,000 codings
         return [_stored(row) for row in session.execute(query)]

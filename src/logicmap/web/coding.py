@@ -116,7 +116,7 @@ def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
         review.records.get(record_id)  # NotFoundError (404) for an unknown record
         context["citation"] = _listed(review, [record_id])[0][1]
         texts = review.coding.texts(record_id)
-        codings = [c for c in review.coding.list() if c.record_id == record_id]
+        codings = review.coding.list(record_id=record_id)
         suggestions = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
         fields = [(name, pieces(texts[name], name, suggestions)) for name in TEXT_FIELDS if texts.get(name)]
         context.update(codings=codings, suggestions=suggestions, fields=fields,
@@ -277,7 +277,7 @@ class StoredOut(BaseModel):
 def _codings(review: Review, record_id: int) -> list[CodingOut]:
     return [CodingOut(id=c.id, code=c.code, target_code=c.target_code, reviewer=c.reviewer, field=c.field,
                       start=c.start, end=c.end, quote=c.quote, direction=c.direction)
-            for c in review.coding.list() if c.record_id == record_id]
+            for c in review.coding.list(record_id=record_id)]
 
 
 @router.get("/api/coding", response_model=StudyOut)
