@@ -49,8 +49,8 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.api import (ActiveLearner, EmbeddingFeatures, draw_priors, load_labelled, make_features, simulate,
-                          stack_tfidf_and_embeddings, stopping_rules, summarise)
+from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_features, simulate,
+                          stack_tfidf_and_embeddings, stopping_rules)
 
 from screening_configs import DATA, ROOT, asreview_wss
 from stopping_calibration import ceiling, outcome
@@ -89,29 +89,11 @@ def keep_order(orders: Path, config: str, dataset: str, seed: int, result, secon
     save_cache(orders, cache)
 
 
-def wss95_only(learner: ActiveLearner, texts: list[str], labels: np.ndarray, seed: int, X) -> float:
-    """WSS@95 of one replay stopped at 95% recall: the same figure as a full :func:`simulate`
-    (same priors, same picks up to there), in a fraction of the time, but no order to keep."""
-    learner.fit(texts, matrix=X)
-    screened = draw_priors(labels, seed)
-    for index in screened:
-        learner.label(index, int(labels[index]))
-    needed = np.ceil(0.95 * labels.sum() - 1e-9)
-    found = labels[screened].sum()
-    while found < needed:
-        pick = learner.next()
-        learner.label(pick, int(labels[pick]))
-        screened.append(pick)
-        found += labels[pick]
-    metrics = summarise(labels[screened], n_total=len(labels), n_relevant=int(labels.sum()), n_priors=2)
-    return float(metrics["wss@95"])
-
-
 def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
          orders: Path | None = None, until_95: bool = False) -> list[dict]:
     """WSS@95 of every config, dataset and seed, ours and ASReview's (printed as they finish);
     each order is also kept in ``orders`` when given; ``until_95`` stops each replay at 95%
-    recall (:func:`wss95_only`; nothing to keep in ``orders``)."""
+    recall (``simulate(stop_at_recall=0.95)``; nothing to keep in ``orders``)."""
     out = []
     for path in paths:
         data = load_labelled(path)
@@ -122,14 +104,11 @@ def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
             for seed in seeds:
                 start, cpu = time.perf_counter(), time.process_time()
                 learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
-                if until_95:
-                    ours = wss95_only(learner, data.texts, labels, seed, X)
-                else:
-                    result = simulate(data.texts, labels, seed=seed, learner=learner, matrix=X, rules=[])
-                    ours = float(result.metrics["wss@95"])
+                result = simulate(data.texts, labels, seed=seed, learner=learner, matrix=X, rules=[],
+                                  stop_at_recall=0.95 if until_95 else 1.0)
                 row = {"benchmark": "screening_embed_default", "line": "run", "config": config,
                        "backend": backend, "dataset": path.stem, "seed": seed,
-                       "ours_wss@95": round(ours, 4),
+                       "ours_wss@95": round(float(result.metrics["wss@95"]), 4),
                        "asreview_wss@95": round(asreview_wss(path, labels, seed), 4),
                        "seconds": round(time.perf_counter() - start, 1),
                        **({"until_95": True} if until_95 else {})}

@@ -374,3 +374,20 @@ def test_the_command_lines_help_names_the_embedding_cap():
 
     for module in (screening_cli, web_cli):
         assert f"{engine.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)
+
+
+def test_a_replay_stopped_at_95_percent_recall_scores_what_the_full_replay_does():
+    from logicmap.screening.features import make_features
+
+    rng = np.random.default_rng(0)
+    topic, other = ["peer", "support", "recovery", "hope", "mentor"], ["dose", "trial", "tablet", "blood", "renal"]
+    labels = np.array([1] * 40 + [0] * 360)  # 95% of 40 is 38: of the 38 found, 95% would be 37
+    texts = [" ".join(rng.choice(topic if y and i % 7 else other, 6)) + " " + " ".join(rng.choice(topic + other, 4))
+             for i, y in enumerate(labels)]  # every 7th relevant record reads like an irrelevant one
+    X = make_features("tfidf").fit_transform(texts)
+    for seed in (1, 2, 3):
+        full, early = (simulate(texts, labels, seed=seed, matrix=X, rules=[], stop_at_recall=recall,
+                                learner=ActiveLearner(features="tfidf", classifier="svm", seed=seed))
+                       for recall in (1.0, 0.95))
+        assert len(early.decision_seconds) < len(full.decision_seconds)  # it did stop sooner
+        assert early.metrics["wss@95"] == full.metrics["wss@95"]
