@@ -36,6 +36,10 @@ Usage::
 (same priors, same picks up to there; a test checks it) in a fraction of the time, but no
 screening order to replay stopping rules on. Its run lines say ``"until_95": true``: their
 ``seconds`` time the shorter replay.
+
+Run lines, kept orders and the summaries built on them name the engine's ``empty_policy``
+(where records with neither title nor abstract go; see ``ActiveLearner``); runs made before
+the field existed used ``"median"``. The ``stopping`` line says which policy made its orders.
 """
 
 from __future__ import annotations
@@ -81,12 +85,20 @@ def matrix(features: str, path: Path, texts: list[str], backend: str):
     return stack_tfidf_and_embeddings(words, vectors(path, texts, backend))
 
 
-def keep_order(orders: Path, config: str, dataset: str, seed: int, result, seconds: float, cpu: float) -> None:
+def keep_order(orders: Path, config: str, dataset: str, seed: int, result, seconds: float, cpu: float,
+               empty_policy: str) -> None:
     """Add one run's screening order to ``orders`` in ``stopping_orders.py``'s format (key
     ``"FEATURES:CLASSIFIER/DATASET:SEED"``), so the stopping rules can be replayed on it."""
     cache = load_cache(orders)
-    cache[run_key(config, dataset, seed)] = order_entry(result, config, seconds, cpu)
+    cache[run_key(config, dataset, seed)] = {**order_entry(result, config, seconds, cpu),
+                                             "empty_policy": empty_policy}
     save_cache(orders, cache)
+
+
+def empty_policies(rows) -> str:
+    """The ``empty_policy`` of the runs ``rows`` (lines or kept orders), joined; runs made before
+    the field existed placed records without text at the median (``"median"``)."""
+    return ",".join(sorted({r.get("empty_policy", "median") for r in rows}))
 
 
 def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
@@ -111,10 +123,10 @@ def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
                        "ours_wss@95": round(float(result.metrics["wss@95"]), 4),
                        "asreview_wss@95": round(asreview_wss(path, labels, seed), 4),
                        "seconds": round(time.perf_counter() - start, 1),
-                       **({"until_95": True} if until_95 else {})}
+                       "empty_policy": learner.empty_policy, **({"until_95": True} if until_95 else {})}
                 if orders is not None and not until_95:
                     keep_order(orders, config, path.stem, seed, result, time.perf_counter() - start,
-                               time.process_time() - cpu)
+                               time.process_time() - cpu, learner.empty_policy)
                 print(json.dumps(row), flush=True)
                 out.append(row)
     return out
@@ -132,6 +144,7 @@ def summary(rows: list[dict], **label) -> dict:
             "margin": round(float(ours.mean() - theirs.mean()), 4),
             "wins_runs": int((ours > theirs).sum()), "ties_runs": int((ours == theirs).sum()),
             "datasets_won_on_seed_means": int(sum(o > t for o, t in per.values())), "datasets": len(datasets),
+            "empty_policy": empty_policies(rows),
             "per_dataset": {d: [round(float(o), 3), round(float(t), 3)] for d, (o, t) in per.items()}}
 
 
@@ -147,9 +160,11 @@ def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
     reaching 95% recall, work saved, and the ceiling (saved by stopping exactly at 95% recall)."""
     rule = stopping_rules.default_rule()
     met, saved, ceilings = [], [], []
+    kept = []
     for (_, seed), run in sorted(engine_runs(load_cache(orders), config).items()):
         if seed not in seeds:
             continue
+        kept.append(run)
         labels = np.asarray(run["labels"])
         stop = outcome(labels, rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=seed))
         met.append(stop["recall"] >= 0.95)
@@ -158,7 +173,7 @@ def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
     return {"benchmark": "screening_embed_default", "line": "stopping", "config": config, "rule": rule.name,
             "seeds": seeds, **label, "runs": len(met), "met_95_recall": round(float(np.mean(met)), 3) if met else None,
             "mean_saved": round(float(np.mean(saved)), 3) if met else None,
-            "mean_ceiling": round(float(np.mean(ceilings)), 3) if met else None}
+            "mean_ceiling": round(float(np.mean(ceilings)), 3) if met else None, "empty_policy": empty_policies(kept)}
 
 
 def main(argv: list[str] | None = None) -> int:

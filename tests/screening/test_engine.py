@@ -8,6 +8,7 @@ import pytest
 from logicmap.errors import ScreeningDataError
 from logicmap.screening import ActiveLearner, draw_priors, simulate
 from logicmap.screening.classifiers import make_classifier
+from logicmap.screening.engine import EMPTY_WINDOW
 from logicmap.screening.query import QueryStrategy
 
 
@@ -127,6 +128,51 @@ def test_records_without_text_get_a_neutral_score():
     ranked = learner.rank().tolist()
     assert learner.empty_[50] and learner.empty_.sum() == 1
     assert 0.2 < ranked.index(50) / len(ranked) < 0.8
+
+
+def tired_learner(policy: str) -> tuple[ActiveLearner, int]:
+    """300 toy records, two of them (253 relevant, 257 not) without text: the 29 relevant
+    records with text found first, then 90 irrelevant ones; also the next irrelevant one."""
+    texts, labels = toy_corpus(300)
+    texts[253] = texts[257] = ""
+    learner = ActiveLearner(seed=0, empty_policy=policy).fit(texts)
+    for index in [i for i in range(300) if labels[i] and texts[i]]:
+        learner.label(index, 1)
+    misses = [i for i in range(300) if not labels[i] and texts[i]][:91]
+    for index in misses[:-1]:
+        learner.label(index, 0)
+    return learner, misses[-1]
+
+
+def test_records_without_text_come_first_once_the_model_tires():
+    assert EMPTY_WINDOW == 100  # the counts below
+    learner, miss = tired_learner("base-rate")
+    # the last 100 screened hold 10 relevant records, not fewer than 29 found of 300 records
+    assert not learner.model_tired()
+    assert 0.2 < learner.rank().tolist().index(253) / len(learner.rank()) < 0.8
+    learner.label(miss, 0)  # now 9 in the last 100, fewer than 29 of 300 (9.67 per 100)
+    assert learner.model_tired()
+    assert sorted(learner.rank()[:2].tolist()) == [253, 257]
+    learner.unlabel(miss)  # an undo takes it back
+    assert not learner.model_tired()
+
+
+def test_a_model_still_finding_records_is_not_tired():
+    texts, labels = toy_corpus(300)
+    learner = ActiveLearner(seed=0).fit(texts)
+    relevant = [i for i in range(300) if labels[i]][:20]
+    for index in relevant + [i for i in range(300) if not labels[i]][:80]:
+        learner.label(index, labels[index])
+    assert not learner.model_tired()  # 20 in the last 100, against 20 of 300 (6.7 per 100)
+
+
+def test_the_median_policy_keeps_records_without_text_in_the_middle():
+    learner, miss = tired_learner("median")
+    learner.label(miss, 0)
+    ranked = learner.rank().tolist()
+    assert learner.model_tired() and 0.2 < ranked.index(253) / len(ranked) < 0.8
+    with pytest.raises(ValueError, match="empty_policy"):
+        ActiveLearner(empty_policy="last").fit(["a b", "c d"])
 
 
 @pytest.mark.parametrize("query", ["max", "mixed"])

@@ -124,8 +124,10 @@ def _score_chunk(chunk: list[tuple[int, str]], scorer: LinearScorer) -> Iterator
 def rank_scored(scored: Iterable[tuple[int, float, bool]], *, exclude: Iterable[int] = ()) -> list[int]:
     """Record ids best first, without ``exclude`` (decided records); ties by record id.
 
-    Records without text get the median score of the records with text, as
-    :class:`ActiveLearner` gives them ("no evidence either way").
+    Records without text get the median score of the records with text ("no evidence
+    either way"), as :class:`ActiveLearner` gives them with ``empty_policy="median"``; its
+    default also brings them first once the model tires, which needs the decisions'
+    order, not kept here.
     """
     rows = list(scored)
     if not rows:

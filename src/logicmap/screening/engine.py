@@ -39,6 +39,11 @@ from logicmap.screening.classifiers import DEFAULT_CLASSIFIER, block_views, make
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
+#: Where records without text go (see :class:`ActiveLearner`'s ``empty_policy``).
+EMPTY_POLICIES = ("base-rate", "median", "model")
+#: Decisions whose share of relevant records :meth:`ActiveLearner.model_tired` watches
+#: (chosen among 50 and 100 on tuning seeds 11-13).
+EMPTY_WINDOW = 100
 #: The default engine above EMBED_MAX_RECORDS (and of plain installs before the numpy
 #: encoder): ASReview LAB's ELAS u4 TF-IDF (every word 1-2 gram) beside character
 #: 3-5-grams within words, in one linear SVM with class weights normalised to the
@@ -76,9 +81,10 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     numpy encoder ships in the package; the ``[embed]`` extra runs the same model on
     torch). Against ASReview LAB 3.0.8's default on the 14 shared datasets
     (``benchmarks/screening_embed_default.jsonl``), on seeds 2-10 that no choice looked
-    at: WSS@95 0.425 vs 0.392 (+0.034), 81 of 126 runs won; the engine before it,
-    ``tfidf-asreview+char`` + ``svm-asreview``, 0.411 on the same runs (+0.019, 67
-    won); seed 1: 0.422 vs 0.396, 9 of 14. Above the cap: that TF-IDF engine,
+    at: WSS@95 0.440 vs 0.392 (+0.048), 81 of 126 runs won (0.425 before records
+    without text could come first); the engine before it, ``tfidf-asreview+char`` +
+    ``svm-asreview``, 0.411 on the same runs (+0.019, 67 won, median policy); seed 1:
+    0.440 vs 0.396, 10 of 14. Above the cap: that TF-IDF engine,
     ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
     3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
     runs). At 10,000 records a decision takes a median 14 ms with the embeddings on 2
@@ -156,9 +162,11 @@ class ActiveLearner(BaseEstimator):
         Models with ``warm_start`` (``sgd``) refit on all columns from their
         previous weights instead.
     empty_policy:
-        Score of records with neither title nor abstract: ``"median"`` (the
-        median score of the records with text) or ``"model"`` (whatever the
-        model gives an empty feature vector, i.e. its intercept).
+        Where records with neither title nor abstract, which no model can rank, go:
+        ``"base-rate"`` (the median score of the records with text, until the
+        model tires, then first; see :meth:`model_tired`), ``"median"`` (the
+        median score throughout) or ``"model"`` (whatever the model gives an
+        empty feature vector, i.e. its intercept, usually the very bottom).
     """
 
     def __init__(
@@ -169,7 +177,7 @@ class ActiveLearner(BaseEstimator):
         seed: int = 0,
         criteria: str | None = None,
         reduce_columns: bool = True,
-        empty_policy: str = "median",
+        empty_policy: str = "base-rate",
     ) -> None:
         self.features = features
         self.classifier = classifier
@@ -190,6 +198,8 @@ class ActiveLearner(BaseEstimator):
         A sparse ``matrix`` has its column indices sorted in place (the same matrix).
         """
         records = matrix.shape[0] if matrix is not None else None if texts is None else len(texts)
+        if self.empty_policy not in EMPTY_POLICIES:
+            raise ValueError(f"empty_policy must be one of {', '.join(EMPTY_POLICIES)}, not {self.empty_policy!r}")
         self.features_, self.classifier_ = resolve_engine(self.features, self.classifier, records)
         if matrix is None:
             if texts is None:
@@ -327,18 +337,39 @@ class ActiveLearner(BaseEstimator):
         return self._block_views
 
     def _neutral_empty(self, score: np.ndarray) -> np.ndarray:
-        """Give records without any text the median score of all records with text.
+        """Place the records without any text as ``empty_policy`` says.
 
         The model knows nothing about them; left alone they would all get the
         intercept's score, usually the very bottom, so a relevant record lacking
         title and abstract would be found last. The median of the whole dataset
         (screened records included, so the level does not sink as the pool
         shrinks) ranks them as a typical record: "no evidence either way".
+        Under ``"base-rate"`` they come first once :meth:`model_tired`.
         """
-        if self.empty_.any() and not self.empty_.all() and self.empty_policy == "median":
-            score = score.copy()
-            score[self.empty_] = np.median(score[~self.empty_])
+        if not self.empty_.any() or self.empty_.all() or self.empty_policy == "model":
+            return score
+        score = score.copy()
+        with_text = score[~self.empty_]
+        tired = self.empty_policy == "base-rate" and self.model_tired()
+        score[self.empty_] = with_text.max() + 1.0 if tired else np.median(with_text)
         return score
+
+    def model_tired(self, window: int = EMPTY_WINDOW) -> bool:
+        """True once, at some point of the decisions so far, the last ``window`` records
+        with text screened held a smaller share of relevant records than the relevant
+        records then found are of all records.
+
+        A record without text is as likely relevant as any record: at least that
+        share, a lower bound of the dataset's. Once the model's own picks do worse,
+        the records without text are the better bet.
+        """
+        order = np.asarray(self.history_, dtype=np.intp)
+        order = order[~self.empty_[order]]
+        if order.size < window:
+            return False
+        found = np.cumsum(self.labels_[order] == 1)
+        recent = found[window - 1 :] - np.concatenate(([0], found[:-window]))
+        return bool(np.any(recent * self.n_records < found[window - 1 :] * window))
 
     def _cold_scores(self) -> np.ndarray:
         """Similarity to the criteria and to relevant records found (cold start)."""
