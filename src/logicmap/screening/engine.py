@@ -359,9 +359,10 @@ class ActiveLearner(BaseEstimator):
         with text screened held a smaller share of relevant records than the relevant
         records then found are of all records.
 
-        A record without text is as likely relevant as any record: at least that
-        share, a lower bound of the dataset's. Once the model's own picks do worse,
-        the records without text are the better bet.
+        A record without text is taken to be as likely relevant as any record: at
+        least that share, a lower bound of the dataset's. Once the model's own picks
+        do worse, the records without text are the better bet. Decisions given to
+        :meth:`fit` as ``labels`` count in record order (their own order is unknown).
         """
         order = np.asarray(self.history_, dtype=np.intp)
         order = order[~self.empty_[order]]
