@@ -38,12 +38,18 @@ def _check(labels: np.ndarray, n_total: int | None, n_relevant: int | None) -> t
     return n, r
 
 
+def relevant_needed(recall: float, n_relevant: int) -> int:
+    """Relevant records to find for ``recall``: ``ceil(recall * n_relevant)``, at least one
+    (the small tolerance keeps 0.14 * 50 at 7: in floating point it is 7.000000000000001)."""
+    return max(1, math.ceil(recall * n_relevant - 1e-9))
+
+
 def records_to_recall(ordered_labels: Sequence[int], recall: float, *,
                       n_relevant: int | None = None) -> int | None:
     """Records screened to reach ``recall`` (None when the sequence never gets there)."""
     labels = _labels(ordered_labels)
     r = int(labels.sum()) if n_relevant is None else int(n_relevant)
-    needed = max(1, math.ceil(recall * r - 1e-9))
+    needed = relevant_needed(recall, r)
     found = np.cumsum(labels)
     hits = np.flatnonzero(found >= needed)
     return int(hits[0]) + 1 if hits.size else None

@@ -10,7 +10,6 @@ if the replay had continued (``until_all_found=False`` replays to the end).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import numpy as np
 
 from logicmap.screening.engine import ActiveLearner
 from logicmap.errors import ScreeningDataError
-from logicmap.screening.metrics import summarise
+from logicmap.screening.metrics import relevant_needed, summarise
 from logicmap.screening.stopping import StoppingRule, evaluate_rules
 from logicmap.screening.stopping_rules import default_rule, default_rules
 
@@ -123,7 +122,7 @@ def simulate(
     learner.fit(texts, matrix=matrix)
     for index in priors:
         learner.label(index, int(y[index]))
-    needed = max(1, math.ceil(stop_at_recall * int(y.sum()) - 1e-9))
+    needed = relevant_needed(stop_at_recall, int(y.sum()))
     found = int(y[priors].sum())
     times: list[float] = []
     while len(learner.history_) < n:
