@@ -90,8 +90,7 @@ def keep_order(orders: Path, config: str, dataset: str, seed: int, result, secon
     """Add one run's screening order to ``orders`` in ``stopping_orders.py``'s format (key
     ``"FEATURES:CLASSIFIER/DATASET:SEED"``), so the stopping rules can be replayed on it."""
     cache = load_cache(orders)
-    cache[run_key(config, dataset, seed)] = {**order_entry(result, config, seconds, cpu),
-                                             "empty_policy": empty_policy}
+    cache[run_key(config, dataset, seed)] = order_entry(result, config, seconds, cpu, empty_policy)
     save_cache(orders, cache)
 
 
@@ -160,11 +159,8 @@ def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
     reaching 95% recall, work saved, and the ceiling (saved by stopping exactly at 95% recall)."""
     rule = stopping_rules.default_rule()
     met, saved, ceilings = [], [], []
-    kept = []
-    for (_, seed), run in sorted(engine_runs(load_cache(orders), config).items()):
-        if seed not in seeds:
-            continue
-        kept.append(run)
+    kept = {key: run for key, run in engine_runs(load_cache(orders), config).items() if key[1] in seeds}
+    for (_, seed), run in sorted(kept.items()):
         labels = np.asarray(run["labels"])
         stop = outcome(labels, rule.replay(labels, labels.size, n_priors=run["n_priors"], seed=seed))
         met.append(stop["recall"] >= 0.95)
@@ -173,7 +169,8 @@ def stopping(orders: Path, config: str, seeds: list[int], **label) -> dict:
     return {"benchmark": "screening_embed_default", "line": "stopping", "config": config, "rule": rule.name,
             "seeds": seeds, **label, "runs": len(met), "met_95_recall": round(float(np.mean(met)), 3) if met else None,
             "mean_saved": round(float(np.mean(saved)), 3) if met else None,
-            "mean_ceiling": round(float(np.mean(ceilings)), 3) if met else None, "empty_policy": empty_policies(kept)}
+            "mean_ceiling": round(float(np.mean(ceilings)), 3) if met else None,
+            "empty_policy": empty_policies(kept.values())}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,11 +84,12 @@ def load_cache(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def order_entry(result, engine: str, seconds: float, cpu_seconds: float) -> dict:
-    """One run's cache entry: its order, labels in that order, priors, engine and times."""
+def order_entry(result, engine: str, seconds: float, cpu_seconds: float, empty_policy: str) -> dict:
+    """One run's cache entry: its order, labels in that order, priors, engine, times, and the
+    learner's ``empty_policy`` (entries made before it was kept used ``"median"``)."""
     return {"order": [int(i) for i in result.order], "labels": [int(v) for v in result.labels],
             "n_priors": result.n_priors, "engine": engine, "seconds": round(seconds, 1),
-            "cpu_seconds": round(cpu_seconds, 1)}
+            "cpu_seconds": round(cpu_seconds, 1), "empty_policy": empty_policy}
 
 
 def save_cache(path: Path, cache: dict) -> None:
@@ -122,7 +123,8 @@ def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = 
             start, cpu = time.perf_counter(), time.process_time()
             learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])
-            cache[key] = order_entry(result, engine, time.perf_counter() - start, time.process_time() - cpu)
+            cache[key] = order_entry(result, engine, time.perf_counter() - start, time.process_time() - cpu,
+                                     learner.empty_policy)
             save_cache(path, cache)
             print(json.dumps({"run": key, "records": len(data.labels),
                               "decisions": len(result.decision_seconds), "seconds": cache[key]["seconds"],
