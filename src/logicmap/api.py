@@ -94,7 +94,8 @@ from logicmap.report.model_pages import logic_model_pages
 from logicmap.report.model_svg import logic_model_svg, svg_print_fit
 from logicmap.screening.dataset import load_labelled
 from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
-from logicmap.screening.engine import FUSION_ENGINE, ActiveLearner, default_engine, resolve_engine
+from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.presets import FUSION_ENGINE, default_engine, resolve_engine
 from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
 from logicmap.screening.metrics import summarise
 from logicmap.screening import stopping_rules

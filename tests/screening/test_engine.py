@@ -232,25 +232,25 @@ def test_asreview_preset_ranks_like_a_model():
 
 
 def test_auto_engine_pairs_features_and_classifier():
-    from logicmap.screening import engine
+    from logicmap.screening import presets
 
-    assert engine.resolve_engine("tfidf+embed", "auto") == ("tfidf+embed", "svm-fusion")
-    assert engine.resolve_engine("auto", "svm-fusion") == ("tfidf+embed", "svm-fusion")
-    assert engine.resolve_engine("auto", "nb") == ("tfidf", "nb")
-    assert engine.resolve_engine("tfidf-char", "auto") == ("tfidf-char", "svm")
-    assert engine.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
-    assert engine.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
-    assert engine.resolve_engine("tfidf-asreview+char+embed", "auto") == engine.ASREVIEW_FUSION_ENGINE
-    assert engine.resolve_engine("auto", "svm-asreview-fusion") == ("tfidf-asreview+char+embed",
+    assert presets.resolve_engine("tfidf+embed", "auto") == ("tfidf+embed", "svm-fusion")
+    assert presets.resolve_engine("auto", "svm-fusion") == ("tfidf+embed", "svm-fusion")
+    assert presets.resolve_engine("auto", "nb") == ("tfidf", "nb")
+    assert presets.resolve_engine("tfidf-char", "auto") == ("tfidf-char", "svm")
+    assert presets.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
+    assert presets.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
+    assert presets.resolve_engine("tfidf-asreview+char+embed", "auto") == presets.ASREVIEW_FUSION_ENGINE
+    assert presets.resolve_engine("auto", "svm-asreview-fusion") == ("tfidf-asreview+char+embed",
                                                                       "svm-asreview-fusion")
-    assert engine.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
-    assert engine.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
-    assert engine.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
+    assert presets.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
+    assert presets.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
+    assert presets.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
     # the default needs no extra; above EMBED_MAX_RECORDS it does without embeddings
-    assert engine.resolve_engine("auto", "auto") == engine.FUSION_ENGINE
-    assert engine.resolve_engine("auto", "auto", engine.EMBED_MAX_RECORDS) == engine.FUSION_ENGINE
-    assert engine.resolve_engine("auto", "auto", engine.EMBED_MAX_RECORDS + 1) == engine.TFIDF_ENGINE
-    assert engine.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
+    assert presets.resolve_engine("auto", "auto") == presets.FUSION_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.FUSION_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
+    assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
 
 
 def test_fusion_members_fit_their_own_columns_and_the_best_rank_wins():
@@ -404,11 +404,11 @@ def test_query_order_refuses_a_jitter_with_repeats():
 
 
 def test_a_dataset_too_large_to_embed_soon_gets_the_default_without_embeddings():
-    from logicmap.screening import engine
+    from logicmap.screening import presets
 
-    texts = [f"record {i} about topic {i % 7}" for i in range(engine.EMBED_MAX_RECORDS + 1)]
+    texts = [f"record {i} about topic {i % 7}" for i in range(presets.EMBED_MAX_RECORDS + 1)]
     learner = ActiveLearner(seed=0).fit(texts)
-    assert (learner.features_, learner.classifier_) == engine.TFIDF_ENGINE
+    assert (learner.features_, learner.classifier_) == presets.TFIDF_ENGINE
     assert learner.X_.shape[0] == len(texts)
 
 
@@ -416,10 +416,10 @@ def test_the_command_lines_help_names_the_embedding_cap():
     import inspect
 
     from logicmap.cli import screening as screening_cli, web as web_cli
-    from logicmap.screening import engine
+    from logicmap.screening import presets
 
     for module in (screening_cli, web_cli):
-        assert f"{engine.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)
+        assert f"{presets.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)
 
 
 def test_a_replay_stopped_at_95_percent_recall_scores_what_the_full_replay_does():

@@ -22,7 +22,8 @@ from logicmap.screening.decisions import (
     latest_standing,
 )
 from logicmap.screening.embeddings import EmbedProgress
-from logicmap.screening.engine import ActiveLearner, engine_description, resolve_engine
+from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.presets import engine_description, resolve_engine
 from logicmap.screening.features import make_features
 from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
@@ -142,7 +143,7 @@ class ScreeningSession:
 
     ``record_ids`` are the records to screen at ``stage``. ``features`` and
     ``classifier`` name the engine (``"auto"``: see
-    :func:`~logicmap.screening.engine.default_engine`). Sentence embeddings are
+    :func:`~logicmap.screening.presets.default_engine`). Sentence embeddings are
     cached in the project store, so only the first session of a project (or new
     and edited records) pays for them; ``progress(done, total)`` hears about that
     work. The engine and stopping rule are recorded in the project with the

@@ -14,7 +14,8 @@ from typing import Callable
 from logicmap.errors import ScreeningError
 from logicmap.screening.chart import save_recall_chart
 from logicmap.screening.dataset import load_labelled
-from logicmap.screening.engine import ActiveLearner, resolve_engine
+from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.presets import resolve_engine
 from logicmap.screening.features import make_features
 from logicmap.screening.classifiers import make_classifier
 from logicmap.screening.query import make_query

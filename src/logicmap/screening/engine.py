@@ -34,8 +34,9 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
-from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION, make_features
-from logicmap.screening.classifiers import DEFAULT_CLASSIFIER, block_views, make_classifier, score_records
+from logicmap.screening.features import make_features
+from logicmap.screening.classifiers import block_views, make_classifier, score_records
+from logicmap.screening.presets import FUSION_BLOCKS, check_fusion_matrix, resolve_engine
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
@@ -44,98 +45,6 @@ EMPTY_POLICIES = ("base-rate", "median", "model")
 #: Decisions whose share of relevant records :meth:`ActiveLearner.model_tired` watches
 #: (chosen among 50 and 100 on tuning seeds 11-13).
 EMPTY_WINDOW = 100
-#: The default engine above EMBED_MAX_RECORDS (and of plain installs before the numpy
-#: encoder): ASReview LAB's ELAS u4 TF-IDF (every word 1-2 gram) beside character
-#: 3-5-grams within words, in one linear SVM with class weights normalised to the
-#: number of decisions (ELAS u4's SVM settings); ELAS u4 itself; the TF-IDF SVM of
-#: earlier versions (English stop words dropped, terms in one record dropped, weights
-#: not normalised); the static-embedding fusion; and the default engine up to
-#: EMBED_MAX_RECORDS, with sentence embeddings (see :func:`default_engine`).
-TFIDF_ENGINE = ("tfidf-asreview+char", "svm-asreview")
-ASREVIEW_ENGINE = ("tfidf-asreview", "svm-asreview")
-PLAIN_TFIDF_ENGINE = ("tfidf", DEFAULT_CLASSIFIER)
-STATIC_ENGINE = ("tfidf+static", "svm-fusion-static")
-FUSION_ENGINE = ("tfidf+embed", "svm-fusion")
-#: The fusion of sentence embeddings with the plain engine's TF-IDF and ELAS u4 SVM.
-ASREVIEW_FUSION_ENGINE = ("tfidf-asreview+char+embed", "svm-asreview-fusion")
-#: Fusion classifiers and the length of the embedding block they read last.
-_FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
-                  STATIC_ENGINE[1]: STATIC_DIMENSION}
-
-
-#: Above this many records the default engine does without sentence embeddings: the
-#: numpy encoder embeds about 8 titles and abstracts a second per core, so 20,000
-#: records are about 20 minutes of a project's first screening session on 2 cores
-#: (kept in its store after).
-EMBED_MAX_RECORDS = 20_000
-
-
-def default_engine(records: int | None = None) -> tuple[str, str]:
-    """``(features, classifier)`` used when neither is chosen, for a project or
-    dataset of ``records`` records (``None``: not known yet).
-
-    Up to :data:`EMBED_MAX_RECORDS`: word TF-IDF beside all-MiniLM-L6-v2 sentence
-    embeddings, one SVM on each, the better rank of the two first (``tfidf+embed`` +
-    ``svm-fusion``). The two views fail on different records (embeddings find
-    paraphrases, TF-IDF the rare exact term). Every install has the embeddings (the
-    numpy encoder ships in the package; the ``[embed]`` extra runs the same model on
-    torch). Against ASReview LAB 3.0.8's default on the 14 shared datasets
-    (``benchmarks/screening_embed_default.jsonl``), on seeds 2-10 that no choice looked
-    at: WSS@95 0.440 vs 0.392 (+0.048), 81 of 126 runs won (0.425 before records
-    without text could come first); the engine before it, ``tfidf-asreview+char`` +
-    ``svm-asreview``, 0.411 on the same runs (+0.019, 67 won, median policy); seed 1:
-    0.440 vs 0.396, 10 of 14. Above the cap: that TF-IDF engine,
-    ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
-    3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
-    runs). At 10,000 records a decision takes a median 14 ms with the embeddings on 2
-    quiet cores, 31 ms with two other processes running (``benchmarks/screening_speed.py``).
-    """
-    if records is not None and records > EMBED_MAX_RECORDS:
-        return TFIDF_ENGINE
-    return FUSION_ENGINE
-
-
-def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
-    """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
-    partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+char+embed``
-    <-> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
-    ``tfidf-asreview`` <-> ``svm-asreview``,
-    ``tfidf-asreview+char`` -> ``svm-asreview``; otherwise ``tfidf`` and ``svm``),
-    so a chosen classifier
-    never meets features it cannot use."""
-    auto_features = isinstance(features, str) and features == "auto"
-    auto_classifier = isinstance(classifier, str) and classifier == "auto"
-    if auto_features and auto_classifier:
-        return default_engine(records)
-    pairs = (FUSION_ENGINE, ASREVIEW_FUSION_ENGINE, STATIC_ENGINE, ASREVIEW_ENGINE, TFIDF_ENGINE)
-    if auto_features:
-        features = next((f for f, c in pairs if c == classifier), PLAIN_TFIDF_ENGINE[0])
-    if auto_classifier:
-        classifier = next((c for f, c in pairs if f == features), PLAIN_TFIDF_ENGINE[1])
-    return features, classifier
-
-
-def engine_description(features: str, classifier: str) -> str:
-    """The screening engine in words, for the project's methods record."""
-    known = {
-        ("tfidf+embed", "svm-fusion"): "TF-IDF and all-MiniLM-L6-v2 sentence embeddings, one linear "
-                                       "SVM on each, the better rank of the two first (logicmap svm-fusion)",
-        ("tfidf-asreview+char+embed", "svm-asreview-fusion"): "TF-IDF over word 1-2 grams and character "
-            "3-5 grams with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
-            "second linear SVM, the better rank of the two first (logicmap svm-asreview-fusion)",
-        ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
-                                               "from all-MiniLM-L6-v2, one linear SVM on each, the "
-                                               "better rank of the two first (logicmap svm-fusion-static)",
-        ("tfidf", "svm"): "TF-IDF features, class-weighted linear SVM (logicmap)",
-        ("tfidf-asreview", "svm-asreview"): "TF-IDF over word 1-2 grams, class-weighted linear SVM "
-                                            "with ASReview LAB's ELAS u4 settings (logicmap)",
-        ("tfidf-asreview+char", "svm-asreview"): "TF-IDF over word 1-2 grams and character 3-5 grams, "
-                                                 "one class-weighted linear SVM with ASReview LAB's "
-                                                 "ELAS u4 settings (logicmap)",
-    }
-    return known.get((features, classifier), f"{features} features, {classifier} classifier (logicmap)")
-
-
 class ActiveLearner(BaseEstimator):
     """Rank unscreened records by predicted relevance and learn from each decision.
 
@@ -143,11 +52,13 @@ class ActiveLearner(BaseEstimator):
     ----------
     features:
         Feature extractor name (see :func:`~logicmap.screening.features.make_features`),
-        a transformer instance, or ``"auto"`` (default; see :func:`default_engine`).
+        a transformer instance, or ``"auto"`` (default; see
+        :func:`~logicmap.screening.presets.default_engine`).
         A precomputed ``matrix`` given to :meth:`fit` must come from these features.
     classifier:
         Classifier name (see :mod:`logicmap.screening.classifiers`), an estimator, or
-        ``"auto"`` (default: the one :func:`default_engine` pairs with the features).
+        ``"auto"`` (default: the one :func:`~logicmap.screening.presets.default_engine`
+        pairs with the features).
     query:
         ``"max"`` (default), ``"uncertainty"`` or ``"mixed"``.
     seed:
@@ -221,8 +132,8 @@ class ActiveLearner(BaseEstimator):
         self.labels_ = np.full(n, UNLABELLED, dtype=np.int8)
         nnz = self.X_.getnnz(axis=1) if sparse.issparse(self.X_) else (self.X_ != 0).sum(axis=1)
         self.empty_ = np.asarray(nnz).ravel() == 0
-        if self.classifier_ in _FUSION_BLOCKS:
-            _check_fusion_matrix(self.X_, rows_with_text=int((~self.empty_).sum()),
+        if self.classifier_ in FUSION_BLOCKS:
+            check_fusion_matrix(self.X_, rows_with_text=int((~self.empty_).sum()),
                                  classifier=self.classifier_)
         self.history_: list[int] = []
         self.model_: BaseEstimator | None = None
@@ -407,22 +318,6 @@ class ActiveLearner(BaseEstimator):
         pooled = score[pool]
         best = pool[pooled == pooled.max()]
         return int(best[np.argmin(self.jitter_[best])])
-
-
-def _check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_ENGINE[1]) -> None:
-    """A fusion classifier reads the last columns as embeddings: refuse a matrix without
-    them (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
-    dimension = _FUSION_BLOCKS[classifier]
-    features = next(f for f, c in (STATIC_ENGINE, ASREVIEW_FUSION_ENGINE, FUSION_ENGINE) if c == classifier)
-    filled = 0
-    first = X.shape[1] - dimension
-    if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)
-        filled = (int(np.count_nonzero(X.indices >= first)) if sparse.issparse(X)
-                  else int(np.count_nonzero(X[:, first:])))
-    if filled < 0.9 * rows_with_text * dimension:
-        raise ValueError(
-            f"the {classifier} classifier needs {features} features (embeddings in the last "
-            f"{dimension} columns); this matrix has no such block")
 
 
 def _reduction_pays(model: BaseEstimator) -> bool:
