@@ -4,7 +4,9 @@ The order in which the engine ranks a dataset's records for one seed does not
 depend on the stopping rule, so each (dataset, seed) is simulated once with the
 engine ``--engine FEATURES:CLASSIFIER`` (default ``tfidf:svm``, the engine the
 issue measured; ``default`` = the engine ``logicmap simulate`` picks; priors
-drawn with the seed, as ``logicmap simulate`` does) and its order (0-based rows
+drawn with the seed, as ``logicmap simulate`` does; sentence embeddings by
+``--backend``, default the numpy encoder every install has, so an ``[embed]`` extra
+installed does not change the orders) and its order (0-based rows
 in screening order) is stored in a JSON file under the key
 ``"ENGINE/DATASET:SEED"``, one entry per run, written after every run so an
 interrupted job resumes. Keep the cache outside the worktree so it survives it.
@@ -37,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.api import ActiveLearner, default_engine, load_labelled, make_features, simulate
+from logicmap.api import (ActiveLearner, EmbeddingFeatures, default_engine, load_labelled, make_features, simulate,
+                          stack_tfidf_and_embeddings)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"
@@ -100,8 +103,21 @@ def save_cache(path: Path, cache: dict) -> None:
     tmp.replace(path)
 
 
-def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = ENGINE) -> dict:
-    """Simulate every (dataset, seed) of ``engine`` not yet in the cache at ``path``; returns the cache."""
+def features_matrix(features: str, texts: list[str], embedding_cache=None, backend: str = "numpy"):
+    """One dataset's feature matrix; ``X+embed``: ``X``'s columns, then the sentence vectors of
+    ``backend`` (as ``screening_embed_default.matrix`` stacks them)."""
+    if not features.endswith("+embed"):
+        return make_features(features).fit_transform(texts)
+    words = make_features(features.removesuffix("+embed")).fit_transform(texts)
+    vectors = EmbeddingFeatures(cache=embedding_cache, backend=backend).fit_transform(texts)
+    return stack_tfidf_and_embeddings(words, vectors)
+
+
+def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = ENGINE,
+                 backend: str = "numpy") -> dict:
+    """Simulate every (dataset, seed) of ``engine`` not yet in the cache at ``path``; returns the cache.
+    Sentence embeddings come from ``backend``: ``"numpy"``, the encoder every install has (the
+    committed orders' and held-out runs'), whatever extras are installed; ``"auto"`` as a project."""
     cache = load_cache(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     features, classifier = parse_engine(engine)
@@ -119,7 +135,7 @@ def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = 
                 continue
             if data is None:
                 data = load_labelled(data_path)
-                matrix = make_features(features, embedding_cache=embedding_cache).fit_transform(data.texts)
+                matrix = features_matrix(features, data.texts, embedding_cache, backend)
             start, cpu = time.perf_counter(), time.process_time()
             learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])
@@ -138,9 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--engine", default=ENGINE, help="FEATURES:CLASSIFIER or 'default' (default: tfidf:svm)")
     parser.add_argument("--file", dest="files", action="append", type=Path)
+    parser.add_argument("--backend", default="numpy", choices=["numpy", "torch", "auto"],
+                        help="sentence embeddings (default numpy: the encoder every install has)")
     args = parser.parse_args(argv)
     paths = args.files or sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size)
-    cache_orders(paths, parse_seeds(args.seeds), args.cache, args.engine)
+    cache_orders(paths, parse_seeds(args.seeds), args.cache, args.engine, args.backend)
     return 0
 
 
