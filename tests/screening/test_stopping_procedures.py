@@ -63,18 +63,22 @@ def _calibration(name: str) -> list[dict]:
     return [json.loads(line) for line in (REPO / "benchmarks" / name).read_text().splitlines()]
 
 
-def test_the_shipped_default_is_the_one_the_committed_calibration_names():
+def test_the_shipped_default_is_the_one_the_committed_calibration_names(benchmarks):
     """``stopping_rules.default_rule`` and the default engine's calibration table agree, and the
     evidence a report quotes is that table's (rerun ``benchmarks/stopping_calibration.py`` and
     change ``DEFAULT_CONFIDENCE`` and ``DEFAULT_EVIDENCE`` together)."""
     from logicmap.api import stopping_rules
 
+    _, procedures = benchmarks
     lines = _calibration("stopping_calibration_default_engine.jsonl")
     (named,) = [line["default_rule"] for line in lines if "default_rule" in line]
     (nested,) = [line["nested_procedure_choice"] for line in lines if "nested_procedure_choice" in line]
     assert stopping_rules.default_rule().name == named["rule"]
     held_out, said = nested["nested_held_out"], stopping_rules.DEFAULT_EVIDENCE
-    if named["rule"] == nested["rule_on_all"]:  # the nested choice kept: its held-out figures
+    # kept only when it met the target held out; the fallback may name the same rule (it does on
+    # the base-rate orders: the choice on all datasets is the published buscar, 93.6% held out)
+    if held_out["met_target"] >= procedures.SHARE:  # the nested choice kept: its held-out figures
+        assert named["rule"] == nested["rule_on_all"]
         assert f"{held_out['runs']} runs" in said
         assert f"in {held_out['met_target']:.1%} of runs" in said
         assert f"saved {held_out['mean_work_saved']:.1%}" in said
