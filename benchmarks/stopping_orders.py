@@ -37,8 +37,6 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from logicmap.api import (ActiveLearner, EmbeddingFeatures, default_engine, load_labelled, make_features, simulate,
                           stack_tfidf_and_embeddings)
 
