@@ -49,6 +49,13 @@ Usage::
     nice -n 10 .venv/bin/python benchmarks/stopping_calibration.py --cache ../cache/stopping/orders.json \\
         --output benchmarks/stopping_calibration.jsonl
 
+The default engine's table (``stopping_calibration_default_engine.jsonl``; its 140 orders took 84
+CPU minutes of replays, plus the numpy encoder's vectors of the 14 datasets)::
+
+    .venv/bin/python benchmarks/stopping_orders.py --engine default --seeds 1-10 --cache ORDERS.json
+    .venv/bin/python benchmarks/stopping_calibration.py --engine default --cache ORDERS.json \\
+        --output benchmarks/stopping_calibration_default_engine.jsonl
+
 Each run's replayed outcomes are kept beside the cache (``replays-ENGINE.json``, redone when
 the rules' code or the grids change), so a rerun after more orders were cached is quick.
 """
