@@ -37,8 +37,7 @@ import json
 import time
 from pathlib import Path
 
-from logicmap.api import (ActiveLearner, EmbeddingFeatures, default_engine, load_labelled, make_features, simulate,
-                          stack_tfidf_and_embeddings)
+from logicmap.api import ActiveLearner, default_engine, load_labelled, make_features, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening"
@@ -101,16 +100,6 @@ def save_cache(path: Path, cache: dict) -> None:
     tmp.replace(path)
 
 
-def features_matrix(features: str, texts: list[str], embedding_cache=None, backend: str = "numpy"):
-    """One dataset's feature matrix; ``X+embed``: ``X``'s columns, then the sentence vectors of
-    ``backend`` (as ``screening_embed_default.matrix`` stacks them)."""
-    if not features.endswith("+embed"):
-        return make_features(features).fit_transform(texts)
-    words = make_features(features.removesuffix("+embed")).fit_transform(texts)
-    vectors = EmbeddingFeatures(cache=embedding_cache, backend=backend).fit_transform(texts)
-    return stack_tfidf_and_embeddings(words, vectors)
-
-
 def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = ENGINE,
                  backend: str = "numpy") -> dict:
     """Simulate every (dataset, seed) of ``engine`` not yet in the cache at ``path``; returns the cache.
@@ -133,7 +122,8 @@ def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = 
                 continue
             if data is None:
                 data = load_labelled(data_path)
-                matrix = features_matrix(features, data.texts, embedding_cache, backend)
+                extractor = make_features(features, embedding_cache=embedding_cache, backend=backend)
+                matrix = extractor.fit_transform(data.texts)
             start, cpu = time.perf_counter(), time.process_time()
             learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])

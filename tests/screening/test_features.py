@@ -144,3 +144,13 @@ def test_word_and_character_blocks_fall_back_to_words_above_the_record_limit():
     assert len(both.vectorizers_) == 2
     assert len(words_only.vectorizers_) == 1
     assert (words_only.transform(texts) != plain_words.transform(texts)).nnz == 0
+
+
+def test_the_backend_reaches_the_sentence_embeddings_of_every_embedding_extractor():
+    from logicmap.screening.embeddings import EmbeddingFeatures
+
+    for name in ("embed", "tfidf+embed", "tfidf-asreview+char+embed"):
+        extractor = make_features(name, backend="numpy")
+        embeddings = extractor if isinstance(extractor, EmbeddingFeatures) else extractor.embeddings
+        assert embeddings.backend == "numpy", name
+    assert make_features("tfidf+embed").embeddings.backend == "auto"

@@ -208,7 +208,7 @@ def stack_tfidf_and_embeddings(words: sparse.spmatrix, vectors: np.ndarray,
 
 
 def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCache | None = None,
-                  progress: EmbedProgress | None = None) -> TransformerMixin:
+                  progress: EmbedProgress | None = None, backend: str = "auto") -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
     ``tfidf-asreview``, ``tfidf-asreview+char``, ``tfidf-asreview+static``, ``static``,
     ``tfidf+static``, ``embed``, ``tfidf+embed`` or ``tfidf-asreview+char+embed``
@@ -226,13 +226,13 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     ``1/sqrt(2)``: one SVM then also matches spelling variants and word parts
     (``antihistamin``, ``-olol``) that whole words miss. ``tfidf-asreview+static``
     puts the static embeddings beside them, for one SVM on both (not the fusion's
-    two). ``embedding_cache`` and ``progress`` go to the sentence
+    two). ``embedding_cache``, ``progress`` and ``backend`` go to the sentence
     embeddings (see :class:`~logicmap.screening.embeddings.EmbeddingFeatures`)."""
     if not isinstance(name, str):
         return name
 
     def embeddings() -> EmbeddingFeatures:
-        return EmbeddingFeatures(cache=embedding_cache, progress=progress)
+        return EmbeddingFeatures(cache=embedding_cache, progress=progress, backend=backend)
 
     table = {
         "tfidf": lambda: TfidfFeatures(analyzer="word"),
