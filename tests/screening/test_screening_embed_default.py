@@ -34,7 +34,18 @@ def test_the_summary_counts_wins_ties_and_dataset_means():
     assert line["margin"] == round((1.4 - 1.5) / 3, 4)
     assert line["datasets_won_on_seed_means"] == 0  # d1: 0.45 vs 0.5; d2 tied
     assert line["per_dataset"] == {"d1": [0.45, 0.5], "d2": [0.5, 0.5]}
+    low, high = line["margin_95_over_datasets"]
+    assert low == -0.05 and high == 0.0  # d1 alone (its two runs: +0.1, -0.2) to d2 alone
     json.dumps(line)  # printable as a JSON line
+
+
+def test_the_margin_interval_resamples_datasets_not_runs():
+    # d1 wins by 0.2 in all of its 9 runs, d2 and d3 lose by 0.1 in one run each: run by run the
+    # margin looks safely positive, dataset by dataset it does not
+    rows = [run(A, "d1", s, 0.7, 0.5) for s in range(9)] + [run(A, "d2", 1, 0.4, 0.5), run(A, "d3", 1, 0.4, 0.5)]
+    low, high = bench.margin_interval(rows)
+    assert low < 0 < high and high <= 0.2
+    assert bench.margin_interval(rows) == bench.margin_interval(rows)  # seeded
 
 
 def test_the_stopping_line_replays_the_default_rule_on_the_kept_orders(tmp_path):
