@@ -32,6 +32,17 @@ Usage::
     .venv/bin/python benchmarks/screening_embed_default.py --only-runs --configs C --seeds 5,6  # more runs
     .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --configs C --seeds 6  # WSS@95 only
 
+The committed lines come from two rounds. First: tuning seed 1, held-out seeds 2-10 (the
+command above). Second, once seeds 2-10 had been looked at for other choices (the empty policy,
+its window): tuning seeds 11-13 and fresh seeds 14-16, run once, after the choice on 11-13 was
+written down, for the shipped default and the config those seeds pick::
+
+    .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 14 \
+        --configs tfidf+embed:svm-fusion  # and each seed, each config: run lines appended to the file
+    .venv/bin/python benchmarks/screening_embed_default.py --tune-seeds 11,12,13 --test-seeds 14,15,16 \
+        --configs tfidf+embed:svm-fusion,tfidf-asreview+char+embed:svm-asreview-fusion \
+        --runs-file benchmarks/screening_embed_default.jsonl
+
 ``--until-95`` stops each replay once 95% of the relevant records are found: the same WSS@95
 (same priors, same picks up to there; a test checks it) in a fraction of the time, but no
 screening order to replay stopping rules on. Its run lines say ``"until_95": true``: their
@@ -41,7 +52,8 @@ Run lines, kept orders and the summaries built on them name the engine's ``empty
 (where records with neither title nor abstract go; see ``ActiveLearner``); runs made before
 the field existed used ``"median"``. Each summary gives ``margin_95_over_datasets``: the 95%
 interval of the margin over ASReview with the datasets resampled (a new review is a new dataset,
-not a new seed), which says how far 14 datasets can carry a margin of a few hundredths. The ``stopping`` line says which policy made its orders.
+not a new seed), which says how far 14 datasets can carry a margin of a few hundredths. The
+``stopping`` line says which policy made its orders.
 """
 
 from __future__ import annotations

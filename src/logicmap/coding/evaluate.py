@@ -69,16 +69,15 @@ def f1_intervals(
     and false negatives summed, and the central ``level`` of the draws' micro-F1 kept. A group
     with no gold or predicted label in a draw scores 0 there, as :func:`f1_scores` does."""
     ids = list(gold)
+    if not ids:
+        return {grp: (0.0, 0.0) for grp in GROUPS}
     g_sets = [label_sets(gold[i], codebook) for i in ids]
     p_sets = [label_sets(predicted.get(i, ()), codebook) for i in ids]
-    picks = np.random.default_rng(seed).integers(0, len(ids), size=(draws, len(ids))) if ids else None
+    picks = np.random.default_rng(seed).integers(0, len(ids), size=(draws, len(ids)))
     out = {}
     for grp in GROUPS:
         counts = np.array([[len(g[grp] & p[grp]), len(p[grp] - g[grp]), len(g[grp] - p[grp])]
-                           for g, p in zip(g_sets, p_sets)], dtype=float).reshape(-1, 3)
-        if picks is None:
-            out[grp] = (0.0, 0.0)
-            continue
+                           for g, p in zip(g_sets, p_sets)], dtype=float)
         tp, fp, fn = (counts[picks, k].sum(axis=1) for k in range(3))
         denominator = 2 * tp + fp + fn
         f1 = np.divide(2 * tp, denominator, out=np.zeros(draws), where=denominator > 0)
