@@ -67,7 +67,7 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_features, simulate,
+from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_features, ratio_interval, simulate,
                           stack_tfidf_and_embeddings, stopping_rules)
 
 from screening_configs import DATA, ROOT, asreview_wss
@@ -166,11 +166,9 @@ def margin_interval(rows: list[dict], draws: int = 2000, seed: int = 0) -> list[
     are resampled with replacement (seeded; each keeps all its seeds' runs, which share its records
     and so are not independent) and the percentile interval of the pooled runs' mean margin kept."""
     datasets = sorted({r["dataset"] for r in rows})
-    gaps = [np.array([r["ours_wss@95"] - r["asreview_wss@95"] for r in rows if r["dataset"] == d]) for d in datasets]
-    sums, counts = np.array([g.sum() for g in gaps]), np.array([g.size for g in gaps])
-    picks = np.random.default_rng(seed).integers(0, len(datasets), size=(draws, len(datasets)))
-    means = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
-    return [round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)]
+    gaps = [[r["ours_wss@95"] - r["asreview_wss@95"] for r in rows if r["dataset"] == d] for d in datasets]
+    low, high = ratio_interval([sum(g) for g in gaps], [len(g) for g in gaps], draws=draws, seed=seed)
+    return [round(low, 4), round(high, 4)]
 
 
 def choose(rows: list[dict], configs: list[str], datasets: set[str]) -> str:

@@ -75,6 +75,7 @@ from logicmap.synthesis import snapshot as model_snapshot
 from logicmap.coding.evaluate import GROUPS as CODING_GROUPS
 from logicmap.coding.evaluate import evaluate as evaluate_suggestions
 from logicmap.coding.evaluate import f1_intervals as suggestion_f1_intervals
+from logicmap.resampling import ratio_interval
 from logicmap.coding.evaluate import gold_codes
 from logicmap.coding.feedback import MIN_STUDIES as MIN_CODED_STUDIES, Feedback, feedback_from_labels
 from logicmap.coding.suggest import suggest
@@ -125,7 +126,7 @@ __all__ = [
     "ActiveLearner", "ReviewerQueue", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "MIN_CODED_STUDIES", "ParsedRecord", "Record", "SemanticModel", "Study", "adapt_suggestion_model",
     "default_suggestion_model", "standardise_suggestion_model", "RankModel", "tune_rank_model", "rank_tuning_sets", "SuggestionModel", "build_model", "default_engine",
-    "draw_priors", "evaluate_suggestions", "suggestion_f1_intervals", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
+    "draw_priors", "evaluate_suggestions", "suggestion_f1_intervals", "ratio_interval", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
     "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled", "design_family",

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from logicmap.codebook.codes import Codebook
+from logicmap.resampling import ratio_interval
 
 GROUPS: tuple[str, ...] = ("typology", "outcome_domain", "outcome", "mechanism", "process", "moderator", "moderator_level")
 
@@ -65,24 +64,18 @@ def f1_intervals(
     draws: int = 2000, level: float = 0.95, seed: int = 0,
 ) -> dict[str, tuple[float, float]]:
     """Percentile bootstrap interval of each group's micro-F1 over the records of ``gold``: the
-    records are drawn with replacement ``draws`` times (seeded), each draw's true and false positives
-    and false negatives summed, and the central ``level`` of the draws' micro-F1 kept. A group
-    with no gold or predicted label in a draw scores 0 there, as :func:`f1_scores` does."""
+    records are drawn with replacement ``draws`` times (seeded, the same draws for every group),
+    each draw's true and false positives and false negatives summed, and the central ``level`` of
+    the draws' micro-F1 kept (:func:`~logicmap.resampling.ratio_interval`). A group with no gold
+    or predicted label in a draw scores 0 there, as :func:`f1_scores` does."""
     ids = list(gold)
-    if not ids:
-        return {grp: (0.0, 0.0) for grp in GROUPS}
     g_sets = [label_sets(gold[i], codebook) for i in ids]
     p_sets = [label_sets(predicted.get(i, ()), codebook) for i in ids]
-    picks = np.random.default_rng(seed).integers(0, len(ids), size=(draws, len(ids)))
     out = {}
     for grp in GROUPS:
-        counts = np.array([[len(g[grp] & p[grp]), len(p[grp] - g[grp]), len(g[grp] - p[grp])]
-                           for g, p in zip(g_sets, p_sets)], dtype=float)
-        tp, fp, fn = (counts[picks, k].sum(axis=1) for k in range(3))
-        denominator = 2 * tp + fp + fn
-        f1 = np.divide(2 * tp, denominator, out=np.zeros(draws), where=denominator > 0)
-        tail = (1 - level) / 2
-        out[grp] = (float(np.quantile(f1, tail)), float(np.quantile(f1, 1 - tail)))
+        tp = [2 * len(g[grp] & p[grp]) for g, p in zip(g_sets, p_sets)]
+        errors = [len(p[grp] ^ g[grp]) for g, p in zip(g_sets, p_sets)]
+        out[grp] = ratio_interval(tp, [t + e for t, e in zip(tp, errors)], draws=draws, level=level, seed=seed)
     return out
 
 
