@@ -4,9 +4,12 @@ Synthetic datasets are built from the titles and abstracts of the shared
 screening datasets: each synthetic record joins the first half of one real
 record with the second half of another (drawn with a seeded Generator), and
 inherits the first one's label. For each size the engine starts with
-``--labelled`` records already decided (a typical mid-screening state, both
-classes present), then makes ``--decisions`` more decisions; the median
-retrain+rank time of those is reported, with the growth between sizes.
+``--labelled`` records already decided (200 by default, an early-screening state, both
+classes present; a comma-separated list measures each state, e.g. ``200,2000,5000``
+for the cost late in a screening), then makes ``--decisions`` more decisions; the
+median retrain+rank time of those is reported, with the growth between sizes (at
+the first state). Retraining grows with the decisions made; the web app retrains in
+the background, so a reviewer does not wait for it, but ``simulate`` and the CLI do.
 
 With sentence embeddings (the default engine when the ``[embed]`` extra is
 installed) the embedding block of a synthetic record is the normalised sum of
@@ -26,6 +29,12 @@ and the machine's load average (the timings are only comparable on a quiet machi
 Usage::
 
     .venv/bin/python benchmarks/screening_speed.py [--sizes 1000,10000,100000]
+
+``screening_speed.jsonl`` holds the default engine's and the fusion on the TF-IDF engine's columns at
+10,000 records, early and late in a screening (quiet machine, 2 cores)::
+
+    .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 20 \
+        --features tfidf+embed --classifier svm-fusion --source-vectors VECTORS
 """
 
 from __future__ import annotations
@@ -127,7 +136,8 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--labelled", type=int, default=200)
+    parser.add_argument("--labelled", default="200",
+                        help="records decided before timing; several states comma-separated")
     parser.add_argument("--decisions", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--features", default="auto", help="as `logicmap simulate --features`")
@@ -156,11 +166,13 @@ def main(argv: list[str] | None = None) -> int:
         data, y, sources = synthetic(texts, labels, n, rng)
         compose = None if source_vectors is None else (
             lambda: composed_matrix(data, sources, source_vectors, features))
-        row = time_size(data, y, labelled=min(args.labelled, n // 2), decisions=args.decisions,
-                        seed=args.seed, features=features, classifier=classifier, compose=compose,
-                        embeddings=embeddings)
-        rows.append(row)
-        print(json.dumps(row), flush=True)
+        for i, labelled in enumerate(sorted({min(int(s), n // 2) for s in args.labelled.split(",")})):
+            row = time_size(data, y, labelled=labelled, decisions=args.decisions,
+                            seed=args.seed, features=features, classifier=classifier, compose=compose,
+                            embeddings=embeddings)
+            if i == 0:
+                rows.append(row)
+            print(json.dumps(row), flush=True)
     growth = {
         f"{a['records']}->{b['records']}": round(b["median_ms"] / a["median_ms"], 2)
         for a, b in zip(rows, rows[1:])
