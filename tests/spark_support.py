@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 
@@ -20,5 +21,7 @@ def spark_session():
     if _SESSION is None:
         from logicmap.dedupe.splink_spark import local_session
 
-        _SESSION = local_session(cores=2, memory="1g", scratch=tempfile.mkdtemp(prefix="logicmap-spark-"))
+        scratch = tempfile.mkdtemp(prefix="logicmap-spark-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        _SESSION = local_session(cores=2, memory="1g", scratch=scratch)
     return _SESSION

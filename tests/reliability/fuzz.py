@@ -12,7 +12,9 @@ one format for a bounded time and saves any crasher to the corpus.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +36,10 @@ FORMATS = {
     "csv": (("csv", "tsv"), ".csv"),
     "xlsx": (("xlsx",), ".xlsx"),
 }
-_TMP = Path(tempfile.mkdtemp(prefix="logicmap-fuzz-"))
+#: Scratch files; a fuzzing subprocess is given its caller's (libFuzzer exits without Python's atexit).
+_TMP = Path(os.environ.get("LOGICMAP_FUZZ_TMP") or tempfile.mkdtemp(prefix="logicmap-fuzz-"))
+if "LOGICMAP_FUZZ_TMP" not in os.environ:
+    atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 
 def seeds(fmt: str) -> list[bytes]:

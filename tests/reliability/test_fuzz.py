@@ -60,9 +60,9 @@ def test_saved_crashers_stay_fixed(fmt):
 
 
 @pytest.mark.parametrize("fmt", ["ris", "medline", "bibtex", "csv", "pubmed_xml", "endnote_xml", "refer", "xlsx"])
-def test_atheris_finds_no_crash_in_a_few_seconds(fmt):
+def test_atheris_finds_no_crash_in_a_few_seconds(fmt, tmp_path):
     pytest.importorskip("atheris", reason="atheris is in the [test] extra")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]), LOGICMAP_FUZZ_TMP=str(tmp_path))
     done = subprocess.run([sys.executable, "-m", "tests.reliability.fuzz", fmt, "6"], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
