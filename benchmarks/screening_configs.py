@@ -82,7 +82,8 @@ def run_config(config: str, datasets: list, seeds: list[int]) -> dict[tuple[str,
     for path, data in datasets:
         matrix = make_features(features).fit_transform(data.texts)
         for seed in seeds:
-            learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+            # refit after every decision, as when these configs were compared (no retrain schedule)
+            learner = ActiveLearner(features=features, classifier=classifier, seed=seed, retrain_share=0.0)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner,
                               matrix=matrix, rules=[])
             scores[(path.stem, seed)] = float(result.metrics["wss@95"])

@@ -67,16 +67,17 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.api import (ActiveLearner, EmbeddingFeatures, load_labelled, make_features, ratio_interval, simulate,
+from logicmap.api import (EmbeddingFeatures, load_labelled, make_features, ratio_interval, simulate,
                           stack_tfidf_and_embeddings, stopping_rules)
 
 from screening_configs import DATA, ROOT, asreview_wss
 from stopping_calibration import ceiling, outcome
-from stopping_orders import engine_runs, load_cache, order_entry, run_key, save_cache
+from stopping_orders import engine_learner, engine_runs, load_cache, order_entry, run_key, save_cache
 
 CANDIDATES = ["tfidf-asreview+char:svm-asreview", "tfidf+embed:svm-fusion",
               "tfidf-asreview+char+embed:svm-asreview-fusion"]
-#: The engine shipped as the default (logicmap.api.default_engine() below EMBED_MAX_RECORDS).
+#: The engine shipped as the default (logicmap.api.default_engine() below EMBED_MAX_RECORDS, with
+#: ActiveLearner's default retrain_share as a third part ``retrain=SHARE`` when it is not 0).
 DEFAULT_CONFIG = "tfidf+embed:svm-fusion"
 VECTORS = Path(os.environ.get("LOGICMAP_EMBED_VECTORS", ROOT / "benchmarks" / ".embed-vectors"))
 
@@ -124,11 +125,10 @@ def runs(configs: list[str], seeds: list[int], paths: list[Path], backend: str,
         data = load_labelled(path)
         labels = np.asarray(data.labels)
         for config in configs:
-            features, classifier = config.split(":")
-            X = matrix(features, path, data.texts, backend)
+            X = matrix(config.split(":")[0], path, data.texts, backend)
             for seed in seeds:
                 start, cpu = time.perf_counter(), time.process_time()
-                learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+                learner = engine_learner(config, seed)
                 result = simulate(data.texts, labels, seed=seed, learner=learner, matrix=X, rules=[],
                                   stop_at_recall=0.95 if until_95 else 1.0)
                 row = {"benchmark": "screening_embed_default", "line": "run", "config": config,

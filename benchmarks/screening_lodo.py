@@ -116,7 +116,8 @@ def run_one(config: str, dataset: str, texts: list[str], labels: np.ndarray, see
     start = time.perf_counter()
     matrix = make_features(features).fit_transform(texts)
     feature_seconds = time.perf_counter() - start
-    learner = ActiveLearner(features=features, classifier=classifier, query=query, seed=seed)
+    # refit after every decision, as when the committed lines were made (no retrain schedule)
+    learner = ActiveLearner(features=features, classifier=classifier, query=query, seed=seed, retrain_share=0.0)
     start = time.perf_counter()
     score, decisions = wss95_replay(learner, matrix, labels, draw_priors(labels, seed))
     row = {"config": config, "dataset": dataset, "seed": seed, "wss@95": score,

@@ -100,14 +100,15 @@ def composed_matrix(texts: list[str], sources: tuple[np.ndarray, np.ndarray],
 
 def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
               features: str = "auto", classifier: str = "auto", compose=None,
-              embeddings: str = "none") -> dict:
+              embeddings: str = "none", retrain_share: float | None = None) -> dict:
     """Feature time and per-decision retrain+rank times at one size. ``compose()``
     builds the feature matrix when embeddings are composed; ``embeddings`` says
     how the embedding block, if any, was made."""
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     matrix = None if compose is None else compose()
-    learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+    schedule = {} if retrain_share is None else {"retrain_share": retrain_share}
+    learner = ActiveLearner(features=features, classifier=classifier, seed=seed, **schedule)
     learner.fit(texts if matrix is None else None, matrix=matrix)
     features_s = time.perf_counter() - start
     relevant = np.flatnonzero(labels == 1)
@@ -128,8 +129,11 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
         "labelled_at_start": labelled, "decisions": decisions,
         "feature_seconds": round(features_s, 2),
         "embeddings": embeddings,
+        "retrain_share": learner.retrain_share,
         "median_ms": round(float(np.median(times) * 1000), 2),
         "p90_ms": round(float(np.percentile(times, 90) * 1000), 2),
+        "mean_ms": round(float(np.mean(times) * 1000), 2),
+        "max_ms": round(float(np.max(times) * 1000), 2),
     }
 
 
@@ -140,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="records decided before timing; several states comma-separated")
     parser.add_argument("--decisions", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--retrain-share", type=float,
+                        help="ActiveLearner(retrain_share=...) (default: the engine's own default)")
     parser.add_argument("--features", default="auto", help="as `logicmap simulate --features`")
     parser.add_argument("--classifier", default="auto", help="as `logicmap simulate --classifier`")
     parser.add_argument("--source-vectors", type=Path,
@@ -169,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, labelled in enumerate(sorted({min(int(s), n // 2) for s in args.labelled.split(",")})):
             row = time_size(data, y, labelled=labelled, decisions=args.decisions,
                             seed=args.seed, features=features, classifier=classifier, compose=compose,
-                            embeddings=embeddings)
+                            embeddings=embeddings, retrain_share=args.retrain_share)
             if i == 0:
                 rows.append(row)
             print(json.dumps(row), flush=True)

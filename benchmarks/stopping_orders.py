@@ -46,13 +46,30 @@ ENGINE = "tfidf:svm"
 
 
 def parse_engine(text: str) -> tuple[str, str]:
-    """``"tfidf:svm"`` -> ``("tfidf", "svm")``; ``"default"`` -> the engine ``logicmap simulate`` uses."""
+    """``"tfidf:svm"`` -> ``("tfidf", "svm")``; ``"default"`` -> the engine ``logicmap simulate`` uses.
+    Options after the classifier stay with it: ``"tfidf:svm:retrain=0.01"`` -> ``("tfidf", "svm:retrain=0.01")``."""
     if text == "default":
-        return default_engine()
+        features, classifier = default_engine()
+        share = ActiveLearner().retrain_share
+        return features, f"{classifier}:retrain={share}" if share else classifier
     features, _, classifier = text.partition(":")
     if not classifier:
         raise SystemExit(f"--engine {text!r}: give FEATURES:CLASSIFIER, e.g. tfidf:svm, or 'default'")
     return features, classifier
+
+
+def engine_learner(engine: str, seed: int) -> ActiveLearner:
+    """The learner ``engine`` names: ``FEATURES:CLASSIFIER``, optionally ``:retrain=SHARE``
+    (``ActiveLearner(retrain_share=SHARE)``); without it every decision retrains, as in the
+    runs made before the option existed."""
+    features, classifier, *options = engine.split(":")
+    share = 0.0
+    for option in options:
+        name, _, value = option.partition("=")
+        if name != "retrain":
+            raise SystemExit(f"engine {engine!r}: unknown option {option!r} (known: retrain=SHARE)")
+        share = float(value)
+    return ActiveLearner(features=features, classifier=classifier, seed=seed, retrain_share=share)
 
 
 def run_key(engine: str, dataset: str, seed: int) -> str:
@@ -125,7 +142,7 @@ def cache_orders(paths: list[Path], seeds: list[int], path: Path, engine: str = 
                 extractor = make_features(features, embedding_cache=embedding_cache, backend=backend)
                 matrix = extractor.fit_transform(data.texts)
             start, cpu = time.perf_counter(), time.process_time()
-            learner = ActiveLearner(features=features, classifier=classifier, seed=seed)
+            learner = engine_learner(engine, seed)
             result = simulate(data.texts, data.labels, seed=seed, learner=learner, matrix=matrix, rules=[])
             cache[key] = order_entry(result, engine, time.perf_counter() - start, time.process_time() - cpu,
                                      learner.empty_policy)

@@ -163,6 +163,24 @@ def test_cli_engine_options_choose_the_model(tmp_path, embedding_cache):
     assert orders["default"] != orders["older"]
 
 
+def test_cli_retrain_share_is_reported_and_changes_only_what_it_should(tmp_path):
+    data = shared_path("screening/Cohen_2006_Antihistamines.csv")
+    out = {}
+    for share in ("0", "0.2"):
+        result = CliRunner().invoke(app(), ["simulate", str(data), "--seed", "3", "--features", "tfidf",
+                                            "--classifier", "svm", "--retrain-share", share,
+                                            "--output", str(tmp_path / share)])
+        assert result.exit_code == 0, result.output
+        out[share] = (json.loads(result.output.strip().splitlines()[-1]),
+                      (tmp_path / share / "order.csv").read_text().splitlines())
+    assert out["0"][0]["retrain_share"] == 0 and out["0.2"][0]["retrain_share"] == 0.2
+    assert out["0"][1][:4] == out["0.2"][1][:4]  # the priors, then the first fit's pick
+    assert out["0"][1] != out["0.2"][1]  # fewer refits, another order
+    refused = CliRunner().invoke(app(), ["simulate", str(data), "--retrain-share", "1.5",
+                                         "--output", str(tmp_path / "x")])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--classifier", "forest", "unknown classifier 'forest'"),
     ("--features", "bag", "unknown feature extractor 'bag'"),

@@ -207,6 +207,10 @@ def simulate(
     embedding_cache: Annotated[Optional[Path], typer.Option(
         "--embedding-cache",
         help="Project file (created if missing) keeping sentence embeddings between simulations.")] = None,
+    retrain_share: Annotated[Optional[float], typer.Option(
+        "--retrain-share", min=0.0, max=0.99,
+        help="Refit once the irrelevant decisions since the last fit are this share of all decisions "
+             "(a relevant one refits at once); 0 refits after every decision. Default: the engine's.")] = None,
 ) -> None:
     """Simulate screening DATA with the active-learning engine and report the work saved.
 
@@ -228,6 +232,7 @@ def simulate(
                 data, output, features=features, classifier=classifier, query=query, seed=seed,
                 prior_ids=priors, embed_progress=bar("Embedding titles and abstracts"),
                 step_progress=bar("Simulating", min_total=PROGRESS_MIN_RECORDS), embedding_cache=embedding_cache,
+                retrain_share=retrain_share,
             )
         except ScreeningError as exc:  # an unknown engine name: a usage error
             fail(str(exc), code=2)

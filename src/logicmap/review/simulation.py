@@ -66,6 +66,7 @@ def simulate_dataset(
     embed_progress: Progress | None = None,
     step_progress: Progress | None = None,
     embedding_cache: Path | str | None = None,
+    retrain_share: float | None = None,
 ) -> SimulationRun:
     """Simulate screening the labelled CSV ``data``; writes ``order.csv`` and the recall charts to ``output``.
 
@@ -75,6 +76,7 @@ def simulate_dataset(
     ``embed_progress`` hears about computing the features, ``step_progress``
     about the simulated decisions. ``embedding_cache`` names a project file
     (created when missing) that keeps sentence embeddings between simulations.
+    ``retrain_share``: how often the model is refitted (``ActiveLearner``'s; ``None``: its default).
     """
     try:  # names checked before any data is read
         named = resolve_engine(features, classifier)
@@ -89,7 +91,8 @@ def simulate_dataset(
         try:
             learner = ActiveLearner(features=make_features(features, progress=embed_progress, embedding_cache=cache),
                                     classifier=make_classifier(classifier, seed=seed),
-                                    query=make_query(query), seed=seed)
+                                    query=make_query(query), seed=seed,
+                                    **({} if retrain_share is None else {"retrain_share": retrain_share}))
         except ValueError as exc:
             raise ScreeningError(str(exc)) from None
         matrix = learner.features.fit_transform(dataset.texts)
@@ -102,7 +105,8 @@ def simulate_dataset(
     output.mkdir(parents=True, exist_ok=True)
     write_order(output / "order.csv", result.order, result.labels)
     charts = save_recall_chart(result.labels, output, title=f"Recall curve: {dataset.name}")
-    return SimulationRun(dataset.name, features, classifier, result.summary(),
+    return SimulationRun(dataset.name, features, classifier, {"retrain_share": learner.retrain_share,
+                                                               **result.summary()},
                          output / "order.csv", [Path(c) for c in charts], list(dataset.warnings))
 
 

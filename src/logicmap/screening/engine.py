@@ -1,7 +1,7 @@
 """The active-learning screening engine.
 
 :class:`ActiveLearner` keeps the feature matrix of a dataset, the decisions made
-so far, and a model retrained on demand (after every decision by default). It is
+so far, and a model retrained on demand (see its ``retrain_share`` for how often). It is
 independent of the project store: callers pass texts and record decisions by
 0-based position.
 
@@ -42,6 +42,8 @@ from logicmap.screening.query import make_query
 UNLABELLED = -1
 #: Where records without text go (see :class:`ActiveLearner`'s ``empty_policy``).
 EMPTY_POLICIES = ("base-rate", "median", "model")
+#: ``ActiveLearner``'s default ``retrain_share``: 0 refits after every decision.
+DEFAULT_RETRAIN_SHARE = 0.0
 #: Decisions whose share of relevant records :meth:`ActiveLearner.model_tired` watches
 #: (chosen among 50 and 100 on tuning seeds 11-13).
 EMPTY_WINDOW = 100
@@ -72,6 +74,14 @@ class ActiveLearner(BaseEstimator):
         Linear SVMs always fit on all columns (see :func:`_reduction_pays`).
         Models with ``warm_start`` (``sgd``) refit on all columns from their
         previous weights instead.
+    retrain_share:
+        How often the model is refitted. 0: after every decision. Above 0: at once
+        after a relevant decision, a changed decision or an undo, and after
+        irrelevant decisions once those since the last fit reach ``retrain_share``
+        of all decisions (so after each one below ``1 / retrain_share`` decisions);
+        in between, records are taken in the last fit's order. A fit costs more the
+        more decisions there are, so this bounds the cost per decision late in a
+        screening, when one more irrelevant record barely moves the model.
     empty_policy:
         Where records with neither title nor abstract, which no model can rank, go:
         ``"base-rate"`` (the median score of the records with text, until the
@@ -89,6 +99,7 @@ class ActiveLearner(BaseEstimator):
         criteria: str | None = None,
         reduce_columns: bool = True,
         empty_policy: str = "base-rate",
+        retrain_share: float = DEFAULT_RETRAIN_SHARE,
     ) -> None:
         self.features = features
         self.classifier = classifier
@@ -97,6 +108,7 @@ class ActiveLearner(BaseEstimator):
         self.criteria = criteria
         self.reduce_columns = reduce_columns
         self.empty_policy = empty_policy
+        self.retrain_share = retrain_share
 
     # -- setup -------------------------------------------------------------
     def fit(self, texts: Sequence[str] | None = None, labels: Sequence[int] | None = None,
@@ -111,6 +123,8 @@ class ActiveLearner(BaseEstimator):
         records = matrix.shape[0] if matrix is not None else None if texts is None else len(texts)
         if self.empty_policy not in EMPTY_POLICIES:
             raise ValueError(f"empty_policy must be one of {', '.join(EMPTY_POLICIES)}, not {self.empty_policy!r}")
+        if not 0 <= self.retrain_share < 1:
+            raise ValueError(f"retrain_share must be in [0, 1), not {self.retrain_share!r}")
         self.features_, self.classifier_ = resolve_engine(self.features, self.classifier, records)
         if matrix is None:
             if texts is None:
@@ -139,6 +153,9 @@ class ActiveLearner(BaseEstimator):
         self.model_: BaseEstimator | None = None
         self.columns_: np.ndarray | None = None
         self._stale = True
+        self._must_fit = True
+        self._fitted_at = 0
+        self._raw_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._views_key = self._block_views = None
         self._criteria_vector = self._embed_criteria()
         if labels is not None:
@@ -167,6 +184,10 @@ class ActiveLearner(BaseEstimator):
             raise IndexError(f"record {index} is outside 0..{self.n_records - 1}")
         if self.labels_[index] == UNLABELLED:
             self.history_.append(int(index))
+        elif self.labels_[index] != label:
+            self._must_fit = True
+        if label == 1:
+            self._must_fit = True
         self.labels_[index] = label
         self._stale = True
 
@@ -176,6 +197,7 @@ class ActiveLearner(BaseEstimator):
             self.labels_[index] = UNLABELLED
             self.history_.remove(int(index))
             self._stale = True
+            self._must_fit = True
 
     @property
     def can_train(self) -> bool:
@@ -185,9 +207,13 @@ class ActiveLearner(BaseEstimator):
 
     # -- ranking -----------------------------------------------------------
     def retrain(self) -> None:
-        """Refit the classifier on all decisions (a no-op when nothing changed)."""
-        if not self._stale:
+        """Refit the classifier on all decisions (a no-op when nothing changed, or while
+        ``retrain_share`` lets the last fit stand)."""
+        if not self._stale or self._may_wait():
             return
+        self._raw_scores = None
+        self._must_fit = False
+        self._fitted_at = len(self.history_)
         if self.can_train:
             done = np.flatnonzero(self.labels_ != UNLABELLED)
             y = self.labels_[done]
@@ -220,6 +246,13 @@ class ActiveLearner(BaseEstimator):
                     self.model_ = model.fit(X, y)
         self._stale = False
 
+    def _may_wait(self) -> bool:
+        """Whether the last fit may stand: only irrelevant decisions were added since,
+        fewer than ``retrain_share`` of all decisions."""
+        if self.retrain_share == 0 or self._must_fit or self.model_ is None:
+            return False
+        return len(self.history_) - self._fitted_at < self.retrain_share * len(self.history_)
+
     def _presumed_irrelevant(self, count: int) -> np.ndarray:
         """A seeded random sample of ``count`` unscreened records, trained on as
         irrelevant (Cormack & Grossman's BMI); drawn afresh at every decision count."""
@@ -231,8 +264,10 @@ class ActiveLearner(BaseEstimator):
         """``(score, probability)`` for every record (retraining first if needed)."""
         self.retrain()
         if self.model_ is not None and self.can_train:
-            score, proba = score_records(self.model_, self.X_, self.columns_,
-                                         views=self._views(self.model_))
+            if self._raw_scores is None:
+                self._raw_scores = score_records(self.model_, self.X_, self.columns_,
+                                                 views=self._views(self.model_))
+            score, proba = (values.copy() for values in self._raw_scores)
             return self._neutral_empty(score), proba
         score = self._cold_scores()
         return score, np.full(self.n_records, 0.5)
