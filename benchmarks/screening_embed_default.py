@@ -43,6 +43,27 @@ written down, for the shipped default and the config those seeds pick::
         --configs tfidf+embed:svm-fusion,tfidf-asreview+char+embed:svm-asreview-fusion \
         --runs-file benchmarks/screening_embed_default.jsonl
 
+Third round (the retrain schedule, ``ActiveLearner(retrain_share=...)``; a config's third part
+``retrain=SHARE`` sets it, and a config without one refits after every decision, as every run before it
+did): shares 0.0025 and 0.01 were run on tuning seeds 11-13, and the share chosen there (0.01, the larger
+one within 0.003 of the every-decision default's mean) was read once on fresh seeds 17-19 beside the
+every-decision default and ASReview; its orders on seeds 1-10 were kept for the stopping calibration::
+
+    .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 11,12,13 \
+        --configs tfidf+embed:svm-fusion:retrain=0.0025,tfidf+embed:svm-fusion:retrain=0.01
+    .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 17,18,19 \
+        --configs tfidf+embed:svm-fusion,tfidf+embed:svm-fusion:retrain=0.01
+    .venv/bin/python benchmarks/screening_embed_default.py --tune-seeds 11,12,13 --test-seeds 17,18,19 \
+        --configs tfidf+embed:svm-fusion,tfidf+embed:svm-fusion:retrain=0.0025,tfidf+embed:svm-fusion:retrain=0.01 \
+        --runs-file benchmarks/screening_embed_default.jsonl
+
+It was to ship only if its 17-19 mean came within 0.005 of the every-decision default's on the same
+runs and the default stopping rule kept 95% recall in >= 95% of its 140 orders (both held: -0.003,
+and 140 of 140). Its run lines on seeds 1-10 are its full orders' (``stopping_orders.py --engine
+default``), with ASReview's WSS@95 from the earlier run lines of those seeds; the summaries of seeds
+2-10 (with the ``stopping`` line, ``--orders``), 14-16 and all fifteen held-out seeds come from the
+same summary command with ``--test-seeds`` set to each.
+
 ``--until-95`` stops each replay once 95% of the relevant records are found: the same WSS@95
 (same priors, same picks up to there; a test checks it) in a fraction of the time, but no
 screening order to replay stopping rules on. Its run lines say ``"until_95": true``: their
@@ -78,7 +99,7 @@ CANDIDATES = ["tfidf-asreview+char:svm-asreview", "tfidf+embed:svm-fusion",
               "tfidf-asreview+char+embed:svm-asreview-fusion"]
 #: The engine shipped as the default (logicmap.api.default_engine() below EMBED_MAX_RECORDS, with
 #: ActiveLearner's default retrain_share as a third part ``retrain=SHARE`` when it is not 0).
-DEFAULT_CONFIG = "tfidf+embed:svm-fusion"
+DEFAULT_CONFIG = "tfidf+embed:svm-fusion:retrain=0.01"
 VECTORS = Path(os.environ.get("LOGICMAP_EMBED_VECTORS", ROOT / "benchmarks" / ".embed-vectors"))
 
 

@@ -49,8 +49,10 @@ Usage::
     nice -n 10 .venv/bin/python benchmarks/stopping_calibration.py --cache ../cache/stopping/orders.json \\
         --output benchmarks/stopping_calibration.jsonl
 
-The default engine's table (``stopping_calibration_default_engine.jsonl``; its 140 orders took 84
-CPU minutes of replays, plus the numpy encoder's vectors of the 14 datasets)::
+The default engine's table (``stopping_calibration_default_engine.jsonl``; its 140 orders took 21
+CPU minutes of replays with ``ActiveLearner``'s retrain schedule, plus the numpy encoder's vectors of
+the 14 datasets; refitting after every decision, 84 minutes, engine
+``tfidf+embed:svm-fusion``: ``stopping_calibration_default_engine_every_decision.jsonl``)::
 
     .venv/bin/python benchmarks/stopping_orders.py --engine default --seeds 1-10 --cache ORDERS.json
     .venv/bin/python benchmarks/stopping_calibration.py --engine default --cache ORDERS.json \\

@@ -42,8 +42,10 @@ from logicmap.screening.query import make_query
 UNLABELLED = -1
 #: Where records without text go (see :class:`ActiveLearner`'s ``empty_policy``).
 EMPTY_POLICIES = ("base-rate", "median", "model")
-#: ``ActiveLearner``'s default ``retrain_share``: 0 refits after every decision.
-DEFAULT_RETRAIN_SHARE = 0.0
+#: ``ActiveLearner``'s default ``retrain_share``: after irrelevant decisions the model is refitted once
+#: they reach 1% of all decisions (every decision up to 100). Chosen among 0.0025 and 0.01 on tuning seeds
+#: 11-13 (``benchmarks/screening_embed_default.py``); 0 refits after every decision.
+DEFAULT_RETRAIN_SHARE = 0.01
 #: Decisions whose share of relevant records :meth:`ActiveLearner.model_tired` watches
 #: (chosen among 50 and 100 on tuning seeds 11-13).
 EMPTY_WINDOW = 100

@@ -54,15 +54,16 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     numpy encoder ships in the package; the ``[embed]`` extra runs the same model on
     torch). Against ASReview LAB 3.0.8's default on the 14 shared datasets
     (``benchmarks/screening_embed_default.jsonl``), on seeds 2-10 that no choice looked
-    at: WSS@95 0.440 vs 0.392 (+0.048), 81 of 126 runs won (0.425 before records
-    without text could come first); the engine before it, ``tfidf-asreview+char`` +
-    ``svm-asreview``, 0.411 on the same runs (+0.019, 67 won, median policy); seed 1:
-    0.440 vs 0.396, 10 of 14; fresh seeds 14-16, run once after every choice: 0.446 vs
-    0.396 (+0.051), 28 of 42 won. Above the cap: that TF-IDF engine,
+    at, with ``ActiveLearner``'s retrain schedule: WSS@95 0.438 vs 0.392 (+0.047), 81 of
+    126 runs won (refitting after every decision 0.440, 0.425 before records without text
+    could come first); the engine before it, ``tfidf-asreview+char`` + ``svm-asreview``,
+    0.411 on the same runs (+0.019, 67 won, median policy); seed 1: 0.439 vs 0.396, 10 of
+    14; fresh seeds 14-16: 0.446 vs 0.396 (+0.050), 28 of 42 won; fresh seeds 17-19:
+    0.434 vs 0.397 (+0.037), 25 of 42 won. Above the cap: that TF-IDF engine,
     ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
     3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
-    runs). At 10,000 records a decision takes a median 14 ms with the embeddings on 2
-    quiet cores, 31 ms with two other processes running (``benchmarks/screening_speed.py``).
+    runs). At 10,000 records on 2 quiet cores a decision takes a mean 9 ms with 200
+    records decided, 25 ms with 2,000 and 30 ms with 5,000 (``benchmarks/screening_speed.jsonl``).
     """
     if records is not None and records > EMBED_MAX_RECORDS:
         return TFIDF_ENGINE
