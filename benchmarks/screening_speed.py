@@ -7,8 +7,10 @@ inherits the first one's label. For each size the engine starts with
 ``--labelled`` records already decided (200 by default, an early-screening state, both
 classes present; a comma-separated list measures each state, e.g. ``200,2000,5000``
 for the cost late in a screening), then makes ``--decisions`` more decisions; the
-median retrain+rank time of those is reported, with the growth between sizes (at
-the first state). Retraining grows with the decisions made; the web app retrains in
+median, 90th percentile, mean and largest retrain+rank time of those are reported, with
+the growth of the median between sizes (at the first state). Under ``ActiveLearner``'s
+retrain schedule most decisions take the last fit's order and a few refit, so the mean
+is the cost per decision to quote, and the largest is one refit. Retraining grows with the decisions made; the web app retrains in
 the background, so a reviewer does not wait for it, but ``simulate`` and the CLI do.
 
 With sentence embeddings (the default engine when the ``[embed]`` extra is
@@ -30,11 +32,13 @@ Usage::
 
     .venv/bin/python benchmarks/screening_speed.py [--sizes 1000,10000,100000]
 
-``screening_speed.jsonl`` holds the default engine's and the fusion on the TF-IDF engine's columns at
-10,000 records, early and late in a screening (quiet machine, 2 cores)::
+``screening_speed.jsonl`` holds, at 10,000 records, early and late in a screening (quiet machine,
+2 cores): the default engine's features and classifier and the fusion on the TF-IDF engine's columns
+refitting after every decision (the first lines, 20 decisions, before ``retrain_share``), then the
+default with its retrain schedule and without (100 decisions)::
 
-    .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 20 \
-        --features tfidf+embed --classifier svm-fusion --source-vectors VECTORS
+    .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
+        --features tfidf+embed --classifier svm-fusion --retrain-share 0.01 --source-vectors VECTORS
 """
 
 from __future__ import annotations
