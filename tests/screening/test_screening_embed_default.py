@@ -66,11 +66,10 @@ def test_the_committed_stopping_line_replays_the_shipped_rule_on_the_shipped_eng
     """Rerun the benchmark when the default engine or rule changes (a report quotes the
     calibration's figures, ``stopping_calibration_default_engine.jsonl``; these are the same rule on
     the held-out seeds' orders)."""
-    from logicmap.api import ActiveLearner, default_engine, stopping_rules
+    from logicmap.api import stopping_rules
     from tests.support import REPO
 
-    share = ActiveLearner().retrain_share
-    shipped = ":".join(default_engine()) + (f":retrain={share}" if share else "")
+    shipped = ":".join(benchmark_module("stopping_orders").parse_engine("default"))
     assert bench.DEFAULT_CONFIG == shipped  # the benchmark scores what the package ships
     lines = [json.loads(line) for line in (REPO / "benchmarks" / "screening_embed_default.jsonl").read_text().splitlines()]
     stop = next(line for line in lines if line.get("line") == "stopping" and line["config"] == shipped)
