@@ -65,14 +65,17 @@ default``), with ASReview's WSS@95 from the earlier run lines of those seeds; th
 same summary command with ``--test-seeds`` set to each.
 
 Fourth round (stop 35): two fusions on ASReview's word TF-IDF without the character block (the
-``tfidf-asreview+embed`` matrix this script composes; ``svm-asreview-fusion`` and ``svm-fusion``) were
-run on tuning seeds 11-13 under a rule written before the runs (a candidate needed the shipped default's
-mean + 0.01); neither came near, so nothing changed, and fresh seeds 20-22 (ASReview 3.0.8's orders
+``tfidf-asreview+embed`` matrix this script composes; ``svm-asreview-fusion`` and ``svm-fusion``), and then
+one SVM on both views together (``tfidf+embed`` with ``svm`` or ``svm-asreview``), were run on tuning seeds
+11-13 under rules written before the runs (a candidate needed the shipped default's mean + 0.01); none
+came near, so nothing changed, and fresh seeds 20-22 (ASReview 3.0.8's orders
 made for them beforehand) measured the shipped default once; the ``lodo`` line of that command is the
 nested choice among the three, and the last ``held_out`` line pools every seed no choice looked at::
 
     .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 11,12,13 \
         --configs tfidf-asreview+embed:svm-asreview-fusion:retrain=0.01,tfidf-asreview+embed:svm-fusion:retrain=0.01
+    .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 11,12,13 \
+        --configs tfidf+embed:svm:retrain=0.01,tfidf+embed:svm-asreview:retrain=0.01  # tuned_on lines as below
     .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 20,21,22 \
         --configs tfidf+embed:svm-fusion:retrain=0.01
     .venv/bin/python benchmarks/screening_embed_default.py --tune-seeds 11,12,13 --test-seeds 20,21,22 \
