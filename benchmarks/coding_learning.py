@@ -50,6 +50,7 @@ from logicmap.api import (  # noqa: E402
     SemanticModel, default_suggestion_model, feedback_from_labels, gold_codes, load_codebook,
 )
 from logicmap.api import adapt_suggestion_model as adapt  # noqa: E402
+from logicmap.api import AlignedModel  # noqa: E402
 from logicmap.api import standardise_suggestion_model as standardise  # noqa: E402
 from logicmap.api import evaluate_suggestions as evaluate  # noqa: E402
 
@@ -91,6 +92,10 @@ class Tally:
 
 def fresh(model):
     """A copy of ``model`` whose per-code offsets can be changed without touching ``model``."""
+    if isinstance(model, AlignedModel):  # its two models, each copied
+        out = copy.copy(model)
+        out.reference, out.fallback = fresh(model.reference), fresh(model.fallback)
+        return out
     out = copy.copy(model)
     out.roles = {role: copy.copy(m) for role, m in model.roles.items()}
     for m in out.roles.values():

@@ -23,11 +23,15 @@ Lines (``"line"``):
 * ``new_codebook_unseen`` - a codebook whose codes the package has never seen: a new team's own
   (``benchmarks/codebooks/new-team.yaml``: own layers, code ids, labels, definitions and a few
   examples, no term lists, written before any score with it was seen), through the product path
-  (:func:`default_suggestion_model` gives the per-layer ranking model with shipped constants, no
-  weight fitted on any code; similarities standardised on the records being coded), on the 18 held
-  out; its codes are mapped to the corpus labels for scoring only. ``new_codebook_unseen_tuned_on``:
+  (:func:`default_suggestion_model`: the layers that restate the recovery codebook's, code for code,
+  take the recovery model's suggestions translated (:mod:`logicmap.coding.aligned`; method
+  ``aligned_shipped``, ``codes_aligned`` says how many); the others the per-layer ranking model with
+  shipped constants, no weight fitted on any code, similarities standardised on the records being
+  coded (``rank_shipped``, the only path before stop 35)), on the 18 held out; its codes are mapped
+  to the corpus labels for scoring only. Both team codebooks restate the recovery codebook, so every
+  one of their layers aligns: their figures are then the recovery model's. ``new_codebook_unseen_tuned_on``:
   the same on the 61 tuning records (the ranking constants were chosen on them, with the stripped
-  recovery codebook).
+  recovery codebook, and the recovery model was fitted on them).
   ``new_codebook_unseen_nested``: the same on the 61 tuning records with the ranking constants tuned
   on each fold's training part only (5-fold; the choices of features were still made looking at it).
   ``new_codebook_unseen_project_pool``: the 18 held out again, similarities standardised and
@@ -83,7 +87,7 @@ from logicmap.api import (  # noqa: E402
 from logicmap.api import evaluate_suggestions as evaluate  # noqa: E402
 from logicmap.api import suggestion_f1_intervals  # noqa: E402
 from logicmap.api import standardise_suggestion_model as standardise  # noqa: E402
-from logicmap.api import RankModel  # noqa: E402
+from logicmap.api import AlignedModel, RankModel  # noqa: E402
 from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
 from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
 from new_team import SECOND, SECOND_USED, USED, corpus_codes, new_team_codebook  # noqa: E402
@@ -350,9 +354,11 @@ def product_line(kind, book, used, team, records, codebook, encode, extra, pool=
     """One team codebook through the product path (:func:`default_suggestion_model`, similarities
     standardised on ``pool``, by default ``records``), scored on the corpus labels its codes stand for."""
     model = default_suggestion_model(book, encode)
-    assert isinstance(model, RankModel) and not any(c.terms for c in book.codes)
+    assert isinstance(model, (RankModel, AlignedModel)) and not any(c.terms for c in book.codes)
     got = corpus_codes(standardise(model, pool or records).suggest(records), team)
-    out = line(kind, "rank_shipped", got, records, codebook, codebook_used=used, **extra)
+    aligned = getattr(model, "pairs", {})
+    out = line(kind, "aligned_shipped" if aligned else "rank_shipped", got, records, codebook, codebook_used=used,
+               **extra, codes_aligned=len(aligned), codes=len(book.codes))
     out["all_codes_micro_f1"] = all_codes_f1(got, records)
     out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET
     return out

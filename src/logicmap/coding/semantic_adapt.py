@@ -61,8 +61,11 @@ def adapt(model, records: Sequence[Mapping], feedback: Iterable[Feedback],
     A model without similarity statistics (a codebook the package has not seen) standardises its
     similarities on the records being coded; here on ``records``, and with fewer than
     :data:`~logicmap.coding.semantic_model.MIN_BATCH` of them it is returned unadapted."""
+    from logicmap.coding.aligned import AlignedModel
     from logicmap.coding.semantic_model import MIN_BATCH
 
+    if isinstance(model, AlignedModel):  # each of its two models learns from the decisions on its codes
+        return model.adapted(records, feedback, evidence, prior_sd=prior_sd)
     views = model.builder.views(list(records))
     batch_stats = model.stats is None
     if batch_stats and len(views) < MIN_BATCH:

@@ -381,16 +381,19 @@ DEFAULTS_FILE = "semantic_defaults.json"
 def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = True, **kwargs) -> SemanticModel:
     """The model a project starts with: for the codebook the shipped weights were fitted on, those
     (fitted without term lists when ``codebook`` has none); for any other, no weights fitted on codes
-    but the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`)."""
+    but the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`),
+    except in the layers that restate the recovery codebook's (:mod:`logicmap.coding.aligned`)."""
     import json
     from pathlib import Path
 
     shipped = json.loads((Path(__file__).with_name(DEFAULTS_FILE)).read_text(encoding="utf-8"))
     key = "terms" if any(c.terms for c in codebook.codes) else "no_terms"
     if not fitted_on(codebook, shipped[key]):
+        from logicmap.coding.aligned import with_known_layers
         from logicmap.coding.semantic_rank import RankModel
 
-        return RankModel.from_dict(codebook, encode, shipped[f"unseen_{key}"], **kwargs)
+        return with_known_layers(RankModel.from_dict(codebook, encode, shipped[f"unseen_{key}"], **kwargs),
+                                 codebook, encode, **kwargs)
     return SemanticModel.from_dict(codebook, encode, shipped[key], known_stats=known_stats, **kwargs)
 
 

@@ -25,6 +25,7 @@ from logicmap.coding.spans import CodedItem, EvidenceSpan, span_for_quote, valid
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.coding.suggestion_model import SuggestionModel
 from logicmap.coding.semantic_adapt import adapt, standardise
+from logicmap.coding.aligned import AlignedModel
 from logicmap.coding.semantic_model import SemanticModel, default_model
 from logicmap.screening.embeddings import EmbeddingFeatures
 from logicmap.errors import CodingError
@@ -219,7 +220,7 @@ class CodingStage:
         coded = {c.record_id for c in self.list()}
         todo = [i for i in self._screening.included() if i not in coded]
         model, _ = self.suggestion_model(seed=seed)
-        if not isinstance(model, SemanticModel) or not todo:
+        if not isinstance(model, (SemanticModel, AlignedModel)) or not todo:
             return [(i, 0.0) for i in todo]
         ranked = model.least_sure([self.texts(i) for i in todo])
         return [(int(rid), score) for rid, score in ranked]

@@ -1,0 +1,151 @@
+"""Suggestions for a codebook that restates a known one in its own words.
+
+Review teams often write their own version of a framework the package knows: their own layer
+names, code ids, labels and definitions for the same concepts. :func:`align` pairs such a
+codebook's layers with the packaged recovery codebook's, code by code, through sentence
+embeddings of what each code says (label, definition, examples). A layer is aligned only when
+the pairing is unambiguous: it is the codebook's only layer of its role, it has as many codes as
+the recovery layer of that role, the one-to-one assignment of best total similarity pairs every
+code with its mutual best match, and every pair's cosine reaches :data:`MIN_SIMILARITY`.
+
+:class:`AlignedModel` then suggests an aligned layer's codes from the recovery model (its fitted
+weights, key-term lists and statistics: what the package learnt about those concepts), with the
+codes translated, and every other layer's from the model for unseen codebooks. A codebook about
+other concepts aligns nothing and is suggested for exactly as before.
+
+Example::
+
+    pairs = align(team_codebook, load_codebook(), encode)        # team code -> recovery code
+    model = AlignedModel(team_codebook, reference_model, fallback_model, pairs)
+    model.suggest(records)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from logicmap.codebook.codes import Codebook
+from logicmap.coding.feedback import Feedback
+from logicmap.coding.semantic_features import Encoder
+from logicmap.coding.suggest import Suggestion
+
+#: The lowest cosine an aligned pair may have. Set looking at two team codebooks that restate the
+#: recovery model (every code of both paired rightly, the lowest cosine 0.43); the packaged CHIME,
+#: realist and classic logic-model codebooks align no layer under it.
+MIN_SIMILARITY = 0.4
+
+
+def code_text(code) -> str:
+    """What a code says, as embedded for alignment: label, definition and examples."""
+    return ". ".join(part for part in (code.label, code.definition or "", "; ".join(code.examples or ())) if part)
+
+
+def align(codebook: Codebook, reference: Codebook, encode: Encoder,
+          min_similarity: float = MIN_SIMILARITY) -> dict[str, str]:
+    """``codebook``'s code -> ``reference``'s code, for the layers that align (see the module doc)."""
+    from logicmap.coding.semantic_rank import rank_role
+
+    if not codebook.codes or not reference.codes:
+        return {}
+    mine, theirs = _unit_rows(encode, codebook.codes), _unit_rows(encode, reference.codes)
+    similarity = mine @ theirs.T
+    roles = {kind: rank_role(codebook, kind) for kind in codebook.kinds}
+    their_kind = {rank_role(reference, kind): kind for kind in reference.kinds}
+    pairs: dict[str, str] = {}
+    for kind, role in roles.items():
+        if list(roles.values()).count(role) != 1 or role not in their_kind:
+            continue
+        rows = [i for i, c in enumerate(codebook.codes) if c.kind == kind]
+        cols = [j for j, c in enumerate(reference.codes) if c.kind == their_kind[role]]
+        if not rows or len(rows) != len(cols):
+            continue
+        block = similarity[np.ix_(rows, cols)]
+        r, c = linear_sum_assignment(-block)
+        mutual = all(block[i].argmax() == j and block[:, j].argmax() == i for i, j in zip(r, c))
+        if mutual and block[r, c].min() >= min_similarity:
+            pairs.update({codebook.codes[rows[i]].code: reference.codes[cols[j]].code for i, j in zip(r, c)})
+    return pairs
+
+
+def _unit_rows(encode: Encoder, codes) -> np.ndarray:
+    vectors = np.asarray(encode([code_text(c) for c in codes]), dtype=np.float64)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+class AlignedModel:
+    """The reference model for the aligned codes (translated), ``fallback`` for the rest.
+
+    ``fallback`` is the model for a codebook the package has not seen, built on the whole
+    ``codebook``; only its suggestions for codes outside ``pairs`` are kept. Its similarity
+    statistics (``stats``, :meth:`set_stats`, ``builder``) are the ones a project standardises.
+    """
+
+    def __init__(self, codebook: Codebook, reference, fallback, pairs: Mapping[str, str]) -> None:
+        self.codebook = codebook
+        self.reference = reference
+        self.fallback = fallback
+        self.pairs = dict(pairs)
+        self.back = {theirs: mine for mine, theirs in self.pairs.items()}
+
+    # the fallback's statistics are the ones left to standardise (the reference has its own)
+    @property
+    def stats(self):
+        return self.fallback.stats
+
+    @property
+    def builder(self):
+        return self.fallback.builder
+
+    def set_stats(self, views) -> None:
+        self.fallback.set_stats(views)
+
+    def suggest(self, records: Sequence[Mapping], settings=None) -> list[Suggestion]:
+        """Suggestions in ``codebook``'s codes, in record order (``settings`` is ignored)."""
+        records = list(records)
+        translated = [replace(s, code=self.back[s.code], kind=self.codebook[self.back[s.code]].kind)
+                      for s in self.reference.suggest(records) if s.code in self.back] if self.pairs else []
+        rest = [s for s in self.fallback.suggest(records) if s.code not in self.pairs]
+        order = {str(r.get("id")): i for i, r in enumerate(records)}
+        kinds = {kind: i for i, kind in enumerate(self.codebook.kinds)}
+        return sorted(translated + rest, key=lambda s: (order.get(s.record_id, len(order)), kinds.get(s.kind, 0)))
+
+    def least_sure(self, records: Sequence[Mapping]) -> list[tuple[str, float]]:
+        """Record ids, least sure first: the reference model's uncertainty plus the fallback's."""
+        total: dict[str, float] = {}
+        for model in (self.reference, self.fallback):
+            for record_id, score in model.least_sure(records):
+                total[record_id] = total.get(record_id, 0.0) + score
+        return sorted(total.items(), key=lambda x: (-x[1], x[0]))
+
+    def adapted(self, records: Sequence[Mapping], feedback: Iterable[Feedback],
+                evidence: Iterable[tuple[str, str, str]] = (), *, prior_sd: float | None = None) -> AlignedModel:
+        """Both models adapted to reviewers' decisions: those on aligned codes (translated) teach
+        the reference model, the others the fallback."""
+        from logicmap.coding.semantic_adapt import PRIOR_SD, adapt
+
+        prior = {"prior_sd": PRIOR_SD if prior_sd is None else prior_sd}
+        feedback, evidence = list(feedback), list(evidence)
+        ours = [f for f in feedback if f.code not in self.pairs]
+        theirs = [replace(f, code=self.pairs[f.code]) for f in feedback if f.code in self.pairs]
+        self.fallback = adapt(self.fallback, records, ours, [e for e in evidence if e[1] not in self.pairs], **prior)
+        if theirs:
+            self.reference = adapt(self.reference, records, theirs,
+                                   [(r, self.pairs[c], q) for r, c, q in evidence if c in self.pairs], **prior)
+        return self
+
+
+def with_known_layers(fallback, codebook: Codebook, encode: Encoder, **kwargs):
+    """``fallback`` (the model for an unseen ``codebook``), or an :class:`AlignedModel` over it when
+    some of ``codebook``'s layers align with the packaged recovery codebook's."""
+    from logicmap.codebook.loader import load_codebook
+    from logicmap.coding.semantic_model import default_model
+
+    recovery = load_codebook()
+    pairs = align(codebook, recovery, encode)
+    if not pairs:
+        return fallback
+    return AlignedModel(codebook, default_model(recovery, encode, **kwargs), fallback, pairs)

@@ -1,0 +1,117 @@
+"""Codebooks that restate the recovery codebook in their own words borrow its fitted model, layer by
+layer; codebooks about other concepts are left to the model for unseen codebooks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from logicmap.codebook import load_codebook
+from logicmap.coding.aligned import AlignedModel, align
+from logicmap.coding.feedback import feedback_from_labels
+from logicmap.coding.semantic_adapt import standardise
+from logicmap.coding.semantic_model import default_model
+from logicmap.coding.semantic_rank import RankModel
+from logicmap.screening.embeddings import EmbeddingFeatures
+from tests.coding.test_semantic_suggest import RECORDS, hashed_encoder
+
+TEAMS = Path(__file__).resolve().parents[2] / "benchmarks" / "codebooks"
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    """The sentence encoder every install has (all-MiniLM-L6-v2 on numpy)."""
+    return EmbeddingFeatures(backend="numpy").transform
+
+
+def relabelled(book, suffix=" (ours)"):
+    return replace(book, codes=tuple(replace(c, label=c.label + suffix) for c in book.codes))
+
+
+@pytest.mark.parametrize("team", ["new-team", "second-team"])
+def test_team_codebooks_align_code_for_code_with_the_codes_they_stand_for(minilm, team):
+    """Written in other words (own layers, ids, labels, definitions), every code pairs with the
+    recovery code its scoring map names: an assignment that could go wrong in 52 places."""
+    truth = yaml.safe_load((TEAMS / f"{team}-map.yaml").read_text(encoding="utf-8"))
+    assert align(load_codebook(TEAMS / f"{team}.yaml"), load_codebook(), minilm) == truth
+
+
+@pytest.mark.parametrize("name", ["chime", "realist-cmo", "logic-model"])
+def test_codebooks_about_other_concepts_align_nothing(minilm, name):
+    book = load_codebook(name)
+    assert align(book, load_codebook(), minilm) == {}
+    assert isinstance(default_model(book, minilm), RankModel)
+
+
+def test_a_layer_that_differs_falls_back_while_the_others_align(minilm):
+    recovery = load_codebook()
+    dropped = next(c.code for c in recovery.codes if c.kind == "outcome")
+    book = relabelled(replace(recovery, codes=tuple(c for c in recovery.codes if c.code != dropped)))
+    pairs = align(book, recovery, minilm)
+    assert not any(book[c].kind == "outcome" for c in pairs)  # 12 outcomes against 13: not one to one
+    assert {book[c].kind for c in pairs} == {"typology", "mechanism", "process", "moderator"}
+    assert all(mine == theirs for mine, theirs in pairs.items())
+
+
+def test_aligned_suggestions_are_the_recovery_models_translated():
+    recovery = load_codebook()
+    book = replace(recovery, links=(), codes=tuple(replace(c, code=f"X-{c.code}", label=c.label + " (ours)")
+                                                   for c in recovery.codes))
+    model = default_model(book, hashed_encoder)
+    assert isinstance(model, AlignedModel) and len(model.pairs) == len(recovery.codes)
+    records = RECORDS[40:50]
+    expected = [(s.record_id, f"X-{s.code}", s.quote, s.start) for s in default_model(recovery, hashed_encoder).suggest(records)]
+    got = standardise(model, RECORDS[:40]).suggest(records)
+    assert sorted((s.record_id, s.code, s.quote, s.start) for s in got) == sorted(expected)
+    assert all(s.kind == book[s.code].kind for s in got)
+    assert [s.record_id for s in got] == sorted((s.record_id for s in got), key=[r["id"] for r in records].index)
+
+
+def test_reviewer_rejections_of_an_aligned_code_teach_the_recovery_model():
+    book = relabelled(load_codebook())
+    model = default_model(book, hashed_encoder)
+    assert isinstance(model, AlignedModel)
+    records = RECORDS[:20]
+    before = [(s.record_id, s.code) for s in model.suggest(records)]
+    code = next(c for _, c in before if book[c].kind == "outcome")
+    rejected = [f for f in feedback_from_labels({r["id"]: [] for r in records}, book) if f.code == code]
+    after = model.adapted(records, rejected)
+    assert after.reference.roles["outcome"].code_coef[after.reference.codes.index(model.pairs[code])] < 0
+    assert sum(c == code for _, c in {(s.record_id, s.code) for s in after.suggest(records)}) < \
+        sum(c == code for _, c in set(before))
+
+
+def test_a_project_with_a_team_codebook_gets_recovery_knowledge_and_learns(tmp_path):
+    """Through the library API with the encoder a plain install has: suggestions in the team's own
+    codes, the least sure study first, and reviewers' own codes adapt the borrowed model."""
+    from logicmap.api import Review
+
+    studies = RECORDS[:12]
+    (tmp_path / "s.ris").write_text("".join(
+        f"TY  - JOUR\nTI  - {r['title']}\nAB  - {r['abstract']}\nPY  - 2020\nER  - \n\n" for r in studies),
+        encoding="utf-8")
+    book = load_codebook(TEAMS / "new-team.yaml")
+    with Review.create(tmp_path / "p.db", codebook=TEAMS / "new-team.yaml") as review:
+        review.records.import_files([tmp_path / "s.ris"])
+        ids = [rid for rid, _ in review.records.iter()]
+        for rid in ids:
+            review.screening.decide(rid, "include", reviewer="ana")
+        model, learnt = review.coding.suggestion_model()
+        assert isinstance(model, AlignedModel) and not learnt and len(model.pairs) == len(book.codes)
+        suggestions, _ = review.coding.suggest(ids)
+        assert suggestions and all(s.code in book for s in suggestions)
+        for rid in ids:  # every study gets one or two approaches, as the recovery model gives typologies
+            assert 1 <= sum(book[s.code].kind == "approach" for s in suggestions if s.record_id == str(rid)) <= 2
+        ranked = review.coding.next_to_code()
+        assert sorted(rid for rid, _ in ranked) == sorted(ids) and ranked[0][1] >= ranked[-1][1]
+        truth = yaml.safe_load((TEAMS / "new-team-map.yaml").read_text(encoding="utf-8"))
+        team_code = {theirs: mine for mine, theirs in truth.items()}
+        for rid, record in zip(ids[:8], studies[:8]):
+            typology = record["label"]["typologies"][0]
+            review.coding.add(rid, team_code[typology], reviewer="ana", quote=record["title"][:40])
+        model, learnt = review.coding.suggestion_model()
+        assert learnt and isinstance(model, AlignedModel)
+        assert any(role.code_coef for role in model.reference.roles.values())
