@@ -34,6 +34,23 @@ def test_suggest_writes_one_line_per_record(tmp_path):
     assert all(c["quote"] in records[0]["title"] + records[0]["abstract"] for c in lines[0]["codes"])
 
 
+def test_suggest_with_a_team_codebook_says_which_codes_borrow_the_recovery_model(tmp_path):
+    """A team's codebook that restates the recovery one: the same study gets the team's code for
+    supported employment, and the command says where those suggestions come from."""
+    from pathlib import Path
+
+    team = Path(__file__).resolve().parents[2] / "benchmarks" / "codebooks" / "new-team.yaml"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "title": "Individual Placement and Support for people with schizophrenia",
+                               "abstract": "Employment rates were significantly higher with IPS."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("code", "suggest", "--input", src, "--output", out, "--codebook", team)
+    assert result.exit_code == 0, result.output
+    assert "52 codes restate the recovery codebook's" in result.output
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert line["codes"][0]["code"] == "A-WORK"  # the team's code for T07
+
+
 @pytest.mark.parametrize(
     "content,message",
     [

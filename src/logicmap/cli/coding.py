@@ -59,6 +59,9 @@ def suggest(
 
         with refusals():
             batch = suggest_file(input, codebook)
+    if batch.aligned:
+        err.print(f"{batch.aligned} codes restate the recovery codebook's, layer for layer: their suggestions come "
+                  "from its fitted model (see the README on codebooks).", highlight=False)
     with output.open("w", encoding="utf-8") as fh:
         for rid, codes in batch.by_record().items():
             fh.write(json.dumps({"id": rid, "codes": [s.to_dict() for s in codes]}, ensure_ascii=False) + "\n")

@@ -182,7 +182,10 @@ class CodingStage:
         see :mod:`~logicmap.coding.semantic_adapt`). Without it, from the
         codebook's key terms, then a TF-IDF model learnt from the same feedback.
         """
-        model, learnt = self.suggestion_model(seed=seed)
+        return self._suggest_with(self.suggestion_model(seed=seed), record_ids)
+
+    def _suggest_with(self, model_learnt: tuple, record_ids: list[int]) -> tuple[list[Suggestion], bool]:
+        model, learnt = model_learnt
         texts = [self.texts(record_id) for record_id in record_ids]
         if model is None:
             return suggest(texts, self._codebook.current()), False
@@ -234,9 +237,10 @@ class CodingStage:
         ids = self._screening.included()
         if not ids:
             raise CodingError("no included studies yet (screen first)")
-        suggestions, learnt = self.suggest(ids, seed=seed)
+        model, learnt = self.suggestion_model(seed=seed)
+        suggestions, learnt = self._suggest_with((model, learnt), ids)
         return SuggestionBatch([str(i) for i in ids], suggestions, learnt,
-                               "embeddings" if semantic_suggestions() else "terms")
+                               "embeddings" if semantic_suggestions() else "terms", aligned=len(getattr(model, "pairs", {})))
 
     def feedback(self, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:
         """Store a reviewer's verdict on a suggested code (the suggestions learn from it)."""
@@ -266,4 +270,4 @@ def suggest_file(records: Path | str, codebook: Path | str | None = None) -> Sug
     book = load_codebook(codebook)
     model = default_model(book, EmbeddingFeatures().transform) if semantic_suggestions() else None
     return SuggestionBatch([r["id"] for r in rows], suggest(rows, book, model=model), False,
-                           "terms" if model is None else "embeddings")
+                           "terms" if model is None else "embeddings", aligned=len(getattr(model, "pairs", {})))
