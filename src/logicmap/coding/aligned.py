@@ -114,9 +114,11 @@ class AlignedModel:
         return sorted(translated + rest, key=lambda s: (order.get(s.record_id, len(order)), kinds.get(s.kind, 0)))
 
     def least_sure(self, records: Sequence[Mapping]) -> list[tuple[str, float]]:
-        """Record ids, least sure first: the reference model's uncertainty plus the fallback's."""
+        """Record ids, least sure first: the reference model's uncertainty plus the fallback's (when
+        some codes are left to it)."""
+        models = (self.reference,) if len(self.pairs) == len(self.codebook.codes) else (self.reference, self.fallback)
         total: dict[str, float] = {}
-        for model in (self.reference, self.fallback):
+        for model in models:
             for record_id, score in model.least_sure(records):
                 total[record_id] = total.get(record_id, 0.0) + score
         return sorted(total.items(), key=lambda x: (-x[1], x[0]))
