@@ -68,9 +68,10 @@ Fourth round (stop 35): two fusions on ASReview's word TF-IDF without the charac
 ``tfidf-asreview+embed`` matrix this script composes; ``svm-asreview-fusion`` and ``svm-fusion``), and then
 one SVM on both views together (``tfidf+embed`` with ``svm`` or ``svm-asreview``), were run on tuning seeds
 11-13 under rules written before the runs (a candidate needed the shipped default's mean + 0.01); none
-came near, so nothing changed, and fresh seeds 20-22 (ASReview 3.0.8's orders
-made for them beforehand) measured the shipped default once; the ``lodo`` line of that command is the
-nested choice among the three, and the last ``held_out`` line pools every seed no choice looked at::
+came near, so nothing changed, and fresh seeds 20-22, then 23-25 (ASReview 3.0.8's orders made for
+them beforehand) measured the shipped default once each; the ``lodo`` line of the 20-22 command is the
+nested choice among the three, and the last ``held_out`` line pools every seed no choice looked at
+(the same two commands with seeds 23,24,25, and 2-10,14-25 in the last)::
 
     .venv/bin/python benchmarks/screening_embed_default.py --only-runs --until-95 --seeds 11,12,13 \
         --configs tfidf-asreview+embed:svm-asreview-fusion:retrain=0.01,tfidf-asreview+embed:svm-fusion:retrain=0.01
