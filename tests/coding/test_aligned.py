@@ -101,7 +101,9 @@ def test_a_project_with_a_team_codebook_gets_recovery_knowledge_and_learns(tmp_p
             review.screening.decide(rid, "include", reviewer="ana")
         model, learnt = review.coding.suggestion_model()
         assert isinstance(model, AlignedModel) and not learnt and len(model.pairs) == len(book.codes)
-        suggestions, _ = review.coding.suggest(ids)
+        batch = review.coding.suggestion_batch(ids)
+        assert batch.aligned == len(book.codes) and batch.engine == "embeddings"
+        suggestions = batch.suggestions
         assert suggestions and all(s.code in book for s in suggestions)
         for rid in ids:  # every study gets one or two approaches, as the recovery model gives typologies
             assert 1 <= sum(book[s.code].kind == "approach" for s in suggestions if s.record_id == str(rid)) <= 2

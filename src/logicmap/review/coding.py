@@ -239,9 +239,14 @@ class CodingStage:
         ids = self._screening.included()
         if not ids:
             raise CodingError("no included studies yet (screen first)")
+        return self.suggestion_batch(ids, seed=seed)
+
+    def suggestion_batch(self, record_ids: list[int], *, seed: int = 0) -> SuggestionBatch:
+        """:meth:`suggest` for the records, with where the suggestions come from (the engine, whether
+        they learnt from reviewers, how many codes the recovery model suggests)."""
         model, learnt = self.suggestion_model(seed=seed)
-        suggestions, learnt = self._suggest_with((model, learnt), ids)
-        return SuggestionBatch([str(i) for i in ids], suggestions, learnt,
+        suggestions, learnt = self._suggest_with((model, learnt), record_ids)
+        return SuggestionBatch([str(i) for i in record_ids], suggestions, learnt,
                                "embeddings" if semantic_suggestions() else "terms", aligned=len(getattr(model, "pairs", {})))
 
     def feedback(self, record_id: int, code: str, *, accepted: bool, reviewer: str) -> None:

@@ -97,9 +97,11 @@ def verdict(review: Review, caller: Caller, record_id: int, code: str, accepted:
         review.accounts.record(caller.name, "coding.reject", f"record {record_id}: suggested {code}")
 
 
-def _suggestions(review: Review, record_id: int, coded: set[str]) -> list:
-    suggested, _ = review.coding.suggest([record_id])
-    return [s for s in suggested if s.code not in coded][:12]
+def _suggestions(review: Review, record_id: int, coded: set[str]) -> tuple[list, int]:
+    """The record's suggestions not yet coded by the caller (at most 12), and how many of the
+    codebook's codes the recovery model suggests (its layers restate the recovery codebook's)."""
+    batch = review.coding.suggestion_batch([record_id])
+    return [s for s in batch.suggestions if s.code not in coded][:12], batch.aligned
 
 
 @router.get("/code", response_class=HTMLResponse)
@@ -117,9 +119,9 @@ def coding_page(request: Request, caller: Reviewer, record: QueryId = None,
         context["citation"] = _listed(review, [record_id])[0][1]
         texts = review.coding.texts(record_id)
         codings = review.coding.list(record_id=record_id)
-        suggestions = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
+        suggestions, aligned = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
         fields = [(name, pieces(texts[name], name, suggestions)) for name in TEXT_FIELDS if texts.get(name)]
-        context.update(codings=codings, suggestions=suggestions, fields=fields,
+        context.update(codings=codings, suggestions=suggestions, fields=fields, aligned=aligned,
                        stored=review.fulltext.file(record_id, data=False))
     return templates.TemplateResponse(request, "coding.html", context)
 
@@ -287,7 +289,7 @@ def api_study(request: Request, caller: Reviewer, record_id: Annotated[int, Quer
     review.records.get(record_id)  # NotFoundError (404) for an unknown record
     texts = {k: v for k, v in review.coding.texts(record_id).items() if k in TEXT_FIELDS}
     codings = _codings(review, record_id)
-    suggestions = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
+    suggestions, _ = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
     return StudyOut(record_id=record_id, texts=texts, codings=codings, suggestions=[
         SuggestionOut(code=s.code, score=round(s.score, 4), field=s.field, start=s.start, end=s.end, quote=s.quote,
                       direction=s.direction) for s in suggestions])
