@@ -184,14 +184,8 @@ class CodingStage:
         see :mod:`~logicmap.coding.semantic_adapt`). Without it, from the
         codebook's key terms, then a TF-IDF model learnt from the same feedback.
         """
-        return self._suggest_with(self.suggestion_model(seed=seed), record_ids)
-
-    def _suggest_with(self, model_learnt: tuple, record_ids: list[int]) -> tuple[list[Suggestion], bool]:
-        model, learnt = model_learnt
-        texts = [self.texts(record_id) for record_id in record_ids]
-        if model is None:
-            return suggest(texts, self._codebook.current()), False
-        return suggest(texts, self._codebook.current(), model=model), learnt
+        batch = self.suggestion_batch(record_ids, seed=seed)
+        return batch.suggestions, batch.learnt
 
     def suggestion_model(self, *, seed: int = 0):
         """(model, learnt): the model suggestions come from (None: key terms alone) and whether it
@@ -245,7 +239,8 @@ class CodingStage:
         """:meth:`suggest` for the records, with where the suggestions come from (the engine, whether
         they learnt from reviewers, how many codes the recovery model suggests)."""
         model, learnt = self.suggestion_model(seed=seed)
-        suggestions, learnt = self._suggest_with((model, learnt), record_ids)
+        texts = [self.texts(record_id) for record_id in record_ids]
+        suggestions = suggest(texts, self._codebook.current(), model=model)
         return SuggestionBatch([str(i) for i in record_ids], suggestions, learnt,
                                "embeddings" if semantic_suggestions() else "terms", aligned=len(getattr(model, "pairs", {})))
 
