@@ -56,6 +56,25 @@ def test_a_layer_that_differs_falls_back_while_the_others_align(minilm):
     assert all(mine == theirs for mine, theirs in pairs.items())
 
 
+def test_least_sure_counts_each_code_once_with_the_model_that_suggests_it():
+    """With the outcome layer left to the fallback, a study's uncertainty is the reference model's
+    over the aligned codes plus the fallback's over the outcomes only, not over every code."""
+    recovery = load_codebook()
+    dropped = next(c.code for c in recovery.codes if c.kind == "outcome")
+    book = relabelled(replace(recovery, links=(), codes=tuple(c for c in recovery.codes if c.code != dropped)))
+    model = standardise(default_model(book, hashed_encoder), RECORDS[:40])
+    assert isinstance(model, AlignedModel) and 0 < len(model.pairs) < len(book.codes)
+    records = RECORDS[40:50]
+    outcomes = {c.code for c in book.codes if c.kind == "outcome"}
+    mine = dict(model.reference.least_sure(records, codes=set(model.pairs.values())))
+    left = dict(model.fallback.least_sure(records, codes=outcomes))
+    everything = dict(model.fallback.least_sure(records))
+    ranked = model.least_sure(records)
+    assert [rid for rid, _ in ranked] == sorted(mine, key=lambda r: (-(mine[r] + left[r]), r))
+    assert all(score == pytest.approx(mine[rid] + left[rid]) for rid, score in ranked)
+    assert all(left[rid] < everything[rid] for rid, _ in ranked)
+
+
 def test_aligned_suggestions_are_the_recovery_models_translated():
     recovery = load_codebook()
     book = replace(recovery, links=(), codes=tuple(replace(c, code=f"X-{c.code}", label=c.label + " (ours)")

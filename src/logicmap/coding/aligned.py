@@ -115,12 +115,12 @@ class AlignedModel:
         return sorted(translated + rest, key=lambda s: (order.get(s.record_id, len(order)), kinds.get(s.kind, 0)))
 
     def least_sure(self, records: Sequence[Mapping]) -> list[tuple[str, float]]:
-        """Record ids, least sure first: the reference model's uncertainty plus the fallback's (when
-        some codes are left to it)."""
-        models = (self.reference,) if len(self.pairs) == len(self.codebook.codes) else (self.reference, self.fallback)
-        total: dict[str, float] = {}
-        for model in models:
-            for record_id, score in model.least_sure(records):
+        """Record ids, least sure first: the reference model's uncertainty over the codes it suggests
+        plus the fallback's over the others."""
+        total = dict(self.reference.least_sure(records, codes=set(self.pairs.values())))
+        left = {c.code for c in self.codebook.codes} - set(self.pairs)
+        if left:
+            for record_id, score in self.fallback.least_sure(records, codes=left):
                 total[record_id] = total.get(record_id, 0.0) + score
         return sorted(total.items(), key=lambda x: (-x[1], x[0]))
 

@@ -27,7 +27,10 @@ Example::
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +41,9 @@ from logicmap.coding.semantic_features import FEATURES, Encoder, FeatureBuilder,
 from logicmap.coding.semantic_quotes import best_sentence
 from logicmap.coding.suggest import Suggestion, guess_direction, recovery_role
 from logicmap.coding.text import quote_window
+
+if TYPE_CHECKING:
+    from logicmap.coding.aligned import AlignedModel
 
 GRID = tuple(np.round(np.arange(0.1, 0.91, 0.025), 3))
 #: How far a code's own threshold moves from its layer's: n positives against this many pseudo-counts.
@@ -324,13 +330,15 @@ class SemanticModel:
                 out.append(self._suggestion(v, code, float(p[self.codes.index(code)])))
         return out
 
-    def least_sure(self, records: Sequence[Mapping]) -> list[tuple[str, float]]:
+    def least_sure(self, records: Sequence[Mapping], codes: Collection[str] | None = None) -> list[tuple[str, float]]:
         """Record ids with their uncertainty, least sure first: how close its codes' probabilities
-        lie to their thresholds (summed over codes, in logits)."""
+        lie to their thresholds (summed over ``codes``, all when None, in logits)."""
         views = self.builder.views(list(records))
         probs = self.proba_views(views)
         thr = np.array([self.threshold(c) for c in self.codes])
         closeness = np.exp(-np.abs(_logit(probs) - _logit(thr)))
+        if codes is not None:
+            closeness = closeness[:, [i for i, c in enumerate(self.codes) if c in codes]]
         scored = [(v.record_id, float(u)) for v, u in zip(views, closeness.sum(axis=1))]
         return sorted(scored, key=lambda x: (-x[1], x[0]))
 
@@ -378,14 +386,12 @@ class SemanticModel:
 DEFAULTS_FILE = "semantic_defaults.json"
 
 
-def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = True, **kwargs) -> SemanticModel:
+def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = True,
+                  **kwargs) -> SemanticModel | AlignedModel:
     """The model a project starts with: for the codebook the shipped weights were fitted on, those
     (fitted without term lists when ``codebook`` has none); for any other, no weights fitted on codes
     but the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`),
     except in the layers that restate the recovery codebook's (:mod:`logicmap.coding.aligned`)."""
-    import json
-    from pathlib import Path
-
     shipped = json.loads((Path(__file__).with_name(DEFAULTS_FILE)).read_text(encoding="utf-8"))
     key = "terms" if any(c.terms for c in codebook.codes) else "no_terms"
     if not fitted_on(codebook, shipped[key]):
