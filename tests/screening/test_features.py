@@ -154,3 +154,32 @@ def test_the_backend_reaches_the_sentence_embeddings_of_every_embedding_extracto
         embeddings = extractor if isinstance(extractor, EmbeddingFeatures) else extractor.embeddings
         assert embeddings.backend == "numpy", name
     assert make_features("tfidf+embed").embeddings.backend == "auto"
+
+
+def test_character_block_reduced_to_its_truncated_svd():
+    """``char_lsa``: the character n-grams become a few dense, seeded dimensions beside the
+    words (far fewer non-zeros per record), rows still unit length, empty texts still empty."""
+    from tests.screening.test_engine import toy_corpus
+
+    texts = toy_corpus(300)[0] + [""]
+    features = TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None, char_lsa=32)
+    X = features.fit_transform(texts)
+    words = TfidfFeatures(min_df=1, max_df=0.95, stop_words=None).fit_transform(texts)
+    assert X.shape == (301, words.shape[1] + 32) and X.dtype == np.float32
+    chars = X[:, words.shape[1]:]
+    full_chars = TfidfFeatures(analyzer="char", min_df=1, max_df=0.95, stop_words=None).fit_transform(texts)
+    assert chars[:300].getnnz(axis=1).max() <= 32 < full_chars[:300].getnnz(axis=1).min()
+    squared = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    assert np.allclose(squared[:300], 1.0, atol=1e-4) and squared[300] == 0
+    again = TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None,
+                          char_lsa=32).fit_transform(texts)
+    assert abs(X - again).max() < 1e-5  # seeded
+    query = features.transform([texts[3]])
+    assert query.shape[1] == X.shape[1] and np.argmax((X @ query.T).toarray().ravel()) == 3
+
+
+def test_character_block_reduction_fits_small_corpora():
+    X = make_features("tfidf-asreview+charlsa").fit_transform(TEXTS)
+    words = make_features("tfidf-asreview").fit_transform(TEXTS)
+    assert X.shape[0] == 5 and words.shape[1] < X.shape[1] <= words.shape[1] + 4
+    assert X[3].nnz == 0

@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from logicmap.screening.static_embeddings import STATIC_DIMENSION, StaticEmbeddingFeatures  # noqa: F401
 from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for callers
@@ -78,8 +80,10 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         stop_words: str | None = "english",
         max_df: float = 1.0,
         char_max_records: int | None = None,
+        char_lsa: int | None = None,
     ) -> None:
         self.analyzer = analyzer
+        self.char_lsa = char_lsa
         self.char_max_records = char_max_records
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -107,12 +111,11 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
                     )
                 )
             else:
-                blocks.append(
-                    TfidfVectorizer(
-                        analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True,
-                        min_df=max(self.min_df, 2), max_features=self.max_features, dtype=np.float32,
-                    )
+                chars = TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True,
+                    min_df=max(self.min_df, 2), max_features=self.max_features, dtype=np.float32,
                 )
+                blocks.append(chars if self.char_lsa is None else _Lsa(chars, self.char_lsa))
         return blocks
 
     def fit(self, texts: Sequence[str], y: Any = None) -> "TfidfFeatures":
@@ -147,6 +150,38 @@ def _as_texts(texts: Sequence[str]) -> list[str]:
 
 def _empty(n: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((n, 0), dtype=np.float32)
+
+
+class _Lsa:
+    """A vectoriser followed by its truncated SVD (seeded), rows scaled to unit length."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, dimensions: int) -> None:
+        self.vectorizer = vectorizer
+        self.dimensions = dimensions
+        self.min_df = vectorizer.min_df
+
+    def set_params(self, **params: Any) -> "_Lsa":
+        self.vectorizer.set_params(**params)
+        self.min_df = self.vectorizer.min_df
+        return self
+
+    def fit_transform(self, texts: list[str]) -> sparse.csr_matrix:
+        counts = self.vectorizer.fit_transform(texts)
+        self.vocabulary_ = self.vectorizer.vocabulary_
+        dimensions = min(self.dimensions, counts.shape[1] - 1, counts.shape[0] - 1)
+        if dimensions < 1:
+            self.svd_ = None
+            return counts
+        self.svd_ = TruncatedSVD(n_components=dimensions, random_state=0)
+        return self._reduce(counts, fit=True)
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        counts = self.vectorizer.transform(texts)
+        return counts if self.svd_ is None else self._reduce(counts, fit=False)
+
+    def _reduce(self, counts: sparse.csr_matrix, *, fit: bool) -> sparse.csr_matrix:
+        dense = self.svd_.fit_transform(counts) if fit else self.svd_.transform(counts)
+        return sparse.csr_matrix(normalize(dense).astype(np.float32))
 
 
 def _fit_block(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
@@ -192,6 +227,11 @@ class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
         texts = _as_texts(texts)
         return stack_tfidf_and_embeddings(self.tfidf_.transform(texts), self.embeddings_.transform(texts),
                                           _dimension(self.embeddings_))
+
+
+def _asreview_char(**params: Any) -> TfidfFeatures:
+    return TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None,
+                         char_max_records=CHAR_MAX_RECORDS, **params)
 
 
 def _dimension(embeddings: Any) -> int:
@@ -251,6 +291,12 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
             tfidf=TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None,
                                 char_max_records=CHAR_MAX_RECORDS),
             embeddings=embeddings()),
+        "tfidf-asreview+char4": lambda: _asreview_char(char_ngrams=(4, 4)),
+        "tfidf-asreview+charlsa": lambda: _asreview_char(char_lsa=256),
+        "tfidf-asreview+char4+embed": lambda: TfidfEmbeddingFeatures(
+            tfidf=_asreview_char(char_ngrams=(4, 4)), embeddings=embeddings()),
+        "tfidf-asreview+charlsa+embed": lambda: TfidfEmbeddingFeatures(
+            tfidf=_asreview_char(char_lsa=256), embeddings=embeddings()),
         "static": lambda: StaticEmbeddingFeatures(),
         "tfidf+static": lambda: TfidfEmbeddingFeatures(embeddings=StaticEmbeddingFeatures()),
     }
