@@ -35,10 +35,16 @@ Usage::
 ``screening_speed.jsonl`` holds, at 10,000 records, early and late in a screening (quiet machine,
 2 cores): the default engine's features and classifier and the fusion on the TF-IDF engine's columns
 refitting after every decision (the first lines, 20 decisions, before ``retrain_share``), then the
-default with its retrain schedule and without, then that fusion with the schedule (100 decisions)::
+default of the time (``tfidf+embed`` + ``svm-fusion``) with its retrain schedule and without, then that
+fusion with the schedule (100 decisions), and last the default since stop 36, the same fusion with its
+character block reduced to 256 dimensions (``tfidf-asreview+charlsa+embed``; ASReview's background
+run paused while it was timed)::
 
     .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
         --features tfidf+embed --classifier svm-fusion --retrain-share 0.01 --source-vectors VECTORS
+    .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
+        --features tfidf-asreview+charlsa+embed --classifier svm-asreview-fusion --retrain-share 0.01 \
+        --source-vectors VECTORS
 """
 
 from __future__ import annotations

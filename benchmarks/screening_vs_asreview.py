@@ -46,7 +46,6 @@ from pathlib import Path
 import numpy as np
 
 from logicmap.api import (
-    FUSION_ENGINE,
     ActiveLearner,
     default_engine,
     draw_priors,
@@ -134,7 +133,7 @@ def calibration(paths: list[Path], seeds: list[int]) -> dict:
     outcomes: dict[str, list[tuple[float, float]]] = {}
     features, classifier = default_engine()
     cache = None
-    if features == FUSION_ENGINE[0]:  # calibration times nothing: reuse embeddings across runs
+    if features.endswith("+embed"):  # calibration times nothing: reuse embeddings across runs
         from embedding_cache import open_cache
 
         cache = open_cache()

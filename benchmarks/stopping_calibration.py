@@ -49,10 +49,12 @@ Usage::
     nice -n 10 .venv/bin/python benchmarks/stopping_calibration.py --cache ../cache/stopping/orders.json \\
         --output benchmarks/stopping_calibration.jsonl
 
-The default engine's table (``stopping_calibration_default_engine.jsonl``; its 140 orders took 21
-CPU minutes of replays with ``ActiveLearner``'s retrain schedule, plus the numpy encoder's vectors of
-the 14 datasets; refitting after every decision, 84 minutes, engine
-``tfidf+embed:svm-fusion``: ``stopping_calibration_default_engine_every_decision.jsonl``)::
+The default engine's table (``stopping_calibration_default_engine.jsonl``, engine
+``tfidf-asreview+charlsa+embed:svm-asreview-fusion`` with ``ActiveLearner``'s retrain schedule; its 140
+orders (32 CPU minutes) were kept by ``screening_embed_default.py --orders``, which builds the same matrix from the
+numpy encoder's vectors, and the replays of every rule took 7.5 minutes). The tables of the default
+engine before it, ``tfidf+embed:svm-fusion``, are ``stopping_calibration_tfidf_embed_engine.jsonl``
+(retrain schedule; 21 CPU minutes of orders) and ``..._every_decision.jsonl`` (84 minutes)::
 
     .venv/bin/python benchmarks/stopping_orders.py --engine default --seeds 1-10 --cache ORDERS.json
     .venv/bin/python benchmarks/stopping_calibration.py --engine default --cache ORDERS.json \\

@@ -241,14 +241,14 @@ def test_auto_engine_pairs_features_and_classifier():
     assert presets.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
     assert presets.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
     assert presets.resolve_engine("tfidf-asreview+char+embed", "auto") == presets.ASREVIEW_FUSION_ENGINE
-    assert presets.resolve_engine("auto", "svm-asreview-fusion") == ("tfidf-asreview+char+embed",
-                                                                      "svm-asreview-fusion")
+    assert presets.resolve_engine("tfidf-asreview+charlsa+embed", "auto") == presets.LSA_FUSION_ENGINE
+    assert presets.resolve_engine("auto", "svm-asreview-fusion") == presets.LSA_FUSION_ENGINE
     assert presets.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert presets.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert presets.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
     # the default needs no extra; above EMBED_MAX_RECORDS it does without embeddings
-    assert presets.resolve_engine("auto", "auto") == presets.FUSION_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.FUSION_ENGINE
+    assert presets.resolve_engine("auto", "auto") == presets.LSA_FUSION_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.LSA_FUSION_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
     assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
 
@@ -304,7 +304,7 @@ def test_fusion_refuses_a_matrix_without_embeddings():
         ActiveLearner(classifier="svm-fusion").fit(matrix=words)
     with pytest.raises(ValueError, match="tfidf\\+static"):
         ActiveLearner(classifier="svm-fusion-static").fit(matrix=words)
-    with pytest.raises(ValueError, match="tfidf-asreview\\+char\\+embed"):
+    with pytest.raises(ValueError, match="tfidf-asreview\\+charlsa\\+embed"):
         ActiveLearner(classifier="svm-asreview-fusion").fit(matrix=words)
 
 

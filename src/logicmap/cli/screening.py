@@ -193,12 +193,13 @@ def simulate(
                                          help="Directory for order.csv and the recall-curve charts.")] = Path("simulation"),
     features: Annotated[str, typer.Option(
         "--features",
-        help="auto (tfidf+embed up to 20,000 records, else tfidf-asreview+char), tfidf, tfidf-char, "
-             "tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+static, static, "
-             "tfidf+static, embed, tfidf+embed or tfidf-asreview+char+embed.")] = "auto",
+        help="auto (tfidf-asreview+charlsa+embed up to 20,000 records, else tfidf-asreview+char), tfidf, "
+             "tfidf-char, tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+charlsa, "
+             "tfidf-asreview+static, static, tfidf+static, embed, tfidf+embed, tfidf-asreview+char+embed, "
+             "tfidf-asreview+char4+embed or tfidf-asreview+charlsa+embed.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
-        help="auto (svm-fusion for tfidf+embed, svm-asreview-fusion for tfidf-asreview+char+embed, "
+        help="auto (svm-fusion for tfidf+embed, svm-asreview-fusion for the tfidf-asreview+...+embed features, "
              "svm-fusion-static for tfidf+static, "
              "svm-asreview for tfidf-asreview and tfidf-asreview+char, else svm), "
              "svm, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview, svm-asreview-bmi100, "

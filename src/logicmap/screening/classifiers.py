@@ -27,8 +27,9 @@ Names accepted by :func:`make_classifier`:
               rank, so a record either model ranks near the top comes early
 ``svm-fusion-static`` the same for ``tfidf+static`` features (static embeddings
               in the last 256 columns)
-``svm-asreview-fusion`` the same for ``tfidf-asreview+char+embed`` features, with
-              ``svm-asreview`` on the TF-IDF columns
+``svm-asreview-fusion`` the same for ``tfidf-asreview+charlsa+embed`` features (the
+              default) and ``tfidf-asreview+char+embed``, with ``svm-asreview`` on the
+              TF-IDF columns
 """
 
 from __future__ import annotations

@@ -251,9 +251,12 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
                   progress: EmbedProgress | None = None, backend: str = "auto") -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,
     ``tfidf-asreview``, ``tfidf-asreview+char``, ``tfidf-asreview+static``, ``static``,
-    ``tfidf+static``, ``embed``, ``tfidf+embed`` or ``tfidf-asreview+char+embed``
-    (``tfidf-asreview+char``'s columns, then the sentence embeddings); an extractor
-    instance is returned unchanged.
+    ``tfidf+static``, ``embed``, ``tfidf+embed``, ``tfidf-asreview+char+embed``
+    (``tfidf-asreview+char``'s columns, then the sentence embeddings),
+    ``tfidf-asreview+charlsa(+embed)`` (the default up to 20,000 records: the character
+    block reduced to 256 dimensions of its truncated SVD, ``TfidfFeatures(char_lsa=256)``)
+    or ``tfidf-asreview+char4(+embed)`` (character 4-grams only); an extractor instance
+    is returned unchanged.
 
     ``static`` are the packaged static embeddings
     (:mod:`~logicmap.screening.static_embeddings`, no extra needed); ``tfidf+static``

@@ -22,8 +22,8 @@ from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
 #: 3-5-grams within words, in one linear SVM with class weights normalised to the
 #: number of decisions (ELAS u4's SVM settings); ELAS u4 itself; the TF-IDF SVM of
 #: earlier versions (English stop words dropped, terms in one record dropped, weights
-#: not normalised); the static-embedding fusion; and the default engine up to
-#: EMBED_MAX_RECORDS, with sentence embeddings (see :func:`default_engine`).
+#: not normalised); the static-embedding fusion; and the word TF-IDF and sentence-embedding
+#: fusion (the default up to EMBED_MAX_RECORDS before LSA_FUSION_ENGINE).
 TFIDF_ENGINE = ("tfidf-asreview+char", "svm-asreview")
 ASREVIEW_ENGINE = ("tfidf-asreview", "svm-asreview")
 PLAIN_TFIDF_ENGINE = ("tfidf", DEFAULT_CLASSIFIER)
@@ -31,6 +31,9 @@ STATIC_ENGINE = ("tfidf+static", "svm-fusion-static")
 FUSION_ENGINE = ("tfidf+embed", "svm-fusion")
 #: The fusion of sentence embeddings with the plain engine's TF-IDF and ELAS u4 SVM.
 ASREVIEW_FUSION_ENGINE = ("tfidf-asreview+char+embed", "svm-asreview-fusion")
+#: The default up to EMBED_MAX_RECORDS: the same fusion with the character block reduced to its
+#: truncated SVD (see :func:`default_engine`).
+LSA_FUSION_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-fusion")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  STATIC_ENGINE[1]: STATIC_DIMENSION}
@@ -47,33 +50,36 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     """``(features, classifier)`` used when neither is chosen, for a project or
     dataset of ``records`` records (``None``: not known yet).
 
-    Up to :data:`EMBED_MAX_RECORDS`: word TF-IDF beside all-MiniLM-L6-v2 sentence
-    embeddings, one SVM on each, the better rank of the two first (``tfidf+embed`` +
-    ``svm-fusion``). The two views fail on different records (embeddings find
-    paraphrases, TF-IDF the rare exact term). Every install has the embeddings (the
-    numpy encoder ships in the package; the ``[embed]`` extra runs the same model on
-    torch). Against ASReview LAB 3.0.8's default on the 14 shared datasets
-    (``benchmarks/screening_embed_default.jsonl``), on seeds 2-10 that no choice looked
-    at, with ``ActiveLearner``'s retrain schedule: WSS@95 0.438 vs 0.392 (+0.047), 81 of
-    126 runs won (refitting after every decision 0.440, 0.425 before records without text
-    could come first); the engine before it, ``tfidf-asreview+char`` + ``svm-asreview``,
-    0.411 on the same runs (+0.019, 67 won, median policy); seed 1: 0.439 vs 0.396, 10 of
-    14; fresh seeds 14-16: 0.446 vs 0.396 (+0.050), 28 of 42 won; fresh seeds 17-19:
-    0.434 vs 0.397 (+0.037), 25 of 42 won. Above the cap: that TF-IDF engine,
-    ASReview LAB's ELAS u4 SVM on u4's word 1-2-gram TF-IDF beside ``char_wb``
-    3-5-grams (``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398 on 115
-    runs). At 10,000 records on 2 quiet cores a decision takes a mean 9 ms with 200
-    records decided, 25 ms with 2,000 and 30 ms with 5,000 (``benchmarks/screening_speed.jsonl``).
+    Up to :data:`EMBED_MAX_RECORDS`: two linear SVMs, each record taking its better rank of
+    the two (``svm-asreview-fusion``). One, with ASReview LAB's ELAS u4 settings, reads u4's
+    word 1-2-gram TF-IDF beside 256 latent dimensions of ``char_wb`` 3-5-grams (their
+    truncated SVD, ``tfidf-asreview+charlsa``: spelling variants and word parts in 256 values
+    a record instead of thousands of n-grams); the other reads all-MiniLM-L6-v2
+    sentence embeddings, which every install has (the numpy encoder ships in the package;
+    the ``[embed]`` extra runs the same model on torch). The views fail on different records
+    (embeddings find paraphrases, TF-IDF the rare exact term). Chosen on tuning seeds 11-13
+    under a rule written before the runs, then read once on fresh seeds 26-28 against ASReview
+    LAB 3.0.8's default on the 14 shared datasets (``benchmarks/screening_embed_default.jsonl``):
+    WSS@95 0.454 vs 0.387 (+0.067), 29 of 42 runs won, where the default before it
+    (``tfidf+embed`` + ``svm-fusion``) scored 0.434. Over every seed no choice of it looked at (2-10
+    and 14-28, 336 runs): 0.457 vs 0.393 (+0.065; +0.016 to +0.123 with the datasets resampled),
+    216 won (64%), where the default before it scored +0.046 and won 214.
+    Above the cap: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
+    beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
+    on 115 runs). At 10,000 records on 2 quiet cores a decision takes a mean 19 ms with 200
+    records decided, 63 ms with 2,000 and 93 ms with 5,000 (``benchmarks/screening_speed.jsonl``;
+    the previous default 9, 25 and 30 ms), and building the features 48 s instead of 4 s (the SVD).
     """
     if records is not None and records > EMBED_MAX_RECORDS:
         return TFIDF_ENGINE
-    return FUSION_ENGINE
+    return LSA_FUSION_ENGINE
 
 
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
-    partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+char+embed``
-    <-> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
+    partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
+    <-> ``svm-asreview-fusion``, ``tfidf-asreview+char+embed`` and ``tfidf-asreview+char4+embed``
+    -> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
     ``tfidf-asreview`` <-> ``svm-asreview``,
     ``tfidf-asreview+char`` -> ``svm-asreview``; otherwise ``tfidf`` and ``svm``),
     so a chosen classifier
@@ -82,7 +88,8 @@ def resolve_engine(features: Any, classifier: Any, records: int | None = None) -
     auto_classifier = isinstance(classifier, str) and classifier == "auto"
     if auto_features and auto_classifier:
         return default_engine(records)
-    pairs = (FUSION_ENGINE, ASREVIEW_FUSION_ENGINE, STATIC_ENGINE, ASREVIEW_ENGINE, TFIDF_ENGINE)
+    pairs = (FUSION_ENGINE, LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE, ("tfidf-asreview+char4+embed",
+             "svm-asreview-fusion"), STATIC_ENGINE, ASREVIEW_ENGINE, TFIDF_ENGINE)
     if auto_features:
         features = next((f for f, c in pairs if c == classifier), PLAIN_TFIDF_ENGINE[0])
     if auto_classifier:
@@ -97,6 +104,9 @@ def engine_description(features: str, classifier: str) -> str:
                                        "SVM on each, the better rank of the two first (logicmap svm-fusion)",
         ("tfidf-asreview+char+embed", "svm-asreview-fusion"): "TF-IDF over word 1-2 grams and character "
             "3-5 grams with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
+            "second linear SVM, the better rank of the two first (logicmap svm-asreview-fusion)",
+        LSA_FUSION_ENGINE: "TF-IDF over word 1-2 grams beside 256 latent dimensions of character 3-5 grams "
+            "(truncated SVD) with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
             "second linear SVM, the better rank of the two first (logicmap svm-asreview-fusion)",
         ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
                                                "from all-MiniLM-L6-v2, one linear SVM on each, the "
@@ -115,7 +125,7 @@ def check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_EN
     """A fusion classifier reads the last columns as embeddings: refuse a matrix without
     them (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
     dimension = FUSION_BLOCKS[classifier]
-    features = next(f for f, c in (STATIC_ENGINE, ASREVIEW_FUSION_ENGINE, FUSION_ENGINE) if c == classifier)
+    features = next(f for f, c in (STATIC_ENGINE, LSA_FUSION_ENGINE, FUSION_ENGINE) if c == classifier)
     filled = 0
     first = X.shape[1] - dimension
     if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)
