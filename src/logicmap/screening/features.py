@@ -158,30 +158,33 @@ class _Lsa:
     def __init__(self, vectorizer: TfidfVectorizer, dimensions: int) -> None:
         self.vectorizer = vectorizer
         self.dimensions = dimensions
-        self.min_df = vectorizer.min_df
+
+    # the vectoriser's, so _fit_block and TfidfFeatures.transform treat this block as any other
+    @property
+    def min_df(self) -> int | float:
+        return self.vectorizer.min_df
+
+    @property
+    def vocabulary_(self) -> dict:
+        return self.vectorizer.vocabulary_
 
     def set_params(self, **params: Any) -> "_Lsa":
         self.vectorizer.set_params(**params)
-        self.min_df = self.vectorizer.min_df
         return self
 
     def fit_transform(self, texts: list[str]) -> sparse.csr_matrix:
         counts = self.vectorizer.fit_transform(texts)
-        self.vocabulary_ = self.vectorizer.vocabulary_
         dimensions = min(self.dimensions, counts.shape[1] - 1, counts.shape[0] - 1)
-        if dimensions < 1:
-            self.svd_ = None
-            return counts
-        self.svd_ = TruncatedSVD(n_components=dimensions, random_state=0)
-        return self._reduce(counts, fit=True)
+        self.svd_ = TruncatedSVD(n_components=dimensions, random_state=0) if dimensions >= 1 else None
+        return counts if self.svd_ is None else _unit_rows(self.svd_.fit_transform(counts))
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         counts = self.vectorizer.transform(texts)
-        return counts if self.svd_ is None else self._reduce(counts, fit=False)
+        return counts if self.svd_ is None else _unit_rows(self.svd_.transform(counts))
 
-    def _reduce(self, counts: sparse.csr_matrix, *, fit: bool) -> sparse.csr_matrix:
-        dense = self.svd_.fit_transform(counts) if fit else self.svd_.transform(counts)
-        return sparse.csr_matrix(normalize(dense).astype(np.float32))
+
+def _unit_rows(dense: np.ndarray) -> sparse.csr_matrix:
+    return sparse.csr_matrix(normalize(dense).astype(np.float32))
 
 
 def _fit_block(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
