@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from logicmap.web.screening_view import CURVE_HEIGHT, CURVE_POINTS, CURVE_WIDTH, highlight, recall_curve
+from logicmap.web.screening_view import CURVE_HEIGHT, CURVE_POINTS, CURVE_WIDTH, recall_curve
 
 
 def points(text: str) -> list[tuple[float, float]]:
@@ -20,10 +20,3 @@ def test_the_curve_is_empty_before_any_decision_and_bounded_in_points():
     assert recall_curve([]) == ""
     assert len(points(recall_curve([1, 0] * 5000))) <= CURVE_POINTS + 2
     assert points(recall_curve([0, 0]))[-1] == (CURVE_WIDTH, CURVE_HEIGHT)  # nothing found: flat
-
-
-def test_key_terms_are_marked_whole_word_in_any_case_longest_first():
-    assert highlight("Peer support and peer-run groups", ("peer", "peer-run")) == [
-        ("Peer", True), (" support and ", False), ("peer-run", True), (" groups", False)]
-    assert highlight("superpeers", ("peer",)) == [("superpeers", False)]
-    assert highlight("", ("x",)) == [("", False)]

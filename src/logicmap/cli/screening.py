@@ -13,7 +13,6 @@ sample's records first, each labelled "random sample for the stopping rule".
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,23 +33,9 @@ def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
 
 
-def highlighter(terms: list[str]):
-    """A function that marks the key terms in a text (Rich markup, text escaped)."""
-    words = sorted({t.strip() for t in terms if len(t.strip()) > 2}, key=len, reverse=True)
-    if not words:
-        return escape
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-
-    def mark(text: str) -> str:
-        parts, last = [], 0
-        for match in pattern.finditer(text):
-            parts.append(escape(text[last : match.start()]))
-            parts.append(f"[bold yellow]{escape(match.group(0))}[/]")
-            last = match.end()
-        parts.append(escape(text[last:]))
-        return "".join(parts)
-
-    return mark
+def marked(card, field: str) -> str:
+    """The card's ``title`` or ``abstract`` with its key terms in bold yellow (Rich markup, text escaped)."""
+    return "".join(f"[bold yellow]{escape(piece)}[/]" if key else escape(piece) for piece, key in card.marked(field))
 
 
 def screen(
@@ -89,13 +74,12 @@ def screen(
             _stop_now(session)
             return
         reasons = review.screening.exclusion_reasons()
-        made, mark = 0, None
+        made = 0
         while (step := session.next_record()) is not None:
             record_id, rank = step
             card = review.screening.card(record_id)
-            mark = mark or highlighter(list(card.key_terms))
             progress = session.progress()
-            _show(card, rank, progress, mark, session.is_sample(record_id))
+            _show(card, rank, progress, session.is_sample(record_id))
             stop_key = " / [s]top (rule fired)" if progress.can_stop else ""
             answer = typer.prompt(f"[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit{stop_key}").strip().lower()[:1]
             if answer == "q":
@@ -146,11 +130,12 @@ def sample_line(progress) -> str:
     return f"random sample for the stopping rule: {done} of {wanted} screened"
 
 
-def _show(card, rank: int, progress, mark, sampled: bool = False) -> None:
-    title, abstract = card.title or "(no title)", card.abstract or "(no abstract)"
+def _show(card, rank: int, progress, sampled: bool = False) -> None:
+    title = marked(card, "title") if card.title else "(no title)"
+    abstract = marked(card, "abstract") if card.abstract else "(no abstract)"
     where = f"random sample for the stopping rule ({progress.sample[0] + 1} of {progress.sample[1]})" \
         if sampled and progress.sample else f"rank {rank}"
-    panels.print(Panel(f"[bold]{mark(title)}[/] ({card.year or 'n.d.'})\n\n{mark(abstract)}",
+    panels.print(Panel(f"[bold]{title}[/] ({card.year or 'n.d.'})\n\n{abstract}",
                        title=f"record {card.record_id} · {where}",
                        subtitle=f"{progress.screened}/{progress.total} screened · {progress.included} included"))
     out.print(escape(stopping_line(progress)), highlight=False)

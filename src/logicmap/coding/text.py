@@ -36,6 +36,7 @@ class Token:
     stem: str
     start: int
     end: int
+    word: str = ""  # as written
 
 
 @lru_cache(maxsize=65536)
@@ -63,7 +64,7 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
     """Word tokens of ``text`` with offsets (plus ``offset``) into the original string."""
     out = []
     for m in _TOKEN.finditer(text):
-        out.append(Token(fold(m.group()), stem(m.group()), m.start() + offset, m.end() + offset))
+        out.append(Token(fold(m.group()), stem(m.group()), m.start() + offset, m.end() + offset, m.group()))
     return out
 
 
@@ -86,10 +87,13 @@ def split_sentences(text: str, field: str = "abstract") -> list[Sentence]:
 
 @dataclass(frozen=True)
 class Term:
-    """A key term: stemmed words to match consecutively; a ``*`` ending matches a word prefix."""
+    """A key term: stemmed words to match consecutively; a ``*`` ending matches a word prefix; a word
+    written with a capital after its first letter (an acronym: ``MOST``, ``CARe``, ``mHealth``) matches
+    only as written, so that ``MOST`` does not match "most" nor ``CARe`` "care"."""
 
     phrase: str
     parts: tuple[tuple[str, bool], ...]  # (stem or prefix, is_prefix)
+    cased: tuple[str | None, ...] = ()  # per part, the exact word (or prefix) an acronym needs, else None
 
     @property
     def weight(self) -> float:
@@ -105,7 +109,13 @@ def compile_term(phrase: str) -> Term | None:
     parts = [(stem(w), False) for w in words]
     if phrase.rstrip().endswith("*"):
         parts[-1] = (fold(words[-1]), True)
-    return Term(phrase, tuple(parts))
+    cased = tuple(w if is_acronym(w) else None for w in words)
+    return Term(phrase, tuple(parts), cased if any(cased) else ())
+
+
+def is_acronym(word: str) -> bool:
+    """Whether ``word`` has a capital after its first letter (``MOST``, ``CARe``, ``mHealth``, not ``Rosenberg``)."""
+    return any(ch.isupper() for ch in word[1:])
 
 
 def find_term(term: Term, toks: list[Token]) -> list[int]:
@@ -118,6 +128,10 @@ def find_term(term: Term, toks: list[Token]) -> list[int]:
         for j, (part, is_prefix) in enumerate(term.parts):
             tok = toks[i + j]
             if (is_prefix and not tok.norm.startswith(part)) or (not is_prefix and tok.stem != part):
+                ok = False
+                break
+            exact = term.cased[j] if term.cased else None
+            if exact is not None and not (tok.word.startswith(exact) if is_prefix else tok.word == exact):
                 ok = False
                 break
         if ok:
@@ -137,3 +151,46 @@ def quote_window(text: str, start: int, end: int, limit: int = 300) -> tuple[int
     cut = text.rfind(" ", start, start + limit)
     cut = cut if cut > start else start + limit
     return start, cut
+
+
+@lru_cache(maxsize=8)
+def _term_index(phrases: tuple[str, ...]) -> tuple[dict[str, list[Term]], list[Term]]:
+    """The compiled ``phrases``: by the stem of their first word, and those starting with a prefix."""
+    by_first: dict[str, list[Term]] = {}
+    prefixed: list[Term] = []
+    for phrase in dict.fromkeys(phrases):
+        term = compile_term(phrase)
+        if term is None:
+            continue
+        first, is_prefix = term.parts[0]
+        (prefixed if is_prefix else by_first.setdefault(first, [])).append(term)
+    return by_first, prefixed
+
+
+def term_spans(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the key terms ``phrases`` occur in ``text``, matched as the coding matcher matches them
+    (stems, ``*`` prefixes, acronyms as written): ``(start, end)`` spans in text order, the longest
+    kept where two overlap."""
+    by_first, prefixed = _term_index(tuple(phrases))
+    toks = tokens(text)
+    found = []
+    for i, tok in enumerate(toks):
+        candidates = by_first.get(tok.stem, []) + [t for t in prefixed if tok.norm.startswith(t.parts[0][0])]
+        for term in candidates:
+            if find_term(term, toks[i : i + len(term.parts)]):
+                found.append((tok.start, toks[i + len(term.parts) - 1].end))
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(set(found), key=lambda span: (span[0] - span[1], span[0])):
+        if all(end <= a or start >= b for a, b in kept):
+            kept.append((start, end))
+    return sorted(kept)
+
+
+def mark_terms(text: str, phrases: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(piece, is_key_term)`` pieces at :func:`term_spans` (one piece when none)."""
+    pieces, at = [], 0
+    for start, end in term_spans(text, phrases):
+        pieces += [(text[at:start], False), (text[start:end], True)]
+        at = end
+    pieces.append((text[at:], False))
+    return [p for p in pieces if p[0]] or [(text, False)]

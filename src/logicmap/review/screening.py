@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logicmap.coding.text import mark_terms
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.dedupe import DedupeStage
 from logicmap.review.records import RecordsStage
@@ -262,3 +263,10 @@ class ScreeningCard:
     authors: tuple[str, ...]
     journal: str | None
     key_terms: tuple[str, ...]
+
+    def marked(self, field: str) -> list[tuple[str, bool]]:
+        """The ``title`` or ``abstract`` cut into ``(piece, is_key_term)`` pieces, the key terms found as
+        the coding matcher finds them (word stems, ``*`` prefixes, acronyms only as written)."""
+        if field not in ("title", "abstract"):
+            raise ValueError(f"field must be 'title' or 'abstract', not {field!r}")
+        return mark_terms(getattr(self, field), self.key_terms)

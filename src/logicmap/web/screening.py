@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from logicmap.api import ScreeningCard, TeamScreening
 from logicmap.web.app import templates
-from logicmap.web.screening_view import CURVE_HEIGHT, CURVE_WIDTH, estimate_text, highlight, recall_curve
+from logicmap.web.screening_view import CURVE_HEIGHT, CURVE_WIDTH, estimate_text, recall_curve
 from logicmap.web.security import Caller, guard, review_of
 
 router = APIRouter()
@@ -109,8 +109,8 @@ def screen_page(request: Request, caller: Reviewer, record: int | None = None) -
     if chosen is not None:
         card = card_of(request, chosen[0])
         others = {} if service.settings.blind else service.others(caller.name, card.record_id)
-        context.update(card=card, rank=chosen[1], title=highlight(card.title, card.key_terms),
-                       abstract=highlight(card.abstract, card.key_terms), others=others)
+        context.update(card=card, rank=chosen[1], title=card.marked("title"),
+                       abstract=card.marked("abstract"), others=others)
     return templates.TemplateResponse(request, "screen.html", context)
 
 

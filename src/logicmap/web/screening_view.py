@@ -1,9 +1,8 @@
-"""What the screening pages show, computed from library values: highlighted text, the estimate in
-words, the recall curve as SVG points, and the JSON shapes of progress."""
+"""What the screening pages show, computed from library values: the estimate in words, the recall
+curve as SVG points, and the JSON shapes of progress."""
 
 from __future__ import annotations
 
-import re
 
 from pydantic import BaseModel
 
@@ -20,19 +19,6 @@ def estimate_text(progress: TeamProgress) -> str:
     verdict = "safe to stop" if progress.can_stop else "keep going"
     return (f"Stopping rule {progress.stop.rule}: {verdict} ({progress.stop.reason}); "
             f"estimated recall {progress.recall.words()}.")
-
-
-def highlight(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
-    """``text`` cut into ``(piece, is_key_term)`` pieces, key terms matched whole-word, any case."""
-    words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-    if not words or not text:
-        return [(text, False)]
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-    pieces, at = [], 0
-    for match in pattern.finditer(text):
-        pieces += [(text[at:match.start()], False), (match.group(0), True)]
-        at = match.end()
-    return [p for p in pieces + [(text[at:], False)] if p[0]]
 
 
 def recall_curve(order: list[int]) -> str:

@@ -1,0 +1,50 @@
+"""Key terms mean one thing everywhere: the coding matcher's evidence and the screening highlights."""
+
+from __future__ import annotations
+
+import pytest
+
+from logicmap.codebook import load_codebook
+from logicmap.coding.matcher import TermMatcher
+from logicmap.coding.text import Sentence, is_acronym, mark_terms, term_spans
+from logicmap.review.screening import ScreeningCard
+
+CB = load_codebook()
+
+
+def test_terms_are_marked_whole_word_in_any_case_longest_first():
+    assert mark_terms("Peer support and peer-run groups", ("peer", "peer-run")) == [
+        ("Peer", True), (" support and ", False), ("peer-run", True), (" groups", False)]
+    assert mark_terms("superpeers", ("peer",)) == [("superpeers", False)]
+    assert mark_terms("", ("x",)) == [("", False)]
+    assert mark_terms("no terms here", ()) == [("no terms here", False)]
+
+
+def test_a_star_ending_matches_word_prefixes_and_stems_match_other_forms():
+    text = "Symptoms fell and peer supporters helped; relapses were rare."
+    marked = [piece for piece, key in mark_terms(text, ("symptom*", "peer supporter*", "relapse")) if key]
+    assert marked == ["Symptoms", "peer supporters", "relapses"]
+
+
+def test_acronyms_match_only_as_written():
+    assert [is_acronym(w) for w in ("MOST", "CARe", "mHealth", "Rosenberg", "hope")] == [True, True, True, False, False]
+    text = "Most care was usual. The MOST platform and the CARe methodology were used."
+    assert [text[a:b] for a, b in term_spans(text, ("MOST", "CARe", "care"))] == ["care", "MOST", "CARe"]
+    assert term_spans("most people", ("MOST",)) == []
+
+
+def test_the_coding_matcher_takes_no_evidence_from_an_acronym_written_as_a_common_word():
+    matcher = TermMatcher(CB)
+    common = "Most participants received usual care."
+    named = "Participants used the MOST platform."
+    assert "T12" not in matcher.score_sentence(Sentence("abstract", 0, len(common), common))
+    assert "T12" in matcher.score_sentence(Sentence("abstract", 0, len(named), named))
+
+
+def test_a_screening_card_marks_its_title_and_abstract_and_refuses_other_fields():
+    card = ScreeningCard(1, "Peer support for recovery", "Most care improved hope.", 2020, (), None,
+                         ("peer support", "MOST", "hope"))
+    assert card.marked("title") == [("Peer support", True), (" for recovery", False)]
+    assert [piece for piece, key in card.marked("abstract") if key] == ["hope"]
+    with pytest.raises(ValueError, match="title"):
+        card.marked("journal")
