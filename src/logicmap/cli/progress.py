@@ -74,3 +74,24 @@ def count_progress(console: Console, description: str) -> Iterator[Callable[[int
     """One ``callback(done, total)`` bar (shown once the first report arrives)."""
     with bars(console) as bar:
         yield bar(description)
+
+
+def passing_bar(console: Console, description: str) -> Callable[[int, int], None]:
+    """A ``callback(done, total)`` bar for work reported from inside something else's run (the web
+    server's start): it appears with the first report and goes once ``done`` reaches ``total``."""
+    shown: list[tuple[Progress, int]] = []
+
+    def callback(done: int, total: int) -> None:
+        if not shown:
+            if done >= total:
+                return
+            display = _bar(console)
+            display.start()
+            shown.append((display, display.add_task(description, total=total)))
+        display, task = shown[0]
+        display.update(task, completed=done, total=total)
+        if done >= total:
+            display.stop()
+            shown.clear()
+
+    return callback

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from logicmap.cli.common import OptionalProjectOption, ProjectOption, fail, open_review, out
+from logicmap.cli.common import OptionalProjectOption, ProjectOption, err, fail, open_review, out
+from logicmap.cli.progress import passing_bar
 
 user_app = typer.Typer(help="Accounts of the web app (`logicmap serve`).", no_args_is_help=True)
 
@@ -90,8 +91,12 @@ def serve(
     else:
         with open_review(project) as review:  # refuse a missing project before listening
             users = len(review.accounts.users())
-        out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).")
-        app = create_app(project, https=https, service_options=options, warm_model=warm_model)
+        out.print(f"Preparing {project}: screening features and the first ranking (sentence embeddings are "
+                  "computed once per text and kept in the project) ...", highlight=False, soft_wrap=True)
+        options["progress"] = passing_bar(err, "Embedding titles and abstracts")
+        app = create_app(project, https=https, service_options=options, warm_model=warm_model,
+                         on_ready=lambda: out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).",
+                                                    highlight=False, soft_wrap=True))
     if not users:
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -76,13 +76,14 @@ def install_error_handlers(app: FastAPI, page: Callable[[Request, int, str], Res
 
 
 def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False,
-               warm_model: bool = False) -> FastAPI:
+               warm_model: bool = False, on_ready: Callable[[], None] | None = None) -> FastAPI:
     """The web app serving the project at ``location``.
 
     ``service_options`` go to the team screening service (``seed``, ``features``,
     ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
     (it is also Secure whenever a request arrives over HTTPS); ``warm_model`` builds the
-    model page's views in a background thread from the start, so the first visitor need not wait.
+    model page's views in a background thread from the start, so the first visitor need not wait;
+    ``on_ready()`` is called once screening is prepared, just before the server takes requests.
     """
     from logicmap.web import (
         audit, coding, conflicts, dedupe, dual_coding, fulltext, fulltext_api, imports, model, pages, screening,
@@ -102,6 +103,8 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
             ranking.check()  # the first full-text ranking starts on its worker; requests never wait for it
             if warm_model:
                 model.serving(app)
+            if on_ready is not None:
+                on_ready()
             yield
         finally:
             ranking.close()
