@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from rich.console import Console
 
 from logicmap.api import Review
@@ -26,21 +27,26 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def test_the_server_announces_its_address_only_when_it_takes_requests(tmp_path):
-    location = str(tmp_path / "p.db")
+def _project(location: str) -> None:
     with Review.create(location) as review:
         review.records.import_files([demo_data_dir() / next(iter(DEMO_EXPORTS))])
         review.accounts.add("alice", "correct horse battery", role="owner")
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["one project", "a folder of projects"])
+def test_the_server_announces_its_address_only_when_it_takes_requests(tmp_path, many):
+    location = str(tmp_path / "p.db")
+    _project(location)
     port = _port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    server = subprocess.Popen([sys.executable, "-m", "logicmap.cli", "serve", "-p", location, "--port", str(port),
-                               "--features", "tfidf", "--classifier", "svm", "--no-warm-model"],
+    which = ["--projects", str(tmp_path)] if many else ["-p", location, "--no-warm-model"]
+    server = subprocess.Popen([sys.executable, "-m", "logicmap.cli", "serve", *which, "--port", str(port),
+                               "--features", "tfidf", "--classifier", "svm"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    served = f"1 project(s) from {tmp_path}" if many else location
     try:
-        first = server.stdout.readline()
-        assert first.startswith(f"Preparing {location}")
-        serving = server.stdout.readline()
-        assert serving.startswith(f"Serving {location} on http://127.0.0.1:{port}/")
+        assert server.stdout.readline().startswith(f"Preparing {served}")
+        assert server.stdout.readline().startswith(f"Serving {served} on http://127.0.0.1:{port}/")
         deadline = time.monotonic() + 10  # the socket is bound right after the announcement
         while True:
             try:

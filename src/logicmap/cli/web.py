@@ -85,9 +85,14 @@ def serve(
         for location in found.values():  # refuse a broken project before listening
             with open_review(location) as review:
                 users += len(review.accounts.users())
-        out.print(f"Serving {len(found)} project(s) from {projects} on http://{host}:{port}/ (Ctrl+C stops).")
-        app = (create_hub(folder=projects, https=https, service_options=options) if projects.is_dir()
-               else create_hub(found, https=https, service_options=options))
+        out.print(f"Preparing {len(found)} project(s) from {projects}: screening features and first rankings "
+                  "(sentence embeddings are computed once per text and kept in each project) ...",
+                  highlight=False, soft_wrap=True)
+        options["progress"] = passing_bar(err, "Embedding titles and abstracts")
+        hub = {"https": https, "service_options": options, "on_ready": lambda: out.print(
+            f"Serving {len(found)} project(s) from {projects} on http://{host}:{port}/ (Ctrl+C stops).",
+            highlight=False, soft_wrap=True)}
+        app = create_hub(folder=projects, **hub) if projects.is_dir() else create_hub(found, **hub)
     else:
         with open_review(project) as review:  # refuse a missing project before listening
             users = len(review.accounts.users())

@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -119,10 +120,10 @@ class Hub:
     """
 
     def __init__(self, projects: dict[str, str], *, folder: Path | None = None, service_options: dict | None = None,
-                 https: bool = False) -> None:
+                 https: bool = False, on_ready: Callable[[], None] | None = None) -> None:
         from logicmap.web.projects_pages import hub_pages
 
-        self.folder, self.https = folder, https
+        self.folder, self.https, self.on_ready = folder, https, on_ready
         self.service_options = service_options or {}
         self.projects: dict[str, Project] = {}
         self._secret = secrets.token_bytes(32)
@@ -145,6 +146,8 @@ class Hub:
             for project in self.projects.values():
                 await stack.enter_async_context(project.app.router.lifespan_context(project.app))
             self._stack = stack
+            if self.on_ready is not None:
+                self.on_ready()
             yield
             self._stack = None
 
@@ -259,11 +262,13 @@ def _with_cookie(send: Send, slug: str, *, secure: bool) -> Send:
 
 
 def create_hub(projects: dict[str, str] | None = None, *, folder: Path | str | None = None,
-               service_options: dict | None = None, https: bool = False) -> Hub:
+               service_options: dict | None = None, https: bool = False,
+               on_ready: Callable[[], None] | None = None) -> Hub:
     """The server of several projects: ``projects`` (name -> location, e.g. from :func:`listed_projects`)
-    and every store in ``folder`` (where the project list also creates new ones)."""
+    and every store in ``folder`` (where the project list also creates new ones); ``on_ready()`` is
+    called once every project is prepared, just before the server takes requests."""
     found = dict(projects or {})
     if folder is not None:
         found = {**folder_projects(Path(folder)), **found}
     return Hub(found, folder=Path(folder) if folder is not None else None, service_options=service_options,
-               https=https)
+               https=https, on_ready=on_ready)
