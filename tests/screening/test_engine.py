@@ -437,3 +437,17 @@ def test_a_replay_stopped_at_95_percent_recall_scores_what_the_full_replay_does(
                        for recall in (1.0, 0.95))
         assert len(early.decision_seconds) < len(full.decision_seconds)  # it did stop sooner
         assert early.metrics["wss@95"] == full.metrics["wss@95"]
+
+
+def test_a_fusion_classifier_refuses_a_matrix_without_embeddings_naming_every_feature_set_it_takes():
+    from scipy import sparse
+
+    from logicmap.screening.presets import check_fusion_matrix
+
+    tfidf_only = sparse.random(20, 500, density=0.05, format="csr", random_state=0)
+    with pytest.raises(ValueError) as refused:
+        check_fusion_matrix(tfidf_only, rows_with_text=20, classifier="svm-asreview-fusion")
+    assert all(f in str(refused.value) for f in ("tfidf-asreview+charlsa+embed", "tfidf-asreview+char+embed",
+                                                "tfidf-asreview+char4+embed"))
+    with pytest.raises(ValueError, match="needs tfidf\\+embed features"):
+        check_fusion_matrix(tfidf_only, rows_with_text=20, classifier="svm-fusion")

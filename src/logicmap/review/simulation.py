@@ -14,7 +14,7 @@ from typing import Callable
 from logicmap.errors import ScreeningError
 from logicmap.screening.chart import save_recall_chart
 from logicmap.screening.dataset import load_labelled
-from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.engine import DEFAULT_RETRAIN_SHARE, ActiveLearner
 from logicmap.screening.presets import resolve_engine
 from logicmap.screening.features import make_features
 from logicmap.screening.classifiers import make_classifier
@@ -92,7 +92,7 @@ def simulate_dataset(
             learner = ActiveLearner(features=make_features(features, progress=embed_progress, embedding_cache=cache),
                                     classifier=make_classifier(classifier, seed=seed),
                                     query=make_query(query), seed=seed,
-                                    **({} if retrain_share is None else {"retrain_share": retrain_share}))
+                                    retrain_share=DEFAULT_RETRAIN_SHARE if retrain_share is None else retrain_share)
         except ValueError as exc:
             raise ScreeningError(str(exc)) from None
         matrix = learner.features.fit_transform(dataset.texts)

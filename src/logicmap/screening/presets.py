@@ -76,6 +76,12 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     return LSA_FUSION_ENGINE
 
 
+#: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
+PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE,
+                                      ("tfidf-asreview+char4+embed", "svm-asreview-fusion"), STATIC_ENGINE,
+                                      ASREVIEW_ENGINE, TFIDF_ENGINE)
+
+
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
@@ -89,12 +95,10 @@ def resolve_engine(features: Any, classifier: Any, records: int | None = None) -
     auto_classifier = isinstance(classifier, str) and classifier == "auto"
     if auto_features and auto_classifier:
         return default_engine(records)
-    pairs = (FUSION_ENGINE, LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE, ("tfidf-asreview+char4+embed",
-             "svm-asreview-fusion"), STATIC_ENGINE, ASREVIEW_ENGINE, TFIDF_ENGINE)
     if auto_features:
-        features = next((f for f, c in pairs if c == classifier), PLAIN_TFIDF_ENGINE[0])
+        features = next((f for f, c in PAIRS if c == classifier), PLAIN_TFIDF_ENGINE[0])
     if auto_classifier:
-        classifier = next((c for f, c in pairs if f == features), PLAIN_TFIDF_ENGINE[1])
+        classifier = next((c for f, c in PAIRS if f == features), PLAIN_TFIDF_ENGINE[1])
     return features, classifier
 
 
@@ -126,7 +130,7 @@ def check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_EN
     """A fusion classifier reads the last columns as embeddings: refuse a matrix without
     them (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
     dimension = FUSION_BLOCKS[classifier]
-    features = next(f for f, c in (STATIC_ENGINE, LSA_FUSION_ENGINE, FUSION_ENGINE) if c == classifier)
+    features = " or ".join(f for f, c in PAIRS if c == classifier)
     filled = 0
     first = X.shape[1] - dimension
     if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)
