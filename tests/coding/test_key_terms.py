@@ -48,3 +48,16 @@ def test_a_screening_card_marks_its_title_and_abstract_and_refuses_other_fields(
     assert [piece for piece, key in card.marked("abstract") if key] == ["hope"]
     with pytest.raises(ValueError, match="title"):
         card.marked("journal")
+
+
+def test_a_codebook_without_term_lists_highlights_its_codes_own_words(tmp_path):
+    from dataclasses import replace
+
+    from logicmap.api import Review
+
+    bare = replace(CB, codes=tuple(replace(c, terms=()) for c in CB.codes))
+    with Review.create(tmp_path / "p.db", codebook=bare) as review:
+        terms = review.screening.key_terms()
+    assert terms and "Hope" in terms  # a code's label
+    card = ScreeningCard(1, "Hope after psychosis", "", None, (), None, terms)
+    assert card.marked("title")[0] == ("Hope", True)

@@ -89,10 +89,11 @@ def serve(
                   "(sentence embeddings are computed once per text and kept in each project) ...",
                   highlight=False, soft_wrap=True)
         options["progress"] = passing_bar(err, "Embedding titles and abstracts")
-        hub = {"https": https, "service_options": options, "on_ready": lambda: out.print(
+        hub_options = {"https": https, "service_options": options, "on_ready": lambda: out.print(
             f"Serving {len(found)} project(s) from {projects} on http://{host}:{port}/ (Ctrl+C stops).",
             highlight=False, soft_wrap=True)}
-        app = create_hub(folder=projects, **hub) if projects.is_dir() else create_hub(found, **hub)
+        app = (create_hub(folder=projects, **hub_options) if projects.is_dir()
+               else create_hub(found, **hub_options))
     else:
         with open_review(project) as review:  # refuse a missing project before listening
             users = len(review.accounts.users())

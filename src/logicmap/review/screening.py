@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logicmap.coding.semantic_features import with_own_terms
 from logicmap.coding.text import mark_terms
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.dedupe import DedupeStage
@@ -236,8 +237,10 @@ class ScreeningStage:
         return ProjectEmbeddingCache(self._store)
 
     def key_terms(self) -> tuple[str, ...]:
-        """The terms to highlight while screening: those of the codebook's codes."""
-        return tuple(term for code in self._codebook.current().codes for term in code.terms)
+        """The terms to highlight while screening: those of the codebook's codes, or for a codebook
+        without term lists the phrases of their own labels and include notes (as the coding matcher
+        takes them)."""
+        return tuple(term for code in with_own_terms(self._codebook.current()).codes for term in code.terms)
 
     def card(self, record_id: int, *, terms: tuple[str, ...] | None = None) -> ScreeningCard:
         """The record as a reviewer screens it, with the terms to highlight (``terms``: the
