@@ -37,6 +37,7 @@ import numpy as np
 from logicmap.codebook.codes import Codebook
 from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.feedback import Feedback
+from logicmap.coding.layer_regression import VARIANTS, LayerRegression, fit_layer
 from logicmap.coding.semantic_features import FEATURES, Encoder, FeatureBuilder, RecordView
 from logicmap.coding.semantic_quotes import best_sentence
 from logicmap.coding.suggest import Suggestion, guess_direction, recovery_role
@@ -72,58 +73,6 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-#: Feature sets a layer's regression may use, chosen per layer by inner cross-validation: every
-#: feature, or the key-term score with the code-standardised and reviewer-example similarities.
-VARIANTS: dict[str, tuple[str, ...]] = {
-    "all": FEATURES,
-    "lean": ("terms", "prior", "sim_z", "sim_proto"),
-}
-
-
-class _RoleModel:
-    """A standardised logistic regression on generic features plus optional per-code offsets."""
-
-    def __init__(self, mean, scale, coef, intercept, code_coef: dict[int, float], variant: str = "all"):
-        self.mean, self.scale, self.coef, self.intercept, self.code_coef = mean, scale, coef, intercept, code_coef
-        self.variant = variant
-        self.mask = np.array([FEATURES.index(f) for f in VARIANTS[variant]])
-
-    def decision(self, X: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        z = ((X[:, self.mask] - self.mean) / self.scale) @ self.coef + self.intercept
-        return z + np.array([self.code_coef.get(int(c), 0.0) for c in cols])
-
-    def to_dict(self) -> dict:
-        return {"variant": self.variant, "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "coef": self.coef.tolist(), "intercept": float(self.intercept)}
-
-    @classmethod
-    def from_dict(cls, d: Mapping) -> _RoleModel:
-        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]), float(d["intercept"]), {},
-                   d.get("variant", "all"))
-
-
-def _fit_role(X: np.ndarray, y: np.ndarray, cols: np.ndarray, *, C: float, seed: int, code_bias: bool,
-              min_examples: int, variant: str = "all") -> _RoleModel | None:
-    from sklearn.linear_model import LogisticRegression
-
-    if y.sum() < 1 or (len(y) - y.sum()) < 1:
-        return None
-    X = X[:, [FEATURES.index(f) for f in VARIANTS[variant]]]
-    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-6
-    Z = (X - mean) / scale
-    biased = sorted(c for c in set(cols.tolist()) if code_bias and y[cols == c].sum() >= min_examples)
-    if biased:
-        onehot = np.zeros((len(y), len(biased)))
-        for k, c in enumerate(biased):
-            onehot[cols == c, k] = 1.0
-        Z = np.hstack([Z, onehot])
-    lr = LogisticRegression(C=C, solver="liblinear", random_state=seed, max_iter=500).fit(Z, y)
-    w = lr.coef_[0]
-    n = X.shape[1]
-    return _RoleModel(mean, scale, w[:n], float(lr.intercept_[0]), {c: float(w[n + k]) for k, c in enumerate(biased)},
-                      variant)
-
-
 class SemanticModel:
     """Per-role calibrated probabilities over embedding evidence, with per-code thresholds."""
 
@@ -140,7 +89,7 @@ class SemanticModel:
         self.builder = builder or FeatureBuilder(codebook, encode, role_model=role_model)
         self.codes = self.builder.codes
         self.role_of = np.array([recovery_role(codebook, c.kind) for c in codebook.codes])
-        self.roles = {}  # role -> _RoleModel
+        self.roles = {}  # role -> LayerRegression
         self.variant: dict[str, str] = {}  # role -> key of VARIANTS (default "all")
         self.bias: dict[str, bool] = {}  # role -> per-code offsets learnt (default: code_bias)
         self.role_threshold: dict[str, float] = {}
@@ -217,7 +166,7 @@ class SemanticModel:
             X = np.array([views[i].features[j] for i, j, _ in rows])
             y = np.array([ok for _, _, ok in rows], dtype=int)
             cols = np.array([j for _, j, _ in rows])
-            fitted = _fit_role(X, y, cols, C=self.C, seed=self.seed, code_bias=self.bias.get(role, self.code_bias),
+            fitted = fit_layer(X, y, cols, C=self.C, seed=self.seed, code_bias=self.bias.get(role, self.code_bias),
                                min_examples=self.min_examples, variant=self.variant.get(role, "all"))
             if fitted is not None:
                 self.roles[role] = fitted
@@ -372,7 +321,7 @@ class SemanticModel:
         if list(params["features"]) != list(FEATURES):
             raise ValueError("these weights were fitted on other features")
         model = cls(codebook, encode, **kwargs)
-        model.roles = {r: _RoleModel.from_dict(d) for r, d in params["roles"].items()}
+        model.roles = {r: LayerRegression.from_dict(d) for r, d in params["roles"].items()}
         model.role_threshold = dict(params["thresholds"])
         stats, labels = params.get("stats", {}), params.get("labels", {})
         if known_stats and all(c.code in stats and labels.get(c.code) == c.label for c in codebook.codes):
