@@ -89,6 +89,17 @@ def test_aligned_suggestions_are_the_recovery_models_translated():
     assert [s.record_id for s in got] == sorted((s.record_id for s in got), key=[r["id"] for r in records].index)
 
 
+def test_with_every_code_aligned_the_fallback_is_not_standardised():
+    """A codebook whose every code aligns needs no statistics from the project's studies: the
+    fallback would serve no code, so standardising on them (a second per coding page) is skipped."""
+    book = relabelled(load_codebook())
+    model = default_model(book, hashed_encoder)
+    assert isinstance(model, AlignedModel) and not model.left
+    assert model.stats is not None and model.fallback.stats is None
+    assert standardise(model, RECORDS[:40]).fallback.stats is None
+    assert model.suggest(RECORDS[40:45])  # the reference's suggestions, translated
+
+
 def test_reviewer_rejections_of_an_aligned_code_teach_the_recovery_model():
     book = relabelled(load_codebook())
     model = default_model(book, hashed_encoder)

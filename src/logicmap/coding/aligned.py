@@ -81,8 +81,9 @@ class AlignedModel:
     """The reference model for the aligned codes (translated), ``fallback`` for the rest.
 
     ``fallback`` is the model for a codebook the package has not seen, built on the whole
-    ``codebook``; only its suggestions for codes outside ``pairs`` are kept. Its similarity
-    statistics (``stats``, :meth:`set_stats`, ``builder``) are the ones a project standardises.
+    ``codebook``; only its suggestions for codes outside ``pairs`` (``left``) are kept. Its similarity
+    statistics (``stats``, :meth:`set_stats`, ``builder``) are the ones a project standardises; with
+    every code aligned it is never asked, and there is nothing to standardise.
     """
 
     def __init__(self, codebook: Codebook, reference, fallback, pairs: Mapping[str, str]) -> None:
@@ -91,11 +92,13 @@ class AlignedModel:
         self.fallback = fallback
         self.pairs = dict(pairs)
         self.back = {theirs: mine for mine, theirs in self.pairs.items()}
+        self.left = frozenset(c.code for c in codebook.codes) - set(self.pairs)  # the fallback's codes
 
-    # the fallback's statistics are the ones left to standardise (the reference has its own)
+    # the fallback's statistics are the ones left to standardise (the reference has its own); with
+    # every code aligned the fallback serves nothing, and nothing is left to standardise
     @property
     def stats(self):
-        return self.fallback.stats
+        return self.fallback.stats if self.left else self.reference.stats
 
     @property
     def builder(self):
@@ -109,7 +112,7 @@ class AlignedModel:
         records = list(records)
         translated = [replace(s, code=self.back[s.code], kind=self.codebook[self.back[s.code]].kind)
                       for s in self.reference.suggest(records) if s.code in self.back] if self.pairs else []
-        rest = [s for s in self.fallback.suggest(records) if s.code not in self.pairs]
+        rest = [s for s in self.fallback.suggest(records) if s.code in self.left] if self.left else []
         order = {str(r.get("id")): i for i, r in enumerate(records)}
         kinds = {kind: i for i, kind in enumerate(self.codebook.kinds)}
         return sorted(translated + rest, key=lambda s: (order.get(s.record_id, len(order)), kinds.get(s.kind, 0)))
@@ -118,9 +121,8 @@ class AlignedModel:
         """Record ids, least sure first: the reference model's uncertainty over the codes it suggests
         plus the fallback's over the others."""
         total = dict(self.reference.least_sure(records, codes=set(self.pairs.values())))
-        left = {c.code for c in self.codebook.codes} - set(self.pairs)
-        if left:
-            for record_id, score in self.fallback.least_sure(records, codes=left):
+        if self.left:
+            for record_id, score in self.fallback.least_sure(records, codes=self.left):
                 total[record_id] = total.get(record_id, 0.0) + score
         return sorted(total.items(), key=lambda x: (-x[1], x[0]))
 
@@ -134,7 +136,8 @@ class AlignedModel:
         feedback, evidence = list(feedback), list(evidence)
         ours = [f for f in feedback if f.code not in self.pairs]
         theirs = [replace(f, code=self.pairs[f.code]) for f in feedback if f.code in self.pairs]
-        self.fallback = adapt(self.fallback, records, ours, [e for e in evidence if e[1] not in self.pairs], **prior)
+        if self.left:
+            self.fallback = adapt(self.fallback, records, ours, [e for e in evidence if e[1] not in self.pairs], **prior)
         if theirs:
             self.reference = adapt(self.reference, records, theirs,
                                    [(r, self.pairs[c], q) for r, c, q in evidence if c in self.pairs], **prior)
