@@ -233,6 +233,7 @@ class TfidfEmbeddingFeatures(TransformerMixin, BaseEstimator):
 
 
 def _asreview_char(**params: Any) -> TfidfFeatures:
+    """``tfidf-asreview+char``: ELAS u4's word TF-IDF beside the character block (``params`` vary it)."""
     return TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None,
                          char_max_records=CHAR_MAX_RECORDS, **params)
 
@@ -286,17 +287,13 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-char": lambda: TfidfFeatures(analyzer="char"),
         "tfidf-word+char": lambda: TfidfFeatures(analyzer="word+char"),
         "tfidf-asreview": lambda: TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
-        "tfidf-asreview+char": lambda: TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95,
-                                                     stop_words=None, char_max_records=CHAR_MAX_RECORDS),
+        "tfidf-asreview+char": _asreview_char,
         "tfidf-asreview+static": lambda: TfidfEmbeddingFeatures(
             tfidf=TfidfFeatures(min_df=1, max_df=0.95, stop_words=None),
             embeddings=StaticEmbeddingFeatures()),
         "embed": embeddings,
         "tfidf+embed": lambda: TfidfEmbeddingFeatures(embeddings=embeddings()),
-        "tfidf-asreview+char+embed": lambda: TfidfEmbeddingFeatures(
-            tfidf=TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None,
-                                char_max_records=CHAR_MAX_RECORDS),
-            embeddings=embeddings()),
+        "tfidf-asreview+char+embed": lambda: TfidfEmbeddingFeatures(tfidf=_asreview_char(), embeddings=embeddings()),
         "tfidf-asreview+char4": lambda: _asreview_char(char_ngrams=(4, 4)),
         "tfidf-asreview+charlsa": lambda: _asreview_char(char_lsa=256),
         "tfidf-asreview+char4+embed": lambda: TfidfEmbeddingFeatures(
