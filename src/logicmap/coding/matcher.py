@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logicmap.codebook.codes import Codebook
-from logicmap.coding.text import Sentence, Term, compile_term, find_term, negated, split_sentences, tokens
+from logicmap.coding.text import Sentence, Term, TermIndex, compile_term, negated, split_sentences, tokens
 
 #: Kinds where "no peer support" should not count as evidence of peer support.
 NEGATION_KINDS = frozenset({"typology", "mechanism"})
@@ -89,8 +89,7 @@ class TermMatcher:
     def __init__(self, codebook: Codebook, negation_kinds: frozenset[str] = NEGATION_KINDS):
         self.codebook = codebook
         self.negation_kinds = negation_kinds
-        self._exact: dict[str, list[tuple[str, Term]]] = defaultdict(list)
-        self._prefix: list[tuple[str, Term]] = []
+        entries: list[tuple[str, Term]] = []
         for c in codebook.codes:
             seen = set()
             for phrase in (*c.terms, *c.examples):
@@ -98,25 +97,17 @@ class TermMatcher:
                 if term is None or term.parts in seen:
                     continue
                 seen.add(term.parts)
-                first, is_prefix = term.parts[0]
-                if is_prefix:
-                    self._prefix.append((c.code, term))
-                else:
-                    self._exact[first].append((c.code, term))
+                entries.append((c.code, term))
+        self.index = TermIndex(entries)
 
     def score_sentence(self, sentence: Sentence) -> dict[str, SentenceScore]:
         """Evidence per code in one sentence (codes without a match are absent)."""
         toks = tokens(sentence.text, sentence.start)
         matches: list[tuple[str, Term, int, int]] = []  # code, term, first token, last token + 1
-        for i, tok in enumerate(toks):
-            candidates = list(self._exact.get(tok.stem, ()))
-            candidates += [(code, t) for code, t in self._prefix if tok.norm.startswith(t.parts[0][0])]
-            for code, term in candidates:
-                if not find_term(term, toks[i : i + len(term.parts)]):
-                    continue
-                if self.codebook[code].kind in self.negation_kinds and negated(toks, i):
-                    continue
-                matches.append((code, term, i, i + len(term.parts)))
+        for code, term, i in self.index.matches(toks):
+            if self.codebook[code].kind in self.negation_kinds and negated(toks, i):
+                continue
+            matches.append((code, term, i, i + len(term.parts)))
         found: dict[str, dict[str, tuple[float, int, int]]] = defaultdict(dict)
         for code, term, a, b in matches:
             # an intervention's name wins over shorter matches inside it: "wellness" inside "Wellness Recovery Action Planning"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A boundary: sentence punctuation, optional closing quote/bracket, whitespace, then a capital,
@@ -153,34 +155,43 @@ def quote_window(text: str, start: int, end: int, limit: int = 300) -> tuple[int
     return start, cut
 
 
+class TermIndex:
+    """Compiled key terms, each with a payload (its code, say), found by the stem of their first word
+    (terms starting with a ``*`` prefix by a scan)."""
+
+    def __init__(self, entries: Iterable[tuple[Any, Term]]) -> None:
+        self._exact: dict[str, list[tuple[Any, Term]]] = {}
+        self._prefix: list[tuple[Any, Term]] = []
+        for payload, term in entries:
+            first, is_prefix = term.parts[0]
+            (self._prefix if is_prefix else self._exact.setdefault(first, [])).append((payload, term))
+
+    def matches(self, toks: list[Token]) -> Iterator[tuple[Any, Term, int]]:
+        """``(payload, term, first token index)`` of every term found in ``toks``, in token order."""
+        for i, tok in enumerate(toks):
+            candidates = self._exact.get(tok.stem, []) + [(p, t) for p, t in self._prefix
+                                                          if tok.norm.startswith(t.parts[0][0])]
+            for payload, term in candidates:
+                if find_term(term, toks[i : i + len(term.parts)]):
+                    yield payload, term, i
+
+
 @lru_cache(maxsize=8)
-def _term_index(phrases: tuple[str, ...]) -> tuple[dict[str, list[Term]], list[Term]]:
-    """The compiled ``phrases``: by the stem of their first word, and those starting with a prefix."""
-    by_first: dict[str, list[Term]] = {}
-    prefixed: list[Term] = []
-    for phrase in dict.fromkeys(phrases):
-        term = compile_term(phrase)
-        if term is None:
-            continue
-        first, is_prefix = term.parts[0]
-        (prefixed if is_prefix else by_first.setdefault(first, [])).append(term)
-    return by_first, prefixed
+def _term_index(phrases: tuple[str, ...]) -> TermIndex:
+    """The compiled ``phrases`` (each once; those without a word left out)."""
+    compiled = (compile_term(phrase) for phrase in dict.fromkeys(phrases))
+    return TermIndex((None, term) for term in compiled if term is not None)
 
 
 def term_spans(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the key terms ``phrases`` occur in ``text``, matched as the coding matcher matches them
     (stems, ``*`` prefixes, acronyms as written): ``(start, end)`` spans in text order, the longest
     kept where two overlap."""
-    by_first, prefixed = _term_index(tuple(phrases))
     toks = tokens(text)
-    found = []
-    for i, tok in enumerate(toks):
-        candidates = by_first.get(tok.stem, []) + [t for t in prefixed if tok.norm.startswith(t.parts[0][0])]
-        for term in candidates:
-            if find_term(term, toks[i : i + len(term.parts)]):
-                found.append((tok.start, toks[i + len(term.parts) - 1].end))
+    index = _term_index(tuple(phrases))
+    found = {(toks[i].start, toks[i + len(term.parts) - 1].end) for _, term, i in index.matches(toks)}
     kept: list[tuple[int, int]] = []
-    for start, end in sorted(set(found), key=lambda span: (span[0] - span[1], span[0])):
+    for start, end in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
         if all(end <= a or start >= b for a, b in kept):
             kept.append((start, end))
     return sorted(kept)
