@@ -85,24 +85,25 @@ def serve(
         for location in found.values():  # refuse a broken project before listening
             with open_review(location) as review:
                 users += len(review.accounts.users())
-        out.print(f"Preparing {len(found)} project(s) from {projects}: screening features and first rankings "
-                  "(sentence embeddings are computed once per text and kept in each project) ...",
-                  highlight=False, soft_wrap=True)
-        options["progress"] = passing_bar(err, "Embedding titles and abstracts")
-        hub_options = {"https": https, "service_options": options, "on_ready": lambda: out.print(
-            f"Serving {len(found)} project(s) from {projects} on http://{host}:{port}/ (Ctrl+C stops).",
-            highlight=False, soft_wrap=True)}
-        app = (create_hub(folder=projects, **hub_options) if projects.is_dir()
-               else create_hub(found, **hub_options))
+        served, work = f"{len(found)} project(s) from {projects}", "screening features and first rankings " \
+            "(sentence embeddings are computed once per text and kept in each project)"
     else:
         with open_review(project) as review:  # refuse a missing project before listening
             users = len(review.accounts.users())
-        out.print(f"Preparing {project}: screening features and the first ranking (sentence embeddings are "
-                  "computed once per text and kept in the project) ...", highlight=False, soft_wrap=True)
-        options["progress"] = passing_bar(err, "Embedding titles and abstracts")
-        app = create_app(project, https=https, service_options=options, warm_model=warm_model,
-                         on_ready=lambda: out.print(f"Serving {project} on http://{host}:{port}/ (Ctrl+C stops).",
-                                                    highlight=False, soft_wrap=True))
+        served, work = str(project), "screening features and the first ranking (sentence embeddings are " \
+            "computed once per text and kept in the project)"
+    out.print(f"Preparing {served}: {work} ...", highlight=False, soft_wrap=True)
+    options["progress"] = passing_bar(err, "Embedding titles and abstracts")
+
+    def ready() -> None:
+        out.print(f"Serving {served} on http://{host}:{port}/ (Ctrl+C stops).", highlight=False, soft_wrap=True)
+
+    if projects is None:
+        app = create_app(project, https=https, service_options=options, warm_model=warm_model, on_ready=ready)
+    elif projects.is_dir():
+        app = create_hub(folder=projects, https=https, service_options=options, on_ready=ready)
+    else:
+        app = create_hub(found, https=https, service_options=options, on_ready=ready)
     if not users:
         out.print("No accounts yet: add one with `logicmap user add NAME --admin --password-stdin -p PROJECT`.")
     uvicorn.run(app, host=host, port=port, log_level="warning")
