@@ -114,3 +114,28 @@ def test_feedback_prototypes_come_from_the_projects_own_sentences_for_the_interv
         assert (a.sims[:, approach] >= b.sims[:, approach] - 1e-6).all()
     assert any((a.sims[:, approach] > b.sims[:, approach] + 1e-3).any() for b, a in zip(before, after))
     assert not builder.adapt_to(after)  # once per model: the prototypes are not fed back on themselves
+
+
+def test_a_kept_standardised_model_suggests_as_a_fresh_one_and_is_a_copy():
+    """The coding page keeps a codebook's standardised model (a second a page at 58 studies): a kept
+    copy suggests exactly what a freshly standardised model does, and changing one copy (reviewers'
+    decisions adapt it) leaves the next copy as it was."""
+    from logicmap.coding import standardised as kept
+    from logicmap.coding.standardised import standardised
+
+    book, studies, records = load_codebook("chime"), RECORDS[:40], RECORDS[40:50]
+    fresh = standardise(default_model(book, hashed_encoder), studies).suggest(records)
+    kept._kept.clear()
+    first = standardised(default_model(book, hashed_encoder), studies, book, hashed_encoder)
+    assert len(kept._kept) == 1
+    second = standardised(default_model(book, hashed_encoder), studies, book, hashed_encoder)
+    assert second is not first and second.builder.encode is hashed_encoder
+    assert second.suggest(records) == fresh
+    code = fresh[0].code
+    rejected = [f for f in feedback_from_labels({r["id"]: [] for r in records}, book) if f.code == code]
+    adapt(second, records, rejected)
+    assert second.suggest(records) != fresh  # the rejections moved this copy
+    third = standardised(default_model(book, hashed_encoder), studies, book, hashed_encoder)
+    assert third.suggest(records) == fresh
+    assert standardised(default_model(book, hashed_encoder), studies[:39], book, hashed_encoder) is not None
+    assert len(kept._kept) == 2  # other studies: standardised again

@@ -61,6 +61,14 @@ class RoleModel:
         self._known: dict[tuple[str, float], str] = {}  # (sentence, position) -> role, as predicted before
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Pickled without its lock (a copy gets its own)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     @classmethod
     def fit(cls, abstracts: Iterable[str], *, min_abstracts: int = MIN_ABSTRACTS,
             max_abstracts: int = MAX_ABSTRACTS) -> RoleModel | None:

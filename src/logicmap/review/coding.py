@@ -24,7 +24,8 @@ from logicmap.coding.jsonl import read_records
 from logicmap.coding.spans import CodedItem, EvidenceSpan, span_for_quote, validate_span
 from logicmap.coding.suggest import Suggestion, SuggestionBatch, suggest
 from logicmap.coding.suggestion_model import SuggestionModel
-from logicmap.coding.semantic_adapt import adapt, standardise
+from logicmap.coding.semantic_adapt import adapt
+from logicmap.coding.standardised import standardised
 from logicmap.coding.aligned import AlignedModel
 from logicmap.coding.semantic_model import SemanticModel, default_model
 from logicmap.screening.embeddings import EmbeddingFeatures
@@ -171,6 +172,10 @@ class CodingStage:
         """A record's codable texts: title, abstract and attached full text."""
         return repository.study_texts(self._store, record_id)
 
+    def texts_of(self, record_ids: list[int]) -> list[dict[str, str]]:
+        """:meth:`texts` of each record, in the order given."""
+        return repository.studies_texts(self._store, record_ids)
+
     def suggest(self, record_ids: list[int], *, seed: int = 0) -> tuple[list[Suggestion], bool]:
         """Suggested codes for the records; the flag says whether they learnt from this project's reviewers.
 
@@ -197,14 +202,15 @@ class CodingStage:
         if not semantic:
             if len(taught) < MIN_STUDIES:
                 return None, False
-            training = [self.texts(int(record_id)) for record_id in taught]
+            training = self.texts_of(taught)
             return SuggestionModel(codebook, seed=seed).fit(training, feedback), True
-        model = default_model(codebook, self._encoder())
+        encode = self._encoder()
+        model = default_model(codebook, encode)
         if model.stats is None:  # a codebook the package has not seen: standardise on the included studies
-            model = standardise(model, [self.texts(i) for i in self._screening.included()])
+            model = standardised(model, self.texts_of(self._screening.included()), codebook, encode)
         if len(taught) < MIN_STUDIES:
             return model, False
-        training = [self.texts(int(record_id)) for record_id in taught]
+        training = self.texts_of(taught)
         evidence = [(str(c.record_id), c.code, c.quote) for c in self.list()
                     if c.quote and c.target_code is None and str(c.record_id) in set(taught)]
         return adapt(model, training, feedback, evidence), True
@@ -221,7 +227,7 @@ class CodingStage:
         model, _ = self.suggestion_model(seed=seed)
         if not isinstance(model, (SemanticModel, AlignedModel)) or not todo:
             return [(i, 0.0) for i in todo]
-        ranked = model.least_sure([self.texts(i) for i in todo])
+        ranked = model.least_sure(self.texts_of(todo))
         return [(int(rid), score) for rid, score in ranked]
 
     def learning_feedback(self) -> list[Feedback]:
@@ -239,7 +245,7 @@ class CodingStage:
         """:meth:`suggest` for the records, with where the suggestions come from (the engine, whether
         they learnt from reviewers, how many codes the recovery model suggests)."""
         model, learnt = self.suggestion_model(seed=seed)
-        texts = [self.texts(record_id) for record_id in record_ids]
+        texts = self.texts_of(record_ids)
         suggestions = suggest(texts, self._codebook.current(), model=model)
         return SuggestionBatch([str(i) for i in record_ids], suggestions, learnt,
                                "embeddings" if semantic_suggestions() else "terms", aligned=len(getattr(model, "pairs", {})))

@@ -9,7 +9,7 @@ project does not hold raise :class:`~logicmap.errors.CodingError` (``no record N
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -56,13 +56,31 @@ def _stored(row) -> StoredCoding:
 
 def study_texts(store: Store, record_id: int) -> dict[str, str]:
     """A record's codable texts: ``id``, ``title``, ``abstract`` and any attached ``fulltext``."""
+    return studies_texts(store, [record_id])[0]
+
+
+def studies_texts(store: Store, record_ids: Sequence[int]) -> list[dict[str, str]]:
+    """:func:`study_texts` of each record, in the order given (two queries for all of them)."""
+    ids = [int(i) for i in record_ids]
+    if not ids:
+        return []
+    rows, full = {}, {}
     with store.session() as session:
-        row = _require_record(session, record_id)
-        full = session.get(FullText, record_id)
-        texts = {"id": str(record_id), "title": row.title or "", "abstract": row.abstract or ""}
-        if full is not None:
-            texts["fulltext"] = full.text
-    return texts
+        for chunk in id_chunks(ids):
+            rows.update((r.id, (r.title, r.abstract)) for r in session.execute(
+                select(RecordRow.id, RecordRow.title, RecordRow.abstract).where(RecordRow.id.in_(chunk))))
+            full.update(session.execute(
+                select(FullText.record_id, FullText.text).where(FullText.record_id.in_(chunk))).all())
+    out = []
+    for record_id in ids:
+        if record_id not in rows:
+            raise CodingError(f"no record {record_id}")
+        title, abstract = rows[record_id]
+        texts = {"id": str(record_id), "title": title or "", "abstract": abstract or ""}
+        if record_id in full:
+            texts["fulltext"] = full[record_id]
+        out.append(texts)
+    return out
 
 
 @dataclass(frozen=True)
