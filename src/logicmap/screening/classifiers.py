@@ -35,8 +35,6 @@ Names accepted by :func:`make_classifier`:
 from __future__ import annotations
 
 from collections.abc import Sequence
-import re
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -80,13 +78,6 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return fusion_classifier(seed=seed, first="svm-asreview")
     if name == "svm-fusion-static":
         return fusion_classifier(seed=seed, embedding_dimension=STATIC_DIMENSION)
-    if re.fullmatch(r"svm-asreview-fusion-w\d+", name):  # fixed weights, TF-IDF member's in percent
-        model = fusion_classifier(seed=seed, first="svm-asreview")
-        share = int(name.rsplit("-w", 1)[1]) / 100
-        model.fixed_weights = np.array([share, 1 - share])
-        return model
-    if re.fullmatch(r"svm-asreview-fusion-h\d+", name):
-        return fusion_classifier(seed=seed, first="svm-asreview", hindsight=int(name.rsplit("-h", 1)[1]))
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
@@ -191,13 +182,11 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
 
     def __init__(self, members: Sequence[str | BaseEstimator] = ("logistic", "svm", "nb"),
                  seed: int = 0, combine: str = "mean",
-                 blocks: Sequence[tuple[int | None, int | None]] | None = None,
-                 hindsight: int = 0) -> None:
+                 blocks: Sequence[tuple[int | None, int | None]] | None = None) -> None:
         self.members = members
         self.seed = seed
         self.combine = combine
         self.blocks = blocks
-        self.hindsight = hindsight
 
     @property
     def needs_all_columns(self) -> bool:
@@ -208,7 +197,6 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         """Fit every member on the labelled rows (on its own block of columns)."""
         if self.combine not in ("mean", "max"):
             raise ValueError(f"combine must be 'mean' or 'max', not {self.combine!r}")
-        self.weights_ = getattr(self, "fixed_weights", np.full(len(self.members), 1.0 / len(self.members)))
         blocks = self.blocks if self.blocks is not None else [None] * len(self.members)
         if len(blocks) != len(self.members):
             raise ValueError(f"{len(blocks)} column blocks for {len(self.members)} members")
@@ -251,14 +239,8 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         """One score per row from the members' raw scores (higher: more likely relevant)."""
         ranks = rank_scores(raw)
         if self.combine == "max":
-            # A member's distance from the top is stretched by how much less weight it has than
-            # the best-weighted member (equal weights: the plain best rank). The mean breaks ties
-            # between records that share a best rank.
-            weights = getattr(self, "weights_", None)
-            best = ranks.max(axis=1)
-            if weights is not None and np.ptp(weights) > 0:
-                best = 1.0 - ((1.0 - ranks) * (weights.max() / weights)).min(axis=1)
-            return best + 1e-3 * ranks.mean(axis=1)
+            # the mean breaks ties between records that share a best rank
+            return ranks.max(axis=1) + 1e-3 * ranks.mean(axis=1)
         return ranks.mean(axis=1)
 
     def decision_function(self, X) -> np.ndarray:
@@ -323,7 +305,7 @@ def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> li
 
 
 def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
-                      first: str = "svm", hindsight: int = 0) -> RankEnsemble:
+                      first: str = "svm") -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
     ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``).
@@ -334,5 +316,5 @@ def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
     return RankEnsemble(
         [first, RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
         seed=seed, combine="max",
-        blocks=[(0, -embedding_dimension), (-embedding_dimension, None)], hindsight=hindsight,
+        blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
     )

@@ -35,7 +35,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from logicmap.screening.features import make_features
-from logicmap.screening.hindsight import hindsight_weights
 from logicmap.screening.classifiers import block_views, make_classifier, score_records
 from logicmap.screening.presets import FUSION_BLOCKS, check_fusion_matrix, resolve_engine
 from logicmap.screening.query import make_query
@@ -160,7 +159,6 @@ class ActiveLearner(BaseEstimator):
         self._fitted_at = 0
         self._raw_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._views_key = self._block_views = None
-        self._hindsight: tuple[Any, np.ndarray] | None = None
         self._criteria_vector = self._embed_criteria()
         if labels is not None:
             for index, value in enumerate(labels):
@@ -248,37 +246,7 @@ class ActiveLearner(BaseEstimator):
                     # ranking is still usable and the next decision refits anyway.
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     self.model_ = model.fit(X, y)
-                if getattr(self.model_, "hindsight", 0):
-                    self.model_.weights_ = self._hindsight_weights(self.model_)
         self._stale = False
-
-    def _hindsight_weights(self, model: BaseEstimator) -> np.ndarray:
-        """The fusion members' weights from :func:`hindsight_weights`, kept while the prefix
-        (the decisions before the ``hindsight``-th-last relevant one) is unchanged."""
-        order = np.asarray(self.history_, dtype=np.intp)
-        key = (order.tobytes(), self.labels_[order].tobytes())
-        found = np.flatnonzero(self.labels_[order] == 1)
-        if found.size > model.hindsight:
-            cut = found[-model.hindsight]
-            key = (order[:cut].tobytes(), self.labels_[order[:cut]].tobytes())
-        if self._hindsight is not None and self._hindsight[0] == key:
-            return self._hindsight[1]
-
-        def fit_prefix(rows: np.ndarray, y: np.ndarray) -> BaseEstimator:
-            with warnings.catch_warnings(), config_context(assume_finite=True):
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                return make_classifier(self.classifier_, seed=self.seed).fit(self.X_[rows], y)
-
-        def score_all(prefix_model: BaseEstimator) -> np.ndarray:
-            views = self._views(prefix_model)
-            return (prefix_model.block_raw_scores(views) if views is not None
-                    else prefix_model.raw_scores(self.X_))
-
-        weights = hindsight_weights(fit_prefix, score_all, self.history_, self.labels_, model.hindsight)
-        if weights is None:
-            weights = model.weights_
-        self._hindsight = (key, weights)
-        return weights
 
     def _may_wait(self) -> bool:
         """Whether the last fit may stand: only irrelevant decisions were added since,
