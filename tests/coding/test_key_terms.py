@@ -6,7 +6,7 @@ import pytest
 
 from logicmap.codebook import load_codebook
 from logicmap.coding.matcher import TermMatcher
-from logicmap.coding.text import Sentence, is_acronym, mark_terms, term_spans
+from logicmap.coding.text import Sentence, is_acronym, mark_terms, quote_window, term_spans
 from logicmap.review.screening import ScreeningCard
 
 CB = load_codebook()
@@ -61,3 +61,13 @@ def test_a_codebook_without_term_lists_highlights_its_codes_own_words(tmp_path):
     assert terms and "Hope" in terms  # a code's label
     card = ScreeningCard(1, "Hope after psychosis", "", None, (), None, terms)
     assert card.marked("title")[0] == ("Hope", True)
+
+
+def test_a_long_quote_is_cut_at_a_word_without_dangling_punctuation():
+    text = ("Assessments were conducted at baseline, 6 and 12 months and covered symptoms, quality of life, "
+            "hospitalization, employment and housing.")
+    start, end = quote_window(text, 0, len(text), limit=100)
+    assert text[start:end] == "Assessments were conducted at baseline, 6 and 12 months and covered symptoms, quality of life"
+    assert quote_window(text, 0, len(text), limit=500) == (0, len(text))
+    start, end = quote_window("word " * 30 + "(see [1]", 0, 158, limit=155)
+    assert not ("word " * 30 + "(see [1]")[start:end].endswith((" ", "("))

@@ -147,11 +147,14 @@ def negated(toks: list[Token], index: int, window: int = 3) -> bool:
 
 
 def quote_window(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
-    """Shrink ``text[start:end]`` to at most ~``limit`` characters, cutting at spaces; verbatim."""
+    """Shrink ``text[start:end]`` to at most ~``limit`` characters, cutting at a space and leaving
+    no dangling comma, semicolon, colon, dash or opening bracket at the end; verbatim."""
     if end - start <= limit:
         return start, end
     cut = text.rfind(" ", start, start + limit)
     cut = cut if cut > start else start + limit
+    while cut > start + 1 and (text[cut - 1].isspace() or text[cut - 1] in ",;:-–—(["):
+        cut -= 1
     return start, cut
 
 
