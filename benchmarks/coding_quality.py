@@ -41,6 +41,10 @@ Lines (``"line"``):
   any score and never tuned on) through the same product path on the 18 held out, scored once;
   ``second_codebook_unseen_all_included`` the same on all 79 included records (no choice was made
   with this codebook, but 61 of the records tuned the shipped ranking constants).
+* ``new_codebook_unseen_last_code_dropped``, ``..._first_code_dropped``, ``second_codebook_unseen_last_code_dropped``
+  - the team codebooks with the last (first) code of each layer left out, as teams that leave a code out
+  write them (``new_team.one_code_dropped``), through the same product path on the 18 held out; gold
+  codes those codes stood for are left out of the score.
 * ``new_codebook_rank_tuned_on`` - the ranking model on the stripped recovery codebook by 5-fold
   cross-validation inside the tuning part, its constants chosen on each fold's training part
   (nested), pooled over the codebook written fully and more briefly (``writing_styles``).
@@ -90,7 +94,9 @@ from logicmap.api import standardise_suggestion_model as standardise  # noqa: E4
 from logicmap.api import AlignedModel, RankModel  # noqa: E402
 from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
 from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
-from new_team import SECOND, SECOND_USED, USED, corpus_codes, new_team_codebook  # noqa: E402
+from new_team import (  # noqa: E402
+    SECOND, SECOND_USED, USED, corpus_codes, new_team_codebook, one_code_dropped, to_corpus,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "recovery-corpus" / "records.jsonl"
@@ -253,12 +259,12 @@ def new_codebook_run(train, test, stripped, encode, seed):
     return model.suggest(test)
 
 
-def all_codes_f1(suggestions, records) -> float:
-    """Micro-F1 over every code of every record (all layers pooled)."""
+def all_codes_f1(suggestions, records, removed: frozenset | set = frozenset()) -> float:
+    """Micro-F1 over every code of every record (all layers pooled), the ``removed`` codes left out of the gold."""
     pred = defaultdict(set)
     for s in suggestions:
         pred[s.record_id].add(s.code)
-    gold = {r["id"]: set(gold_codes(r["label"])) for r in records}
+    gold = {r["id"]: set(gold_codes(r["label"])) - set(removed) for r in records}
     tp = sum(len(pred[i] & g) for i, g in gold.items())
     fp = sum(len(pred[i] - g) for i, g in gold.items())
     fn = sum(len(g - pred[i]) for i, g in gold.items())
@@ -339,6 +345,9 @@ def unseen(tune, held, codebook, encode, args, what) -> None:
                    "lists) on each fold's training part; the new team's codebook scored on its test part")
         out["all_codes_micro_f1"] = all_codes_f1(got, tune)
         print(json.dumps(out), flush=True)
+    if "heldout" not in args.skip:
+        for team, used, which in (("new-team", USED, "last"), ("new-team", USED, "first"), (SECOND, SECOND_USED, "last")):
+            print(json.dumps(dropped_line(team, used, which, held, codebook, encode, what)), flush=True)
     if "second" not in args.skip:
         second = new_team_codebook(SECOND)
         parts = (("second_codebook_unseen", held, what),
@@ -362,6 +371,21 @@ def product_line(kind, book, used, team, records, codebook, encode, extra, pool=
     out["all_codes_micro_f1"] = all_codes_f1(got, records)
     out["target_met"] = out["all_codes_micro_f1"] >= NEW_CODEBOOK_TARGET
     return out
+
+
+def dropped_line(team, used, which, records, codebook, encode, extra) -> dict:
+    """A team codebook with one code left out of each layer (:func:`one_code_dropped`) through the product
+    path; all-codes micro-F1 over the gold codes the remaining codes can stand for."""
+    book, dropped = one_code_dropped(new_team_codebook(team), which)
+    model = default_suggestion_model(book, encode)
+    got = corpus_codes(standardise(model, records).suggest(records), team)
+    mapping = to_corpus(team)
+    removed = {mapping[c] for c in dropped}
+    return {"benchmark": "coding_quality", "line": f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_"
+            f"{which}_code_dropped", "method": "aligned_shipped" if getattr(model, "pairs", {}) else "rank_shipped",
+            "records": len(records), "codebook_used": f"{used}, the {which} code of each layer left out",
+            **extra, "codes": len(book.codes), "codes_aligned": len(getattr(model, "pairs", {})),
+            "dropped": sorted(removed), "all_codes_micro_f1": all_codes_f1(got, records, removed)}
 
 
 def nested_unseen(tune, codebook, book, encode, seed, folds) -> list:

@@ -39,3 +39,21 @@ def corpus_codes(suggestions, team: str = "new-team") -> list:
     """``suggestions`` with each team code replaced by the corpus label it stands for."""
     mapping = to_corpus(team)
     return [replace(s, code=mapping[s.code]) for s in suggestions]
+
+
+def one_code_dropped(book, which: str = "last"):
+    """``(book, dropped)``: ``book`` without the first or last code (``which``) of each layer of three
+    or more codes (a catch-all code whose id ends in OTHER aside), as a team that left a code out
+    would write it;
+    ``dropped`` names the corpus labels those codes stood for (to leave out of the gold codes)."""
+    by_kind: dict[str, list] = {}
+    for code in book.codes:
+        by_kind.setdefault(code.kind, []).append(code)
+    drop = set()
+    for codes in by_kind.values():
+        real = [c for c in codes if not c.code.endswith("OTHER")]
+        if len(real) >= 3:
+            drop.add((real[-1] if which == "last" else real[0]).code)
+    kept = replace(book, codes=tuple(c for c in book.codes if c.code not in drop),
+                   links=tuple(k for k in book.links if k.source not in drop and k.target not in drop))
+    return kept, drop

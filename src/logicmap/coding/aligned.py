@@ -3,10 +3,12 @@
 Review teams often write their own version of a framework the package knows: their own layer
 names, code ids, labels and definitions for the same concepts. :func:`align` pairs such a
 codebook's layers with the packaged recovery codebook's, code by code, through sentence
-embeddings of what each code says (label, definition, examples). A layer is aligned only when
-the pairing is unambiguous: it is the codebook's only layer of its role, it has as many codes as
-the recovery layer of that role, the one-to-one assignment of best total similarity pairs every
-code with its mutual best match, and every pair's cosine reaches :data:`MIN_SIMILARITY`.
+embeddings of what each code says (label, definition, examples). Within a layer (the
+codebook's only layer of its role), the one-to-one assignment of best total similarity pairs the
+codes; a pair is kept when each is the other's best match and its cosine reaches
+:data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER` of its codes and
+of the recovery layer's (so a restatement may drop, add or merge a code or two; its unpaired codes
+are the fallback's).
 
 :class:`AlignedModel` then suggests an aligned layer's codes from the recovery model (its fitted
 weights, key-term lists and statistics: what the package learnt about those concepts), with the
@@ -38,6 +40,11 @@ from logicmap.coding.suggest import Suggestion
 #: recovery model (every code of both paired rightly, the lowest cosine 0.43); the packaged CHIME,
 #: realist and classic logic-model codebooks align no layer under it.
 MIN_SIMILARITY = 0.4
+#: The share of a layer's codes, on both sides, that must pair for the layer to align: a restatement
+#: that drops, adds or merges a code or two still aligns (a code dropped from each layer of the
+#: two team codebooks: 3/4 or more), another framework's layer whose few codes resemble recovery
+#: ones does not (CHIME, realist and logic-model layers: at most 6 of the 14 recovery codes).
+MIN_COVER = 2 / 3
 
 
 def code_text(code) -> str:
@@ -62,13 +69,13 @@ def align(codebook: Codebook, reference: Codebook, encode: Encoder,
             continue
         rows = [i for i, c in enumerate(codebook.codes) if c.kind == kind]
         cols = [j for j, c in enumerate(reference.codes) if c.kind == their_kind[role]]
-        if not rows or len(rows) != len(cols):
+        if not rows or not cols:
             continue
         block = similarity[np.ix_(rows, cols)]
-        r, c = linear_sum_assignment(-block)
-        mutual = all(block[i].argmax() == j and block[:, j].argmax() == i for i, j in zip(r, c))
-        if mutual and block[r, c].min() >= min_similarity:
-            pairs.update({codebook.codes[rows[i]].code: reference.codes[cols[j]].code for i, j in zip(r, c)})
+        kept = [(i, j) for i, j in zip(*linear_sum_assignment(-block))
+                if block[i].argmax() == j and block[:, j].argmax() == i and block[i, j] >= min_similarity]
+        if len(kept) >= MIN_COVER * len(rows) and len(kept) >= MIN_COVER * len(cols):
+            pairs.update({codebook.codes[rows[i]].code: reference.codes[cols[j]].code for i, j in kept})
     return pairs
 
 
