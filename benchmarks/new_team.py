@@ -57,3 +57,27 @@ def one_code_dropped(book, which: str = "last"):
     kept = replace(book, codes=tuple(c for c in book.codes if c.code not in drop),
                    links=tuple(k for k in book.links if k.source not in drop and k.target not in drop))
     return kept, drop
+
+
+def outcomes_by_domain(team: str = "new-team"):
+    """The team's codebook with its outcome layer written as one layer per outcome domain (the first
+    keeps the outcome role, the others follow it), as a team drawing three outcome columns would."""
+    import tempfile
+
+    data = yaml.safe_load((HERE / f"{team}.yaml").read_text(encoding="utf-8"))
+    layers, outcome = [], None
+    for layer in data["layers"]:
+        if layer.get("role") == "outcome" and layer.get("domains"):
+            outcome = layer["name"]
+            layers += [{"name": f"{outcome}_{d['name']}", "title": d["title"], **({"role": "outcome"} if k == 0 else {})}
+                       for k, d in enumerate(layer["domains"])]
+        else:
+            layers.append(layer)
+    data["layers"] = layers
+    for code in data["codes"]:
+        if code["kind"] == outcome:
+            code["kind"] = f"{outcome}_{code.pop('domain')}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{team}-by-domain.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return load_codebook(path)

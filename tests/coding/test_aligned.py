@@ -169,3 +169,21 @@ def test_a_project_with_a_team_codebook_gets_recovery_knowledge_and_learns(tmp_p
         model, learnt = review.coding.suggestion_model()
         assert learnt and isinstance(model, AlignedModel)
         assert any(role.code_coef for role in model.reference.roles.values())
+
+
+def test_outcomes_written_one_layer_per_domain_align_as_one_layer(minilm, tmp_path):
+    """A team drawing three outcome columns (one layer per domain, the first with the outcome role)
+    keeps every pair: the layers sharing a role are aligned together."""
+    data = yaml.safe_load((TEAMS / "new-team.yaml").read_text(encoding="utf-8"))
+    outcome = next(layer for layer in data["layers"] if layer.get("role") == "outcome")
+    at = data["layers"].index(outcome)
+    data["layers"][at : at + 1] = [{"name": f"result_{d['name']}", "title": d["title"], **({"role": "outcome"} if k == 0 else {})}
+                                   for k, d in enumerate(outcome["domains"])]
+    for code in data["codes"]:
+        if code["kind"] == outcome["name"]:
+            code["kind"] = f"result_{code.pop('domain')}"
+    (tmp_path / "by-domain.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    book = load_codebook(tmp_path / "by-domain.yaml")
+    assert len([k for k in book.kinds if k.startswith("result_")]) == 3
+    truth = yaml.safe_load((TEAMS / "new-team-map.yaml").read_text(encoding="utf-8"))
+    assert align(book, load_codebook(), minilm) == truth

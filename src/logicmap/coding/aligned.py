@@ -3,9 +3,9 @@
 Review teams often write their own version of a framework the package knows: their own layer
 names, code ids, labels and definitions for the same concepts. :func:`align` pairs such a
 codebook's layers with the packaged recovery codebook's, code by code, through sentence
-embeddings of what each code says (label, definition, examples). Within a layer (the
-codebook's only layer of its role), the one-to-one assignment of best total similarity pairs the
-codes; a pair is kept when each is the other's best match and its cosine reaches
+embeddings of what each code says (label, definition, examples). Within a layer (or the
+layers that share a role, such as outcomes written one layer per domain), the one-to-one
+assignment of best total similarity pairs the codes; a pair is kept when each is the other's best match and its cosine reaches
 :data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER` of its codes and
 of the recovery layer's (so a restatement may drop, add or merge a code or two; its unpaired codes
 are the fallback's).
@@ -64,10 +64,10 @@ def align(codebook: Codebook, reference: Codebook, encode: Encoder,
     roles = {kind: rank_role(codebook, kind) for kind in codebook.kinds}
     their_kind = {rank_role(reference, kind): kind for kind in reference.kinds}
     pairs: dict[str, str] = {}
-    for kind, role in roles.items():
-        if list(roles.values()).count(role) != 1 or role not in their_kind:
+    for role in dict.fromkeys(roles.values()):  # the layers sharing a role (outcomes by domain) pooled
+        if role not in their_kind:
             continue
-        rows = [i for i, c in enumerate(codebook.codes) if c.kind == kind]
+        rows = [i for i, c in enumerate(codebook.codes) if roles[c.kind] == role]
         cols = [j for j, c in enumerate(reference.codes) if c.kind == their_kind[role]]
         if not rows or not cols:
             continue
