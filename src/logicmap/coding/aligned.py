@@ -3,16 +3,16 @@
 Review teams often write their own version of a framework the package knows: their own layer
 names, code ids, labels and definitions for the same concepts. :func:`align` pairs such a
 codebook's layers with the packaged recovery codebook's, code by code, through sentence
-embeddings of what each code says (label, definition, examples). Within a layer (or the
-layers that share a role, such as outcomes written one layer per domain), the one-to-one
-assignment of best total similarity pairs the codes; a pair is kept when each is the other's best match and its cosine reaches
-:data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER` of its codes and
-of the recovery layer's (so a restatement may drop, add or merge a code or two; its unpaired codes
-are the fallback's).
+embeddings of what each code says (label, definition, examples). Within a layer (or the layers
+that share a role, such as outcomes written one layer per domain), the one-to-one assignment of
+best total similarity pairs the codes; a pair is kept when each is the other's best match and its
+cosine reaches :data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER`
+of its codes and of the recovery layer's (so a restatement may drop, add or merge a code or two;
+its unpaired codes are the fallback's).
 
-:class:`AlignedModel` then suggests an aligned layer's codes from the recovery model (its fitted
+:class:`AlignedModel` then suggests the paired codes from the recovery model (its fitted
 weights, key-term lists and statistics: what the package learnt about those concepts), with the
-codes translated, and every other layer's from the model for unseen codebooks. A codebook about
+codes translated, and every other code from the model for unseen codebooks. A codebook about
 other concepts aligns nothing and is suggested for exactly as before.
 
 Example::

@@ -60,7 +60,8 @@ def study_texts(store: Store, record_id: int) -> dict[str, str]:
 
 
 def studies_texts(store: Store, record_ids: Sequence[int]) -> list[dict[str, str]]:
-    """:func:`study_texts` of each record, in the order given (two queries for all of them)."""
+    """:func:`study_texts` of each record, in the order given (two queries per :func:`id_chunks` slice,
+    not two per record)."""
     ids = [int(i) for i in record_ids]
     if not ids:
         return []
