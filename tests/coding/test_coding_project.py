@@ -149,3 +149,18 @@ def test_codings_listed_for_one_record_are_that_records_standing_ones(coding):
     assert [(c.record_id, c.code) for c in coding.list(record_id=1)] == [(1, "T01"), (1, "T02")]
     assert [c.code for c in coding.list(record_id=1, reviewer="ben")] == ["T02"]
     assert coding.list(record_id=3) == []
+
+
+def test_prepare_embeds_the_codebook_into_the_project_once(project_location, tmp_path):
+    """What the web app does at start: the codebook's descriptions are embedded and kept in the
+    project, so the first coding page finds them there."""
+    (tmp_path / "s.ris").write_text(RIS)
+    with Review.create(project_location, codebook="chime") as review:
+        review.records.import_files([tmp_path / "s.ris"])
+        cache = review.screening.embedding_cache()
+        before = cache.count()
+        review.coding.prepare()
+        kept = cache.count()
+        assert kept - before >= len(review.codebook.current().codes)
+        review.coding.prepare()
+        assert cache.count() == kept  # nothing embedded again

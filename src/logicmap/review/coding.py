@@ -215,6 +215,13 @@ class CodingStage:
                     if c.quote and c.target_code is None and str(c.record_id) in set(taught)]
         return adapt(model, training, feedback, evidence), True
 
+    def prepare(self, *, seed: int = 0) -> None:
+        """Build the suggestion model once, so that the first coding page need not wait: the
+        codebook's code descriptions are embedded into the project's cache (seconds the first time)
+        and, for a codebook the package has not seen, the model standardised on the included studies
+        is kept. The web app does this at start, in a background thread."""
+        self.suggestion_model(seed=seed)
+
     def _encoder(self):
         """Sentence embeddings (MiniLM) cached in the project store."""
         return EmbeddingFeatures(cache=ProjectEmbeddingCache(self._store)).transform

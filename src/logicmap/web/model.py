@@ -90,8 +90,9 @@ def _lower_priority() -> None:
 
 
 def warm(app) -> threading.Thread:
-    """In a background thread at the lowest CPU priority: start the chart engine at once (its first render
-    takes seconds, mostly outside the interpreter), then build the model, the figures and the interactive
+    """In a background thread at the lowest CPU priority: prepare the coding suggestions (the codebook
+    embedded: the first coding page would wait seconds for it) and start the chart engine at once (its
+    first render takes seconds, mostly outside the interpreter), then build the model, the figures and the interactive
     page once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and not in the first
     :data:`WARM_GRACE` after the server began serving (:func:`serving`; so the build does not compete
     with reviewers screening). Screening decisions do
@@ -100,6 +101,10 @@ def warm(app) -> threading.Thread:
 
     def run() -> None:
         _lower_priority()
+        try:
+            app.state.review.coding.prepare()  # the codebook embedded: the first coding page need not wait
+        except Exception:  # noqa: BLE001 - the first coding page then builds it itself
+            pass
         try:
             app.state.review.report.prepare_charts()
             while time.monotonic() - getattr(app.state, "last_request", 0.0) < WARM_AFTER_IDLE:
