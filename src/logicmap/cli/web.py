@@ -58,8 +58,8 @@ def serve(
     classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
                                             "--classifier`.")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,
-    warm_model: Annotated[bool, typer.Option("--warm-model/--no-warm-model", help="Build the model page's views "
-                                             "at start, in a lowest-priority thread.")] = True,
+    warm_model: Annotated[bool, typer.Option("--warm-model/--no-warm-model", help="Prepare the coding suggestions "
+                                             "and build the model page's views at start, in a lowest-priority thread.")] = True,
 ) -> None:
     """Serve the web app for the project, or for every project in a folder (sign in with an account
     from `logicmap user add`; each user sees only the projects where they have a role).
