@@ -46,7 +46,8 @@ Lines (``"line"``):
   write them (``new_team.one_code_dropped``), through the same product path on the 18 held out; gold
   codes those codes stood for are left out of the score. ``new_codebook_unseen_outcomes_by_domain`` and
   ``second_codebook_unseen_outcomes_by_domain``: the same with the outcome layer written as one layer
-  per outcome domain (``new_team.outcomes_by_domain``).
+  per outcome domain (``new_team.outcomes_by_domain``); ``*_middle_as_one``: with the mechanism and
+  process layers written as one (``new_team.middle_as_one``).
 * ``new_codebook_rank_tuned_on`` - the ranking model on the stripped recovery codebook by 5-fold
   cross-validation inside the tuning part, its constants chosen on each fold's training part
   (nested), pooled over the codebook written fully and more briefly (``writing_styles``).
@@ -97,7 +98,8 @@ from logicmap.api import AlignedModel, RankModel  # noqa: E402
 from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
 from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
 from new_team import (  # noqa: E402
-    SECOND, SECOND_USED, USED, corpus_codes, new_team_codebook, one_code_dropped, outcomes_by_domain, to_corpus,
+    SECOND, SECOND_USED, USED, corpus_codes, middle_as_one, new_team_codebook, one_code_dropped, outcomes_by_domain,
+    to_corpus,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -351,9 +353,11 @@ def unseen(tune, held, codebook, encode, args, what) -> None:
         for team, used, which in (("new-team", USED, "last"), ("new-team", USED, "first"), (SECOND, SECOND_USED, "last")):
             print(json.dumps(dropped_line(team, used, which, held, codebook, encode, what)), flush=True)
         for team, used in (("new-team", USED), (SECOND, SECOND_USED)):
-            kind = f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_outcomes_by_domain"
-            print(json.dumps(product_line(kind, outcomes_by_domain(team), f"{used}, its outcomes one layer per domain",
-                                          team, held, codebook, encode, what)), flush=True)
+            for name, rewrite, how in (("outcomes_by_domain", outcomes_by_domain, "its outcomes one layer per domain"),
+                                       ("middle_as_one", middle_as_one, "its mechanisms and processes one layer")):
+                kind = f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_{name}"
+                print(json.dumps(product_line(kind, rewrite(team), f"{used}, {how}", team, held, codebook, encode,
+                                              what)), flush=True)
     if "second" not in args.skip:
         second = new_team_codebook(SECOND)
         parts = (("second_codebook_unseen", held, what),

@@ -62,8 +62,6 @@ def one_code_dropped(book, which: str = "last"):
 def outcomes_by_domain(team: str = "new-team"):
     """The team's codebook with its outcome layer written as one layer per outcome domain (the first
     keeps the outcome role, the others follow it), as a team drawing three outcome columns would."""
-    import tempfile
-
     data = yaml.safe_load((HERE / f"{team}.yaml").read_text(encoding="utf-8"))
     layers, outcome = [], None
     for layer in data["layers"]:
@@ -77,7 +75,28 @@ def outcomes_by_domain(team: str = "new-team"):
     for code in data["codes"]:
         if code["kind"] == outcome:
             code["kind"] = f"{outcome}_{code.pop('domain')}"
+    return _loaded(data, f"{team}-by-domain")
+
+
+def middle_as_one(team: str = "new-team"):
+    """The team's codebook with its mechanism and process layers written as one layer (the first's;
+    links between them dropped), as a team that does not tell mechanisms from processes would."""
+    data = yaml.safe_load((HERE / f"{team}.yaml").read_text(encoding="utf-8"))
+    middle = [layer["name"] for layer in data["layers"] if not layer.get("role")]
+    data["layers"] = [layer for layer in data["layers"] if layer["name"] not in middle[1:]]
+    kind_of = {code["code"]: code["kind"] for code in data["codes"]}
+    data["links"] = [k for k in data.get("links", []) if not (kind_of[k["from"]] in middle and kind_of[k["to"]] in middle)]
+    for code in data["codes"]:
+        if code["kind"] in middle:
+            code["kind"] = middle[0]
+    return _loaded(data, f"{team}-one-middle")
+
+
+def _loaded(data: dict, name: str):
+    """The codebook ``data`` (a codebook file's contents) validated and loaded."""
+    import tempfile
+
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{team}-by-domain.yaml"
+        path = Path(folder) / f"{name}.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         return load_codebook(path)

@@ -187,3 +187,23 @@ def test_outcomes_written_one_layer_per_domain_align_as_one_layer(minilm, tmp_pa
     assert len([k for k in book.kinds if k.startswith("result_")]) == 3
     truth = yaml.safe_load((TEAMS / "new-team-map.yaml").read_text(encoding="utf-8"))
     assert align(book, load_codebook(), minilm) == truth
+
+
+def test_mechanisms_and_processes_written_as_one_layer_pair_with_both(minilm, tmp_path):
+    """A team that does not tell mechanisms from processes (one middle layer) has its middle codes
+    paired against the recovery mechanisms and processes together, each with the code it stands for."""
+    data = yaml.safe_load((TEAMS / "second-team.yaml").read_text(encoding="utf-8"))
+    middle = [layer["name"] for layer in data["layers"] if not layer.get("role")]
+    assert len(middle) == 2
+    data["layers"] = [layer for layer in data["layers"] if layer["name"] != middle[1]]
+    kind_of = {code["code"]: code["kind"] for code in data["codes"]}
+    data["links"] = [k for k in data["links"] if not (kind_of[k["from"]] in middle and kind_of[k["to"]] in middle)]
+    for code in data["codes"]:
+        if code["kind"] == middle[1]:
+            code["kind"] = middle[0]
+    (tmp_path / "one-middle.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    book = load_codebook(tmp_path / "one-middle.yaml")
+    truth = yaml.safe_load((TEAMS / "second-team-map.yaml").read_text(encoding="utf-8"))
+    pairs = align(book, load_codebook(), minilm)
+    assert pairs == truth
+    assert {book[c].kind for c, theirs in pairs.items() if theirs.startswith("P")} == {middle[0]}

@@ -8,7 +8,9 @@ that share a role, such as outcomes written one layer per domain), the one-to-on
 best total similarity pairs the codes; a pair is kept when each is the other's best match and its
 cosine reaches :data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER`
 of its codes and of the recovery layer's (so a restatement may drop, add or merge a code or two;
-its unpaired codes are the fallback's).
+its unpaired codes are the fallback's). A codebook with other than two middle layers (between the
+interventions and the outcomes) has its middle codes paired against the recovery mechanisms and
+processes together.
 
 :class:`AlignedModel` then suggests the paired codes from the recovery model (its fitted
 weights, key-term lists and statistics: what the package learnt about those concepts), with the
@@ -45,6 +47,8 @@ MIN_SIMILARITY = 0.4
 #: two team codebooks: 3/4 or more), another framework's layer whose few codes resemble recovery
 #: ones does not (CHIME, realist and logic-model layers: at most 6 of the 14 recovery codes).
 MIN_COVER = 2 / 3
+#: The middle roles of the recovery codebook, between its interventions and outcomes.
+MIDDLE = ("mechanism", "process")
 
 
 def code_text(code) -> str:
@@ -55,20 +59,16 @@ def code_text(code) -> str:
 def align(codebook: Codebook, reference: Codebook, encode: Encoder,
           min_similarity: float = MIN_SIMILARITY) -> dict[str, str]:
     """``codebook``'s code -> ``reference``'s code, for the layers that align (see the module doc)."""
-    from logicmap.coding.semantic_rank import rank_role
-
     if not codebook.codes or not reference.codes:
         return {}
     mine, theirs = _unit_rows(encode, codebook.codes), _unit_rows(encode, reference.codes)
     similarity = mine @ theirs.T
-    roles = {kind: rank_role(codebook, kind) for kind in codebook.kinds}
-    their_kind = {rank_role(reference, kind): kind for kind in reference.kinds}
+    roles = _roles(codebook)
+    their_roles = _roles(reference, pool="middle" in roles.values())
     pairs: dict[str, str] = {}
     for role in dict.fromkeys(roles.values()):  # the layers sharing a role (outcomes by domain) pooled
-        if role not in their_kind:
-            continue
         rows = [i for i, c in enumerate(codebook.codes) if roles[c.kind] == role]
-        cols = [j for j, c in enumerate(reference.codes) if c.kind == their_kind[role]]
+        cols = [j for j, c in enumerate(reference.codes) if their_roles[c.kind] == role]
         if not rows or not cols:
             continue
         block = similarity[np.ix_(rows, cols)]
@@ -77,6 +77,20 @@ def align(codebook: Codebook, reference: Codebook, encode: Encoder,
         if len(kept) >= MIN_COVER * len(rows) and len(kept) >= MIN_COVER * len(cols):
             pairs.update({codebook.codes[rows[i]].code: reference.codes[cols[j]].code for i, j in kept})
     return pairs
+
+
+def _roles(codebook: Codebook, pool: bool = False) -> dict[str, str]:
+    """Each layer's role for alignment: its ranking role (:func:`~logicmap.coding.semantic_rank.rank_role`),
+    except that the middle layers (mechanism, process) of a codebook with other than two of them (or
+    any, with ``pool``) are all ``"middle"``: such a codebook's middle codes are paired against the
+    recovery codebook's mechanisms and processes together."""
+    from logicmap.coding.semantic_rank import rank_role
+
+    roles = {kind: rank_role(codebook, kind) for kind in codebook.kinds}
+    middle = [kind for kind, role in roles.items() if role in MIDDLE]
+    if pool or len(middle) != len(MIDDLE):
+        roles.update(dict.fromkeys(middle, "middle"))
+    return roles
 
 
 def _unit_rows(encode: Encoder, codes) -> np.ndarray:
