@@ -372,9 +372,7 @@ def unseen(tune, held, codebook, encode, args, what) -> None:
 def product_line(kind, book, used, team, records, codebook, encode, extra, pool=None) -> dict:
     """One team codebook through the product path (:func:`default_suggestion_model`, similarities
     standardised on ``pool``, by default ``records``), scored on the corpus labels its codes stand for."""
-    model = default_suggestion_model(book, encode)
-    assert isinstance(model, (RankModel, AlignedModel)) and not any(c.terms for c in book.codes)
-    got = corpus_codes(standardise(model, pool or records).suggest(records), team)
+    model, got = product_suggestions(book, team, records, encode, pool)
     aligned = getattr(model, "pairs", {})
     out = line(kind, "aligned_shipped" if aligned else "rank_shipped", got, records, codebook, codebook_used=used,
                **extra, codes_aligned=len(aligned), codes=len(book.codes))
@@ -383,12 +381,19 @@ def product_line(kind, book, used, team, records, codebook, encode, extra, pool=
     return out
 
 
+def product_suggestions(book, team, records, encode, pool=None) -> tuple:
+    """``(model, suggestions)``: the product path's model for a team codebook and its suggestions for
+    ``records`` in corpus labels (similarities standardised on ``pool``, by default ``records``)."""
+    model = default_suggestion_model(book, encode)
+    assert isinstance(model, (RankModel, AlignedModel)) and not any(c.terms for c in book.codes)
+    return model, corpus_codes(standardise(model, pool or records).suggest(records), team)
+
+
 def dropped_line(team, used, which, records, codebook, encode, extra) -> dict:
     """A team codebook with one code left out of each layer (:func:`one_code_dropped`) through the product
     path; all-codes micro-F1 over the gold codes the remaining codes can stand for."""
     book, dropped = one_code_dropped(new_team_codebook(team), which)
-    model = default_suggestion_model(book, encode)
-    got = corpus_codes(standardise(model, records).suggest(records), team)
+    model, got = product_suggestions(book, team, records, encode)
     mapping = to_corpus(team)
     removed = {mapping[c] for c in dropped}
     return {"benchmark": "coding_quality", "line": f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_"

@@ -44,8 +44,7 @@ def corpus_codes(suggestions, team: str = "new-team") -> list:
 def one_code_dropped(book, which: str = "last"):
     """``(book, dropped)``: ``book`` without the first or last code (``which``) of each layer of three
     or more codes (a catch-all code whose id ends in OTHER aside), as a team that left a code out
-    would write it;
-    ``dropped`` names the corpus labels those codes stood for (to leave out of the gold codes)."""
+    would write it; ``dropped`` names the codes left out."""
     by_kind: dict[str, list] = {}
     for code in book.codes:
         by_kind.setdefault(code.kind, []).append(code)

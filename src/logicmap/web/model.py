@@ -92,12 +92,12 @@ def _lower_priority() -> None:
 def warm(app) -> threading.Thread:
     """In a background thread at the lowest CPU priority: prepare the coding suggestions (the codebook
     embedded: the first coding page would wait seconds for it) and start the chart engine at once (its
-    first render takes seconds, mostly outside the interpreter), then build the model, the figures and the interactive
-    page once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and not in the first
-    :data:`WARM_GRACE` after the server began serving (:func:`serving`; so the build does not compete
-    with reviewers screening). Screening decisions do
-    not move the model's version: the views stay built while a team screens, and the first visit finds
-    them ready, or waits for this build instead of starting its own."""
+    first render takes seconds, mostly outside the interpreter), then build the model, the figures and
+    the interactive page once no signed-in request has come for :data:`WARM_AFTER_IDLE` seconds, and
+    not in the first :data:`WARM_GRACE` after the server began serving (:func:`serving`; so the build
+    does not compete with reviewers screening). Screening decisions do not move the model's version:
+    the views stay built while a team screens, and the first visit finds them ready, or waits for this
+    build instead of starting its own."""
 
     def run() -> None:
         _lower_priority()
