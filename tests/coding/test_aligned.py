@@ -1,5 +1,5 @@
-"""Codebooks that restate the recovery codebook in their own words borrow its fitted model, layer by
-layer; codebooks about other concepts are left to the model for unseen codebooks."""
+"""Codebooks that restate the recovery codebook in their own words borrow its fitted model, code by
+code; codebooks about other concepts are left to the model for unseen codebooks."""
 
 from __future__ import annotations
 

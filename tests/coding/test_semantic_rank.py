@@ -23,7 +23,7 @@ NEW_TEAM = ROOT / "benchmarks" / "codebooks" / "new-team.yaml"
 
 def unseen_model(book):
     """The ranking model ``default_model`` builds for ``book`` (an aligned model's fallback when some of
-    its layers restate the recovery codebook's: :mod:`logicmap.coding.aligned`)."""
+    its codes restate the recovery codebook's: :mod:`logicmap.coding.aligned`)."""
     model = default_model(book, hashed_encoder)
     return model.fallback if isinstance(model, AlignedModel) else model
 

@@ -60,7 +60,7 @@ def suggest(
         with refusals():
             batch = suggest_file(input, codebook)
     if batch.aligned:
-        err.print(f"{batch.aligned} codes restate the recovery codebook's, layer for layer: their suggestions come "
+        err.print(f"{batch.aligned} codes restate the recovery codebook's, code for code: their suggestions come "
                   "from its fitted model (see the README on codebooks).", highlight=False)
     with output.open("w", encoding="utf-8") as fh:
         for rid, codes in batch.by_record().items():

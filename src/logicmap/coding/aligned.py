@@ -58,7 +58,7 @@ def code_text(code) -> str:
 
 def align(codebook: Codebook, reference: Codebook, encode: Encoder,
           min_similarity: float = MIN_SIMILARITY) -> dict[str, str]:
-    """``codebook``'s code -> ``reference``'s code, for the layers that align (see the module doc)."""
+    """``codebook``'s code -> ``reference``'s code, for the codes that align (see the module doc)."""
     if not codebook.codes or not reference.codes:
         return {}
     mine, theirs = _unit_rows(encode, codebook.codes), _unit_rows(encode, reference.codes)
@@ -176,7 +176,7 @@ def _packaged_recovery() -> Codebook:
 
 def with_known_layers(fallback, codebook: Codebook, encode: Encoder, **kwargs):
     """``fallback`` (the model for an unseen ``codebook``), or an :class:`AlignedModel` over it when
-    some of ``codebook``'s layers align with the packaged recovery codebook's."""
+    some of ``codebook``'s codes align with the packaged recovery codebook's."""
     from logicmap.coding.semantic_model import default_model
 
     recovery = _packaged_recovery()

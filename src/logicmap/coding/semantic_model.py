@@ -340,7 +340,7 @@ def default_model(codebook: Codebook, encode: Encoder, *, known_stats: bool = Tr
     """The model a project starts with: for the codebook the shipped weights were fitted on, those
     (fitted without term lists when ``codebook`` has none); for any other, no weights fitted on codes
     but the shipped per-layer ranking constants (:class:`~logicmap.coding.semantic_rank.RankModel`),
-    except in the layers that restate the recovery codebook's (:mod:`logicmap.coding.aligned`)."""
+    except for the codes that restate the recovery codebook's (:mod:`logicmap.coding.aligned`)."""
     shipped = json.loads((Path(__file__).with_name(DEFAULTS_FILE)).read_text(encoding="utf-8"))
     key = "terms" if any(c.terms for c in codebook.codes) else "no_terms"
     if not fitted_on(codebook, shipped[key]):

@@ -208,7 +208,7 @@ class SuggestionBatch:
     suggestions: list[Suggestion]
     learnt: bool = False
     engine: str = "terms"  # "terms" (key terms, TF-IDF once learnt) or "embeddings" (sentence embeddings)
-    #: Codes whose suggestions come from the recovery model (their layers restate its codebook's)
+    #: Codes whose suggestions come from the recovery model (they restate its codebook's)
     aligned: int = 0
 
     def by_record(self) -> dict[str, list[Suggestion]]:

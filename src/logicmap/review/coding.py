@@ -182,7 +182,7 @@ class CodingStage:
         With the ``[embed]`` extra (see :func:`semantic_suggestions`) they come from a
         :class:`~logicmap.coding.semantic_model.SemanticModel`: the shipped generic weights (for a
         codebook the package has not seen, similarities standardised on the included studies, and its
-        layers that restate the recovery codebook's suggested by the recovery model:
+        codes that restate the recovery codebook's suggested by the recovery model:
         :mod:`~logicmap.coding.aligned`), from
         :data:`~logicmap.coding.feedback.MIN_STUDIES` studies with feedback on adapted to the
         project's accepted, rejected and own codes (a learnt offset per code, their quotes as examples;

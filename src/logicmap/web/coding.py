@@ -99,7 +99,7 @@ def verdict(review: Review, caller: Caller, record_id: int, code: str, accepted:
 
 def _suggestions(review: Review, record_id: int, coded: set[str]) -> tuple[list, int]:
     """The record's suggestions not yet coded by the caller (at most 12), and how many of the
-    codebook's codes the recovery model suggests (its layers restate the recovery codebook's)."""
+    codebook's codes the recovery model suggests (they restate the recovery codebook's)."""
     batch = review.coding.suggestion_batch([record_id])
     return [s for s in batch.suggestions if s.code not in coded][:12], batch.aligned
 
