@@ -17,8 +17,11 @@ from logicmap.coding.semantic_model import default_model
 from logicmap.coding.semantic_rank import RankModel
 from logicmap.screening.embeddings import EmbeddingFeatures
 from tests.coding.test_semantic_suggest import RECORDS, hashed_encoder
+from tests.support import benchmark_module
 
 TEAMS = Path(__file__).resolve().parents[2] / "benchmarks" / "codebooks"
+#: The benchmarks' team codebooks rewritten as other teams would shape them (``benchmarks/new_team.py``).
+TEAM_VARIANTS = benchmark_module("new_team")
 
 
 @pytest.fixture(scope="module")
@@ -171,38 +174,22 @@ def test_a_project_with_a_team_codebook_gets_recovery_knowledge_and_learns(tmp_p
         assert any(role.code_coef for role in model.reference.roles.values())
 
 
-def test_outcomes_written_one_layer_per_domain_align_as_one_layer(minilm, tmp_path):
+def test_outcomes_written_one_layer_per_domain_align_as_one_layer(minilm):
     """A team drawing three outcome columns (one layer per domain, the first with the outcome role)
     keeps every pair: the layers sharing a role are aligned together."""
-    data = yaml.safe_load((TEAMS / "new-team.yaml").read_text(encoding="utf-8"))
-    outcome = next(layer for layer in data["layers"] if layer.get("role") == "outcome")
-    at = data["layers"].index(outcome)
-    data["layers"][at : at + 1] = [{"name": f"result_{d['name']}", "title": d["title"], **({"role": "outcome"} if k == 0 else {})}
-                                   for k, d in enumerate(outcome["domains"])]
-    for code in data["codes"]:
-        if code["kind"] == outcome["name"]:
-            code["kind"] = f"result_{code.pop('domain')}"
-    (tmp_path / "by-domain.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    book = load_codebook(tmp_path / "by-domain.yaml")
+    book = TEAM_VARIANTS.outcomes_by_domain("new-team")
     assert len([k for k in book.kinds if k.startswith("result_")]) == 3
     truth = yaml.safe_load((TEAMS / "new-team-map.yaml").read_text(encoding="utf-8"))
     assert align(book, load_codebook(), minilm) == truth
 
 
-def test_mechanisms_and_processes_written_as_one_layer_pair_with_both(minilm, tmp_path):
+def test_mechanisms_and_processes_written_as_one_layer_pair_with_both(minilm):
     """A team that does not tell mechanisms from processes (one middle layer) has its middle codes
     paired against the recovery mechanisms and processes together, each with the code it stands for."""
     data = yaml.safe_load((TEAMS / "second-team.yaml").read_text(encoding="utf-8"))
     middle = [layer["name"] for layer in data["layers"] if not layer.get("role")]
     assert len(middle) == 2
-    data["layers"] = [layer for layer in data["layers"] if layer["name"] != middle[1]]
-    kind_of = {code["code"]: code["kind"] for code in data["codes"]}
-    data["links"] = [k for k in data["links"] if not (kind_of[k["from"]] in middle and kind_of[k["to"]] in middle)]
-    for code in data["codes"]:
-        if code["kind"] == middle[1]:
-            code["kind"] = middle[0]
-    (tmp_path / "one-middle.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    book = load_codebook(tmp_path / "one-middle.yaml")
+    book = TEAM_VARIANTS.middle_as_one("second-team")
     truth = yaml.safe_load((TEAMS / "second-team-map.yaml").read_text(encoding="utf-8"))
     pairs = align(book, load_codebook(), minilm)
     assert pairs == truth
