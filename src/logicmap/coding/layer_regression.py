@@ -19,13 +19,18 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def variant_columns(variant: str) -> np.ndarray:
+    """The positions in :data:`~logicmap.coding.semantic_features.FEATURES` of a variant's features."""
+    return np.array([FEATURES.index(f) for f in VARIANTS[variant]])
+
+
 class LayerRegression:
     """A standardised logistic regression on generic features plus optional per-code offsets."""
 
     def __init__(self, mean, scale, coef, intercept, code_coef: dict[int, float], variant: str = "all"):
         self.mean, self.scale, self.coef, self.intercept, self.code_coef = mean, scale, coef, intercept, code_coef
         self.variant = variant
-        self.mask = np.array([FEATURES.index(f) for f in VARIANTS[variant]])
+        self.mask = variant_columns(variant)
 
     def decision(self, X: np.ndarray, cols: np.ndarray) -> np.ndarray:
         z = ((X[:, self.mask] - self.mean) / self.scale) @ self.coef + self.intercept
@@ -50,7 +55,7 @@ def fit_layer(X: np.ndarray, y: np.ndarray, cols: np.ndarray, *, C: float, seed:
 
     if y.sum() < 1 or (len(y) - y.sum()) < 1:
         return None
-    X = X[:, [FEATURES.index(f) for f in VARIANTS[variant]]]
+    X = X[:, variant_columns(variant)]
     mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-6
     Z = (X - mean) / scale
     biased = sorted(c for c in set(cols.tolist()) if code_bias and y[cols == c].sum() >= min_examples)
