@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from logicmap.screening.embeddings import (
     EMBED_DIMENSION,
@@ -85,3 +84,34 @@ def test_uncached_and_cached_vectors_agree():
     assert np.allclose(EmbeddingFeatures(cache=cache).fit_transform(TEXTS), plain, atol=1e-6)
     assert {model for model, _ in cache.vectors} == {features.model_id_}
     assert features.model_id_ in (model_id(), MODEL_ID)  # the [embed] extra's model, else the numpy encoder
+
+
+def test_project_cache_save_while_another_writer_stores_the_same_texts(project_location):
+    """A server's warm-up and a page (or two processes) embedding the same texts at once: the second
+    save waits for the first writer's transaction and keeps its vectors, instead of failing on the
+    duplicate keys it could not see when it looked."""
+    import threading
+
+    from logicmap.store.tables import TextEmbedding
+
+    vectors = {text_key(f"text {i}"): _unit(i) for i in range(20)}
+    with create_store(project_location) as first, open_store(project_location) as second:
+        errors: list[BaseException] = []
+
+        def save_second() -> None:
+            try:
+                ProjectEmbeddingCache(second).save("m", {k: _unit(99) for k in vectors})
+            except BaseException as exc:  # reported below, not lost in the thread
+                errors.append(exc)
+
+        with first.session() as session:
+            session.add_all(TextEmbedding(model="m", text_key=k, vector=v.tobytes()) for k, v in vectors.items())
+            session.flush()  # the rows exist, uncommitted, while the second save starts
+            thread = threading.Thread(target=save_second)
+            thread.start()
+            thread.join(0.5)
+        thread.join(30)
+        assert not thread.is_alive() and errors == []
+        found = ProjectEmbeddingCache(second).load("m", list(vectors))
+        assert set(found) == set(vectors)
+        assert all(np.array_equal(found[k], v) for k, v in vectors.items())  # the first writer's vectors

@@ -17,6 +17,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import URL, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -207,6 +209,11 @@ def id_chunks(ids: Sequence[int], size: int = IN_CHUNK) -> Iterator[Sequence[int
     """``ids`` in consecutive slices of at most ``size``, one per ``IN (...)`` query."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def dialect_insert(session: Session):
+    """The INSERT construct with ON CONFLICT support of the session's database."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def claim_write_lock(session: Session, key: int) -> None:

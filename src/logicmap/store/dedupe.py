@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from typing import Iterator
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from logicmap.dedupe.engine import PairDecision
@@ -21,7 +19,7 @@ from logicmap.dedupe.merge import MergedRecord
 from logicmap.dedupe.results import ClusterState, DedupeRunInfo, StoredPair
 from logicmap.errors import DedupeError
 from logicmap.records.record import Record
-from logicmap.store.database import Store, claim_write_lock, id_chunks
+from logicmap.store.database import Store, claim_write_lock, dialect_insert, id_chunks
 from logicmap.store.records import get_record_fields
 
 from logicmap.store.tables import Cluster, ClusterMember, DedupePair, DedupeRun, MergedField, RecordRow
@@ -73,11 +71,6 @@ def _pair_query():
                   DedupePair.guards, DedupePair.machine_decision, DedupePair.review_decision)
 
 
-def _dialect_insert(session: Session):
-    """The INSERT construct with ON CONFLICT support of the session's database."""
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 class DedupeWriter:
     """The dedupe tables inside one open transaction."""
 
@@ -120,7 +113,7 @@ class DedupeWriter:
         for pair in pairs:
             a, b = sorted((ids[pair.i], ids[pair.j]))
             rows.append({"record_a": a, "record_b": b, **_pair_values(run_id, pair)})
-        insert = _dialect_insert(self._session)(DedupePair.__table__)
+        insert = dialect_insert(self._session)(DedupePair.__table__)
         statement = insert.on_conflict_do_update(
             index_elements=["record_a", "record_b"],
             set_={name: insert.excluded[name] for name in ("run_id", "score", "agreements", "guards", "machine_decision")},

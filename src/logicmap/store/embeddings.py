@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from logicmap.store.tables import TextEmbedding
-from logicmap.store.database import Store
+from logicmap.store.database import Store, dialect_insert
 
 _KEYS_PER_QUERY = 500  # well under every backend's limit on bound parameters
 _VECTOR = np.dtype("<f4")
@@ -33,14 +33,15 @@ class ProjectEmbeddingCache:
             return {key: np.frombuffer(blob, dtype=_VECTOR).astype(np.float32) for key, blob in rows}
 
     def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
-        """Store ``vectors``; keys already stored keep their vector."""
+        """Store ``vectors``; keys already stored keep their vector, also when another process or
+        thread stores the same texts at the same moment (a server warming up while a page embeds)."""
+        rows = [{"model": model, "text_key": key, "vector": np.asarray(vector, dtype=_VECTOR).tobytes()}
+                for key, vector in vectors.items()]
         with self.project.session() as session:
-            known = {key for key, in _rows_among(session, (TextEmbedding.text_key,), model, list(vectors))}
-            session.add_all(
-                TextEmbedding(model=model, text_key=key,
-                              vector=np.asarray(vector, dtype=_VECTOR).tobytes())
-                for key, vector in vectors.items() if key not in known
-            )
+            insert = dialect_insert(session)(TextEmbedding.__table__).on_conflict_do_nothing(
+                index_elements=["model", "text_key"])
+            for start in range(0, len(rows), _KEYS_PER_QUERY):
+                session.execute(insert, rows[start : start + _KEYS_PER_QUERY])
 
     def count(self, model: str | None = None) -> int:
         """Number of cached vectors (of one model, or all)."""
