@@ -47,7 +47,10 @@ Lines (``"line"``):
   codes those codes stood for are left out of the score. ``new_codebook_unseen_outcomes_by_domain`` and
   ``second_codebook_unseen_outcomes_by_domain``: the same with the outcome layer written as one layer
   per outcome domain (``new_team.outcomes_by_domain``); ``*_middle_as_one``: with the mechanism and
-  process layers written as one (``new_team.middle_as_one``).
+  process layers written as one (``new_team.middle_as_one``); ``*_chime_codes_added``: with the packaged
+  CHIME codebook's processes and outcomes added to the team's own (``new_team.chime_codes_added``; the
+  added codes stand for no corpus label: their suggestions are left out of ``all_codes_micro_f1`` and
+  counted wrong in ``all_codes_micro_f1_added_counted_wrong``).
 * ``new_codebook_rank_tuned_on`` - the ranking model on the stripped recovery codebook by 5-fold
   cross-validation inside the tuning part, its constants chosen on each fold's training part
   (nested), pooled over the codebook written fully and more briefly (``writing_styles``).
@@ -98,8 +101,8 @@ from logicmap.api import AlignedModel, RankModel  # noqa: E402
 from logicmap.api import rank_tuning_sets as tuning_sets  # noqa: E402
 from logicmap.api import tune_rank_model as tune_rank  # noqa: E402
 from new_team import (  # noqa: E402
-    SECOND, SECOND_USED, USED, corpus_codes, middle_as_one, new_team_codebook, one_code_dropped, outcomes_by_domain,
-    to_corpus,
+    SECOND, SECOND_USED, USED, chime_codes_added, corpus_codes, middle_as_one, new_team_codebook, one_code_dropped,
+    outcomes_by_domain, to_corpus,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -351,7 +354,15 @@ def unseen(tune, held, codebook, encode, args, what) -> None:
         print(json.dumps(out), flush=True)
     if "heldout" not in args.skip:
         for team, used, which in (("new-team", USED, "last"), ("new-team", USED, "first"), (SECOND, SECOND_USED, "last")):
-            print(json.dumps(dropped_line(team, used, which, held, codebook, encode, what)), flush=True)
+            book, dropped = one_code_dropped(new_team_codebook(team), which)
+            kind = f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_{which}_code_dropped"
+            print(json.dumps(reshaped_line(kind, book, f"{used}, the {which} code of each layer left out", team, held,
+                                           encode, what, removed={to_corpus(team)[c] for c in dropped})), flush=True)
+        for team, used in (("new-team", USED), (SECOND, SECOND_USED)):
+            book, added = chime_codes_added(team)
+            kind = f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_chime_codes_added"
+            print(json.dumps(reshaped_line(kind, book, f"{used}, CHIME's processes and outcomes added to its own",
+                                           team, held, encode, what, added=added)), flush=True)
         for team, used in (("new-team", USED), (SECOND, SECOND_USED)):
             for name, rewrite, how in (("outcomes_by_domain", outcomes_by_domain, "its outcomes one layer per domain"),
                                        ("middle_as_one", middle_as_one, "its mechanisms and processes one layer")):
@@ -389,18 +400,26 @@ def product_suggestions(book, team, records, encode, pool=None) -> tuple:
     return model, corpus_codes(standardise(model, pool or records).suggest(records), team)
 
 
-def dropped_line(team, used, which, records, codebook, encode, extra) -> dict:
-    """A team codebook with one code left out of each layer (:func:`one_code_dropped`) through the product
-    path; all-codes micro-F1 over the gold codes the remaining codes can stand for."""
-    book, dropped = one_code_dropped(new_team_codebook(team), which)
-    model, got = product_suggestions(book, team, records, encode)
+def reshaped_line(kind, book, used, team, records, encode, extra, removed=frozenset(), added=frozenset()) -> dict:
+    """A team codebook written in another shape through the product path: all-codes micro-F1 over the
+    gold codes its codes can stand for (the ``removed`` corpus labels, whose codes were left out, are
+    taken out of the gold). The ``added`` codes stand for no corpus label: their suggestions are left
+    out of the score, and counted wrong in ``all_codes_micro_f1_added_counted_wrong``."""
+    model = default_suggestion_model(book, encode)
+    assert not any(c.terms for c in book.codes)
+    suggestions = standardise(model, records).suggest(records)
     mapping = to_corpus(team)
-    removed = {mapping[c] for c in dropped}
-    return {"benchmark": "coding_quality", "line": f"{'new' if team == 'new-team' else 'second'}_codebook_unseen_"
-            f"{which}_code_dropped", "method": "aligned_shipped" if getattr(model, "pairs", {}) else "rank_shipped",
-            "records": len(records), "codebook_used": f"{used}, the {which} code of each layer left out",
-            **extra, "codes": len(book.codes), "codes_aligned": len(getattr(model, "pairs", {})),
-            "dropped": sorted(removed), "all_codes_micro_f1": all_codes_f1(got, records, removed)}
+    aligned = getattr(model, "pairs", {})
+    out = {"benchmark": "coding_quality", "line": kind, "method": "aligned_shipped" if aligned else "rank_shipped",
+           "records": len(records), "codebook_used": used, **extra, "codes": len(book.codes),
+           "codes_aligned": len(aligned), "dropped": sorted(removed),
+           "all_codes_micro_f1": all_codes_f1([replace(s, code=mapping[s.code]) for s in suggestions
+                                               if s.code not in added], records, removed)}
+    if added:
+        out.update(codes_added=len(added), added_suggested=sum(s.code in added for s in suggestions),
+                   all_codes_micro_f1_added_counted_wrong=all_codes_f1(
+                       [replace(s, code=mapping.get(s.code, f"added {s.code}")) for s in suggestions], records, removed))
+    return out
 
 
 def nested_unseen(tune, codebook, book, encode, seed, folds) -> list:

@@ -91,6 +91,36 @@ def middle_as_one(team: str = "new-team"):
     return _loaded(data, f"{team}-one-middle")
 
 
+#: Where CHIME's outcome domains go in each team's outcome layer (domains do not change suggestions).
+CHIME_DOMAINS = {"new-team": {"personal": "being", "clinical": "doing", "social": "belonging"},
+                 SECOND: {"personal": "identity", "clinical": "clinical", "social": "connectedness"}}
+
+
+def chime_codes_added(team: str = "new-team", roles: tuple[str, ...] = ("process", "outcome")):
+    """``(book, added)``: the team's codebook with the packaged CHIME codebook's codes of ``roles`` added
+    to its layer of the same ranking role (ids prefixed ``CH-``, term lists left out), as a team that
+    adds CHIME's recovery processes and outcomes to its own would; ``added`` names the added codes.
+    CHIME's interventions and moderators are left out: several restate recovery codes."""
+    from logicmap.coding.semantic_rank import rank_role
+
+    book = new_team_codebook(team)
+    chime = load_codebook("chime")
+    data = yaml.safe_load((HERE / f"{team}.yaml").read_text(encoding="utf-8"))
+    layer_of = {rank_role(book, kind): kind for kind in book.kinds}
+    added = []
+    for code in chime.codes:
+        role = rank_role(chime, code.kind)
+        if role not in roles or role not in layer_of:
+            continue
+        new = {"code": f"CH-{code.code}", "kind": layer_of[role], "label": code.label,
+               "definition": code.definition, "examples": list(code.examples)}
+        if code.domain and any(c.domain for c in book.codes if c.kind == layer_of[role]):
+            new["domain"] = CHIME_DOMAINS[team][code.domain]
+        data["codes"].append(new)
+        added.append(new["code"])
+    return _loaded(data, f"{team}-chime-added"), set(added)
+
+
 def _loaded(data: dict, name: str):
     """The codebook ``data`` (a codebook file's contents) validated and loaded."""
     import tempfile

@@ -194,3 +194,17 @@ def test_mechanisms_and_processes_written_as_one_layer_pair_with_both(minilm):
     pairs = align(book, load_codebook(), minilm)
     assert pairs == truth
     assert {book[c].kind for c, theirs in pairs.items() if theirs.startswith("P")} == {middle[0]}
+
+
+@pytest.mark.parametrize("team", ["new-team", "second-team"])
+def test_layers_with_codes_of_the_teams_own_added_still_align(minilm, team):
+    """A team that adds CHIME's 14 recovery processes and 7 outcomes to its own keeps the recovery model
+    for those layers (its 8 processes are then 8 of 22 codes): each recovery code still pairs, the
+    team's own codes with the codes they stand for."""
+    book, added = TEAM_VARIANTS.chime_codes_added(team)
+    assert len(added) == 21
+    truth = yaml.safe_load((TEAMS / f"{team}-map.yaml").read_text(encoding="utf-8"))
+    pairs = align(book, load_codebook(), minilm)
+    assert len(set(pairs.values())) == len(pairs) == len(truth)
+    assert {c: theirs for c, theirs in pairs.items() if c not in added}.items() <= truth.items()
+    assert {book[c].kind for c in pairs} == set(book.kinds)

@@ -7,8 +7,8 @@ embeddings of what each code says (label, definition, examples). Within a layer 
 that share a role, such as outcomes written one layer per domain), the one-to-one assignment of
 best total similarity pairs the codes; a pair is kept when each is the other's best match and its
 cosine reaches :data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER`
-of its codes and of the recovery layer's (so a restatement may drop, add or merge a code or two;
-its unpaired codes are the fallback's). A codebook with other than two middle layers (between the
+of the recovery layer's codes and :data:`MIN_TEAM_COVER` of its own (so a restatement may drop or
+merge a code or two, or add many of its own; its unpaired codes are the fallback's). A codebook with other than two middle layers (between the
 interventions and the outcomes) has its middle codes paired against the recovery mechanisms and
 processes together.
 
@@ -42,11 +42,16 @@ from logicmap.coding.suggest import Suggestion
 #: recovery model (every code of both paired rightly, the lowest cosine 0.43); the packaged CHIME,
 #: realist and classic logic-model codebooks align no layer under it.
 MIN_SIMILARITY = 0.4
-#: The share of a layer's codes, on both sides, that must pair for the layer to align: a restatement
-#: that drops, adds or merges a code or two still aligns (a code dropped from each layer of the
-#: two team codebooks: 3/4 or more), another framework's layer whose few codes resemble recovery
-#: ones does not (CHIME, realist and logic-model layers: at most 6 of the 14 recovery codes).
+#: The share of the recovery layer's codes that must pair for a layer to align: a restatement that
+#: drops or merges a code or two still aligns (a code dropped from each layer of the two team
+#: codebooks: 3/4 or more), another framework's layer whose few codes resemble recovery ones does
+#: not (CHIME, realist and logic-model layers: at most 6 of the 14 recovery codes).
 MIN_COVER = 2 / 3
+#: The share of the team layer's own codes that must pair: a team may add codes of its own to a
+#: restated layer and keep its pairs (the team processes plus CHIME's 14: 8 of 22 pair), while a
+#: layer of which under a third restates recovery is taken for another framework's. Until stop 39
+#: this was MIN_COVER too.
+MIN_TEAM_COVER = 1 / 3
 #: The middle roles of the recovery codebook, between its interventions and outcomes.
 MIDDLE = ("mechanism", "process")
 
@@ -74,7 +79,7 @@ def align(codebook: Codebook, reference: Codebook, encode: Encoder,
         block = similarity[np.ix_(rows, cols)]
         kept = [(i, j) for i, j in zip(*linear_sum_assignment(-block))
                 if block[i].argmax() == j and block[:, j].argmax() == i and block[i, j] >= min_similarity]
-        if len(kept) >= MIN_COVER * len(rows) and len(kept) >= MIN_COVER * len(cols):
+        if len(kept) >= MIN_COVER * len(cols) and len(kept) >= MIN_TEAM_COVER * len(rows):
             pairs.update({codebook.codes[rows[i]].code: reference.codes[cols[j]].code for i, j in kept})
     return pairs
 
