@@ -164,3 +164,21 @@ def test_prepare_embeds_the_codebook_into_the_project_once(project_location, tmp
         assert kept - before >= len(review.codebook.current().codes)
         review.coding.prepare()
         assert cache.count() == kept  # nothing embedded again
+
+
+def test_texts_version_follows_what_the_studies_texts_would_read(review, tmp_path):
+    """The key of a coding page's kept model: unchanged while the studies' texts are, changed by
+    another set of studies or by a full text attached, without reading the full texts themselves."""
+    from logicmap.store.coding import texts_version
+
+    store = review.coding._store
+    before = texts_version(store, [1, 2])
+    assert texts_version(store, [2, 1]) == before != texts_version(store, [1])
+    text = tmp_path / "full.txt"
+    text.write_text("Employment rose to 40% at 12 months.")
+    review.coding.attach(2, text)
+    after = texts_version(store, [1, 2])
+    assert after != before and texts_version(store, [1]) == texts_version(store, [1])
+    text.write_text("Employment rose to 45% at 12 months.")
+    review.coding.attach(2, text)
+    assert texts_version(store, [1, 2]) not in (before, after)

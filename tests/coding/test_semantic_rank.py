@@ -139,3 +139,22 @@ def test_a_kept_standardised_model_suggests_as_a_fresh_one_and_is_a_copy():
     assert third.suggest(records) == fresh
     assert standardised(default_model(book, hashed_encoder), studies[:39], book, hashed_encoder) is not None
     assert len(kept._kept) == 2  # other studies: standardised again
+
+
+def test_a_kept_model_keyed_by_a_version_reads_the_studies_only_to_build_it():
+    from logicmap.coding import standardised as kept
+    from logicmap.coding.standardised import standardised
+
+    book, studies, records = load_codebook("chime"), RECORDS[:40], RECORDS[40:50]
+    reads = []
+
+    def read():
+        reads.append(1)
+        return studies
+
+    kept._kept.clear()
+    first = standardised(default_model(book, hashed_encoder), read, book, hashed_encoder, version="v1")
+    again = standardised(default_model(book, hashed_encoder), read, book, hashed_encoder, version="v1")
+    assert len(reads) == 1 and again.suggest(records) == first.suggest(records)
+    standardised(default_model(book, hashed_encoder), read, book, hashed_encoder, version="v2")
+    assert len(reads) == 2 and len(kept._kept) == 2

@@ -4,8 +4,9 @@ A codebook the package has not seen has no similarity statistics: its model stan
 on the project's included studies (:func:`~logicmap.coding.semantic_adapt.standardise`), about a
 second at 58 studies and growing with them. A coding page asks for the model each time, so the
 standardised model is kept, as a pickled copy without its sentence encoder, keyed by the
-codebook, the encoder and the studies' texts; each page gets its own copy (suggesting and
-adapting change a model), the same as a freshly standardised one.
+codebook, the encoder and the studies' texts (or a cheaper ``version`` of them that the caller
+vouches for: then the texts are read only to standardise); each page gets its own copy
+(suggesting and adapting change a model), the same as a freshly standardised one.
 """
 
 from __future__ import annotations
@@ -27,14 +28,20 @@ _kept: OrderedDict[str, bytes] = OrderedDict()
 _lock = threading.Lock()
 
 
-def standardised(model: Any, records: Sequence[Mapping], codebook: Any, encode: Callable) -> Any:
+def standardised(model: Any, records: Sequence[Mapping] | Callable[[], Sequence[Mapping]], codebook: Any,
+                 encode: Callable, version: str | None = None) -> Any:
     """``standardise(model, records)``, computed once per ``codebook``, encoder settings and
     ``records`` texts; later calls get a copy of the kept result with ``encode`` as its encoder.
+    ``records`` may be a function that reads them, with ``version`` a string that changes whenever
+    they do: it keys the kept model instead of the texts, which are then read only on a miss.
     A model that cannot be pickled is standardised every time."""
-    if model.stats is not None or not records:
+    if model.stats is not None:
         return model
+    if version is None:
+        records = records() if callable(records) else records
+        version = json.dumps(list(records), sort_keys=True, default=str)
     digest = hashlib.sha256()
-    for part in (repr(codebook), _encoder_key(encode), json.dumps(list(records), sort_keys=True, default=str)):
+    for part in (repr(codebook), _encoder_key(encode), version):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     key = digest.hexdigest()
@@ -44,6 +51,9 @@ def standardised(model: Any, records: Sequence[Mapping], codebook: Any, encode: 
             _kept.move_to_end(key)
     if data is not None:
         return _load(data, encode)
+    records = records() if callable(records) else records
+    if not records:
+        return model
     model = standardise(model, records)
     try:
         data = _dump(model, encode)

@@ -207,7 +207,9 @@ class CodingStage:
         encode = self._encoder()
         model = default_model(codebook, encode)
         if model.stats is None:  # a codebook the package has not seen: standardise on the included studies
-            model = standardised(model, self.texts_of(self._screening.included()), codebook, encode)
+            included = self._screening.included()
+            model = standardised(model, lambda: self.texts_of(included), codebook, encode,
+                                 version=repository.texts_version(self._store, included))
         if len(taught) < MIN_STUDIES:
             return model, False
         training = self.texts_of(taught)

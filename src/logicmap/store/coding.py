@@ -9,6 +9,7 @@ project does not hold raise :class:`~logicmap.errors.CodingError` (``no record N
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,6 +83,24 @@ def studies_texts(store: Store, record_ids: Sequence[int]) -> list[dict[str, str
             texts["fulltext"] = full[record_id]
         out.append(texts)
     return out
+
+
+def texts_version(store: Store, record_ids: Sequence[int]) -> str:
+    """A digest that changes whenever :func:`studies_texts` of ``record_ids`` would: their ids,
+    titles and abstracts, and each attached full text's file hash, extractor and time (not the
+    text itself: a kept model's key is read on every coding page, full texts only to build it)."""
+    ids = sorted(int(i) for i in record_ids)
+    digest = hashlib.sha256(repr(ids).encode())
+    with store.session() as session:
+        for chunk in id_chunks(ids):
+            for row in session.execute(select(RecordRow.id, RecordRow.title, RecordRow.abstract)
+                                       .where(RecordRow.id.in_(chunk)).order_by(RecordRow.id)):
+                digest.update(repr(tuple(row)).encode("utf-8"))
+            for row in session.execute(select(FullText.record_id, FullText.sha256, FullText.extractor,
+                                              FullText.attached_at)
+                                       .where(FullText.record_id.in_(chunk)).order_by(FullText.record_id)):
+                digest.update(repr(tuple(row)).encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
