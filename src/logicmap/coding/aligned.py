@@ -8,9 +8,9 @@ that share a role, such as outcomes written one layer per domain), the one-to-on
 best total similarity pairs the codes; a pair is kept when each is the other's best match and its
 cosine reaches :data:`MIN_SIMILARITY`, and a layer's pairs only when they cover :data:`MIN_COVER`
 of the recovery layer's codes and :data:`MIN_TEAM_COVER` of its own (so a restatement may drop or
-merge a code or two, or add many of its own; its unpaired codes are the fallback's). A codebook with other than two middle layers (between the
-interventions and the outcomes) has its middle codes paired against the recovery mechanisms and
-processes together.
+merge a code or two, or add many of its own; its unpaired codes are the fallback's). A codebook
+with other than two middle layers (between the interventions and the outcomes) has its middle
+codes paired against the recovery mechanisms and processes together.
 
 :class:`AlignedModel` then suggests the paired codes from the recovery model (its fitted
 weights, key-term lists and statistics: what the package learnt about those concepts), with the
