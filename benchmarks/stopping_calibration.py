@@ -50,10 +50,12 @@ Usage::
         --output benchmarks/stopping_calibration.jsonl
 
 The default engine's table (``stopping_calibration_default_engine.jsonl``, engine
-``tfidf-asreview+charlsa+embed:svm-asreview-fusion`` with ``ActiveLearner``'s retrain schedule; its 140
-orders (32 CPU minutes) were kept by ``screening_embed_default.py --orders``, which builds the same matrix from the
-numpy encoder's vectors, and the replays of every rule took 7.5 minutes). The tables of the default
-engine before it, ``tfidf+embed:svm-fusion``, are ``stopping_calibration_tfidf_embed_engine.jsonl``
+``tfidf-asreview+charlsa+embed:svm-asreview-agree`` with ``ActiveLearner``'s retrain schedule; its 140
+orders were kept by ``screening_embed_default.py --orders``, which builds the same matrix from the
+numpy encoder's vectors, made as ``svm-asreview-fusion-a100``, the same computation, and renamed).
+The engine before it, ``svm-asreview-fusion`` (the better rank alone; 140 orders, 32 CPU minutes;
+replays 7.5 minutes), has ``stopping_calibration_lsa_fusion_engine.jsonl``. The tables of the default
+engine before those, ``tfidf+embed:svm-fusion``, are ``stopping_calibration_tfidf_embed_engine.jsonl``
 (retrain schedule; 21 CPU minutes of orders) and ``..._every_decision.jsonl`` (84 minutes)::
 
     .venv/bin/python benchmarks/stopping_orders.py --engine default --seeds 1-10 --cache ORDERS.json

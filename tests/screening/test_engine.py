@@ -241,14 +241,15 @@ def test_auto_engine_pairs_features_and_classifier():
     assert presets.resolve_engine("tfidf+static", "auto") == ("tfidf+static", "svm-fusion-static")
     assert presets.resolve_engine("auto", "svm-fusion-static") == ("tfidf+static", "svm-fusion-static")
     assert presets.resolve_engine("tfidf-asreview+char+embed", "auto") == presets.ASREVIEW_FUSION_ENGINE
-    assert presets.resolve_engine("tfidf-asreview+charlsa+embed", "auto") == presets.LSA_FUSION_ENGINE
+    assert presets.resolve_engine("tfidf-asreview+charlsa+embed", "auto") == presets.AGREE_ENGINE
+    assert presets.resolve_engine("auto", "svm-asreview-agree") == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "svm-asreview-fusion") == presets.LSA_FUSION_ENGINE
     assert presets.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert presets.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert presets.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
     # the default needs no extra; above EMBED_MAX_RECORDS it does without embeddings
-    assert presets.resolve_engine("auto", "auto") == presets.LSA_FUSION_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.LSA_FUSION_ENGINE
+    assert presets.resolve_engine("auto", "auto") == presets.AGREE_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
     assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
 
@@ -467,3 +468,15 @@ def test_fusion_members_fitted_side_by_side_are_the_members_fitted_alone():
     for member, block, coef in zip(model.members, model.blocks, model.block_coefs_):
         alone = make_classifier(member, seed=3).fit(matrix[:, slice(*block)], labels)
         assert np.array_equal(np.asarray(alone.coef_, dtype=np.float32).ravel(), coef)
+
+
+def test_the_agreement_fusion_ranks_a_record_both_members_like_before_one_only_one_likes_slightly_more():
+    """``svm-asreview-agree`` scores best rank plus mean rank; ``svm-asreview-fusion`` best rank alone
+    (the mean only breaking ties)."""
+    raw = np.array([[10, 0], [9, 9], [3, 2], [1, 1], [2, 3], [0, 10]], dtype=float)  # records x members
+    best = make_classifier("svm-asreview-fusion").combine_ranks(raw)
+    agree = make_classifier("svm-asreview-agree").combine_ranks(raw)
+    assert set(np.argsort(-best)[:2].tolist()) == {0, 5}  # a top rank of either member first
+    assert np.argmax(agree) == 1  # ranked second by both: first with agreement
+    same = [repr(m) for m in make_classifier("svm-asreview-fusion").members]
+    assert [repr(m) for m in make_classifier("svm-asreview-agree").members] == same

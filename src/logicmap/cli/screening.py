@@ -184,10 +184,12 @@ def simulate(
              "tfidf-asreview+char4+embed or tfidf-asreview+charlsa+embed.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
-        help="auto (svm-fusion for tfidf+embed, svm-asreview-fusion for the tfidf-asreview+...+embed features, "
+        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed, "
+             "svm-asreview-fusion for the other tfidf-asreview+...+embed features, "
              "svm-fusion-static for tfidf+static, "
              "svm-asreview for tfidf-asreview and tfidf-asreview+char, else svm), "
-             "svm, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview, svm-asreview-bmi100, "
+             "svm, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree, svm-asreview, "
+             "svm-asreview-bmi100, "
              "svm-balanced, logistic, nb, sgd, ensemble, or members joined with '+'.")] = "auto",
     query: Annotated[str, typer.Option("--query", help="max, uncertainty or mixed.")] = "max",
     embedding_cache: Annotated[Optional[Path], typer.Option(

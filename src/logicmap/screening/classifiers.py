@@ -28,8 +28,11 @@ Names accepted by :func:`make_classifier`:
 ``svm-fusion-static`` the same for ``tfidf+static`` features (static embeddings
               in the last 256 columns)
 ``svm-asreview-fusion`` the same for ``tfidf-asreview+charlsa+embed`` features (the
-              default) and ``tfidf-asreview+char+embed``, with ``svm-asreview`` on the
-              TF-IDF columns
+              default before stop 39) and ``tfidf-asreview+char+embed``, with
+              ``svm-asreview`` on the TF-IDF columns
+``svm-asreview-agree`` the same two SVMs, each record scored by its best rank
+              plus its mean rank (``agreement=1``), so a record both rank high comes
+              before one only one of them ranks a little higher (the default)
 """
 
 from __future__ import annotations
@@ -80,11 +83,14 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return fusion_classifier(seed=seed, first="svm-asreview")
     if name == "svm-fusion-static":
         return fusion_classifier(seed=seed, embedding_dimension=STATIC_DIMENSION)
+    if name == "svm-asreview-agree":
+        return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0)
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
-        "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion or members joined with '+'"
+        "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree or members "
+        "joined with '+'"
     )
 
 
@@ -173,7 +179,9 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
 
     Ranks make the members' different score scales comparable. ``combine="max"``
     puts a record first when *any* member ranks it first (the mean ties a record
-    one member finds and the other buries to a middling rank). ``blocks``, one
+    one member finds and the other buries to a middling rank); ``agreement`` times
+    the mean rank is added to the maximum (the default, 0.001, only breaks ties
+    between records that share a best rank; 1 lets agreement weigh). ``blocks``, one
     ``(start, stop)`` column range per member (negative counts from the end, None
     for all), fits each member on its own columns: with stacked features such as
     TF-IDF beside sentence embeddings, each model sees one view of the text.
@@ -184,11 +192,13 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
 
     def __init__(self, members: Sequence[str | BaseEstimator] = ("logistic", "svm", "nb"),
                  seed: int = 0, combine: str = "mean",
-                 blocks: Sequence[tuple[int | None, int | None]] | None = None) -> None:
+                 blocks: Sequence[tuple[int | None, int | None]] | None = None,
+                 agreement: float = 1e-3) -> None:
         self.members = members
         self.seed = seed
         self.combine = combine
         self.blocks = blocks
+        self.agreement = agreement
 
     @property
     def needs_all_columns(self) -> bool:
@@ -244,8 +254,7 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         """One score per row from the members' raw scores (higher: more likely relevant)."""
         ranks = rank_scores(raw)
         if self.combine == "max":
-            # the mean breaks ties between records that share a best rank
-            return ranks.max(axis=1) + 1e-3 * ranks.mean(axis=1)
+            return ranks.max(axis=1) + self.agreement * ranks.mean(axis=1)
         return ranks.mean(axis=1)
 
     def decision_function(self, X) -> np.ndarray:
@@ -310,16 +319,17 @@ def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> li
 
 
 def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
-                      first: str = "svm") -> RankEnsemble:
+                      first: str = "svm", agreement: float = 1e-3) -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
-    ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``).
+    ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``);
+    ``agreement`` weighs the mean rank beside the best (``svm-asreview-agree``: 1).
 
     C=1 for the embeddings is not tuned: dense unit vectors need less
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
     default."""
     return RankEnsemble(
         [first, RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
-        seed=seed, combine="max",
+        seed=seed, combine="max", agreement=agreement,
         blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
     )
