@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from logicmap.api import load_codebook
+from logicmap.api import load_codebook, rank_role
 
 HERE = Path(__file__).resolve().parent / "codebooks"
 CODEBOOK = HERE / "new-team.yaml"
@@ -101,8 +101,6 @@ def chime_codes_added(team: str = "new-team", roles: tuple[str, ...] = ("process
     to its layer of the same ranking role (ids prefixed ``CH-``, term lists left out), as a team that
     adds CHIME's recovery processes and outcomes to its own would; ``added`` names the added codes.
     CHIME's interventions and moderators are left out: several restate recovery codes."""
-    from logicmap.coding.semantic_rank import rank_role
-
     book = new_team_codebook(team)
     chime = load_codebook("chime")
     data = yaml.safe_load((HERE / f"{team}.yaml").read_text(encoding="utf-8"))

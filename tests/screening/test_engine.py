@@ -454,22 +454,6 @@ def test_a_fusion_classifier_refuses_a_matrix_without_embeddings_naming_every_fe
         check_fusion_matrix(tfidf_only, rows_with_text=20, classifier="svm-fusion")
 
 
-def test_fusion_members_fitted_side_by_side_are_the_members_fitted_alone():
-    """The fusion fits its SVMs in threads; each comes out as it would fitted on its own block."""
-    from scipy import sparse
-
-    from logicmap.screening.features import TfidfFeatures
-
-    texts, labels = toy_corpus()
-    words = TfidfFeatures(min_df=1, stop_words=None).fit_transform(texts)
-    dense = np.random.default_rng(1).normal(size=(len(texts), 384)).astype(np.float32)
-    matrix = sparse.hstack([words, sparse.csr_matrix(dense)], format="csr")
-    model = make_classifier("svm-asreview-fusion", seed=3).fit(matrix, labels)
-    for member, block, coef in zip(model.members, model.blocks, model.block_coefs_):
-        alone = make_classifier(member, seed=3).fit(matrix[:, slice(*block)], labels)
-        assert np.array_equal(np.asarray(alone.coef_, dtype=np.float32).ravel(), coef)
-
-
 def test_the_agreement_fusion_ranks_a_record_both_members_like_before_one_only_one_likes_slightly_more():
     """``svm-asreview-agree`` scores best rank plus mean rank; ``svm-asreview-fusion`` best rank alone
     (the mean only breaking ties)."""

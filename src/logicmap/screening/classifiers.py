@@ -38,8 +38,6 @@ Names accepted by :func:`make_classifier`:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -215,21 +213,20 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         self.estimators_, parts, self.block_coefs_ = [], [], []
-        views = [X if block is None else X[:, slice(*block)] for block in blocks]  # None: no column copy
-        models = [make_classifier(member, seed=self.seed) for member in self.members]
-        if len(models) > 1:
-            # The members fit at the same time: liblinear's solver releases the GIL, so a fusion's
-            # TF-IDF and embedding SVMs take about as long together as the slower of them alone.
-            with ThreadPoolExecutor(max_workers=len(models)) as pool:
-                fitted = list(pool.map(lambda model, view: model.fit(view, y), models, views))
-        else:
-            fitted = [model.fit(view, y) for model, view in zip(models, views)]
-        for estimator, block in zip(fitted, blocks):
-            w_block, b = linear_parts(estimator)
-            w = w_block
-            if block is not None:
+        for member, block in zip(self.members, blocks):
+            # One after the other: liblinear draws from one process-wide random generator, so
+            # members fitted in threads at the same time would not be reproducible.
+            model = make_classifier(member, seed=self.seed)
+            if block is None:  # the whole matrix: no column copy
+                estimator = model.fit(X, y)
+                w, b = linear_parts(estimator)
+                w_block = w
+            else:
+                columns = slice(*block)
+                estimator = model.fit(X[:, columns], y)
+                w_block, b = linear_parts(estimator)
                 w = np.zeros(X.shape[1], dtype=np.float32)
-                w[slice(*block)] = w_block
+                w[columns] = w_block
             self.estimators_.append(estimator)
             self.block_coefs_.append(np.asarray(w_block, dtype=np.float32))
             parts.append((w, b))
