@@ -67,7 +67,7 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     WSS@95 0.452 vs 0.389 (+0.063), 29 of 42 runs won, where the default before it
     (``svm-asreview-fusion``, the better rank alone) won 28 (0.457). Over the other seeds (2-10 and
     14-28, 336 runs; not used to choose it, some looked at for earlier choices, see the README):
-    0.456 vs 0.393 (+0.063; +0.015 to +0.117 with the datasets resampled), 227 won (68%), where the
+    0.456 vs 0.393 (+0.063; +0.015 to +0.116 with the datasets resampled), 227 won (68%), where the
     default before it won 216 (+0.065).
     Above the cap: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
