@@ -131,7 +131,8 @@ other seeds (2-10 from those orders, 14-28 until 95% recall) then measured it on
         --configs tfidf-asreview+charlsa+embed:svm-asreview-agree:retrain=0.01 \
         --runs-file benchmarks/screening_embed_default.jsonl --orders ORDERS.json
 
-(the -a25/-a100 names were experiment code, reverted; their lines keep them).
+(the -aN names were scratch code, never committed: the best rank plus N/100 of the mean rank; their
+lines keep them).
 
 ``--until-95`` stops each replay once 95% of the relevant records are found: the same WSS@95
 (same priors, same picks up to there; a test checks it) in a fraction of the time, but no
