@@ -38,8 +38,9 @@ refitting after every decision (the first lines, 20 decisions, before ``retrain_
 default of the time (``tfidf+embed`` + ``svm-fusion``) with its retrain schedule and without, then that
 fusion with the schedule (100 decisions), then the default from stop 36, the same fusion with its
 character block reduced to 256 dimensions (``tfidf-asreview+charlsa+embed``; ASReview's background
-run paused while it was timed; the default since stop 39, ``svm-asreview-agree``, makes the same
-fits and adds one vector addition)::
+run paused while it was timed), and the default since stop 39, ``svm-asreview-agree`` (the same
+command with ``--classifier svm-asreview-agree``; quiet machine; its 5,000 state again beside
+``svm-asreview-fusion`` in the same session)::
 
     .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
         --features tfidf+embed --classifier svm-fusion --retrain-share 0.01 --source-vectors VECTORS
