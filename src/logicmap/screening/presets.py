@@ -73,9 +73,8 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
     on 115 runs). At 10,000 records on 2 quiet cores a decision takes a mean 20 ms with 200
     records decided, 55 ms with 2,000 and 114 ms with 5,000 (``benchmarks/screening_speed.jsonl``;
-    ``svm-asreview-fusion`` 85 ms at 5,000 in the same session: the same fits, but more of the
-    agreement engine's picks are relevant and each refits at once), and building the features
-    48-56 s instead of 4 s (the SVD).
+    ``svm-asreview-fusion`` 85 ms at 5,000 in the same session; why is not known yet), and building
+    the features 48-56 s instead of 4 s (the SVD).
     """
     if records is not None and records > EMBED_MAX_RECORDS:
         return TFIDF_ENGINE
