@@ -392,12 +392,14 @@ def product_line(kind, book, used, team, records, codebook, encode, extra, pool=
     return out
 
 
-def product_suggestions(book, team, records, encode, pool=None) -> tuple:
+def product_suggestions(book, team, records, encode, pool=None, mapped: bool = True) -> tuple:
     """``(model, suggestions)``: the product path's model for a team codebook and its suggestions for
-    ``records`` in corpus labels (similarities standardised on ``pool``, by default ``records``)."""
+    ``records`` in corpus labels (``mapped=False``: in the team's codes; similarities standardised on
+    ``pool``, by default ``records``)."""
     model = default_suggestion_model(book, encode)
     assert isinstance(model, (RankModel, AlignedModel)) and not any(c.terms for c in book.codes)
-    return model, corpus_codes(standardise(model, pool or records).suggest(records), team)
+    got = standardise(model, pool or records).suggest(records)
+    return model, corpus_codes(got, team) if mapped else got
 
 
 def reshaped_line(kind, book, used, team, records, encode, extra, removed=frozenset(), added=frozenset()) -> dict:
@@ -405,16 +407,14 @@ def reshaped_line(kind, book, used, team, records, encode, extra, removed=frozen
     gold codes its codes can stand for (the ``removed`` corpus labels, whose codes were left out, are
     taken out of the gold). The ``added`` codes stand for no corpus label: their suggestions are left
     out of the score, and counted wrong in ``all_codes_micro_f1_added_counted_wrong``."""
-    model = default_suggestion_model(book, encode)
-    assert not any(c.terms for c in book.codes)
-    suggestions = standardise(model, records).suggest(records)
+    model, suggestions = product_suggestions(book, team, records, encode, mapped=False)
     mapping = to_corpus(team)
     aligned = getattr(model, "pairs", {})
     out = {"benchmark": "coding_quality", "line": kind, "method": "aligned_shipped" if aligned else "rank_shipped",
            "records": len(records), "codebook_used": used, **extra, "codes": len(book.codes),
            "codes_aligned": len(aligned), "dropped": sorted(removed),
-           "all_codes_micro_f1": all_codes_f1([replace(s, code=mapping[s.code]) for s in suggestions
-                                               if s.code not in added], records, removed)}
+           "all_codes_micro_f1": all_codes_f1(corpus_codes([s for s in suggestions if s.code not in added], team),
+                                              records, removed)}
     if added:
         out.update(codes_added=len(added), added_suggested=sum(s.code in added for s in suggestions),
                    all_codes_micro_f1_added_counted_wrong=all_codes_f1(
