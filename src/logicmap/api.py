@@ -96,6 +96,7 @@ from logicmap.report.crossings import straight_line_crossings
 from logicmap.report.model_pages import logic_model_pages
 from logicmap.report.model_svg import logic_model_svg, svg_print_fit
 from logicmap.screening.dataset import load_labelled
+from logicmap.screening.classifiers import make_classifier
 from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
 from logicmap.screening.engine import ActiveLearner
 from logicmap.screening.presets import FUSION_ENGINE, default_engine, resolve_engine
@@ -129,7 +130,7 @@ __all__ = [
     "default_suggestion_model", "AlignedModel", "align_codebooks", "standardise_suggestion_model", "RankModel", "rank_role", "tune_rank_model", "rank_tuning_sets", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "suggestion_f1_intervals", "ratio_interval", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
-    "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
+    "make_classifier", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
     "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled", "design_family",
     "suggest", "summarise", "write_records",
 ]

@@ -353,12 +353,14 @@ def test_block_views_score_like_the_whole_matrix():
     for index in range(40):
         learner.label(index, labels[index])
     learner.next()
-    first_views = learner._block_views
-    learner.label(learner.next(), 0)
+    first_views = dict(learner._block_views)
+    assert sorted(fitting for _, fitting in first_views) == [False, True]  # to score, and to fit on
+    assert all(view.dtype == np.float64 for view in learner._views(model, fitting=True))
+    learner.label(learner.next(), 1)  # a relevant decision: refits
     learner.next()
-    assert learner._block_views is first_views  # split once per dataset, not per decision
+    assert all(learner._block_views[key] is views for key, views in first_views.items())  # split once
     learner.fit(matrix=matrix)
-    assert learner._block_views is None
+    assert learner._block_views == {}
 
 
 def test_presumed_irrelevant_sample_is_seeded_unscreened_and_not_a_decision():
@@ -464,3 +466,61 @@ def test_the_agreement_fusion_ranks_a_record_both_members_like_before_one_only_o
     assert np.argmax(agree) == 1  # ranked second by both: first with agreement
     same = [repr(m) for m in make_classifier("svm-asreview-fusion").members]
     assert [repr(m) for m in make_classifier("svm-asreview-agree").members] == same
+
+
+def fused_toy_matrix(seed: int = 0):
+    """The toy corpus's TF-IDF beside 384 noisy dense columns that carry the label."""
+    from scipy import sparse
+
+    from logicmap.screening.features import TfidfFeatures
+
+    texts, labels = toy_corpus(200, seed=seed)
+    words = TfidfFeatures(analyzer="word+char", min_df=1, max_df=0.95, stop_words=None).fit_transform(texts)
+    rng = np.random.default_rng(seed)
+    dense = rng.normal(size=(len(texts), 384)).astype(np.float32)
+    dense[:, 0] += np.asarray(labels)
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    return sparse.hstack([words, sparse.csr_matrix(dense)], format="csr"), np.asarray(labels)
+
+
+def test_members_fitted_in_worker_processes_get_the_same_weights_and_order(monkeypatch):
+    from logicmap.screening import classifiers
+    from logicmap.screening.classifiers import fusion_classifier
+
+    matrix, labels = fused_toy_matrix()
+    monkeypatch.setattr(classifiers, "PARALLEL_MIN_NNZ", 0)  # the toy matrix is far below it
+    in_turn = fusion_classifier(seed=5, first="svm-asreview", agreement=1.0, n_jobs=None)
+    at_once = fusion_classifier(seed=5, first="svm-asreview", agreement=1.0, n_jobs=2)
+    a = in_turn.fit(matrix[:120], labels[:120])
+    b = at_once.fit(matrix[:120], labels[:120])
+    assert np.array_equal(a.coef_matrix_, b.coef_matrix_)
+    assert np.array_equal(a.intercepts_, b.intercepts_)
+
+    orders = []
+    for model in (in_turn, at_once):
+        learner = ActiveLearner(features="tfidf-asreview+charlsa+embed", classifier=model, seed=2)
+        learner.fit(matrix=matrix, labels=np.where(np.arange(len(labels)) < 20, labels, -1))
+        order = []
+        for _ in range(60):
+            pick = learner.next()
+            learner.label(pick, int(labels[pick]))
+            order.append(pick)
+        orders.append(order)
+    assert orders[0] == orders[1]
+
+
+@pytest.mark.parametrize("stingy_at", [0, 1])
+def test_a_worker_fits_warnings_reach_the_caller(monkeypatch, stingy_at):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.svm import LinearSVC
+
+    from logicmap.screening import classifiers
+    from logicmap.screening.classifiers import RankEnsemble
+
+    matrix, labels = fused_toy_matrix(seed=1)
+    monkeypatch.setattr(classifiers, "PARALLEL_MIN_NNZ", 0)
+    members = ["svm", "svm"]
+    members[stingy_at] = LinearSVC(C=100.0, max_iter=1, random_state=0)  # here, then in a worker
+    model = RankEnsemble(members, combine="max", blocks=[(0, -384), (-384, None)], n_jobs=2)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(matrix, labels)

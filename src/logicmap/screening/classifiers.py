@@ -37,8 +37,12 @@ Names accepted by :func:`make_classifier`:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+
 import numpy as np
+from joblib import effective_n_jobs
+from joblib.externals.loky import get_reusable_executor
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import MultinomialNB
@@ -49,6 +53,9 @@ from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
 from logicmap.screening.rowbands import product
 
 DEFAULT_CLASSIFIER = "svm"
+#: Labelled non-zeros from which :class:`RankEnsemble` fits its members at once, in worker processes
+#: (when its ``n_jobs`` allows): below it the fits take less than starting a worker does.
+PARALLEL_MIN_NNZ = 1_000_000
 
 
 def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int = 0) -> BaseEstimator:
@@ -184,6 +191,13 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     for all), fits each member on its own columns: with stacked features such as
     TF-IDF beside sentence embeddings, each model sees one view of the text.
 
+    ``n_jobs`` (joblib's meaning; None: one) fits up to that many members at once when
+    the labelled matrix has at least :data:`PARALLEL_MIN_NNZ` non-zeros: the largest
+    block here, the others in worker processes (joblib's reusable loky pool, started at
+    the first such fit). Processes, not threads: liblinear draws from one process-wide
+    random generator, so members fitted in threads would not be reproducible; in
+    processes each fit seeds its own, and the weights are those fitted one after the other.
+
     ``predict_proba`` averages the members' probability-like outputs (used by the
     uncertainty query); ``decision_function`` returns the combined rank in [0, 1].
     """
@@ -191,12 +205,13 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     def __init__(self, members: Sequence[str | BaseEstimator] = ("logistic", "svm", "nb"),
                  seed: int = 0, combine: str = "mean",
                  blocks: Sequence[tuple[int | None, int | None]] | None = None,
-                 agreement: float = 1e-3) -> None:
+                 agreement: float = 1e-3, n_jobs: int | None = None) -> None:
         self.members = members
         self.seed = seed
         self.combine = combine
         self.blocks = blocks
         self.agreement = agreement
+        self.n_jobs = n_jobs
 
     @property
     def needs_all_columns(self) -> bool:
@@ -210,29 +225,50 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         blocks = self.blocks if self.blocks is not None else [None] * len(self.members)
         if len(blocks) != len(self.members):
             raise ValueError(f"{len(blocks)} column blocks for {len(self.members)} members")
+        return self.fit_views([X if block is None else X[:, slice(*block)] for block in blocks], y,
+                              n_columns=X.shape[1])
+
+    def fit_views(self, views: Sequence, y, n_columns: int) -> "RankEnsemble":
+        """:meth:`fit` from the labelled rows already split into the members' blocks (one
+        view per member, as :func:`block_views` splits them; ``n_columns``: the whole
+        matrix's). Views kept in float64 skip the copy liblinear's input would need."""
+        blocks = self.blocks if self.blocks is not None else [None] * len(self.members)
+        if len(views) != len(self.members):
+            raise ValueError(f"{len(views)} views for {len(self.members)} members")
         y = np.asarray(y)
         self.classes_ = np.unique(y)
-        self.estimators_, parts, self.block_coefs_ = [], [], []
-        for member, block in zip(self.members, blocks):
-            # One after the other: liblinear draws from one process-wide random generator, so
-            # members fitted in threads at the same time would not be reproducible.
-            model = make_classifier(member, seed=self.seed)
-            if block is None:  # the whole matrix: no column copy
-                estimator = model.fit(X, y)
-                w, b = linear_parts(estimator)
-                w_block = w
-            else:
-                columns = slice(*block)
-                estimator = model.fit(X[:, columns], y)
-                w_block, b = linear_parts(estimator)
-                w = np.zeros(X.shape[1], dtype=np.float32)
-                w[columns] = w_block
-            self.estimators_.append(estimator)
+        models = [make_classifier(member, seed=self.seed) for member in self.members]
+        self.estimators_ = self._fit_members(models, list(views), y)
+        parts, self.block_coefs_ = [], []
+        for estimator, block in zip(self.estimators_, blocks):
+            w_block, b = linear_parts(estimator)
+            w = w_block
+            if block is not None:
+                w = np.zeros(n_columns, dtype=np.float32)
+                w[slice(*block)] = w_block
             self.block_coefs_.append(np.asarray(w_block, dtype=np.float32))
             parts.append((w, b))
         self.coef_matrix_ = np.column_stack([w for w, _ in parts]).astype(np.float32)
         self.intercepts_ = np.array([b for _, b in parts], dtype=np.float32)
         return self
+
+    def _fit_members(self, models: list, views: list, y: np.ndarray) -> list:
+        """Each model fitted on its view. With ``n_jobs`` above 1 and a large enough matrix,
+        the largest view is fitted here while worker processes fit the others (their
+        warnings raised again here); else one after the other."""
+        jobs = min(effective_n_jobs(self.n_jobs), len(models))
+        sizes = [_nonzeros(view) for view in views]
+        if jobs < 2 or sum(sizes) < PARALLEL_MIN_NNZ:
+            return [model.fit(view, y) for model, view in zip(models, views)]
+        here, *elsewhere = sorted(range(len(models)), key=lambda i: -sizes[i])
+        executor = get_reusable_executor(max_workers=jobs - 1)
+        futures = {i: executor.submit(_fit_recording_warnings, models[i], views[i], y) for i in elsewhere}
+        fitted = {here: models[here].fit(views[here], y)}
+        for i, future in futures.items():
+            fitted[i], caught = future.result()
+            for message, category in caught:
+                warnings.warn(message, category, stacklevel=3)
+        return [fitted[i] for i in range(len(models))]
 
     def raw_scores(self, X) -> np.ndarray:
         """Each member's linear score, one column per member."""
@@ -266,6 +302,18 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         """1 where the mean probability exceeds 0.5."""
         return (self.predict_proba(X)[:, 1] > 0.5).astype(int)
+
+
+def _nonzeros(X) -> int:
+    return int(X.nnz) if hasattr(X, "nnz") else int(np.count_nonzero(X))
+
+
+def _fit_recording_warnings(model: BaseEstimator, X, y) -> tuple[BaseEstimator, list]:
+    """``model`` fitted, and the warnings it raised (a worker's would be lost)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    return model, [(str(w.message), w.category) for w in caught]
 
 
 def linear_matrix(model: BaseEstimator) -> tuple[np.ndarray, np.ndarray]:
@@ -302,31 +350,37 @@ def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None,
     return model.combine_ranks(raw), proba
 
 
-def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> list:
+def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None], dtype=None) -> list:
     """``X``'s column blocks, one per ensemble member: CSR, or a dense array where
-    the block is mostly filled (sentence embeddings). Slicing costs about one
-    sparse product, so the engine does it once per dataset, not per decision."""
+    the block is mostly filled (sentence embeddings); in ``dtype`` when given. Slicing
+    costs about one sparse product, so the engine does it once per dataset, not per
+    decision (and keeps float64 views to fit on: liblinear copies float32 input to
+    float64 at every fit, a third of a fit at 5,000 decisions)."""
     views = []
     for block in blocks:
         view = X if block is None else X[:, slice(*block)]
         if hasattr(view, "toarray") and view.nnz > 0.5 * view.shape[0] * view.shape[1]:
             view = view.toarray()
+        if dtype is not None and view.dtype != dtype:
+            view = view.astype(dtype)
         views.append(view)
     return views
 
 
 def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
-                      first: str = "svm", agreement: float = 1e-3) -> RankEnsemble:
+                      first: str = "svm", agreement: float = 1e-3, n_jobs: int | None = -1) -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
     ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``);
     ``agreement`` weighs the mean rank beside the best (``svm-asreview-agree``: 1).
+    The two SVMs are fitted at once on two cores once there are enough decisions (see
+    :class:`RankEnsemble`'s ``n_jobs``); the weights are the same either way.
 
     C=1 for the embeddings is not tuned: dense unit vectors need less
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
     default."""
     return RankEnsemble(
         [first, RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
-        seed=seed, combine="max", agreement=agreement,
+        seed=seed, combine="max", agreement=agreement, n_jobs=n_jobs,
         blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
     )

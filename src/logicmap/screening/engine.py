@@ -158,7 +158,7 @@ class ActiveLearner(BaseEstimator):
         self._must_fit = True
         self._fitted_at = 0
         self._raw_scores: tuple[np.ndarray, np.ndarray] | None = None
-        self._views_key = self._block_views = None
+        self._block_views: dict[tuple, list] = {}
         self._criteria_vector = self._embed_criteria()
         if labels is not None:
             for index, value in enumerate(labels):
@@ -223,30 +223,33 @@ class ActiveLearner(BaseEstimator):
             if presumed:
                 extra = self._presumed_irrelevant(presumed)
                 done, y = np.concatenate([done, extra]), np.concatenate([y, np.zeros(extra.size, y.dtype)])
-            X = self.X_[done]
-            if _warm(self.model_):
-                self.columns_ = None
-                self.model_ = self.model_.fit(X, y)
-            else:
-                model = make_classifier(self.classifier_, seed=self.seed)
-                if (sparse.issparse(X) and self.reduce_columns and _reduction_pays(model)
-                        and not getattr(model, "needs_all_columns", False)):
-                    # Columns absent from every labelled record get weight 0 under
-                    # L2 (and carry no evidence for naive Bayes): fit without them.
-                    # bincount, not np.unique: numpy's hash-based unique took ~0.2 s
-                    # per decision at 10,000 records with word bigrams (500k columns)
-                    self.columns_ = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
-                    X = X[:, self.columns_]
-                else:
-                    self.columns_ = None
-                # assume_finite: the features are finite by construction, and the
-                # check would scan every labelled row again at each decision.
-                with warnings.catch_warnings(), config_context(assume_finite=True):
-                    # liblinear may stop at max_iter on hard early samples; the
-                    # ranking is still usable and the next decision refits anyway.
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    self.model_ = model.fit(X, y)
+            # assume_finite: the features are finite by construction, and the check would
+            # scan every labelled row again at each decision. liblinear may stop at max_iter
+            # on hard early samples; the ranking is still usable and the next decision refits.
+            with warnings.catch_warnings(), config_context(assume_finite=True):
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                self.model_ = self._fit(done, y)
         self._stale = False
+
+    def _fit(self, done: np.ndarray, y: np.ndarray) -> BaseEstimator:
+        """A model fitted on the records at ``done`` (sets ``columns_``)."""
+        self.columns_ = None
+        if _warm(self.model_):
+            return self.model_.fit(self.X_[done], y)
+        model = make_classifier(self.classifier_, seed=self.seed)
+        views = self._views(model, fitting=True)
+        if views is not None:
+            return model.fit_views([view[done] for view in views], y, n_columns=self.X_.shape[1])
+        X = self.X_[done]
+        if (sparse.issparse(X) and self.reduce_columns and _reduction_pays(model)
+                and not getattr(model, "needs_all_columns", False)):
+            # Columns absent from every labelled record get weight 0 under L2 (and carry
+            # no evidence for naive Bayes): fit without them. bincount, not np.unique:
+            # numpy's hash-based unique took ~0.2 s per decision at 10,000 records with
+            # word bigrams (500k columns)
+            self.columns_ = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
+            X = X[:, self.columns_]
+        return model.fit(X, y)
 
     def _may_wait(self) -> bool:
         """Whether the last fit may stand: only irrelevant decisions were added since,
@@ -274,15 +277,16 @@ class ActiveLearner(BaseEstimator):
         score = self._cold_scores()
         return score, np.full(self.n_records, 0.5)
 
-    def _views(self, model: BaseEstimator) -> list | None:
-        """The matrix split by the model's column blocks (kept across decisions), if it has blocks."""
+    def _views(self, model: BaseEstimator, fitting: bool = False) -> list | None:
+        """The matrix split by the model's column blocks, if it has blocks: to score with,
+        or in float64 to fit on (``fitting``). Both are kept across decisions."""
         blocks = getattr(model, "blocks", None)
         if blocks is None or not sparse.issparse(self.X_):
             return None
-        key = tuple(None if b is None else tuple(b) for b in blocks)
-        if self._views_key != key:
-            self._views_key, self._block_views = key, block_views(self.X_, blocks)
-        return self._block_views
+        key = (tuple(None if b is None else tuple(b) for b in blocks), fitting)
+        if key not in self._block_views:
+            self._block_views[key] = block_views(self.X_, blocks, np.float64 if fitting else None)
+        return self._block_views[key]
 
     def _neutral_empty(self, score: np.ndarray) -> np.ndarray:
         """Place the records without any text as ``empty_policy`` says.
