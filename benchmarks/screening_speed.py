@@ -27,6 +27,10 @@ synthetic texts themselves (a sparse product, seconds at 100,000 records).
 
 Prints one JSON line per size and a final JSON line with the growth factors,
 and the machine's load average (the timings are only comparable on a quiet machine).
+Each line also counts the timed decisions that refitted (``refits``) and the relevant
+records picked (``relevant_picked``): engines that find more relevant records refit more.
+``--member-jobs 1`` fits an ensemble's members one after the other (the presets fit the
+fusion's two SVMs in two worker processes once there are enough decisions).
 
 Usage::
 
@@ -40,7 +44,9 @@ fusion with the schedule (100 decisions), then the default from stop 36, the sam
 character block reduced to 256 dimensions (``tfidf-asreview+charlsa+embed``; ASReview's background
 run paused while it was timed), and the default since stop 39, ``svm-asreview-agree`` (the same
 command with ``--classifier svm-asreview-agree``; quiet machine; its 5,000 state again beside
-``svm-asreview-fusion`` in the same session)::
+``svm-asreview-fusion`` in the same session). Stop 40's lines (another machine, about 25% slower
+to build the features) time the code before and after the fits moved to float64 block views and
+two processes, both presets, and ``--member-jobs 1``::
 
     .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
         --features tfidf+embed --classifier svm-fusion --retrain-share 0.01 --source-vectors VECTORS
@@ -67,6 +73,7 @@ from logicmap.api import (
     ActiveLearner,
     EmbeddingFeatures,
     load_labelled,
+    make_classifier,
     make_features,
     resolve_engine,
     stack_tfidf_and_embeddings,
@@ -112,15 +119,19 @@ def composed_matrix(texts: list[str], sources: tuple[np.ndarray, np.ndarray],
 
 def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
               features: str = "auto", classifier: str = "auto", compose=None,
-              embeddings: str = "none", retrain_share: float | None = None) -> dict:
+              embeddings: str = "none", retrain_share: float | None = None,
+              member_jobs: int | None = None) -> dict:
     """Feature time and per-decision retrain+rank times at one size. ``compose()``
     builds the feature matrix when embeddings are composed; ``embeddings`` says
-    how the embedding block, if any, was made."""
+    how the embedding block, if any, was made; ``member_jobs``, when given, is an
+    ensemble classifier's ``n_jobs`` (1: members fitted one after the other)."""
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     matrix = None if compose is None else compose()
     schedule = {} if retrain_share is None else {"retrain_share": retrain_share}
-    learner = ActiveLearner(features=features, classifier=classifier, seed=seed, **schedule)
+    model = classifier if member_jobs is None else make_classifier(classifier, seed=seed).set_params(
+        n_jobs=member_jobs)
+    learner = ActiveLearner(features=features, classifier=model, seed=seed, **schedule)
     learner.fit(texts if matrix is None else None, matrix=matrix)
     features_s = time.perf_counter() - start
     relevant = np.flatnonzero(labels == 1)
@@ -129,14 +140,18 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
     for i in np.concatenate([rng.choice(relevant, n_rel, replace=False),
                              rng.choice(irrelevant, labelled - n_rel, replace=False)]):
         learner.label(int(i), int(labels[i]))
-    times = []
+    times, refits, found = [], 0, 0
     for _ in range(decisions):
+        fitted_at = learner._fitted_at
         start = time.perf_counter()
         pick = learner.next()
         times.append(time.perf_counter() - start)
+        refits += learner._fitted_at != fitted_at
+        found += int(labels[pick])
         learner.label(pick, int(labels[pick]))
     return {
-        "engine": f"{learner.features_}:{learner.classifier_}",
+        "engine": f"{learner.features_}:{classifier}",
+        **({} if member_jobs is None else {"member_jobs": member_jobs}),
         "records": len(texts), "features": learner.X_.shape[1], "nnz": int(learner.X_.nnz),
         "labelled_at_start": labelled, "decisions": decisions,
         "feature_seconds": round(features_s, 2),
@@ -146,6 +161,7 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
         "p90_ms": round(float(np.percentile(times, 90) * 1000), 2),
         "mean_ms": round(float(np.mean(times) * 1000), 2),
         "max_ms": round(float(np.max(times) * 1000), 2),
+        "refits": refits, "relevant_picked": found,
     }
 
 
@@ -160,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="ActiveLearner(retrain_share=...) (default: the engine's own default)")
     parser.add_argument("--features", default="auto", help="as `logicmap simulate --features`")
     parser.add_argument("--classifier", default="auto", help="as `logicmap simulate --classifier`")
+    parser.add_argument("--member-jobs", type=int,
+                        help="an ensemble's n_jobs (1: fit its members one after the other; default: the preset's)")
     parser.add_argument("--source-vectors", type=Path,
                         help="a folder of each dataset's sentence vectors (DATASET.npy) instead of the embedding cache")
     parser.add_argument("--embed-synthetic", action="store_true",
@@ -187,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, labelled in enumerate(sorted({min(int(s), n // 2) for s in args.labelled.split(",")})):
             row = time_size(data, y, labelled=labelled, decisions=args.decisions,
                             seed=args.seed, features=features, classifier=classifier, compose=compose,
-                            embeddings=embeddings, retrain_share=args.retrain_share)
+                            embeddings=embeddings, retrain_share=args.retrain_share,
+                            member_jobs=args.member_jobs)
             if i == 0:
                 rows.append(row)
             print(json.dumps(row), flush=True)
