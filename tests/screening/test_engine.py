@@ -524,3 +524,15 @@ def test_a_worker_fits_warnings_reach_the_caller(monkeypatch, stingy_at):
     model = RankEnsemble(members, combine="max", blocks=[(0, -384), (-384, None)], n_jobs=2)
     with pytest.warns(ConvergenceWarning):
         model.fit(matrix, labels)
+
+
+def test_fitting_from_block_views_checks_the_ensembles_settings_as_fit_does():
+    from logicmap.screening.classifiers import RankEnsemble, block_views
+
+    matrix, labels = fused_toy_matrix()
+    blocks = [(0, -384), (-384, None)]
+    views = [view[:60] for view in block_views(matrix, blocks, np.float64)]
+    with pytest.raises(ValueError, match="combine"):
+        RankEnsemble(["svm", "svm"], combine="median", blocks=blocks).fit_views(views, labels[:60], matrix.shape[1])
+    with pytest.raises(ValueError, match="3 column blocks for 2 members"):
+        RankEnsemble(["svm", "svm"], blocks=blocks + [(0, 1)]).fit_views(views, labels[:60], matrix.shape[1])

@@ -219,7 +219,8 @@ class ActiveLearner(BaseEstimator):
         if self.can_train:
             done = np.flatnonzero(self.labels_ != UNLABELLED)
             y = self.labels_[done]
-            presumed = getattr(make_classifier(self.classifier_, seed=self.seed), "presumed_irrelevant", 0)
+            model = make_classifier(self.classifier_, seed=self.seed)
+            presumed = getattr(model, "presumed_irrelevant", 0)
             if presumed:
                 extra = self._presumed_irrelevant(presumed)
                 done, y = np.concatenate([done, extra]), np.concatenate([y, np.zeros(extra.size, y.dtype)])
@@ -228,15 +229,15 @@ class ActiveLearner(BaseEstimator):
             # on hard early samples; the ranking is still usable and the next decision refits.
             with warnings.catch_warnings(), config_context(assume_finite=True):
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                self.model_ = self._fit(done, y)
+                self.model_ = self._fit(model, done, y)
         self._stale = False
 
-    def _fit(self, done: np.ndarray, y: np.ndarray) -> BaseEstimator:
-        """A model fitted on the records at ``done`` (sets ``columns_``)."""
+    def _fit(self, model: BaseEstimator, done: np.ndarray, y: np.ndarray) -> BaseEstimator:
+        """``model`` (unfitted; a warm-started model refits its last fit instead) fitted on
+        the records at ``done``; sets ``columns_``."""
         self.columns_ = None
         if _warm(self.model_):
             return self.model_.fit(self.X_[done], y)
-        model = make_classifier(self.classifier_, seed=self.seed)
         views = self._views(model, fitting=True)
         if views is not None:
             return model.fit_views([view[done] for view in views], y, n_columns=self.X_.shape[1])
