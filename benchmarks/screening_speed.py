@@ -142,11 +142,11 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
         learner.label(int(i), int(labels[i]))
     times, refits, found = [], 0, 0
     for _ in range(decisions):
-        fitted_at = learner._fitted_at
+        before = learner.refits_
         start = time.perf_counter()
         pick = learner.next()
         times.append(time.perf_counter() - start)
-        refits += learner._fitted_at != fitted_at
+        refits += learner.refits_ != before
         found += int(labels[pick])
         learner.label(pick, int(labels[pick]))
     return {

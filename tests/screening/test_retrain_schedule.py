@@ -36,15 +36,17 @@ def test_every_decision_refits_by_default():
 
 def test_irrelevant_decisions_wait_for_their_share_of_all_decisions():
     learner, labels = started(0.1)  # 41 decisions: a refit once 5 irrelevant ones have come since the last
-    model = learner.model_
+    model, refits = learner.model_, learner.refits_
     left = irrelevant_left(learner, labels)
     for index in left[:4]:
         learner.label(index, 0)
         learner.next()
         assert learner.model_ is model
+        assert learner.refits_ == refits
     learner.label(left[4], 0)
     learner.next()
     assert learner.model_ is not model
+    assert learner.refits_ == refits + 1
 
 
 def test_a_relevant_decision_an_undo_and_a_changed_decision_refit_at_once():

@@ -90,6 +90,14 @@ class ActiveLearner(BaseEstimator):
         model tires, then first; see :meth:`model_tired`), ``"median"`` (the
         median score throughout) or ``"model"`` (whatever the model gives an
         empty feature vector, i.e. its intercept, usually the very bottom).
+
+    Attributes
+    ----------
+    history_:
+        Indices of the decided records, in decision order.
+    refits_:
+        How many times the model was refitted since :meth:`fit` (a refit that
+        ``retrain_share`` let wait is not counted).
     """
 
     def __init__(
@@ -157,6 +165,7 @@ class ActiveLearner(BaseEstimator):
         self._stale = True
         self._must_fit = True
         self._fitted_at = 0
+        self.refits_ = 0
         self._raw_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._block_views: dict[tuple, list] = {}
         self._criteria_vector = self._embed_criteria()
@@ -216,6 +225,7 @@ class ActiveLearner(BaseEstimator):
         self._raw_scores = None
         self._must_fit = False
         self._fitted_at = len(self.history_)
+        self.refits_ += 1
         if self.can_train:
             done = np.flatnonzero(self.labels_ != UNLABELLED)
             y = self.labels_[done]
