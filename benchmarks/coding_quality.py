@@ -68,6 +68,8 @@ fitted on the tuning part only: what a project gets before any reviewer has code
 learnt from the tuning part's codes as reviewer decisions).
 
 Usage: .venv/bin/python benchmarks/coding_quality.py [--seed 0] [--records PATH] [--methods ...]
+[--background-findings] (the fitted model as before stop 41, when it could quote an outcome or a
+process from a background sentence: the ``tuned_on_rule_finding_sentences`` line's "before")
 Sentence vectors come from ``$LOGICMAP_EMBED_BACKEND`` (``auto``: the [embed] extra's model when
 installed, else the numpy encoder a plain install has; ``numpy``; ``torch``).
 Embeddings are cached in $LOGICMAP_CODING_CACHE (default benchmarks/.embedding-cache.db,
@@ -285,7 +287,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
     parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout new_codebook new_codebook_unseen tuned_on second")
+    parser.add_argument("--background-findings", action="store_true",
+                        help="as before stop 41: the fitted model may suggest an outcome or process from a background sentence")
     args = parser.parse_args()
+    if args.background_findings:
+        SemanticModel.finding_roles = ()
     codebook = load_codebook()
     records = [json.loads(line) for line in args.records.read_text(encoding="utf-8").splitlines() if line.strip()]
     tune, held = split(records)

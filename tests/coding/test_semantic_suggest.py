@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from logicmap.codebook import load_codebook
 from logicmap.coding.evaluate import gold_codes
@@ -59,6 +58,24 @@ def test_quotes_are_verbatim_and_findings_are_quoted_for_outcomes():
     assert hope, [s.code for s in suggestions if s.record_id == "x"]
     assert hope[0].quote.startswith("Peer support participants reported")  # the results sentence, heading stripped
     assert "T01" in [s.code for s in suggestions if s.record_id == "x"]
+
+
+def test_an_outcome_or_process_only_cited_from_other_work_is_not_suggested():
+    model = _fitted()
+    cited = {"id": "c", "title": "Peer support and hope",
+             "abstract": "Background: Peer support has been shown to increase hope in people with mental illness. "
+                         "Methods: We interviewed ten peer support workers about their training. "
+                         "Results: Workers described their training needs and supervision. "
+                         "Conclusions: Training should be planned with workers."}
+    found = dict(cited, id="f", abstract=cited["abstract"].replace(
+        "Results: Workers described their training needs and supervision.",
+        "Results: Participants reported significantly greater hope after peer support."))
+    got = model.suggest([cited, found])
+    assert model.builder.views([cited])[0].roles[1] == "background"  # the sentence naming hope
+    findings = [(s.code, s.quote) for s in got if s.record_id == "c" and s.kind in ("outcome", "process")]
+    assert findings == []  # without the rule: P5 quoting "Peer support has been shown to increase hope ..."
+    assert "OE1" in [s.code for s in got if s.record_id == "f"]
+    assert "T01" in [s.code for s in got if s.record_id == "c"]  # interventions may still be named anywhere
 
 
 def test_abstains_below_thresholds_on_unrelated_text():

@@ -39,7 +39,7 @@ from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.feedback import Feedback
 from logicmap.coding.layer_regression import VARIANTS, LayerRegression, fit_layer
 from logicmap.coding.semantic_features import FEATURES, Encoder, FeatureBuilder, RecordView
-from logicmap.coding.semantic_quotes import best_sentence
+from logicmap.coding.semantic_quotes import FINDING_ROLES, best_sentence, from_background
 from logicmap.coding.suggest import Suggestion, guess_direction, recovery_role
 from logicmap.coding.text import quote_window
 
@@ -75,6 +75,9 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 class SemanticModel:
     """Per-role calibrated probabilities over embedding evidence, with per-code thresholds."""
+
+    #: Layer roles whose codes are never suggested from a background sentence (see FINDING_ROLES).
+    finding_roles: tuple[str, ...] = FINDING_ROLES
 
     def __init__(self, codebook: Codebook, encode: Encoder, *, seed: int = 0, C: float = 0.5, folds: int = 3,
                  role_model=None, code_bias: bool = True, min_examples: int = 2, calibrate: bool = True,
@@ -276,7 +279,9 @@ class SemanticModel:
         out = []
         for v, p in zip(views, probs):
             for code in self.choose(p):
-                out.append(self._suggestion(v, code, float(p[self.codes.index(code)])))
+                made = self._suggestion(v, code, float(p[self.codes.index(code)]))
+                if made is not None:
+                    out.append(made)
         return out
 
     def least_sure(self, records: Sequence[Mapping], codes: Collection[str] | None = None) -> list[tuple[str, float]]:
@@ -291,10 +296,14 @@ class SemanticModel:
         scored = [(v.record_id, float(u)) for v, u in zip(views, closeness.sum(axis=1))]
         return sorted(scored, key=lambda x: (-x[1], x[0]))
 
-    def _suggestion(self, view: RecordView, code: str, score: float) -> Suggestion:
+    def _suggestion(self, view: RecordView, code: str, score: float) -> Suggestion | None:
+        """The suggestion of ``code`` quoting its best sentence; None for a finding (an outcome or a
+        process) whose best sentence is background."""
         kind = self.codebook[code].kind
         role = recovery_role(self.codebook, kind)
         sentence = best_sentence(view, self.codes.index(code), code, role)
+        if role in self.finding_roles and from_background(view, sentence):
+            return None
         text = view.texts[sentence.field]
         from logicmap.coding.sentence_roles import strip_heading
 

@@ -18,6 +18,10 @@ ROLE_BONUS = {"results": 0.5, "conclusions": 0.2, "background": -0.2, "methods":
 ROLE_NEUTRAL = ("mechanism", "typology")
 #: Bonus for a sentence that reads like a finding (significant, improved, p < ...).
 RESULT_CUE = 0.4
+#: Layer roles whose codes the fitted model suggests only with evidence outside the background: an
+#: outcome or a process is a finding of the study, and when the best sentence for it (already favouring
+#: results) is background, the record only cites it from other work ("peer support has been shown to").
+FINDING_ROLES = ("outcome", "process")
 
 
 def best_sentence(view: RecordView, j: int, code: str, role: str):
@@ -37,3 +41,12 @@ def best_sentence(view: RecordView, j: int, code: str, role: str):
         if score > best_score:
             best, best_score = s, score
     return best if best is not None else view.sentences[0]
+
+
+def from_background(view: RecordView, sentence) -> bool:
+    """Whether ``sentence`` (one of ``view``'s) is a background sentence."""
+    for s, r in zip(view.sentences, view.roles):
+        if s is sentence:
+            return r == "background"
+    return False
+
