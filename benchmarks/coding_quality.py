@@ -59,6 +59,9 @@ Lines (``"line"``):
 * ``tuned_on`` - the same methods by 5-fold cross-validation inside the tuning part (thresholds
   by a further inner cross-validation in each fold). Choices of features and constants were made
   by looking at these figures: quote them only as the tuned-on figure.
+* ``all_included_cv`` - ``semantic_default`` by 5-fold cross-validation over all 79 included records
+  (refitted on each fold's training part; fold seeds 0-2): four times the held-out records, so
+  tighter intervals, but not unseen in the strict sense (see the line's note).
 
 Methods: ``terms`` (zero-training key terms, the fallback without the [embed] extra),
 ``terms_learnt`` (TF-IDF regression per code learnt from the tuning part's codes),
@@ -286,7 +289,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
-    parser.add_argument("--skip", nargs="*", default=[], help="lines to skip: heldout new_codebook new_codebook_unseen tuned_on second")
+    parser.add_argument("--skip", nargs="*", default=[],
+                        help="lines to skip: heldout new_codebook new_codebook_unseen tuned_on second all_included")
     parser.add_argument("--background-findings", action="store_true",
                         help="as before stop 41: the fitted model may suggest an outcome or process from a background sentence")
     args = parser.parse_args()
@@ -308,6 +312,8 @@ def main() -> None:
             print(json.dumps(line("tuned_on", method, got, tune, codebook, folds=args.folds, seed=args.seed,
                                   note="cross-validated inside the tuning part; choices were made looking at it")),
                   flush=True)
+    if "all_included" not in args.skip and "semantic_default" in args.methods:
+        print(json.dumps(all_included_line(tune + held, codebook, encode, args.folds)), flush=True)
     if "new_codebook" not in args.skip:
         stripped = strip_terms(codebook)
         got = run("semantic_default", tune, held, stripped, encode, args.seed, shipped=True, new_codebook=True)
@@ -334,6 +340,25 @@ def main() -> None:
             print(json.dumps(out), flush=True)
     if "new_codebook_unseen" not in args.skip:
         unseen(tune, held, codebook, encode, args, what)
+
+
+def all_included_line(records, codebook, encode, folds, seeds=(0, 1, 2)) -> dict:
+    """The fitted model's method by ``folds``-fold cross-validation over every included record (refitted
+    on each fold's training part), per fold seed: more records than the 18 held out, but 61 of them
+    guided the choices of features and constants, and the 18 were read after many changes."""
+    per_seed = {}
+    for seed in seeds:
+        got = cross_validated("semantic_default", records, codebook, encode, seed, folds)
+        per_seed[seed] = {"micro": scores(got, records, codebook, intervals=seed == seeds[0]),
+                          "all_codes_micro_f1": all_codes_f1(got, records), **quote_checks(got, records)}
+    mean = {g: round(float(np.mean([v["micro"][g]["f1"] for v in per_seed.values()])), 3) for g in GROUPS}
+    return {"benchmark": "coding_quality", "line": "all_included_cv", "method": "semantic_default",
+            "records": len(records), "folds": folds, "seeds": list(seeds), "mean_f1": mean,
+            "mean_all_codes_micro_f1": round(float(np.mean([v["all_codes_micro_f1"] for v in per_seed.values()])), 3),
+            "per_seed": per_seed, "embed_backend": os.environ.get("LOGICMAP_EMBED_BACKEND", "auto"),
+            "note": "every included record scored by a model refitted without it; not unseen in the strict sense: "
+                    "61 records guided the choices of features and constants, the other 18 were read after many "
+                    "changes. f1_95 (seed 0's folds): bootstrap over the records"}
 
 
 def unseen(tune, held, codebook, encode, args, what) -> None:
