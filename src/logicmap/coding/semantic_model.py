@@ -15,7 +15,8 @@ best code (every included study has an intervention), a second only when nearly 
 The quote of a suggestion is the sentence most similar to the code, favouring sentences naming one
 of the code's key terms and (except for mechanisms) results and conclusions sentences that read like
 findings over background and methods sentences (:func:`~logicmap.coding.semantic_quotes.best_sentence`).
-Quotes are verbatim.
+Quotes are verbatim. An outcome or a process whose best sentence is still background is not suggested:
+the record only cites that finding from other work (``finding_roles``).
 
 Example::
 

@@ -49,4 +49,3 @@ def from_background(view: RecordView, sentence) -> bool:
         if s is sentence:
             return r == "background"
     return False
-

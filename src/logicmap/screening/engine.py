@@ -96,7 +96,7 @@ class ActiveLearner(BaseEstimator):
     history_:
         Indices of the decided records, in decision order.
     refits_:
-        How many times the model was refitted since :meth:`fit` (a refit that
+        How many times the model was fitted since :meth:`fit` (a refit that
         ``retrain_share`` let wait is not counted).
     """
 
@@ -225,8 +225,8 @@ class ActiveLearner(BaseEstimator):
         self._raw_scores = None
         self._must_fit = False
         self._fitted_at = len(self.history_)
-        self.refits_ += 1
         if self.can_train:
+            self.refits_ += 1
             done = np.flatnonzero(self.labels_ != UNLABELLED)
             y = self.labels_[done]
             model = make_classifier(self.classifier_, seed=self.seed)
