@@ -79,6 +79,8 @@ class SemanticModel:
 
     #: Layer roles whose codes are never suggested from a background sentence (see FINDING_ROLES).
     finding_roles: tuple[str, ...] = FINDING_ROLES
+    #: Whether the scores of its suggestions are calibrated probabilities (:attr:`Suggestion.calibrated`).
+    calibrated_scores: bool = True
 
     def __init__(self, codebook: Codebook, encode: Encoder, *, seed: int = 0, C: float = 0.5, folds: int = 3,
                  role_model=None, code_bias: bool = True, min_examples: int = 2, calibrate: bool = True,
@@ -311,7 +313,8 @@ class SemanticModel:
         start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
         quote = text[start:end]
         direction = guess_direction(quote) if role == "outcome" else None
-        return Suggestion(view.record_id, code, kind, score, quote, sentence.field, start, end, direction)
+        return Suggestion(view.record_id, code, kind, score, quote, sentence.field, start, end, direction,
+                          calibrated=self.calibrated_scores)
 
     # -- persistence -------------------------------------------------------------------------------
     def to_dict(self) -> dict:

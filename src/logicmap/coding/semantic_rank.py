@@ -130,6 +130,8 @@ class RankModel(SemanticModel):
     #: The ranking may suggest a finding from a background sentence: its constants were chosen without
     #: that rule, and with it a new team's codebook lost outcome F1 in nested CV (0.549 -> 0.524, stop 41).
     finding_roles: tuple[str, ...] = ()
+    #: Its scores place a code against its layer's cut (0.5), not a probability that it applies.
+    calibrated_scores = False
 
     def __init__(self, codebook, encode, rules: Mapping[str, Rule], **kwargs) -> None:
         super().__init__(codebook, encode, **kwargs)

@@ -88,6 +88,9 @@ class Suggestion:
     start: int
     end: int
     direction: str | None = None  # outcomes only: a cue-based guess
+    #: Whether ``score`` is a calibrated probability that the code applies (the fitted model's); else it
+    #: only ranks (key terms, or the ranking model of a codebook the package has not seen)
+    calibrated: bool = False
 
     @property
     def span(self) -> EvidenceSpan:
@@ -95,8 +98,9 @@ class Suggestion:
         return EvidenceSpan(self.field, self.start, self.end, self.quote)
 
     def to_dict(self) -> dict:
-        """The JSON shape used by ``logicmap code suggest``: code, score, quote."""
-        return {"code": self.code, "score": round(self.score, 4), "quote": self.quote}
+        """The JSON shape used by ``logicmap code suggest``: code, score, whether the score is a
+        calibrated probability, quote."""
+        return {"code": self.code, "score": round(self.score, 4), "calibrated": self.calibrated, "quote": self.quote}
 
 
 def zero_training_scores(evidence: RecordEvidence, codebook: Codebook, settings: SuggestSettings) -> dict[str, float]:
