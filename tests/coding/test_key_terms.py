@@ -71,3 +71,33 @@ def test_a_long_quote_is_cut_at_a_word_without_dangling_punctuation():
     assert quote_window(text, 0, len(text), limit=500) == (0, len(text))
     start, end = quote_window("word " * 30 + "(see [1]", 0, 158, limit=155)
     assert not ("word " * 30 + "(see [1]")[start:end].endswith((" ", "("))
+
+
+def test_a_long_sentence_is_quoted_where_the_codes_words_are():
+    """The window moves to the clause naming the code when the code's key term lies past its end."""
+    text = ("Analyses indicated that participants in outpatient sites improved significantly more over time in "
+            "self-stigma compared to the supportive group, and those who attended more sessions improved "
+            "significantly more in hopelessness and narrative insight than other participants.")
+    anchor = text.index("hopelessness")
+    start, end = quote_window(text, 0, len(text), limit=150)
+    assert "hopelessness" not in text[start:end]  # from the sentence's start: the evidence is cut off
+    start, end = quote_window(text, 0, len(text), limit=150, anchor=anchor)
+    assert text[start:end].startswith("those who attended more sessions improved") and "hopelessness" in text[start:end]
+    assert quote_window(text, 0, len(text), limit=150, anchor=10) == quote_window(text, 0, len(text), limit=150)
+
+
+LONG = {"id": "r", "title": "A group intervention",
+        "abstract": "Methods: A trial. Results: Participants in outpatient community sites who attended the weekly "
+                    "group sessions over six months and completed every questionnaire at baseline, at three months, "
+                    "at six months and at the end of the study, together with their key workers and families, "
+                    "reported significantly less internalised self-stigma than those in the supportive group "
+                    "condition at every follow-up."}
+
+
+def test_suggestions_quote_the_part_of_a_long_sentence_that_names_the_code():
+    from logicmap.codebook import load_codebook
+    from logicmap.coding.suggest import suggest
+
+    got = [s for s in suggest([LONG], load_codebook()) if s.code == "OS3"]
+    assert got and "self-stigma" in got[0].quote, got
+    assert LONG["abstract"][got[0].start:got[0].end] == got[0].quote

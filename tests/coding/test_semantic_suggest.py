@@ -78,6 +78,14 @@ def test_an_outcome_or_process_only_cited_from_other_work_is_not_suggested():
     assert "T01" in [s.code for s in got if s.record_id == "c"]  # interventions may still be named anywhere
 
 
+def test_a_long_sentence_is_quoted_where_it_names_the_code():
+    from tests.coding.test_key_terms import LONG
+
+    got = [s for s in _fitted().suggest([LONG]) if s.code == "OS3"]
+    assert got and "self-stigma" in got[0].quote and not got[0].quote.startswith("Participants"), got
+    assert LONG["abstract"][got[0].start:got[0].end] == got[0].quote
+
+
 def test_abstains_below_thresholds_on_unrelated_text():
     model = _fitted()
     record = {"id": "y", "title": "Corrosion of steel pipes in seawater",

@@ -65,6 +65,13 @@ class RecordEvidence:
             return None
         return max(hits, key=lambda s: (s.raw + (0.0 if s.sentence.field == "title" else 0.01), -s.sentence.start))
 
+    def term_at(self, code: str, sentence: Sentence) -> int | None:
+        """Where ``code``'s first key term in ``sentence`` begins (an offset in its field), if it has one."""
+        for hit in self.by_code.get(code, ()):
+            if hit.sentence.field == sentence.field and hit.sentence.start == sentence.start:
+                return hit.match_start
+        return None
+
 
 _RESULT = re.compile(
     r"\b(significant\w*|improv\w*|reduc\w*|increas\w*|decreas\w*|differ\w*|effect\w*|higher|lower|greater|"

@@ -310,7 +310,8 @@ class SemanticModel:
         text = view.texts[sentence.field]
         from logicmap.coding.sentence_roles import strip_heading
 
-        start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
+        start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end,
+                                  anchor=view.evidence.term_at(code, sentence))
         quote = text[start:end]
         direction = guess_direction(quote) if role == "outcome" else None
         return Suggestion(view.record_id, code, kind, score, quote, sentence.field, start, end, direction,

@@ -170,7 +170,8 @@ def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])
     text = evidence.texts[sentence.field]
-    start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end)
+    start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end,
+                              anchor=evidence.term_at(code, sentence))
     quote = text[start:end]
     direction = guess_direction(quote) if role == "outcome" else None
     return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction)

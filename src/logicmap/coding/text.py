@@ -146,16 +146,36 @@ def negated(toks: list[Token], index: int, window: int = 3) -> bool:
     return any(t.norm in NEGATORS for t in toks[max(0, index - window) : index])
 
 
-def quote_window(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
+def quote_window(text: str, start: int, end: int, limit: int = 300, anchor: int | None = None) -> tuple[int, int]:
     """Shrink ``text[start:end]`` to at most ~``limit`` characters, cutting at a space and leaving
-    no dangling comma, semicolon, colon, dash or opening bracket at the end; verbatim."""
+    no dangling comma, semicolon, colon, dash or opening bracket at the end; verbatim. The window
+    starts at ``start``, unless ``anchor`` (where the words that make the evidence begin, such as a
+    code's key term) would fall outside it: then at the clause (or word) before ``anchor``."""
     if end - start <= limit:
         return start, end
+    if anchor is not None and start + limit - ANCHOR_ROOM < anchor < end:
+        start = _clause_before(text, start, anchor, limit)
     cut = text.rfind(" ", start, start + limit)
     cut = cut if cut > start else start + limit
     while cut > start + 1 and (text[cut - 1].isspace() or text[cut - 1] in ",;:-–—(["):
         cut -= 1
     return start, cut
+
+
+#: How far before the window's end an anchor must begin to be shown with the words after it.
+ANCHOR_ROOM = 40
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:(?:and|but|while|whereas)\s+)?|\s+(?:and|but|while|whereas)\s+")
+
+
+def _clause_before(text: str, start: int, anchor: int, limit: int) -> int:
+    """Where a window showing ``anchor`` begins: after the last clause break in the half window before
+    it, else at the word a quarter window before it; never before ``start``."""
+    lo = max(start, anchor - limit // 2)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, anchor)]
+    if breaks:
+        return breaks[-1]
+    space = text.find(" ", max(start, anchor - limit // 4), anchor)
+    return space + 1 if space >= 0 else anchor
 
 
 class TermIndex:
