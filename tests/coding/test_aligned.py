@@ -100,15 +100,15 @@ def test_least_sure_counts_each_code_once_with_the_model_that_suggests_it():
     assert all(left[rid] < everything[rid] for rid, _ in ranked)
 
 
-def test_scores_say_which_are_calibrated_probabilities_and_which_only_rank():
+def test_scores_say_which_are_probabilities_and_which_only_rank():
     """Aligned codes take the fitted model's probabilities; the fallback's ranking scores are marked
     as such, so a page showing both does not put them on one scale."""
     book = foreign_outcomes(relabelled(load_codebook()))
     model = standardise(default_model(book, hashed_encoder), RECORDS[:40])
     got = model.suggest(RECORDS[40:60])
-    mixed = {(s.code in model.pairs, s.calibrated) for s in got}
+    mixed = {(s.code in model.pairs, s.score_is_probability) for s in got}
     assert mixed == {(True, True), (False, False)}, mixed
-    assert all(s.to_dict()["calibrated"] == s.calibrated for s in got)
+    assert all(s.to_dict()["score_is_probability"] == s.score_is_probability for s in got)
 
 
 def test_aligned_suggestions_are_the_recovery_models_translated():

@@ -30,8 +30,8 @@ def test_suggest_writes_one_line_per_record(tmp_path):
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"]
     first = lines[0]["codes"][0]
-    assert set(first) == {"code", "score", "calibrated", "quote"} and first["code"] == "T07"
-    assert first["calibrated"] is True  # the recovery codebook's fitted model gives probabilities
+    assert set(first) == {"code", "score", "score_is_probability", "quote"} and first["code"] == "T07"
+    assert first["score_is_probability"] is True  # the recovery codebook's fitted model gives probabilities
     assert all(c["quote"] in records[0]["title"] + records[0]["abstract"] for c in lines[0]["codes"])
 
 

@@ -66,7 +66,7 @@ def test_accept_and_reject_suggestions_then_withdraw(server, included):
     take, drop = suggestions[0], suggestions[1]
     page = carol.get(f"/code?record={included}").text
     assert f'data-suggestion="{take["code"]}"' in page  # the quote is highlighted in the text
-    assert all(s["calibrated"] for s in suggestions)  # the recovery codebook's fitted model: probabilities
+    assert all(s["score_is_probability"] for s in suggestions)  # the recovery codebook's fitted model: probabilities
     assert f'({round(100 * take["score"])}% likely)' in page and "(score " not in page
     accepted = carol.post("/api/coding/suggestion", headers={"X-CSRF-Token": carol.csrf},
                           json={"record_id": included, "verdict": "accept", **{k: take[k] for k in (

@@ -79,8 +79,8 @@ class SemanticModel:
 
     #: Layer roles whose codes are never suggested from a background sentence (see FINDING_ROLES).
     finding_roles: tuple[str, ...] = FINDING_ROLES
-    #: Whether the scores of its suggestions are calibrated probabilities (:attr:`Suggestion.calibrated`).
-    calibrated_scores: bool = True
+    #: Whether its suggestions' scores are probabilities that the code applies (:attr:`Suggestion.score_is_probability`).
+    scores_are_probabilities: bool = True
 
     def __init__(self, codebook: Codebook, encode: Encoder, *, seed: int = 0, C: float = 0.5, folds: int = 3,
                  role_model=None, code_bias: bool = True, min_examples: int = 2, calibrate: bool = True,
@@ -315,7 +315,7 @@ class SemanticModel:
         quote = text[start:end]
         direction = guess_direction(quote) if role == "outcome" else None
         return Suggestion(view.record_id, code, kind, score, quote, sentence.field, start, end, direction,
-                          calibrated=self.calibrated_scores)
+                          score_is_probability=self.scores_are_probabilities)
 
     # -- persistence -------------------------------------------------------------------------------
     def to_dict(self) -> dict:

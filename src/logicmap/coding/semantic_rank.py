@@ -131,7 +131,7 @@ class RankModel(SemanticModel):
     #: that rule, and with it a new team's codebook lost outcome F1 in nested CV (0.549 -> 0.524, stop 41).
     finding_roles: tuple[str, ...] = ()
     #: Its scores place a code against its layer's cut (0.5), not a probability that it applies.
-    calibrated_scores = False
+    scores_are_probabilities = False
 
     def __init__(self, codebook, encode, rules: Mapping[str, Rule], **kwargs) -> None:
         super().__init__(codebook, encode, **kwargs)

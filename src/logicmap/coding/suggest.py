@@ -88,9 +88,9 @@ class Suggestion:
     start: int
     end: int
     direction: str | None = None  # outcomes only: a cue-based guess
-    #: Whether ``score`` is a calibrated probability that the code applies (the fitted model's); else it
-    #: only ranks (key terms, or the ranking model of a codebook the package has not seen)
-    calibrated: bool = False
+    #: Whether ``score`` is a probability that the code applies (the fitted model's); else it only
+    #: ranks (key terms, or the ranking model of a codebook the package has not seen)
+    score_is_probability: bool = False
 
     @property
     def span(self) -> EvidenceSpan:
@@ -99,8 +99,9 @@ class Suggestion:
 
     def to_dict(self) -> dict:
         """The JSON shape used by ``logicmap code suggest``: code, score, whether the score is a
-        calibrated probability, quote."""
-        return {"code": self.code, "score": round(self.score, 4), "calibrated": self.calibrated, "quote": self.quote}
+        probability, quote."""
+        return {"code": self.code, "score": round(self.score, 4), "score_is_probability": self.score_is_probability,
+                "quote": self.quote}
 
 
 def zero_training_scores(evidence: RecordEvidence, codebook: Codebook, settings: SuggestSettings) -> dict[str, float]:

@@ -233,7 +233,7 @@ class SuggestionOut(BaseModel):
     end: int
     quote: str
     direction: str | None
-    calibrated: bool = False  # whether score is a calibrated probability (else it only ranks)
+    score_is_probability: bool = False  # else the score only ranks
 
 
 class StudyOut(BaseModel):
@@ -293,7 +293,7 @@ def api_study(request: Request, caller: Reviewer, record_id: Annotated[int, Quer
     suggestions, _ = _suggestions(review, record_id, {c.code for c in codings if c.reviewer == caller.name})
     return StudyOut(record_id=record_id, texts=texts, codings=codings, suggestions=[
         SuggestionOut(code=s.code, score=round(s.score, 4), field=s.field, start=s.start, end=s.end, quote=s.quote,
-                      direction=s.direction, calibrated=s.calibrated) for s in suggestions])
+                      direction=s.direction, score_is_probability=s.score_is_probability) for s in suggestions])
 
 
 @router.post("/api/coding/apply", response_model=StoredOut)
