@@ -53,6 +53,25 @@ def test_dual_screening_gives_the_second_reviewer_the_records_the_first_decided(
     assert q.next("dan", now=1)[0] == nxt  # the open record comes first for anyone who has not seen it
 
 
+def test_a_queue_rebuilt_over_changed_records_keeps_who_holds_what():
+    q = queue(per_record=2)
+    record = q.next("ann", now=0)[0]
+    q.decide("ben", q.next("ben", now=0)[0], "include")  # ben decided the record ann still reads
+    ben_next = q.next("ben", now=1)[0]
+    gone = next(r for r in IDS if r not in (record, ben_next))
+    kept = [i for i, r in enumerate(IDS) if r != gone]
+    learner = ActiveLearner(features="tfidf", classifier="svm", seed=1).fit([TEXTS[i] for i in kept])
+    rebuilt = TeamQueue(learner, [IDS[i] for i in kept], default_rule(), per_record=2, hold=60.0)
+    rebuilt.decide("ben", record, "include")  # the stored decisions, replayed
+    rebuilt.refresh()
+    rebuilt.keep_holds(q)
+    assert rebuilt.held == {"ann": record, "ben": ben_next}
+    assert rebuilt.next("cat", now=2)[0] == ben_next  # the second place beside ben, not the ranking's best
+    assert rebuilt.next("ann", now=2)[0] == record
+    rebuilt.decide("ann", record, "exclude")
+    assert rebuilt.next("ann", now=2)[0] != ben_next  # ben's and cat's: no third place
+
+
 def test_labels_come_from_any_include_else_exclude_and_a_reconciliation_wins():
     q = queue(per_record=2)
     q.decide("ann", 101, "include")

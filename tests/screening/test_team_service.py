@@ -88,3 +88,27 @@ def test_records_imported_while_the_team_screens_join_its_queue_and_decisions_st
         assert team.progress("ana").mine == 2
     with Review.open(path) as review:
         assert review.screening.decisions_of("ana") == {record_id: "include", offered: "exclude"}
+
+
+def test_a_queue_rebuilt_over_imported_records_keeps_a_dual_pair_together(tmp_path):
+    """Records imported while ana reads one: after the rebuild, ben is still handed the record she reads."""
+    path = tmp_path / "dual.db"
+    first_export, *rest = DEMO_EXPORTS
+    with Review.create(path) as review:
+        review.records.import_files([demo_data_dir() / first_export])
+        review.dedupe.run()
+        review.screening.set_team_settings(TeamSettings(2, True))
+    with Review.open(path) as review, review.screening.team(**ENGINE, recheck_every=0.1) as team:
+        team.open()
+        before = team._queues["title_abstract"]
+        reading, _ = team.next("ana")
+        with Review.open(path) as other:
+            other.records.import_files([demo_data_dir() / name for name in rest])
+            other.dedupe.run()
+        for _ in range(600):
+            if team._queues["title_abstract"] is not before:
+                break
+            threading.Event().wait(0.05)
+        assert team._queues["title_abstract"] is not before  # rebuilt over the new records
+        assert team.next("ben")[0] == reading
+        assert team.next("ana")[0] == reading

@@ -308,6 +308,7 @@ class TeamScreening(BackgroundWorker):
             with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
                 queue = self._assemble(stage, features)
                 with self._changed:
+                    queue.keep_holds(self._queues[stage])
                     self._engines[stage] = features.engine
                     self._queues[stage] = queue
                     self._marks[stage] = mark

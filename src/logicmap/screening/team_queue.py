@@ -207,6 +207,16 @@ class TeamQueue:
         self.held[reviewer] = record_id
         self.holds.setdefault(record_id, {})[reviewer] = now + self.hold_seconds
 
+    def keep_holds(self, previous: TeamQueue) -> None:
+        """Take over ``previous``'s holds on records this queue also has and the holder has not decided
+        (a queue rebuilt over changed records keeps who is reading what, so pairs stay together)."""
+        for reviewer, record_id in previous.held.items():
+            end = previous.holds.get(record_id, {}).get(reviewer)
+            if end is None or record_id not in self.position or self.decision_of(reviewer, record_id) is not None:
+                continue
+            self.held[reviewer] = record_id
+            self.holds.setdefault(record_id, {})[reviewer] = end
+
     def _room(self, record_id: int, reviewer: str, now: float) -> bool:
         """True when the reviewer has not decided the record and it needs more reviewers than hold it."""
         found = self.votes.get(record_id, {})
