@@ -214,7 +214,7 @@ def test_poisson_rule_stops_on_a_finished_ranking_and_not_after_one_lucky_prior(
 # -- the random-sample rules in a live project ------------------------------------------------
 from logicmap.screening.stopping_draw import StopSample, needs_sample  # noqa: E402
 from logicmap.screening.stopping_rules import RULE_FAMILIES, make_rule  # noqa: E402
-from logicmap.screening.stopping_sample import QuantileRule, SafeRule, SampleState, TargetRule  # noqa: E402
+from logicmap.screening.stopping_sample import SampleState  # noqa: E402
 
 
 def test_every_offered_rule_assesses_a_live_project():

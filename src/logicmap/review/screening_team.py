@@ -40,6 +40,7 @@ from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.queue import Snapshot
 from logicmap.screening.team_queue import TeamProgress, TeamQueue
 from logicmap.store.database import Store
 from logicmap.store.screening import save_team_settings, standing_decisions, team_settings, undo_latest
