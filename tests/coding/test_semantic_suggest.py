@@ -76,6 +76,10 @@ def test_an_outcome_or_process_only_cited_from_other_work_is_not_suggested():
     assert findings == []  # without the rule: P5 quoting "Peer support has been shown to increase hope ..."
     assert "OE1" in [s.code for s in got if s.record_id == "f"]
     assert "T01" in [s.code for s in got if s.record_id == "c"]  # interventions may still be named anywhere
+    counted = dict(model.least_sure([cited, found]))
+    model.finding_roles = ()
+    every = dict(model.least_sure([cited, found]))
+    assert counted["c"] < every["c"]  # what the record only cites is never suggested: not counted as unsure
 
 
 def test_a_long_sentence_is_quoted_where_it_names_the_code():

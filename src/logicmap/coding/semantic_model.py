@@ -40,7 +40,7 @@ from logicmap.coding.evaluate import f1_scores
 from logicmap.coding.feedback import Feedback
 from logicmap.coding.layer_regression import VARIANTS, LayerRegression, fit_layer
 from logicmap.coding.semantic_features import FEATURES, Encoder, FeatureBuilder, RecordView
-from logicmap.coding.semantic_quotes import FINDING_ROLES, best_sentence, from_background
+from logicmap.coding.semantic_quotes import FINDING_ROLES, best_sentence
 from logicmap.coding.suggest import Suggestion, guess_direction, recovery_role
 from logicmap.coding.text import quote_window
 
@@ -289,31 +289,42 @@ class SemanticModel:
 
     def least_sure(self, records: Sequence[Mapping], codes: Collection[str] | None = None) -> list[tuple[str, float]]:
         """Record ids with their uncertainty, least sure first: how close its codes' probabilities
-        lie to their thresholds (summed over ``codes``, all when None, in logits)."""
+        lie to their thresholds (summed over ``codes``, all when None, in logits; a finding the record
+        only cites, which is never suggested, does not count)."""
         views = self.builder.views(list(records))
         probs = self.proba_views(views)
         thr = np.array([self.threshold(c) for c in self.codes])
         closeness = np.exp(-np.abs(_logit(probs) - _logit(thr)))
-        if codes is not None:
-            closeness = closeness[:, [i for i, c in enumerate(self.codes) if c in codes]]
-        scored = [(v.record_id, float(u)) for v, u in zip(views, closeness.sum(axis=1))]
+        counted = np.ones(len(self.codes), dtype=bool) if codes is None else np.isin(self.codes, list(codes))
+        findings = [j for j in np.flatnonzero(counted) if self.role_of[j] in self.finding_roles]
+        for i, v in enumerate(views):
+            for j in findings:
+                if self._quoted(v, self.codes[j]) is None:
+                    closeness[i, j] = 0.0
+        scored = [(v.record_id, float(u)) for v, u in zip(views, closeness[:, counted].sum(axis=1))]
         return sorted(scored, key=lambda x: (-x[1], x[0]))
 
+    def _quoted(self, view: RecordView, code: str) -> int | None:
+        """Where in ``view.sentences`` a suggestion of ``code`` quotes from; None for a finding (an outcome
+        or a process, :attr:`finding_roles`) whose best sentence is background: the record only cites it."""
+        j = self.codes.index(code)
+        k = best_sentence(view, j, code, self.role_of[j])
+        return None if self.role_of[j] in self.finding_roles and view.roles[k] == "background" else k
+
     def _suggestion(self, view: RecordView, code: str, score: float) -> Suggestion | None:
-        """The suggestion of ``code`` quoting its best sentence; None for a finding (an outcome or a
-        process) whose best sentence is background."""
-        kind = self.codebook[code].kind
-        role = recovery_role(self.codebook, kind)
-        sentence = best_sentence(view, self.codes.index(code), code, role)
-        if role in self.finding_roles and from_background(view, sentence):
+        """The suggestion of ``code`` quoting its best sentence; None for a finding the record only cites."""
+        k = self._quoted(view, code)
+        if k is None:
             return None
+        sentence = view.sentences[k]
         text = view.texts[sentence.field]
         from logicmap.coding.sentence_roles import strip_heading
 
         start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end,
                                   anchor=view.evidence.term_at(code, sentence))
         quote = text[start:end]
-        direction = guess_direction(quote) if role == "outcome" else None
+        kind = self.codebook[code].kind
+        direction = guess_direction(quote) if recovery_role(self.codebook, kind) == "outcome" else None
         return Suggestion(view.record_id, code, kind, score, quote, sentence.field, start, end, direction,
                           score_is_probability=self.scores_are_probabilities)
 

@@ -24,14 +24,14 @@ RESULT_CUE = 0.4
 FINDING_ROLES = ("outcome", "process")
 
 
-def best_sentence(view: RecordView, j: int, code: str, role: str):
-    """The sentence quoted for code column ``j``: most similar, favouring key terms and, except for
-    mechanisms, results (then conclusions) sentences that read like findings over background and
-    methods; the title only when the abstract has no sentence."""
+def best_sentence(view: RecordView, j: int, code: str, role: str) -> int:
+    """Where in ``view.sentences`` the sentence quoted for code column ``j`` is: most similar, favouring
+    key terms and, except for mechanisms, results (then conclusions) sentences that read like findings
+    over background and methods; the title only when the abstract has no sentence."""
     hits: dict[tuple[str, int], float] = {}
     for h in view.evidence.by_code.get(code, ()):
         hits[(h.sentence.field, h.sentence.start)] = 1.0
-    best, best_score = None, -np.inf
+    best, best_score = 0, -np.inf
     for k, (s, r) in enumerate(zip(view.sentences, view.roles)):
         if r == "title":
             continue
@@ -39,13 +39,6 @@ def best_sentence(view: RecordView, j: int, code: str, role: str):
         if role not in ROLE_NEUTRAL:
             score += ROLE_BONUS.get(r, 0.0) + (RESULT_CUE if reports_result(s.text) else 0.0)
         if score > best_score:
-            best, best_score = s, score
-    return best if best is not None else view.sentences[0]
+            best, best_score = k, score
+    return best
 
-
-def from_background(view: RecordView, sentence) -> bool:
-    """Whether ``sentence`` (one of ``view``'s) is a background sentence."""
-    for s, r in zip(view.sentences, view.roles):
-        if s is sentence:
-            return r == "background"
-    return False
