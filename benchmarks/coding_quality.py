@@ -63,6 +63,11 @@ Lines (``"line"``):
   (refitted on each fold's training part; fold seeds 0-2): four times the held-out records, so
   tighter intervals, but not unseen in the strict sense (see the line's note).
 
+Lines whose suggestions all carry probabilities (the fitted model's, ``score_is_probability``) also give
+``calibration``: per tenth of the score, how many suggestions, their mean score and the share right, and
+the expected calibration error; ``all_included_cv`` pools its fold seeds. It says whether the coding
+page's "78% likely" holds.
+
 Methods: ``terms`` (zero-training key terms, the fallback without the [embed] extra),
 ``terms_learnt`` (TF-IDF regression per code learnt from the tuning part's codes),
 ``semantic_default`` (sentence embeddings with the generic per-layer weights shipped in the package,
@@ -195,6 +200,20 @@ def quote_checks(suggestions, records) -> dict:
             "verbatim": round(verbatim / len(suggestions), 4) if suggestions else 1.0, "quotes": len(suggestions)}
 
 
+def calibration(suggestions, records) -> dict:
+    """Whether a suggestion's probability says how often such suggestions are right (the coding page shows
+    it as "78% likely"): per tenth of the score, how many, their mean score and the share right; and the
+    expected calibration error (those gaps weighted by count)."""
+    gold = {r["id"]: gold_codes(r["label"]) for r in records}
+    said = np.array([s.score for s in suggestions], dtype=float)
+    right = np.array([s.code in gold[s.record_id] for s in suggestions], dtype=float)
+    tenth = np.minimum((said * 10).astype(int), 9)
+    bins = [{"from": b / 10, "n": int((tenth == b).sum()), "mean_score": round(float(said[tenth == b].mean()), 3),
+             "right": round(float(right[tenth == b].mean()), 3)} for b in range(10) if (tenth == b).any()]
+    ece = sum(b["n"] * abs(b["mean_score"] - b["right"]) for b in bins) / max(len(suggestions), 1)
+    return {"expected_calibration_error": round(ece, 3), "bins": bins}
+
+
 def scores(suggestions, records, codebook, *, intervals: bool = False) -> dict:
     """Micro precision, recall and F1 per group; with ``intervals`` also each F1's 95% bootstrap
     interval over the records (``f1_95``: how far a figure on a few records can be trusted)."""
@@ -232,6 +251,8 @@ def line(kind: str, method: str, suggestions, records, codebook, **extra) -> dic
     if kind == "heldout":
         out["targets_met"] = {g: layers[g]["f1"] >= t for g, t in TARGETS.items()}
         out["targets_met"]["quote"] = (quotes["quote_is_expert_sentence"] or 0) >= QUOTE_TARGET
+    if suggestions and all(s.score_is_probability for s in suggestions):
+        out["calibration"] = calibration(suggestions, records)
     return out
 
 
@@ -346,16 +367,19 @@ def all_included_line(records, codebook, encode, folds, seeds=(0, 1, 2)) -> dict
     """The fitted model's method by ``folds``-fold cross-validation over every included record (refitted
     on each fold's training part), per fold seed: more records than the 18 held out, but 61 of them
     guided the choices of features and constants, and the 18 were read after many changes."""
-    per_seed = {}
+    per_seed, pooled, pooled_records = {}, [], []
     for seed in seeds:
         got = cross_validated("semantic_default", records, codebook, encode, seed, folds)
         per_seed[seed] = {"micro": scores(got, records, codebook, intervals=seed == seeds[0]),
                           "all_codes_micro_f1": all_codes_f1(got, records), **quote_checks(got, records)}
+        pooled += [replace(x, record_id=f"{x.record_id}#{seed}") for x in got]
+        pooled_records += [dict(r, id=f"{r['id']}#{seed}") for r in records]
     mean = {g: round(float(np.mean([v["micro"][g]["f1"] for v in per_seed.values()])), 3) for g in GROUPS}
     return {"benchmark": "coding_quality", "line": "all_included_cv", "method": "semantic_default",
             "records": len(records), "folds": folds, "seeds": list(seeds), "mean_f1": mean,
             "mean_all_codes_micro_f1": round(float(np.mean([v["all_codes_micro_f1"] for v in per_seed.values()])), 3),
-            "per_seed": per_seed, "embed_backend": os.environ.get("LOGICMAP_EMBED_BACKEND", "auto"),
+            "per_seed": per_seed, "calibration": calibration(pooled, pooled_records),
+            "embed_backend": os.environ.get("LOGICMAP_EMBED_BACKEND", "auto"),
             "note": "every included record scored by a model refitted without it; not unseen in the strict sense: "
                     "61 records guided the choices of features and constants, the other 18 were read after many "
                     "changes. f1_95 (seed 0's folds): bootstrap over the records"}
