@@ -109,7 +109,7 @@ def gap_map_spec(model: LogicModel) -> dict:
                 axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT)),
         y=alt.Y("typology:N", sort=y_order, scale=alt.Scale(domain=y_order), title=None,
                 axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-        size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[40, 900])),
+        size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(domainMin=1, range=[40, 900])),  # no "0" in the legend
         color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
         tooltip=_tooltips(alt, "typology:N", "outcome:N"),
     ).properties(width=34 * max(1, len(x_order)), height=30 * max(1, len(y_order)),
@@ -133,7 +133,7 @@ def effect_direction_spec(model: LogicModel) -> dict:
         shape=alt.Shape("direction_label:N", scale=alt.Scale(domain=[LEGEND_LABELS[k] for k in keys],
                                                              range=[SHAPES[k] for k in keys]), title="Direction"),
         color=alt.Color("direction_label:N", scale=_direction_scale(alt), title="Direction"),
-        size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(range=[60, 700])),
+        size=alt.Size("studies:Q", title="Studies", scale=alt.Scale(domainMin=1, range=[60, 700])),
         tooltip=_tooltips(alt, "typology:N", "domain:N"),
     ).properties(width=110 * len(x_order), height=30 * max(1, len(y_order)),
                  title=f"Effect direction by {_term(cb)} and outcome domain (70% rule)")
