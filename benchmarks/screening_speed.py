@@ -8,7 +8,10 @@ inherits the first one's label. For each size the engine starts with
 classes present; a comma-separated list measures each state, e.g. ``200,2000,5000``
 for the cost late in a screening), then makes ``--decisions`` more decisions; the
 median, 90th percentile, mean and largest retrain+rank time of those are reported, with
-the growth of the median between sizes (at the first state). Under ``ActiveLearner``'s
+the growth of the median between sizes (at the first state). The first fit and ranking on the records
+decided before timing is what the product does when a screening session (or the team's queue) opens:
+it is timed apart (``open_ms``: before stop 42 it counted as the first timed decision, with the
+worker processes' start of a two-member fit, about 2.5 s at 5,000 decided). Under ``ActiveLearner``'s
 retrain schedule most decisions take the last fit's order and a few refit, so the mean
 is the cost per decision to quote, and the largest is one refit. Retraining grows with the decisions made; the web app retrains in
 the background, so a reviewer does not wait for it, but ``simulate`` and the CLI do.
@@ -30,7 +33,9 @@ and the machine's load average (the timings are only comparable on a quiet machi
 Each line also counts the timed decisions that refitted (``refits``) and the relevant
 records picked (``relevant_picked``): engines that find more relevant records refit more.
 ``--member-jobs 1`` fits an ensemble's members one after the other (the presets fit the
-fusion's two SVMs in two worker processes once there are enough decisions).
+fusion's two SVMs in two worker processes once there are enough decisions). ``--think SECONDS``
+waits that long before each decision, as a reviewer reading the record does (untimed): worker
+processes left idle longer than they are kept would start again at the next fit.
 
 Usage::
 
@@ -46,7 +51,9 @@ run paused while it was timed), and the default since stop 39, ``svm-asreview-ag
 command with ``--classifier svm-asreview-agree``; quiet machine; its 5,000 state again beside
 ``svm-asreview-fusion`` in the same session). Stop 40's lines (another machine, about 25% slower
 to build the features) time the code before and after the fits moved to float64 block views and
-two processes, both presets, and ``--member-jobs 1``::
+two processes, both presets, and ``--member-jobs 1``. Stop 42's lines time the session's opening apart
+(``open_ms``), the three states of the default, and 30 decisions with ``--think 11`` before and after the
+worker processes were kept up between fits::
 
     .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
         --features tfidf+embed --classifier svm-fusion --retrain-share 0.01 --source-vectors VECTORS
@@ -120,11 +127,12 @@ def composed_matrix(texts: list[str], sources: tuple[np.ndarray, np.ndarray],
 def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
               features: str = "auto", classifier: str = "auto", compose=None,
               embeddings: str = "none", retrain_share: float | None = None,
-              member_jobs: int | None = None) -> dict:
+              member_jobs: int | None = None, think: float = 0.0) -> dict:
     """Feature time and per-decision retrain+rank times at one size. ``compose()``
     builds the feature matrix when embeddings are composed; ``embeddings`` says
     how the embedding block, if any, was made; ``member_jobs``, when given, is an
-    ensemble classifier's ``n_jobs`` (1: members fitted one after the other)."""
+    ensemble classifier's ``n_jobs`` (1: members fitted one after the other); ``think``: seconds a
+    reviewer reads each record before deciding (waited, not timed)."""
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     matrix = None if compose is None else compose()
@@ -140,21 +148,26 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
     for i in np.concatenate([rng.choice(relevant, n_rel, replace=False),
                              rng.choice(irrelevant, labelled - n_rel, replace=False)]):
         learner.label(int(i), int(labels[i]))
+    start = time.perf_counter()
+    pick = learner.next()  # the session opens: first fit and ranking (the product does this when it opens)
+    open_s = time.perf_counter() - start
     times, refits, found = [], 0, 0
     for _ in range(decisions):
+        time.sleep(think)
+        found += int(labels[pick])
+        learner.label(pick, int(labels[pick]))
         before = learner.refits_
         start = time.perf_counter()
         pick = learner.next()
         times.append(time.perf_counter() - start)
         refits += learner.refits_ != before
-        found += int(labels[pick])
-        learner.label(pick, int(labels[pick]))
     return {
         "engine": f"{learner.features_}:{classifier}",
         **({} if member_jobs is None else {"member_jobs": member_jobs}),
+        **({"think_seconds": think} if think else {}),
         "records": len(texts), "features": learner.X_.shape[1], "nnz": int(learner.X_.nnz),
         "labelled_at_start": labelled, "decisions": decisions,
-        "feature_seconds": round(features_s, 2),
+        "feature_seconds": round(features_s, 2), "open_ms": round(open_s * 1000, 2),
         "embeddings": embeddings,
         "retrain_share": learner.retrain_share,
         "median_ms": round(float(np.median(times) * 1000), 2),
@@ -180,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="an ensemble's n_jobs (1: fit its members one after the other; default: the preset's)")
     parser.add_argument("--source-vectors", type=Path,
                         help="a folder of each dataset's sentence vectors (DATASET.npy) instead of the embedding cache")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a reviewer reads each record before deciding (waited between decisions, not timed)")
     parser.add_argument("--embed-synthetic", action="store_true",
                         help="embed the synthetic texts instead of composing cached source embeddings")
     args = parser.parse_args(argv)
@@ -206,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             row = time_size(data, y, labelled=labelled, decisions=args.decisions,
                             seed=args.seed, features=features, classifier=classifier, compose=compose,
                             embeddings=embeddings, retrain_share=args.retrain_share,
-                            member_jobs=args.member_jobs)
+                            member_jobs=args.member_jobs, think=args.think)
             if i == 0:
                 rows.append(row)
             print(json.dumps(row), flush=True)
