@@ -56,6 +56,9 @@ DEFAULT_CLASSIFIER = "svm"
 #: Labelled non-zeros from which :class:`RankEnsemble` fits its members at once, in worker processes
 #: (when its ``n_jobs`` allows): below it the fits take less than starting a worker does.
 PARALLEL_MIN_NNZ = 1_000_000
+#: Seconds the worker processes of those fits stay up idle (a worker takes ~2.5 s to start). Loky's own
+#: default, 10 s, is shorter than a reviewer reads a record: every refit started the workers again.
+WORKER_IDLE_SECONDS = 900.0
 
 
 def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int = 0) -> BaseEstimator:
@@ -194,7 +197,7 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     ``n_jobs`` (joblib's meaning; None: one) fits up to that many members at once when
     the labelled matrix has at least :data:`PARALLEL_MIN_NNZ` non-zeros: the largest
     block here, the others in worker processes (joblib's reusable loky pool, started at
-    the first such fit). Processes, not threads: liblinear draws from one process-wide
+    the first such fit and kept up :data:`WORKER_IDLE_SECONDS` between fits). Processes, not threads: liblinear draws from one process-wide
     random generator, so members fitted in threads would not be reproducible; in
     processes each fit seeds its own, and the weights are those fitted one after the other.
 
@@ -265,7 +268,7 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         if jobs < 2 or sum(sizes) < PARALLEL_MIN_NNZ:
             return [model.fit(view, y) for model, view in zip(models, views)]
         here, *elsewhere = sorted(range(len(models)), key=lambda i: -sizes[i])
-        executor = get_reusable_executor(max_workers=jobs - 1)
+        executor = get_reusable_executor(max_workers=jobs - 1, timeout=WORKER_IDLE_SECONDS)
         futures = {i: executor.submit(_fit_recording_warnings, models[i], views[i], y) for i in elsewhere}
         fitted = {here: models[here].fit(views[here], y)}
         for i, future in futures.items():

@@ -71,9 +71,9 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     default before it won 216 (+0.065).
     Above the cap: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
-    on 115 runs). At 10,000 records on 2 cores a decision takes a mean 17-18 ms with 200
-    records decided, 69-76 ms with 2,000 and 92-98 ms with 5,000, the two SVMs fitted at once
-    late in a screening (``benchmarks/screening_speed.jsonl``, stop 40; it refits more often than
+    on 115 runs). At 10,000 records on 2 cores a decision takes a mean 16 ms with 200
+    records decided, 61 ms with 2,000 and 82 ms with 5,000, the two SVMs fitted at once
+    late in a screening (``benchmarks/screening_speed.jsonl``, stop 42; it refits more often than
     ``svm-asreview-fusion`` because it finds more relevant records), and building the features
     48-72 s instead of 4 s (the SVD).
     """
