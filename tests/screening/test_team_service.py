@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 
-
 from logicmap.api import Review, TeamSettings
 from logicmap.demo import CRITERIA, DEMO_EXPORTS, demo_data_dir
 from tests.screening.service_support import HeldRetrain

@@ -197,9 +197,10 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     ``n_jobs`` (joblib's meaning; None: one) fits up to that many members at once when
     the labelled matrix has at least :data:`PARALLEL_MIN_NNZ` non-zeros: the largest
     block here, the others in worker processes (joblib's reusable loky pool, started at
-    the first such fit and kept up :data:`WORKER_IDLE_SECONDS` between fits). Processes, not threads: liblinear draws from one process-wide
-    random generator, so members fitted in threads would not be reproducible; in
-    processes each fit seeds its own, and the weights are those fitted one after the other.
+    the first such fit and kept up :data:`WORKER_IDLE_SECONDS` between fits). Processes,
+    not threads: liblinear draws from one process-wide random generator, so members fitted
+    in threads would not be reproducible; in processes each fit seeds its own, and the
+    weights are those fitted one after the other.
 
     ``predict_proba`` averages the members' probability-like outputs (used by the
     uncertainty query); ``decision_function`` returns the combined rank in [0, 1].
