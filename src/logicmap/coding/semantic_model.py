@@ -41,8 +41,7 @@ from logicmap.coding.feedback import Feedback
 from logicmap.coding.layer_regression import VARIANTS, LayerRegression, fit_layer
 from logicmap.coding.semantic_features import FEATURES, Encoder, FeatureBuilder, RecordView
 from logicmap.coding.semantic_quotes import FINDING_ROLES, best_sentence
-from logicmap.coding.suggest import Suggestion, guess_direction, recovery_role
-from logicmap.coding.text import quote_window
+from logicmap.coding.suggest import Suggestion, make_suggestion, recovery_role
 
 if TYPE_CHECKING:
     from logicmap.coding.aligned import AlignedModel
@@ -299,34 +298,26 @@ class SemanticModel:
         findings = [j for j in np.flatnonzero(counted) if self.role_of[j] in self.finding_roles]
         for i, v in enumerate(views):
             for j in findings:
-                if self._quoted(v, self.codes[j]) is None:
+                if self._quoted(v, j) is None:
                     closeness[i, j] = 0.0
         scored = [(v.record_id, float(u)) for v, u in zip(views, closeness[:, counted].sum(axis=1))]
         return sorted(scored, key=lambda x: (-x[1], x[0]))
 
-    def _quoted(self, view: RecordView, code: str) -> int | None:
-        """Where in ``view.sentences`` a suggestion of ``code`` quotes from; None for a finding (an outcome
-        or a process, :attr:`finding_roles`) whose best sentence is background: the record only cites it."""
-        j = self.codes.index(code)
-        k = best_sentence(view, j, code, self.role_of[j])
-        return None if self.role_of[j] in self.finding_roles and view.roles[k] == "background" else k
+    def _quoted(self, view: RecordView, j: int) -> int | None:
+        """Where in ``view.sentences`` a suggestion of code column ``j`` quotes from; None for a finding (an
+        outcome or a process, :attr:`finding_roles`) whose best sentence is background: the record only cites it."""
+        role = self.role_of[j]
+        k = best_sentence(view, j, self.codes[j], role)
+        return None if role in self.finding_roles and view.roles[k] == "background" else k
 
     def _suggestion(self, view: RecordView, code: str, score: float) -> Suggestion | None:
         """The suggestion of ``code`` quoting its best sentence; None for a finding the record only cites."""
-        k = self._quoted(view, code)
+        j = self.codes.index(code)
+        k = self._quoted(view, j)
         if k is None:
             return None
-        sentence = view.sentences[k]
-        text = view.texts[sentence.field]
-        from logicmap.coding.sentence_roles import strip_heading
-
-        start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end,
-                                  anchor=view.evidence.term_at(code, sentence))
-        quote = text[start:end]
-        kind = self.codebook[code].kind
-        direction = guess_direction(quote) if recovery_role(self.codebook, kind) == "outcome" else None
-        return Suggestion(view.record_id, code, kind, score, quote, sentence.field, start, end, direction,
-                          score_is_probability=self.scores_are_probabilities)
+        return make_suggestion(view.evidence, code, self.codebook[code].kind, score, view.sentences[k],
+                               str(self.role_of[j]), score_is_probability=self.scores_are_probabilities)
 
     # -- persistence -------------------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -157,7 +157,7 @@ def best_finding(evidence: RecordEvidence, code: str) -> SentenceScore | None:
 
 
 def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float, sentence=None,
-                    role: str | None = None) -> Suggestion:
+                    role: str | None = None, *, score_is_probability: bool = False) -> Suggestion:
     """A suggestion quoting the best evidence sentence without its structured-abstract heading
     (``sentence`` overrides; title as last resort).
 
@@ -175,7 +175,8 @@ def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float
                               anchor=evidence.term_at(code, sentence))
     quote = text[start:end]
     direction = guess_direction(quote) if role == "outcome" else None
-    return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction)
+    return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction,
+                      score_is_probability=score_is_probability)
 
 
 def suggest(
