@@ -54,6 +54,20 @@ def test_typical_record_gets_typology_first_with_quote():
     assert not symptoms or symptoms[0].direction == "no_difference"
 
 
+def test_a_publishers_notice_is_no_sentence_and_never_quoted():
+    body = ("Peer support workers shared their lived experience. "
+            "Participants reported significantly greater improvement in hope and quality of life.")
+    notice = " (PsycINFO Database Record (c) 2019 APA, all rights reserved)"
+    assert split_sentences(body + notice)[-1].end == len(body)
+    plain = {"id": "r", "title": "Peer support for people with psychosis", "abstract": body}
+    noticed = dict(plain, abstract=body + notice)
+    got = suggest([noticed], CB)
+    _check_verbatim([noticed], got)
+    assert got == suggest([plain], CB)
+    title = "Hope rose. © 2019 Elsevier Ltd."
+    assert split_sentences(title, "title")[-1].end == len(title)  # only an abstract ends with a notice
+
+
 def test_negation_and_empty_records():
     got = suggest([{"id": "x", "title": "Housing without peer support", "abstract": ""}], CB)
     assert "T01" not in [s.code for s in got]

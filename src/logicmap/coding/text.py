@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from logicmap.records.notices import notice_start
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A boundary: sentence punctuation, optional closing quote/bracket, whitespace, then a capital,
 # digit, opening quote/bracket. Abbreviations followed by lower case ("e.g. peer") never split.
@@ -71,11 +73,14 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
 
 
 def split_sentences(text: str, field: str = "abstract") -> list[Sentence]:
-    """Split ``text`` into sentences (whitespace-trimmed, never empty), keeping offsets."""
+    """Split ``text`` into sentences (whitespace-trimmed, never empty), keeping offsets. An abstract's
+    closing publisher's notice ("(C) 2019 Elsevier Ltd. All rights reserved.") is no sentence of it."""
     out: list[Sentence] = []
     pos = 0
-    pieces = [m.start(1) for m in _BOUNDARY.finditer(text) if not _ABBREVIATION.search(text[max(0, m.start() - 8) : m.start() + 1])]
-    pieces.append(len(text))
+    end = notice_start(text) if field == "abstract" else len(text)
+    pieces = [m.start(1) for m in _BOUNDARY.finditer(text, 0, end)
+              if not _ABBREVIATION.search(text[max(0, m.start() - 8) : m.start() + 1])]
+    pieces.append(end)
     for cut in pieces:
         chunk = text[pos:cut]
         lead = len(chunk) - len(chunk.lstrip())
