@@ -84,6 +84,10 @@ def test_a_long_sentence_is_quoted_where_the_codes_words_are():
     start, end = quote_window(text, 0, len(text), limit=150, anchor=anchor)
     assert text[start:end].startswith("those who attended more sessions improved") and "hopelessness" in text[start:end]
     assert quote_window(text, 0, len(text), limit=150, anchor=10) == quote_window(text, 0, len(text), limit=150)
+    # the window never runs into the next sentence (it did when the clause moved it close to the end)
+    more = text + " Self-stigma fell in both groups."
+    start, end = quote_window(more, 0, len(text), limit=150, anchor=anchor)
+    assert more[start:end] == text[start:]
 
 
 LONG = {"id": "r", "title": "A group intervention",

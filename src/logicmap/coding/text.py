@@ -160,6 +160,8 @@ def quote_window(text: str, start: int, end: int, limit: int = 300, anchor: int 
         return start, end
     if anchor is not None and start + limit - ANCHOR_ROOM < anchor < end:
         start = _clause_before(text, start, anchor, limit)
+        if end - start <= limit:
+            return start, end
     cut = text.rfind(" ", start, start + limit)
     cut = cut if cut > start else start + limit
     while cut > start + 1 and (text[cut - 1].isspace() or text[cut - 1] in ",;:-–—(["):
