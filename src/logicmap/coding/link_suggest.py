@@ -36,10 +36,9 @@ from dataclasses import dataclass
 
 from logicmap.codebook.codes import Codebook
 from logicmap.coding.matcher import TermMatcher, reports_result, squash
-from logicmap.coding.sentence_roles import sentence_roles, strip_heading
+from logicmap.coding.sentence_roles import quote_span, sentence_roles
 from logicmap.coding.spans import EvidenceSpan
 from logicmap.coding.suggest import guess_direction
-from logicmap.coding.text import quote_window
 
 #: The kinds of the ends of a link a sentence can state: the framework's links.
 LINK_KINDS: tuple[tuple[str, str], ...] = (
@@ -83,12 +82,6 @@ def _named(matcher: TermMatcher, sentence, codes: set[str] | None,
     return found
 
 
-def _quote(text: str, sentence) -> tuple[int, int]:
-    """The sentence's span without a leading structured-abstract heading, at most ~300 characters."""
-    start = sentence.end - len(strip_heading(sentence.text))
-    return quote_window(text, start, sentence.end)
-
-
 def link_kinds_of(codebook: Codebook) -> tuple[tuple[str, str], ...]:
     """The kind pairs a sentence can link in ``codebook``: adjacent columns and intervention -> outcome
     (for the recovery codebook exactly :data:`LINK_KINDS`)."""
@@ -114,7 +107,7 @@ def record_link_suggestions(record: Mapping, codebook: Codebook, matcher: TermMa
                     continue  # not a link of the framework, or one phrase names both ends
                 score = squash(min(wa, wb))
                 if (a, b) not in best or score > best[(a, b)].score:
-                    start, end = _quote(text, roled.sentence)
+                    start, end = quote_span(text, roled.sentence)
                     quote = text[start:end]
                     direction = guess_direction(quote) if codebook[b].kind in codebook.effect_kinds else None
                     best[(a, b)] = LinkSuggestion(str(record.get("id", "")), a, b, score, quote, "abstract", start, end,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logicmap.coding.text import Sentence, split_sentences
+from logicmap.coding.text import Sentence, quote_window, split_sentences
 
 ROLES: tuple[str, ...] = ("background", "methods", "results", "conclusions")
 FINDING_ROLES = frozenset({"results", "conclusions"})
@@ -117,6 +117,12 @@ def strip_heading(sentence_text: str) -> str:
     if m and heading_role(sentence_text):
         return sentence_text[m.end():].lstrip()
     return sentence_text
+
+
+def quote_span(text: str, sentence: Sentence, anchor: int | None = None) -> tuple[int, int]:
+    """The span of ``text`` to quote from ``sentence``: without a leading structured-abstract heading, at
+    most ~300 characters, showing ``anchor`` (see :func:`~logicmap.coding.text.quote_window`)."""
+    return quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end, anchor=anchor)
 
 
 def cue_scores(text: str, position: float) -> dict[str, float]:

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field, replace
 
 from logicmap.codebook.codes import Codebook
 from logicmap.coding.matcher import RecordEvidence, SentenceScore, TermMatcher, squash
-from logicmap.coding.sentence_roles import finding_sentences, strip_heading
+from logicmap.coding.sentence_roles import finding_sentences, quote_span
 from logicmap.coding.spans import EvidenceSpan
-from logicmap.coding.text import quote_window
 
 
 @dataclass(frozen=True)
@@ -171,8 +170,7 @@ def make_suggestion(evidence: RecordEvidence, code: str, kind: str, score: float
     if sentence is None:
         sentence = next((s for s in evidence.sentences if s.field == "abstract"), evidence.sentences[0])
     text = evidence.texts[sentence.field]
-    start, end = quote_window(text, sentence.end - len(strip_heading(sentence.text)), sentence.end,
-                              anchor=evidence.term_at(code, sentence))
+    start, end = quote_span(text, sentence, evidence.term_at(code, sentence))
     quote = text[start:end]
     direction = guess_direction(quote) if role == "outcome" else None
     return Suggestion(evidence.record_id, code, kind, float(score), quote, sentence.field, start, end, direction,
