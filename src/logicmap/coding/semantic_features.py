@@ -228,15 +228,15 @@ class FeatureBuilder:
 
     def _roles_for(self, records: Sequence[Mapping]):
         """The sentence-role model: the one given, else one learnt from the headings of every structured
-        abstract seen so far (free labels), else None (cue rules)."""
+        abstract seen so far (free labels), else (too few of them) the packaged one."""
         if self.role_model is not None or not LEARN_ROLES:
             return self.role_model
-        from logicmap.coding.role_model import RoleModel
+        from logicmap.coding.role_model import project_model
 
         before = len(self._abstracts)
         self._abstracts.update(dict.fromkeys(r.get("abstract") or "" for r in records))
         if len(self._abstracts) != before or self._learnt_roles is None:
-            self._learnt_roles = RoleModel.fit(list(self._abstracts))
+            self._learnt_roles = project_model(list(self._abstracts))
         return self._learnt_roles
 
     def adapt_to(self, views: Sequence[RecordView]) -> bool:

@@ -5,7 +5,7 @@ The included studies are assembled here from the earlier stages (included record
 their final codings and descriptors); :func:`~logicmap.synthesis.build_model` builds
 the model from them, telling finding sentences from others with a sentence-role model
 learnt from the project's own structured abstracts (:class:`~logicmap.coding.role_model.RoleModel`;
-cue words when fewer than ten are structured); snapshots are kept by
+when fewer than ten are structured, the one learnt from the packaged demo corpus); snapshots are kept by
 :mod:`logicmap.store.synthesis`; the context profile's moderator codes are the project
 setting ``model.context``.
 
@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from logicmap.coding.link_suggest import LinkSuggestion, suggest_links
-from logicmap.coding.role_model import RoleModel
+from logicmap.coding.role_model import RoleModel, project_model
 from logicmap.coding.spans import CodedItem, EvidenceSpan
 from logicmap.errors import CodingError
 from logicmap.records.record import Record
@@ -67,7 +67,7 @@ class ModelStage:
         self._screening = screening
         self._coding = coding
         self._codebook = codebook
-        self._role_cache: tuple[int, RoleModel | None] | None = None
+        self._role_cache: tuple[int, RoleModel] | None = None
         self._included_mark: tuple[str, str] | None = None  # (project mark, digest of the included ids)
 
     def studies(self) -> list[Study]:
@@ -85,17 +85,17 @@ class ModelStage:
         """The logic model of the included, coded studies (optionally filtered)."""
         return build_model(self._codebook.current(), self.studies(), filters=filters, role_model=self.role_model())
 
-    def role_model(self) -> RoleModel | None:
+    def role_model(self) -> RoleModel:
         """The sentence-role model learnt from the project's structured abstracts, the first
         :data:`~logicmap.coding.role_model.MAX_ABSTRACTS` among the first :data:`ROLE_SCAN` records
-        in import order (None: too few).
+        in import order (too few: the packaged one, :func:`~logicmap.coding.role_model.packaged`).
 
         Kept while the number of records stays the same: records are never edited after import,
         so only an import (which adds records) changes what it learns from.
         """
         count = self._records.count()
         if self._role_cache is None or self._role_cache[0] != count:
-            self._role_cache = (count, RoleModel.fit(itertools.islice(self._records.abstracts(), ROLE_SCAN)))
+            self._role_cache = (count, project_model(itertools.islice(self._records.abstracts(), ROLE_SCAN)))
         return self._role_cache[1]
 
     def suggest_links(self, record_ids: list[int] | None = None) -> list[LinkSuggestion]:
