@@ -32,6 +32,9 @@ def test_headings_label_the_sentences_up_to_the_next_heading():
     assert roles == [("background", True), ("background", True), ("methods", True), ("results", True),
                      ("conclusions", True)]
     assert heading_role("Results showed gains") is None and heading_role("WRAP was delivered") is None
+    # exports that open with the word "Abstract" (120 of the 7,344 abstracts in ../shared's formats)
+    assert heading_role("Abstract Background: Hope matters.") == heading_role("ABSTRACT: OBJECTIVE: To test.") == "background"
+    assert heading_role("Abstract reasoning improved.") is None
     assert [s.text for s in finding_sentences(text)] == ["Results: Hope improved (p < 0.01).",
                                                           "Conclusion: Peer support may help."]
 

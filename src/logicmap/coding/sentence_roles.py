@@ -50,8 +50,10 @@ _NAMES = sorted((re.escape(h) for h in _HEADING_ROLES), key=len, reverse=True)
 # At a sentence start: "Results: ..." (any case, colon), "RESULTS ..." (capitals, colon optional) or
 # "Results Themes ..." (a page that dropped the colon: title case, then a capitalised word)
 _TITLED = "|".join(n[:1].upper() + n[1:] for n in _NAMES)
+# Some exports open the abstract with the word "Abstract" ("Abstract Background: ...", "ABSTRACT: ...").
+_ABSTRACT_WORD = r"(?:(?:Abstract|ABSTRACT)\s*[:.]?\s+(?=[A-Z]))?"
 _HEADING = re.compile(
-    rf"^(?:(?i:(?P<any>{'|'.join(_NAMES)}))\s*:|(?P<caps>{'|'.join(n.upper() for n in _NAMES)})\s*:?"
+    rf"^{_ABSTRACT_WORD}(?:(?i:(?P<any>{'|'.join(_NAMES)}))\s*:|(?P<caps>{'|'.join(n.upper() for n in _NAMES)})\s*:?"
     rf"|(?P<bare>{_TITLED})(?=\s+[A-Z][a-z]))(?=\s|$)")
 
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
