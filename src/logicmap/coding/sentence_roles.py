@@ -45,6 +45,22 @@ _HEADING_ROLES: dict[str, str] = {
     "conclusion": "conclusions", "conclusions": "conclusions", "discussion": "conclusions",
     "implications": "conclusions", "interpretation": "conclusions", "conclusions and implications": "conclusions",
     "practice implications": "conclusions", "clinical implications": "conclusions",
+    # JAMA's, Cochrane's, PRISMA's, BMJ Open's and veterinary journals' headings
+    "importance": "background", "hypothesis": "background", "hypotheses": "background",
+    "hypothesis/objectives": "background", "aims/hypothesis": "background",
+    "design, setting, and participants": "methods", "design, setting and participants": "methods",
+    "exposure": "methods", "exposures": "methods", "main outcomes and measures": "methods",
+    "main outcome measures": "methods", "main outcome measure": "methods", "outcome measures": "methods",
+    "primary and secondary outcome measures": "methods", "methodology": "methods", "material and methods": "methods",
+    "search methods": "methods", "selection criteria": "methods", "data collection and analysis": "methods",
+    "data sources": "methods", "study selection": "methods", "data extraction": "methods",
+    "eligibility criteria": "methods", "review methods": "methods", "animals": "methods", "animals studied": "methods",
+    "trial registration number": "methods",
+    "main results": "results", "key results": "results", "data synthesis": "results",
+    "conclusions and relevance": "conclusions", "authors' conclusions": "conclusions",
+    "clinical significance": "conclusions", "clinical relevance": "conclusions",
+    "conclusions and clinical importance": "conclusions", "conclusion and clinical importance": "conclusions",
+    "conclusions and clinical relevance": "conclusions", "key clinical message": "conclusions",
 }
 _NAMES = sorted((re.escape(h) for h in _HEADING_ROLES), key=len, reverse=True)
 # At a sentence start: "Results: ..." (any case, colon), "RESULTS ..." (capitals, colon optional) or
