@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from logicmap.coding.role_model import PACKAGED_FILE, training_sentences
-from logicmap.coding.sentence_roles import headed_abstracts
+from logicmap.api import PACKAGED_ROLE_FILE, packaged_role_lines
 
 CORPUS = Path(__file__).resolve().parents[1] / "src" / "logicmap" / "demo" / "data" / "corpus.jsonl"
 
@@ -20,12 +19,9 @@ CORPUS = Path(__file__).resolve().parents[1] / "src" / "logicmap" / "demo" / "da
 def packaged_lines(corpus: Path = CORPUS) -> list[str]:
     abstracts = [json.loads(line).get("abstract") or "" for line in corpus.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
-    structured = list(dict.fromkeys(headed_abstracts(abstracts)))
-    rows = training_sentences(structured)
-    return [json.dumps({"abstracts": len(structured), "source": "src/logicmap/demo/data/corpus.jsonl"})] + [
-        json.dumps([text, round(where, 6), role], ensure_ascii=False) for text, where, role in rows]
+    return packaged_role_lines(abstracts, "src/logicmap/demo/data/corpus.jsonl")
 
 
 if __name__ == "__main__":
-    PACKAGED_FILE.write_text("\n".join(packaged_lines()) + "\n", encoding="utf-8")
-    print(f"wrote {PACKAGED_FILE}")
+    PACKAGED_ROLE_FILE.write_text("\n".join(packaged_lines()) + "\n", encoding="utf-8")
+    print(f"wrote {PACKAGED_ROLE_FILE}")

@@ -84,6 +84,7 @@ from logicmap.coding.semantic_adapt import adapt as adapt_suggestion_model, stan
 from logicmap.coding.aligned import AlignedModel, align as align_codebooks
 from logicmap.coding.semantic_model import SemanticModel, default_model as default_suggestion_model
 from logicmap.coding.semantic_rank import RankModel, rank_role, tune as tune_rank_model, tuning_sets as rank_tuning_sets
+from logicmap.coding.role_model import PACKAGED_FILE as PACKAGED_ROLE_FILE, packaged_lines as packaged_role_lines
 from logicmap.dedupe.engine import InProcessEngine
 from logicmap.dedupe.backends import local_spark, make_engine, spark_engine
 from logicmap.dedupe.merge import merge_cluster
@@ -127,7 +128,7 @@ __all__ = [
     # stage cores for dataset-level work
     "ActiveLearner", "ReviewerQueue", "CODING_GROUPS", "EmbeddingCache", "EmbeddingFeatures", "FUSION_ENGINE", "Feedback",
     "InProcessEngine", "MIN_CODED_STUDIES", "ParsedRecord", "Record", "SemanticModel", "Study", "adapt_suggestion_model",
-    "default_suggestion_model", "AlignedModel", "align_codebooks", "standardise_suggestion_model", "RankModel", "rank_role", "tune_rank_model", "rank_tuning_sets", "SuggestionModel", "build_model", "default_engine",
+    "default_suggestion_model", "AlignedModel", "align_codebooks", "standardise_suggestion_model", "RankModel", "rank_role", "tune_rank_model", "rank_tuning_sets", "PACKAGED_ROLE_FILE", "packaged_role_lines", "SuggestionModel", "build_model", "default_engine",
     "draw_priors", "evaluate_suggestions", "suggestion_f1_intervals", "ratio_interval", "feedback_from_labels", "gold_codes", "iter_parsed", "load_labelled",
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_classifier", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",

@@ -134,6 +134,14 @@ class RoleModel:
 PACKAGED_FILE = Path(__file__).with_name("role_sentences.jsonl")
 
 
+def packaged_lines(abstracts: Iterable[str], source: str) -> list[str]:
+    """The lines of :data:`PACKAGED_FILE` for ``abstracts`` (read from ``source``): a header with how
+    many are structured, then ``[text, position, role]`` of each of their headed sentences."""
+    structured = list(dict.fromkeys(headed_abstracts(abstracts)))
+    return [json.dumps({"abstracts": len(structured), "source": source})] + [
+        json.dumps([text, round(where, 6), role], ensure_ascii=False) for text, where, role in _headed_rows(structured)]
+
+
 @lru_cache(maxsize=1)
 def packaged() -> RoleModel:
     """The model learnt from the packaged demo corpus's structured abstracts (fitted once per process)."""
