@@ -2,7 +2,7 @@
 
 Unseen records come from other exports than the recovery corpus's web pages. No new labels are needed
 to check that the same abstract, written differently, gets the same codes: each perturbation rewrites
-the abstract only (title and labels unchanged), and each line compares the codes suggested for the
+the abstract or the title only (labels unchanged), and each line compares the codes suggested for the
 rewritten records with the gold labels, beside the same figures for the records as written (``none``).
 
 Perturbations:
@@ -12,7 +12,8 @@ Perturbations:
 * ``notice`` - a publisher's notice appended, in five forms that ../shared's exports hold
   ("(C) 2019 Elsevier Ltd. All rights reserved.", PsycINFO's database record line, Wiley's, BMJ's, EBSCO's);
 * ``wrapped`` - a line break in place of the space before every 70th character (RIS and tagged files wrap
-  abstract lines).
+  abstract lines);
+* ``title_caps`` - the title in capitals, as older Embase and CINAHL records write it (the abstract unchanged).
 
 Lines: ``heldout`` - the shipped default model on the 18 held-out records (see coding_quality.py);
 ``all_included_cv`` - 5-fold cross-validation over all 79 included records (fold seed 0), the model
@@ -78,13 +79,20 @@ def wrapped(text: str, k: int) -> str:
     return "".join(chars)
 
 
-PERTURBATIONS: dict[str, Callable[[str, int], str]] = {
-    "none": lambda text, k: text, "caps": caps, "noheads": noheads, "notice": notice, "wrapped": wrapped}
+def upper(text: str, k: int) -> str:
+    return text.upper()
 
 
-def rewrite(records: list[dict], how: Callable[[str, int], str]) -> list[dict]:
-    """``records`` with their abstracts rewritten (``k``, which notice form, follows the record's id)."""
-    return [dict(r, abstract=how(r.get("abstract") or "", sum(map(ord, r["id"])))) for r in records]
+#: name -> (the field it rewrites, how)
+PERTURBATIONS: dict[str, tuple[str, Callable[[str, int], str]]] = {
+    "none": ("abstract", lambda text, k: text), "caps": ("abstract", caps), "noheads": ("abstract", noheads),
+    "notice": ("abstract", notice), "wrapped": ("abstract", wrapped), "title_caps": ("title", upper)}
+
+
+def rewrite(records: list[dict], how: tuple[str, Callable[[str, int], str]]) -> list[dict]:
+    """``records`` with one field rewritten (``k``, which notice form, follows the record's id)."""
+    field, change = how
+    return [dict(r, **{field: change(r.get(field) or "", sum(map(ord, r["id"])))}) for r in records]
 
 
 def _norm(text: str) -> str:
