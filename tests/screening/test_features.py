@@ -183,3 +183,10 @@ def test_character_block_reduction_fits_small_corpora():
     words = make_features("tfidf-asreview").fit_transform(TEXTS)
     assert X.shape[0] == 5 and words.shape[1] < X.shape[1] <= words.shape[1] + 4
     assert X[3].nnz == 0
+
+
+def test_screening_text_leaves_out_a_publishers_notice():
+    from logicmap.screening.features import record_text
+
+    assert record_text(" Peer support ", "Hope rose. (c) 2001 Le Jacq Communications, Inc.") == "Peer support Hope rose."
+    assert record_text("Peer support", None) == "Peer support" and record_text(None, "  ") == ""

@@ -24,6 +24,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from logicmap.records.notices import notice_start
 from logicmap.screening.static_embeddings import STATIC_DIMENSION, StaticEmbeddingFeatures  # noqa: F401
 from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for callers
     EMBED_DIMENSION,
@@ -38,7 +39,11 @@ CHAR_MAX_RECORDS = 100_000
 
 
 def record_text(title: str | None, abstract: str | None) -> str:
-    """The text the engine learns from: title and abstract joined (empty when neither)."""
+    """The text the engine learns from: title and abstract joined (empty when neither), the abstract
+    without its closing publisher's notice (:func:`~logicmap.records.notices.notice_start`: words of
+    the database a record came from, not of its study)."""
+    if abstract:
+        abstract = abstract[: notice_start(abstract)]
     return " ".join(part.strip() for part in (title, abstract) if part and part.strip())
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import DateTime, Integer, String, Text, func, insert, literal, s
 
 from logicmap.errors import ScreeningError
 from logicmap.screening.decisions import Decision
+from logicmap.screening.features import record_text
 from logicmap.store.database import Store, id_chunks
 from logicmap.store.tables import RecordRow, ScreeningDecision
 
@@ -102,13 +103,14 @@ def reviewers_by_activity(store: Store, stage: str) -> list[str]:
 
 
 def screening_texts(store: Store, record_ids: list[int]) -> list[str]:
-    """``title abstract`` of each record in ``record_ids``, in that order (what screening learns from)."""
+    """:func:`~logicmap.screening.features.record_text` of each record in ``record_ids``, in that order
+    (what screening learns from)."""
     found: dict[int, str] = {}
     with store.session() as session:
         for chunk in id_chunks(record_ids, _IDS_PER_QUERY):
             query = select(RecordRow.id, RecordRow.title, RecordRow.abstract).where(RecordRow.id.in_(chunk))
             for record_id, title, abstract in session.execute(query):
-                found[record_id] = f"{title or ''} {abstract or ''}".strip()
+                found[record_id] = record_text(title, abstract)
     return [found[i] for i in record_ids]
 
 
