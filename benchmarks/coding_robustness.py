@@ -43,6 +43,8 @@ import coding_quality as cq  # noqa: E402
 
 from logicmap.api import SemanticModel, default_suggestion_model, feedback_from_labels, load_codebook  # noqa: E402
 
+# The rewrites find headings with their own short list, not the product's heading pattern: a rewrite that
+# shared the pattern would only move headings the product already reads.
 HEADINGS = ("Objectives", "Objective", "Background", "Aims", "Aim", "Purpose", "Introduction", "Methods",
             "Method", "Design", "Setting", "Participants", "Interventions", "Results", "Findings",
             "Conclusions", "Conclusion", "Discussion", "Implications", "Limitations")
