@@ -8,12 +8,16 @@ on the packaged demo corpus's labels only (the tuning part of ``benchmarks/codin
   codebook (:func:`logicmap.coding.semantic_rank.tune`), with and without term lists; no weight
   of any code is kept.
 
-Usage: PYTHONPATH=src .venv/bin/python scripts/fit_coding_defaults.py [--unseen-only]
-(``--unseen-only`` refits the ranking constants and keeps the other entries as they are.)
+Usage: PYTHONPATH=src .venv/bin/python scripts/fit_coding_defaults.py [--unseen-only] [--output PATH]
+(``--unseen-only`` refits the ranking constants and keeps the other entries as they are; ``--output``
+writes elsewhere than the shipped file, as ``tests/coding/test_shipped_defaults.py`` does to check that
+the shipped file is what this script fits.) The shipped file was fitted with the ``[embed]`` extra's
+encoder (``LOGICMAP_EMBED_BACKEND`` unset or ``torch``).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -37,26 +41,30 @@ def rank_constants(records, book, encode) -> dict:
     return RankModel(book, encode, tune(sets, model.role_of)).to_dict()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     from coding_quality import encoder, strip_terms
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unseen-only", action="store_true", help="refit only the unseen_* entries")
+    parser.add_argument("--output", type=Path, default=OUT, help="where to write (default: the shipped file)")
+    args = parser.parse_args(argv)
 
     records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     records = [r for r in records if r["label"]["include"]]
     codebook = load_codebook()
     encode = encoder()
     out = {"fitted_on": f"{len(records)} included records of the packaged demo corpus, seed 0"}
-    unseen_only = "--unseen-only" in sys.argv[1:]
-    if unseen_only:
+    if args.unseen_only:
         out = json.loads(OUT.read_text(encoding="utf-8"))
     for key, book in (("terms", codebook), ("no_terms", strip_terms(codebook))):
         out[f"unseen_{key}"] = rank_constants(records, book, encode)
-        if unseen_only:
+        if args.unseen_only:
             continue
         feedback = feedback_from_labels({r["id"]: gold_codes(r["label"]) for r in records}, book)
         model = SemanticModel(book, encode, seed=0, code_bias=False).fit(records, feedback)
         out[key] = model.to_dict()
-    OUT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}")
+    args.output.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":
