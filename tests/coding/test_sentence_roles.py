@@ -16,7 +16,7 @@ import pytest
 from tests.support import shared_path
 
 from logicmap.coding.role_model import PACKAGED_FILE, RoleModel, packaged, project_model
-from logicmap.coding.sentence_roles import evaluate_roles, finding_sentences, heading_role, sentence_roles
+from logicmap.coding.sentence_roles import evaluate_roles, finding_sentences, heading_role, sentence_roles, strip_heading
 
 DEMO = Path(str(resources.files("logicmap.demo") / "data" / "corpus.jsonl"))
 
@@ -41,6 +41,30 @@ def test_headings_label_the_sentences_up_to_the_next_heading():
     assert heading_role("Main results: Twelve trials.") == "results"
     assert [s.text for s in finding_sentences(text)] == ["Results: Hope improved (p < 0.01).",
                                                           "Conclusion: Peer support may help."]
+
+
+def test_veterinary_dashed_headings_are_read():
+    # JAVMA's em dash, which exports write as a hyphen: "Objective-To determine ...", "Results-1,053 ..."
+    assert heading_role("Objective-To determine prevalence.") == "background"
+    assert heading_role("Results-1,053 questionnaires were completed.") == heading_role("RESULTS—The rate fell.") == "results"
+    assert heading_role("Conclusions and Clinical Relevance-Owner-directed aggression was common.") == "conclusions"
+    assert heading_role("Animals - 65 dogs.") == "methods" and strip_heading("Animals - 65 dogs.") == "65 dogs."
+    # a hyphenated word is no heading: the dash must meet a capital or a digit
+    assert heading_role("Results-based funding is common.") is None and heading_role("objective-To x") is None
+
+
+def test_dashed_headings_of_a_real_export_make_structured_abstracts(tmp_path):
+    from logicmap.api import Review
+    from logicmap.coding.sentence_roles import is_structured
+
+    review = Review.create(f"sqlite:///{tmp_path / 'p.db'}")
+    review.records.import_files([shared_path("formats/ris/asysd-zotero_export.ris")], skip_bad=True)
+    dashed = [r.abstract for _, r in review.records.iter() if (r.abstract or "").startswith("Objective-To")]
+    assert len(dashed) >= 15  # 20 in the file
+    for text in dashed:
+        assert is_structured(text), text[:200]
+        roles = [r.role for r in sentence_roles(text) if r.headed]
+        assert roles[0] == "background" and "results" in roles and roles[-1] == "conclusions", (roles, text[:300])
 
 
 def test_cues_label_an_unstructured_abstract():

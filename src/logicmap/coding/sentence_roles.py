@@ -63,14 +63,18 @@ _HEADING_ROLES: dict[str, str] = {
     "conclusions and clinical relevance": "conclusions", "key clinical message": "conclusions",
 }
 _NAMES = sorted((re.escape(h) for h in _HEADING_ROLES), key=len, reverse=True)
-# At a sentence start: "Results: ..." (any case, colon), "RESULTS ..." (capitals, colon optional) or
-# "Results Themes ..." (a page that dropped the colon: title case, then a capitalised word)
+# At a sentence start: "Results: ..." (any case, colon), "RESULTS ..." (capitals, colon optional),
+# "Results Themes ..." (a page that dropped the colon: title case, then a capitalised word) or
+# "Results-1,053 ..." or "Results - The ..." (veterinary journals' em dash, which exports write as a
+# hyphen: a capital first, the dash, then a capital or a digit)
 _TITLED = "|".join(n[:1].upper() + n[1:] for n in _NAMES)
+_DASH = r" ?[-–—] ?(?=[A-Z0-9])"
+_DASHED = rf"(?P<dashed>(?=[A-Z])(?i:{'|'.join(_NAMES)})){_DASH}"
 # Some exports open the abstract with the word "Abstract" ("Abstract Background: ...", "ABSTRACT: ...").
 _ABSTRACT_WORD = r"(?:(?:Abstract|ABSTRACT)\s*[:.]?\s+(?=[A-Z]))?"
 _HEADING = re.compile(
     rf"^{_ABSTRACT_WORD}(?:(?i:(?P<any>{'|'.join(_NAMES)}))\s*:|(?P<caps>{'|'.join(n.upper() for n in _NAMES)})\s*:?"
-    rf"|(?P<bare>{_TITLED})(?=\s+[A-Z][a-z]))(?=\s|$)")
+    rf"|(?P<bare>{_TITLED})(?=\s+[A-Z][a-z]))(?=\s|$)|^{_ABSTRACT_WORD}{_DASHED}")
 
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "background": (
@@ -125,7 +129,7 @@ def heading_role(sentence_text: str) -> str | None:
     m = _HEADING.match(sentence_text)
     if not m:
         return None
-    name = (m.group("any") or m.group("caps") or m.group("bare") or "").lower()
+    name = (m.group("any") or m.group("caps") or m.group("bare") or m.group("dashed") or "").lower()
     return _HEADING_ROLES.get(name)
 
 
@@ -223,7 +227,8 @@ _RESULTS_NAMES = [re.escape(n) for n, role in _HEADING_ROLES.items() if role == 
 #: A results heading as :data:`_HEADING` writes it, anywhere in a text: without one, no sentence of it starts with one.
 _RESULTS_HEADING = re.compile(
     rf"(?i:{'|'.join(_RESULTS_NAMES)})\s*:|{'|'.join(n.upper() for n in _RESULTS_NAMES)}"
-    rf"|(?:{'|'.join(n[:1].upper() + n[1:] for n in _RESULTS_NAMES)})\s+[A-Z][a-z]")
+    rf"|(?:{'|'.join(n[:1].upper() + n[1:] for n in _RESULTS_NAMES)})\s+[A-Z][a-z]"
+    rf"|(?=[A-Z])(?i:{'|'.join(_RESULTS_NAMES)}){_DASH}")
 
 
 def is_structured(text: str | None) -> bool:
