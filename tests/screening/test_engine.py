@@ -8,7 +8,7 @@ import pytest
 from logicmap.errors import ScreeningDataError
 from logicmap.screening import ActiveLearner, draw_priors, simulate
 from logicmap.screening.classifiers import make_classifier
-from logicmap.screening.engine import EMPTY_WINDOW
+from logicmap.screening.engine import EMPTY_WINDOW, UNLABELLED
 from logicmap.screening.query import QueryStrategy
 
 
@@ -354,8 +354,11 @@ def test_block_views_score_like_the_whole_matrix():
         learner.label(index, labels[index])
     learner.next()
     first_views = dict(learner._block_views)
-    assert sorted(fitting for _, fitting in first_views) == [False, True]  # to score, and to fit on
-    assert all(view.dtype == np.float64 for view in learner._views(model, fitting=True))
+    assert len(first_views) == 1  # one split, to score and to fit on: no float64 copy of the whole matrix
+    assert all(view.dtype == learner.X_.dtype for view in learner._views(model))
+    done = np.flatnonzero(learner.labels_ != UNLABELLED)
+    refit = make_classifier("svm-fusion", seed=0).fit(learner.X_[done].astype(np.float64), learner.labels_[done])
+    assert np.allclose(learner.model_.coef_matrix_, refit.coef_matrix_)  # the same fit as on the float64 rows
     learner.label(learner.next(), 1)  # a relevant decision: refits
     learner.next()
     assert all(learner._block_views[key] is views for key, views in first_views.items())  # split once
@@ -557,7 +560,7 @@ def test_fitting_from_block_views_checks_the_ensembles_settings_as_fit_does():
 
     matrix, labels = fused_toy_matrix()
     blocks = [(0, -384), (-384, None)]
-    views = [view[:60] for view in block_views(matrix, blocks, np.float64)]
+    views = [view[:60] for view in block_views(matrix, blocks)]
     with pytest.raises(ValueError, match="combine"):
         RankEnsemble(["svm", "svm"], combine="median", blocks=blocks).fit_views(views, labels[:60], matrix.shape[1])
     with pytest.raises(ValueError, match="3 column blocks for 2 members"):

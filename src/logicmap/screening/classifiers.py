@@ -239,7 +239,7 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     def fit_views(self, views: Sequence, y, n_columns: int) -> "RankEnsemble":
         """:meth:`fit` from the labelled rows already split into the members' blocks (one
         view per member, as :func:`block_views` splits them; ``n_columns``: the whole
-        matrix's). Views kept in float64 skip the copy liblinear's input would need."""
+        matrix's). Views in float64 skip the copy liblinear's input would need."""
         blocks = self._checked_blocks()
         if len(views) != len(self.members):
             raise ValueError(f"{len(views)} views for {len(self.members)} members")
@@ -358,19 +358,15 @@ def score_records(model: BaseEstimator, X, columns: np.ndarray | None = None,
     return model.combine_ranks(raw), proba
 
 
-def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None], dtype=None) -> list:
+def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> list:
     """``X``'s column blocks, one per ensemble member: CSR, or a dense array where
-    the block is mostly filled (sentence embeddings); in ``dtype`` when given. Slicing
-    costs about one sparse product, so the engine does it once per dataset, not per
-    decision (and keeps float64 views to fit on: liblinear copies float32 input to
-    float64 at every fit, about a fifth of a fit at 5,000 decisions)."""
+    the block is mostly filled (sentence embeddings). Slicing costs about one sparse
+    product, so the engine does it once per dataset, not per decision."""
     views = []
     for block in blocks:
         view = X if block is None else X[:, slice(*block)]
         if hasattr(view, "toarray") and view.nnz > 0.5 * view.shape[0] * view.shape[1]:
             view = view.toarray()
-        if dtype is not None and view.dtype != dtype:
-            view = view.astype(dtype)
         views.append(view)
     return views
 

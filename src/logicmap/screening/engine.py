@@ -248,9 +248,12 @@ class ActiveLearner(BaseEstimator):
         self.columns_ = None
         if _warm(self.model_):
             return self.model_.fit(self.X_[done], y)
-        views = self._views(model, fitting=True)
+        views = self._views(model)
         if views is not None:
-            return model.fit_views([view[done] for view in views], y, n_columns=self.X_.shape[1])
+            # liblinear fits in float64: the labelled rows are converted here, once per fit (a
+            # float64 copy of the whole matrix kept beside the float32 one doubled its memory)
+            rows = [view[done].astype(np.float64) for view in views]
+            return model.fit_views(rows, y, n_columns=self.X_.shape[1])
         X = self.X_[done]
         if (sparse.issparse(X) and self.reduce_columns and _reduction_pays(model)
                 and not getattr(model, "needs_all_columns", False)):
@@ -288,15 +291,14 @@ class ActiveLearner(BaseEstimator):
         score = self._cold_scores()
         return score, np.full(self.n_records, 0.5)
 
-    def _views(self, model: BaseEstimator, fitting: bool = False) -> list | None:
-        """The matrix split by the model's column blocks, if it has blocks: to score with,
-        or in float64 to fit on (``fitting``). Both are kept across decisions."""
+    def _views(self, model: BaseEstimator) -> list | None:
+        """The matrix split by the model's column blocks, if it has blocks (kept across decisions)."""
         blocks = getattr(model, "blocks", None)
         if blocks is None or not sparse.issparse(self.X_):
             return None
-        key = (tuple(None if b is None else tuple(b) for b in blocks), fitting)
+        key = tuple(None if b is None else tuple(b) for b in blocks)
         if key not in self._block_views:
-            self._block_views[key] = block_views(self.X_, blocks, np.float64 if fitting else None)
+            self._block_views[key] = block_views(self.X_, blocks)
         return self._block_views[key]
 
     def _neutral_empty(self, score: np.ndarray) -> np.ndarray:
