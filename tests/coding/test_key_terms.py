@@ -50,6 +50,21 @@ def test_a_screening_card_marks_its_title_and_abstract_and_refuses_other_fields(
         card.marked("journal")
 
 
+def test_a_screening_card_opens_a_paragraph_at_each_structured_heading_and_loses_no_words():
+    abstract = ("Purpose: The Joint Crisis Plan has grown. Methods: We interviewed 24 people. "
+                "RESULTS Hope rose. Conclusion: Plans help. (C) 2020 Elsevier Ltd. All rights reserved.")
+    card = ScreeningCard(1, "t", abstract, 2020, (), None, ("hope", "Joint Crisis Plan"))
+    parts = card.paragraphs()
+    assert [heading for heading, _ in parts] == ["Purpose:", "Methods:", "RESULTS", "Conclusion:"]
+    assert [piece for _, pieces in parts for piece, key in pieces if key] == ["Joint Crisis Plan", "Hope"]
+    text = " ".join(f"{heading} " + "".join(piece for piece, _ in pieces) for heading, pieces in parts)
+    assert text == abstract  # only whitespace around the headings is dropped; the notice stays shown
+    lead = ScreeningCard(1, "t", "Depression is common. Methods: A trial.", None, (), None, ())
+    assert lead.paragraphs() == [("", [("Depression is common.", False)]), ("Methods:", [("A trial.", False)])]
+    plain = ScreeningCard(1, "t", "We asked twelve people.", None, (), None, ())
+    assert plain.paragraphs() == [("", [("We asked twelve people.", False)])]
+
+
 def test_a_codebook_without_term_lists_highlights_its_codes_own_words(tmp_path):
     from dataclasses import replace
 

@@ -33,9 +33,15 @@ def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
 
 
-def marked(card, field: str) -> str:
-    """The card's ``title`` or ``abstract`` with its key terms in bold yellow (Rich markup, text escaped)."""
-    return "".join(f"[bold yellow]{escape(piece)}[/]" if key else escape(piece) for piece, key in card.marked(field))
+def marked(pieces) -> str:
+    """``(piece, is_key_term)`` pieces as Rich markup, the key terms in bold yellow (text escaped)."""
+    return "".join(f"[bold yellow]{escape(piece)}[/]" if key else escape(piece) for piece, key in pieces)
+
+
+def abstract_markup(card) -> str:
+    """The card's abstract, each structured heading in bold opening its own paragraph."""
+    return "\n".join(f"[bold]{escape(heading)}[/] {marked(pieces)}" if heading else marked(pieces)
+                      for heading, pieces in card.paragraphs())
 
 
 def screen(
@@ -131,8 +137,8 @@ def sample_line(progress) -> str:
 
 
 def _show(card, rank: int, progress, sampled: bool = False) -> None:
-    title = marked(card, "title") if card.title else "(no title)"
-    abstract = marked(card, "abstract") if card.abstract else "(no abstract)"
+    title = marked(card.marked("title")) if card.title else "(no title)"
+    abstract = abstract_markup(card) if card.abstract else "(no abstract)"
     where = f"random sample for the stopping rule ({progress.sample[0] + 1} of {progress.sample[1]})" \
         if sampled and progress.sample else f"rank {rank}"
     panels.print(Panel(f"[bold]{title}[/] ({card.year or 'n.d.'})\n\n{abstract}",

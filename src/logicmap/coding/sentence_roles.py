@@ -141,6 +141,17 @@ def strip_heading(sentence_text: str) -> str:
     return sentence_text
 
 
+def heading_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` in ``text`` of every structured-abstract heading that starts a sentence, as
+    :func:`heading_role` reads them ("Results:", "METHODS", "Objective-To ..." gives "Objective-")."""
+    spans = []
+    for sentence in split_sentences(text):
+        m = _HEADING.match(sentence.text)
+        if m and heading_role(sentence.text):
+            spans.append((sentence.start, sentence.start + len(sentence.text[: m.end()].rstrip())))
+    return spans
+
+
 def quote_span(text: str, sentence: Sentence, anchor: int | None = None) -> tuple[int, int]:
     """The span of ``text`` to quote from ``sentence``: without a leading structured-abstract heading, at
     most ~300 characters, showing ``anchor`` (see :func:`~logicmap.coding.text.quote_window`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logicmap.coding.semantic_features import with_own_terms
+from logicmap.coding.sentence_roles import heading_spans
 from logicmap.coding.text import mark_terms
 from logicmap.review.codebook import CodebookStage
 from logicmap.review.dedupe import DedupeStage
@@ -273,3 +274,14 @@ class ScreeningCard:
         if field not in ("title", "abstract"):
             raise ValueError(f"field must be 'title' or 'abstract', not {field!r}")
         return mark_terms(getattr(self, field), self.key_terms)
+
+    def paragraphs(self) -> list[tuple[str, list[tuple[str, bool]]]]:
+        """The abstract cut at its structured headings ("Methods:", "RESULTS"): one ``(heading, pieces)``
+        per part, the pieces as :meth:`marked` cuts them; the text before the first heading (or all of an
+        unstructured abstract) has the heading ``""``. Only the whitespace around a heading is dropped."""
+        text, cuts = self.abstract, heading_spans(self.abstract)
+        parts = [("", 0, cuts[0][0] if cuts else len(text))]
+        parts += [(text[start:end], end, following) for (start, end), following
+                  in zip(cuts, [c[0] for c in cuts[1:]] + [len(text)])]
+        return [(heading, mark_terms(text[begin:stop].strip(), self.key_terms))
+                for heading, begin, stop in parts if heading or text[begin:stop].strip()]

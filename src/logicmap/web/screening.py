@@ -110,7 +110,7 @@ def screen_page(request: Request, caller: Reviewer, record: int | None = None) -
         card = card_of(request, chosen[0])
         others = {} if service.settings.blind else service.others(caller.name, card.record_id)
         context.update(card=card, rank=chosen[1], title=card.marked("title"),
-                       abstract=card.marked("abstract"), others=others)
+                       paragraphs=card.paragraphs(), others=others)
     return templates.TemplateResponse(request, "screen.html", context)
 
 
