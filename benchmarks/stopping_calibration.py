@@ -52,7 +52,8 @@ Usage::
 The default engine's table (``stopping_calibration_default_engine.jsonl``, engine
 ``tfidf-asreview+charlsa+embed:svm-asreview-agree`` with ``ActiveLearner``'s retrain schedule; its 140
 orders were kept by ``screening_embed_default.py --orders``, which builds the same matrix from the
-numpy encoder's vectors, made as ``svm-asreview-fusion-a100``, the same computation, and renamed).
+numpy encoder's vectors; made again at stop 44, once the screening text left out abstracts' publishers'
+notices, with the same functions and no ASReview run: 25 minutes on one core, replays 10 minutes).
 The engine before it, ``svm-asreview-fusion`` (the better rank alone; 140 orders, 32 CPU minutes;
 replays 7.5 minutes), has ``stopping_calibration_lsa_fusion_engine.jsonl``. The tables of the default
 engine before those, ``tfidf+embed:svm-fusion``, are ``stopping_calibration_tfidf_embed_engine.jsonl``
