@@ -36,6 +36,7 @@ def test_headings_label_the_sentences_up_to_the_next_heading():
     assert heading_role("Methods 182 adults were randomised.") == "methods"
     assert heading_role("Results\n50 service users took part.") == "results"
     assert heading_role("Method A was better than method B.") is None
+    assert heading_role("Method\nA before-after design was used.") == "methods"  # the heading on its own line
     # exports that open with the word "Abstract" (120 of the 7,344 abstracts in ../shared's formats)
     assert heading_role("Abstract Background: Hope matters.") == heading_role("ABSTRACT: OBJECTIVE: To test.") == "background"
     assert heading_role("Abstract reasoning improved.") is None
@@ -89,10 +90,10 @@ def _split():
 def test_role_model_on_held_out_structured_abstracts():
     train, held_out = _split()
     model = RoleModel.fit(train)
-    assert model is not None and model.n_abstracts == 53
+    assert model is not None and model.n_abstracts == 55
     learnt, cues = evaluate_roles(held_out, model), evaluate_roles(held_out)
     assert (learnt.abstracts, learnt.sentences) == (14, 129)
-    # measured: model 106/129 roles (82 %), 123/129 finding vs not (95 %); cue rules 94 and 115
+    # measured: model 109/129 roles (84 %), 124/129 finding vs not (96 %); cue rules 94 and 115
     assert learnt.finding_accuracy >= 0.92 and learnt.accuracy >= 0.78
     assert cues.finding_accuracy >= 0.85
     assert learnt.finding_correct > cues.finding_correct
@@ -139,5 +140,5 @@ def test_role_model_cross_validated_by_abstract():
         train = [text for i, text in enumerate(headed) if i % 6 != fold]
         score = evaluate_roles(test, RoleModel.fit(train))
         right, finding, n = right + score.correct, finding + score.finding_correct, n + score.sentences
-    assert (len(headed), n) == (67, 674)
-    assert right / n >= 0.76 and finding / n >= 0.9  # measured: 526/674 (78 %) and 628/674 (93 %)
+    assert (len(headed), n) == (69, 692)
+    assert right / n >= 0.76 and finding / n >= 0.9  # measured: 549/692 (79 %) and 645/692 (93 %)

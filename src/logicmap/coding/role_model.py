@@ -8,9 +8,9 @@ classifier: a linear SVM (scikit-learn's ``LinearSVC``, well under a second for 
 sentences).
 
 Measured on the recovery development corpus (structured abstracts, headings hidden, in
-``tests/coding/test_sentence_roles.py``): fitted on the 53 of the demo corpus and tested on the
-14 outside it (129 sentences): 106 right roles (82 %), 123 right finding-or-not (95 %); the cue
-rules alone: 94 and 115. 6-fold cross-validation by abstract over all 67 (674 sentences): 78 %
+``tests/coding/test_sentence_roles.py``): fitted on the 55 of the demo corpus and tested on the
+14 outside it (129 sentences): 109 right roles (84 %), 124 right finding-or-not (96 %); the cue
+rules alone: 94 and 115. 6-fold cross-validation by abstract over all 69 (692 sentences): 79 %
 and 93 %.
 
 A project with too few structured abstracts of its own (an export that drops headings: 12 of the 14
@@ -18,7 +18,7 @@ screening sets in ../shared have none) gets :func:`packaged`, the model learnt f
 of the packaged demo corpus (``role_sentences.jsonl``, written by ``scripts/packaged_role_sentences.py``),
 instead of the cue rules. Out of its domain, headings hidden (stop 44): Bannach-Brown's 158 structured
 abstracts, finding-or-not 85 % by the cue rules -> 93 %; Nagtegaal's 937, 85 % -> 91 %; the 89 of the
-PubMed files in ../shared's formats, 85 % -> 92 % (four roles 74 -> 80 %, 73 -> 75 %, 76 -> 79 %).
+PubMed files in ../shared's formats, 85 % -> 92 % (four roles 74 -> 81 %, 73 -> 76 %, 76 -> 80 %).
 
 Example::
 

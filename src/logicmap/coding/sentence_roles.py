@@ -64,8 +64,8 @@ _HEADING_ROLES: dict[str, str] = {
 }
 _NAMES = sorted((re.escape(h) for h in _HEADING_ROLES), key=len, reverse=True)
 # At a sentence start: "Results: ..." (any case, colon), "RESULTS ..." (capitals, colon optional),
-# "Results Themes ..." or "Methods 182 adults ..." (a page that dropped the colon: title case, then a
-# capitalised word or a number) or
+# "Results Themes ...", "Methods 182 adults ..." or "Method\nA before-after ..." (a page that dropped the
+# colon: title case, then a capitalised word, a number or a line break) or
 # "Results-1,053 ..." or "Results - The ..." (veterinary journals' em dash, which exports write as a
 # hyphen: a capital first, the dash, then a capital or a digit)
 _TITLED = "|".join(n[:1].upper() + n[1:] for n in _NAMES)
@@ -75,7 +75,7 @@ _DASHED = rf"(?P<dashed>(?=[A-Z])(?i:{'|'.join(_NAMES)})){_DASH}"
 _ABSTRACT_WORD = r"(?:(?:Abstract|ABSTRACT)\s*[:.]?\s+(?=[A-Z]))?"
 _HEADING = re.compile(
     rf"^{_ABSTRACT_WORD}(?:(?i:(?P<any>{'|'.join(_NAMES)}))\s*:|(?P<caps>{'|'.join(n.upper() for n in _NAMES)})\s*:?"
-    rf"|(?P<bare>{_TITLED})(?=\s+(?:[A-Z][a-z]|\d)))(?=\s|$)|^{_ABSTRACT_WORD}{_DASHED}")
+    rf"|(?P<bare>{_TITLED})(?=\n|\s+(?:[A-Z][a-z]|\d)))(?=\s|$)|^{_ABSTRACT_WORD}{_DASHED}")
 
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "background": (
@@ -239,7 +239,7 @@ _RESULTS_NAMES = [re.escape(n) for n, role in _HEADING_ROLES.items() if role == 
 #: A results heading as :data:`_HEADING` writes it, anywhere in a text: without one, no sentence of it starts with one.
 _RESULTS_HEADING = re.compile(
     rf"(?i:{'|'.join(_RESULTS_NAMES)})\s*:|{'|'.join(n.upper() for n in _RESULTS_NAMES)}"
-    rf"|(?:{'|'.join(n[:1].upper() + n[1:] for n in _RESULTS_NAMES)})\s+(?:[A-Z][a-z]|\d)"
+    rf"|(?:{'|'.join(n[:1].upper() + n[1:] for n in _RESULTS_NAMES)})(?:\n|\s+(?:[A-Z][a-z]|\d))"
     rf"|(?=[A-Z])(?i:{'|'.join(_RESULTS_NAMES)}){_DASH}")
 
 
