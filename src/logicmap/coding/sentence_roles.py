@@ -134,23 +134,23 @@ def heading_role(sentence_text: str) -> str | None:
     return _HEADING_ROLES.get(name)
 
 
+def heading_length(sentence_text: str) -> int:
+    """How many characters of ``sentence_text`` a leading structured-abstract heading takes (0: none)."""
+    m = _HEADING.match(sentence_text)
+    return m.end() if m and heading_role(sentence_text) else 0
+
+
 def strip_heading(sentence_text: str) -> str:
     """``sentence_text`` without a leading structured-abstract heading."""
-    m = _HEADING.match(sentence_text)
-    if m and heading_role(sentence_text):
-        return sentence_text[m.end():].lstrip()
-    return sentence_text
+    length = heading_length(sentence_text)
+    return sentence_text[length:].lstrip() if length else sentence_text
 
 
 def heading_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` in ``text`` of every structured-abstract heading that starts a sentence, as
     :func:`heading_role` reads them ("Results:", "METHODS", "Objective-To ..." gives "Objective-")."""
-    spans = []
-    for sentence in split_sentences(text):
-        m = _HEADING.match(sentence.text)
-        if m and heading_role(sentence.text):
-            spans.append((sentence.start, sentence.start + len(sentence.text[: m.end()].rstrip())))
-    return spans
+    return [(s.start, s.start + len(s.text[:length].rstrip()))
+            for s in split_sentences(text) if (length := heading_length(s.text))]
 
 
 def quote_span(text: str, sentence: Sentence, anchor: int | None = None) -> tuple[int, int]:
