@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -109,9 +110,13 @@ def test_demo_command_prints_summary(tmp_path):
     assert (tmp_path / "report" / "index.html").is_file()
     serve, sign_in = run.stdout.strip().splitlines()[-2:]  # it ends with how to serve and sign in
     assert serve.endswith(f"logicmap serve -p {tmp_path / 'demo.db'}")
-    password = sign_in.split("with password ")[1].split()[0]
+    login = tmp_path / "demo-login.txt"
+    assert f"sign in as demo with the password in {login}" in sign_in
+    user, password = (line.split(": ", 1)[1] for line in login.read_text().splitlines())
+    assert password not in run.stdout and password not in run.stderr  # a secret is never printed
+    assert os.stat(login).st_mode & 0o777 == 0o600
     with Review.open(tmp_path / "demo.db") as review:
-        assert review.accounts.authenticate("demo", password).role == "owner"
+        assert review.accounts.authenticate(user, password).role == "owner"
 
 
 def test_the_demo_summary_prints_no_negative_zero():

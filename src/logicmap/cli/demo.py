@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -72,15 +73,26 @@ def demo(
         f"{result.codings} codes -> report in {report.parent if report else out_dir}."
     )
     project = result.project_path
-    password = demo_account(project)
+    login = write_login(out_dir / LOGIN_FILE, demo_account(project))
     out.print(f"Serve the demo project to a review team: logicmap serve -p {project}", soft_wrap=True,
               highlight=False)
-    out.print(f"Then open http://127.0.0.1:8000/ and sign in as {DEMO_USER} with password {password} "
-              "(add teammates on the Settings page or with `logicmap user add`).", soft_wrap=True, highlight=False)
+    out.print(f"Then open http://127.0.0.1:8000/ and sign in as {DEMO_USER} with the password in {login} "
+              "(readable by you only; add teammates on the Settings page or with `logicmap user add`).",
+              soft_wrap=True, highlight=False)
 
 
 #: The demo project's owner account, made by ``logicmap demo`` so that ``logicmap serve`` can be tried at once.
 DEMO_USER = "demo"
+#: Where, in the demo's folder, its owner's password is written (never printed: output is no place for a secret).
+LOGIN_FILE = "demo-login.txt"
+
+
+def write_login(path: Path, password: str) -> Path:
+    """Write the demo account's name and password to ``path``, readable and writable by its owner only."""
+    path.unlink(missing_ok=True)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
+        handle.write(f"user: {DEMO_USER}\npassword: {password}\n")
+    return path
 
 
 def demo_account(project: Path) -> str:
