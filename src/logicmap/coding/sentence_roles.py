@@ -63,19 +63,29 @@ _HEADING_ROLES: dict[str, str] = {
     "conclusions and clinical relevance": "conclusions", "key clinical message": "conclusions",
 }
 _NAMES = sorted((re.escape(h) for h in _HEADING_ROLES), key=len, reverse=True)
-# At a sentence start: "Results: ..." (any case, colon), "RESULTS ..." (capitals, colon optional),
-# "Results Themes ...", "Methods 182 adults ..." or "Method\nA before-after ..." (a page that dropped the
-# colon: title case, then a capitalised word, a number or a line break) or
-# "Results-1,053 ..." or "Results - The ..." (veterinary journals' em dash, which exports write as a
-# hyphen: a capital first, the dash, then a capital or a digit)
-_TITLED = "|".join(n[:1].upper() + n[1:] for n in _NAMES)
-_DASH = r" ?[-–—] ?(?=[A-Z0-9])"
-_DASHED = rf"(?P<dashed>(?=[A-Z])(?i:{'|'.join(_NAMES)})){_DASH}"
+
+
+def _heading_forms(names: list[str], named: bool) -> str:
+    """The ways a heading of ``names`` is written, as one alternation: "Results: ..." (any case, colon),
+    "RESULTS ..." (capitals, colon optional), "Results Themes ...", "Methods 182 adults ..." or
+    "Method\\nA before-after ..." (a page that dropped the colon: title case, then a capitalised word, a
+    number or a line break) or "Results-1,053 ..." / "Results - The ..." (veterinary journals' em dash,
+    which exports write as a hyphen: a capital first, the dash, then a capital or a digit). ``named``:
+    each form in its own group (``any``, ``caps``, ``bare``, ``dashed``), to tell which name was read."""
+    def group(name: str, body: str) -> str:
+        return f"(?P<{name}>{body})" if named else f"(?:{body})"
+
+    words = "|".join(names)
+    return (rf"(?i:{group('any', words)})\s*:(?=\s|$)"
+            rf"|{group('caps', '|'.join(n.upper() for n in names))}\s*:?(?=\s|$)"
+            rf"|{group('bare', '|'.join(n[:1].upper() + n[1:] for n in names))}(?=\n|\s+(?:[A-Z][a-z]|\d))"
+            rf"|{group('dashed', f'(?=[A-Z])(?i:{words})')} ?[-–—] ?(?=[A-Z0-9])")
+
+
 # Some exports open the abstract with the word "Abstract" ("Abstract Background: ...", "ABSTRACT: ...").
 _ABSTRACT_WORD = r"(?:(?:Abstract|ABSTRACT)\s*[:.]?\s+(?=[A-Z]))?"
-_HEADING = re.compile(
-    rf"^{_ABSTRACT_WORD}(?:(?i:(?P<any>{'|'.join(_NAMES)}))\s*:|(?P<caps>{'|'.join(n.upper() for n in _NAMES)})\s*:?"
-    rf"|(?P<bare>{_TITLED})(?=\n|\s+(?:[A-Z][a-z]|\d)))(?=\s|$)|^{_ABSTRACT_WORD}{_DASHED}")
+#: A heading at a sentence start.
+_HEADING = re.compile(rf"^{_ABSTRACT_WORD}(?:{_heading_forms(_NAMES, named=True)})")
 
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "background": (
@@ -237,10 +247,7 @@ class RoleAccuracy:
 
 _RESULTS_NAMES = [re.escape(n) for n, role in _HEADING_ROLES.items() if role == "results"]
 #: A results heading as :data:`_HEADING` writes it, anywhere in a text: without one, no sentence of it starts with one.
-_RESULTS_HEADING = re.compile(
-    rf"(?i:{'|'.join(_RESULTS_NAMES)})\s*:|{'|'.join(n.upper() for n in _RESULTS_NAMES)}"
-    rf"|(?:{'|'.join(n[:1].upper() + n[1:] for n in _RESULTS_NAMES)})(?:\n|\s+(?:[A-Z][a-z]|\d))"
-    rf"|(?=[A-Z])(?i:{'|'.join(_RESULTS_NAMES)}){_DASH}")
+_RESULTS_HEADING = re.compile(_heading_forms(_RESULTS_NAMES, named=False))
 
 
 def is_structured(text: str | None) -> bool:
