@@ -135,19 +135,23 @@ class RoledSentence:
         return self.role in FINDING_ROLES
 
 
-def heading_role(sentence_text: str) -> str | None:
-    """The role a heading at the start of ``sentence_text`` gives (None when it has none)."""
+def _read_heading(sentence_text: str) -> tuple[str | None, int]:
+    """``(role, length)`` of a heading at the start of ``sentence_text``; ``(None, 0)`` when it has none."""
     m = _HEADING.match(sentence_text)
     if not m:
-        return None
-    name = (m.group("any") or m.group("caps") or m.group("bare") or m.group("dashed") or "").lower()
-    return _HEADING_ROLES.get(name)
+        return None, 0
+    role = _HEADING_ROLES.get((m.group("any") or m.group("caps") or m.group("bare") or m.group("dashed")).lower())
+    return (role, m.end()) if role else (None, 0)
+
+
+def heading_role(sentence_text: str) -> str | None:
+    """The role a heading at the start of ``sentence_text`` gives (None when it has none)."""
+    return _read_heading(sentence_text)[0]
 
 
 def heading_length(sentence_text: str) -> int:
     """How many characters of ``sentence_text`` a leading structured-abstract heading takes (0: none)."""
-    m = _HEADING.match(sentence_text)
-    return m.end() if m and heading_role(sentence_text) else 0
+    return _read_heading(sentence_text)[1]
 
 
 def strip_heading(sentence_text: str) -> str:
