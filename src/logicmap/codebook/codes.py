@@ -14,10 +14,9 @@ Plain frozen dataclasses; loading, validation and editing live in
 from __future__ import annotations
 
 import functools
-
-from logicmap.errors import CodebookError
-
 from dataclasses import dataclass, field
+
+from logicmap.errors import CodebookError  # noqa: F401 - re-exported (logicmap.codebook.edits imports it from here)
 
 #: Node kinds of a format_version 1 codebook, in logic-model order.
 KINDS: tuple[str, ...] = ("typology", "mechanism", "process", "outcome", "moderator")
