@@ -173,22 +173,25 @@ DEFAULT_CONFIG = "tfidf-asreview+charlsa+embed:svm-asreview-agree:retrain=0.01"
 VECTORS = Path(os.environ.get("LOGICMAP_EMBED_VECTORS", ROOT / "benchmarks" / ".embed-vectors"))
 
 
-def vectors(path: Path, texts: list[str], backend: str) -> np.ndarray:
-    """The dataset's sentence vectors by ``backend`` (kept in :data:`VECTORS`)."""
-    kept = VECTORS / backend / f"{path.stem}.npy"
+def vectors(path: Path, texts: list[str], backend: str, max_pieces: int | None = None) -> np.ndarray:
+    """The dataset's sentence vectors by ``backend``, of each text's first ``max_pieces`` word pieces
+    (``None``: the model's limit), kept in :data:`VECTORS` (``BACKEND`` or ``BACKEND-PIECES``)."""
+    kept = VECTORS / (backend if max_pieces is None else f"{backend}-{max_pieces}") / f"{path.stem}.npy"
     if not kept.exists():
         kept.parent.mkdir(parents=True, exist_ok=True)
-        np.save(kept, EmbeddingFeatures(backend=backend).fit_transform(texts))
+        np.save(kept, EmbeddingFeatures(backend=backend, max_pieces=max_pieces).fit_transform(texts))
     return np.load(kept)
 
 
 def matrix(features: str, path: Path, texts: list[str], backend: str):
     """The config's feature matrix of one dataset (``X+embed``: ``X``'s columns, then the kept vectors,
-    as ``screening_speed.composed_matrix`` builds them)."""
-    if not features.endswith("+embed"):
+    as ``screening_speed.composed_matrix`` builds them; ``X+embed128``: the vectors of the first 128
+    word pieces)."""
+    words_name, _, embed = features.rpartition("+")
+    if not words_name or not embed.startswith("embed"):
         return make_features(features).fit_transform(texts)
-    words = make_features(features.removesuffix("+embed")).fit_transform(texts)
-    return stack_tfidf_and_embeddings(words, vectors(path, texts, backend))
+    words = make_features(words_name).fit_transform(texts)
+    return stack_tfidf_and_embeddings(words, vectors(path, texts, backend, int(embed[5:]) if embed[5:] else None))
 
 
 def keep_order(orders: Path, config: str, dataset: str, seed: int, result, seconds: float, cpu: float,

@@ -75,3 +75,17 @@ def test_the_int8_encoder_agrees_with_the_float32_model(encoder):
             : MAX_PIECES - 2] == encoder.ids(text)[1:-1]
     cosine = (encoder.encode(texts) * model.encode(texts, normalize_embeddings=True)).sum(axis=1)
     assert cosine.min() > 0.99 and cosine.mean() > 0.998
+
+
+def test_fewer_pieces_cut_long_texts_only_and_are_cached_under_their_own_name():
+    short = MiniLMEncoder(threads=1, max_pieces=128)
+    assert len(short.ids(SAMPLES[4])) == 128 and short.ids(SAMPLES[0]) == MiniLMEncoder(threads=1).ids(SAMPLES[0])
+    cache = MemoryEmbeddingCache()
+    full = EmbeddingFeatures(backend="numpy", cache=cache).fit_transform(SAMPLES)
+    cut = EmbeddingFeatures(backend="numpy", cache=cache, max_pieces=128).fit_transform(SAMPLES)
+    assert np.allclose(full[:4], cut[:4], atol=1e-5)  # under 128 pieces: the same vectors
+    assert float(full[4] @ cut[4]) < 0.999  # the long text is read only in part
+    assert {model for model, _ in cache.vectors} == {MODEL_ID, f"{MODEL_ID}@128 pieces"}
+    assert EmbeddingFeatures(backend="numpy", max_pieces=MAX_PIECES).fit([]).model_id_ == MODEL_ID
+    with pytest.raises(ValueError, match="max_pieces must be between 3 and 256"):
+        MiniLMEncoder(max_pieces=512)

@@ -184,13 +184,15 @@ def simulate(
                                          help="Directory for order.csv and the recall-curve charts.")] = Path("simulation"),
     features: Annotated[str, typer.Option(
         "--features",
-        help="auto (tfidf-asreview+charlsa+embed up to 20,000 records, else tfidf-asreview+char), tfidf, "
+        help="auto (tfidf-asreview+charlsa+embed up to 20,000 records, tfidf-asreview+charlsa+embed128 up "
+             "to 40,000 records, else tfidf-asreview+char), tfidf, "
              "tfidf-char, tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+charlsa, "
              "tfidf-asreview+static, static, tfidf+static, embed, tfidf+embed, tfidf-asreview+char+embed, "
-             "tfidf-asreview+char4+embed or tfidf-asreview+charlsa+embed.")] = "auto",
+             "tfidf-asreview+char4+embed, tfidf-asreview+charlsa+embed or "
+             "tfidf-asreview+charlsa+embed128.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
-        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed, "
+        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed(128), "
              "svm-asreview-fusion for the other tfidf-asreview+...+embed features, "
              "svm-fusion-static for tfidf+static, "
              "svm-asreview for tfidf-asreview and tfidf-asreview+char, else svm), "

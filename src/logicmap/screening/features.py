@@ -263,7 +263,9 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     ``tfidf+static``, ``embed``, ``tfidf+embed``, ``tfidf-asreview+char+embed``
     (``tfidf-asreview+char``'s columns, then the sentence embeddings),
     ``tfidf-asreview+charlsa(+embed)`` (the default up to 20,000 records: the character
-    block reduced to 256 dimensions of its truncated SVD, ``TfidfFeatures(char_lsa=256)``)
+    block reduced to 256 dimensions of its truncated SVD, ``TfidfFeatures(char_lsa=256)``),
+    ``tfidf-asreview+charlsa+embed128`` (the default from 20,001 to 40,000 records: the
+    same, the sentence embeddings made from each text's first 128 word pieces)
     or ``tfidf-asreview+char4(+embed)`` (character 4-grams only); an extractor instance
     is returned unchanged.
 
@@ -283,8 +285,8 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     if not isinstance(name, str):
         return name
 
-    def embeddings() -> EmbeddingFeatures:
-        return EmbeddingFeatures(cache=embedding_cache, progress=progress, backend=backend)
+    def embeddings(max_pieces: int | None = None) -> EmbeddingFeatures:
+        return EmbeddingFeatures(cache=embedding_cache, progress=progress, backend=backend, max_pieces=max_pieces)
 
     table = {
         "tfidf": lambda: TfidfFeatures(analyzer="word"),
@@ -305,6 +307,8 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
             tfidf=_asreview_char(char_ngrams=(4, 4)), embeddings=embeddings()),
         "tfidf-asreview+charlsa+embed": lambda: TfidfEmbeddingFeatures(
             tfidf=_asreview_char(char_lsa=256), embeddings=embeddings()),
+        "tfidf-asreview+charlsa+embed128": lambda: TfidfEmbeddingFeatures(
+            tfidf=_asreview_char(char_lsa=256), embeddings=embeddings(128)),
         "static": lambda: StaticEmbeddingFeatures(),
         "tfidf+static": lambda: TfidfEmbeddingFeatures(embeddings=StaticEmbeddingFeatures()),
     }

@@ -37,6 +37,9 @@ LSA_FUSION_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-fusion")
 #: The default up to EMBED_MAX_RECORDS: the same features and SVMs, each record scored by its best
 #: rank plus its mean rank (see :func:`default_engine`).
 AGREE_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-agree")
+#: The default from EMBED_MAX_RECORDS to EMBED128_MAX_RECORDS: the same, the sentence embeddings made
+#: from each text's first 128 word pieces (half the encoder's time).
+AGREE128_ENGINE = ("tfidf-asreview+charlsa+embed128", "svm-asreview-agree")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, STATIC_ENGINE[1]: STATIC_DIMENSION}
@@ -47,6 +50,10 @@ FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: E
 #: records are about 20 minutes of a project's first screening session on 2 cores
 #: (kept in its store after).
 EMBED_MAX_RECORDS = 20_000
+#: Above this many records the default engine does without sentence embeddings; up to it (and above
+#: EMBED_MAX_RECORDS) they are made from the first 128 word pieces, which the numpy encoder reads about
+#: twice as fast as 256, so 40,000 records take about as long as 20,000 do in full.
+EMBED128_MAX_RECORDS = 40_000
 
 
 def default_engine(records: int | None = None) -> tuple[str, str]:
@@ -70,29 +77,43 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     0.456 vs 0.393 (+0.063; +0.015 to +0.116 with the datasets resampled), 227 won (68%), where the
     default before it won 216 (+0.065); since abstracts' closing publishers' notices are left out of
     the text (stop 43), 0.457 vs 0.393 (+0.064; +0.016 to +0.116), 230 won (68.5%).
-    Above the cap: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
-    beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
-    on 115 runs). At 10,000 records on 2 cores a decision takes a mean 16 ms with 200
-    records decided, 61 ms with 2,000 and 82 ms with 5,000, the two SVMs fitted at once
-    late in a screening (``benchmarks/screening_speed.jsonl``, stop 42; it refits more often than
+    At 10,000 records on 2 cores a decision takes a mean 16 ms with 200 records decided, 61 ms
+    with 2,000 (stop 42) and 61 ms with 5,000 (stop 44), the two SVMs fitted at once late in a
+    screening (``benchmarks/screening_speed.jsonl``; it refits more often than
     ``svm-asreview-fusion`` because it finds more relevant records), and building the features
     48-72 s instead of 4 s (the SVD).
+
+    Up to :data:`EMBED128_MAX_RECORDS`: the same engine, its sentence embeddings made from each
+    record's first 128 word pieces (``tfidf-asreview+charlsa+embed128``), which the numpy encoder
+    reads twice as fast as 256 (36-37 against 18 texts a second on 2 cores). On seeds 2-10 of the 14
+    datasets (126 runs, a rule written before them; ``benchmarks/screening_default_check.jsonl``):
+    0.442 vs ASReview's 0.392 (+0.050), 77 won, where the TF-IDF engine scores 0.429 (+0.038, 74 won)
+    and the full 256 pieces 0.456 (+0.065, 86 won). At 40,000 records with 5,000 decided a decision
+    takes 304 ms, the TF-IDF engine (next) 948 ms (stop 45).
+
+    Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
+    beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
+    on 115 runs).
     """
-    if records is not None and records > EMBED_MAX_RECORDS:
+    if records is not None and records > EMBED128_MAX_RECORDS:
         return TFIDF_ENGINE
+    if records is not None and records > EMBED_MAX_RECORDS:
+        return AGREE128_ENGINE
     return AGREE_ENGINE
 
 
 #: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
-PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE,
-                                      ("tfidf-asreview+char4+embed", "svm-asreview-fusion"), STATIC_ENGINE,
+PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, LSA_FUSION_ENGINE,
+                                      ASREVIEW_FUSION_ENGINE, ("tfidf-asreview+char4+embed", "svm-asreview-fusion"),
+                                      STATIC_ENGINE,
                                       ASREVIEW_ENGINE, TFIDF_ENGINE)
 
 
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
-    <-> ``svm-asreview-agree``, ``svm-asreview-fusion`` -> ``tfidf-asreview+charlsa+embed``,
+    <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128`` -> ``svm-asreview-agree``,
+    ``svm-asreview-fusion`` -> ``tfidf-asreview+charlsa+embed``,
     ``tfidf-asreview+char+embed`` and ``tfidf-asreview+char4+embed``
     -> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
     ``tfidf-asreview`` <-> ``svm-asreview``,
@@ -125,6 +146,10 @@ def engine_description(features: str, classifier: str) -> str:
             "(truncated SVD) with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
             "second linear SVM, each record ranked by its better rank of the two plus their mean "
             "(logicmap svm-asreview-agree)",
+        AGREE128_ENGINE: "TF-IDF over word 1-2 grams beside 256 latent dimensions of character 3-5 grams "
+            "(truncated SVD) with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings of "
+            "each record's first 128 word pieces with a second linear SVM, each record ranked by its better "
+            "rank of the two plus their mean (logicmap svm-asreview-agree)",
         ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
                                                "from all-MiniLM-L6-v2, one linear SVM on each, the "
                                                "better rank of the two first (logicmap svm-fusion-static)",
