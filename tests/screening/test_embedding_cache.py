@@ -131,4 +131,6 @@ def test_a_project_above_the_embedding_cap_caches_vectors_of_128_pieces(location
         assert short.endswith("@128 pieces") and short.removesuffix("@128 pieces") == full
         assert cache.count(short) > 0.9 * records and cache.count(full) == 0
         monkeypatch.setattr(presets, "EMBED128_MAX_RECORDS", records - 1)
+        assert review.screening.session("ana", seed=1).engine == presets.AGREE64_ENGINE
+        monkeypatch.setattr(presets, "EMBED64_MAX_RECORDS", records - 1)
         assert review.screening.session("ana", seed=1).engine == presets.TFIDF_ENGINE

@@ -244,17 +244,20 @@ def test_auto_engine_pairs_features_and_classifier():
     assert presets.resolve_engine("tfidf-asreview+charlsa+embed", "auto") == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "svm-asreview-agree") == presets.AGREE_ENGINE
     assert presets.resolve_engine("tfidf-asreview+charlsa+embed128", "auto") == presets.AGREE128_ENGINE
+    assert presets.resolve_engine("tfidf-asreview+charlsa+embed64", "auto") == presets.AGREE64_ENGINE
     assert presets.resolve_engine("auto", "svm-asreview-fusion") == presets.LSA_FUSION_ENGINE
     assert presets.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert presets.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert presets.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
     # the default needs no extra; above EMBED_MAX_RECORDS it embeds the first 128 pieces, above
-    # EMBED128_MAX_RECORDS it does without embeddings
+    # EMBED128_MAX_RECORDS the first 64, above EMBED64_MAX_RECORDS none
     assert presets.resolve_engine("auto", "auto") == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.AGREE128_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED128_MAX_RECORDS) == presets.AGREE128_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED128_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED128_MAX_RECORDS + 1) == presets.AGREE64_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED64_MAX_RECORDS) == presets.AGREE64_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED64_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
     assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
 
 
@@ -416,7 +419,7 @@ def test_query_order_refuses_a_jitter_with_repeats():
 def test_a_dataset_too_large_to_embed_soon_gets_the_default_without_embeddings():
     from logicmap.screening import presets
 
-    texts = [f"record {i} about topic {i % 7}" for i in range(presets.EMBED128_MAX_RECORDS + 1)]
+    texts = [f"record {i} about topic {i % 7}" for i in range(presets.EMBED64_MAX_RECORDS + 1)]
     learner = ActiveLearner(seed=0).fit(texts)
     assert (learner.features_, learner.classifier_) == presets.TFIDF_ENGINE
     assert learner.X_.shape[0] == len(texts)
@@ -431,6 +434,7 @@ def test_the_command_lines_help_names_the_embedding_cap():
     for module in (screening_cli, web_cli):
         assert f"{presets.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)
         assert f"{presets.EMBED128_MAX_RECORDS:,} records" in inspect.getsource(module)
+        assert f"{presets.EMBED64_MAX_RECORDS:,} records" in inspect.getsource(module)
 
 
 def test_a_replay_stopped_at_95_percent_recall_scores_what_the_full_replay_does():

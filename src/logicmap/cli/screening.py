@@ -185,14 +185,15 @@ def simulate(
     features: Annotated[str, typer.Option(
         "--features",
         help="auto (tfidf-asreview+charlsa+embed up to 20,000 records, tfidf-asreview+charlsa+embed128 up "
-             "to 40,000 records, else tfidf-asreview+char), tfidf, "
+             "to 40,000 records, tfidf-asreview+charlsa+embed64 up to 70,000 records, else "
+             "tfidf-asreview+char), tfidf, "
              "tfidf-char, tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+charlsa, "
              "tfidf-asreview+static, static, tfidf+static, embed, tfidf+embed, tfidf-asreview+char+embed, "
-             "tfidf-asreview+char4+embed, tfidf-asreview+charlsa+embed or "
-             "tfidf-asreview+charlsa+embed128.")] = "auto",
+             "tfidf-asreview+char4+embed, tfidf-asreview+charlsa+embed, "
+             "tfidf-asreview+charlsa+embed128 or tfidf-asreview+charlsa+embed64.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
-        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed(128), "
+        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed(128|64), "
              "svm-asreview-fusion for the other tfidf-asreview+...+embed features, "
              "svm-fusion-static for tfidf+static, "
              "svm-asreview for tfidf-asreview and tfidf-asreview+char, else svm), "

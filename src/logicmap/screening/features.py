@@ -264,8 +264,9 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     (``tfidf-asreview+char``'s columns, then the sentence embeddings),
     ``tfidf-asreview+charlsa(+embed)`` (the default up to 20,000 records: the character
     block reduced to 256 dimensions of its truncated SVD, ``TfidfFeatures(char_lsa=256)``),
-    ``tfidf-asreview+charlsa+embed128`` (the default from 20,001 to 40,000 records: the
-    same, the sentence embeddings made from each text's first 128 word pieces)
+    ``tfidf-asreview+charlsa+embed128`` and ``+embed64`` (the defaults from 20,001 to 40,000
+    and to 70,000 records: the same, the sentence embeddings made from each text's first 128
+    or 64 word pieces)
     or ``tfidf-asreview+char4(+embed)`` (character 4-grams only); an extractor instance
     is returned unchanged.
 
@@ -309,6 +310,8 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
             tfidf=_asreview_char(char_lsa=256), embeddings=embeddings()),
         "tfidf-asreview+charlsa+embed128": lambda: TfidfEmbeddingFeatures(
             tfidf=_asreview_char(char_lsa=256), embeddings=embeddings(128)),
+        "tfidf-asreview+charlsa+embed64": lambda: TfidfEmbeddingFeatures(
+            tfidf=_asreview_char(char_lsa=256), embeddings=embeddings(64)),
         "static": lambda: StaticEmbeddingFeatures(),
         "tfidf+static": lambda: TfidfEmbeddingFeatures(embeddings=StaticEmbeddingFeatures()),
     }

@@ -40,6 +40,9 @@ AGREE_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-agree")
 #: The default from EMBED_MAX_RECORDS to EMBED128_MAX_RECORDS: the same, the sentence embeddings made
 #: from each text's first 128 word pieces (half the encoder's time).
 AGREE128_ENGINE = ("tfidf-asreview+charlsa+embed128", "svm-asreview-agree")
+#: The default from EMBED128_MAX_RECORDS to EMBED64_MAX_RECORDS: the sentence embeddings of the first 64
+#: word pieces (a quarter of the encoder's time).
+AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, STATIC_ENGINE[1]: STATIC_DIMENSION}
@@ -50,10 +53,13 @@ FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: E
 #: records are about 20 minutes of a project's first screening session on 2 cores
 #: (kept in its store after).
 EMBED_MAX_RECORDS = 20_000
-#: Above this many records the default engine does without sentence embeddings; up to it (and above
-#: EMBED_MAX_RECORDS) they are made from the first 128 word pieces, which the numpy encoder reads about
-#: twice as fast as 256, so 40,000 records take about as long as 20,000 do in full.
+#: Up to this many records (and above EMBED_MAX_RECORDS) the default engine's sentence embeddings are
+#: made from the first 128 word pieces, which the numpy encoder reads about twice as fast as 256, so
+#: 40,000 records take about as long as 20,000 do in full.
 EMBED128_MAX_RECORDS = 40_000
+#: Above this many records the default engine does without sentence embeddings; up to it (and above
+#: EMBED128_MAX_RECORDS) they are made from the first 64 word pieces (3.8-4.8 times as fast as 256).
+EMBED64_MAX_RECORDS = 70_000
 
 
 def default_engine(records: int | None = None) -> tuple[str, str]:
@@ -89,30 +95,37 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     datasets (126 runs, a rule written before them; ``benchmarks/screening_default_check.jsonl``):
     0.442 vs ASReview's 0.392 (+0.050), 77 won, where the TF-IDF engine scores 0.429 (+0.038, 74 won)
     and the full 256 pieces 0.456 (+0.065, 86 won). At 40,000 records with 5,000 decided a decision
-    takes 304 ms, the TF-IDF engine (next) 948 ms (stop 45).
+    takes 304 ms, the TF-IDF engine (below) 948 ms (stop 45).
+
+    Up to :data:`EMBED64_MAX_RECORDS`: the first 64 word pieces (``tfidf-asreview+charlsa+embed64``;
+    the title and about two sentences), 68-73 texts a second on 2 cores. On the same runs (rule T2,
+    written before them): 0.443 (+0.051), 83 won. At 70,000 records with 5,000 decided
+    a decision takes 398 ms, the TF-IDF engine 1,329 ms (features 518 s, the SVD, against 226 s).
 
     Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
     on 115 runs).
     """
-    if records is not None and records > EMBED128_MAX_RECORDS:
-        return TFIDF_ENGINE
-    if records is not None and records > EMBED_MAX_RECORDS:
+    if records is None or records <= EMBED_MAX_RECORDS:
+        return AGREE_ENGINE
+    if records <= EMBED128_MAX_RECORDS:
         return AGREE128_ENGINE
-    return AGREE_ENGINE
+    if records <= EMBED64_MAX_RECORDS:
+        return AGREE64_ENGINE
+    return TFIDF_ENGINE
 
 
 #: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
-PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, LSA_FUSION_ENGINE,
-                                      ASREVIEW_FUSION_ENGINE, ("tfidf-asreview+char4+embed", "svm-asreview-fusion"),
-                                      STATIC_ENGINE,
+PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, AGREE64_ENGINE,
+                                      LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE,
+                                      ("tfidf-asreview+char4+embed", "svm-asreview-fusion"), STATIC_ENGINE,
                                       ASREVIEW_ENGINE, TFIDF_ENGINE)
 
 
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
-    <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128`` -> ``svm-asreview-agree``,
+    <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128`` and ``+embed64`` -> ``svm-asreview-agree``,
     ``svm-asreview-fusion`` -> ``tfidf-asreview+charlsa+embed``,
     ``tfidf-asreview+char+embed`` and ``tfidf-asreview+char4+embed``
     -> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
@@ -142,14 +155,9 @@ def engine_description(features: str, classifier: str) -> str:
         LSA_FUSION_ENGINE: "TF-IDF over word 1-2 grams beside 256 latent dimensions of character 3-5 grams "
             "(truncated SVD) with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
             "second linear SVM, the better rank of the two first (logicmap svm-asreview-fusion)",
-        AGREE_ENGINE: "TF-IDF over word 1-2 grams beside 256 latent dimensions of character 3-5 grams "
-            "(truncated SVD) with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings with a "
-            "second linear SVM, each record ranked by its better rank of the two plus their mean "
-            "(logicmap svm-asreview-agree)",
-        AGREE128_ENGINE: "TF-IDF over word 1-2 grams beside 256 latent dimensions of character 3-5 grams "
-            "(truncated SVD) with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings of "
-            "each record's first 128 word pieces with a second linear SVM, each record ranked by its better "
-            "rank of the two plus their mean (logicmap svm-asreview-agree)",
+        AGREE_ENGINE: _agree_description(""),
+        AGREE128_ENGINE: _agree_description(" of each record's first 128 word pieces"),
+        AGREE64_ENGINE: _agree_description(" of each record's first 64 word pieces"),
         ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
                                                "from all-MiniLM-L6-v2, one linear SVM on each, the "
                                                "better rank of the two first (logicmap svm-fusion-static)",
@@ -161,6 +169,13 @@ def engine_description(features: str, classifier: str) -> str:
                                                  "ELAS u4 settings (logicmap)",
     }
     return known.get((features, classifier), f"{features} features, {classifier} classifier (logicmap)")
+
+
+def _agree_description(embeddings: str) -> str:
+    """The ``svm-asreview-agree`` engine in words, its sentence embeddings qualified by ``embeddings``."""
+    return ("TF-IDF over word 1-2 grams beside 256 latent dimensions of character 3-5 grams (truncated SVD) with "
+            f"ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 sentence embeddings{embeddings} with a second linear "
+            "SVM, each record ranked by its better rank of the two plus their mean (logicmap svm-asreview-agree)")
 
 
 def check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_ENGINE[1]) -> None:
