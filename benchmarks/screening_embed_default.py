@@ -185,8 +185,8 @@ def vectors(path: Path, texts: list[str], backend: str, max_pieces: int | None =
 
 def matrix(features: str, path: Path, texts: list[str], backend: str):
     """The config's feature matrix of one dataset (``X+embed``: ``X``'s columns, then the kept vectors,
-    as ``screening_speed.composed_matrix`` builds them; ``X+embed128``: the vectors of the first 128
-    word pieces)."""
+    as ``screening_speed.composed_matrix`` builds them; ``X+embedN``, e.g. ``+embed128``: the vectors of
+    each text's first N word pieces)."""
     words_name, _, embed = features.rpartition("+")
     if not words_name or not embed.startswith("embed"):
         return make_features(features).fit_transform(texts)

@@ -7,7 +7,8 @@ about 22 MB: the matrices as int8 with one scale per output column, built by
 package ships). Texts are cut into word pieces by the pure-Python WordPiece of
 :mod:`~logicmap.screening.static_embeddings` (BERT's uncased rules), at most 256
 pieces with ``[CLS]`` and ``[SEP]``, as sentence-transformers does for this
-model (or fewer: ``max_pieces=128`` takes about half the time); the output is the attention-masked mean of the last layer, unit length.
+model (or fewer: ``max_pieces=128`` takes about half the time, 64 about a
+quarter); the output is the attention-masked mean of the last layer, unit length.
 The vectors keep a cosine of about 0.999 with the float32 model's.
 
 A plain install gets the sentence embeddings this way; the ``[embed]`` extra's
