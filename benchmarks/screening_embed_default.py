@@ -191,7 +191,8 @@ def matrix(features: str, path: Path, texts: list[str], backend: str):
     if not words_name or not embed.startswith("embed"):
         return make_features(features).fit_transform(texts)
     words = make_features(words_name).fit_transform(texts)
-    return stack_tfidf_and_embeddings(words, vectors(path, texts, backend, int(embed[5:]) if embed[5:] else None))
+    pieces = embed.removeprefix("embed")
+    return stack_tfidf_and_embeddings(words, vectors(path, texts, backend, int(pieces) if pieces else None))
 
 
 def keep_order(orders: Path, config: str, dataset: str, seed: int, result, seconds: float, cpu: float,

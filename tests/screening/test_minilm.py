@@ -89,3 +89,11 @@ def test_fewer_pieces_cut_long_texts_only_and_are_cached_under_their_own_name():
     assert EmbeddingFeatures(backend="numpy", max_pieces=MAX_PIECES).fit([]).model_id_ == MODEL_ID
     with pytest.raises(ValueError, match="max_pieces must be between 3 and 256"):
         MiniLMEncoder(max_pieces=512)
+
+
+@pytest.mark.skipif(not torch_model_installed(), reason="needs the [embed] extra (the torch model's cache name)")
+def test_reading_the_models_own_256_pieces_keeps_its_plain_cache_name_on_either_backend():
+    for backend in ("numpy", "torch"):
+        plain = EmbeddingFeatures(backend=backend).fit([]).model_id_
+        assert EmbeddingFeatures(backend=backend, max_pieces=MAX_PIECES).fit([]).model_id_ == plain
+        assert EmbeddingFeatures(backend=backend, max_pieces=128).fit([]).model_id_ == f"{plain}@128 pieces"

