@@ -59,6 +59,7 @@ from logicmap.review.report import ReportStage
 from logicmap.review.screening import ScreeningCard, ScreeningStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
+from logicmap.review.preparation import Preparing
 from logicmap.review.screening_team import TeamScreening, TeamSettings
 from logicmap.screening.team_queue import TeamProgress
 from logicmap.review.simulation import SimulationRun, simulate_dataset
@@ -117,7 +118,7 @@ __all__ = [
     "BackgroundRanking", "Decided", "DedupeRunInfo", "FullTextOrder", "FullTextProgress", "FullTextStage", "MAX_FULLTEXT_BYTES", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
+    "Preparing", "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
     "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # web accounts

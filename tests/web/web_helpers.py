@@ -42,14 +42,18 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """uvicorn serving the app in a thread; ``url`` is its base URL."""
+    """uvicorn serving the app in a thread; ``url`` is its base URL. ``service_options`` (default
+    :data:`ENGINE`) and ``ready_wait`` go to :func:`~logicmap.web.create_app`."""
 
-    def __init__(self, location, *, https: bool = False) -> None:
+    def __init__(self, location, *, https: bool = False, service_options: dict | None = None,
+                 ready_wait: float | None = None) -> None:
         self.location = location
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(location, service_options=ENGINE, https=https), host="127.0.0.1", port=port,
-                                log_level="warning")
+        waiting = {} if ready_wait is None else {"ready_wait": ready_wait}
+        app = create_app(location, service_options=ENGINE if service_options is None else service_options, https=https,
+                         **waiting)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -94,7 +94,8 @@ def serve(
             users = len(review.accounts.users())
         served, work = str(project), "screening features and the first ranking (sentence embeddings are " \
             "computed once per text and kept in the project)"
-    out.print(f"Preparing {served}: {work} ...", highlight=False, soft_wrap=True)
+    out.print(f"Preparing {served}: {work}; the server answers once that is done or after a minute, its "
+              "screening pages saying how far it has got ...", highlight=False, soft_wrap=True)
     options["progress"] = passing_bar(err, "Embedding titles and abstracts")
 
     def ready() -> None:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from logicmap.errors import ScreeningError
+from logicmap.review.preparation import BackgroundOpening, Preparing
 from logicmap.review.screening_session import (
     describe_engine,
     project_rule,
@@ -70,7 +71,7 @@ def save_settings(store: Store, settings: TeamSettings) -> None:
     save_team_settings(store, {"reviewers_per_record": settings.reviewers_per_record, "blind": settings.blind})
 
 
-class TeamScreening(BackgroundWorker):
+class TeamScreening(BackgroundWorker, BackgroundOpening):
     """Active-learning screening shared by a team, retrained off the request path.
 
     ``candidates(stage)`` gives the records to screen at a stage; the engine
@@ -95,7 +96,9 @@ class TeamScreening(BackgroundWorker):
         self._store, self._candidates, self._clock = store, candidates, clock
         self._candidates_mark = candidates_mark or (lambda stage: None)
         self._marks: dict[str, str | None] = {}  # stage -> candidates_mark when its queue was built
-        self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
+        self._engine_options = {"features": features, "classifier": classifier}
+        self._progress = progress
+        self._preparing: dict[str, Preparing] = {}  # stage -> its preparation on its own thread, until ready
         self._seed, self._criteria = seed, criteria
         self._rule = project_rule(store, recall_target, confidence)
         self._rest, self._judge_every, self._judge_at = rest, judge_every, 0.0
@@ -267,11 +270,14 @@ class TeamScreening(BackgroundWorker):
             if stage in self._queues:  # opened while this request waited
                 return self._queues[stage]
             self._marks[stage] = self._candidates_mark(stage)  # before the records: a change between shows later
-            features = stage_features(self._store, self._candidates(stage), **self._engine_options)
+            features = stage_features(self._store, self._candidates(stage), **self._engine_options,
+                                      progress=self._heard(stage))
             queue = self._assemble(stage, features)
-            with self._lock:
+            with self._changed:
                 self._engines[stage] = features.engine
                 self._queues[stage] = queue
+                self._preparing.pop(stage, None)
+                self._changed.notify_all()
             return queue
 
     def _assemble(self, stage: str, features) -> TeamQueue:
@@ -305,7 +311,8 @@ class TeamScreening(BackgroundWorker):
             if len(ids) == len(current.position) and all(r in current.position for r in ids):
                 self._marks[stage] = mark
                 continue
-            features = stage_features(self._store, ids, **self._engine_options)  # the slow part, no lock
+            features = stage_features(self._store, ids, **self._engine_options,  # the slow part, no lock
+                                      progress=self._progress)
             with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
                 queue = self._assemble(stage, features)
                 with self._changed:

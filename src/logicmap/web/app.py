@@ -18,6 +18,9 @@ from logicmap.web.security import LoginLimiter, Refused, SessionCache, caller_of
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+#: Seconds the server waits at its start for screening to be ready before it answers requests: a
+#: small project is ready by then, a large one's other pages answer meanwhile (see ``create_app``).
+READY_WAIT = 60.0
 
 
 def _wants_json(request: Request) -> bool:
@@ -76,19 +79,27 @@ def install_error_handlers(app: FastAPI, page: Callable[[Request, int, str], Res
 
 
 def create_app(location: str | Path, *, service_options: dict | None = None, https: bool = False,
-               warm_model: bool = False, on_ready: Callable[[], None] | None = None) -> FastAPI:
+               warm_model: bool = False, on_ready: Callable[[], None] | None = None,
+               ready_wait: float = READY_WAIT) -> FastAPI:
     """The web app serving the project at ``location``.
 
     ``service_options`` go to the team screening service (``seed``, ``features``,
     ``classifier``, ``criteria``...); ``https`` marks the session cookie Secure
     (it is also Secure whenever a request arrives over HTTPS); ``warm_model`` builds the
     model page's views in a background thread from the start, so the first visitor need not wait;
-    ``on_ready()`` is called once screening is prepared, just before the server takes requests.
+    ``on_ready()`` is called just before the server takes requests.
+
+    Screening is prepared (its features, on a large project's first start mostly the sentence
+    embeddings, and the first ranking) on a thread of its own from the start; the server answers
+    requests once it is ready or after ``ready_wait`` seconds, whichever comes first. Until it is
+    ready the screening pages say how far it has got (and the screening API answers 503 with
+    ``Retry-After``); every other page works as usual.
     """
     from logicmap.web import (
         audit, coding, conflicts, dedupe, dual_coding, fulltext, fulltext_api, imports, model, pages, screening,
         screening_api, settings,
     )
+    from logicmap.web.screening import PREPARING_POLL_SECONDS, ScreeningPreparing, preparing_page
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -99,7 +110,8 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
         try:
             if warm_model:
                 model.warm(app)  # the chart engine starts beside the first ranking
-            service.open()  # features and the first ranking, before the first request
+            service.open_in_background()  # features and the first ranking, on their own thread
+            service.wait_open(ready_wait)  # a small project is ready before the first request
             ranking.check()  # the first full-text ranking starts on its worker; requests never wait for it
             if warm_model:
                 model.serving(app)
@@ -120,6 +132,14 @@ def create_app(location: str | Path, *, service_options: dict | None = None, htt
     app.state.cards = {}  # record id -> ScreeningCard: records and key terms do not change while serving
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app, project_error_page)
+
+    @app.exception_handler(ScreeningPreparing)
+    async def preparing(request: Request, exc: ScreeningPreparing):
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.state.words()}, status_code=503,
+                                headers={} if exc.state.failed else {"Retry-After": str(PREPARING_POLL_SECONDS)})
+        return preparing_page(request, exc.state)  # 200: htmx swaps in boosted pages only then
+
     app.include_router(pages.router)
     app.include_router(screening.router)
     app.include_router(screening_api.router)

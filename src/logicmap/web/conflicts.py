@@ -72,7 +72,7 @@ def _reconcile(request: Request, caller: Caller, record_id: int, decision: str, 
 
 
 def _apply(request: Request, caller: Caller, settings: TeamSettings) -> TeamSettings:
-    service_of(request).apply(settings)
+    service_of(request, ready=False).apply(settings)
     review_of(request).accounts.record(caller.name, "settings.screening",
                                     f"reviewers per record {settings.reviewers_per_record}, "
                                     f"blind {'on' if settings.blind else 'off'}")
@@ -120,7 +120,7 @@ def api_reconcile(request: Request, caller: Owner, body: ReconcileIn) -> Reconci
 @router.get("/api/screening/settings", response_model=SettingsInOut)
 def api_settings(request: Request, caller: Viewer) -> SettingsInOut:
     """The team's screening settings."""
-    settings = service_of(request).settings
+    settings = service_of(request, ready=False).settings
     return SettingsInOut(reviewers_per_record=settings.reviewers_per_record, blind=settings.blind)
 
 

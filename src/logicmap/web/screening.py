@@ -22,10 +22,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from logicmap.api import ScreeningCard, TeamScreening
+from logicmap.api import Preparing, ScreeningCard, TeamScreening
 from logicmap.web.app import templates
 from logicmap.web.screening_view import CURVE_HEIGHT, CURVE_WIDTH, estimate_text, recall_curve
-from logicmap.web.security import Caller, guard, review_of
+from logicmap.web.security import Caller, caller_of, guard, review_of
 
 router = APIRouter()
 Reviewer = Annotated[Caller, guard("reviewer")]
@@ -35,13 +35,46 @@ Decision = Literal["include", "exclude", "maybe"]
 TERMS_SECONDS = 60.0
 #: Records of the ranking read ahead with a card not yet in memory.
 READ_AHEAD = 40
+#: Seconds between the preparing page's checks of how far screening's preparation has got.
+PREPARING_POLL_SECONDS = 3
 _CARDS_LOCK = threading.Lock()
 _TERMS_LOCK = threading.Lock()
 
 
-def service_of(request: Request) -> TeamScreening:
-    """The project's team screening service (opened when the app starts)."""
-    return request.app.state.service
+class ScreeningPreparing(Exception):
+    """Screening is asked for while its first stage is still being prepared (or that failed)."""
+
+    def __init__(self, state: Preparing) -> None:
+        super().__init__(state.words())
+        self.state = state
+
+
+def service_of(request: Request, *, ready: bool = True) -> TeamScreening:
+    """The project's team screening service (its preparation starts with the app). ``ready``: raise
+    :class:`ScreeningPreparing` while the title/abstract stage is still being prepared (a request
+    would wait for it), so the caller is told how far it has got instead."""
+    service = request.app.state.service
+    if ready and (state := service.preparing()) is not None:
+        raise ScreeningPreparing(state)
+    return service
+
+
+def preparing_page(request: Request, state: Preparing) -> HTMLResponse:
+    """What a screening page shows while screening is prepared: how far it has got, refreshed every
+    few seconds (the page reloads itself once screening is ready), or why preparing failed."""
+    return templates.TemplateResponse(request, "preparing.html", {"caller": caller_of(request), "state": state,
+                                                                  "poll": PREPARING_POLL_SECONDS})
+
+
+@router.get("/screen/preparing", response_class=HTMLResponse)
+def screen_preparing(request: Request, caller: Reviewer) -> HTMLResponse:
+    """The preparing page's progress line, polled by the page; once screening is ready, an empty
+    answer that tells htmx to reload the page."""
+    state = service_of(request, ready=False).preparing()
+    if state is None:
+        return HTMLResponse("", headers={"HX-Refresh": "true"})
+    return templates.TemplateResponse(request, "preparing_status.html", {"state": state,
+                                                                         "poll": PREPARING_POLL_SECONDS})
 
 
 def card_of(request: Request, record_id: int) -> ScreeningCard:

@@ -1,0 +1,91 @@
+"""How far the background preparation of a screening stage has got: :class:`Preparing`.
+
+A team's stage is prepared once, before its first record is offered: the sentence embeddings of
+its titles and abstracts (on a large project's first run, many minutes), the other features and the
+first ranking. :meth:`~logicmap.review.screening_team.TeamScreening.open_in_background` does that
+on its own thread, so a server can answer its other pages meanwhile and say how far it has got.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from logicmap.errors import LogicmapError, ScreeningError
+from logicmap.screening.embeddings import EmbedProgress
+
+
+@dataclass(frozen=True)
+class Preparing:
+    """A stage still being prepared: ``embedded`` of ``to_embed`` texts embedded so far (0 of 0
+    before the embedding reports, and when every text's vectors were already in the project), and
+    ``failed``, what stopped the preparation (None while it runs)."""
+
+    embedded: int = 0
+    to_embed: int = 0
+    failed: str | None = None
+
+    def words(self) -> str:
+        """One sentence for a reader: what is being done, or what went wrong."""
+        if self.failed is not None:
+            return f"Preparing screening failed: {self.failed}"
+        if self.to_embed and self.embedded < self.to_embed:
+            return (f"Screening is being prepared: {self.embedded:,} of {self.to_embed:,} titles and abstracts "
+                    "embedded so far, then the model is trained.")
+        return "Screening is being prepared: the model is being trained on the project's records."
+
+
+class BackgroundOpening:
+    """Opening a stage on its own thread, for a :class:`~logicmap.review.worker.BackgroundWorker` with
+    ``_closed``, ``_queues`` (stage -> its open queue, set under ``_changed`` with a notification), ``_preparing``
+    (stage -> :class:`Preparing`), ``_progress`` (the caller's embedding progress) and ``_queue(stage)``
+    (the stage's queue, opened on this thread if need be)."""
+
+    def open_in_background(self, stage: str = "title_abstract") -> None:
+        """Start preparing the stage's queue on its own thread (a request for the stage meanwhile
+        waits for it); :meth:`preparing` says how far it has got, :meth:`wait_open` waits for it."""
+        with self._lock:
+            if stage in self._queues or stage in self._preparing:
+                return
+            self._preparing[stage] = Preparing()
+
+        def prepare() -> None:
+            try:
+                self._queue(stage)
+            except Exception as exc:
+                if self._closed:
+                    return  # stopped while preparing: nothing is waiting for it
+                with self._changed:
+                    said = str(exc) if isinstance(exc, LogicmapError) else "an unexpected error; see the server's log"
+                    self._preparing[stage] = replace(self._preparing[stage], failed=said)
+                    self._changed.notify_all()
+                if not isinstance(exc, LogicmapError):
+                    raise  # the thread's default hook prints the traceback to the server's log
+
+        threading.Thread(target=prepare, name=f"logicmap-prepare-{stage}", daemon=True).start()
+
+    def preparing(self, stage: str = "title_abstract") -> Preparing | None:
+        """How far the stage's preparation started by :meth:`open_in_background` has got (or why it
+        failed); None once the stage is ready, or when it is prepared on request instead."""
+        with self._lock:
+            return None if stage in self._queues else self._preparing.get(stage)
+
+    def wait_open(self, timeout: float | None = None, stage: str = "title_abstract") -> bool:
+        """Block until the stage is ready (True), its preparation failed or ``timeout`` passed (False)."""
+        with self._changed:
+            self._changed.wait_for(lambda: stage in self._queues or (
+                stage in self._preparing and self._preparing[stage].failed is not None), timeout)
+            return stage in self._queues
+
+    def _heard(self, stage: str) -> EmbedProgress:
+        """The embedding progress of the stage's preparation: kept for :meth:`preparing`, and passed on."""
+        def heard(done: int, total: int) -> None:
+            with self._lock:
+                if self._closed:  # the server is stopping: no reason to embed the rest
+                    raise ScreeningError("closed while screening was being prepared")
+                if stage in self._preparing:
+                    self._preparing[stage] = replace(self._preparing[stage], embedded=done, to_embed=total)
+            if self._progress is not None:
+                self._progress(done, total)
+        return heard
+
