@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.types import Receive, Scope, Send
 
-from logicmap.web.app import create_app
+from logicmap.web.app import READY_WAIT, create_app
 from logicmap.web.security import COOKIE, PUBLIC_ROUTES, Caller, session_caller
 
 #: The cookie naming the chosen project.
@@ -135,16 +136,20 @@ class Hub:
         self.pages = hub_pages(self)
 
     def _project(self, slug: str, location: str) -> Project:
-        app = create_app(location, service_options=self.service_options, https=self.https)
+        app = create_app(location, service_options=self.service_options, https=self.https, ready_wait=0)
         app.state.hub = slug
         return Project(slug, location, app)
 
     @asynccontextmanager
     async def lifespan(self, _app):
-        """Open every project (its store, its screening service) for as long as the server runs."""
+        """Open every project (its store, its screening service) for as long as the server runs; serve once
+        every project's screening is ready, or after :data:`~logicmap.web.app.READY_WAIT` seconds for all."""
         async with AsyncExitStack() as stack:
             for project in self.projects.values():
                 await stack.enter_async_context(project.app.router.lifespan_context(project.app))
+            until = time.monotonic() + READY_WAIT  # the projects prepare side by side: one wait for all
+            for project in self.projects.values():
+                project.app.state.service.wait_open(max(0.0, until - time.monotonic()))
             self._stack = stack
             if self.on_ready is not None:
                 self.on_ready()
