@@ -117,7 +117,7 @@ def test_project_cache_save_while_another_writer_stores_the_same_texts(project_l
         assert all(np.array_equal(found[k], v) for k, v in vectors.items())  # the first writer's vectors
 
 
-def test_a_project_above_the_embedding_cap_caches_vectors_of_128_pieces(location, monkeypatch):
+def test_a_project_above_the_embedding_cap_caches_vectors_of_64_pieces(location, monkeypatch):
     from logicmap.api import Review
     from logicmap.screening import presets
 
@@ -125,12 +125,10 @@ def test_a_project_above_the_embedding_cap_caches_vectors_of_128_pieces(location
         records = len(review.screening.candidates("title_abstract"))
         monkeypatch.setattr(presets, "EMBED_MAX_RECORDS", records - 1)  # this small project counts as large
         session = review.screening.session("ana", seed=1)
-        assert session.engine == presets.AGREE128_ENGINE
+        assert session.engine == presets.AGREE64_ENGINE
         cache = review.screening.embedding_cache()
-        short, full = (EmbeddingFeatures(max_pieces=n).fit([]).model_id_ for n in (128, None))
-        assert short.endswith("@128 pieces") and short.removesuffix("@128 pieces") == full
+        short, full = (EmbeddingFeatures(max_pieces=n).fit([]).model_id_ for n in (64, None))
+        assert short.endswith("@64 pieces") and short.removesuffix("@64 pieces") == full
         assert cache.count(short) > 0.9 * records and cache.count(full) == 0
-        monkeypatch.setattr(presets, "EMBED128_MAX_RECORDS", records - 1)
-        assert review.screening.session("ana", seed=1).engine == presets.AGREE64_ENGINE
         monkeypatch.setattr(presets, "EMBED64_MAX_RECORDS", records - 1)
         assert review.screening.session("ana", seed=1).engine == presets.TFIDF_ENGINE

@@ -249,13 +249,11 @@ def test_auto_engine_pairs_features_and_classifier():
     assert presets.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert presets.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert presets.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
-    # the default needs no extra; above EMBED_MAX_RECORDS it embeds the first 128 pieces, above
-    # EMBED128_MAX_RECORDS the first 64, above EMBED64_MAX_RECORDS none
+    # the default needs no extra; above EMBED_MAX_RECORDS it embeds the first 64 pieces, above
+    # EMBED64_MAX_RECORDS none
     assert presets.resolve_engine("auto", "auto") == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.AGREE_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.AGREE128_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED128_MAX_RECORDS) == presets.AGREE128_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED128_MAX_RECORDS + 1) == presets.AGREE64_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.AGREE64_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED64_MAX_RECORDS) == presets.AGREE64_ENGINE
     assert presets.resolve_engine("auto", "auto", presets.EMBED64_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
     assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
@@ -433,7 +431,6 @@ def test_the_command_lines_help_names_the_embedding_cap():
 
     for module in (screening_cli, web_cli):
         assert f"{presets.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)
-        assert f"{presets.EMBED128_MAX_RECORDS:,} records" in inspect.getsource(module)
         assert f"{presets.EMBED64_MAX_RECORDS:,} records" in inspect.getsource(module)
 
 

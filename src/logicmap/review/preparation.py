@@ -42,8 +42,9 @@ class BackgroundOpening:
     (the stage's queue, opened on this thread if need be)."""
 
     def open_in_background(self, stage: str = "title_abstract") -> None:
-        """Start preparing the stage's queue on its own thread (a request for the stage meanwhile
-        waits for it); :meth:`preparing` says how far it has got, :meth:`wait_open` waits for it."""
+        """Start preparing the stage's queue on its own thread, once (a failed preparation is not
+        started again; a request for the stage meanwhile waits for it, then opens it itself if it
+        failed); :meth:`preparing` says how far it has got, :meth:`wait_open` waits for it."""
         with self._lock:
             if stage in self._queues or stage in self._preparing:
                 return

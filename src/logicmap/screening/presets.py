@@ -37,10 +37,10 @@ LSA_FUSION_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-fusion")
 #: The default up to EMBED_MAX_RECORDS: the same features and SVMs, each record scored by its best
 #: rank plus its mean rank (see :func:`default_engine`).
 AGREE_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-agree")
-#: The default from EMBED_MAX_RECORDS to EMBED128_MAX_RECORDS: the same, the sentence embeddings made
-#: from each text's first 128 word pieces (half the encoder's time).
+#: The same, the sentence embeddings made from each text's first 128 word pieces (half the encoder's
+#: time; the default from 20,001 to 40,000 records in stop 45 only, replaced by AGREE64_ENGINE).
 AGREE128_ENGINE = ("tfidf-asreview+charlsa+embed128", "svm-asreview-agree")
-#: The default from EMBED128_MAX_RECORDS to EMBED64_MAX_RECORDS: the sentence embeddings of the first 64
+#: The default from EMBED_MAX_RECORDS to EMBED64_MAX_RECORDS: the sentence embeddings of the first 64
 #: word pieces (a quarter of the encoder's time).
 AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
 #: Fusion classifiers and the length of the embedding block they read last.
@@ -53,12 +53,9 @@ FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: E
 #: records are about 20 minutes of a project's first screening session on 2 cores
 #: (kept in its store after).
 EMBED_MAX_RECORDS = 20_000
-#: Up to this many records (and above EMBED_MAX_RECORDS) the default engine's sentence embeddings are
-#: made from the first 128 word pieces, which the numpy encoder reads about twice as fast as 256, so
-#: 40,000 records take about as long as 20,000 do in full.
-EMBED128_MAX_RECORDS = 40_000
 #: Above this many records the default engine does without sentence embeddings; up to it (and above
-#: EMBED128_MAX_RECORDS) they are made from the first 64 word pieces (3.8-4.8 times as fast as 256).
+#: EMBED_MAX_RECORDS) they are made from the first 64 word pieces (3.8-4.8 times as fast as 256, so
+#: 70,000 records take about as long as 20,000 do in full).
 EMBED64_MAX_RECORDS = 70_000
 
 
@@ -89,18 +86,18 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     ``svm-asreview-fusion`` because it finds more relevant records), and building the features
     48-72 s instead of 4 s (the SVD).
 
-    Up to :data:`EMBED128_MAX_RECORDS`: the same engine, its sentence embeddings made from each
-    record's first 128 word pieces (``tfidf-asreview+charlsa+embed128``), which the numpy encoder
-    reads twice as fast as 256 (36-37 against 18 texts a second on 2 cores). On seeds 2-10 of the 14
-    datasets (126 runs, a rule written before them; ``benchmarks/screening_default_check.jsonl``):
-    0.442 vs ASReview's 0.392 (+0.050), 77 won, where the TF-IDF engine scores 0.429 (+0.038, 74 won)
-    and the full 256 pieces 0.456 (+0.065, 86 won). At 40,000 records with 5,000 decided a decision
-    takes 304 ms, the TF-IDF engine (below) 948 ms (stop 45).
-
-    Up to :data:`EMBED64_MAX_RECORDS`: the first 64 word pieces (``tfidf-asreview+charlsa+embed64``;
-    the title and about two sentences), 68-73 texts a second on 2 cores. On the same runs (rule T2,
-    written before them): 0.443 (+0.051), 83 won. At 70,000 records with 5,000 decided
-    a decision takes 398 ms, the TF-IDF engine 1,329 ms (features 518 s, the SVD, against 226 s).
+    Up to :data:`EMBED64_MAX_RECORDS`: the same engine, its sentence embeddings made from each
+    record's first 64 word pieces (``tfidf-asreview+charlsa+embed64``; the title and about two
+    sentences), which the numpy encoder reads at 68-73 texts a second on 2 cores (256 pieces: 15-18).
+    On seeds 2-10 of the 14 datasets (126 runs, rule T2 written before them;
+    ``benchmarks/screening_default_check.jsonl``): 0.443 vs ASReview's 0.392 (+0.051), 83 won, where
+    the TF-IDF engine scores 0.429 (+0.038, 74 won), the first 128 pieces 0.442 (+0.050, 77 won) and
+    the full 256 0.456 (+0.065, 86 won). On seeds 14-28 (210 runs, never used for a choice about
+    piece counts; rule U, written before them, moved 20,001-40,000 records from 128 to 64 pieces
+    when 64 scored within 0.005 of 128 and won at most 5 fewer runs): 0.438 vs 0.393 (+0.044),
+    132 won (62.9%), where 128 pieces score 0.442 (+0.049), 123 won. At 40,000 records with 5,000
+    decided a decision takes 304 ms (with 128 pieces; the pieces change only the embedding time), at
+    70,000 398 ms, the TF-IDF engine 948 and 1,329 ms (features 518 s, the SVD, against 226 s).
 
     Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
@@ -108,8 +105,6 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     """
     if records is None or records <= EMBED_MAX_RECORDS:
         return AGREE_ENGINE
-    if records <= EMBED128_MAX_RECORDS:
-        return AGREE128_ENGINE
     if records <= EMBED64_MAX_RECORDS:
         return AGREE64_ENGINE
     return TFIDF_ENGINE
