@@ -73,7 +73,9 @@ def test_a_server_answers_while_screening_is_prepared_and_screens_once_ready(pro
         api = bob.get("/api/screening/next")
         assert api.status_code == 503 and api.headers["Retry-After"] == "3"
         assert "Screening is being prepared" in api.json()["detail"]
-        assert bob.get("/").status_code == 200 and bob.get("/dedupe").status_code == 200
+        overview = bob.get("/")
+        assert overview.status_code == 200 and 'id="overview-preparing"' in overview.text
+        assert bob.get("/dedupe").status_code == 200
         assert bob.get("/api/screening/settings").status_code == 200  # settings need no ranking
         status = bob.get("/screen/preparing")
         assert status.status_code == 200 and 'hx-trigger="every 3s"' in status.text
@@ -81,6 +83,7 @@ def test_a_server_answers_while_screening_is_prepared_and_screens_once_ready(pro
         ready(bob)
         page = bob.get("/screen")
         assert 'id="card"' in page.text and "Preparing screening" not in page.text
+        assert 'id="overview-preparing"' not in bob.get("/").text
         assert bob.get("/api/screening/next").json()["record"] is not None
 
 

@@ -155,12 +155,13 @@ def change_password(request: Request, caller: SignedIn, current: Annotated[str, 
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, caller: Viewer) -> HTMLResponse:
-    """The project: its records and where screening stands."""
+    """The project: its records, where screening stands, and how far its preparation has got until it is ready."""
     review = review_of(request)
     final = review.screening.final()
     counts = {d: sum(1 for v in final.values() if v == d) for d in ("include", "exclude", "maybe")}
     return _page(request, "overview.html", caller, name=review.name, records=len(review.screening.candidates()),
-                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review, caller.name))
+                 final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review, caller.name),
+                 preparing=request.app.state.service.preparing())
 
 
 @router.get("/api/session")
