@@ -30,16 +30,16 @@ class Preparing:
         if self.failed is not None:
             return f"Preparing screening failed: {self.failed}"
         if self.to_embed and self.embedded < self.to_embed:
-            return (f"Screening is being prepared: {self.embedded:,} of {self.to_embed:,} titles and abstracts "
-                    "embedded so far, then the model is trained.")
+            return (f"Screening is being prepared: {self.embedded:,} of {self.to_embed:,} titles and "
+                    "abstracts embedded so far, then the model is trained.")
         return "Screening is being prepared: the model is being trained on the project's records."
 
 
 class BackgroundOpening:
     """Opening a stage on its own thread, for a :class:`~logicmap.review.worker.BackgroundWorker` with
-    ``_closed``, ``_queues`` (stage -> its open queue, set under ``_changed`` with a notification), ``_preparing``
-    (stage -> :class:`Preparing`), ``_progress`` (the caller's embedding progress) and ``_queue(stage)``
-    (the stage's queue, opened on this thread if need be)."""
+    ``_closed``, ``_queues`` (stage -> its open queue, set under ``_changed`` with a notification),
+    ``_preparing`` (stage -> :class:`Preparing`), ``_progress`` (the caller's embedding progress) and
+    ``_queue(stage)`` (the stage's queue, opened on this thread if need be)."""
 
     def open_in_background(self, stage: str = "title_abstract") -> None:
         """Start preparing the stage's queue on its own thread, once (a failed preparation is not
@@ -56,8 +56,8 @@ class BackgroundOpening:
             except Exception as exc:
                 if self._closed:
                     return  # stopped while preparing: nothing is waiting for it
+                said = str(exc) if isinstance(exc, LogicmapError) else "an unexpected error; see the server's log"
                 with self._changed:
-                    said = str(exc) if isinstance(exc, LogicmapError) else "an unexpected error; see the server's log"
                     self._preparing[stage] = replace(self._preparing[stage], failed=said)
                     self._changed.notify_all()
                 if not isinstance(exc, LogicmapError):
@@ -89,4 +89,3 @@ class BackgroundOpening:
             if self._progress is not None:
                 self._progress(done, total)
         return heard
-
