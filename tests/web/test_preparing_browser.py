@@ -27,9 +27,9 @@ def test_the_preparing_page_shows_progress_then_the_first_record(template, tmp_p
         status = page.locator("#preparing-status")
         assert "titles and abstracts embedded so far" in status.inner_text()
         assert page.locator("#preparing-progress").get_attribute("max") == str(gate.reports[0][1])
-        page.screenshot(path=WEB_ARTIFACTS / "30-preparing.png", full_page=True)
+        page.screenshot(path=WEB_ARTIFACTS / "34-preparing.png", full_page=True)
         gate.open()
         page.locator("#card").wait_for(timeout=120_000)  # no click: the page reloads itself
         assert page.locator("#preparing-status").count() == 0
-        page.screenshot(path=WEB_ARTIFACTS / "31-prepared.png", full_page=True)
+        page.screenshot(path=WEB_ARTIFACTS / "35-prepared.png", full_page=True)
     assert errors == []
