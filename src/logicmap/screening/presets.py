@@ -17,7 +17,7 @@ from scipy import sparse
 from logicmap.screening.classifiers import DEFAULT_CLASSIFIER
 from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
 
-#: The default engine above EMBED_MAX_RECORDS (and of plain installs before the numpy
+#: The default engine above EMBED64_MAX_RECORDS (and of plain installs before the numpy
 #: encoder): ASReview LAB's ELAS u4 TF-IDF (every word 1-2 gram) beside character
 #: 3-5-grams within words, in one linear SVM with class weights normalised to the
 #: number of decisions (ELAS u4's SVM settings); ELAS u4 itself; the TF-IDF SVM of
@@ -48,10 +48,10 @@ FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: E
                  AGREE_ENGINE[1]: EMBED_DIMENSION, STATIC_ENGINE[1]: STATIC_DIMENSION}
 
 
-#: Above this many records the default engine does without sentence embeddings: the
-#: numpy encoder embeds about 8 titles and abstracts a second per core, so 20,000
-#: records are about 20 minutes of a project's first screening session on 2 cores
-#: (kept in its store after).
+#: Above this many records the default engine's sentence embeddings read only each record's first
+#: 64 word pieces (see EMBED64_MAX_RECORDS): the numpy encoder embeds about 8 full titles and
+#: abstracts a second per core, so 20,000 records are about 20 minutes of a project's first
+#: screening session on 2 cores (kept in its store after).
 EMBED_MAX_RECORDS = 20_000
 #: Above this many records the default engine does without sentence embeddings; up to it (and above
 #: EMBED_MAX_RECORDS) they are made from the first 64 word pieces (3.8-4.8 times as fast as 256, so
