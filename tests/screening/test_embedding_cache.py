@@ -76,6 +76,20 @@ def test_cached_texts_are_not_embedded_again():
     assert again[-1] == (1, 1) and len(cache.vectors) == 3
 
 
+def test_texts_to_embed_counts_what_transform_would_embed(tmp_path):
+    with create_store(tmp_path / "count.db") as project:
+        for cache in (MemoryEmbeddingCache(), ProjectEmbeddingCache(project)):
+            features = EmbeddingFeatures(cache=cache, max_pieces=32)
+            assert features.to_embed(TEXTS) == 2  # the empty text and the repeat not counted
+            heard: list[tuple[int, int]] = []
+            features.progress = lambda d, t: heard.append((d, t))
+            features.fit_transform(TEXTS[:1])
+            assert heard[-1] == (1, 1) and features.to_embed(TEXTS) == 1
+            assert cache.stored(features.model_id_, [text_key(t) for t in TEXTS]) == {text_key(TEXTS[0])}
+            assert EmbeddingFeatures(cache=cache, max_pieces=64).to_embed(TEXTS) == 2  # other vectors
+            assert EmbeddingFeatures().to_embed(TEXTS) == 2  # no cache: every distinct text
+
+
 def test_uncached_and_cached_vectors_agree():
     plain = EmbeddingFeatures().fit_transform(TEXTS)
     cache = MemoryEmbeddingCache()

@@ -43,6 +43,9 @@ class EmbeddingCache(Protocol):
     def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
         """Keep ``vectors`` (unit-length float32) under their keys."""
 
+    def stored(self, model: str, keys: Sequence[str]) -> set[str]:
+        """The keys among ``keys`` that have a stored vector (without reading the vectors)."""
+
 
 class MemoryEmbeddingCache:
     """An :class:`EmbeddingCache` in a dict, for one process (e.g. several seeds of a benchmark)."""
@@ -57,6 +60,10 @@ class MemoryEmbeddingCache:
     def save(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
         """Keep ``vectors``."""
         self.vectors.update({(model, k): v for k, v in vectors.items()})
+
+    def stored(self, model: str, keys: Sequence[str]) -> set[str]:
+        """The keys among ``keys`` with a vector."""
+        return {k for k in keys if (model, k) in self.vectors}
 
 
 def text_key(text: str) -> str:
@@ -142,13 +149,20 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
             self.dimension_ = int(self.model_.get_embedding_dimension())
         return self
 
+    def to_embed(self, texts: Sequence[str]) -> int:
+        """How many of ``texts`` :meth:`transform` would embed: distinct, not empty, not in the cache."""
+        if not hasattr(self, "model_id_"):
+            self.fit(texts)
+        wanted = _wanted([_key_of(t) for t in texts])
+        return len(wanted) - (len(self.cache.stored(self.model_id_, wanted)) if self.cache is not None and wanted else 0)
+
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` into unit-length vectors (cached ones are looked up)."""
         if not hasattr(self, "dimension_"):
             self.fit(texts)
         texts = ["" if t is None else str(t) for t in texts]
-        keys = [text_key(t) if t.strip() else None for t in texts]
-        wanted = list(dict.fromkeys(k for k in keys if k is not None))
+        keys = [_key_of(t) for t in texts]
+        wanted = _wanted(keys)
         found = self.cache.load(self.model_id_, wanted) if self.cache is not None and wanted else {}
         text_of = {k: t for k, t in zip(keys, texts) if k is not None}
         found.update(self._embed([(k, text_of[k]) for k in wanted if k not in found]))
@@ -179,6 +193,17 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
             if self.progress is not None:
                 self.progress(start + len(chunk), len(todo))
         return out
+
+
+def _key_of(text: str | None) -> str | None:
+    """The cache key of a text (None for an empty one, which gets an all-zero row)."""
+    text = "" if text is None else str(text)
+    return text_key(text) if text.strip() else None
+
+
+def _wanted(keys: Sequence[str | None]) -> list[str]:
+    """The distinct keys, in order, empty texts left out."""
+    return list(dict.fromkeys(k for k in keys if k is not None))
 
 
 def model_id(model_path: str | None = None, max_pieces: int | None = None) -> str:

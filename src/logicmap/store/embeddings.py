@@ -43,6 +43,11 @@ class ProjectEmbeddingCache:
             for start in range(0, len(rows), _KEYS_PER_QUERY):
                 session.execute(insert, rows[start : start + _KEYS_PER_QUERY])
 
+    def stored(self, model: str, keys: Sequence[str]) -> set[str]:
+        """The keys among ``keys`` with a stored vector (the vectors are not read)."""
+        with self.project.session() as session:
+            return {key for (key,) in _rows_among(session, (TextEmbedding.text_key,), model, list(keys))}
+
     def count(self, model: str | None = None) -> int:
         """Number of cached vectors (of one model, or all)."""
         query = select(func.count()).select_from(TextEmbedding)
