@@ -59,8 +59,9 @@ from logicmap.review.report import ReportStage
 from logicmap.review.screening import ScreeningCard, ScreeningStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
-from logicmap.review.preparation import Preparing
-from logicmap.review.screening_team import TeamScreening, TeamSettings
+from logicmap.review.preparation import Interim, Preparing
+from logicmap.review.screening_team import TeamScreening
+from logicmap.review.team_settings import TeamSettings
 from logicmap.screening.team_queue import TeamProgress
 from logicmap.review.simulation import SimulationRun, simulate_dataset
 from logicmap.screening.decisions import (
@@ -118,7 +119,7 @@ __all__ = [
     "BackgroundRanking", "Decided", "DedupeRunInfo", "FullTextOrder", "FullTextProgress", "FullTextStage", "MAX_FULLTEXT_BYTES", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "Preparing", "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
+    "Interim", "Preparing", "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
     "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # web accounts

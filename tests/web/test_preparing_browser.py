@@ -33,3 +33,22 @@ def test_the_preparing_page_shows_progress_then_the_first_record(template, tmp_p
         assert page.locator("#preparing-status").count() == 0
         page.screenshot(path=WEB_ARTIFACTS / "35-prepared.png", full_page=True)
     assert errors == []
+
+
+def test_a_reviewer_screens_on_tfidf_while_the_vectors_are_made(template, tmp_path, browser):
+    location, gate, errors = tmp_path / "review.db", Gate(), []
+    shutil.copy(template, location)
+    options = {"seed": 1, "progress": gate, "interim_above": 0}
+    with LiveServer(location, service_options=options, ready_wait=60) as server:
+        page = watched_page(browser, "bob", errors)
+        gate.reached()
+        keyboard_sign_in(page, f"{server.url}/screen", "bob", PASSWORD)
+        first = page.locator("#card").get_attribute("data-record")
+        assert "ranked by TF-IDF alone for now" in page.locator("#interim-status").inner_text()
+        page.screenshot(path=WEB_ARTIFACTS / "36-interim.png", full_page=True)
+        page.keyboard.press("e")  # screening goes on meanwhile, by keyboard
+        page.wait_for_function(f"document.querySelector('#card').dataset.record !== '{first}'")
+        gate.open()
+        page.locator("#interim-status").wait_for(state="hidden", timeout=120_000)  # its poll ends it
+        page.screenshot(path=WEB_ARTIFACTS / "37-interim-over.png", full_page=True)
+    assert errors == []

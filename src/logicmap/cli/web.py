@@ -59,6 +59,9 @@ def serve(
     classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
                                             "--classifier`.")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,
+    interim: Annotated[bool, typer.Option("--interim/--no-interim", help="While more than 1,000 titles and "
+                                          "abstracts still need sentence vectors, screen on TF-IDF alone; the "
+                                          "full model takes over once they are made.")] = True,
     warm_model: Annotated[bool, typer.Option("--warm-model/--no-warm-model", help="Prepare the coding suggestions "
                                              "and build the model page's views at start, in a lowest-priority thread.")] = True,
 ) -> None:
@@ -74,7 +77,7 @@ def serve(
 
     if (project is None) == (projects is None):
         fail("give one project with -p PROJECT, or a folder of projects with --projects DIR")
-    options = {"features": features, "classifier": classifier, "seed": seed}
+    options = {"features": features, "classifier": classifier, "seed": seed, **({} if interim else {"interim_above": None})}
     if projects is not None:
         if not projects.exists():
             fail(f"{projects}: no such folder or file")

@@ -1,9 +1,15 @@
-"""How far the background preparation of a screening stage has got: :class:`Preparing`.
+"""How far the background preparation of a screening stage has got: :class:`Preparing`, :class:`Interim`.
 
 A team's stage is prepared once, before its first record is offered: the sentence embeddings of
 its titles and abstracts (on a large project's first run, many minutes), the other features and the
 first ranking. :meth:`~logicmap.review.screening_team.TeamScreening.open_in_background` does that
 on its own thread, so a server can answer its other pages meanwhile and say how far it has got.
+
+When more than ``interim_above`` texts still need their sentence vectors, the stage opens at once on
+:data:`~logicmap.screening.presets.INTERIM_ENGINE` (TF-IDF alone, seconds to build) and the team
+screens while the vectors are made on another thread; then the project's own engine takes over,
+trained on every decision made meanwhile (:class:`Interim` says how far that has got). The project
+records the switch, and the report's methods name both engines.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import threading
 from dataclasses import dataclass, replace
 
 from logicmap.errors import LogicmapError, ScreeningError
+from logicmap.review.screening_session import stage_features, texts_left_to_embed
 from logicmap.screening.embeddings import EmbedProgress
+from logicmap.screening.presets import INTERIM_ENGINE
 
 
 @dataclass(frozen=True)
@@ -35,11 +43,27 @@ class Preparing:
         return "Screening is being prepared: the model is being trained on the project's records."
 
 
+@dataclass(frozen=True)
+class Interim(Preparing):
+    """A stage screened on the interim engine while its own engine's ``to_embed`` texts are embedded
+    (``embedded`` so far); ``failed``: why the own engine could not be prepared (the interim one stays)."""
+
+    def words(self) -> str:
+        """One sentence for a reviewer: why the ranking is the interim one, and for how long."""
+        if self.failed is not None:
+            return f"Records are ranked by TF-IDF alone: preparing the full screening model failed: {self.failed}"
+        return (f"Records are ranked by TF-IDF alone for now: {self.embedded:,} of {self.to_embed:,} titles and "
+                "abstracts embedded so far. The full model then takes over by itself, trained on every "
+                "decision made meanwhile.")
+
+
 class BackgroundOpening:
     """Opening a stage on its own thread, for a :class:`~logicmap.review.worker.BackgroundWorker` with
-    ``_closed``, ``_queues`` (stage -> its open queue, set under ``_changed`` with a notification),
-    ``_preparing`` (stage -> :class:`Preparing`), ``_progress`` (the caller's embedding progress) and
-    ``_queue(stage)`` (the stage's queue, opened on this thread if need be)."""
+    ``_closed``, ``_store``, ``_queues`` (stage -> its open queue, set under ``_changed`` with a
+    notification), ``_preparing`` (stage -> :class:`Preparing`), ``_interim`` (stage -> :class:`Interim`,
+    while it ranks with the interim engine), ``_interim_above``, ``_progress`` (the caller's embedding
+    progress), ``_queue(stage)`` (the stage's queue, opened on this thread if need be) and
+    ``_swap(stage, features, interim=True)`` (the stage's queue rebuilt over ``features``)."""
 
     def open_in_background(self, stage: str = "title_abstract") -> None:
         """Start preparing the stage's queue on its own thread, once (a failed preparation is not
@@ -78,14 +102,59 @@ class BackgroundOpening:
                 stage in self._preparing and self._preparing[stage].failed is not None), timeout)
             return stage in self._queues
 
-    def _heard(self, stage: str) -> EmbedProgress:
-        """The embedding progress of the stage's preparation: kept for :meth:`preparing`, and passed on."""
+    def interim(self, stage: str = "title_abstract") -> Interim | None:
+        """How far the stage's own engine has got while it ranks with the interim engine (None: it ranks
+        with its own, or is not open)."""
+        with self._lock:
+            return self._interim.get(stage)
+
+    def wait_engine(self, timeout: float | None = None, stage: str = "title_abstract") -> bool:
+        """Block until the open stage ranks with its own engine (True), preparing that failed or
+        ``timeout`` passed (False)."""
+        with self._changed:
+            self._changed.wait_for(lambda: stage not in self._interim or self._interim[stage].failed is not None,
+                                   timeout)
+            return stage in self._queues and stage not in self._interim
+
+    def _interim_start(self, stage: str, record_ids: list[int], engine: tuple[str, str]) -> int:
+        """The texts still to embed for ``engine`` when the stage should open on the interim engine, else 0
+        (title/abstract screening only: the records of later stages were embedded at the first)."""
+        if self._interim_above is None or engine == INTERIM_ENGINE or stage != "title_abstract":
+            return 0
+        missing = texts_left_to_embed(self._store, record_ids, engine)
+        return missing if missing > self._interim_above else 0
+
+    def _take_over_in_background(self, stage: str, record_ids: list[int], engine: tuple[str, str]) -> None:
+        """Prepare ``engine``'s features of the stage on their own thread, then let it take over from the
+        interim engine (a failure is kept in :meth:`interim`; the interim ranking stays in use)."""
+        def take_over() -> None:
+            try:
+                features = stage_features(self._store, record_ids, features=engine[0], classifier=engine[1],
+                                          progress=self._heard(stage, self._interim))
+                self._swap(stage, features, interim=True)
+            except Exception as exc:
+                if self._closed:
+                    return
+                said = str(exc) if isinstance(exc, LogicmapError) else "an unexpected error; see the server's log"
+                with self._changed:
+                    self._interim[stage] = replace(self._interim[stage], failed=said)
+                    self._changed.notify_all()
+                if not isinstance(exc, LogicmapError):
+                    raise
+
+        threading.Thread(target=take_over, name=f"logicmap-engine-{stage}", daemon=True).start()
+
+    def _heard(self, stage: str, kept: dict | None = None) -> EmbedProgress:
+        """The embedding progress of the stage's preparation: kept in ``kept`` (stage -> :class:`Preparing`;
+        default: the one :meth:`preparing` reads), and passed on."""
+        kept = self._preparing if kept is None else kept
+
         def heard(done: int, total: int) -> None:
             with self._lock:
                 if self._closed:  # the server is stopping: no reason to embed the rest
                     raise ScreeningError("closed while screening was being prepared")
-                if stage in self._preparing:
-                    self._preparing[stage] = replace(self._preparing[stage], embedded=done, to_embed=total)
+                if stage in kept:
+                    kept[stage] = replace(kept[stage], embedded=done, to_embed=total)
             if self._progress is not None:
                 self._progress(done, total)
         return heard

@@ -13,7 +13,8 @@ from logicmap.review.records import RecordsStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession, project_reasons, project_rule, store_decision
 from logicmap.review.screening_spark import rank_on_spark
-from logicmap.review.screening_team import TeamScreening, TeamSettings, load_team_settings, save_settings
+from logicmap.review.screening_team import TeamScreening
+from logicmap.review.team_settings import TeamSettings, load_team_settings, save_settings
 from logicmap.screening.decisions import (
     STAGES,
     Agreement,

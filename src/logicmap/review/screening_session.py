@@ -24,7 +24,7 @@ from logicmap.screening.decisions import (
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
 from logicmap.screening.presets import engine_description, resolve_engine
-from logicmap.screening.features import make_features
+from logicmap.screening.features import make_features, texts_to_embed
 from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.errors import ScreeningError
@@ -34,8 +34,10 @@ from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     add_decision,
+    engine_switch,
     exclusion_reasons,
     save_engine_settings,
+    save_engine_switch,
     save_stop,
     save_stopping_choice,
     screening_texts,
@@ -82,6 +84,13 @@ def stage_features(store: Store, record_ids: list[int], *, features: str = "auto
     extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
     matrix = extractor.fit_transform(screening_texts(store, record_ids))
     return StageFeatures(list(record_ids), engine, extractor, matrix)
+
+
+def texts_left_to_embed(store: Store, record_ids: list[int], engine: tuple[str, str]) -> int:
+    """How many of the records' titles and abstracts still need sentence vectors for ``engine`` (0 when
+    it uses none, or when the project has them all)."""
+    extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store))
+    return texts_to_embed(extractor, screening_texts(store, record_ids))
 
 
 def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed: int, criteria: str | None,
@@ -133,9 +142,36 @@ def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -
     """Record the screening model and stopping rule in words in the project (for the report). A project
     screening by the default rule keeps it as its choice from then on, so a later version's default
     does not change the rule of a screening under way (its methods describe one rule)."""
-    save_engine_settings(store, model=engine_description(*engine), stopping_rule=rule.description)
+    save_engine_settings(store, model=engine_words(store, engine), stopping_rule=rule.description)
     if not stopping_choice(store) and rule.name == default_rule().name:
         save_stopping_choice(store, default_choice())
+
+
+def engine_words(store: Store, engine: tuple[str, str]) -> str:
+    """``engine`` in words, after the engine it took over from when the project recorded a switch to it."""
+    words = engine_description(*engine)
+    switch = engine_switch(store)
+    if switch is None or switch["to"] != words or not switch["screened"]:
+        return words
+    return (f"{switch['from']} for the first {switch['screened']:,} records screened, while the sentence "
+            f"embeddings were made, then {words}")
+
+
+def record_engine_switch(store: Store, *, interim: tuple[str, str], engine: tuple[str, str],
+                         screened: int | None) -> None:
+    """Record that ``engine`` took over from ``interim`` after ``screened`` records were screened (None:
+    it has not yet; see :func:`settle_engine_switch`)."""
+    save_engine_switch(store, {"from": engine_description(*interim), "to": engine_description(*engine),
+                               "screened": screened})
+
+
+def settle_engine_switch(store: Store, engine: tuple[str, str], screened: int) -> None:
+    """A stage opens on ``engine`` with ``screened`` records screened: when a switch to it was begun and
+    never made (the server stopped while the vectors were made), those were screened on the interim
+    engine."""
+    switch = engine_switch(store)
+    if switch is not None and switch["screened"] is None and switch["to"] == engine_description(*engine):
+        save_engine_switch(store, {**switch, "screened": screened})
 
 
 class ScreeningSession:

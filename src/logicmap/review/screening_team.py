@@ -24,14 +24,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from logicmap.errors import ScreeningError
-from logicmap.review.preparation import BackgroundOpening, Preparing
+from logicmap.review.preparation import BackgroundOpening, Interim, Preparing
+from logicmap.review.team_settings import TeamSettings, load_team_settings, save_settings
 from logicmap.review.screening_session import (
     describe_engine,
     project_rule,
+    record_engine_switch,
     save_rule_stop,
+    settle_engine_switch,
     stage_features,
     store_decision,
 )
@@ -41,34 +43,11 @@ from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
+from logicmap.screening.presets import INTERIM_ABOVE, INTERIM_ENGINE, resolve_engine
 from logicmap.screening.queue import Snapshot
 from logicmap.screening.team_queue import TeamProgress, TeamQueue
 from logicmap.store.database import Store
-from logicmap.store.screening import save_team_settings, standing_decisions, team_settings, undo_latest
-
-
-@dataclass(frozen=True)
-class TeamSettings:
-    """How the team screens: ``reviewers_per_record`` independent decisions per record (2: dual
-    screening); ``blind``: a reviewer sees no one else's decisions until conflicts are reconciled."""
-
-    reviewers_per_record: int = 1
-    blind: bool = True
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.reviewers_per_record <= 5:
-            raise ScreeningError(f"reviewers per record: 1 to 5, not {self.reviewers_per_record}")
-
-
-def load_team_settings(store: Store) -> TeamSettings:
-    """The project's team settings (single screening, blind, until changed)."""
-    stored = team_settings(store)
-    return TeamSettings(int(stored.get("reviewers_per_record", 1)), bool(stored.get("blind", True)))
-
-
-def save_settings(store: Store, settings: TeamSettings) -> None:
-    """Store the team settings in the project."""
-    save_team_settings(store, {"reviewers_per_record": settings.reviewers_per_record, "blind": settings.blind})
+from logicmap.store.screening import standing_decisions, undo_latest
 
 
 class TeamScreening(BackgroundWorker, BackgroundOpening):
@@ -83,7 +62,9 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
     ``candidates(stage)`` (records imported or merged since, by any process) and, when they
     differ, builds the stage's queue again beside the one in use and swaps it in; with
     ``candidates_mark(stage)`` (a cheap mark of what the stage's records are read from) it reads
-    them only when that mark moved.
+    them only when that mark moved. When more than ``interim_above`` of a stage's texts still need
+    sentence vectors (None: never), the stage opens on the interim engine and its own takes over
+    once they are made (see :mod:`~logicmap.review.preparation`).
     """
 
     def __init__(
@@ -92,6 +73,7 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
         classifier: str = "auto", progress: EmbedProgress | None = None, rest: float = 0.2,
         judge_every: float = 3.0, recheck_every: float = 10.0, clock: Callable[[], float] = time.monotonic,
         before_retrain: Callable[[str], None] | None = None, candidates_mark: Callable[[str], str] | None = None,
+        interim_above: int | None = INTERIM_ABOVE,
     ) -> None:
         self._store, self._candidates, self._clock = store, candidates, clock
         self._candidates_mark = candidates_mark or (lambda stage: None)
@@ -99,6 +81,8 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
         self._engine_options = {"features": features, "classifier": classifier}
         self._progress = progress
         self._preparing: dict[str, Preparing] = {}  # stage -> its preparation on its own thread, until ready
+        self._interim: dict[str, Interim] = {}  # stage -> its own engine's preparation, while it ranks without
+        self._interim_above = interim_above
         self._seed, self._criteria = seed, criteria
         self._rule = project_rule(store, recall_target, confidence)
         self._rest, self._judge_every, self._judge_at = rest, judge_every, 0.0
@@ -270,14 +254,27 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
             if stage in self._queues:  # opened while this request waited
                 return self._queues[stage]
             self._marks[stage] = self._candidates_mark(stage)  # before the records: a change between shows later
-            features = stage_features(self._store, self._candidates(stage), **self._engine_options,
+            record_ids = self._candidates(stage)
+            engine = resolve_engine(self._engine_options["features"], self._engine_options["classifier"],
+                                    len(record_ids))
+            to_embed = self._interim_start(stage, record_ids, engine)
+            first = INTERIM_ENGINE if to_embed else engine
+            features = stage_features(self._store, record_ids, features=first[0], classifier=first[1],
                                       progress=self._heard(stage))
             queue = self._assemble(stage, features)
+            if to_embed:  # begun now, made (with the records screened meanwhile) when it takes over
+                record_engine_switch(self._store, interim=first, engine=engine, screened=None)
+            else:
+                settle_engine_switch(self._store, engine, len(queue.votes))
             with self._changed:
                 self._engines[stage] = features.engine
                 self._queues[stage] = queue
                 self._preparing.pop(stage, None)
+                if to_embed:
+                    self._interim[stage] = Interim(to_embed=to_embed)
                 self._changed.notify_all()
+            if to_embed:
+                self._take_over_in_background(stage, record_ids, engine)
             return queue
 
     def _assemble(self, stage: str, features) -> TeamQueue:
@@ -300,7 +297,7 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
     def _reload_changed(self) -> None:
         """Worker thread: rebuild the queue of every open stage whose records changed since it was built."""
         with self._lock:
-            stages = list(self._queues)
+            stages = [stage for stage in self._queues if stage not in self._interim]  # its own engine not yet in
         for stage in stages:
             with self._lock:
                 current = self._queues[stage]
@@ -313,14 +310,31 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
                 continue
             features = stage_features(self._store, ids, **self._engine_options,  # the slow part, no lock
                                       progress=self._progress)
-            with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
-                queue = self._assemble(stage, features)
-                with self._changed:
-                    queue.keep_holds(self._queues[stage])
-                    self._engines[stage] = features.engine
-                    self._queues[stage] = queue
+            self._swap(stage, features, mark=mark)
+
+    def _swap(self, stage: str, features, *, mark: str | None = None, interim: bool = False) -> None:
+        """Put a queue over ``features`` in place of the stage's, every decision replayed and each
+        reviewer's hold kept; ``mark``: the candidates mark it was built at (``interim``: none, it takes
+        over from the interim engine, and the switch is recorded once someone has screened)."""
+        with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
+            if self._closed:
+                return
+            queue = self._assemble(stage, features)
+            with self._changed:
+                replaced = self._queues[stage]
+                queue.keep_holds(replaced)
+                self._engines[stage], interim_engine = features.engine, self._engines[stage]
+                self._queues[stage] = queue
+                if not interim:
                     self._marks[stage] = mark
-                    self._changed.notify_all()
+                self._interim.pop(stage, None)
+                self._changed.notify_all()
+                described = self._described
+            if interim:
+                record_engine_switch(self._store, interim=interim_engine, engine=features.engine,
+                                     screened=len(queue.votes))
+                if described:
+                    describe_engine(self._store, features.engine, self._rule)
 
     def _describe_once(self, stage: str) -> None:
         with self._lock:

@@ -256,6 +256,13 @@ def stack_tfidf_and_embeddings(words: sparse.spmatrix, vectors: np.ndarray,
     return sparse.hstack([words, sparse.csr_matrix(vectors)], format="csr", dtype=np.float32)
 
 
+def texts_to_embed(extractor: TransformerMixin, texts: Sequence[str]) -> int:
+    """How many of ``texts`` the extractor's sentence embeddings would still have to embed (texts
+    whose vectors are in its cache, empty texts and repeats not counted; 0 without embeddings)."""
+    embedder = extractor if isinstance(extractor, EmbeddingFeatures) else getattr(extractor, "embeddings", None)
+    return embedder.to_embed(texts) if isinstance(embedder, EmbeddingFeatures) else 0
+
+
 def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCache | None = None,
                   progress: EmbedProgress | None = None, backend: str = "auto") -> TransformerMixin:
     """A feature extractor by name: ``tfidf`` (word), ``tfidf-char``, ``tfidf-word+char``,

@@ -58,6 +58,13 @@ EMBED_MAX_RECORDS = 20_000
 #: 70,000 records take about as long as 20,000 do in full).
 EMBED64_MAX_RECORDS = 70_000
 
+#: The engine a team screens with while its own engine's sentence vectors are being made, when more
+#: than INTERIM_ABOVE texts still need them (see ``TeamScreening(interim_above=...)``): no embeddings.
+INTERIM_ENGINE = TFIDF_ENGINE
+#: Texts still to embed above which a team starts on INTERIM_ENGINE: about a minute of the numpy
+#: encoder at 256 word pieces on 2 cores.
+INTERIM_ABOVE = 1_000
+
 
 def default_engine(records: int | None = None) -> tuple[str, str]:
     """``(features, classifier)`` used when neither is chosen, for a project or

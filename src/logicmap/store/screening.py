@@ -23,6 +23,9 @@ MODEL_KEY = "screening.model"
 STOPPING_RULE_KEY = "screening.stopping_rule"
 #: The stopping rule the project chose (JSON: rule, recall_target, confidence).
 STOPPING_CHOICE_KEY = "screening.stopping_choice"
+#: The engine a team started on while its own engine's sentence vectors were made, and how many
+#: records were screened before the switch (JSON: from, to, screened), read into the model's words.
+ENGINE_SWITCH_KEY = "screening.engine_switch"
 #: The stop a reviewer made when the stopping rule fired (JSON), read by the report.
 STOP_KEY = "screening.stop"
 _IDS_PER_QUERY = 500  # well under every backend's limit on bound parameters
@@ -129,6 +132,17 @@ def save_engine_settings(store: Store, *, model: str, stopping_rule: str) -> Non
     """Record the screening model and stopping rule in words (the report's methods section reads them)."""
     store.set_setting(MODEL_KEY, model)
     store.set_setting(STOPPING_RULE_KEY, stopping_rule)
+
+
+def save_engine_switch(store: Store, switch: dict) -> None:
+    """Record that screening switched engines (``{"from": words, "to": words, "screened": n}``)."""
+    store.set_setting(ENGINE_SWITCH_KEY, json.dumps(switch))
+
+
+def engine_switch(store: Store) -> dict | None:
+    """The recorded switch of engines (None when screening kept one engine)."""
+    stored = store.setting(ENGINE_SWITCH_KEY)
+    return json.loads(stored) if stored else None
 
 
 def save_stopping_choice(store: Store, choice: dict) -> None:

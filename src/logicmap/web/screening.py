@@ -37,6 +37,9 @@ TERMS_SECONDS = 60.0
 READ_AHEAD = 40
 #: Seconds between the preparing page's checks of how far screening's preparation has got.
 PREPARING_POLL_SECONDS = 3
+#: Seconds between the screening page's checks of how far the full model has got, while the interim
+#: engine ranks (the page itself need not reload: the next record comes from whichever ranks then).
+INTERIM_POLL_SECONDS = 10
 _CARDS_LOCK = threading.Lock()
 _TERMS_LOCK = threading.Lock()
 
@@ -75,6 +78,14 @@ def screen_preparing(request: Request, caller: Reviewer) -> HTMLResponse:
         return HTMLResponse("", headers={"HX-Refresh": "true"})
     return templates.TemplateResponse(request, "preparing_status.html", {"state": state,
                                                                          "poll": PREPARING_POLL_SECONDS})
+
+
+@router.get("/screen/interim", response_class=HTMLResponse)
+def screen_interim(request: Request, caller: Reviewer) -> HTMLResponse:
+    """The screening page's line on the interim ranking, polled by the page while it lasts; once the full
+    model ranks, an empty line that polls no more."""
+    return templates.TemplateResponse(request, "interim_status.html", {"interim": service_of(request).interim(),
+                                                                       "poll": INTERIM_POLL_SECONDS})
 
 
 def card_of(request: Request, record_id: int) -> ScreeningCard:
@@ -138,7 +149,8 @@ def screen_page(request: Request, caller: Reviewer, record: int | None = None) -
                "curve": recall_curve(service.order()), "curve_size": (CURVE_WIDTH, CURVE_HEIGHT),
                "blind": service.settings.blind, "per_record": service.settings.reviewers_per_record,
                "owner": caller.account.role == "owner", "stopped": stopped,
-               "sampled": chosen is not None and service.is_sample(chosen[0]), "sample": progress.sample}
+               "sampled": chosen is not None and service.is_sample(chosen[0]), "sample": progress.sample,
+               "interim": service.interim(), "poll": INTERIM_POLL_SECONDS}
     if chosen is not None:
         card = card_of(request, chosen[0])
         others = {} if service.settings.blind else service.others(caller.name, card.record_id)
