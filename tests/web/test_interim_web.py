@@ -118,8 +118,12 @@ def test_the_screening_page_says_the_ranking_is_interim_until_the_full_model_ran
         assert answer.status_code == 303
         status = bob.get("/screen/interim")
         assert 'id="interim-progress"' in status.text
+        assert "ranked by TF-IDF alone for now" in bob.get("/api/screening/progress").json()["interim"]
+        assert 'id="overview-interim"' in bob.get("/").text
         gate.open()
         status = over(bob)
         assert status.status_code == 200 and "hx-trigger" not in status.text
         page = bob.get("/screen")
         assert "ranked by TF-IDF alone" not in page.text and 'id="card"' in page.text
+        assert bob.get("/api/screening/progress").json()["interim"] is None
+        assert 'id="overview-interim"' not in bob.get("/").text

@@ -315,15 +315,15 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
     def _swap(self, stage: str, features, *, mark: str | None = None, interim: bool = False) -> None:
         """Put a queue over ``features`` in place of the stage's, every decision replayed and each
         reviewer's hold kept; ``mark``: the candidates mark it was built at (``interim``: none, it takes
-        over from the interim engine, and the switch is recorded once someone has screened)."""
+        over from the interim engine, and the switch is recorded with the records screened so far)."""
         with self._opening, self._gate.exclusive():  # no decision is stored between the replay and the swap
             if self._closed:
                 return
             queue = self._assemble(stage, features)
             with self._changed:
-                replaced = self._queues[stage]
-                queue.keep_holds(replaced)
-                self._engines[stage], interim_engine = features.engine, self._engines[stage]
+                queue.keep_holds(self._queues[stage])
+                interim_engine = self._engines[stage]
+                self._engines[stage] = features.engine
                 self._queues[stage] = queue
                 if not interim:
                     self._marks[stage] = mark

@@ -155,13 +155,14 @@ def change_password(request: Request, caller: SignedIn, current: Annotated[str, 
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, caller: Viewer) -> HTMLResponse:
-    """The project: its records, where screening stands, and how far its preparation has got until it is ready."""
+    """The project: its records, where screening stands, how far its preparation has got until it is ready,
+    and how far the full model has got while the records are ranked by TF-IDF alone."""
     review = review_of(request)
     final = review.screening.final()
     counts = {d: sum(1 for v in final.values() if v == d) for d in ("include", "exclude", "maybe")}
     return _page(request, "overview.html", caller, name=review.name, records=len(review.screening.candidates()),
                  final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review, caller.name),
-                 preparing=request.app.state.service.preparing())
+                 preparing=request.app.state.service.preparing(), interim=request.app.state.service.interim())
 
 
 @router.get("/api/session")

@@ -87,7 +87,7 @@ def api_next(request: Request, caller: Reviewer) -> NextOut:
     service = service_of(request)
     chosen = service.next(caller.name)
     record = _card_out(card_of(request, chosen[0]), chosen[1], service.is_sample(chosen[0])) if chosen else None
-    return NextOut(record=record, progress=progress_out(service.progress(caller.name)))
+    return NextOut(record=record, progress=progress_out(service.progress(caller.name), service.interim()))
 
 
 @router.post("/decide", response_model=DecideOut)
@@ -107,7 +107,8 @@ def api_undo(request: Request, caller: Reviewer) -> UndoOut:
 @router.get("/progress", response_model=ProgressOut)
 def api_progress(request: Request, caller: Reviewer) -> ProgressOut:
     """The reviewer's and the team's counts and the stopping rule's estimate."""
-    return progress_out(service_of(request).progress(caller.name))
+    service = service_of(request)
+    return progress_out(service.progress(caller.name), service.interim())
 
 
 @router.post("/stop", response_model=StopOut)

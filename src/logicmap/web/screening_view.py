@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from logicmap.api import TeamProgress
+from logicmap.api import Interim, TeamProgress
 
 #: The recall curve's drawing box (SVG user units) and its most points.
 CURVE_WIDTH, CURVE_HEIGHT, CURVE_POINTS = 320, 120, 160
@@ -57,10 +57,12 @@ class ProgressOut(BaseModel):
     #: the stopping rule's random sample: records screened and wanted so far (None: the rule takes none)
     sample_screened: int | None = None
     sample_size: int | None = None
+    #: while the records are ranked by TF-IDF alone and the full model's vectors are made: why, in words
+    interim: str | None = None
 
 
-def progress_out(progress: TeamProgress) -> ProgressOut:
-    """The JSON shape of a :class:`~logicmap.api.TeamProgress`."""
+def progress_out(progress: TeamProgress, interim: Interim | None = None) -> ProgressOut:
+    """The JSON shape of a :class:`~logicmap.api.TeamProgress` (and of the stage's interim ranking)."""
     return ProgressOut(mine=progress.mine, screened=progress.screened, complete=progress.complete,
                        total=progress.total, included=progress.included,
                        reviewers_per_record=progress.per_record, rule=progress.stop.rule,
@@ -68,4 +70,5 @@ def progress_out(progress: TeamProgress) -> ProgressOut:
                        recall_interval=(round(progress.recall.low, 4), round(progress.recall.high, 4)),
                        can_stop=progress.can_stop, reason=progress.stop.reason, estimate=estimate_text(progress),
                        sample_screened=progress.sample[0] if progress.sample else None,
-                       sample_size=progress.sample[1] if progress.sample else None)
+                       sample_size=progress.sample[1] if progress.sample else None,
+                       interim=interim.words() if interim is not None else None)
