@@ -59,7 +59,8 @@ from logicmap.review.report import ReportStage
 from logicmap.review.screening import ScreeningCard, ScreeningStage
 from logicmap.review.screening_service import ScreeningService
 from logicmap.review.screening_session import ScreeningSession
-from logicmap.review.preparation import Interim, Preparing
+from logicmap.review.interim import Interim
+from logicmap.review.preparation import Preparing
 from logicmap.review.screening_team import TeamScreening
 from logicmap.review.team_settings import TeamSettings
 from logicmap.screening.team_queue import TeamProgress
@@ -102,9 +103,9 @@ from logicmap.screening.dataset import load_labelled
 from logicmap.screening.classifiers import make_classifier
 from logicmap.screening.embeddings import EmbeddingCache, EmbeddingFeatures
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.presets import FUSION_ENGINE, default_engine, resolve_engine
+from logicmap.screening.presets import FUSION_ENGINE, INTERIM_ABOVE, INTERIM_ENGINE, default_engine, resolve_engine
 from logicmap.screening.features import make_features, stack_tfidf_and_embeddings
-from logicmap.screening.metrics import summarise
+from logicmap.screening.metrics import relevant_needed, summarise
 from logicmap.screening import stopping_rules
 from logicmap.screening.stopping import StopReport
 from logicmap.screening.simulation import draw_priors, simulate
@@ -119,7 +120,7 @@ __all__ = [
     "BackgroundRanking", "Decided", "DedupeRunInfo", "FullTextOrder", "FullTextProgress", "FullTextStage", "MAX_FULLTEXT_BYTES", "GENERIC_EXCLUSION_REASONS", "embedded_codebooks",
     "DedupeSettings", "DedupeSummary", "FileResult", "ImportReport", "LogicModel", "ModelDiff", "ModelFilter",
     "RecordOrigin", "Review", "ReviewItem", "ScreeningCard", "ScreeningProgress", "ScreeningService",
-    "Interim", "Preparing", "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
+    "INTERIM_ABOVE", "INTERIM_ENGINE", "Interim", "Preparing", "ScreeningSession", "TeamProgress", "TeamScreening", "TeamSettings",
     "SimulationRun", "StopReport", "SkipEntry", "SourceSummary", "add_code", "load_codebook", "merge_codes",
     "model_snapshot", "rename_code", "save_codebook", "simulate_dataset", "split_code", "suggest_file",
     # web accounts
@@ -135,7 +136,7 @@ __all__ = [
     "logic_model_html", "logic_model_pages", "logic_model_svg", "svg_print_fit", "straight_line_crossings",
     "make_classifier", "make_features", "merge_cluster", "normalise_authors", "normalise_record", "open_file",
     "local_spark", "logic_model_files", "make_engine", "prepare_file", "spark_engine", "resolve_engine", "simulate", "stack_tfidf_and_embeddings", "stopping_rules", "studies_from_labelled", "design_family",
-    "suggest", "summarise", "write_records",
+    "relevant_needed", "suggest", "summarise", "write_records",
 ]
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from cli_helpers import invoke, run_cli
 
+import json
 import sqlite3
 
+import logicmap.cli.screening as cli_screening
 from logicmap.demo import demo_data_dir
 
 
@@ -106,3 +108,26 @@ def test_a_random_sample_rule_asks_for_its_sample_then_stop_records_the_stop(tmp
     assert (f"excluded by automation: {stop['left']}, stopping rule qbcb_60_60 at estimated recall "
             f"{stop['estimate']:.2f} [{low:.2f}, {high:.2f}]") in methods.stopping_statement
     assert "quantile binomial certification" in methods.stopping_statement
+
+
+def test_screen_starts_on_tfidf_while_the_vectors_are_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_screening, "INTERIM_ABOVE", 0)  # the demo file's 62 texts are then "many"
+    db = tmp_path / "s.db"
+    assert invoke("init", str(db)).returncode == 0
+    assert invoke("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    result = invoke("screen", "-p", str(db), "--reviewer", "ana", stdin="i\ne\n2\nq\n")
+    assert "Records are ranked by TF-IDF alone for now: " in result.stdout  # at the first record
+    assert "2 decision(s) saved; 2/62 screened" in result.stdout
+    switch = json.loads(setting(db, "screening.engine_switch"))
+    assert switch["from"].startswith("TF-IDF over word 1-2 grams and character 3-5 grams")
+    assert switch["to"].endswith("(logicmap svm-asreview-agree)")
+    plain = tmp_path / "plain.db"
+    assert invoke("init", str(plain)).returncode == 0
+    assert invoke("import", "-p", str(plain), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0
+    result = invoke("screen", "-p", str(plain), "--reviewer", "ana", "--no-interim", stdin="i\nq\n")
+    assert "ranked by TF-IDF alone" not in result.stdout and setting(plain, "screening.engine_switch") is None
+
+
+def setting(db, key: str) -> str | None:
+    row = sqlite3.connect(db).execute("SELECT value FROM project_settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None

@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from logicmap.cli.common import ProjectOption, ReviewerOption, SafeConsole, check_output_dir, err, fail, open_review, out, refusals
+from logicmap.api import INTERIM_ABOVE
 from logicmap.cli.progress import bars, count_progress
 
 panels = SafeConsole()  # wraps long titles and abstracts inside the panel
@@ -60,6 +61,10 @@ def screen(
     stop: Annotated[bool, typer.Option(
         "--stop", help="Stop screening now if the stopping rule has fired (the records left are excluded by "
                        "it); refused, changing nothing, if it has not.")] = False,
+    interim: Annotated[bool, typer.Option(
+        "--interim/--no-interim", help="While more than 1,000 titles and abstracts still need sentence vectors, "
+                                       "screen on TF-IDF alone as they are made; the full model takes over by "
+                                       "itself.")] = True,
 ) -> None:
     """Screen records one by one, most promising first (active learning).
 
@@ -75,41 +80,57 @@ def screen(
             out.print(f"Stopping rule: {escape(chosen.name)}, {escape(chosen.description)}.")
         with count_progress(err, "Embedding titles and abstracts (once per text)") as progress:
             session = review.screening.session(reviewer, stage=stage, seed=seed, criteria=criteria,
-                                               progress=progress)
-        if stop:
-            _stop_now(session)
-            return
-        reasons = review.screening.exclusion_reasons()
-        made = 0
-        while (step := session.next_record()) is not None:
-            record_id, rank = step
-            card = review.screening.card(record_id)
-            progress = session.progress()
-            _show(card, rank, progress, session.is_sample(record_id))
-            stop_key = " / [s]top (rule fired)" if progress.can_stop else ""
-            answer = typer.prompt(f"[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit{stop_key}").strip().lower()[:1]
-            if answer == "q":
-                break
-            if answer == "s" and progress.can_stop:
-                stopped = session.stop()
-                out.print(f"Stopped: excluded by automation: {progress.total - progress.screened}, "
-                          f"{escape(stopped.words())}.")
-                break
-            if answer == "u":
-                undone = session.undo()
-                out.print(f"Undid the decision on record {undone}." if undone else "Nothing to undo.")
-                made -= 1 if undone else 0
-                continue
-            if answer not in _KEYS:
-                out.print("Type i, e, m, u or q.")
-                continue
-            reason = _ask_reason(reasons) if answer == "e" else None
-            session.decide(record_id, _KEYS[answer], reason=reason, rank=rank)
-            made += 1
-        progress = session.progress()
+                                               progress=progress, interim_above=INTERIM_ABOVE if interim and not stop else None)
+        try:
+            made, progress = _screen_loop(review, session, stop)
+        finally:
+            session.close()
+    if progress is None:
+        return
     sample = f"; {sample_line(progress)}" if progress.sample else ""
     out.print(f"{made} decision(s) saved; {progress.screened}/{progress.total} screened, {progress.included} included; "
               f"{escape(stopping_line(progress))}{escape(sample)}.")
+
+
+def _screen_loop(review, session, stop: bool):
+    """Offer records until the reviewer quits or none is left: ``(decisions made, progress)``; with
+    ``stop``, stop by the rule instead (``(0, None)``)."""
+    if stop:
+        _stop_now(session)
+        return 0, None
+    reasons = review.screening.exclusion_reasons()
+    made, engine = 0, session.engine
+    while (step := session.next_record()) is not None:
+        if session.engine != engine:
+            engine = session.engine
+            out.print("The full screening model now ranks the records, trained on every decision so far.")
+        record_id, rank = step
+        card = review.screening.card(record_id)
+        progress = session.progress()
+        _show(card, rank, progress, session.is_sample(record_id))
+        if (interim := session.interim()) is not None:
+            out.print(escape(interim.words()), highlight=False)
+        stop_key = " / [s]top (rule fired)" if progress.can_stop else ""
+        answer = typer.prompt(f"[i]nclude / [e]xclude / [m]aybe / [u]ndo / [q]uit{stop_key}").strip().lower()[:1]
+        if answer == "q":
+            break
+        if answer == "s" and progress.can_stop:
+            stopped = session.stop()
+            out.print(f"Stopped: excluded by automation: {progress.total - progress.screened}, "
+                      f"{escape(stopped.words())}.")
+            break
+        if answer == "u":
+            undone = session.undo()
+            out.print(f"Undid the decision on record {undone}." if undone else "Nothing to undo.")
+            made -= 1 if undone else 0
+            continue
+        if answer not in _KEYS:
+            out.print("Type i, e, m, u or q.")
+            continue
+        reason = _ask_reason(reasons) if answer == "e" else None
+        session.decide(record_id, _KEYS[answer], reason=reason, rank=rank)
+        made += 1
+    return made, session.progress()
 
 
 def stopping_line(progress) -> str:

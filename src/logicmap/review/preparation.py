@@ -1,4 +1,4 @@
-"""How far the background preparation of a screening stage has got: :class:`Preparing`, :class:`Interim`.
+"""How far the background preparation of a screening stage has got: :class:`Preparing`.
 
 A team's stage is prepared once, before its first record is offered: the sentence embeddings of
 its titles and abstracts (on a large project's first run, many minutes), the other features and the
@@ -6,10 +6,8 @@ first ranking. :meth:`~logicmap.review.screening_team.TeamScreening.open_in_back
 on its own thread, so a server can answer its other pages meanwhile and say how far it has got.
 
 When more than ``interim_above`` texts still need their sentence vectors, the stage opens at once on
-:data:`~logicmap.screening.presets.INTERIM_ENGINE` (TF-IDF alone, seconds to build) and the team
-screens while the vectors are made on another thread; then the project's own engine takes over,
-trained on every decision made meanwhile (:class:`Interim` says how far that has got). The project
-records the switch, and the report's methods name both engines.
+the interim engine and the team screens while the vectors are made on another thread (see
+:mod:`~logicmap.review.interim`; :class:`~logicmap.review.interim.Interim` says how far it has got).
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ import threading
 from dataclasses import dataclass, replace
 
 from logicmap.errors import LogicmapError, ScreeningError
-from logicmap.review.screening_session import stage_features, texts_left_to_embed
+from logicmap.review.interim import Interim
+from logicmap.review.screening_session import stage_features
 from logicmap.screening.embeddings import EmbedProgress
-from logicmap.screening.presets import INTERIM_ENGINE
 
 
 @dataclass(frozen=True)
@@ -41,20 +39,6 @@ class Preparing:
             return (f"Screening is being prepared: {self.embedded:,} of {self.to_embed:,} titles and "
                     "abstracts embedded so far, then the model is trained.")
         return "Screening is being prepared: the model is being trained on the project's records."
-
-
-@dataclass(frozen=True)
-class Interim(Preparing):
-    """A stage screened on the interim engine while its own engine's ``to_embed`` texts are embedded
-    (``embedded`` so far); ``failed``: why the own engine could not be prepared (the interim one stays)."""
-
-    def words(self) -> str:
-        """One sentence for a reviewer: why the ranking is the interim one, and for how long."""
-        if self.failed is not None:
-            return f"Records are ranked by TF-IDF alone: preparing the full screening model failed: {self.failed}"
-        return (f"Records are ranked by TF-IDF alone for now: {self.embedded:,} of {self.to_embed:,} titles and "
-                "abstracts embedded so far. The full model then takes over by itself, trained on every "
-                "decision made meanwhile.")
 
 
 class BackgroundOpening:
@@ -115,14 +99,6 @@ class BackgroundOpening:
             self._changed.wait_for(lambda: stage not in self._interim or self._interim[stage].failed is not None,
                                    timeout)
             return stage in self._queues and stage not in self._interim
-
-    def _interim_start(self, stage: str, record_ids: list[int], engine: tuple[str, str]) -> int:
-        """The texts still to embed for ``engine`` when the stage should open on the interim engine, else 0
-        (title/abstract screening only: the records of later stages were embedded at the first)."""
-        if self._interim_above is None or engine == INTERIM_ENGINE or stage != "title_abstract":
-            return 0
-        missing = texts_left_to_embed(self._store, record_ids, engine)
-        return missing if missing > self._interim_above else 0
 
     def _take_over_in_background(self, stage: str, record_ids: list[int], engine: tuple[str, str]) -> None:
         """Prepare ``engine``'s features of the stage on their own thread, then let it take over from the

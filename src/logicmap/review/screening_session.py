@@ -23,11 +23,12 @@ from logicmap.screening.decisions import (
 )
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.presets import engine_description, resolve_engine
+from logicmap.screening.presets import INTERIM_ENGINE, engine_description, resolve_engine
 from logicmap.screening.features import make_features, texts_to_embed
 from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
 from logicmap.errors import ScreeningError
+from logicmap.review.interim import Interim, TakeOver
 from logicmap.screening.stopping import StopReport, StoppingRule
 from logicmap.screening.stopping_rules import default_choice, default_rule, make_rule
 from logicmap.store.database import Store
@@ -86,11 +87,21 @@ def stage_features(store: Store, record_ids: list[int], *, features: str = "auto
     return StageFeatures(list(record_ids), engine, extractor, matrix)
 
 
-def texts_left_to_embed(store: Store, record_ids: list[int], engine: tuple[str, str]) -> int:
-    """How many of the records' titles and abstracts still need sentence vectors for ``engine`` (0 when
-    it uses none, or when the project has them all)."""
+def interim_texts(store: Store, stage: str, record_ids: list[int], engine: tuple[str, str],
+                  interim_above: int | None) -> int:
+    """How many of the records' titles and abstracts still need sentence vectors for ``engine`` when
+    there are more than ``interim_above`` (the stage then opens on the interim engine), else 0. Title
+    and abstract screening only: the records of later stages were embedded for it."""
+    if interim_above is None or engine == INTERIM_ENGINE or stage != "title_abstract":
+        return 0
     extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store))
-    return texts_to_embed(extractor, screening_texts(store, record_ids))
+    missing = texts_to_embed(extractor, screening_texts(store, record_ids))
+    return missing if missing > interim_above else 0
+
+
+def records_screened(store: Store, stage: str) -> int:
+    """How many records have a standing decision at ``stage`` (by anyone)."""
+    return len({record_id for record_id, _ in latest_standing(standing_decisions(store, stage))})
 
 
 def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed: int, criteria: str | None,
@@ -184,6 +195,13 @@ class ScreeningSession:
     and edited records) pays for them; ``progress(done, total)`` hears about that
     work. The engine and stopping rule are recorded in the project with the
     session's first decision.
+
+    With ``interim_above`` (None: never), a session whose records still need more
+    sentence vectors than that ranks on TF-IDF alone while they are made on another
+    thread (:meth:`interim` says how far), and the engine takes over at the next
+    record once they are (see :mod:`~logicmap.review.interim`); the order then
+    depends on when that happens, and the project records it. :meth:`close` stops
+    that thread.
     """
 
     def __init__(
@@ -191,13 +209,48 @@ class ScreeningSession:
         seed: int = 0, criteria: str | None = None, recall_target: float | None = None,
         confidence: float | None = None,
         features: str = "auto", classifier: str = "auto", progress: EmbedProgress | None = None,
+        interim_above: int | None = None,
     ) -> None:
         self.store, self.reviewer, self.stage = store, reviewer, stage
-        shared = stage_features(store, record_ids, features=features, classifier=classifier, progress=progress)
+        self._queue_options = {"seed": seed, "criteria": criteria, "rule": project_rule(store, recall_target, confidence)}
+        engine = resolve_engine(features, classifier, len(record_ids))
+        to_embed = interim_texts(store, stage, record_ids, engine, interim_above)
+        first = INTERIM_ENGINE if to_embed else engine
+        shared = stage_features(store, record_ids, features=first[0], classifier=first[1],
+                                progress=None if to_embed else progress)
         self.engine = shared.engine
-        self.queue = open_queue(shared, reviewer_standing(store, reviewer, stage), seed=seed, criteria=criteria,
-                                rule=project_rule(store, recall_target, confidence))
+        self.queue = open_queue(shared, reviewer_standing(store, reviewer, stage), **self._queue_options)
+        self._take_over: TakeOver | None = None
+        if to_embed:
+            record_engine_switch(store, interim=first, engine=engine, screened=None)
+            self._take_over = TakeOver(lambda heard: stage_features(
+                store, record_ids, features=engine[0], classifier=engine[1], progress=heard), to_embed)
+        else:
+            settle_engine_switch(store, engine, records_screened(store, stage))
         self._described = False
+
+    def interim(self) -> Interim | None:
+        """How far the engine's vectors have got while the session ranks on TF-IDF alone (None: it ranks
+        with its own engine)."""
+        return self._take_over.state if self._take_over is not None else None
+
+    def close(self) -> None:
+        """Stop making the engine's vectors, if it still is (those made so far stay in the project)."""
+        if self._take_over is not None:
+            self._take_over.cancel()
+
+    def _take_over_when_ready(self) -> None:
+        """Let the engine take over once its features are made: its queue, the decisions so far replayed."""
+        features = self._take_over.result() if self._take_over is not None else None
+        if features is None:
+            return
+        self.queue = open_queue(features, reviewer_standing(self.store, self.reviewer, self.stage),
+                                **self._queue_options)
+        record_engine_switch(self.store, interim=self.engine, engine=features.engine,
+                             screened=records_screened(self.store, self.stage))
+        self.engine, self._take_over = features.engine, None
+        if self._described:
+            describe_engine(self.store, self.engine, self.queue.rule)
 
     @property
     def learner(self) -> ActiveLearner:
@@ -216,6 +269,7 @@ class ScreeningSession:
 
     def next_record(self) -> tuple[int, int] | None:
         """``(record id, rank)`` of the most promising unscreened record, or None when done."""
+        self._take_over_when_ready()
         self.queue.refresh()
         return self.queue.next()
 
@@ -248,6 +302,7 @@ class ScreeningSession:
 
     def progress(self) -> ScreeningProgress:
         """Counts so far, the recall estimate and whether the stopping rule says it is safe to stop."""
+        self._take_over_when_ready()
         self.queue.refresh()
         return self.queue.progress()
 

@@ -26,10 +26,12 @@ import time
 from collections.abc import Callable
 
 from logicmap.errors import ScreeningError
-from logicmap.review.preparation import BackgroundOpening, Interim, Preparing
+from logicmap.review.interim import Interim
+from logicmap.review.preparation import BackgroundOpening, Preparing
 from logicmap.review.team_settings import TeamSettings, load_team_settings, save_settings
 from logicmap.review.screening_session import (
     describe_engine,
+    interim_texts,
     project_rule,
     record_engine_switch,
     save_rule_stop,
@@ -257,7 +259,7 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
             record_ids = self._candidates(stage)
             engine = resolve_engine(self._engine_options["features"], self._engine_options["classifier"],
                                     len(record_ids))
-            to_embed = self._interim_start(stage, record_ids, engine)
+            to_embed = interim_texts(self._store, stage, record_ids, engine, self._interim_above)
             first = INTERIM_ENGINE if to_embed else engine
             features = stage_features(self._store, record_ids, features=first[0], classifier=first[1],
                                       progress=self._heard(stage))

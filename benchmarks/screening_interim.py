@@ -1,0 +1,147 @@
+"""Benchmark: what the interim start costs, screening on TF-IDF alone while the sentence vectors are made.
+
+A team whose project still needs more than ``INTERIM_ABOVE`` sentence vectors screens on
+``INTERIM_ENGINE`` (TF-IDF alone) while they are made; then its own engine takes over, trained on
+every decision made meanwhile (``TeamScreening(interim_above=...)``). This replays that on the 14
+shared screening datasets: each run's first ``k`` decisions after the two priors
+(:func:`logicmap.api.draw_priors`, as every other screening benchmark) are picked by the interim
+engine's learner, then the engine's own learner is given the same labelled history and picks the
+rest, until 95% recall (WSS@95 needs no more). ``k`` is fixed (``--k``) or a share of the dataset's
+records (``--share``: how many decisions a team makes while the vectors are made grows with them).
+
+Each engine is ``NAME:PIECES``: ``agree`` (the default up to 70,000 records, ``AGREE_ENGINE``) or
+``agree64`` (its vectors of the first 64 word pieces, ``AGREE64_ENGINE``). Vectors come from
+``screening_embed_default.vectors`` (kept in ``$LOGICMAP_EMBED_VECTORS``). ASReview LAB 3.0.8's
+WSS@95 and our engine's from the start (k = 0) are read from the stored runs of
+``screening_embed_default.jsonl`` where they exist (seeds 1-31), for the paired summary.
+
+Prints one JSON line per run, then one summary line per engine and ``k``.
+
+Output of the last runs (``benchmarks/screening_interim.jsonl``, stop 47):
+- rule V: ``--engine agree --k 100 --seeds 2-10`` (and ``--k 300``): with its first 100 decisions on
+  TF-IDF, the default scored 0.4626 against 0.4563 from the start (126 runs).
+- rule W: ``--engine agree --share 0.0133 --engine agree64 --share 0.0033 --seeds 32-40``.
+
+Usage::
+
+    nice -n 10 .venv/bin/python benchmarks/screening_interim.py --engine agree --k 100 --seeds 2-10
+    nice -n 10 .venv/bin/python benchmarks/screening_interim.py --engine agree --share 0.0133 \\
+        --engine agree64 --share 0.0033 --seeds 32-40
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+
+import numpy as np
+
+from logicmap.api import (INTERIM_ENGINE, ActiveLearner, draw_priors, load_labelled, make_features, relevant_needed,
+                          stack_tfidf_and_embeddings, summarise)
+
+from screening_embed_default import DEFAULT_CONFIG, vectors
+from screening_vs_asreview import DATA, ROOT
+from stopping_orders import engine_learner, parse_seeds
+
+#: engine name -> (learner config, word pieces of its vectors; None: the model's 256)
+ENGINES = {"agree": (DEFAULT_CONFIG, None),
+           "agree64": ("tfidf-asreview+charlsa+embed64:svm-asreview-agree:retrain=0.01", 64)}
+STORED = ROOT / "benchmarks" / "screening_embed_default.jsonl"
+
+
+def replay(texts: list[str], y: np.ndarray, seed: int, k: int, interim_matrix, own_matrix, own: str) -> float:
+    """WSS@95 of one run whose first ``k`` decisions after the priors are the interim engine's."""
+    priors = draw_priors(y, seed)
+    interim = ActiveLearner(features=INTERIM_ENGINE[0], classifier=INTERIM_ENGINE[1], seed=seed, retrain_share=0.01)
+    interim.fit(texts, matrix=interim_matrix)
+    for index in priors:
+        interim.label(index, int(y[index]))
+    needed, found = relevant_needed(0.95, int(y.sum())), int(y[priors].sum())
+    learner = interim
+    while len(learner.history_) < len(y) and found < needed:
+        if learner is interim and len(interim.history_) - len(priors) >= k:  # the own engine takes over
+            learner = engine_learner(own, seed)
+            learner.fit(texts, matrix=own_matrix)
+            for index in interim.history_:
+                learner.label(index, int(y[index]))
+            continue
+        pick = learner.next()
+        learner.label(pick, int(y[pick]))
+        found += int(y[pick])
+    order = np.array(learner.history_, dtype=np.int64)
+    if len(order) < len(y):
+        order = np.concatenate([order, learner.rank()])
+    return float(summarise(y[order], n_priors=len(priors))["wss@95"])
+
+
+def stored_runs() -> tuple[dict, dict]:
+    """``(ASReview's WSS@95, the default engine's from the start)`` by ``(dataset, seed)``."""
+    asreview, default = {}, {}
+    if STORED.exists():
+        for line in STORED.read_text().splitlines():
+            run = json.loads(line)
+            if run.get("line") == "run" and run.get("backend") == "numpy":
+                asreview[(run["dataset"], run["seed"])] = run["asreview_wss@95"]
+                if run["config"] == DEFAULT_CONFIG:
+                    default[(run["dataset"], run["seed"])] = run["ours_wss@95"]
+    return asreview, default
+
+
+def summary(runs: list[dict], asreview: dict, default: dict) -> dict:
+    """Means over the runs, paired with ASReview's and the default's from the start where stored."""
+    keys = [(r["dataset"], r["seed"]) for r in runs]
+    ours = [r["ours_wss@95"] for r in runs]
+    line = {"runs": len(runs), "mean_ours_wss@95": round(statistics.fmean(ours), 4)}
+    if all(k in asreview for k in keys):
+        line.update({"mean_asreview_wss@95": round(statistics.fmean(asreview[k] for k in keys), 4),
+                     "wins_runs": sum(o > asreview[k] for o, k in zip(ours, keys))})
+    if all(k in default for k in keys):
+        line.update(mean_default_from_start=round(statistics.fmean(default[k] for k in keys), 4))
+        line["cost"] = round(line["mean_default_from_start"] - line["mean_ours_wss@95"], 4)
+    return line
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", action="append", choices=sorted(ENGINES), required=True)
+    parser.add_argument("--k", action="append", type=int, default=[], help="decisions on TF-IDF, per engine")
+    parser.add_argument("--share", action="append", type=float, default=[],
+                        help="decisions on TF-IDF as a share of the dataset's records, per engine")
+    parser.add_argument("--seeds", default="2-10")
+    parser.add_argument("--datasets", help="comma-separated dataset names (default: all 14)")
+    args = parser.parse_args()
+    if len(args.k) + len(args.share) != len(args.engine) or (args.k and args.share):
+        parser.error("give one --k for each --engine, or one --share for each")
+    plans = list(zip(args.engine, args.k or args.share))
+    asreview, default = stored_runs()
+    done: dict[tuple[str, float], list[dict]] = defaultdict(list)
+    for path in sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size):
+        if args.datasets and path.stem not in args.datasets.split(","):
+            continue
+        data = load_labelled(path)
+        y = np.asarray(data.labels, dtype=np.int8)
+        interim_matrix = make_features(INTERIM_ENGINE[0]).fit_transform(data.texts)
+        words = make_features("tfidf-asreview+charlsa").fit_transform(data.texts)
+        for name, amount in plans:
+            config, pieces = ENGINES[name]
+            own_matrix = stack_tfidf_and_embeddings(words, vectors(path, data.texts, "numpy", pieces))
+            k = int(amount) if args.k else round(amount * len(y))
+            for seed in parse_seeds(args.seeds):
+                started = time.perf_counter()
+                run = {"benchmark": "screening_interim", "line": "run", "engine": name, "k": k,
+                       "dataset": path.stem, "seed": seed,
+                       "ours_wss@95": round(replay(data.texts, y, seed, k, interim_matrix, own_matrix, config), 4),
+                       "seconds": round(time.perf_counter() - started, 1)}
+                done[(name, amount)].append(run)
+                print(json.dumps(run), flush=True)
+    for (name, amount), runs in done.items():
+        print(json.dumps({"benchmark": "screening_interim", "line": "summary", "engine": name,
+                          ("k" if args.k else "share"): amount, "seeds": parse_seeds(args.seeds),
+                          **summary(runs, asreview, default)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
