@@ -296,6 +296,9 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     def embeddings(max_pieces: int | None = None) -> EmbeddingFeatures:
         return EmbeddingFeatures(cache=embedding_cache, progress=progress, backend=backend, max_pieces=max_pieces)
 
+    def charlsa_embed(max_pieces: int | None = None) -> TfidfEmbeddingFeatures:
+        return TfidfEmbeddingFeatures(tfidf=_asreview_char(char_lsa=256), embeddings=embeddings(max_pieces))
+
     table = {
         "tfidf": lambda: TfidfFeatures(analyzer="word"),
         "tfidf-word": lambda: TfidfFeatures(analyzer="word"),
@@ -313,12 +316,9 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-asreview+charlsa": lambda: _asreview_char(char_lsa=256),
         "tfidf-asreview+char4+embed": lambda: TfidfEmbeddingFeatures(
             tfidf=_asreview_char(char_ngrams=(4, 4)), embeddings=embeddings()),
-        "tfidf-asreview+charlsa+embed": lambda: TfidfEmbeddingFeatures(
-            tfidf=_asreview_char(char_lsa=256), embeddings=embeddings()),
-        "tfidf-asreview+charlsa+embed128": lambda: TfidfEmbeddingFeatures(
-            tfidf=_asreview_char(char_lsa=256), embeddings=embeddings(128)),
-        "tfidf-asreview+charlsa+embed64": lambda: TfidfEmbeddingFeatures(
-            tfidf=_asreview_char(char_lsa=256), embeddings=embeddings(64)),
+        "tfidf-asreview+charlsa+embed": charlsa_embed,
+        "tfidf-asreview+charlsa+embed128": lambda: charlsa_embed(128),
+        "tfidf-asreview+charlsa+embed64": lambda: charlsa_embed(64),
         "static": lambda: StaticEmbeddingFeatures(),
         "tfidf+static": lambda: TfidfEmbeddingFeatures(embeddings=StaticEmbeddingFeatures()),
     }

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from logicmap.api import AccountError, AccountsStage
 from logicmap.web.app import templates
 from logicmap.web.fulltext import counts as fulltext_counts
+from logicmap.web.screening import service_of
 from logicmap.web.security import (
     COOKIE,
     LOGIN_COOKIE,
@@ -160,9 +161,10 @@ def overview(request: Request, caller: Viewer) -> HTMLResponse:
     review = review_of(request)
     final = review.screening.final()
     counts = {d: sum(1 for v in final.values() if v == d) for d in ("include", "exclude", "maybe")}
+    service = service_of(request, ready=False)
     return _page(request, "overview.html", caller, name=review.name, records=len(review.screening.candidates()),
                  final=counts, reviewers=review.screening.reviewers(), full_text=fulltext_counts(review, caller.name),
-                 preparing=request.app.state.service.preparing(), interim=request.app.state.service.interim())
+                 preparing=service.preparing(), interim=service.interim())
 
 
 @router.get("/api/session")

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from logicmap.api import ROLES, AccountError, CodebookChangeRefused, CodebookError, LogicmapError, TeamSettings
 from logicmap.web.app import templates
+from logicmap.web.screening import service_of
 from logicmap.web.security import Caller, caller_of, guard, review_of
 
 router = APIRouter()
@@ -80,7 +81,7 @@ def save_team(request: Request, caller: Owner, reviewers_per_record: Annotated[i
 
 def apply_team(request: Request, caller: Caller, *, blind: bool, reviewers_per_record: int) -> TeamSettings:
     """Store the team settings through the running screening service (it takes them at once)."""
-    team = request.app.state.service.apply(TeamSettings(reviewers_per_record, blind), by=caller.name)
+    team = service_of(request, ready=False).apply(TeamSettings(reviewers_per_record, blind), by=caller.name)
     review_of(request).accounts.record(caller.name, "settings.team", f"blind {'on' if team.blind else 'off'}, "
                                        f"{team.reviewers_per_record} reviewer(s) per record")
     return team
