@@ -131,18 +131,17 @@ def test_project_cache_save_while_another_writer_stores_the_same_texts(project_l
         assert all(np.array_equal(found[k], v) for k, v in vectors.items())  # the first writer's vectors
 
 
-def test_a_project_above_the_embedding_cap_caches_vectors_of_64_pieces(location, monkeypatch):
+def test_vectors_of_64_pieces_are_cached_apart_and_a_large_project_goes_without(location, monkeypatch):
     from logicmap.api import Review
     from logicmap.screening import presets
 
     with Review.open(location) as review:
         records = len(review.screening.candidates("title_abstract"))
-        monkeypatch.setattr(presets, "EMBED_MAX_RECORDS", records - 1)  # this small project counts as large
-        session = review.screening.session("ana", seed=1)
+        session = review.screening.session("ana", seed=1, features="tfidf-asreview+charlsa+embed64")
         assert session.engine == presets.AGREE64_ENGINE
         cache = review.screening.embedding_cache()
         short, full = (EmbeddingFeatures(max_pieces=n).fit([]).model_id_ for n in (64, None))
         assert short.endswith("@64 pieces") and short.removesuffix("@64 pieces") == full
         assert cache.count(short) > 0.9 * records and cache.count(full) == 0
-        monkeypatch.setattr(presets, "EMBED64_MAX_RECORDS", records - 1)
+        monkeypatch.setattr(presets, "EMBED_MAX_RECORDS", records - 1)  # this small project counts as large
         assert review.screening.session("ana", seed=1).engine == presets.TFIDF_ENGINE

@@ -249,13 +249,11 @@ def test_auto_engine_pairs_features_and_classifier():
     assert presets.resolve_engine("tfidf-asreview+char", "auto") == ("tfidf-asreview+char", "svm-asreview")
     assert presets.resolve_engine("tfidf-asreview", "auto") == ("tfidf-asreview", "svm-asreview")
     assert presets.resolve_engine("auto", "svm-asreview") == ("tfidf-asreview", "svm-asreview")
-    # the default needs no extra; above EMBED_MAX_RECORDS it embeds the first 64 pieces, above
-    # EMBED64_MAX_RECORDS none
+    # the default needs no extra; above EMBED_MAX_RECORDS it does without embeddings
     assert presets.resolve_engine("auto", "auto") == presets.AGREE_ENGINE
+    assert presets.resolve_engine("auto", "auto", 20_001) == presets.AGREE_ENGINE  # 64 pieces in stops 45-46
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.AGREE_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.AGREE64_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED64_MAX_RECORDS) == presets.AGREE64_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED64_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
     assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
 
 
@@ -417,7 +415,7 @@ def test_query_order_refuses_a_jitter_with_repeats():
 def test_a_dataset_too_large_to_embed_soon_gets_the_default_without_embeddings():
     from logicmap.screening import presets
 
-    texts = [f"record {i} about topic {i % 7}" for i in range(presets.EMBED64_MAX_RECORDS + 1)]
+    texts = [f"record {i} about topic {i % 7}" for i in range(presets.EMBED_MAX_RECORDS + 1)]
     learner = ActiveLearner(seed=0).fit(texts)
     assert (learner.features_, learner.classifier_) == presets.TFIDF_ENGINE
     assert learner.X_.shape[0] == len(texts)
@@ -431,7 +429,6 @@ def test_the_command_lines_help_names_the_embedding_cap():
 
     for module in (screening_cli, web_cli):
         assert f"{presets.EMBED_MAX_RECORDS:,} records" in inspect.getsource(module)
-        assert f"{presets.EMBED64_MAX_RECORDS:,} records" in inspect.getsource(module)
 
 
 def test_a_replay_stopped_at_95_percent_recall_scores_what_the_full_replay_does():

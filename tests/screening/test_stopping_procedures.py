@@ -94,15 +94,15 @@ def test_the_shipped_default_is_the_one_the_committed_calibration_names(benchmar
 
 
 def test_the_evidence_quotes_the_calibration_of_each_engine_a_project_may_get():
-    """Above 20,000 records a project screens with shorter embeddings (64 word pieces): the report's
-    methods quote the default rule's nested held-out figures on that engine's orders."""
+    """Above 70,000 records a project screens with the TF-IDF engine: the report's methods quote the
+    default rule's nested held-out figures on that engine's orders."""
     from logicmap.api import stopping_rules
 
-    for name, records in (("agree64", "20,001 to 70,000 records"),):
+    for name, records in (("tfidf", "above 70,000 records"),):
         lines = _calibration(f"stopping_calibration_{name}_engine.jsonl")
         (named,) = [line["default_rule"] for line in lines if "default_rule" in line]
         (nested,) = [line["nested_procedure_choice"]["nested_held_out"] for line in lines
                      if "nested_procedure_choice" in line]
         assert named["rule"] == stopping_rules.default_rule().name
-        assert (f"{records}), {nested['met_target']:.1%} and {nested['mean_work_saved']:.1%}"
+        assert (f"{records}, {nested['met_target']:.1%} and {nested['mean_work_saved']:.1%}"
                 in stopping_rules.DEFAULT_EVIDENCE)

@@ -54,8 +54,8 @@ def serve(
     https: Annotated[bool, typer.Option("--https/--no-https", help="Mark the session cookie Secure (set this "
                                         "behind an HTTPS proxy).")] = False,
     features: Annotated[str, typer.Option("--features", help="Screening features, as `logicmap simulate "
-                                          "--features` (auto: with sentence embeddings up to 20,000 records, "
-                                          "of each record's first 64 word pieces up to 70,000 records).")] = "auto",
+                                          "--features` (auto: with sentence embeddings up to 70,000 records)."
+                                          )] = "auto",
     classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
                                             "--classifier`.")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the screening model's random choices.")] = 0,

@@ -17,7 +17,8 @@ from scipy import sparse
 from logicmap.screening.classifiers import DEFAULT_CLASSIFIER
 from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
 
-#: The default engine above EMBED64_MAX_RECORDS (and of plain installs before the numpy
+#: The default engine above EMBED_MAX_RECORDS and the interim one while a project's vectors are made
+#: (and of plain installs before the numpy
 #: encoder): ASReview LAB's ELAS u4 TF-IDF (every word 1-2 gram) beside character
 #: 3-5-grams within words, in one linear SVM with class weights normalised to the
 #: number of decisions (ELAS u4's SVM settings); ELAS u4 itself; the TF-IDF SVM of
@@ -40,23 +41,18 @@ AGREE_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-agree")
 #: The same, the sentence embeddings made from each text's first 128 word pieces (half the encoder's
 #: time; the default from 20,001 to 40,000 records in stop 45 only, replaced by AGREE64_ENGINE).
 AGREE128_ENGINE = ("tfidf-asreview+charlsa+embed128", "svm-asreview-agree")
-#: The default from EMBED_MAX_RECORDS to EMBED64_MAX_RECORDS: the sentence embeddings of the first 64
-#: word pieces (a quarter of the encoder's time).
+#: The same, the sentence embeddings of the first 64 word pieces (a quarter of the encoder's time; the
+#: default from 20,001 to 70,000 records in stops 45-46, until the interim start, rule W).
 AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, STATIC_ENGINE[1]: STATIC_DIMENSION}
 
 
-#: Above this many records the default engine's sentence embeddings read only each record's first
-#: 64 word pieces (see EMBED64_MAX_RECORDS): the numpy encoder embeds about 8 full titles and
-#: abstracts a second per core, so 20,000 records are about 20 minutes of a project's first
-#: screening session on 2 cores (kept in its store after).
-EMBED_MAX_RECORDS = 20_000
-#: Above this many records the default engine does without sentence embeddings; up to it (and above
-#: EMBED_MAX_RECORDS) they are made from the first 64 word pieces (3.8-4.8 times as fast as 256, so
-#: 70,000 records take about as long as 20,000 do in full).
-EMBED64_MAX_RECORDS = 70_000
+#: Above this many records the default engine does without sentence embeddings. The numpy encoder
+#: embeds about 8 titles and abstracts a second per core: 70,000 records are about 75 minutes of a
+#: project's first start on 2 cores (kept in its store after), screened meanwhile on INTERIM_ENGINE.
+EMBED_MAX_RECORDS = 70_000
 
 #: The engine a team screens with while its own engine's sentence vectors are being made, when more
 #: than INTERIM_ABOVE texts still need them (see ``TeamScreening(interim_above=...)``): no embeddings.
@@ -93,18 +89,16 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     ``svm-asreview-fusion`` because it finds more relevant records), and building the features
     48-72 s instead of 4 s (the SVD).
 
-    Up to :data:`EMBED64_MAX_RECORDS`: the same engine, its sentence embeddings made from each
-    record's first 64 word pieces (``tfidf-asreview+charlsa+embed64``; the title and about two
-    sentences), which the numpy encoder reads at 68-73 texts a second on 2 cores (256 pieces: 15-18).
-    On seeds 2-10 of the 14 datasets (126 runs, rule T2 written before them;
-    ``benchmarks/screening_default_check.jsonl``): 0.443 vs ASReview's 0.392 (+0.051), 83 won, where
-    the TF-IDF engine scores 0.429 (+0.038, 74 won), the first 128 pieces 0.442 (+0.050, 77 won) and
-    the full 256 0.456 (+0.065, 86 won). On seeds 14-28 (210 runs, never used for a choice about
-    piece counts; rule U, written before them, moved 20,001-40,000 records from 128 to 64 pieces
-    when 64 scored within 0.005 of 128 and won at most 5 fewer runs): 0.438 vs 0.393 (+0.044),
-    132 won (62.9%), where 128 pieces score 0.442 (+0.049), 123 won. At 40,000 records with 5,000
-    decided a decision takes 304 ms (with 128 pieces; the pieces change only the embedding time), at
-    70,000 398 ms, the TF-IDF engine 948 and 1,329 ms (features 518 s, the SVD, against 226 s).
+    Up to :data:`EMBED_MAX_RECORDS` (70,000) all of it: from stop 45 to 47 the embeddings above
+    20,000 records read each record's first 64 word pieces (``AGREE64_ENGINE``, a quarter of the
+    encoder's time), because nobody could screen before they were made. Now a project screens on
+    :data:`INTERIM_ENGINE` meanwhile (``TeamScreening``/``ScreeningSession(interim_above=...)``), and
+    the full 256 pieces score better with that interim phase: on fresh seeds 32-40 (126 runs, rule W
+    written before them; ``benchmarks/screening_interim.jsonl``), its first 1.33% of the records'
+    decisions on TF-IDF (4 reviewers while 256 pieces are made), 0.458 against 0.440 for 64 pieces
+    with their shorter 0.33%, better in 84 runs and worse in 42. At 40,000 records with 5,000
+    decided a decision takes 304 ms (measured with 128 pieces; the pieces change only the embedding
+    time), at 70,000 398 ms, the TF-IDF engine 948 and 1,329 ms (features 518 s, the SVD, against 226 s).
 
     Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
@@ -112,8 +106,6 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     """
     if records is None or records <= EMBED_MAX_RECORDS:
         return AGREE_ENGINE
-    if records <= EMBED64_MAX_RECORDS:
-        return AGREE64_ENGINE
     return TFIDF_ENGINE
 
 
