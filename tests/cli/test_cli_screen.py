@@ -7,7 +7,7 @@ from cli_helpers import invoke, run_cli
 import json
 import sqlite3
 
-import logicmap.cli.screening as cli_screening
+import logicmap.api as api
 from logicmap.demo import demo_data_dir
 
 
@@ -111,7 +111,7 @@ def test_a_random_sample_rule_asks_for_its_sample_then_stop_records_the_stop(tmp
 
 
 def test_screen_starts_on_tfidf_while_the_vectors_are_made(tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_screening, "INTERIM_ABOVE", 0)  # the demo file's 62 texts are then "many"
+    monkeypatch.setattr(api, "INTERIM_ABOVE", 0)  # the demo file's 62 texts are then "many"
     db = tmp_path / "s.db"
     assert invoke("init", str(db)).returncode == 0
     assert invoke("import", "-p", str(db), str(demo_data_dir() / "medline-ovid.ris")).returncode == 0

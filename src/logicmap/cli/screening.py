@@ -21,7 +21,6 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from logicmap.cli.common import ProjectOption, ReviewerOption, SafeConsole, check_output_dir, err, fail, open_review, out, refusals
-from logicmap.api import INTERIM_ABOVE
 from logicmap.cli.progress import bars, count_progress
 
 panels = SafeConsole()  # wraps long titles and abstracts inside the panel
@@ -70,6 +69,8 @@ def screen(
 
     Example: logicmap screen -p review.db --reviewer ana --stopping-rule qbcb
     """
+    from logicmap.api import INTERIM_ABOVE  # not at import: `logicmap --help` loads no heavy library
+
     if stop and stopping_rule:
         fail("--stop stops by the project's rule; choose a rule (--stopping-rule) in a screening session first",
              code=2)

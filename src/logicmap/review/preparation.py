@@ -121,8 +121,8 @@ class BackgroundOpening:
         threading.Thread(target=take_over, name=f"logicmap-engine-{stage}", daemon=True).start()
 
     def _heard(self, stage: str, kept: dict | None = None) -> EmbedProgress:
-        """The embedding progress of the stage's preparation: kept in ``kept`` (stage -> :class:`Preparing`;
-        default: the one :meth:`preparing` reads), and passed on."""
+        """The embedding progress of the stage's preparation: kept in ``kept`` (stage -> its :class:`Preparing`,
+        the default, or :class:`Interim`), and passed on."""
         kept = self._preparing if kept is None else kept
 
         def heard(done: int, total: int) -> None:
