@@ -4,6 +4,8 @@ until the test opens the gate: the project's screening is then seen while it is 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 
 class Gate:
@@ -25,3 +27,14 @@ class Gate:
 
     def open(self) -> None:
         self._open.set()
+
+
+def poll(client, path: str, done: Callable, timeout: float = 120):
+    """GET ``path`` every 0.2 s until ``done(answer)``; returns that answer (fails after ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = client.get(path)
+        if done(answer):
+            return answer
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.2)

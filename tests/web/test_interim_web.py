@@ -7,10 +7,9 @@ encoder, real HTTP server; the embedding is held at its first report by a gate."
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
-from gate import Gate
+from gate import Gate, poll
 from web_helpers import LiveServer, sign_in, template  # noqa: F401  (fixtures)
 
 from logicmap.api import Review
@@ -37,15 +36,9 @@ def decide(team, reviewer: str, count: int) -> list[int]:
     return decided
 
 
-def over(client, timeout: float = 120):
+def over(client):
     """Poll the screening page's interim line until it says the full model ranks (an empty line)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = client.get("/screen/interim")
-        if "hidden" in answer.text:
-            return answer
-        assert time.monotonic() < deadline, answer.text
-        time.sleep(0.2)
+    return poll(client, "/screen/interim", lambda answer: "hidden" in answer.text)
 
 
 def test_a_team_screens_on_tfidf_until_its_own_engine_takes_over(project):

@@ -6,11 +6,10 @@ preparation is said in words, never a traceback. Real project, real encoder, rea
 from __future__ import annotations
 
 import shutil
-import time
 
 import httpx
 import pytest
-from gate import Gate
+from gate import Gate, poll
 from web_helpers import LiveServer, sign_in, template  # noqa: F401  (fixtures)
 
 from logicmap.api import Review, ScreeningError
@@ -26,15 +25,9 @@ def project(template, tmp_path):
     return location
 
 
-def ready(client: httpx.Client, timeout: float = 120) -> httpx.Response:
+def ready(client: httpx.Client) -> httpx.Response:
     """Poll the preparing page's status until it answers that screening is ready (HX-Refresh)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = client.get("/screen/preparing")
-        if answer.headers.get("HX-Refresh") == "true":
-            return answer
-        assert time.monotonic() < deadline, answer.text
-        time.sleep(0.2)
+    return poll(client, "/screen/preparing", lambda answer: answer.headers.get("HX-Refresh") == "true")
 
 
 def test_the_team_service_is_prepared_on_its_own_thread(project):
