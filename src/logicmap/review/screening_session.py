@@ -198,10 +198,10 @@ class ScreeningSession:
 
     With ``interim_above`` (None: never), a session whose records still need more
     sentence vectors than that ranks on TF-IDF alone while they are made on another
-    thread (:meth:`interim` says how far), and the engine takes over at the next
-    record once they are (see :mod:`~logicmap.review.interim`); the order then
-    depends on when that happens, and the project records it. :meth:`close` stops
-    that thread.
+    thread (:meth:`interim` says how far; ``progress`` hears nothing of it), and the
+    engine takes over at the next record once they are (see
+    :mod:`~logicmap.review.interim`); the order then depends on when that happens,
+    and the project records it. :meth:`close` stops that thread.
     """
 
     def __init__(
