@@ -60,8 +60,8 @@ def test_a_team_screens_on_tfidf_until_its_own_engine_takes_over(project):
         assert after is not None and after[0] not in decided  # the five decisions were replayed
         assert team.progress("bob").mine == 5
         words = review.report.methods().screening_model
-        assert words.startswith(TFIDF_WORDS + " with ASReview LAB's ELAS u4 settings (logicmap) for the first 5 records "
-                                "screened, while the sentence embeddings were made, then ")
+        assert words.startswith(TFIDF_WORDS + " with ASReview LAB's ELAS u4 settings (logicmap) for the first 5 "
+                                "records screened, while the sentence embeddings were made, then ")
         assert words.endswith("(logicmap svm-asreview-agree)")
 
 

@@ -80,8 +80,8 @@ def screen(
                 chosen = review.screening.choose_stopping_rule(stopping_rule, recall_target, confidence)
             out.print(f"Stopping rule: {escape(chosen.name)}, {escape(chosen.description)}.")
         with count_progress(err, "Embedding titles and abstracts (once per text)") as progress:
-            session = review.screening.session(reviewer, stage=stage, seed=seed, criteria=criteria,
-                                               progress=progress, interim_above=INTERIM_ABOVE if interim and not stop else None)
+            session = review.screening.session(reviewer, stage=stage, seed=seed, criteria=criteria, progress=progress,
+                                               interim_above=INTERIM_ABOVE if interim and not stop else None)
         try:
             made, progress = _screen_loop(review, session, stop)
         finally:

@@ -77,7 +77,8 @@ def serve(
 
     if (project is None) == (projects is None):
         fail("give one project with -p PROJECT, or a folder of projects with --projects DIR")
-    options = {"features": features, "classifier": classifier, "seed": seed, **({} if interim else {"interim_above": None})}
+    options = {"features": features, "classifier": classifier, "seed": seed,
+               **({} if interim else {"interim_above": None})}
     if projects is not None:
         if not projects.exists():
             fail(f"{projects}: no such folder or file")

@@ -212,7 +212,8 @@ class ScreeningSession:
         interim_above: int | None = None,
     ) -> None:
         self.store, self.reviewer, self.stage = store, reviewer, stage
-        self._queue_options = {"seed": seed, "criteria": criteria, "rule": project_rule(store, recall_target, confidence)}
+        self._queue_options = {"seed": seed, "criteria": criteria,
+                               "rule": project_rule(store, recall_target, confidence)}
         engine = resolve_engine(features, classifier, len(record_ids))
         to_embed = interim_texts(store, stage, record_ids, engine, interim_above)
         first = INTERIM_ENGINE if to_embed else engine

@@ -154,7 +154,8 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
         if not hasattr(self, "model_id_"):
             self.fit(texts)
         wanted = _wanted([_key_of(t) for t in texts])
-        return len(wanted) - (len(self.cache.stored(self.model_id_, wanted)) if self.cache is not None and wanted else 0)
+        stored = self.cache.stored(self.model_id_, wanted) if self.cache is not None and wanted else set()
+        return len(wanted) - len(stored)
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` into unit-length vectors (cached ones are looked up)."""

@@ -20,8 +20,8 @@ buscar 95/80 reached the target in 97.9% held out and saved 27.1%. The calibrati
 choice only when it meets the target in >= 95% of held-out runs: on the orders of the default engine before those (``tfidf+embed`` +
 ``svm-fusion``, ``benchmarks/stopping_calibration_tfidf_embed_engine.jsonl``) it met it in 93.6%,
 so buscar 95/95 was the default then. On the same engine with embeddings of each record's first 64 word
-pieces (the default from 20,001 to 70,000 records in stops 45-46; ``benchmarks/stopping_calibration_agree64_engine.jsonl``,
-140 runs, stop 45) the nested choice is buscar 95/80 too: the target in 100.0% held out (lowest recall
+pieces (the default from 20,001 to 70,000 records in stops 45-46;
+``benchmarks/stopping_calibration_agree64_engine.jsonl``, 140 runs, stop 45) the nested choice is buscar 95/80 too: the target in 100.0% held out (lowest recall
 0.952), 27.3% saved; of the first 128 (the default from 20,001 to 40,000 records in stop 45 only;
 ``..._agree128_engine.jsonl``), the target in 97.1% held out (lowest 0.927), 27.8% saved. A project
 whose first decisions were ranked by the TF-IDF engine while its vectors were made (the interim start)
