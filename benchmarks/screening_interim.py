@@ -19,7 +19,7 @@ Prints one JSON line per run, then one summary line per engine and ``k``.
 
 Output of the last runs (``benchmarks/screening_interim.jsonl``, stop 47):
 - rule V: ``--engine agree --k 100 --seeds 2-10`` (and ``--k 300``): with its first 100 decisions on
-  TF-IDF, the default scored 0.4626 against 0.4563 from the start (126 runs).
+  TF-IDF, the default scored 0.4626 against 0.4563 from the start (126 runs); with 300, 0.4492.
 - rule W: ``--engine agree --share 0.0133 --engine agree64 --share 0.0033 --seeds 32-40``: the full
   256 pieces with 1.33% of the records' decisions on TF-IDF first scored 0.458, the first 64 pieces with
   their shorter 0.33% 0.440 (126 paired runs; 256 better in 84, worse in 42), so the default engine
