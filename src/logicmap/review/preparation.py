@@ -100,13 +100,15 @@ class BackgroundOpening:
                                    timeout)
             return stage in self._queues and stage not in self._interim
 
-    def _take_over_in_background(self, stage: str, record_ids: list[int], engine: tuple[str, str]) -> None:
-        """Prepare ``engine``'s features of the stage on their own thread, then let it take over from the
-        interim engine (a failure is kept in :meth:`interim`; the interim ranking stays in use)."""
+    def _take_over_in_background(self, stage: str, record_ids: list[int], engine: tuple[str, str],
+                                 texts: list[str]) -> None:
+        """Prepare ``engine``'s features of the stage (its records' ``texts``) on their own thread, then let
+        it take over from the interim engine (a failure is kept in :meth:`interim`; the interim ranking
+        stays in use)."""
         def take_over() -> None:
             try:
                 features = stage_features(self._store, record_ids, features=engine[0], classifier=engine[1],
-                                          progress=self._heard(stage, self._interim))
+                                          progress=self._heard(stage, self._interim), texts=texts)
                 self._swap(stage, features, interim=True)
             except Exception as exc:
                 if self._closed:

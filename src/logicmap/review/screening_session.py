@@ -79,24 +79,47 @@ class StageFeatures:
 
 
 def stage_features(store: Store, record_ids: list[int], *, features: str = "auto", classifier: str = "auto",
-                   progress: EmbedProgress | None = None) -> StageFeatures:
-    """Features of ``record_ids``' titles and abstracts (sentence embeddings cached in the store)."""
+                   progress: EmbedProgress | None = None, texts: list[str] | None = None) -> StageFeatures:
+    """Features of ``record_ids``' titles and abstracts (sentence embeddings cached in the store);
+    ``texts``: those titles and abstracts, when already read."""
     engine = resolve_engine(features, classifier, len(record_ids))
     extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
-    matrix = extractor.fit_transform(screening_texts(store, record_ids))
+    matrix = extractor.fit_transform(screening_texts(store, record_ids) if texts is None else texts)
     return StageFeatures(list(record_ids), engine, extractor, matrix)
 
 
-def interim_texts(store: Store, stage: str, record_ids: list[int], engine: tuple[str, str],
-                  interim_above: int | None) -> int:
-    """How many of the records' titles and abstracts still need sentence vectors for ``engine`` when
-    there are more than ``interim_above`` (the stage then opens on the interim engine), else 0. Title
-    and abstract screening only: the records of later stages were embedded for it."""
-    if interim_above is None or engine == INTERIM_ENGINE or stage != "title_abstract":
-        return 0
-    extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store))
-    missing = texts_to_embed(extractor, screening_texts(store, record_ids))
-    return missing if missing > interim_above else 0
+@dataclass(frozen=True)
+class StageOpening:
+    """What :func:`open_stage` opened a stage on: ``features`` (the interim engine's when ``to_embed``
+    texts still need sentence vectors for the stage's own ``engine``, else that engine's) and the
+    records' ``texts`` (for the own engine's features, made later)."""
+
+    features: StageFeatures
+    engine: tuple[str, str]
+    to_embed: int
+    texts: list[str]
+
+
+def open_stage(store: Store, stage: str, record_ids: list[int], *, features: str, classifier: str,
+               interim_above: int | None, progress: EmbedProgress | None = None) -> StageOpening:
+    """The features a stage opens on: its own engine's, or, when more than ``interim_above`` of the
+    records' titles and abstracts still need sentence vectors (title and abstract screening only: the
+    records of later stages were embedded for it), the interim engine's, the switch begun in the project
+    (see :func:`record_engine_switch`). The texts are read once; ``progress`` hears the embedding."""
+    engine = resolve_engine(features, classifier, len(record_ids))
+    texts = screening_texts(store, record_ids)
+    extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
+    to_embed = 0
+    if interim_above is not None and engine != INTERIM_ENGINE and stage == "title_abstract":
+        missing = texts_to_embed(extractor, texts)
+        to_embed = missing if missing > interim_above else 0
+    if to_embed:
+        record_engine_switch(store, interim=INTERIM_ENGINE, engine=engine, screened=None)
+        first, extractor = INTERIM_ENGINE, make_features(INTERIM_ENGINE[0])
+    else:
+        first = engine
+    opened = StageFeatures(list(record_ids), first, extractor, extractor.fit_transform(texts))
+    return StageOpening(opened, engine, to_embed, texts)
 
 
 def records_screened(store: Store, stage: str) -> int:
@@ -214,20 +237,18 @@ class ScreeningSession:
         self.store, self.reviewer, self.stage = store, reviewer, stage
         self._queue_options = {"seed": seed, "criteria": criteria,
                                "rule": project_rule(store, recall_target, confidence)}
-        engine = resolve_engine(features, classifier, len(record_ids))
-        to_embed = interim_texts(store, stage, record_ids, engine, interim_above)
-        first = INTERIM_ENGINE if to_embed else engine
-        shared = stage_features(store, record_ids, features=first[0], classifier=first[1],
-                                progress=None if to_embed else progress)
-        self.engine = shared.engine
-        self.queue = open_queue(shared, reviewer_standing(store, reviewer, stage), **self._queue_options)
+        opened = open_stage(store, stage, record_ids, features=features, classifier=classifier,
+                            interim_above=interim_above, progress=progress)
+        self.engine = opened.features.engine
+        self.queue = open_queue(opened.features, reviewer_standing(store, reviewer, stage), **self._queue_options)
         self._take_over: TakeOver | None = None
-        if to_embed:
-            record_engine_switch(store, interim=first, engine=engine, screened=None)
+        if opened.to_embed:
+            engine = opened.engine
             self._take_over = TakeOver(lambda heard: stage_features(
-                store, record_ids, features=engine[0], classifier=engine[1], progress=heard), to_embed)
+                store, record_ids, features=engine[0], classifier=engine[1], progress=heard, texts=opened.texts),
+                opened.to_embed)
         else:
-            settle_engine_switch(store, engine, records_screened(store, stage))
+            settle_engine_switch(store, opened.engine, records_screened(store, stage))
         self._described = False
 
     def interim(self) -> Interim | None:

@@ -31,7 +31,7 @@ from logicmap.review.preparation import BackgroundOpening, Preparing
 from logicmap.review.team_settings import TeamSettings, load_team_settings, save_settings
 from logicmap.review.screening_session import (
     describe_engine,
-    interim_texts,
+    open_stage,
     project_rule,
     record_engine_switch,
     save_rule_stop,
@@ -45,7 +45,7 @@ from logicmap.screening.stopping import StopReport
 from logicmap.screening.decisions import STAGES, latest_standing
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.presets import INTERIM_ABOVE, INTERIM_ENGINE, resolve_engine
+from logicmap.screening.presets import INTERIM_ABOVE
 from logicmap.screening.queue import Snapshot
 from logicmap.screening.team_queue import TeamProgress, TeamQueue
 from logicmap.store.database import Store
@@ -257,26 +257,20 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
                 return self._queues[stage]
             self._marks[stage] = self._candidates_mark(stage)  # before the records: a change between shows later
             record_ids = self._candidates(stage)
-            engine = resolve_engine(self._engine_options["features"], self._engine_options["classifier"],
-                                    len(record_ids))
-            to_embed = interim_texts(self._store, stage, record_ids, engine, self._interim_above)
-            first = INTERIM_ENGINE if to_embed else engine
-            features = stage_features(self._store, record_ids, features=first[0], classifier=first[1],
-                                      progress=self._heard(stage))
-            queue = self._assemble(stage, features)
-            if to_embed:  # begun now, made (with the records screened meanwhile) when it takes over
-                record_engine_switch(self._store, interim=first, engine=engine, screened=None)
-            else:
-                settle_engine_switch(self._store, engine, len(queue.votes))
+            opened = open_stage(self._store, stage, record_ids, **self._engine_options,
+                                interim_above=self._interim_above, progress=self._heard(stage))
+            queue = self._assemble(stage, opened.features)
+            if not opened.to_embed:
+                settle_engine_switch(self._store, opened.engine, len(queue.votes))
             with self._changed:
-                self._engines[stage] = features.engine
+                self._engines[stage] = opened.features.engine
                 self._queues[stage] = queue
                 self._preparing.pop(stage, None)
-                if to_embed:
-                    self._interim[stage] = Interim(to_embed=to_embed)
+                if opened.to_embed:
+                    self._interim[stage] = Interim(to_embed=opened.to_embed)
                 self._changed.notify_all()
-            if to_embed:
-                self._take_over_in_background(stage, record_ids, engine)
+            if opened.to_embed:
+                self._take_over_in_background(stage, record_ids, opened.engine, opened.texts)
             return queue
 
     def _assemble(self, stage: str, features) -> TeamQueue:
