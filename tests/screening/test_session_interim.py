@@ -8,8 +8,9 @@ import threading
 import time
 
 from logicmap.api import Review
+from logicmap.demo import demo_data_dir
 from logicmap.review.interim import TakeOver
-from logicmap.screening.presets import INTERIM_ENGINE
+from logicmap.screening.presets import INTERIM_ENGINE, engine_description
 
 
 def test_the_session_screens_on_tfidf_then_its_own_engine_takes_over(location):
@@ -37,6 +38,43 @@ def test_the_session_screens_on_tfidf_then_its_own_engine_takes_over(location):
         assert interim_decisions >= 1  # the first record comes at once, long before 85 texts are embedded
         assert f"for the first {interim_decisions} records screened, while the sentence embeddings" in words
         assert words.endswith("(logicmap svm-asreview-agree)")
+
+
+def test_records_screened_before_a_later_interim_start_keep_their_own_model_in_the_methods(tmp_path):
+    """Records added after screening began need vectors: the stage opens on TF-IDF again, and the methods
+    say which records were ranked by which model (the earlier ones are not counted as TF-IDF's)."""
+    with Review.create(tmp_path / "added.db") as review:
+        review.records.import_files([demo_data_dir() / "medline-ovid.ris"])
+        review.dedupe.run()
+        session = review.screening.session("ana", seed=1)
+        own = session.engine
+        for decision in ("include", "exclude", "exclude"):
+            record_id, rank = session.next_record()
+            session.decide(record_id, decision, rank=rank)
+        session.close()
+        review.records.import_files([demo_data_dir() / "psycinfo.csv"])
+        review.dedupe.run()
+        session = review.screening.session("ana", seed=1, interim_above=0)
+        try:
+            assert session.engine == INTERIM_ENGINE
+            meanwhile, deadline = 0, time.monotonic() + 120
+            while session.engine == INTERIM_ENGINE:
+                assert time.monotonic() < deadline, session.interim()
+                record_id, rank = session.next_record()
+                if session.engine != INTERIM_ENGINE:
+                    break
+                session.decide(record_id, "exclude", rank=rank)
+                meanwhile += 1
+                time.sleep(0.5)
+            assert session.engine == own and meanwhile >= 1
+        finally:
+            session.close()
+        words = review.report.methods().screening_model
+    earlier, _, rest = words.partition(", for the first 3 records screened; then ")
+    assert earlier == engine_description(*own)
+    assert rest.startswith("TF-IDF over word 1-2 grams")
+    assert f"for the next {meanwhile}, while the sentence embeddings of the records added were made; then " in rest
+    assert rest.endswith(engine_description(*own))
 
 
 def test_without_interim_above_the_session_waits_for_its_own_engine(location):

@@ -35,6 +35,7 @@ from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     add_decision,
+    engine_model,
     engine_switch,
     exclusion_reasons,
     save_engine_settings,
@@ -105,7 +106,7 @@ def open_stage(store: Store, stage: str, record_ids: list[int], *, features: str
     """The features a stage opens on: its own engine's, or, when more than ``interim_above`` of the
     records' titles and abstracts still need sentence vectors (title and abstract screening only: the
     records of later stages were embedded for it), the interim engine's, the switch begun in the project
-    (see :func:`record_engine_switch`). The texts are read once; ``progress`` hears the embedding."""
+    (see :func:`begin_engine_switch`). The texts are read once; ``progress`` hears the embedding."""
     engine = resolve_engine(features, classifier, len(record_ids))
     texts = screening_texts(store, record_ids)
     extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
@@ -114,7 +115,7 @@ def open_stage(store: Store, stage: str, record_ids: list[int], *, features: str
         missing = texts_to_embed(extractor, texts)
         to_embed = missing if missing > interim_above else 0
     if to_embed:
-        record_engine_switch(store, interim=INTERIM_ENGINE, engine=engine, screened=None)
+        begin_engine_switch(store, stage, interim=INTERIM_ENGINE, engine=engine)
         first, extractor = INTERIM_ENGINE, make_features(INTERIM_ENGINE[0])
     else:
         first = engine
@@ -182,27 +183,48 @@ def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -
 
 
 def engine_words(store: Store, engine: tuple[str, str]) -> str:
-    """``engine`` in words, after the engine it took over from when the project recorded a switch to it."""
+    """``engine`` in words, after the engine it took over from when the project recorded a switch to it
+    (and after the model of the records screened before that switch began, if any were)."""
     words = engine_description(*engine)
     switch = engine_switch(store)
     if switch is None or switch["to"] != words or not switch["screened"]:
         return words
-    return (f"{switch['from']} for the first {switch['screened']:,} records screened, while the sentence "
-            f"embeddings were made, then {words}")
+    before = switch.get("before") or 0  # switches recorded before stop 48 began with none screened
+    meanwhile = switch["screened"] - before
+    if meanwhile <= 0:
+        return switch.get("earlier") or words
+    if not before:
+        return (f"{switch['from']} for the first {meanwhile:,} records screened, while the sentence "
+                f"embeddings were made, then {words}")
+    return (f"{switch.get('earlier') or words}, for the first {before:,} records screened; then {switch['from']} "
+            f"for the next {meanwhile:,}, while the sentence embeddings of the records added were made; "
+            f"then {words}")
 
 
-def record_engine_switch(store: Store, *, interim: tuple[str, str], engine: tuple[str, str],
-                         screened: int | None) -> None:
-    """Record that ``engine`` took over from ``interim`` after ``screened`` records were screened (None:
-    it has not yet; see :func:`settle_engine_switch`)."""
+def begin_engine_switch(store: Store, stage: str, *, interim: tuple[str, str], engine: tuple[str, str]) -> None:
+    """Record that ``stage`` opens on ``interim`` until ``engine`` takes over: the records screened so far
+    (``before``) were screened with the model the project recorded then (``earlier``, in words), which the
+    report names first."""
+    before = records_screened(store, stage)
     save_engine_switch(store, {"from": engine_description(*interim), "to": engine_description(*engine),
-                               "screened": screened})
+                               "screened": None, "before": before,
+                               "earlier": engine_model(store) if before else None})
+
+
+def record_engine_switch(store: Store, *, interim: tuple[str, str], engine: tuple[str, str], screened: int) -> None:
+    """Record that ``engine`` took over from ``interim`` after ``screened`` records were screened (those
+    screened before the switch began, as :func:`begin_engine_switch` recorded them, included)."""
+    begun = engine_switch(store)
+    switch = {"from": engine_description(*interim), "to": engine_description(*engine), "screened": screened}
+    if begun and begun["screened"] is None and (begun["from"], begun["to"]) == (switch["from"], switch["to"]):
+        switch.update(before=begun.get("before"), earlier=begun.get("earlier"))
+    save_engine_switch(store, switch)
 
 
 def settle_engine_switch(store: Store, engine: tuple[str, str], screened: int) -> None:
     """A stage opens on ``engine`` with ``screened`` records screened: when a switch to it was begun and
     never made (the server stopped while the vectors were made), those were screened on the interim
-    engine."""
+    engine (but for the ones screened before it began)."""
     switch = engine_switch(store)
     if switch is not None and switch["screened"] is None and switch["to"] == engine_description(*engine):
         save_engine_switch(store, {**switch, "screened": screened})

@@ -134,8 +134,14 @@ def save_engine_settings(store: Store, *, model: str, stopping_rule: str) -> Non
     store.set_setting(STOPPING_RULE_KEY, stopping_rule)
 
 
+def engine_model(store: Store) -> str | None:
+    """The screening model in words as last recorded (None before screening was described)."""
+    return store.setting(MODEL_KEY)
+
+
 def save_engine_switch(store: Store, switch: dict) -> None:
-    """Record that screening switched engines (``{"from": words, "to": words, "screened": n}``)."""
+    """Record that screening switched engines (``{"from": words, "to": words, "screened": n, "before": n,
+    "earlier": words}``: see ``review.screening_session.begin_engine_switch``)."""
     store.set_setting(ENGINE_SWITCH_KEY, json.dumps(switch))
 
 
