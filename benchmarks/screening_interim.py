@@ -8,28 +8,38 @@ shared screening datasets: each run's first ``k`` decisions after the two priors
 engine's learner, then the engine's own learner is given the same labelled history and picks the
 rest, until 95% recall (WSS@95 needs no more). ``k`` is fixed (``--k``) or a share of the dataset's
 records (``--share``: how many decisions a team makes while the vectors are made grows with them).
+``--share 1`` (every decision on the interim engine, which then never hands over) replays the TF-IDF
+engine throughout, the default above ``EMBED_MAX_RECORDS``.
 
-Each engine is ``NAME:PIECES``: ``agree`` (the default up to 70,000 records, ``AGREE_ENGINE``) or
+Each engine is ``NAME:PIECES``: ``agree`` (the default up to 100,000 records, ``AGREE_ENGINE``) or
 ``agree64`` (its vectors of the first 64 word pieces, ``AGREE64_ENGINE``). Vectors come from
 ``screening_embed_default.vectors`` (kept in ``$LOGICMAP_EMBED_VECTORS``). ASReview LAB 3.0.8's
 WSS@95 and our engine's from the start (k = 0) are read from the stored runs of
-``screening_embed_default.jsonl`` where they exist (seeds 1-31), for the paired summary.
+``screening_embed_default.jsonl`` where they exist (seeds 1-31), for the paired summary; ``--asreview``
+runs ASReview (``screening_vs_asreview.run_asreview``, the same priors) where none is stored.
 
-Prints one JSON line per run, then one summary line per engine and ``k``.
+Prints one JSON line per run (and per ASReview run), then one summary line per engine and ``k``, and
+with two plans a ``paired`` line: the first against the second, run by run.
 
-Output of the last runs (``benchmarks/screening_interim.jsonl``, stop 47):
+Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
 - rule V: ``--engine agree --k 100 --seeds 2-10`` (and ``--k 300``): with its first 100 decisions on
   TF-IDF, the default scored 0.4626 against 0.4563 from the start (126 runs); with 300, 0.4492.
 - rule W: ``--engine agree --share 0.0133 --engine agree64 --share 0.0033 --seeds 32-40``: the full
   256 pieces with 1.33% of the records' decisions on TF-IDF first scored 0.458, the first 64 pieces with
   their shorter 0.33% 0.440 (126 paired runs; 256 better in 84, worse in 42), so the default engine
   covers 20,001-70,000 records again.
+- rule X (stop 48): ``--engine agree --share 0.0133 --engine agree --share 1 --seeds 41-49 --asreview``:
+  the default with 1.33% of its decisions on TF-IDF scored 0.457, the TF-IDF engine throughout 0.421
+  (126 paired runs; better in 90, worse in 36), so the default engine covers 70,001-100,000 records too.
+  Its lines were made by two processes (datasets split) and ASReview's apart, then joined.
 
 Usage::
 
     nice -n 10 .venv/bin/python benchmarks/screening_interim.py --engine agree --k 100 --seeds 2-10
     nice -n 10 .venv/bin/python benchmarks/screening_interim.py --engine agree --share 0.0133 \\
         --engine agree64 --share 0.0033 --seeds 32-40
+    nice -n 10 .venv/bin/python benchmarks/screening_interim.py --engine agree --share 0.0133 \\
+        --engine agree --share 1 --seeds 41-49 --asreview
 """
 
 from __future__ import annotations
@@ -46,7 +56,7 @@ from logicmap.api import (INTERIM_ENGINE, ActiveLearner, draw_priors, load_label
                           stack_tfidf_and_embeddings, summarise)
 
 from screening_embed_default import DEFAULT_CONFIG, vectors
-from screening_vs_asreview import DATA, ROOT
+from screening_vs_asreview import DATA, ROOT, run_asreview
 from stopping_orders import engine_learner, parse_seeds
 
 #: engine name -> (learner config, word pieces of its vectors; None: the model's 256)
@@ -107,6 +117,26 @@ def summary(runs: list[dict], asreview: dict, default: dict) -> dict:
     return line
 
 
+def asreview_run(path, y: np.ndarray, seed: int) -> float:
+    """ASReview LAB 3.0.8's default WSS@95 on one dataset and seed, with the priors every run here has."""
+    order, _ = run_asreview(path, draw_priors(y, seed), seed)
+    return float(summarise(y[order], n_total=len(y), n_relevant=int(y.sum()), n_priors=2)["wss@95"])
+
+
+def paired(first: list[dict], second: list[dict], names: list[str]) -> dict:
+    """The first plan's runs against the second's, run by run (same dataset and seed)."""
+    theirs = {(r["dataset"], r["seed"]): r["ours_wss@95"] for r in second}
+    pairs = [(r["dataset"], r["ours_wss@95"] - theirs[(r["dataset"], r["seed"])]) for r in first
+             if (r["dataset"], r["seed"]) in theirs]
+    by_dataset = defaultdict(list)
+    for dataset, difference in pairs:
+        by_dataset[dataset].append(difference)
+    return {"benchmark": "screening_interim", "line": "paired", "plans": names, "runs": len(pairs),
+            "mean_difference": round(statistics.fmean(d for _, d in pairs), 4),
+            "first_better_runs": sum(d > 0 for _, d in pairs), "second_better_runs": sum(d < 0 for _, d in pairs),
+            "per_dataset_difference": {k: round(statistics.fmean(v), 4) for k, v in sorted(by_dataset.items())}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", action="append", choices=sorted(ENGINES), required=True)
@@ -115,6 +145,8 @@ def main() -> None:
                         help="decisions on TF-IDF as a share of the dataset's records, per engine")
     parser.add_argument("--seeds", default="2-10")
     parser.add_argument("--datasets", help="comma-separated dataset names (default: all 14)")
+    parser.add_argument("--asreview", action="store_true",
+                        help="run ASReview LAB 3.0.8's default where no stored run has the dataset and seed")
     args = parser.parse_args()
     if len(args.k) + len(args.share) != len(args.engine) or (args.k and args.share):
         parser.error("give one --k for each --engine, or one --share for each")
@@ -140,10 +172,19 @@ def main() -> None:
                        "seconds": round(time.perf_counter() - started, 1)}
                 done[(name, amount)].append(run)
                 print(json.dumps(run), flush=True)
+        for seed in parse_seeds(args.seeds) if args.asreview else ():
+            if (path.stem, seed) not in asreview:
+                asreview[(path.stem, seed)] = round(asreview_run(path, y, seed), 4)
+                print(json.dumps({"benchmark": "screening_interim", "line": "asreview", "dataset": path.stem,
+                                  "seed": seed, "asreview_wss@95": asreview[(path.stem, seed)]}), flush=True)
     for (name, amount), runs in done.items():
         print(json.dumps({"benchmark": "screening_interim", "line": "summary", "engine": name,
                           ("k" if args.k else "share"): amount, "seeds": parse_seeds(args.seeds),
                           **summary(runs, asreview, default)}), flush=True)
+    if len(done) == 2:
+        (first, first_runs), (second, second_runs) = done.items()
+        print(json.dumps(paired(first_runs, second_runs, [f"{n} {'k' if args.k else 'share'} {a}" for n, a in
+                                                          (first, second)])), flush=True)
 
 
 if __name__ == "__main__":
