@@ -30,7 +30,8 @@ synthetic texts themselves (a sparse product, seconds at 100,000 records).
 
 Prints one JSON line per size and a final JSON line with the growth factors,
 and the machine's load average (the timings are only comparable on a quiet machine).
-Each line also counts the timed decisions that refitted (``refits``) and the relevant
+Each line also gives the process's peak resident memory so far (``peak_rss_mb``, without the worker
+processes of a fit) and counts the timed decisions that refitted (``refits``) and the relevant
 records picked (``relevant_picked``): engines that find more relevant records refit more.
 ``--member-jobs 1`` fits an ensemble's members one after the other (the presets fit the
 fusion's two SVMs in two worker processes once there are enough decisions). ``--think SECONDS``
@@ -53,7 +54,9 @@ command with ``--classifier svm-asreview-agree``; quiet machine; its 5,000 state
 to build the features) time the code before and after the fits moved to float64 block views and
 two processes, both presets, and ``--member-jobs 1``. Stop 42's lines time the session's opening apart
 (``open_ms``), the three states of the default, and 30 decisions with ``--think 11`` before and after the
-worker processes were kept up between fits::
+worker processes were kept up between fits. Stop 48's lines (rule X) time the default against the TF-IDF
+engine at 100,000 records (twice, beside other work) and 200,000 (``--sizes 100000`` / ``200000``
+``--labelled 5000``, with ``peak_rss_mb``)::
 
     .venv/bin/python benchmarks/screening_speed.py --sizes 10000 --labelled 200,2000,5000 --decisions 100 \
         --features tfidf+embed --classifier svm-fusion --retrain-share 0.01 --source-vectors VECTORS
@@ -67,6 +70,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -175,6 +179,8 @@ def time_size(texts, labels, *, labelled: int, decisions: int, seed: int,
         "mean_ms": round(float(np.mean(times) * 1000), 2),
         "max_ms": round(float(np.max(times) * 1000), 2),
         "refits": refits, "relevant_picked": found,
+        # this process's peak so far (earlier sizes included; a fit's worker processes not counted)
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 

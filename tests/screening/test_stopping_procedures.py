@@ -94,11 +94,12 @@ def test_the_shipped_default_is_the_one_the_committed_calibration_names(benchmar
 
 
 def test_the_evidence_quotes_the_calibration_of_each_engine_a_project_may_get():
-    """Above 70,000 records a project screens with the TF-IDF engine: the report's methods quote the
-    default rule's nested held-out figures on that engine's orders."""
+    """Above EMBED_MAX_RECORDS a project screens with the TF-IDF engine: the report's methods quote the
+    default rule's nested held-out figures on that engine's orders, and that size."""
     from logicmap.api import stopping_rules
+    from logicmap.screening.presets import EMBED_MAX_RECORDS
 
-    for name, records in (("tfidf", "above 70,000 records"),):
+    for name, records in (("tfidf", f"above {EMBED_MAX_RECORDS:,} records"),):
         lines = _calibration(f"stopping_calibration_{name}_engine.jsonl")
         (named,) = [line["default_rule"] for line in lines if "default_rule" in line]
         (nested,) = [line["nested_procedure_choice"]["nested_held_out"] for line in lines

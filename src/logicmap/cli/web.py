@@ -54,7 +54,7 @@ def serve(
     https: Annotated[bool, typer.Option("--https/--no-https", help="Mark the session cookie Secure (set this "
                                         "behind an HTTPS proxy).")] = False,
     features: Annotated[str, typer.Option("--features", help="Screening features, as `logicmap simulate "
-                                          "--features` (auto: with sentence embeddings up to 70,000 records)."
+                                          "--features` (auto: with sentence embeddings up to 100,000 records)."
                                           )] = "auto",
     classifier: Annotated[str, typer.Option("--classifier", help="Screening classifier, as `logicmap simulate "
                                             "--classifier`.")] = "auto",

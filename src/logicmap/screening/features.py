@@ -269,7 +269,7 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     ``tfidf-asreview``, ``tfidf-asreview+char``, ``tfidf-asreview+static``, ``static``,
     ``tfidf+static``, ``embed``, ``tfidf+embed``, ``tfidf-asreview+char+embed``
     (``tfidf-asreview+char``'s columns, then the sentence embeddings),
-    ``tfidf-asreview+charlsa(+embed)`` (the default up to 70,000 records: the character
+    ``tfidf-asreview+charlsa(+embed)`` (the default up to 100,000 records: the character
     block reduced to 256 dimensions of its truncated SVD, ``TfidfFeatures(char_lsa=256)``),
     ``tfidf-asreview+charlsa+embed64`` (the same, the sentence embeddings made from each
     text's first 64 word pieces) and ``+embed128`` (its first 128)

@@ -50,9 +50,12 @@ FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: E
 
 
 #: Above this many records the default engine does without sentence embeddings. The numpy encoder
-#: embeds about 8 titles and abstracts a second per core: 70,000 records are about 75 minutes of a
+#: embeds about 8 titles and abstracts a second per core: 100,000 records are about 105 minutes of a
 #: project's first start on 2 cores (kept in its store after), screened meanwhile on INTERIM_ENGINE.
-EMBED_MAX_RECORDS = 70_000
+#: Above it (where the character n-grams are dropped too, ``features.CHAR_MAX_RECORDS``) the agree
+#: engine's decision was slower than the TF-IDF engine's (rule X, stop 48: 556 against 400 ms at 200,000
+#: records), and neither's ranking was measured there.
+EMBED_MAX_RECORDS = 100_000
 
 #: The engine a team screens with while its own engine's sentence vectors are being made, when more
 #: than INTERIM_ABOVE texts still need them (see ``TeamScreening(interim_above=...)``): no embeddings.
@@ -89,20 +92,28 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     ``svm-asreview-fusion`` because it finds more relevant records), and building the features
     48-72 s instead of 4 s (the SVD).
 
-    Up to :data:`EMBED_MAX_RECORDS` (70,000) all of it: from stop 45 to 47 the embeddings above
+    Up to :data:`EMBED_MAX_RECORDS` (100,000) all of it: from stop 45 to 47 the embeddings above
     20,000 records read each record's first 64 word pieces (``AGREE64_ENGINE``, a quarter of the
     encoder's time), because nobody could screen before they were made. Now a project screens on
     :data:`INTERIM_ENGINE` meanwhile (``TeamScreening``/``ScreeningSession(interim_above=...)``), and
     the full 256 pieces score better with that interim phase: on fresh seeds 32-40 (126 runs, rule W
     written before them; ``benchmarks/screening_interim.jsonl``), its first 1.33% of the records'
     decisions on TF-IDF (4 reviewers while 256 pieces are made), 0.458 against 0.440 for 64 pieces
-    with their shorter 0.33%, better in 84 runs and worse in 42. At 40,000 records with 5,000
-    decided a decision takes 304 ms (measured with 128 pieces; the pieces change only the embedding
-    time), at 70,000 398 ms, the TF-IDF engine 948 and 1,329 ms (features 518 s, the SVD, against 226 s).
+    with their shorter 0.33%, better in 84 runs and worse in 42. The same interim phase lets it serve
+    70,001-100,000 records too, where the TF-IDF engine was the default until stop 48: on fresh seeds
+    41-49 (126 runs, rule X written before them), 0.457 against 0.421 for the TF-IDF engine throughout,
+    better in 90 runs and worse in 36; ASReview LAB's default scored 0.393 on those runs (the default
+    +0.064, 86 won, 68%; the TF-IDF engine +0.028, 73 won). At 40,000 records with
+    5,000 decided a decision takes 304 ms (measured with 128 pieces; the pieces change only the
+    embedding time), at 70,000 398 ms, the TF-IDF engine 948 and 1,329 ms (features 518 s, the SVD,
+    against 226 s). At 100,000 (stop 48, two runs of each beside other work) 651 and 913 ms against the
+    TF-IDF engine's 1,122 and 1,816 ms, features 670 and 925 s against 248 and 365 s, peak memory 4.4
+    against 5.5 GB.
 
     Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
-    on 115 runs).
+    on 115 runs), whose character block is dropped there (``features.CHAR_MAX_RECORDS``, 100,000):
+    ELAS u4's word TF-IDF and SVM alone.
     """
     if records is None or records <= EMBED_MAX_RECORDS:
         return AGREE_ENGINE

@@ -26,7 +26,7 @@ pieces (the default from 20,001 to 70,000 records in stops 45-46;
 ``..._agree128_engine.jsonl``), the target in 97.1% held out (lowest 0.927), 27.8% saved. A project
 whose first decisions were ranked by the TF-IDF engine while its vectors were made (the interim start)
 was not calibrated apart: the engines differ only in the first decisions, long before any stop.
-On the TF-IDF engine, still the default above 70,000 records
+On the TF-IDF engine, still the default above 100,000 records (above 70,000 until stop 48)
 (``benchmarks/stopping_calibration_tfidf_engine.jsonl``), buscar 95/80 met the target in 96.4% of its
 140 runs held out and saved 26.1% (median policy's orders, not rerun).
 
@@ -63,8 +63,8 @@ DEFAULT_CONFIDENCE = 0.80
 DEFAULT_EVIDENCE = ("logicmap's default stopping rule, buscar at 95% recall with 80% confidence (the "
                     "confidence chosen by a calibration on screening simulations of 14 labelled datasets): "
                     "chosen with each dataset held out, it reached 95% recall in 100.0% of runs and saved "
-                    "27.6% of the screening (140 runs, the default engine, used up to 70,000 records); with the "
-                    "TF-IDF engine used above 70,000 records, 96.4% and 26.1%")
+                    "27.6% of the screening (140 runs, the default engine, used up to 100,000 records); with the "
+                    "TF-IDF engine used above 100,000 records, 96.4% and 26.1%")
 #: The run rule's scale (power 0.5, no guard) chosen on all datasets by the calibration.
 GAP_SCALE = 3.356
 
