@@ -73,7 +73,7 @@ def test_records_screened_before_a_later_interim_start_keep_their_own_model_in_t
     earlier, _, rest = words.partition(", for the first 3 records screened; then ")
     assert earlier == engine_description(*own)
     assert rest.startswith("TF-IDF over word 1-2 grams")
-    assert f"for the next {meanwhile}, while the sentence embeddings of the records added were made; then " in rest
+    assert f"for the next {meanwhile}, while sentence embeddings were made; then " in rest
     assert rest.endswith(engine_description(*own))
 
 
@@ -107,3 +107,26 @@ def test_a_take_over_that_fails_is_said_in_words_and_one_that_is_cancelled_ends(
     assert reported.wait(10) and running.state.embedded == 1
     running.cancel(wait=10)
     assert not running._thread.is_alive() and running.state.failed is None and running.result() is None
+
+
+def test_a_switch_begun_before_a_restart_goes_on_as_it_was_begun(location):
+    """The server stopped while the vectors were made and started again with some still missing: the
+    records screened meanwhile stay the interim engine's, not the model's "before" the switch."""
+    from logicmap.review.screening_session import begin_engine_switch, engine_words, record_engine_switch
+    from logicmap.screening.presets import AGREE_ENGINE
+    from logicmap.store.screening import engine_switch
+
+    with Review.open(location) as review:
+        store = review.screening._store
+        session = review.screening.session("ana", seed=1, interim_above=0)  # begins the switch
+        for decision in ("include", "exclude"):
+            record_id, rank = session.next_record()
+            session.decide(record_id, decision, rank=rank)
+        session.close()  # the server stops long before 85 texts are embedded
+        assert engine_switch(store)["screened"] is None
+        begin_engine_switch(store, "title_abstract", interim=INTERIM_ENGINE, engine=AGREE_ENGINE)  # it starts again
+        assert engine_switch(store)["before"] == 0
+        record_engine_switch(store, interim=INTERIM_ENGINE, engine=AGREE_ENGINE, screened=2)
+        assert engine_words(store, AGREE_ENGINE) == (
+            f"{engine_description(*INTERIM_ENGINE)} for the first 2 records screened, while the sentence "
+            f"embeddings were made, then {engine_description(*AGREE_ENGINE)}")

@@ -197,28 +197,36 @@ def engine_words(store: Store, engine: tuple[str, str]) -> str:
         return (f"{switch['from']} for the first {meanwhile:,} records screened, while the sentence "
                 f"embeddings were made, then {words}")
     return (f"{switch.get('earlier') or words}, for the first {before:,} records screened; then {switch['from']} "
-            f"for the next {meanwhile:,}, while the sentence embeddings of the records added were made; "
-            f"then {words}")
+            f"for the next {meanwhile:,}, while sentence embeddings were made; then {words}")
 
 
 def begin_engine_switch(store: Store, stage: str, *, interim: tuple[str, str], engine: tuple[str, str]) -> None:
     """Record that ``stage`` opens on ``interim`` until ``engine`` takes over: the records screened so far
     (``before``) were screened with the model the project recorded then (``earlier``, in words), which the
-    report names first."""
+    report names first. A switch begun before the server stopped goes on as it was begun."""
+    switch = {"from": engine_description(*interim), "to": engine_description(*engine), "screened": None}
+    if _begun(store, switch) is not None:
+        return
     before = records_screened(store, stage)
-    save_engine_switch(store, {"from": engine_description(*interim), "to": engine_description(*engine),
-                               "screened": None, "before": before,
-                               "earlier": engine_model(store) if before else None})
+    save_engine_switch(store, {**switch, "before": before, "earlier": engine_model(store) if before else None})
 
 
 def record_engine_switch(store: Store, *, interim: tuple[str, str], engine: tuple[str, str], screened: int) -> None:
     """Record that ``engine`` took over from ``interim`` after ``screened`` records were screened (those
     screened before the switch began, as :func:`begin_engine_switch` recorded them, included)."""
-    begun = engine_switch(store)
     switch = {"from": engine_description(*interim), "to": engine_description(*engine), "screened": screened}
-    if begun and begun["screened"] is None and (begun["from"], begun["to"]) == (switch["from"], switch["to"]):
+    begun = _begun(store, switch)
+    if begun is not None:
         switch.update(before=begun.get("before"), earlier=begun.get("earlier"))
     save_engine_switch(store, switch)
+
+
+def _begun(store: Store, switch: dict) -> dict | None:
+    """The project's switch between ``switch``'s two engines if it was begun and not yet made."""
+    begun = engine_switch(store)
+    if begun and begun["screened"] is None and (begun["from"], begun["to"]) == (switch["from"], switch["to"]):
+        return begun
+    return None
 
 
 def settle_engine_switch(store: Store, engine: tuple[str, str], screened: int) -> None:
