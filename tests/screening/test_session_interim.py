@@ -70,11 +70,9 @@ def test_records_screened_before_a_later_interim_start_keep_their_own_model_in_t
         finally:
             session.close()
         words = review.report.methods().screening_model
-    earlier, _, rest = words.partition(", for the first 3 records screened; then ")
-    assert earlier == engine_description(*own)
-    assert rest.startswith("TF-IDF over word 1-2 grams")
-    assert f"for the next {meanwhile}, while sentence embeddings were made; then " in rest
-    assert rest.endswith(engine_description(*own))
+    first = 3 + 1
+    assert words == (f"{engine_description(*own)} (records {first} to {first + meanwhile - 1} screened ranked by "
+                     f"{engine_description(*INTERIM_ENGINE)}, while sentence embeddings were made)")
 
 
 def test_without_interim_above_the_session_waits_for_its_own_engine(location):
@@ -130,3 +128,18 @@ def test_a_switch_begun_before_a_restart_goes_on_as_it_was_begun(location):
         assert engine_words(store, AGREE_ENGINE) == (
             f"{engine_description(*INTERIM_ENGINE)} for the first 2 records screened, while the sentence "
             f"embeddings were made, then {engine_description(*AGREE_ENGINE)}")
+
+
+def test_records_screened_before_on_another_model_name_it_first(location):
+    from logicmap.review.screening_session import engine_words
+    from logicmap.screening.presets import AGREE_ENGINE
+    from logicmap.store.screening import save_engine_switch
+
+    interim, own = engine_description(*INTERIM_ENGINE), engine_description(*AGREE_ENGINE)
+    with Review.open(location) as review:
+        store = review.screening._store
+        save_engine_switch(store, {"from": interim, "to": own, "screened": 5, "before": 3, "earlier": "model A"})
+        assert engine_words(store, AGREE_ENGINE) == (f"model A, for the first 3 records screened; then {interim} "
+                                                     f"for the next 2, while sentence embeddings were made; then {own}")
+        save_engine_switch(store, {"from": interim, "to": own, "screened": 3, "before": 3, "earlier": "model A"})
+        assert engine_words(store, AGREE_ENGINE) == "model A"  # none screened while the vectors were made

@@ -196,7 +196,11 @@ def engine_words(store: Store, engine: tuple[str, str]) -> str:
     if not before:
         return (f"{switch['from']} for the first {meanwhile:,} records screened, while the sentence "
                 f"embeddings were made, then {words}")
-    return (f"{switch.get('earlier') or words}, for the first {before:,} records screened; then {switch['from']} "
+    earlier = switch.get("earlier") or words
+    if earlier == words:
+        return (f"{words} (records {before + 1:,} to {switch['screened']:,} screened ranked by {switch['from']}, "
+                f"while sentence embeddings were made)")
+    return (f"{earlier}, for the first {before:,} records screened; then {switch['from']} "
             f"for the next {meanwhile:,}, while sentence embeddings were made; then {words}")
 
 
