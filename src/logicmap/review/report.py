@@ -31,7 +31,7 @@ from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
 from logicmap.store.database import Store
-from logicmap.store.screening import standing_decisions
+from logicmap.store.screening import engine_settings, standing_decisions
 from logicmap.synthesis import LogicModel, Study, build_model
 
 #: The screening stage whose reviewers' agreement, recall curve and stopping the report states.
@@ -156,10 +156,10 @@ class ReportStage:
         screening = screening or self.screening()
         sources = search_sources((s.database or f"Other sources: {s.file}", s.search_date, s.records)
                                  for s in self._records.sources())
+        model, rule = engine_settings(self._store)
         return MethodsFacts(
             sources=sources, **self._dedupe_facts(after_dedupe), **self._agreement_facts(),
-            screening_model=self._store.setting("screening.model"),
-            stopping_rule=self._store.setting("screening.stopping_rule"),
+            screening_model=model, stopping_rule=rule,
             records_screened=counts.records_screened, records_not_screened=counts.records_not_screened,
             stopping_statement=(automation_statement(screening.stop, counts.excluded_automatic)
                                 if screening.stop and counts.excluded_automatic else stopping_outcome(screening)),

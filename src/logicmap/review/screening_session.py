@@ -35,7 +35,7 @@ from logicmap.store.database import Store
 from logicmap.store.embeddings import ProjectEmbeddingCache
 from logicmap.store.screening import (
     add_decision,
-    engine_model,
+    engine_settings,
     engine_switch,
     exclusion_reasons,
     save_engine_settings,
@@ -190,13 +190,12 @@ def engine_words(store: Store, engine: tuple[str, str]) -> str:
     if switch is None or switch["to"] != words or not switch["screened"]:
         return words
     before = switch.get("before") or 0  # switches recorded before stop 48 began with none screened
-    meanwhile = switch["screened"] - before
+    meanwhile, earlier = switch["screened"] - before, switch.get("earlier") or words
     if meanwhile <= 0:
-        return switch.get("earlier") or words
+        return earlier
     if not before:
         return (f"{switch['from']} for the first {meanwhile:,} records screened, while the sentence "
                 f"embeddings were made, then {words}")
-    earlier = switch.get("earlier") or words
     if earlier == words:
         return (f"{words} (records {before + 1:,} to {switch['screened']:,} screened ranked by {switch['from']}, "
                 f"while sentence embeddings were made)")
@@ -212,7 +211,7 @@ def begin_engine_switch(store: Store, stage: str, *, interim: tuple[str, str], e
     if _begun(store, switch) is not None:
         return
     before = records_screened(store, stage)
-    save_engine_switch(store, {**switch, "before": before, "earlier": engine_model(store) if before else None})
+    save_engine_switch(store, {**switch, "before": before, "earlier": engine_settings(store)[0] if before else None})
 
 
 def record_engine_switch(store: Store, *, interim: tuple[str, str], engine: tuple[str, str], screened: int) -> None:

@@ -134,9 +134,9 @@ def save_engine_settings(store: Store, *, model: str, stopping_rule: str) -> Non
     store.set_setting(STOPPING_RULE_KEY, stopping_rule)
 
 
-def engine_model(store: Store) -> str | None:
-    """The screening model in words as last recorded (None before screening was described)."""
-    return store.setting(MODEL_KEY)
+def engine_settings(store: Store) -> tuple[str | None, str | None]:
+    """The screening model and stopping rule in words as last recorded (None before screening was described)."""
+    return store.setting(MODEL_KEY), store.setting(STOPPING_RULE_KEY)
 
 
 def save_engine_switch(store: Store, switch: dict) -> None:
