@@ -9,7 +9,9 @@ engine's learner, then the engine's own learner is given the same labelled histo
 rest, until 95% recall (WSS@95 needs no more). ``k`` is fixed (``--k``) or a share of the dataset's
 records (``--share``: how many decisions a team makes while the vectors are made grows with them).
 ``--share 1`` (every decision on the interim engine, which then never hands over) replays the TF-IDF
-engine throughout, the default above ``EMBED_MAX_RECORDS``.
+engine throughout, the default above ``EMBED_MAX_RECORDS``. ``--no-char`` builds every TF-IDF as it is built
+above ``CHAR_MAX_RECORDS`` records (the word block alone, no character block), so the shared datasets
+replay how a larger project screens.
 
 Each engine is ``NAME:PIECES``: ``agree`` (the default up to 100,000 records, ``AGREE_ENGINE``) or
 ``agree64`` (its vectors of the first 64 word pieces, ``AGREE64_ENGINE``). Vectors come from
@@ -90,6 +92,13 @@ def replay(texts: list[str], y: np.ndarray, seed: int, k: int, interim_matrix, o
     return float(summarise(y[order], n_priors=len(priors))["wss@95"])
 
 
+def tfidf(name: str, no_char: bool):
+    """The named TF-IDF extractor; with ``no_char`` as it is built above ``CHAR_MAX_RECORDS`` records
+    (its character block dropped: the word block alone)."""
+    extractor = make_features(name)
+    return extractor.set_params(char_max_records=0) if no_char else extractor
+
+
 def stored_runs() -> tuple[dict, dict]:
     """``(ASReview's WSS@95, the default engine's from the start)`` by ``(dataset, seed)``."""
     asreview, default = {}, {}
@@ -145,6 +154,8 @@ def main() -> None:
                         help="decisions on TF-IDF as a share of the dataset's records, per engine")
     parser.add_argument("--seeds", default="2-10")
     parser.add_argument("--datasets", help="comma-separated dataset names (default: all 14)")
+    parser.add_argument("--no-char", action="store_true",
+                        help="every TF-IDF without its character block, as above CHAR_MAX_RECORDS records")
     parser.add_argument("--asreview", action="store_true",
                         help="run ASReview LAB 3.0.8's default where no stored run has the dataset and seed")
     args = parser.parse_args()
@@ -158,8 +169,8 @@ def main() -> None:
             continue
         data = load_labelled(path)
         y = np.asarray(data.labels, dtype=np.int8)
-        interim_matrix = make_features(INTERIM_ENGINE[0]).fit_transform(data.texts)
-        words = make_features("tfidf-asreview+charlsa").fit_transform(data.texts)
+        interim_matrix = tfidf(INTERIM_ENGINE[0], args.no_char).fit_transform(data.texts)
+        words = tfidf("tfidf-asreview+charlsa", args.no_char).fit_transform(data.texts)
         for name, amount in plans:
             config, pieces = ENGINES[name]
             own_matrix = stack_tfidf_and_embeddings(words, vectors(path, data.texts, "numpy", pieces))
@@ -167,6 +178,7 @@ def main() -> None:
             for seed in parse_seeds(args.seeds):
                 started = time.perf_counter()
                 run = {"benchmark": "screening_interim", "line": "run", "engine": name, "k": k,
+                       **({"no_char": True} if args.no_char else {}),
                        "dataset": path.stem, "seed": seed,
                        "ours_wss@95": round(replay(data.texts, y, seed, k, interim_matrix, own_matrix, config), 4),
                        "seconds": round(time.perf_counter() - started, 1)}
@@ -180,6 +192,7 @@ def main() -> None:
     for (name, amount), runs in done.items():
         print(json.dumps({"benchmark": "screening_interim", "line": "summary", "engine": name,
                           ("k" if args.k else "share"): amount, "seeds": parse_seeds(args.seeds),
+                          **({"no_char": True} if args.no_char else {}),
                           **summary(runs, asreview, default)}), flush=True)
     if len(done) == 2:
         (first, first_runs), (second, second_runs) = done.items()
