@@ -38,9 +38,9 @@ from pathlib import Path
 
 import numpy as np
 
-from logicmap.api import ActiveLearner, draw_priors, load_labelled, make_features, simulate, summarise
+from logicmap.api import ActiveLearner, draw_priors, load_labelled, make_features, simulate
 
-from screening_vs_asreview import ASREVIEW_VENV, DATA, ROOT, asreview_bin, run_asreview
+from screening_vs_asreview import ASREVIEW_VENV, DATA, ROOT, asreview_bin, order_metrics, run_asreview
 
 CACHE = Path(os.environ.get("LOGICMAP_ASREVIEW_CACHE", ROOT / "benchmarks" / ".asreview-cache"))
 
@@ -70,9 +70,7 @@ def asreview_wss(path: Path, labels: np.ndarray, seed: int, until_95: bool = Fal
         order, wall = (run_asreview_until_95 if until_95 else run_asreview)(path, priors, seed)
         cached.write_text(json.dumps({"priors": priors, "order": order.tolist(), "wall": wall,
                                       **({"stopped_at": "95% recall"} if until_95 else {})}))
-    metrics = summarise(labels[order], n_total=len(labels), n_relevant=int(labels.sum()),
-                        n_priors=2)
-    return float(metrics["wss@95"])
+    return float(order_metrics(labels, order)["wss@95"])
 
 
 def run_config(config: str, datasets: list, seeds: list[int]) -> dict[tuple[str, int], float]:

@@ -58,7 +58,7 @@ from logicmap.api import (INTERIM_ENGINE, ActiveLearner, draw_priors, load_label
                           stack_tfidf_and_embeddings, summarise)
 
 from screening_embed_default import DEFAULT_CONFIG, vectors
-from screening_vs_asreview import DATA, ROOT, run_asreview
+from screening_vs_asreview import DATA, ROOT, order_metrics, run_asreview
 from stopping_orders import engine_learner, parse_seeds
 
 #: engine name -> (learner config, word pieces of its vectors; None: the model's 256)
@@ -129,7 +129,7 @@ def summary(runs: list[dict], asreview: dict, default: dict) -> dict:
 def asreview_run(path, y: np.ndarray, seed: int) -> float:
     """ASReview LAB 3.0.8's default WSS@95 on one dataset and seed, with the priors every run here has."""
     order, _ = run_asreview(path, draw_priors(y, seed), seed)
-    return float(summarise(y[order], n_total=len(y), n_relevant=int(y.sum()), n_priors=2)["wss@95"])
+    return float(order_metrics(y, order)["wss@95"])
 
 
 def paired(first: list[dict], second: list[dict], names: list[str]) -> dict:

@@ -93,6 +93,12 @@ def run_asreview(path: Path, priors: list[int], seed: int) -> tuple[np.ndarray, 
     return np.array([r[0] for r in rows], dtype=np.int64), wall
 
 
+def order_metrics(y: np.ndarray, order: np.ndarray, n_priors: int = 2) -> dict:
+    """Metrics of ASReview's labelling ``order`` (priors first) against the labels ``y``; ASReview's
+    order may stop early (at 95% recall), so the totals come from ``y``."""
+    return summarise(y[order], n_total=len(y), n_relevant=int(y.sum()), n_priors=n_priors)
+
+
 def run_ours(texts, labels, priors, seed):
     """Our default engine's simulation and its wall time (features included)."""
     start = time.perf_counter()
@@ -118,7 +124,7 @@ def compare(path: Path, seed: int, with_asreview: bool) -> dict:
     }
     if with_asreview:
         order, wall = run_asreview(path, priors, seed)
-        theirs = summarise(y[order], n_total=len(y), n_relevant=int(y.sum()), n_priors=2)
+        theirs = order_metrics(y, order)
         row.update({
             "asreview_wss@95": theirs["wss@95"], "asreview_recall@10%": theirs["recall@10%"],
             "asreview_wss@100": theirs["wss@100"],
