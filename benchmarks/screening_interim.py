@@ -11,7 +11,7 @@ records (``--share``: how many decisions a team makes while the vectors are made
 ``--share 1`` (every decision on the interim engine, which then never hands over) replays the TF-IDF
 engine throughout, the default above ``EMBED_MAX_RECORDS``. ``--no-char`` builds every TF-IDF as it is built
 above ``CHAR_MAX_RECORDS`` records (the word block alone, no character block), so the shared datasets
-replay how a larger project screens.
+replay how a larger project screens; ``--interim-no-char`` builds only the interim engine's so.
 
 Each engine is ``NAME:PIECES``: ``agree`` (the default up to 100,000 records, ``AGREE_ENGINE``) or
 ``agree64`` (its vectors of the first 64 word pieces, ``AGREE64_ENGINE``). Vectors come from
@@ -156,12 +156,15 @@ def main() -> None:
     parser.add_argument("--datasets", help="comma-separated dataset names (default: all 14)")
     parser.add_argument("--no-char", action="store_true",
                         help="every TF-IDF without its character block, as above CHAR_MAX_RECORDS records")
+    parser.add_argument("--interim-no-char", action="store_true",
+                        help="the interim engine's TF-IDF alone without its character block")
     parser.add_argument("--asreview", action="store_true",
                         help="run ASReview LAB 3.0.8's default where no stored run has the dataset and seed")
     args = parser.parse_args()
     if len(args.k) + len(args.share) != len(args.engine) or (args.k and args.share):
         parser.error("give one --k for each --engine, or one --share for each")
     plans = list(zip(args.engine, args.k or args.share))
+    variant = {name: True for name in ("no_char", "interim_no_char") if getattr(args, name)}
     asreview, default = stored_runs()
     done: dict[tuple[str, float], list[dict]] = defaultdict(list)
     for path in sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size):
@@ -169,7 +172,7 @@ def main() -> None:
             continue
         data = load_labelled(path)
         y = np.asarray(data.labels, dtype=np.int8)
-        interim_matrix = tfidf(INTERIM_ENGINE[0], args.no_char).fit_transform(data.texts)
+        interim_matrix = tfidf(INTERIM_ENGINE[0], args.no_char or args.interim_no_char).fit_transform(data.texts)
         words = tfidf("tfidf-asreview+charlsa", args.no_char).fit_transform(data.texts)
         for name, amount in plans:
             config, pieces = ENGINES[name]
@@ -178,7 +181,7 @@ def main() -> None:
             for seed in parse_seeds(args.seeds):
                 started = time.perf_counter()
                 run = {"benchmark": "screening_interim", "line": "run", "engine": name, "k": k,
-                       **({"no_char": True} if args.no_char else {}),
+                       **variant,
                        "dataset": path.stem, "seed": seed,
                        "ours_wss@95": round(replay(data.texts, y, seed, k, interim_matrix, own_matrix, config), 4),
                        "seconds": round(time.perf_counter() - started, 1)}
@@ -192,7 +195,7 @@ def main() -> None:
     for (name, amount), runs in done.items():
         print(json.dumps({"benchmark": "screening_interim", "line": "summary", "engine": name,
                           ("k" if args.k else "share"): amount, "seeds": parse_seeds(args.seeds),
-                          **({"no_char": True} if args.no_char else {}),
+                          **variant,
                           **summary(runs, asreview, default)}), flush=True)
     if len(done) == 2:
         (first, first_runs), (second, second_runs) = done.items()
