@@ -253,8 +253,26 @@ def test_auto_engine_pairs_features_and_classifier():
     assert presets.resolve_engine("auto", "auto") == presets.AGREE_ENGINE
     assert presets.resolve_engine("auto", "auto", 20_001) == presets.AGREE_ENGINE  # 64 pieces in stops 45-46
     assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS) == presets.AGREE_ENGINE
-    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.TFIDF_ENGINE
+    # above it the TF-IDF engine, whose character block is dropped there: named as it runs
+    assert presets.resolve_engine("auto", "auto", presets.EMBED_MAX_RECORDS + 1) == presets.ASREVIEW_ENGINE
     assert presets.resolve_engine("tfidf+embed", "auto", 10**6) == ("tfidf+embed", "svm-fusion")  # chosen: kept
+
+
+def test_an_engine_without_its_character_block_is_named_as_it_runs():
+    from logicmap.screening import presets
+    from logicmap.screening.features import CHAR_MAX_RECORDS, make_features
+
+    texts = ["Peer support groups for recovery", "Housing first and recovery colleges",
+             "Antihistamines in allergic rhinitis", "Recovery-oriented peer workers"]
+    dropped = make_features(presets.TFIDF_ENGINE[0]).set_params(char_max_records=len(texts) - 1)
+    word = make_features(presets.ASREVIEW_ENGINE[0])
+    assert (dropped.fit_transform(texts) != word.fit_transform(texts)).nnz == 0  # the same matrix
+    assert make_features(presets.TFIDF_ENGINE[0]).fit_transform(texts).shape[1] > word.fit_transform(texts).shape[1]
+    assert presets.interim_engine(CHAR_MAX_RECORDS) == presets.INTERIM_ENGINE == presets.TFIDF_ENGINE
+    assert presets.interim_engine(None) == presets.INTERIM_ENGINE
+    assert presets.interim_engine(CHAR_MAX_RECORDS + 1) == presets.ASREVIEW_ENGINE
+    assert "character" not in presets.engine_description(*presets.interim_engine(CHAR_MAX_RECORDS + 1))
+    assert presets.without_characters(presets.AGREE_ENGINE, CHAR_MAX_RECORDS + 1) == presets.AGREE_ENGINE
 
 
 def test_fusion_members_fit_their_own_columns_and_the_best_rank_wins():
@@ -417,7 +435,7 @@ def test_a_dataset_too_large_to_embed_soon_gets_the_default_without_embeddings()
 
     texts = [f"record {i} about topic {i % 7}" for i in range(presets.EMBED_MAX_RECORDS + 1)]
     learner = ActiveLearner(seed=0).fit(texts)
-    assert (learner.features_, learner.classifier_) == presets.TFIDF_ENGINE
+    assert (learner.features_, learner.classifier_) == presets.ASREVIEW_ENGINE
     assert learner.X_.shape[0] == len(texts)
 
 

@@ -206,7 +206,7 @@ def simulate(
                                          help="Directory for order.csv and the recall-curve charts.")] = Path("simulation"),
     features: Annotated[str, typer.Option(
         "--features",
-        help="auto (tfidf-asreview+charlsa+embed up to 100,000 records, else tfidf-asreview+char), tfidf, "
+        help="auto (tfidf-asreview+charlsa+embed up to 100,000 records, else tfidf-asreview), tfidf, "
              "tfidf-char, tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+charlsa, "
              "tfidf-asreview+static, static, tfidf+static, embed, tfidf+embed, tfidf-asreview+char+embed, "
              "tfidf-asreview+char4+embed, tfidf-asreview+charlsa+embed, "

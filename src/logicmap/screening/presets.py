@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from logicmap.screening.classifiers import DEFAULT_CLASSIFIER
-from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
+from logicmap.screening.features import CHAR_MAX_RECORDS, EMBED_DIMENSION, STATIC_DIMENSION
 
 #: The default engine above EMBED_MAX_RECORDS and the interim one while a project's vectors are made
 #: (and of plain installs before the numpy
@@ -59,6 +59,7 @@ EMBED_MAX_RECORDS = 100_000
 
 #: The engine a team screens with while its own engine's sentence vectors are being made, when more
 #: than INTERIM_ABOVE texts still need them (see ``TeamScreening(interim_above=...)``): no embeddings.
+#: Up to ``CHAR_MAX_RECORDS`` records; above, :func:`interim_engine` gives its word block alone.
 INTERIM_ENGINE = TFIDF_ENGINE
 #: Texts still to embed above which a team starts on INTERIM_ENGINE: about a minute of the numpy
 #: encoder at 256 word pieces on 2 cores.
@@ -113,11 +114,26 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
     on 115 runs), whose character block is dropped there (``features.CHAR_MAX_RECORDS``, 100,000):
-    ELAS u4's word TF-IDF and SVM alone.
+    ELAS u4's word TF-IDF and SVM alone, named so (:data:`ASREVIEW_ENGINE`, :func:`without_characters`).
     """
     if records is None or records <= EMBED_MAX_RECORDS:
         return AGREE_ENGINE
-    return TFIDF_ENGINE
+    return without_characters(TFIDF_ENGINE, records)
+
+
+def interim_engine(records: int | None = None) -> tuple[str, str]:
+    """:data:`INTERIM_ENGINE` for a stage of ``records`` records (its word block alone above
+    ``CHAR_MAX_RECORDS``, where the character block is dropped)."""
+    return without_characters(INTERIM_ENGINE, records)
+
+
+def without_characters(engine: tuple[str, str], records: int | None) -> tuple[str, str]:
+    """``engine`` named as it runs on ``records`` records: above ``CHAR_MAX_RECORDS`` the TF-IDF engine's
+    character block is dropped (``TfidfFeatures(char_max_records=...)``), which leaves ELAS u4's word
+    TF-IDF and SVM (:data:`ASREVIEW_ENGINE`, the same matrix), so the project's methods say so."""
+    if engine == TFIDF_ENGINE and records is not None and records > CHAR_MAX_RECORDS:
+        return ASREVIEW_ENGINE
+    return engine
 
 
 #: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
