@@ -272,7 +272,17 @@ def test_an_engine_without_its_character_block_is_named_as_it_runs():
     assert presets.interim_engine(None) == presets.INTERIM_ENGINE
     assert presets.interim_engine(CHAR_MAX_RECORDS + 1) == presets.ASREVIEW_ENGINE
     assert "character" not in presets.engine_description(*presets.interim_engine(CHAR_MAX_RECORDS + 1))
-    assert presets.without_characters(presets.AGREE_ENGINE, CHAR_MAX_RECORDS + 1) == presets.AGREE_ENGINE
+    # the agree engine's TF-IDF block without its character SVD is tfidf-asreview's
+    dropped = make_features("tfidf-asreview+charlsa").set_params(char_max_records=len(texts) - 1)
+    assert (dropped.fit_transform(texts) != word.fit_transform(texts)).nnz == 0
+    assert presets.without_characters(presets.AGREE_ENGINE, CHAR_MAX_RECORDS + 1) == presets.WORD_AGREE_ENGINE
+    assert presets.without_characters(presets.AGREE_ENGINE, CHAR_MAX_RECORDS) == presets.AGREE_ENGINE
+    assert presets.without_characters(presets.AGREE64_ENGINE, CHAR_MAX_RECORDS + 1) == presets.AGREE64_ENGINE
+    # a choice is named as it runs too
+    assert (presets.resolve_engine("tfidf-asreview+charlsa+embed", "auto", CHAR_MAX_RECORDS + 1)
+            == presets.WORD_AGREE_ENGINE)
+    assert presets.resolve_engine("tfidf-asreview+embed", "auto") == presets.WORD_AGREE_ENGINE
+    assert "character" not in presets.engine_description(*presets.WORD_AGREE_ENGINE)
 
 
 def test_fusion_members_fit_their_own_columns_and_the_best_rank_wins():

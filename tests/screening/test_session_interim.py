@@ -75,6 +75,39 @@ def test_records_screened_before_a_later_interim_start_keep_their_own_model_in_t
                      f"{engine_description(*INTERIM_ENGINE)}, while sentence embeddings were made)")
 
 
+def test_above_the_character_limit_both_engines_are_named_as_they_run(tmp_path, monkeypatch):
+    """Above ``CHAR_MAX_RECORDS`` records the character block is dropped: the session opens on the word
+    TF-IDF, its own engine takes over on word TF-IDF and sentence embeddings, and the methods say so
+    (a small project made to count as that large)."""
+    from logicmap.screening import features, presets
+
+    with Review.create(tmp_path / "large.db") as review:
+        review.records.import_files([demo_data_dir() / "medline-ovid.ris"])
+        review.dedupe.run()
+        records = len(review.screening.candidates("title_abstract"))
+        for module in (features, presets):
+            monkeypatch.setattr(module, "CHAR_MAX_RECORDS", records - 1)
+        session = review.screening.session("ana", seed=1, interim_above=0)
+        try:
+            assert session.engine == presets.ASREVIEW_ENGINE
+            meanwhile, deadline = 0, time.monotonic() + 120
+            while session.engine == presets.ASREVIEW_ENGINE:
+                assert time.monotonic() < deadline, session.interim()
+                record_id, rank = session.next_record()
+                if session.engine != presets.ASREVIEW_ENGINE:
+                    break
+                session.decide(record_id, "include" if meanwhile == 0 else "exclude", rank=rank)
+                meanwhile += 1
+                time.sleep(0.5)
+            assert session.engine == presets.WORD_AGREE_ENGINE and meanwhile >= 1
+        finally:
+            session.close()
+        words = review.report.methods().screening_model
+    assert words == (f"{engine_description(*presets.ASREVIEW_ENGINE)} for the first {meanwhile} records screened, "
+                     f"while the sentence embeddings were made, then {engine_description(*presets.WORD_AGREE_ENGINE)}")
+    assert "character" not in words
+
+
 def test_without_interim_above_the_session_waits_for_its_own_engine(location):
     with Review.open(location) as review:
         session = review.screening.session("ana", seed=1)

@@ -210,10 +210,11 @@ def simulate(
              "tfidf-char, tfidf-word+char, tfidf-asreview, tfidf-asreview+char, tfidf-asreview+charlsa, "
              "tfidf-asreview+static, static, tfidf+static, embed, tfidf+embed, tfidf-asreview+char+embed, "
              "tfidf-asreview+char4+embed, tfidf-asreview+charlsa+embed, "
-             "tfidf-asreview+charlsa+embed128 or tfidf-asreview+charlsa+embed64.")] = "auto",
+             "tfidf-asreview+charlsa+embed128, tfidf-asreview+charlsa+embed64 or tfidf-asreview+embed.")] = "auto",
     classifier: Annotated[str, typer.Option(
         "--classifier",
-        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed(128|64), "
+        help="auto (svm-fusion for tfidf+embed, svm-asreview-agree for tfidf-asreview+charlsa+embed(128|64) "
+             "and tfidf-asreview+embed, "
              "svm-asreview-fusion for the other tfidf-asreview+...+embed features, "
              "svm-fusion-static for tfidf+static, "
              "svm-asreview for tfidf-asreview and tfidf-asreview+char, else svm), "

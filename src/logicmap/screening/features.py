@@ -272,7 +272,9 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
     ``tfidf-asreview+charlsa(+embed)`` (the default up to 100,000 records: the character
     block reduced to 256 dimensions of its truncated SVD, ``TfidfFeatures(char_lsa=256)``),
     ``tfidf-asreview+charlsa+embed64`` (the same, the sentence embeddings made from each
-    text's first 64 word pieces) and ``+embed128`` (its first 128)
+    text's first 64 word pieces) and ``+embed128`` (its first 128), ``tfidf-asreview+embed``
+    (``tfidf-asreview``'s columns, then the sentence embeddings: ``+charlsa+embed`` as it is
+    built above :data:`CHAR_MAX_RECORDS` records)
     or ``tfidf-asreview+char4(+embed)`` (character 4-grams only); an extractor instance
     is returned unchanged.
 
@@ -316,6 +318,8 @@ def make_features(name: str | TransformerMixin, *, embedding_cache: EmbeddingCac
         "tfidf-asreview+char4+embed": lambda: TfidfEmbeddingFeatures(
             tfidf=_asreview_char(char_ngrams=(4, 4)), embeddings=embeddings()),
         "tfidf-asreview+charlsa+embed": charlsa_embed,
+        "tfidf-asreview+embed": lambda: TfidfEmbeddingFeatures(
+            tfidf=TfidfFeatures(min_df=1, max_df=0.95, stop_words=None), embeddings=embeddings()),
         "tfidf-asreview+charlsa+embed128": lambda: charlsa_embed(128),
         "tfidf-asreview+charlsa+embed64": lambda: charlsa_embed(64),
         "static": lambda: StaticEmbeddingFeatures(),

@@ -38,6 +38,8 @@ LSA_FUSION_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-fusion")
 #: The default up to EMBED_MAX_RECORDS: the same features and SVMs, each record scored by its best
 #: rank plus its mean rank (see :func:`default_engine`).
 AGREE_ENGINE = ("tfidf-asreview+charlsa+embed", "svm-asreview-agree")
+#: The same without its character block, as it runs above ``CHAR_MAX_RECORDS`` records (the same matrix).
+WORD_AGREE_ENGINE = ("tfidf-asreview+embed", "svm-asreview-agree")
 #: The same, the sentence embeddings made from each text's first 128 word pieces (half the encoder's
 #: time; the default from 20,001 to 40,000 records in stop 45 only, replaced by AGREE64_ENGINE).
 AGREE128_ENGINE = ("tfidf-asreview+charlsa+embed128", "svm-asreview-agree")
@@ -128,16 +130,18 @@ def interim_engine(records: int | None = None) -> tuple[str, str]:
 
 
 def without_characters(engine: tuple[str, str], records: int | None) -> tuple[str, str]:
-    """``engine`` named as it runs on ``records`` records: above ``CHAR_MAX_RECORDS`` the TF-IDF engine's
-    character block is dropped (``TfidfFeatures(char_max_records=...)``), which leaves ELAS u4's word
-    TF-IDF and SVM (:data:`ASREVIEW_ENGINE`, the same matrix), so the project's methods say so."""
-    if engine == TFIDF_ENGINE and records is not None and records > CHAR_MAX_RECORDS:
-        return ASREVIEW_ENGINE
-    return engine
+    """A default ``engine`` named as it runs on ``records`` records: above ``CHAR_MAX_RECORDS`` the
+    character block is dropped (``TfidfFeatures(char_max_records=...)``), which leaves the TF-IDF engine
+    ELAS u4's word TF-IDF and SVM (:data:`ASREVIEW_ENGINE`) and the agree engine its word TF-IDF beside
+    the sentence embeddings (:data:`WORD_AGREE_ENGINE`), the same matrices, so the project's methods
+    say so. Other engines are returned unchanged."""
+    if records is None or records <= CHAR_MAX_RECORDS:
+        return engine
+    return {TFIDF_ENGINE: ASREVIEW_ENGINE, AGREE_ENGINE: WORD_AGREE_ENGINE}.get(engine, engine)
 
 
 #: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
-PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, AGREE64_ENGINE,
+PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, AGREE64_ENGINE, WORD_AGREE_ENGINE,
                                       LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE,
                                       ("tfidf-asreview+char4+embed", "svm-asreview-fusion"), STATIC_ENGINE,
                                       ASREVIEW_ENGINE, TFIDF_ENGINE)
@@ -146,14 +150,16 @@ PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGI
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
-    <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128`` and ``+embed64`` -> ``svm-asreview-agree``,
+    <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128``, ``+embed64`` and ``tfidf-asreview+embed``
+    -> ``svm-asreview-agree``,
     ``svm-asreview-fusion`` -> ``tfidf-asreview+charlsa+embed``,
     ``tfidf-asreview+char+embed`` and ``tfidf-asreview+char4+embed``
     -> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
     ``tfidf-asreview`` <-> ``svm-asreview``,
     ``tfidf-asreview+char`` -> ``svm-asreview``; otherwise ``tfidf`` and ``svm``),
     so a chosen classifier
-    never meets features it cannot use."""
+    never meets features it cannot use. The TF-IDF and agree engines are named as they run on
+    ``records`` records (:func:`without_characters`)."""
     auto_features = isinstance(features, str) and features == "auto"
     auto_classifier = isinstance(classifier, str) and classifier == "auto"
     if auto_features and auto_classifier:
@@ -162,7 +168,7 @@ def resolve_engine(features: Any, classifier: Any, records: int | None = None) -
         features = next((f for f, c in PAIRS if c == classifier), PLAIN_TFIDF_ENGINE[0])
     if auto_classifier:
         classifier = next((c for f, c in PAIRS if f == features), PLAIN_TFIDF_ENGINE[1])
-    return features, classifier
+    return without_characters((features, classifier), records)
 
 
 def engine_description(features: str, classifier: str) -> str:
@@ -179,6 +185,9 @@ def engine_description(features: str, classifier: str) -> str:
         AGREE_ENGINE: _agree_description(""),
         AGREE128_ENGINE: _agree_description(" of each record's first 128 word pieces"),
         AGREE64_ENGINE: _agree_description(" of each record's first 64 word pieces"),
+        WORD_AGREE_ENGINE: ("TF-IDF over word 1-2 grams with ASReview LAB's ELAS u4 SVM, and all-MiniLM-L6-v2 "
+                            "sentence embeddings with a second linear SVM, each record ranked by its better rank "
+                            "of the two plus their mean (logicmap svm-asreview-agree)"),
         ("tfidf+static", "svm-fusion-static"): "TF-IDF and static word-piece embeddings distilled "
                                                "from all-MiniLM-L6-v2, one linear SVM on each, the "
                                                "better rank of the two first (logicmap svm-fusion-static)",
