@@ -34,6 +34,10 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
   the default with 1.33% of its decisions on TF-IDF scored 0.457, the TF-IDF engine throughout 0.421
   (126 paired runs; better in 90, worse in 36), so the default engine covers 70,001-100,000 records too.
   Its lines were made by two processes (datasets split) and ASReview's apart, then joined.
+- rule Y (stop 49): ``--engine agree --share 0.0133 --engine agree --share 1 --no-char --seeds 50-58
+  --asreview``: as a project above 100,000 records would screen, the default with 1.33% of its decisions on
+  TF-IDF scored 0.439, the TF-IDF engine throughout 0.417 (better in 71 runs, worse in 52), ASReview 0.396;
+  its decision was too slow at 200,000 records, so the cap stayed. Two processes (datasets split), joined.
 
 Usage::
 
