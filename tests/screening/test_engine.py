@@ -268,10 +268,11 @@ def test_an_engine_without_its_character_block_is_named_as_it_runs():
     word = make_features(presets.ASREVIEW_ENGINE[0])
     assert (dropped.fit_transform(texts) != word.fit_transform(texts)).nnz == 0  # the same matrix
     assert make_features(presets.TFIDF_ENGINE[0]).fit_transform(texts).shape[1] > word.fit_transform(texts).shape[1]
-    assert presets.interim_engine(CHAR_MAX_RECORDS) == presets.INTERIM_ENGINE == presets.TFIDF_ENGINE
-    assert presets.interim_engine(None) == presets.INTERIM_ENGINE
-    assert presets.interim_engine(CHAR_MAX_RECORDS + 1) == presets.ASREVIEW_ENGINE
-    assert "character" not in presets.engine_description(*presets.interim_engine(CHAR_MAX_RECORDS + 1))
+    assert presets.without_characters(presets.TFIDF_ENGINE, CHAR_MAX_RECORDS + 1) == presets.ASREVIEW_ENGINE
+    assert presets.without_characters(presets.TFIDF_ENGINE, CHAR_MAX_RECORDS) == presets.TFIDF_ENGINE
+    assert "character" not in presets.engine_description(*presets.ASREVIEW_ENGINE)
+    # the interim engine (rule Z, stop 49) has no character block at any size
+    assert presets.without_characters(presets.INTERIM_ENGINE, 1) == presets.INTERIM_ENGINE == presets.ASREVIEW_ENGINE
     # the agree engine's TF-IDF block without its character SVD is tfidf-asreview's
     dropped = make_features("tfidf-asreview+charlsa").set_params(char_max_records=len(texts) - 1)
     assert (dropped.fit_transform(texts) != word.fit_transform(texts)).nnz == 0

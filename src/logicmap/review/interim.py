@@ -1,8 +1,8 @@
 """Screening on the interim engine while the project's own engine is prepared: :class:`Interim`, :class:`TakeOver`.
 
 When more than ``interim_above`` of the records' titles and abstracts still need sentence vectors,
-a stage opens on :func:`~logicmap.screening.presets.interim_engine` (TF-IDF alone: seconds to build for
-a few thousand records, minutes at 100,000) and the reviewers screen while the vectors are made on another thread; then the project's
+a stage opens on :data:`~logicmap.screening.presets.INTERIM_ENGINE` (word TF-IDF alone: seconds to build
+for a few thousand records, about 35 s at 100,000) and the reviewers screen while the vectors are made on another thread; then the project's
 own engine takes over, trained on every decision made meanwhile. The project records the switch
 (``screening_session.begin_engine_switch`` and ``record_engine_switch``), and the report's methods name both engines.
 :class:`TakeOver` is that other thread for a reviewer's session; a team's service runs its own

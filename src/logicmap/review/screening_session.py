@@ -23,7 +23,7 @@ from logicmap.screening.decisions import (
 )
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.engine import ActiveLearner
-from logicmap.screening.presets import engine_description, interim_engine, resolve_engine
+from logicmap.screening.presets import INTERIM_ENGINE, engine_description, resolve_engine
 from logicmap.screening.features import make_features, texts_to_embed
 from logicmap.screening.metrics import summarise
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress
@@ -110,13 +110,13 @@ def open_stage(store: Store, stage: str, record_ids: list[int], *, features: str
     engine = resolve_engine(features, classifier, len(record_ids))
     texts = screening_texts(store, record_ids)
     extractor = make_features(engine[0], embedding_cache=ProjectEmbeddingCache(store), progress=progress)
-    to_embed, interim = 0, interim_engine(len(record_ids))
-    if interim_above is not None and engine != interim and stage == "title_abstract":
+    to_embed = 0
+    if interim_above is not None and engine != INTERIM_ENGINE and stage == "title_abstract":
         missing = texts_to_embed(extractor, texts)
         to_embed = missing if missing > interim_above else 0
     if to_embed:
-        begin_engine_switch(store, stage, interim=interim, engine=engine)
-        first, extractor = interim, make_features(interim[0])
+        begin_engine_switch(store, stage, interim=INTERIM_ENGINE, engine=engine)
+        first, extractor = INTERIM_ENGINE, make_features(INTERIM_ENGINE[0])
     else:
         first = engine
     opened = StageFeatures(list(record_ids), first, extractor, extractor.fit_transform(texts))

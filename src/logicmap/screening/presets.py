@@ -17,11 +17,11 @@ from scipy import sparse
 from logicmap.screening.classifiers import DEFAULT_CLASSIFIER
 from logicmap.screening.features import CHAR_MAX_RECORDS, EMBED_DIMENSION, STATIC_DIMENSION
 
-#: The default engine above EMBED_MAX_RECORDS and the interim one while a project's vectors are made
-#: (and of plain installs before the numpy
+#: The default engine above EMBED_MAX_RECORDS (and the interim one while a project's vectors were
+#: made, until stop 49; and of plain installs before the numpy
 #: encoder): ASReview LAB's ELAS u4 TF-IDF (every word 1-2 gram) beside character
 #: 3-5-grams within words, in one linear SVM with class weights normalised to the
-#: number of decisions (ELAS u4's SVM settings); ELAS u4 itself; the TF-IDF SVM of
+#: number of decisions (ELAS u4's SVM settings); ELAS u4 itself (the interim engine); the TF-IDF SVM of
 #: earlier versions (English stop words dropped, terms in one record dropped, weights
 #: not normalised); the static-embedding fusion; and the word TF-IDF and sentence-embedding
 #: fusion (the default up to EMBED_MAX_RECORDS before LSA_FUSION_ENGINE).
@@ -61,9 +61,13 @@ FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: E
 EMBED_MAX_RECORDS = 100_000
 
 #: The engine a team screens with while its own engine's sentence vectors are being made, when more
-#: than INTERIM_ABOVE texts still need them (see ``TeamScreening(interim_above=...)``): no embeddings.
-#: Up to ``CHAR_MAX_RECORDS`` records; above, :func:`interim_engine` gives its word block alone.
-INTERIM_ENGINE = TFIDF_ENGINE
+#: than INTERIM_ABOVE texts still need them (see ``TeamScreening(interim_above=...)``): ELAS u4's word
+#: TF-IDF and SVM, no embeddings and no character block. Until stop 49 it was the TF-IDF engine with its
+#: character block; rule Z (written before its runs, seeds 50-58, 126 paired runs,
+#: ``benchmarks/screening_interim.jsonl``) found the word block alone as good for the first 1.33% of the
+#: decisions (0.458 against 0.457) and its features built in 35 s instead of 205 s at 100,000 records
+#: (decisions 209 against 1,017 ms, peak memory 1.3 against 5.5 GB; ``screening_speed.jsonl``).
+INTERIM_ENGINE = ASREVIEW_ENGINE
 #: Texts still to embed above which a team starts on INTERIM_ENGINE: about a minute of the numpy
 #: encoder at 256 word pieces on 2 cores.
 INTERIM_ABOVE = 1_000
@@ -124,12 +128,6 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     """
     engine = AGREE_ENGINE if records is None or records <= EMBED_MAX_RECORDS else TFIDF_ENGINE
     return without_characters(engine, records)
-
-
-def interim_engine(records: int | None = None) -> tuple[str, str]:
-    """:data:`INTERIM_ENGINE` for a stage of ``records`` records (its word block alone above
-    ``CHAR_MAX_RECORDS``, where the character block is dropped)."""
-    return without_characters(INTERIM_ENGINE, records)
 
 
 def without_characters(engine: tuple[str, str], records: int | None) -> tuple[str, str]:
