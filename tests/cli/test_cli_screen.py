@@ -119,7 +119,7 @@ def test_screen_starts_on_tfidf_while_the_vectors_are_made(tmp_path, monkeypatch
     assert "Records are ranked by TF-IDF alone for now: " in result.stdout  # at the first record
     assert "2 decision(s) saved; 2/62 screened" in result.stdout
     switch = json.loads(setting(db, "screening.engine_switch"))
-    assert switch["from"].startswith("TF-IDF over word 1-2 grams and character 3-5 grams")
+    assert switch["from"] == "TF-IDF over word 1-2 grams, class-weighted linear SVM with ASReview LAB's ELAS u4 settings (logicmap)"
     assert switch["to"].endswith("(logicmap svm-asreview-agree)")
     plain = tmp_path / "plain.db"
     assert invoke("init", str(plain)).returncode == 0

@@ -16,7 +16,7 @@ from logicmap.api import Review
 
 #: The default engine (sentence embeddings) with the interim start at any text still to embed.
 INTERIM = {"seed": 1, "interim_above": 0}
-TFIDF_WORDS = "TF-IDF over word 1-2 grams and character 3-5 grams, one class-weighted linear SVM"
+TFIDF_WORDS = "TF-IDF over word 1-2 grams, class-weighted linear SVM"  # the interim engine (word TF-IDF alone since stop 49)
 
 
 @pytest.fixture
