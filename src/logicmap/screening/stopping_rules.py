@@ -28,7 +28,9 @@ whose first decisions were ranked by the TF-IDF engine while its vectors were ma
 was not calibrated apart: the engines differ only in the first decisions, long before any stop.
 On the TF-IDF engine, still the default above 100,000 records (above 70,000 until stop 48)
 (``benchmarks/stopping_calibration_tfidf_engine.jsonl``), buscar 95/80 met the target in 96.4% of its
-140 runs held out and saved 26.1% (median policy's orders, not rerun).
+140 runs held out and saved 26.1% (median policy's orders, not rerun). Those orders had the character
+block beside the words; above 100,000 records it is dropped (ELAS u4's word TF-IDF alone, named so since
+stop 49), which was not calibrated apart.
 
 Why the certified rules stop late on these datasets. buscar tests "recall < 95%", i.e. at
 least ``floor(r / 0.95 + 1) - r`` relevant records still unscreened (``r`` found): 1 for
