@@ -116,7 +116,7 @@ def default_engine(records: int | None = None) -> tuple[str, str]:
     embedding time), at 70,000 398 ms, the TF-IDF engine 948 and 1,329 ms (features 518 s, the SVD,
     against 226 s). At 100,000 (stop 48, two runs of each beside other work) 651 and 913 ms against the
     TF-IDF engine's 1,122 and 1,816 ms, features 670 and 925 s against 248 and 365 s, peak memory 4.4
-    against 5.5 GB.
+    against 5.5 GB; on a quiet machine (stop 49) 490 against 1,017 ms, features 531 against 205 s.
 
     Above that: ``tfidf-asreview+char`` + ``svm-asreview`` (ELAS u4's SVM on its word TF-IDF
     beside the full character block; ``benchmarks/screening_default_check.jsonl``: 0.417 vs 0.398
