@@ -12,8 +12,7 @@ records (``--share``: how many decisions a team makes while the vectors are made
 engine throughout: since stop 49 ELAS u4's word TF-IDF and SVM, which is how the default above
 ``EMBED_MAX_RECORDS`` runs (until then the TF-IDF engine with its character block, rule X's runs).
 ``--no-char`` builds every TF-IDF as it is built above ``CHAR_MAX_RECORDS`` records (the word block alone,
-no character block), so the shared datasets replay how a larger project screens; ``--interim-no-char``
-builds only the interim engine's so (rule Z's runs; the interim engine has had none since).
+no character block), so the shared datasets replay how a larger project screens.
 
 Each engine is ``NAME:PIECES``: ``agree`` (the default up to 100,000 records, ``AGREE_ENGINE``) or
 ``agree64`` (its vectors of the first 64 word pieces, ``AGREE64_ENGINE``). Vectors come from
@@ -42,8 +41,9 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
   its decision was too slow at 200,000 records, so the cap stayed. Two processes (datasets split), joined.
 - rule Z (stop 49): ``--engine agree --share 0.0133 --seeds 50-58``, with and without ``--interim-no-char``:
   the interim engine's word TF-IDF alone scored 0.458, with its character block 0.457 (better in 44 runs,
-  worse in 35), so the interim engine is ELAS u4's word TF-IDF and SVM since (``--interim-no-char`` is now
-  a no-op). Against ASReview (rule Y's runs) 85 of 126 won.
+  worse in 35), so the interim engine is ELAS u4's word TF-IDF and SVM since; the option that built the
+  interim engine without characters (``--interim-no-char``) went with it, since the engine has none. Against
+  ASReview (rule Y's runs) 85 of 126 won.
 
 Usage::
 
@@ -166,15 +166,13 @@ def main() -> None:
     parser.add_argument("--datasets", help="comma-separated dataset names (default: all 14)")
     parser.add_argument("--no-char", action="store_true",
                         help="every TF-IDF without its character block, as above CHAR_MAX_RECORDS records")
-    parser.add_argument("--interim-no-char", action="store_true",
-                        help="the interim engine's TF-IDF alone without its character block")
     parser.add_argument("--asreview", action="store_true",
                         help="run ASReview LAB 3.0.8's default where no stored run has the dataset and seed")
     args = parser.parse_args()
     if len(args.k) + len(args.share) != len(args.engine) or (args.k and args.share):
         parser.error("give one --k for each --engine, or one --share for each")
     plans = list(zip(args.engine, args.k or args.share))
-    variant = {name: True for name in ("no_char", "interim_no_char") if getattr(args, name)}
+    variant = {"no_char": True} if args.no_char else {}
     asreview, default = stored_runs()
     done: dict[tuple[str, float], list[dict]] = defaultdict(list)
     for path in sorted(DATA.glob("*.csv"), key=lambda p: p.stat().st_size):
@@ -182,7 +180,7 @@ def main() -> None:
             continue
         data = load_labelled(path)
         y = np.asarray(data.labels, dtype=np.int8)
-        interim_matrix = tfidf(INTERIM_ENGINE[0], args.no_char or args.interim_no_char).fit_transform(data.texts)
+        interim_matrix = tfidf(INTERIM_ENGINE[0], args.no_char).fit_transform(data.texts)
         words = tfidf("tfidf-asreview+charlsa", args.no_char).fit_transform(data.texts)
         for name, amount in plans:
             config, pieces = ENGINES[name]
