@@ -79,17 +79,18 @@ def test_above_the_character_limit_both_engines_are_named_as_they_run(tmp_path, 
     """Above ``CHAR_MAX_RECORDS`` records the character block is dropped: the session opens on the word
     TF-IDF, its own engine takes over on word TF-IDF and sentence embeddings, and the methods say so
     (a small project made to count as that large)."""
-    from logicmap.screening import features, presets
+    from logicmap.screening import features, limits, presets
 
     with Review.create(tmp_path / "large.db") as review:
         review.records.import_files([demo_data_dir() / "medline-ovid.ris"])
         review.dedupe.run()
         records = len(review.screening.candidates("title_abstract"))
-        for module in (features, presets):
+        for module in (features, limits, presets):
             monkeypatch.setattr(module, "CHAR_MAX_RECORDS", records - 1)
         session = review.screening.session("ana", seed=1, interim_above=0)
         try:
             assert session.engine == presets.ASREVIEW_ENGINE
+            assert session.queue.rule.name == "buscar_95_90"  # that size's default stopping rule
             meanwhile, deadline = 0, time.monotonic() + 120
             while session.engine == presets.ASREVIEW_ENGINE:
                 assert time.monotonic() < deadline, session.interim()
@@ -100,6 +101,7 @@ def test_above_the_character_limit_both_engines_are_named_as_they_run(tmp_path, 
                 meanwhile += 1
                 time.sleep(0.5)
             assert session.engine == presets.WORD_AGREE_ENGINE and meanwhile >= 1
+            assert session.queue.rule.name == "buscar_95_90"  # the engine that took over keeps it
         finally:
             session.close()
         words = review.report.methods().screening_model

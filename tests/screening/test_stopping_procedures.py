@@ -93,15 +93,24 @@ def test_the_shipped_default_is_the_one_the_committed_calibration_names(benchmar
     assert f"({tfidf['runs']} runs), {tfidf['met_target']:.1%} and {tfidf['mean_work_saved']:.1%}" in said
 
 
-def test_the_evidence_quotes_the_calibration_of_each_engine_a_project_may_get():
-    """Above EMBED_MAX_RECORDS a project screens with ELAS u4's word TF-IDF: the report's methods quote the
-    default rule's replay on that engine's orders, and that size."""
+def test_above_the_character_limit_the_default_is_the_word_engine_calibration_s_choice(benchmarks):
+    """Above CHAR_MAX_RECORDS a project screens with ELAS u4's word TF-IDF (the character block dropped):
+    its default rule is the nested choice on that engine's orders, met held out, and the report's methods
+    quote those held-out figures and that size; up to it, the default engine's choice."""
     from logicmap.api import stopping_rules
-    from logicmap.screening.presets import EMBED_MAX_RECORDS
+    from logicmap.screening.limits import CHAR_MAX_RECORDS
 
-    # above it, ELAS u4's word TF-IDF (the character block dropped): the default rule's own replay there
+    _, procedures = benchmarks
     lines = _calibration("stopping_calibration_asreview_engine.jsonl")
-    (rule,) = [line for line in lines if line.get("rule") == stopping_rules.default_rule().name]
-    assert rule["runs"] == 140 and rule["met_target"] < 0.95  # the report says it falls short there
-    assert (f"above {EMBED_MAX_RECORDS:,} records it reached 95% recall in only {rule['met_target']:.1%} of runs, "
-            f"saving {rule['mean_work_saved']:.1%} ({rule['runs']} runs)" in stopping_rules.DEFAULT_EVIDENCE)
+    (named,) = [line["default_rule"] for line in lines if "default_rule" in line]
+    (nested,) = [line["nested_procedure_choice"] for line in lines if "nested_procedure_choice" in line]
+    held_out = nested["nested_held_out"]
+    assert held_out["met_target"] >= procedures.SHARE and named["rule"] == nested["rule_on_all"]
+    assert stopping_rules.default_rule(CHAR_MAX_RECORDS + 1).name == named["rule"] != stopping_rules.default_rule().name
+    assert stopping_rules.default_rule(CHAR_MAX_RECORDS).name == stopping_rules.default_rule().name
+    said = stopping_rules.default_evidence(CHAR_MAX_RECORDS + 1)
+    assert said != stopping_rules.default_evidence(CHAR_MAX_RECORDS) == stopping_rules.DEFAULT_EVIDENCE
+    assert f"above {CHAR_MAX_RECORDS:,} records" in said and f"{held_out['runs']} runs" in said
+    assert f"in {held_out['met_target']:.1%} of runs" in said and f"saved {held_out['mean_work_saved']:.1%}" in said
+    confidence = int(stopping_rules.default_choice(CHAR_MAX_RECORDS + 1)["confidence"] * 100)
+    assert f"with {confidence}% confidence" in said

@@ -110,3 +110,25 @@ def test_a_queue_rebuilt_over_imported_records_keeps_a_dual_pair_together(tmp_pa
         assert team._queues["title_abstract"] is not before  # rebuilt over the new records
         assert team.next("ben")[0] == reading
         assert team.next("ana")[0] == reading
+
+
+def test_a_team_above_the_character_limit_stops_by_that_size_s_default_and_keeps_it(location, monkeypatch):
+    """Above ``CHAR_MAX_RECORDS`` records the default rule is buscar 95/90 (calibrated on the word TF-IDF
+    engine that ranks there): a team of a project made to count as that large screens by it, its first
+    decision pins it, and the project keeps it when it counts as small again."""
+    from logicmap.api import stopping_rules
+    from logicmap.screening import limits
+
+    with Review.open(location) as review:
+        records = len(review.screening.candidates())
+        monkeypatch.setattr(limits, "CHAR_MAX_RECORDS", records - 1)
+        large = stopping_rules.default_rule(records)
+        assert large.name == "buscar_95_90" != stopping_rules.default_rule().name
+        assert review.screening.stopping_rule().name == large.name  # nothing pinned yet: the size's default
+        with review.screening.team(**ENGINE) as team:
+            first, rank = team.next("ana")
+            assert team._queues["title_abstract"].rule.name == large.name
+            team.decide("ana", first, "include", rank=rank)
+        monkeypatch.undo()
+        assert review.screening.stopping_rule().name == large.name  # pinned with the first decision
+        assert f"with {large.confidence:.0%} confidence" in review.report.methods().stopping_rule

@@ -54,7 +54,7 @@ def screen(
         "--stopping-rule",
         help="Make this the project's stopping rule: buscar, target, qbcb, safe (these three ask for a random "
              "sample first), knee or poisson. Until one is chosen, the calibrated default: buscar at 95% recall "
-             "with the confidence the calibration chose (named under each record).")] = None,
+             "with the confidence the calibration chose for the project's size (named under each record).")] = None,
     recall_target: Annotated[float, typer.Option(help="Recall the --stopping-rule must reach.")] = 0.95,
     confidence: Annotated[float, typer.Option(help="Confidence of the --stopping-rule.")] = 0.95,
     stop: Annotated[bool, typer.Option(

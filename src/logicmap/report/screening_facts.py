@@ -3,8 +3,9 @@
 :class:`ScreeningFacts` holds one reviewer's decisions in the order they were made
 (1 relevant: include or maybe; 0 exclude) and the number of records to screen;
 ``review.report`` rebuilds them from the store, with the stop a reviewer made when the
-stopping rule fired. :func:`stopping_outcome` tests the default stopping rule
-(:func:`~logicmap.screening.stopping_rules.default_rule`) on them and says what it found,
+stopping rule fired, and the project's stopping rule. :func:`stopping_outcome` tests that rule
+(until one is chosen, :func:`~logicmap.screening.stopping_rules.default_rule` for the records to
+screen) on them and says what it found,
 or, after a stop, states it as :func:`automation_statement` ("excluded by automation: N,
 stopping rule X at estimated recall 0.96 [0.93, 1.00]"; the methods section uses it);
 :func:`stopping_statement` says first where screening stands, then that;
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from logicmap.report.charts import empty_svg
 from logicmap.screening.chart import recall_chart
 from logicmap.screening.stopping import StoppingRule
-from logicmap.screening.stopping_rules import DEFAULT_EVIDENCE, default_rule
+from logicmap.screening.stopping_rules import default_evidence, default_rule
 
 
 #: Fewest records screened for a recall curve worth drawing.
@@ -38,6 +39,8 @@ class ScreeningFacts:
     reviewer: str | None = None
     #: the stop made when the stopping rule fired (``review.screening.stopped()``), else None
     stop: dict | None = None
+    #: the project's stopping rule (None: the default for ``total`` records)
+    rule: StoppingRule | None = None
 
     @property
     def screened(self) -> int:
@@ -67,7 +70,8 @@ def automation_words(stop: dict, excluded: int) -> str:
 
 def automation_statement(stop: dict, excluded: int) -> str:
     """The stop in a sentence: the rule, its target, its estimate and the records left unscreened."""
-    evidence = f" It is {DEFAULT_EVIDENCE}." if stop["rule"] == default_rule().name else ""
+    default = stop["rule"] == default_rule(stop["total"]).name
+    evidence = f" It is {default_evidence(stop['total'])}." if default else ""
     return (f"Screening stopped when the stopping rule fired ({stop['description']}) after {stop['screened']} of "
             f"{stop['total']} records: {automation_words(stop, excluded)} (95% interval).{evidence}")
 
@@ -91,8 +95,9 @@ def stopping_statement(facts: ScreeningFacts, rule: StoppingRule | None = None) 
 
 
 def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) -> str:
-    """What the stopping rule says about the screening so far, with the rule named."""
-    given, rule = rule is not None, rule or default_rule()
+    """What the stopping rule (``rule``, else the project's, else the default) says about the screening
+    so far, with the rule named."""
+    rule = rule or facts.rule or default_rule(facts.total)
     named = f"The stopping rule {rule.name} ({rule.description})"
     if not facts.order:
         return f"{named} needs screening decisions."
@@ -103,7 +108,8 @@ def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) ->
         return f"{named} was not met before the last record."
     if facts.stop:
         return automation_statement(facts.stop, facts.total - facts.screened)
-    now = rule.assess(facts.order, facts.total) if given else _default_assessment(tuple(facts.order), facts.total)
+    default = rule.name == default_rule(facts.total).name
+    now = _default_assessment(tuple(facts.order), facts.total) if default else rule.assess(facts.order, facts.total)
     if now.stopped:
         return (f"{named} is met ({now.reason}; estimated recall {now.recall.words()}): screening may stop here, "
                 "and the records left unscreened are then excluded by that rule.")
@@ -114,7 +120,7 @@ def stopping_outcome(facts: ScreeningFacts, rule: StoppingRule | None = None) ->
 def _default_assessment(order: tuple[int, ...], total: int):
     """The default rule's assessment of ``order``, kept: a report states it twice (methods and
     study selection), and with tens of thousands of relevant records it takes a while."""
-    return default_rule().assess(order, total)
+    return default_rule(total).assess(order, total)
 
 
 def recall_curve_svg(facts: ScreeningFacts) -> str:

@@ -30,6 +30,7 @@ from logicmap.review.dedupe import DedupeStage
 from logicmap.review.model import ModelStage
 from logicmap.review.records import RecordsStage
 from logicmap.review.screening import ScreeningStage
+from logicmap.review.screening_session import project_rule
 from logicmap.store.database import Store
 from logicmap.store.screening import engine_settings, standing_decisions
 from logicmap.synthesis import LogicModel, Study, build_model
@@ -137,7 +138,8 @@ class ReportStage:
         ordered = sorted(latest.values(), key=lambda d: d.id)
         stop = self._screening.stopped()
         return ScreeningFacts(tuple(int(d.decision in RELEVANT) for d in ordered), total, reviewers[0],
-                              stop if stop and (stop.get("team") or stop.get("reviewer") == reviewers[0]) else None)
+                              stop if stop and (stop.get("team") or stop.get("reviewer") == reviewers[0]) else None,
+                              project_rule(self._store, records=total))
 
     def _automated(self, canonical: list[int], final: dict[int, str]) -> dict[int, str]:
         """Record -> the stopping rule that left it unscreened (every record of ``canonical`` without a

@@ -107,9 +107,9 @@ class ScreeningStage:
         return TeamScreening(self._store, candidates=self.candidates, candidates_mark=self.candidates_mark, **options)
 
     def stopping_rule(self):
-        """The project's stopping rule (``stopping_rules.default_rule()``, buscar at the calibrated confidence,
-        until another is chosen)."""
-        return project_rule(self._store)
+        """The project's stopping rule (until another is chosen, ``stopping_rules.default_rule`` for its
+        records to screen on title and abstract: buscar at the confidence calibrated for that many)."""
+        return project_rule(self._store, records=len(self.candidates()))
 
     def choose_stopping_rule(self, rule: str, recall_target: float = 0.95, confidence: float = 0.95):
         """Make ``rule`` (``buscar``, ``target``, ``qbcb``, ``safe``, ``knee`` or ``poisson``) at the target

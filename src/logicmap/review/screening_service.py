@@ -33,6 +33,7 @@ from logicmap.review.screening_session import (
 )
 from logicmap.screening.embeddings import EmbedProgress
 from logicmap.screening.queue import ReviewerQueue, ScreeningProgress, Snapshot
+from logicmap.screening.stopping import StoppingRule
 from logicmap.store.database import Store
 from logicmap.store.screening import undo_latest
 
@@ -59,7 +60,7 @@ class ScreeningService:
         self._store, self._candidates = store, candidates
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
-        self._rule = project_rule(store, recall_target, confidence)
+        self._rule_options = (recall_target, confidence)  # the rule follows a stage's size: _stage_rule
         self._before_retrain = before_retrain
         self._lock = threading.Lock()  # guards every queue's decisions, ranking and the maps below
         self._idle = threading.Condition(self._lock)
@@ -166,8 +167,9 @@ class ScreeningService:
             if (reviewer, stage) in self._queues:  # opened while this request waited
                 return self._queues[(reviewer, stage)]
             decisions = reviewer_standing(self._store, reviewer, stage)
-            queue = open_queue(self._stage_features(stage), decisions, seed=self._seed, criteria=self._criteria,
-                               rule=self._rule)
+            features = self._stage_features(stage)
+            queue = open_queue(features, decisions, seed=self._seed, criteria=self._criteria,
+                               rule=self._stage_rule(features))
             queue.refresh()  # not yet shared: trained on this thread
             with self._lock:
                 self._decision_ids.update({(reviewer, stage, r): d.id for r, d in decisions.items()})
@@ -180,11 +182,16 @@ class ScreeningService:
             self._features[stage] = stage_features(self._store, self._candidates(stage), **self._engine_options)
         return self._features[stage]
 
+    def _stage_rule(self, features: StageFeatures) -> StoppingRule:
+        """The stopping rule of a stage over ``features``' records (the project's, else their default)."""
+        return project_rule(self._store, *self._rule_options, records=len(features.record_ids))
+
     def _describe_once(self, stage: str) -> None:
         with self._lock:
             first, self._described = not self._described, True
         if first:
-            describe_engine(self._store, self._features[stage].engine, self._rule)
+            features = self._features[stage]
+            describe_engine(self._store, features.engine, self._stage_rule(features), len(features.record_ids))
 
     def _schedule(self, key: Key) -> None:
         """Ask for a retrain of ``key`` (caller holds the lock); a running one will loop once more."""

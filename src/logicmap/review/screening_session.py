@@ -140,10 +140,11 @@ def open_queue(features: StageFeatures, decisions: dict[int, Decision], *, seed:
     return queue
 
 
-def project_rule(store: Store, recall_target: float | None = None, confidence: float | None = None) -> StoppingRule:
-    """The project's stopping rule (the default until one is chosen), with the target and confidence
-    given (else the chosen ones)."""
-    choice = {**default_choice(), **stopping_choice(store)}
+def project_rule(store: Store, recall_target: float | None = None, confidence: float | None = None, *,
+                 records: int | None = None) -> StoppingRule:
+    """The project's stopping rule (until one is chosen, the default for a stage of ``records`` records),
+    with the target and confidence given (else the chosen ones)."""
+    choice = {**default_choice(records), **stopping_choice(store)}
     try:
         return make_rule(choice["rule"], recall_target or choice["recall_target"], confidence or choice["confidence"])
     except ValueError as exc:
@@ -173,13 +174,14 @@ def save_rule_stop(store: Store, rule: StoppingRule, progress: Any, reviewer: st
     return progress.stop
 
 
-def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule) -> None:
+def describe_engine(store: Store, engine: tuple[str, str], rule: StoppingRule, records: int) -> None:
     """Record the screening model and stopping rule in words in the project (for the report). A project
-    screening by the default rule keeps it as its choice from then on, so a later version's default
-    does not change the rule of a screening under way (its methods describe one rule)."""
+    screening by the default rule (for its ``records`` records) keeps it as its choice from then on, so
+    a later version's default, or records added past ``CHAR_MAX_RECORDS``, does not change the rule of
+    a screening under way (its methods describe one rule)."""
     save_engine_settings(store, model=engine_words(store, engine), stopping_rule=rule.description)
-    if not stopping_choice(store) and rule.name == default_rule().name:
-        save_stopping_choice(store, default_choice())
+    if not stopping_choice(store) and rule.name == default_rule(records).name:
+        save_stopping_choice(store, default_choice(records))
 
 
 def engine_words(store: Store, engine: tuple[str, str]) -> str:
@@ -269,7 +271,7 @@ class ScreeningSession:
     ) -> None:
         self.store, self.reviewer, self.stage = store, reviewer, stage
         self._queue_options = {"seed": seed, "criteria": criteria,
-                               "rule": project_rule(store, recall_target, confidence)}
+                               "rule": project_rule(store, recall_target, confidence, records=len(record_ids))}
         opened = open_stage(store, stage, record_ids, features=features, classifier=classifier,
                             interim_above=interim_above, progress=progress)
         self.engine = opened.features.engine
@@ -305,7 +307,7 @@ class ScreeningSession:
                              screened=records_screened(self.store, self.stage))
         self.engine, self._take_over = features.engine, None
         if self._described:
-            describe_engine(self.store, self.engine, self.queue.rule)
+            describe_engine(self.store, self.engine, self.queue.rule, len(self.queue.record_ids))
 
     @property
     def learner(self) -> ActiveLearner:
@@ -334,7 +336,7 @@ class ScreeningSession:
         decision_id = store_decision(self.store, record_id, reviewer=self.reviewer, stage=self.stage,
                                      decision=decision, reason=reason, rank=rank)
         if not self._described:
-            describe_engine(self.store, self.engine, self.queue.rule)
+            describe_engine(self.store, self.engine, self.queue.rule, len(self.queue.record_ids))
             self._described = True
         self.queue.decide(record_id, decision)
         return decision_id

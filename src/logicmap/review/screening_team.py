@@ -86,7 +86,7 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
         self._interim: dict[str, Interim] = {}  # stage -> its own engine's preparation, while it ranks without
         self._interim_above = interim_above
         self._seed, self._criteria = seed, criteria
-        self._rule = project_rule(store, recall_target, confidence)
+        self._rule_options = (recall_target, confidence)  # the rule follows a stage's size: _assemble
         self._rest, self._judge_every, self._judge_at = rest, judge_every, 0.0
         self._recheck_every, self._recheck_at = recheck_every, time.monotonic() + recheck_every
         self._before_retrain = before_retrain
@@ -192,12 +192,7 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
         queue = self._queue(stage)
         with self._lock:
             progress = queue.progress(by)
-        return save_rule_stop(self._store, self._rule, progress, by, stage, team=True)
-
-    @property
-    def rule(self):
-        """The project's stopping rule."""
-        return self._rule
+        return save_rule_stop(self._store, queue.rule, progress, by, stage, team=True)
 
     def upcoming(self, count: int, stage: str = "title_abstract") -> list[int]:
         """Up to ``count`` records next in the team's ranking that still need decisions (to read ahead)."""
@@ -277,7 +272,8 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
         """A queue over ``features`` with the stage's standing decisions replayed, trained and ranked."""
         learner = ActiveLearner(features=features.extractor, classifier=features.engine[1], seed=self._seed,
                                 criteria=self._criteria).fit(matrix=features.matrix, extractor=features.extractor)
-        queue = TeamQueue(learner, features.record_ids, self._rule,
+        rule = project_rule(self._store, *self._rule_options, records=len(features.record_ids))
+        queue = TeamQueue(learner, features.record_ids, rule,
                           per_record=self.settings.reviewers_per_record, seed=self._seed)
         decisions = standing_decisions(self._store, stage)
         for (record_id, reviewer), d in latest_standing(decisions).items():
@@ -330,13 +326,14 @@ class TeamScreening(BackgroundWorker, BackgroundOpening):
                 record_engine_switch(self._store, interim=interim_engine, engine=features.engine,
                                      screened=len(queue.votes))
                 if described:
-                    describe_engine(self._store, features.engine, self._rule)
+                    describe_engine(self._store, features.engine, queue.rule, len(queue.record_ids))
 
     def _describe_once(self, stage: str) -> None:
         with self._lock:
             first, self._described = not self._described, True
+            queue, engine = self._queues[stage], self._engines[stage]
         if first:
-            describe_engine(self._store, self._engines[stage], self._rule)
+            describe_engine(self._store, engine, queue.rule, len(queue.record_ids))
 
     def _work(self) -> None:
         """Worker thread: judge (when due) and retrain stale queues, resting between rounds, until closed."""

@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from logicmap.records.notices import notice_start
+from logicmap.screening.limits import CHAR_MAX_RECORDS  # noqa: F401 - re-exported for callers
 from logicmap.screening.static_embeddings import STATIC_DIMENSION, StaticEmbeddingFeatures  # noqa: F401
 from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for callers
     EMBED_DIMENSION,
@@ -32,10 +33,6 @@ from logicmap.screening.embeddings import (  # noqa: F401 - re-exported for call
     EmbeddingFeatures,
     EmbedProgress,
 )
-
-#: The default features (``tfidf-asreview+char``) drop their character block above this
-#: many records: about 2 GB of character n-grams at 100,000 records, 20 GB at a million.
-CHAR_MAX_RECORDS = 100_000
 
 
 def record_text(title: str | None, abstract: str | None) -> str:

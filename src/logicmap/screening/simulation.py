@@ -147,7 +147,7 @@ def simulate(
     result.stopping = evaluate_rules(ordered, rules if rules is not None else default_rules(),
                                      n_priors=len(priors), seed=seed)
     if rules is None:
-        result.stopping["default"] = default_rule().name
+        result.stopping["default"] = default_rule(n).name
     if callback is not None:
         callback(n, n)
     return result

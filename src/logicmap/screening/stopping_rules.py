@@ -1,10 +1,10 @@
 """The stopping rules logicmap reports, by name, and the default one.
 
 :func:`default_rule` is the rule ``benchmarks/stopping_calibration.py`` names: buscar at recall 95%
-and 80% confidence, random urn, the confidence chosen by the calibration. The calibration replays
-every rule (buscar over a grid of recall targets 0.95-0.99 and confidences, the biased urn, the
-counting process, the run rule, "buscar AND counting process / knee / SAFE" pairs) on the default
-engine's screening orders of the 14 shared datasets (``tfidf-asreview+charlsa+embed`` +
+and 80% confidence (90% above 100,000 records), random urn, the confidence chosen by the calibration.
+The calibration replays every rule (buscar over a grid of recall targets 0.95-0.99 and confidences, the
+biased urn, the counting process, the run rule, "buscar AND counting process / knee / SAFE" pairs) on
+the default engine's screening orders of the 14 shared datasets (``tfidf-asreview+charlsa+embed`` +
 ``svm-asreview-agree`` with its retrain schedule, seeds 1-10 on every dataset: 140 runs;
 ``benchmarks/stopping_calibration_default_engine.jsonl``) and chooses nested leave-one-dataset-out
 (``benchmarks/stopping_procedures.py``): inside each fold a procedure -- the fixed rules a project
@@ -32,9 +32,10 @@ On the TF-IDF engine, still the default above 100,000 records (above 70,000 unti
 block beside the words, which is dropped above 100,000 records: there the engine is ELAS u4's word TF-IDF
 and SVM (named so since stop 49). On its own orders (stop 49, 140 runs, every decision retrained,
 ``benchmarks/stopping_calibration_asreview_engine.jsonl``) buscar 95/80 met the target in only 85.0% of
-runs (saving 24.0%), and the nested choice is buscar 95/90: 99.3% held out, 17.8% saved. The default rule
-is not yet chosen per engine, so a project above 100,000 records stops by 95/80 and its report quotes the
-85.0%.
+runs (saving 24.0%), and the nested choice is buscar 95/90: 99.3% held out, 17.8% saved. So the default
+rule follows the project's size (:func:`default_choice`): buscar 95/80 up to ``CHAR_MAX_RECORDS``
+(100,000) records, buscar 95/90 above, where every engine ranks without the character block (the agree
+engine without it, chosen by hand only, was not calibrated apart).
 
 Why the certified rules stop late on these datasets. buscar tests "recall < 95%", i.e. at
 least ``floor(r / 0.95 + 1) - r`` relevant records still unscreened (``r`` found): 1 for
@@ -55,6 +56,7 @@ fitted to which datasets are sparse and miss the target on the held-out one.
 
 from __future__ import annotations
 
+from logicmap.screening import limits
 from logicmap.screening.stopping import BuscarRule, ConsecutiveIrrelevantRule, FractionRule, StoppingRule
 from logicmap.screening.stopping_gap import GapRule
 from logicmap.screening.stopping_knee import KneeRule
@@ -65,26 +67,45 @@ from logicmap.screening.stopping_sample import QuantileRule, SafeRule, TargetRul
 DEFAULT_BIAS = 1.0
 #: Confidence of the default rule's test (chosen by the calibration, nested leave-one-dataset-out).
 DEFAULT_CONFIDENCE = 0.80
+#: Confidence of the default rule's test above ``CHAR_MAX_RECORDS`` records (the nested choice on the
+#: orders of the word TF-IDF engine, the default there).
+WORD_ENGINE_CONFIDENCE = 0.90
 #: Why the default rule may be trusted, for a report's methods (the calibration's held-out figures).
-DEFAULT_EVIDENCE = ("logicmap's default stopping rule, buscar at 95% recall with 80% confidence (the "
-                    "confidence chosen by a calibration on screening simulations of 14 labelled datasets): "
-                    "chosen with each dataset held out, it reached 95% recall in 100.0% of runs and saved "
-                    "27.6% of the screening (140 runs, the default engine, used up to 100,000 records); with the "
-                    "word TF-IDF engine used above 100,000 records it reached 95% recall in only 85.0% of runs, "
-                    "saving 24.0% (140 runs)")
+DEFAULT_EVIDENCE = ("logicmap's default stopping rule up to 100,000 records, buscar at 95% recall with 80% "
+                    "confidence (the confidence chosen by a calibration on screening simulations of 14 labelled "
+                    "datasets): chosen with each dataset held out, it reached 95% recall in 100.0% of runs and "
+                    "saved 27.6% of the screening (140 runs, the default engine)")
+#: The same for the default rule above ``CHAR_MAX_RECORDS`` records.
+WORD_ENGINE_EVIDENCE = ("logicmap's default stopping rule above 100,000 records, buscar at 95% recall with 90% "
+                        "confidence (the confidence chosen by a calibration on screening simulations of 14 labelled "
+                        "datasets with the word TF-IDF engine used there): chosen with each dataset held out, it "
+                        "reached 95% recall in 99.3% of runs and saved 17.8% of the screening (140 runs)")
 #: The run rule's scale (power 0.5, no guard) chosen on all datasets by the calibration.
 GAP_SCALE = 3.356
 
 
-def default_choice() -> dict:
-    """The default rule as a project stores its choice: buscar at recall 95% with the calibrated confidence."""
-    return {"rule": "buscar", "recall_target": 0.95, "confidence": DEFAULT_CONFIDENCE}
+def _large(records: int | None) -> bool:
+    return records is not None and records > limits.CHAR_MAX_RECORDS
 
 
-def default_rule() -> StoppingRule:
-    """The rule a project stops by until it chooses one (:func:`default_choice`, with the calibrated urn bias)."""
-    choice = default_choice()
+def default_choice(records: int | None = None) -> dict:
+    """The default rule for a stage of ``records`` records (None: not known, taken as at most
+    ``CHAR_MAX_RECORDS``) as a project stores its choice: buscar at recall 95% with the confidence
+    calibrated on the orders of the engine that ranks that many records by default."""
+    confidence = WORD_ENGINE_CONFIDENCE if _large(records) else DEFAULT_CONFIDENCE
+    return {"rule": "buscar", "recall_target": 0.95, "confidence": confidence}
+
+
+def default_rule(records: int | None = None) -> StoppingRule:
+    """The rule a stage of ``records`` records stops by until its project chooses one
+    (:func:`default_choice`, with the calibrated urn bias)."""
+    choice = default_choice(records)
     return make_rule(choice["rule"], choice["recall_target"], choice["confidence"])
+
+
+def default_evidence(records: int | None = None) -> str:
+    """Why :func:`default_rule` for ``records`` records may be trusted, for a report's methods."""
+    return WORD_ENGINE_EVIDENCE if _large(records) else DEFAULT_EVIDENCE
 
 
 #: The rules a project may stop by (``make_rule``'s names); target, qbcb and safe ask for a random sample.
