@@ -44,6 +44,11 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
   worse in 35), so the interim engine is ELAS u4's word TF-IDF and SVM since; the option that built the
   interim engine without characters (``--interim-no-char``) went with it, since the engine has none. Against
   ASReview (rule Y's runs) 85 of 126 won.
+- rule AA (stop 50): ``--engine agree-newton --k 0 --engine agree --k 0 --seeds 59-61 --asreview``: the
+  default engine with its embedding SVM solved exactly (finite Newton, warm-started) against the default
+  (liblinear's dual): 0.4504 against 0.4505 (39 of 42 runs identical, 1 better, 2 worse): the same ranking,
+  but no faster a decision (``screening_speed.jsonl``), so the default stays. ASReview scored 0.3994 on
+  those runs: the default 0.4505, +0.051, 27 of 42 won (64%).
 
 Usage::
 
@@ -73,7 +78,8 @@ from stopping_orders import engine_learner, parse_seeds
 
 #: engine name -> (learner config, word pieces of its vectors; None: the model's 256)
 ENGINES = {"agree": (DEFAULT_CONFIG, None),
-           "agree64": ("tfidf-asreview+charlsa+embed64:svm-asreview-agree:retrain=0.01", 64)}
+           "agree64": ("tfidf-asreview+charlsa+embed64:svm-asreview-agree:retrain=0.01", 64),
+           "agree-newton": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-newton:retrain=0.01", None)}
 STORED = ROOT / "benchmarks" / "screening_embed_default.jsonl"
 
 

@@ -33,6 +33,9 @@ Names accepted by :func:`make_classifier`:
 ``svm-asreview-agree`` the same two SVMs, each record scored by its best rank
               plus its mean rank (``agreement=1``), so a record both rank high comes
               before one only one of them ranks a little higher (the default)
+``svm-asreview-agree-newton`` the same with the embedding SVM solved exactly (finite
+              Newton, warm-started; stop 50): the same ranking, a faster fit, but no
+              faster a decision with the members fitted at once (not the default)
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_sample_weight
 
 from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
+from logicmap.screening.newton_svm import NewtonSVC, ratio_weights  # noqa: F401 - ratio_weights re-exported
 from logicmap.screening.rowbands import product
 
 DEFAULT_CLASSIFIER = "svm"
@@ -93,29 +97,16 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return fusion_classifier(seed=seed, embedding_dimension=STATIC_DIMENSION)
     if name == "svm-asreview-agree":
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0)
+    if name == "svm-asreview-agree-newton":
+        return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, solver="newton")
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
-        "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree or members "
+        "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree, "
+        "svm-asreview-agree-newton or members "
         "joined with '+'"
     )
-
-
-def ratio_weights(y: np.ndarray, ratio: float, normalise: bool = False) -> np.ndarray:
-    """Sample weights giving the relevant class ``ratio`` times the irrelevant class's
-    total weight (ASReview's "balanced" sampler with a ratio).
-
-    ``normalise`` rescales them to sum to ``len(y)``, as ASReview does; without it
-    the relevant records weigh 1 each, so the fit is regularised more strongly
-    the larger the share of irrelevant decisions.
-    """
-    y = np.asarray(y)
-    n1, n0 = int((y == 1).sum()), int((y == 0).sum())
-    weights = np.where(y == 1, 1.0, n1 / (ratio * max(n0, 1)))
-    if normalise and weights.sum() > 0:
-        weights = weights * (len(y) / weights.sum())
-    return weights
 
 
 class RatioSVC(LinearSVC):
@@ -236,16 +227,20 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         views = [X if block is None else X[:, slice(*block)] for block in self._checked_blocks()]
         return self.fit_views(views, y, n_columns=X.shape[1])
 
-    def fit_views(self, views: Sequence, y, n_columns: int) -> "RankEnsemble":
+    def fit_views(self, views: Sequence, y, n_columns: int, previous: BaseEstimator | None = None) -> "RankEnsemble":
         """:meth:`fit` from the labelled rows already split into the members' blocks (one
         view per member, as :func:`block_views` splits them; ``n_columns``: the whole
-        matrix's). Views in float64 skip the copy liblinear's input would need."""
+        matrix's). Views in float64 skip the copy liblinear's input would need. ``previous``,
+        a fit of the same ensemble on earlier decisions, gives members with ``warm_start``
+        their starting weights (:class:`~logicmap.screening.newton_svm.NewtonSVC`: the same
+        result, sooner)."""
         blocks = self._checked_blocks()
         if len(views) != len(self.members):
             raise ValueError(f"{len(views)} views for {len(self.members)} members")
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         models = [make_classifier(member, seed=self.seed) for member in self.members]
+        _start_from(models, previous)
         self.estimators_ = self._fit_members(models, list(views), y)
         parts, self.block_coefs_ = [], []
         for estimator, block in zip(self.estimators_, blocks):
@@ -312,6 +307,17 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] > 0.5).astype(int)
 
 
+def _start_from(models: list, previous: BaseEstimator | None) -> None:
+    """Give each warm-starting member of ``models`` a copy of its counterpart's weights in
+    ``previous`` (a fitted ensemble of the same members), when it has them."""
+    fitted = getattr(previous, "estimators_", None)
+    if fitted is None or len(fitted) != len(models):
+        return
+    for model, before in zip(models, fitted):
+        if getattr(model, "warm_start", False) and type(model) is type(before) and hasattr(before, "coef_"):
+            model.coef_, model.intercept_ = before.coef_.copy(), before.intercept_.copy()
+
+
 def _nonzeros(X) -> int:
     return int(X.nnz) if hasattr(X, "nnz") else int(np.count_nonzero(X))
 
@@ -372,7 +378,8 @@ def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> li
 
 
 def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
-                      first: str = "svm", agreement: float = 1e-3, n_jobs: int | None = -1) -> RankEnsemble:
+                      first: str = "svm", agreement: float = 1e-3, n_jobs: int | None = -1,
+                      solver: str = "liblinear") -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
     ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``);
@@ -382,9 +389,21 @@ def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
 
     C=1 for the embeddings is not tuned: dense unit vectors need less
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
-    default."""
+    default. ``solver``: the embedding SVM is solved by liblinear's dual to its tolerance
+    (``"liblinear"``, :class:`RatioSVC`) or exactly, warm-started from the last fit (``"newton"``,
+    :class:`~logicmap.screening.newton_svm.NewtonSVC`; ``svm-asreview-agree-newton``). Rule AA
+    (stop 50) found the same ranking (39 of 42 replays identical, mean WSS@95 0.4504 against
+    0.4505) and the fit 4-8 times faster (30-56 against 230-240 ms at 5,000 decided), but with
+    the members fitted at once the TF-IDF SVM's fit is the longer one and the Newton solver's
+    threads compete with it: a decision took 81 against 66 ms at 10,000 records and 515 against
+    464 ms at 200,000, so liblinear stays the default (fitted one after the other, 83 against
+    138 ms)."""
+    if solver not in ("liblinear", "newton"):
+        raise ValueError(f"solver must be 'liblinear' or 'newton', not {solver!r}")
+    embeddings = (RatioSVC(C=1.0, ratio=9.8, random_state=seed) if solver == "liblinear"
+                  else NewtonSVC(C=1.0, ratio=9.8, warm_start=True))
     return RankEnsemble(
-        [first, RatioSVC(C=1.0, ratio=9.8, random_state=seed)],
+        [first, embeddings],
         seed=seed, combine="max", agreement=agreement, n_jobs=n_jobs,
         blocks=[(0, -embedding_dimension), (-embedding_dimension, None)],
     )

@@ -253,7 +253,7 @@ class ActiveLearner(BaseEstimator):
             # liblinear fits in float64: the labelled rows are converted here, once per fit (a
             # float64 copy of the whole matrix kept beside the float32 one doubled its memory)
             rows = [view[done].astype(np.float64) for view in views]
-            return model.fit_views(rows, y, n_columns=self.X_.shape[1])
+            return model.fit_views(rows, y, n_columns=self.X_.shape[1], previous=self.model_)
         X = self.X_[done]
         if (sparse.issparse(X) and self.reduce_columns and _reduction_pays(model)
                 and not getattr(model, "needs_all_columns", False)):
