@@ -395,9 +395,9 @@ def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
     (stop 50) found the same ranking (39 of 42 replays identical, mean WSS@95 0.4504 against
     0.4505) and the fit 4-8 times faster (30-56 against 230-240 ms at 5,000 decided), but with
     the members fitted at once the TF-IDF SVM's fit is the longer one and the Newton solver's
-    threads compete with it: a decision took 81 against 66 ms at 10,000 records and 515 against
-    464 ms at 200,000, so liblinear stays the default (fitted one after the other, 83 against
-    138 ms)."""
+    BLAS threads compete with it: a decision took 81 against 66 ms at 10,000 records (69 with one
+    BLAS thread) and 515 against 464 ms at 200,000, so liblinear stays the default (fitted one
+    after the other, 83 against 138 ms)."""
     if solver not in ("liblinear", "newton"):
         raise ValueError(f"solver must be 'liblinear' or 'newton', not {solver!r}")
     embeddings = (RatioSVC(C=1.0, ratio=9.8, random_state=seed) if solver == "liblinear"
