@@ -60,12 +60,13 @@ class ScreeningService:
         self._store, self._candidates = store, candidates
         self._engine_options = {"features": features, "classifier": classifier, "progress": progress}
         self._seed, self._criteria = seed, criteria
-        self._rule_options = (recall_target, confidence)  # the rule follows a stage's size: _stage_rule
+        self._rule_options = (recall_target, confidence)  # the rule follows a stage's size: _stage_features
         self._before_retrain = before_retrain
         self._lock = threading.Lock()  # guards every queue's decisions, ranking and the maps below
         self._idle = threading.Condition(self._lock)
         self._opening = threading.Lock()  # one queue (and stage's features) opened at a time
         self._features: dict[str, StageFeatures] = {}
+        self._rules: dict[str, StoppingRule] = {}  # stage -> its stopping rule, made with its features
         self._queues: dict[Key, ReviewerQueue] = {}
         self._writing: dict[Key, threading.Lock] = {}  # one reviewer's writes, in order
         self._decision_ids: dict[tuple[str, str, int], int] = {}
@@ -167,9 +168,8 @@ class ScreeningService:
             if (reviewer, stage) in self._queues:  # opened while this request waited
                 return self._queues[(reviewer, stage)]
             decisions = reviewer_standing(self._store, reviewer, stage)
-            features = self._stage_features(stage)
-            queue = open_queue(features, decisions, seed=self._seed, criteria=self._criteria,
-                               rule=self._stage_rule(features))
+            features = self._stage_features(stage)  # makes the stage's rule too
+            queue = open_queue(features, decisions, seed=self._seed, criteria=self._criteria, rule=self._rules[stage])
             queue.refresh()  # not yet shared: trained on this thread
             with self._lock:
                 self._decision_ids.update({(reviewer, stage, r): d.id for r, d in decisions.items()})
@@ -178,20 +178,20 @@ class ScreeningService:
             return queue
 
     def _stage_features(self, stage: str) -> StageFeatures:
+        """The stage's features, made once, and beside them its stopping rule (the project's, else the
+        default for the stage's records)."""
         if stage not in self._features:
-            self._features[stage] = stage_features(self._store, self._candidates(stage), **self._engine_options)
+            features = stage_features(self._store, self._candidates(stage), **self._engine_options)
+            self._rules[stage] = project_rule(self._store, *self._rule_options, records=len(features.record_ids))
+            self._features[stage] = features
         return self._features[stage]
-
-    def _stage_rule(self, features: StageFeatures) -> StoppingRule:
-        """The stopping rule of a stage over ``features``' records (the project's, else their default)."""
-        return project_rule(self._store, *self._rule_options, records=len(features.record_ids))
 
     def _describe_once(self, stage: str) -> None:
         with self._lock:
             first, self._described = not self._described, True
         if first:
             features = self._features[stage]
-            describe_engine(self._store, features.engine, self._stage_rule(features), len(features.record_ids))
+            describe_engine(self._store, features.engine, self._rules[stage], len(features.record_ids))
 
     def _schedule(self, key: Key) -> None:
         """Ask for a retrain of ``key`` (caller holds the lock); a running one will loop once more."""
