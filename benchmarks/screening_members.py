@@ -33,8 +33,6 @@ from screening_interim import ENGINES, tfidf
 from screening_vs_asreview import DATA
 from stopping_orders import engine_learner, parse_seeds
 
-UNLABELLED = -1
-
 
 def member_shares(texts: list[str], y: np.ndarray, matrix, seed: int) -> np.ndarray:
     """One row per relevant record found after the priors: each member's share of the unscreened records it
@@ -50,7 +48,8 @@ def member_shares(texts: list[str], y: np.ndarray, matrix, seed: int) -> np.ndar
         if y[pick] == 1 and model is not None and hasattr(model, "block_raw_scores"):
             views = learner._views(model)
             raw = model.block_raw_scores(views) if views is not None else model.raw_scores(learner.X_)
-            unscreened = learner.labels_ == UNLABELLED
+            unscreened = np.ones(len(y), dtype=bool)
+            unscreened[learner.history_] = False
             shares.append([float((raw[unscreened, j] > raw[pick, j]).mean()) for j in range(raw.shape[1])])
         learner.label(pick, int(y[pick]))
         found += int(y[pick])

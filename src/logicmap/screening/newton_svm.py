@@ -45,8 +45,9 @@ def ratio_weights(y: np.ndarray, ratio: float, normalise: bool = False) -> np.nd
     return weights
 
 
-def _objective(beta: np.ndarray, Z: np.ndarray, y: np.ndarray, cs: np.ndarray) -> float:
-    loss = np.maximum(0.0, 1.0 - y * (Z @ beta))
+def _objective(beta: np.ndarray, margin: np.ndarray, cs: np.ndarray) -> float:
+    """The objective at ``beta``, whose margins ``y * (Z @ beta)`` are ``margin``."""
+    loss = np.maximum(0.0, 1.0 - margin)
     return 0.5 * float(beta @ beta) + float(cs @ (loss * loss))
 
 
@@ -65,8 +66,9 @@ def newton_minimum(Z: np.ndarray, y: np.ndarray, cs: np.ndarray, start: np.ndarr
         hessian = (Za * (2.0 * cs[inside])[:, None]).T @ Za
         hessian[np.diag_indices_from(hessian)] += 1.0
         direction = np.linalg.solve(hessian, -gradient)
-        now, slope, t = _objective(beta, Z, y, cs), float(gradient @ direction), 1.0
-        while _objective(beta + t * direction, Z, y, cs) > now + 1e-4 * t * slope and t > 1e-12:
+        now, slope, t = _objective(beta, margin, cs), float(gradient @ direction), 1.0
+        moved = y * (Z @ direction)  # margins along the direction: beta + t * direction has margin + t * moved
+        while _objective(beta + t * direction, margin + t * moved, cs) > now + 1e-4 * t * slope and t > 1e-12:
             t *= 0.5
         if t <= 1e-12:  # no descent left in floating point: this is the minimum to machine precision
             return beta, step

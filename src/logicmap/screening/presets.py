@@ -46,10 +46,10 @@ AGREE128_ENGINE = ("tfidf-asreview+charlsa+embed128", "svm-asreview-agree")
 #: The same, the sentence embeddings of the first 64 word pieces (a quarter of the encoder's time; the
 #: default from 20,001 to 70,000 records in stops 45-46, until the interim start, rule W).
 AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
-#: Fusion classifiers and the length of the embedding block they read last.
 #: The default engine with its embedding SVM solved exactly (finite Newton) instead of by liblinear;
 #: the same ranking, not a faster decision (rule AA, ``classifiers.fusion_classifier``). For comparisons.
 AGREE_NEWTON_ENGINE = (AGREE_ENGINE[0], "svm-asreview-agree-newton")
+#: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, AGREE_NEWTON_ENGINE[1]: EMBED_DIMENSION,
                  STATIC_ENGINE[1]: STATIC_DIMENSION}
