@@ -49,6 +49,12 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
   (liblinear's dual): 0.4504 against 0.4505 (39 of 42 runs identical, 1 better, 2 worse): the same ranking,
   but no faster a decision (``screening_speed.jsonl``), so the default stays. ASReview scored 0.3994 on
   those runs: the default 0.4505, +0.051, 27 of 42 won (64%).
+- rule AB (stop 51): ``--engine weighed0.5 --k 0 --engine weighed1 --k 0 --engine agree --k 0 --seeds 62-64``
+  (tuning seeds): the fusion's members weighed by a held-out check of the decisions
+  (``svm-asreview-agree-weighedALPHA``) scored 0.4555 (alpha 0.5) and 0.4516 (alpha 1) against the default's
+  0.4601 (17 and 19 runs better, 21 and 23 worse), short of the 0.003 gain the rule asked before fresh seeds;
+  not adopted. Two processes (datasets split), joined with both paired lines (runs_set
+  ``stop51_rule_AB_tuning_seeds_62_64``).
 
 Usage::
 
@@ -79,7 +85,9 @@ from stopping_orders import engine_learner, parse_seeds
 #: engine name -> (learner config, word pieces of its vectors; None: the model's 256)
 ENGINES = {"agree": (DEFAULT_CONFIG, None),
            "agree64": ("tfidf-asreview+charlsa+embed64:svm-asreview-agree:retrain=0.01", 64),
-           "agree-newton": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-newton:retrain=0.01", None)}
+           "agree-newton": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-newton:retrain=0.01", None),
+           "weighed0.5": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed0.5:retrain=0.01", None),
+           "weighed1": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed1:retrain=0.01", None)}
 STORED = ROOT / "benchmarks" / "screening_embed_default.jsonl"
 
 

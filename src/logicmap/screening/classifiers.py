@@ -36,6 +36,10 @@ Names accepted by :func:`make_classifier`:
 ``svm-asreview-agree-newton`` the same with the embedding SVM solved exactly (finite
               Newton, warm-started; stop 50): the same ranking, a faster fit, but no
               faster a decision with the members fitted at once (not the default)
+``svm-asreview-agree-weighed`` the same two SVMs, each member's ranks weighed by a held-out
+              check of the project's decisions (:mod:`~logicmap.screening.member_check`;
+              ``...-weighed0.5``: exponent 0.5). Rule AB (stop 51): worse than the default on
+              its tuning seeds (not the default)
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ from logicmap.screening.newton_svm import NewtonSVC, ratio_weights  # noqa: F401
 from logicmap.screening.rowbands import product
 
 DEFAULT_CLASSIFIER = "svm"
+#: ``svm-asreview-agree-weighed``'s exponent (:class:`RankEnsemble`'s ``weighing``); a number after the
+#: name sets another (``svm-asreview-agree-weighed0.5``).
+WEIGHING = 1.0
 #: Labelled non-zeros from which :class:`RankEnsemble` fits its members at once, in worker processes
 #: (when its ``n_jobs`` allows): below it the fits take less than starting a worker does.
 PARALLEL_MIN_NNZ = 1_000_000
@@ -99,12 +106,15 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0)
     if name == "svm-asreview-agree-newton":
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, solver="newton")
+    alpha = _weighing(name)
+    if alpha is not None:
+        return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0).set_params(weighing=alpha)
     if "+" in name:
         return RankEnsemble(name.split("+"), seed=seed)
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
         "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree, "
-        "svm-asreview-agree-newton or members "
+        "svm-asreview-agree-newton, svm-asreview-agree-weighed[ALPHA] or members "
         "joined with '+'"
     )
 
@@ -193,20 +203,30 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     in threads would not be reproducible; in processes each fit seeds its own, and the
     weights are those fitted one after the other.
 
+    ``weights``, one per member in (0, 1] (None: all 1), stretch each member's depth below the top
+    (1 - rank) by 1 / weight for the best rank, so a record a member trusted less ranks at its top
+    share comes level with the best member's record at weight times that share, and weigh the mean. ``weighing``
+    (0: off) asks :class:`~logicmap.screening.engine.ActiveLearner` to set ``weights`` from a
+    held-out check of its decisions with that exponent (:mod:`logicmap.screening.member_check`).
+
     ``predict_proba`` averages the members' probability-like outputs (used by the
-    uncertainty query); ``decision_function`` returns the combined rank in [0, 1].
+    uncertainty query); ``decision_function`` returns the combined rank (in [0, 2] for max plus
+    full agreement; lower bounds fall with weights below 1).
     """
 
     def __init__(self, members: Sequence[str | BaseEstimator] = ("logistic", "svm", "nb"),
                  seed: int = 0, combine: str = "mean",
                  blocks: Sequence[tuple[int | None, int | None]] | None = None,
-                 agreement: float = 1e-3, n_jobs: int | None = None) -> None:
+                 agreement: float = 1e-3, n_jobs: int | None = None, weighing: float = 0.0,
+                 weights: Sequence[float] | None = None) -> None:
         self.members = members
         self.seed = seed
         self.combine = combine
         self.blocks = blocks
         self.agreement = agreement
         self.n_jobs = n_jobs
+        self.weighing = weighing
+        self.weights = weights
 
     @property
     def needs_all_columns(self) -> bool:
@@ -289,9 +309,17 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     def combine_ranks(self, raw: np.ndarray) -> np.ndarray:
         """One score per row from the members' raw scores (higher: more likely relevant)."""
         ranks = rank_scores(raw)
+        if self.weights is None:
+            best, mean = ranks.max(axis=1), ranks.mean(axis=1)
+        else:
+            weights = np.asarray(self.weights, dtype=np.float64)
+            # a member trusted less has its depth below the top stretched (1 / weight) for the best
+            # rank, and counts less in the mean (stretched there, its disagreement would count more)
+            best = (1.0 - (1.0 - ranks) / weights).max(axis=1)
+            mean = ranks @ (weights / weights.sum())
         if self.combine == "max":
-            return ranks.max(axis=1) + self.agreement * ranks.mean(axis=1)
-        return ranks.mean(axis=1)
+            return best + self.agreement * mean
+        return mean
 
     def decision_function(self, X) -> np.ndarray:
         """Combined rank of each row across members (higher: more likely relevant)."""
@@ -328,6 +356,18 @@ def _fit_recording_warnings(model: BaseEstimator, X, y) -> tuple[BaseEstimator, 
         warnings.simplefilter("always")
         model.fit(X, y)
     return model, [(str(w.message), w.category) for w in caught]
+
+
+def _weighing(name: str) -> float | None:
+    """The exponent a ``svm-asreview-agree-weighed[ALPHA]`` name gives (None: not such a name)."""
+    prefix = "svm-asreview-agree-weighed"
+    if not name.startswith(prefix):
+        return None
+    try:
+        alpha = float(name[len(prefix):] or WEIGHING)
+    except ValueError:
+        return None
+    return alpha if alpha >= 0 else None
 
 
 def linear_matrix(model: BaseEstimator) -> tuple[np.ndarray, np.ndarray]:

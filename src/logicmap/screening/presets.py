@@ -49,9 +49,13 @@ AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
 #: The default engine with its embedding SVM solved exactly (finite Newton) instead of by liblinear;
 #: the same ranking, not a faster decision (rule AA, ``classifiers.fusion_classifier``). For comparisons.
 AGREE_NEWTON_ENGINE = (AGREE_ENGINE[0], "svm-asreview-agree-newton")
+#: The default engine with its members weighed by a held-out check of the decisions (rule AB, stop 51:
+#: worse on its tuning seeds, ``classifiers.RankEnsemble``'s ``weighing``). For comparisons.
+AGREE_WEIGHED_ENGINE = (AGREE_ENGINE[0], "svm-asreview-agree-weighed")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, AGREE_NEWTON_ENGINE[1]: EMBED_DIMENSION,
+                 AGREE_WEIGHED_ENGINE[1]: EMBED_DIMENSION,
                  STATIC_ENGINE[1]: STATIC_DIMENSION}
 
 
@@ -148,7 +152,7 @@ def without_characters(engine: tuple[str, str], records: int | None) -> tuple[st
 
 #: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
 PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, AGREE64_ENGINE, WORD_AGREE_ENGINE,
-                                      AGREE_NEWTON_ENGINE,
+                                      AGREE_NEWTON_ENGINE, AGREE_WEIGHED_ENGINE,
                                       LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE,
                                       ("tfidf-asreview+char4+embed", "svm-asreview-fusion"), STATIC_ENGINE,
                                       ASREVIEW_ENGINE, TFIDF_ENGINE)
@@ -159,7 +163,8 @@ def resolve_engine(features: Any, classifier: Any, records: int | None = None) -
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
     <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128``, ``+embed64`` and ``tfidf-asreview+embed``
     -> ``svm-asreview-agree``,
-    ``svm-asreview-fusion`` and ``svm-asreview-agree-newton`` -> ``tfidf-asreview+charlsa+embed``,
+    ``svm-asreview-fusion``, ``svm-asreview-agree-newton`` and ``svm-asreview-agree-weighed``
+    -> ``tfidf-asreview+charlsa+embed``,
     ``tfidf-asreview+char+embed`` and ``tfidf-asreview+char4+embed``
     -> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
     ``tfidf-asreview`` <-> ``svm-asreview``,
