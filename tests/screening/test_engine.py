@@ -210,7 +210,7 @@ def test_unlabel_forgets_a_decision():
 
 
 def test_asreview_weights_sum_to_the_labelled_count():
-    from logicmap.screening.classifiers import ratio_weights
+    from logicmap.screening.models import ratio_weights
 
     y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
     plain = ratio_weights(y, 9.8)

@@ -99,20 +99,20 @@ def test_the_learner_weighs_its_members_when_due_and_a_rebuilt_learner_weighs_at
     for index in [*relevant[:MIN_RELEVANT - 1], *irrelevant[:30]]:
         learner.label(int(index), int(y[index]))
     learner.rank()
-    assert learner.member_weights_ is None  # too few relevant decisions to check
+    assert learner.member_check_.weights_ is None  # too few relevant decisions to check
     learner.label(int(relevant[MIN_RELEVANT - 1]), 1)
     first = learner.rank()
-    weights = learner.member_weights_
+    weights = learner.member_check_.weights_
     assert weights[0] == 1.0 and weights[1] < 0.6  # the words carry the label here
     learner.label(int(relevant[MIN_RELEVANT]), 1)  # 7 < 1.25 * 6: no new check
     learner.rank()
-    assert learner.member_weights_ is weights
+    assert learner.member_check_.weights_ is weights
     again = ActiveLearner(features="tfidf-asreview+charlsa+embed", classifier="svm-asreview-agree-weighed",
                           seed=2).fit(matrix=X, labels=[int(y[i]) if i in set(learner.history_) else -1
                                                          for i in range(y.size)])
-    assert again.member_weights_ is None
+    assert again.member_check_.weights_ is None
     again.rank()
-    assert again.member_weights_[0] == 1.0 and again.member_weights_[1] < 0.6  # checked on what it was given
+    assert again.member_check_.weights_[0] == 1.0 and again.member_check_.weights_[1] < 0.6  # checked on what it was given
     assert first.size == y.size - MIN_RELEVANT - 30
 
 

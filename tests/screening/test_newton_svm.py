@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from sklearn.svm import LinearSVC
 
-from logicmap.screening.classifiers import RatioSVC, fusion_classifier, make_classifier, ratio_weights
+from logicmap.screening.classifiers import RatioSVC, fusion_classifier, make_classifier
+from logicmap.screening.models import ratio_weights
 from logicmap.screening.newton_svm import NewtonSVC
 
 

@@ -52,12 +52,11 @@ from joblib import effective_n_jobs
 from joblib.externals.loky import get_reusable_executor
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
-from sklearn.utils.class_weight import compute_sample_weight
 
 from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
-from logicmap.screening.newton_svm import NewtonSVC, ratio_weights  # noqa: F401 - ratio_weights re-exported
+from logicmap.screening.newton_svm import NewtonSVC
+from logicmap.screening.models import BalancedNB, RatioSVC, linear_parts, ratio_weights, to_probability  # noqa: F401
 from logicmap.screening.rowbands import product
 
 DEFAULT_CLASSIFIER = "svm"
@@ -117,58 +116,6 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         "svm-asreview-agree-newton, svm-asreview-agree-weighed[ALPHA] or members "
         "joined with '+'"
     )
-
-
-class RatioSVC(LinearSVC):
-    """Linear SVM whose relevant class weighs ``ratio`` times the irrelevant class.
-
-    ``C=0.11`` and ``ratio=9.8`` are the values ASReview's developers found on the
-    SYNERGY datasets for their default model (ELAS u4); not tuned on our data.
-    ``normalise=True`` rescales the weights as ASReview does (see :func:`ratio_weights`).
-    """
-
-    def __init__(self, C: float = 0.11, ratio: float = 9.8, random_state: int | None = None,
-                 normalise: bool = False, presumed_irrelevant: int = 0) -> None:
-        super().__init__(C=C, dual=True, max_iter=2000, random_state=random_state)
-        self.ratio = ratio
-        self.normalise = normalise
-        self.presumed_irrelevant = presumed_irrelevant
-
-    def fit(self, X, y, sample_weight=None):  # noqa: D102 - LinearSVC.fit with ratio weights
-        if sample_weight is None:
-            sample_weight = ratio_weights(y, self.ratio, self.normalise)
-        return super().fit(X, y, sample_weight=sample_weight)
-
-
-class BalancedNB(MultinomialNB):
-    """Multinomial naive Bayes fitted with balanced sample weights and equal priors."""
-
-    def __init__(self, alpha: float = 0.1) -> None:
-        super().__init__(alpha=alpha, fit_prior=False)
-
-    def fit(self, X, y, sample_weight=None):  # noqa: D102 - same as MultinomialNB.fit
-        if sample_weight is None:
-            sample_weight = compute_sample_weight("balanced", y)
-        return super().fit(X, y, sample_weight=sample_weight)
-
-
-def linear_parts(estimator: BaseEstimator) -> tuple[np.ndarray, float]:
-    """``(w, b)`` with ``X @ w + b`` ordering records like the estimator's relevance score.
-
-    Works for fitted logistic regression, linear SVM, SGD and multinomial NB (whose
-    log-odds are linear in the counts).
-    """
-    if isinstance(estimator, MultinomialNB):
-        flp = estimator.feature_log_prob_
-        prior = estimator.class_log_prior_
-        return np.asarray(flp[1] - flp[0]).ravel(), float(prior[1] - prior[0])
-    coef = np.asarray(estimator.coef_).ravel()
-    return coef, float(np.ravel(estimator.intercept_)[0])
-
-
-def to_probability(raw: np.ndarray) -> np.ndarray:
-    """Map a linear score to a probability-like value in [0, 1] (logistic link)."""
-    return 1.0 / (1.0 + np.exp(-np.clip(raw, -30, 30)))
 
 
 def rank_scores(values: np.ndarray) -> np.ndarray:
@@ -431,13 +378,9 @@ def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
     default. ``solver``: the embedding SVM is solved by liblinear's dual to its tolerance
     (``"liblinear"``, :class:`RatioSVC`) or exactly, warm-started from the last fit (``"newton"``,
-    :class:`~logicmap.screening.newton_svm.NewtonSVC`; ``svm-asreview-agree-newton``). Rule AA
-    (stop 50) found the same ranking (39 of 42 replays identical, mean WSS@95 0.4504 against
-    0.4505) and the fit 4-8 times faster (30-56 against 230-240 ms at 5,000 decided), but with
-    the members fitted at once the TF-IDF SVM's fit is the longer one and the Newton solver's
-    BLAS threads compete with it: a decision took 81 against 66 ms at 10,000 records (69 with one
-    BLAS thread) and 515 against 464 ms at 200,000, so liblinear stays the default (fitted one
-    after the other, 83 against 138 ms)."""
+    :class:`~logicmap.screening.newton_svm.NewtonSVC`; ``svm-asreview-agree-newton``): the same
+    ranking and a faster fit, but no faster a decision with the members fitted at once (rule AA,
+    stop 50; README), so liblinear stays the default."""
     if solver not in ("liblinear", "newton"):
         raise ValueError(f"solver must be 'liblinear' or 'newton', not {solver!r}")
     embeddings = (RatioSVC(C=1.0, ratio=9.8, random_state=seed) if solver == "liblinear"

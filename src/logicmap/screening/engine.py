@@ -30,13 +30,13 @@ import warnings
 import numpy as np
 from scipy import sparse
 from sklearn import config_context
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from logicmap.screening.features import make_features
 from logicmap.screening.classifiers import block_views, make_classifier, score_records
-from logicmap.screening.member_check import check_due, held_out_shares, member_weights
+from logicmap.screening.member_check import MemberCheck
 from logicmap.screening.presets import FUSION_BLOCKS, check_fusion_matrix, resolve_engine
 from logicmap.screening.query import make_query
 
@@ -99,6 +99,8 @@ class ActiveLearner(BaseEstimator):
     refits_:
         How many times the model was fitted since :meth:`fit` (a refit that
         ``retrain_share`` let wait is not counted).
+    member_check_:
+        A weighing fusion's member weights (:class:`~logicmap.screening.member_check.MemberCheck`).
     """
 
     def __init__(
@@ -169,8 +171,7 @@ class ActiveLearner(BaseEstimator):
         self.refits_ = 0
         self._raw_scores: tuple[np.ndarray, np.ndarray] | None = None
         self._block_views: dict[tuple, list] = {}
-        self.member_weights_: np.ndarray | None = None
-        self._checked_at: int | None = None
+        self.member_check_ = MemberCheck()
         self._criteria_vector = self._embed_criteria()
         if labels is not None:
             for index, value in enumerate(labels):
@@ -234,7 +235,8 @@ class ActiveLearner(BaseEstimator):
             y = self.labels_[done]
             model = make_classifier(self.classifier_, seed=self.seed)
             if getattr(model, "weighing", 0):
-                model.set_params(weights=self._weigh_members(model))
+                model.set_params(weights=self.member_check_.weights(
+                    model, self._views(model), self.labels_, self.jitter_ % 2, self.X_.shape[1]))
             presumed = getattr(model, "presumed_irrelevant", 0)
             if presumed:
                 extra = self._presumed_irrelevant(presumed)
@@ -269,19 +271,6 @@ class ActiveLearner(BaseEstimator):
             self.columns_ = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
             X = X[:, self.columns_]
         return model.fit(X, y)
-
-    def _weigh_members(self, model: BaseEstimator):
-        """The fusion's member weights (``member_weights_``): the last check's, or a new one's when due
-        (:func:`~logicmap.screening.member_check.check_due`); None until the first."""
-        relevant = int((self.labels_ == 1).sum())
-        views = self._views(model)
-        if views is None or not check_due(relevant, self._checked_at):
-            return self.member_weights_
-        shares, count = held_out_shares(clone(model), views, self.labels_, self.jitter_ % 2, self.X_.shape[1])
-        self.member_weights_ = member_weights(shares, count, model.weighing)
-        self.member_shares_ = shares
-        self._checked_at = relevant
-        return self.member_weights_
 
     def _may_wait(self) -> bool:
         """Whether the last fit may stand: only irrelevant decisions were added since,

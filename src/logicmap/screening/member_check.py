@@ -31,6 +31,27 @@ GROWTH = 1.25
 PSEUDO_COUNT = 5
 
 
+class MemberCheck:
+    """A screening's member weights: the last check's (``weights_``, None before the first; ``shares_``
+    its mean shares), checked again when due."""
+
+    def __init__(self) -> None:
+        self.weights_: np.ndarray | None = None
+        self.shares_: np.ndarray | None = None
+        self.checked_at_: int | None = None
+
+    def weights(self, model: BaseEstimator, views: Sequence | None, labels: np.ndarray, folds: np.ndarray,
+                n_columns: int) -> np.ndarray | None:
+        """The weights for ``model`` (an unfitted ensemble with ``weighing``) at ``labels``: a new check's
+        when one is due (:func:`check_due`), else the last's."""
+        relevant = int((labels == 1).sum())
+        if views is not None and check_due(relevant, self.checked_at_):
+            self.shares_, count = held_out_shares(clone(model), views, labels, folds, n_columns)
+            self.weights_ = member_weights(self.shares_, count, model.weighing)
+            self.checked_at_ = relevant
+        return self.weights_
+
+
 def check_due(relevant: int, last: int | None) -> bool:
     """Whether a check is due with ``relevant`` relevant decisions, the last check made at ``last`` (None: none yet)."""
     return relevant >= MIN_RELEVANT and (last is None or relevant >= GROWTH * last)

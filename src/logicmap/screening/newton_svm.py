@@ -28,21 +28,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-
-def ratio_weights(y: np.ndarray, ratio: float, normalise: bool = False) -> np.ndarray:
-    """Sample weights giving the relevant class ``ratio`` times the irrelevant class's
-    total weight (ASReview's "balanced" sampler with a ratio).
-
-    ``normalise`` rescales them to sum to ``len(y)``, as ASReview does; without it
-    the relevant records weigh 1 each, so the fit is regularised more strongly
-    the larger the share of irrelevant decisions.
-    """
-    y = np.asarray(y)
-    n1, n0 = int((y == 1).sum()), int((y == 0).sum())
-    weights = np.where(y == 1, 1.0, n1 / (ratio * max(n0, 1)))
-    if normalise and weights.sum() > 0:
-        weights = weights * (len(y) / weights.sum())
-    return weights
+from logicmap.screening.models import ratio_weights
 
 
 def _objective(beta: np.ndarray, margin: np.ndarray, cs: np.ndarray) -> float:
