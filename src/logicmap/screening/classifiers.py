@@ -55,8 +55,8 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
 from logicmap.screening.features import EMBED_DIMENSION, STATIC_DIMENSION
-from logicmap.screening.newton_svm import NewtonSVC
 from logicmap.screening.models import BalancedNB, RatioSVC, linear_parts, ratio_weights, to_probability  # noqa: F401
+from logicmap.screening.newton_svm import NewtonSVC
 from logicmap.screening.rowbands import product
 
 DEFAULT_CLASSIFIER = "svm"
@@ -151,9 +151,9 @@ class RankEnsemble(ClassifierMixin, BaseEstimator):
     weights are those fitted one after the other.
 
     ``weights``, one per member in (0, 1] (None: all 1), stretch each member's depth below the top
-    (1 - rank) by 1 / weight for the best rank, so a record a member trusted less ranks at its top
-    share comes level with the best member's record at weight times that share, and weigh the mean. ``weighing``
-    (0: off) asks :class:`~logicmap.screening.engine.ActiveLearner` to set ``weights`` from a
+    (1 - rank) by 1 / weight for the best rank (a record a member trusted less ranks at its top share
+    comes level with the best member's record at weight times that share) and weigh the mean rank.
+    ``weighing`` (0: off) asks :class:`~logicmap.screening.engine.ActiveLearner` to set ``weights`` from a
     held-out check of its decisions with that exponent (:mod:`logicmap.screening.member_check`).
 
     ``predict_proba`` averages the members' probability-like outputs (used by the
