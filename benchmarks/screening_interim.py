@@ -55,6 +55,9 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
   0.4601 (17 and 19 runs better, 21 and 23 worse), short of the 0.003 gain the rule asked before fresh seeds;
   not adopted. Two processes (datasets split), joined with both paired lines (runs_set
   ``stop51_rule_AB_tuning_seeds_62_64``).
+- rule AC (stop 51): ``--engine agree-c0.3 --k 0 --engine agree-c3 --k 0 --seeds 62-64``: the agree engine's
+  embedding SVM with C=0.3 scored 0.4360, with C=3 0.4600, against C=1's 0.4601 on the same runs (rule AB's
+  set; 16 runs better and 24 worse with C=3): C=1 stays (runs_set ``stop51_rule_AC_tuning_seeds_62_64``).
 
 Usage::
 
@@ -87,7 +90,9 @@ ENGINES = {"agree": (DEFAULT_CONFIG, None),
            "agree64": ("tfidf-asreview+charlsa+embed64:svm-asreview-agree:retrain=0.01", 64),
            "agree-newton": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-newton:retrain=0.01", None),
            "weighed0.5": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed0.5:retrain=0.01", None),
-           "weighed1": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed1:retrain=0.01", None)}
+           "weighed1": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed1:retrain=0.01", None),
+           "agree-c0.3": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-c0.3:retrain=0.01", None),
+           "agree-c3": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-c3:retrain=0.01", None)}
 STORED = ROOT / "benchmarks" / "screening_embed_default.jsonl"
 
 

@@ -597,3 +597,12 @@ def test_fitting_from_block_views_checks_the_ensembles_settings_as_fit_does():
         RankEnsemble(["svm", "svm"], combine="median", blocks=blocks).fit_views(views, labels[:60], matrix.shape[1])
     with pytest.raises(ValueError, match="3 column blocks for 2 members"):
         RankEnsemble(["svm", "svm"], blocks=blocks + [(0, 1)]).fit_views(views, labels[:60], matrix.shape[1])
+
+
+def test_the_agree_fusions_embedding_svm_takes_its_c_from_the_name():
+    assert make_classifier("svm-asreview-agree").members[1].C == 1.0
+    assert make_classifier("svm-asreview-agree-c0.3").members[1].C == 0.3
+    assert make_classifier("svm-asreview-agree-c3").members[0] == "svm-asreview"
+    for name in ("svm-asreview-agree-c0", "svm-asreview-agree-c-1", "svm-asreview-agree-cnan"):
+        with pytest.raises(ValueError, match="unknown classifier"):
+            make_classifier(name)

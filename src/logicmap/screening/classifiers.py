@@ -40,6 +40,7 @@ Names accepted by :func:`make_classifier`:
               check of the project's decisions (:mod:`~logicmap.screening.member_check`;
               ``...-weighed0.5``: exponent 0.5). Rule AB (stop 51): worse than the default on
               its tuning seeds (not the default)
+``svm-asreview-agree-cC`` the default fusion with its embedding SVM's C set to C (e.g. ``-c0.3``)
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0)
     if name == "svm-asreview-agree-newton":
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, solver="newton")
+    embedding_c = _number(name[len("svm-asreview-agree-c"):]) if name.startswith("svm-asreview-agree-c") else None
+    if embedding_c:
+        return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, embedding_c=embedding_c)
     alpha = _weighing(name)
     if alpha is not None:
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0).set_params(weighing=alpha)
@@ -113,7 +117,7 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
         "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree, "
-        "svm-asreview-agree-newton, svm-asreview-agree-weighed[ALPHA] or members "
+        "svm-asreview-agree-newton, svm-asreview-agree-weighed[ALPHA], svm-asreview-agree-cC or members "
         "joined with '+'"
     )
 
@@ -310,11 +314,17 @@ def _weighing(name: str) -> float | None:
     prefix = "svm-asreview-agree-weighed"
     if not name.startswith(prefix):
         return None
+    alpha = _number(name[len(prefix):] or str(WEIGHING))
+    return alpha if alpha is not None and alpha >= 0 else None
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a positive or zero number written plainly (None: not one)."""
     try:
-        alpha = float(name[len(prefix):] or WEIGHING)
+        value = float(text)
     except ValueError:
         return None
-    return alpha if alpha >= 0 else None
+    return value if value >= 0 and text.replace(".", "", 1).isdigit() else None
 
 
 def linear_matrix(model: BaseEstimator) -> tuple[np.ndarray, np.ndarray]:
@@ -366,7 +376,7 @@ def block_views(X, blocks: Sequence[tuple[int | None, int | None] | None]) -> li
 
 def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
                       first: str = "svm", agreement: float = 1e-3, n_jobs: int | None = -1,
-                      solver: str = "liblinear") -> RankEnsemble:
+                      solver: str = "liblinear", embedding_c: float = 1.0) -> RankEnsemble:
     """The ``svm-fusion`` preset for ``tfidf+embed`` features (embeddings in the last
     ``embedding_dimension`` columns): a TF-IDF SVM and an embedding SVM, best rank wins.
     ``first`` names the TF-IDF block's SVM (``svm-asreview-fusion``: ``svm-asreview``);
@@ -374,17 +384,17 @@ def fusion_classifier(seed: int = 0, embedding_dimension: int = EMBED_DIMENSION,
     The two SVMs are fitted at once on two cores once there are enough decisions (see
     :class:`RankEnsemble`'s ``n_jobs``); the weights are the same either way.
 
-    C=1 for the embeddings is not tuned: dense unit vectors need less
+    ``embedding_c``, the embedding SVM's C, is 1: dense unit vectors need less
     regularisation than thousands of sparse TF-IDF columns, and 1 is liblinear's
-    default. ``solver``: the embedding SVM is solved by liblinear's dual to its tolerance
+    default (``svm-asreview-agree-cC`` sets another; rule AC, stop 51: 0.3 and 3 both did worse). ``solver``: the embedding SVM is solved by liblinear's dual to its tolerance
     (``"liblinear"``, :class:`RatioSVC`) or exactly, warm-started from the last fit (``"newton"``,
     :class:`~logicmap.screening.newton_svm.NewtonSVC`; ``svm-asreview-agree-newton``): the same
     ranking and a faster fit, but no faster a decision with the members fitted at once (rule AA,
     stop 50; README), so liblinear stays the default."""
     if solver not in ("liblinear", "newton"):
         raise ValueError(f"solver must be 'liblinear' or 'newton', not {solver!r}")
-    embeddings = (RatioSVC(C=1.0, ratio=9.8, random_state=seed) if solver == "liblinear"
-                  else NewtonSVC(C=1.0, ratio=9.8, warm_start=True))
+    embeddings = (RatioSVC(C=embedding_c, ratio=9.8, random_state=seed) if solver == "liblinear"
+                  else NewtonSVC(C=embedding_c, ratio=9.8, warm_start=True))
     return RankEnsemble(
         [first, embeddings],
         seed=seed, combine="max", agreement=agreement, n_jobs=n_jobs,
