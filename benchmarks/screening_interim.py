@@ -58,6 +58,8 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
 - rule AC (stop 51): ``--engine agree-c0.3 --k 0 --engine agree-c3 --k 0 --seeds 62-64``: the agree engine's
   embedding SVM with C=0.3 scored 0.4360, with C=3 0.4600, against C=1's 0.4601 on the same runs (rule AB's
   set; 16 runs better and 24 worse with C=3): C=1 stays (runs_set ``stop51_rule_AC_tuning_seeds_62_64``).
+- measurement M2 (stop 51): ``--engine agree --k 0 --seeds 65-67 --asreview``: the default 0.4498 against ASReview's
+  0.4000 (+0.0497), 27 of 42 won (runs_set ``stop51_M2_seeds_65_67``).
 
 Usage::
 
