@@ -606,3 +606,14 @@ def test_the_agree_fusions_embedding_svm_takes_its_c_from_the_name():
     for name in ("svm-asreview-agree-c0", "svm-asreview-agree-c-1", "svm-asreview-agree-cnan"):
         with pytest.raises(ValueError, match="unknown classifier"):
             make_classifier(name)
+
+
+@pytest.mark.parametrize("classifier", ["svm-asreview-agree-c3", "svm-asreview-agree-weighed0.5"])
+def test_a_numbered_variant_of_the_agree_fusion_pairs_and_checks_as_the_fusion_does(classifier):
+    from logicmap.screening.features import TfidfFeatures
+    from logicmap.screening.presets import resolve_engine
+
+    assert resolve_engine("auto", classifier) == ("tfidf-asreview+charlsa+embed", classifier)
+    texts, _ = toy_corpus()
+    with pytest.raises(ValueError, match="tfidf-asreview\\+charlsa\\+embed"):
+        ActiveLearner(classifier=classifier).fit(matrix=TfidfFeatures().fit_transform(texts))

@@ -37,7 +37,7 @@ from sklearn.svm import LinearSVC
 from logicmap.screening.features import make_features
 from logicmap.screening.classifiers import block_views, make_classifier, score_records
 from logicmap.screening.member_check import MemberCheck
-from logicmap.screening.presets import FUSION_BLOCKS, check_fusion_matrix, resolve_engine
+from logicmap.screening.presets import FUSION_BLOCKS, check_fusion_matrix, family, resolve_engine
 from logicmap.screening.query import make_query
 
 UNLABELLED = -1
@@ -159,7 +159,7 @@ class ActiveLearner(BaseEstimator):
         self.labels_ = np.full(n, UNLABELLED, dtype=np.int8)
         nnz = self.X_.getnnz(axis=1) if sparse.issparse(self.X_) else (self.X_ != 0).sum(axis=1)
         self.empty_ = np.asarray(nnz).ravel() == 0
-        if self.classifier_ in FUSION_BLOCKS:
+        if family(self.classifier_) in FUSION_BLOCKS:
             check_fusion_matrix(self.X_, rows_with_text=int((~self.empty_).sum()),
                                  classifier=self.classifier_)
         self.history_: list[int] = []

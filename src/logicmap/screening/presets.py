@@ -49,13 +49,12 @@ AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
 #: The default engine with its embedding SVM solved exactly (finite Newton) instead of by liblinear;
 #: the same ranking, not a faster decision (rule AA, ``classifiers.fusion_classifier``). For comparisons.
 AGREE_NEWTON_ENGINE = (AGREE_ENGINE[0], "svm-asreview-agree-newton")
-#: The default engine with its members weighed by a held-out check of the decisions (rule AB, stop 51:
-#: worse on its tuning seeds, ``classifiers.RankEnsemble``'s ``weighing``). For comparisons.
-AGREE_WEIGHED_ENGINE = (AGREE_ENGINE[0], "svm-asreview-agree-weighed")
+#: Prefixes of classifier names that vary the agree fusion by a number (``svm-asreview-agree-c3``, its embedding
+#: SVM's C; ``svm-asreview-agree-weighed0.5``, rule AB's member weighing): the same features and blocks.
+AGREE_VARIANTS = ("svm-asreview-agree-c", "svm-asreview-agree-weighed")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, AGREE_NEWTON_ENGINE[1]: EMBED_DIMENSION,
-                 AGREE_WEIGHED_ENGINE[1]: EMBED_DIMENSION,
                  STATIC_ENGINE[1]: STATIC_DIMENSION}
 
 
@@ -152,19 +151,26 @@ def without_characters(engine: tuple[str, str], records: int | None) -> tuple[st
 
 #: Features and the classifier made for them; a classifier's first pair gives its features when they are "auto".
 PAIRS: tuple[tuple[str, str], ...] = (FUSION_ENGINE, AGREE_ENGINE, AGREE128_ENGINE, AGREE64_ENGINE, WORD_AGREE_ENGINE,
-                                      AGREE_NEWTON_ENGINE, AGREE_WEIGHED_ENGINE,
+                                      AGREE_NEWTON_ENGINE,
                                       LSA_FUSION_ENGINE, ASREVIEW_FUSION_ENGINE,
                                       ("tfidf-asreview+char4+embed", "svm-asreview-fusion"), STATIC_ENGINE,
                                       ASREVIEW_ENGINE, TFIDF_ENGINE)
 
 
+def family(classifier: Any) -> Any:
+    """The preset a classifier name varies (:data:`AGREE_VARIANTS` -> ``svm-asreview-agree``), for the
+    features it pairs with and the blocks it reads; any other classifier itself."""
+    if isinstance(classifier, str) and classifier.startswith(AGREE_VARIANTS):
+        return AGREE_ENGINE[1]
+    return classifier
+
+
 def resolve_engine(features: Any, classifier: Any, records: int | None = None) -> tuple[Any, Any]:
     """Replace ``"auto"`` names. Both auto: :func:`default_engine` for ``records``. One auto: the
     partner of the other (``tfidf+embed`` <-> ``svm-fusion``, ``tfidf-asreview+charlsa+embed``
-    <-> ``svm-asreview-agree``, ``tfidf-asreview+charlsa+embed128``, ``+embed64`` and ``tfidf-asreview+embed``
+    <-> ``svm-asreview-agree`` (and its numbered variants, :func:`family`), ``tfidf-asreview+charlsa+embed128``, ``+embed64`` and ``tfidf-asreview+embed``
     -> ``svm-asreview-agree``,
-    ``svm-asreview-fusion``, ``svm-asreview-agree-newton`` and ``svm-asreview-agree-weighed``
-    -> ``tfidf-asreview+charlsa+embed``,
+    ``svm-asreview-fusion`` and ``svm-asreview-agree-newton`` -> ``tfidf-asreview+charlsa+embed``,
     ``tfidf-asreview+char+embed`` and ``tfidf-asreview+char4+embed``
     -> ``svm-asreview-fusion``, ``tfidf+static`` <-> ``svm-fusion-static``,
     ``tfidf-asreview`` <-> ``svm-asreview``,
@@ -177,7 +183,7 @@ def resolve_engine(features: Any, classifier: Any, records: int | None = None) -
     if auto_features and auto_classifier:
         return default_engine(records)
     if auto_features:
-        features = next((f for f, c in PAIRS if c == classifier), PLAIN_TFIDF_ENGINE[0])
+        features = next((f for f, c in PAIRS if c == family(classifier)), PLAIN_TFIDF_ENGINE[0])
     if auto_classifier:
         classifier = next((c for f, c in PAIRS if f == features), PLAIN_TFIDF_ENGINE[1])
     return without_characters((features, classifier), records)
@@ -223,8 +229,8 @@ def _agree_description(embeddings: str) -> str:
 def check_fusion_matrix(X: Any, rows_with_text: int, classifier: str = FUSION_ENGINE[1]) -> None:
     """A fusion classifier reads the last columns as embeddings: refuse a matrix without
     them (e.g. a TF-IDF matrix computed earlier), which it would silently split wrongly."""
-    dimension = FUSION_BLOCKS[classifier]
-    features = " or ".join(f for f, c in PAIRS if c == classifier)
+    dimension = FUSION_BLOCKS[family(classifier)]
+    features = " or ".join(f for f, c in PAIRS if c == family(classifier))
     filled = 0
     first = X.shape[1] - dimension
     if first > 0:  # counted in place: slicing the block would copy it (seconds at 100k records)
