@@ -60,6 +60,10 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
   set; 16 runs better and 24 worse with C=3): C=1 stays (runs_set ``stop51_rule_AC_tuning_seeds_62_64``).
 - measurement M2 (stop 51): ``--engine agree --k 0 --seeds 65-67 --asreview``: the default 0.4498 against ASReview's
   0.4000 (+0.0497), 27 of 42 won (runs_set ``stop51_M2_seeds_65_67``).
+- look AD (stop 51): the agree fusion's TF-IDF SVM with C=0.05 or 0.25 instead of ELAS u4's 0.11
+  (``agree-t0.05``, ``agree-t0.25``, seeds 62-64): 0.4436 and **0.4658** against 0.4601 (C=0.25: 28 runs better,
+  14 worse; runs_set ``stop51_look_AD_tuning_seeds_62_64``). Confirmation on fresh seeds:
+  ``--engine agree-t0.25 --k 0 --engine agree --k 0 --seeds 68-70 --asreview``.
 
 Usage::
 
@@ -94,7 +98,8 @@ ENGINES = {"agree": (DEFAULT_CONFIG, None),
            "weighed0.5": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed0.5:retrain=0.01", None),
            "weighed1": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-weighed1:retrain=0.01", None),
            "agree-c0.3": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-c0.3:retrain=0.01", None),
-           "agree-c3": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-c3:retrain=0.01", None)}
+           "agree-c3": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-c3:retrain=0.01", None),
+           "agree-t0.25": ("tfidf-asreview+charlsa+embed:svm-asreview-agree-t0.25:retrain=0.01", None)}
 STORED = ROOT / "benchmarks" / "screening_embed_default.jsonl"
 
 

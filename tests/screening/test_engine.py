@@ -603,12 +603,15 @@ def test_the_agree_fusions_embedding_svm_takes_its_c_from_the_name():
     assert make_classifier("svm-asreview-agree").members[1].C == 1.0
     assert make_classifier("svm-asreview-agree-c0.3").members[1].C == 0.3
     assert make_classifier("svm-asreview-agree-c3").members[0] == "svm-asreview"
+    tfidf_member = make_classifier("svm-asreview-agree-t0.25").members[0]
+    assert (tfidf_member.C, tfidf_member.ratio, tfidf_member.normalise) == (0.25, 9.8, True)
     for name in ("svm-asreview-agree-c0", "svm-asreview-agree-c-1", "svm-asreview-agree-cnan"):
         with pytest.raises(ValueError, match="unknown classifier"):
             make_classifier(name)
 
 
-@pytest.mark.parametrize("classifier", ["svm-asreview-agree-c3", "svm-asreview-agree-weighed0.5"])
+@pytest.mark.parametrize("classifier", ["svm-asreview-agree-c3", "svm-asreview-agree-t0.25",
+                                        "svm-asreview-agree-weighed0.5"])
 def test_a_numbered_variant_of_the_agree_fusion_pairs_and_checks_as_the_fusion_does(classifier):
     from logicmap.screening.features import TfidfFeatures
     from logicmap.screening.presets import resolve_engine

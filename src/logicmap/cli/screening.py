@@ -221,7 +221,8 @@ def simulate(
              "svm, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree, "
              "svm-asreview-agree-newton (its embedding SVM solved exactly; the same ranking), "
              "svm-asreview-agree-weighed (its members weighed by a held-out check of the decisions), "
-             "svm-asreview-agree-cC (its embedding SVM's C set to C), svm-asreview, "
+             "svm-asreview-agree-cC (its embedding SVM's C set to C), svm-asreview-agree-tC (its TF-IDF SVM's), "
+             "svm-asreview, "
              "svm-asreview-bmi100, "
              "svm-balanced, logistic, nb, sgd, ensemble, or members joined with '+'.")] = "auto",
     query: Annotated[str, typer.Option("--query", help="max, uncertainty or mixed.")] = "max",

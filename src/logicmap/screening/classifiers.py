@@ -41,6 +41,7 @@ Names accepted by :func:`make_classifier`:
               ``...-weighed0.5``: exponent 0.5). Rule AB (stop 51): worse than the default on
               its tuning seeds (not the default)
 ``svm-asreview-agree-cC`` the default fusion with its embedding SVM's C set to C (e.g. ``-c0.3``)
+``svm-asreview-agree-tC`` the default fusion with its TF-IDF SVM's C set to C (ELAS u4's 0.11 otherwise)
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
     embedding_c = _number(name[len("svm-asreview-agree-c"):]) if name.startswith("svm-asreview-agree-c") else None
     if embedding_c:
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, embedding_c=embedding_c)
+    tfidf_c = _number(name[len("svm-asreview-agree-t"):]) if name.startswith("svm-asreview-agree-t") else None
+    if tfidf_c:
+        first = RatioSVC(C=tfidf_c, ratio=9.8, normalise=True, random_state=seed)
+        return fusion_classifier(seed=seed, first=first, agreement=1.0)
     alpha = _weighing(name)
     if alpha is not None:
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0).set_params(weighing=alpha)
@@ -117,7 +122,8 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
     raise ValueError(
         f"unknown classifier {name!r}; choose from logistic, svm, svm-asreview, svm-balanced, "
         "nb, sgd, ensemble, svm-fusion, svm-fusion-static, svm-asreview-fusion, svm-asreview-agree, "
-        "svm-asreview-agree-newton, svm-asreview-agree-weighed[ALPHA], svm-asreview-agree-cC or members "
+        "svm-asreview-agree-newton, svm-asreview-agree-weighed[ALPHA], svm-asreview-agree-cC, "
+        "svm-asreview-agree-tC or members "
         "joined with '+'"
     )
 

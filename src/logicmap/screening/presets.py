@@ -50,8 +50,8 @@ AGREE64_ENGINE = ("tfidf-asreview+charlsa+embed64", "svm-asreview-agree")
 #: the same ranking, not a faster decision (rule AA, ``classifiers.fusion_classifier``). For comparisons.
 AGREE_NEWTON_ENGINE = (AGREE_ENGINE[0], "svm-asreview-agree-newton")
 #: Prefixes of classifier names that vary the agree fusion by a number (``svm-asreview-agree-c3``, its embedding
-#: SVM's C; ``svm-asreview-agree-weighed0.5``, rule AB's member weighing): the same features and blocks.
-AGREE_VARIANTS = ("svm-asreview-agree-c", "svm-asreview-agree-weighed")
+#: SVM's C; ``-t0.25``, its TF-IDF SVM's; ``-weighed0.5``, rule AB's member weighing): the same features and blocks.
+AGREE_VARIANTS = ("svm-asreview-agree-c", "svm-asreview-agree-t", "svm-asreview-agree-weighed")
 #: Fusion classifiers and the length of the embedding block they read last.
 FUSION_BLOCKS = {FUSION_ENGINE[1]: EMBED_DIMENSION, ASREVIEW_FUSION_ENGINE[1]: EMBED_DIMENSION,
                  AGREE_ENGINE[1]: EMBED_DIMENSION, AGREE_NEWTON_ENGINE[1]: EMBED_DIMENSION,
