@@ -63,7 +63,9 @@ Output of the last runs (``benchmarks/screening_interim.jsonl``, stops 47-48):
 - look AD (stop 51): the agree fusion's TF-IDF SVM with C=0.05 or 0.25 instead of ELAS u4's 0.11
   (``agree-t0.05``, ``agree-t0.25``, seeds 62-64): 0.4436 and **0.4658** against 0.4601 (C=0.25: 28 runs better,
   14 worse; runs_set ``stop51_look_AD_tuning_seeds_62_64``). Confirmation on fresh seeds:
-  ``--engine agree-t0.25 --k 0 --engine agree --k 0 --seeds 68-70 --asreview``.
+  ``--engine agree-t0.25 --k 0 --engine agree --k 0 --seeds 68-70 --asreview``: 0.4601 against the default's
+  0.4505 (+0.0096; 25 better, 16 worse), ASReview 0.4002: 31 of 42 won against the default's 27 (runs_set
+  ``stop51_look_AD_confirmation_seeds_68_70``). Not the default yet (decision time, stopping calibration first).
 
 Usage::
 
