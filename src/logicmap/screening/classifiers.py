@@ -107,14 +107,14 @@ def make_classifier(name: str | BaseEstimator = DEFAULT_CLASSIFIER, *, seed: int
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0)
     if name == "svm-asreview-agree-newton":
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, solver="newton")
-    embedding_c = _number(name[len("svm-asreview-agree-c"):]) if name.startswith("svm-asreview-agree-c") else None
+    embedding_c = _numbered(name, "svm-asreview-agree-c")
     if embedding_c:
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0, embedding_c=embedding_c)
-    tfidf_c = _number(name[len("svm-asreview-agree-t"):]) if name.startswith("svm-asreview-agree-t") else None
+    tfidf_c = _numbered(name, "svm-asreview-agree-t")
     if tfidf_c:
         first = RatioSVC(C=tfidf_c, ratio=9.8, normalise=True, random_state=seed)
         return fusion_classifier(seed=seed, first=first, agreement=1.0)
-    alpha = _weighing(name)
+    alpha = _numbered(name, "svm-asreview-agree-weighed", default=WEIGHING)
     if alpha is not None:
         return fusion_classifier(seed=seed, first="svm-asreview", agreement=1.0).set_params(weighing=alpha)
     if "+" in name:
@@ -315,22 +315,19 @@ def _fit_recording_warnings(model: BaseEstimator, X, y) -> tuple[BaseEstimator, 
     return model, [(str(w.message), w.category) for w in caught]
 
 
-def _weighing(name: str) -> float | None:
-    """The exponent a ``svm-asreview-agree-weighed[ALPHA]`` name gives (None: not such a name)."""
-    prefix = "svm-asreview-agree-weighed"
+def _numbered(name: str, prefix: str, default: float | None = None) -> float | None:
+    """The number (0 or more, written plainly) after ``prefix`` in ``name``; ``default`` when nothing
+    follows; None when ``name`` does not start with ``prefix`` or no such number follows."""
     if not name.startswith(prefix):
         return None
-    alpha = _number(name[len(prefix):] or str(WEIGHING))
-    return alpha if alpha is not None and alpha >= 0 else None
-
-
-def _number(text: str) -> float | None:
-    """``text`` as a positive or zero number written plainly (None: not one)."""
+    text = name[len(prefix):]
+    if not text:
+        return default
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if value >= 0 and text.replace(".", "", 1).isdigit() else None
+    return value if text.replace(".", "", 1).isdigit() else None
 
 
 def linear_matrix(model: BaseEstimator) -> tuple[np.ndarray, np.ndarray]:
